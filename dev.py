@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set up and run sessionpal from a fresh checkout, with nothing but python3.
+
+    python3 dev.py run [sessionpal arguments...]   install what is needed, launch the app
+    python3 dev.py test [pytest arguments...]      install what is needed, run the whole suite
+
+Everything goes into ./.venv, created here; nothing is installed anywhere else.
+The venv is refreshed when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+MIN_PYTHON = (3, 11)
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def ensure_venv(extras: str) -> Path:
+    """Create the venv and install the project (with `extras`) unless already current."""
+    python = venv_python()
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    wanted = hashlib.sha256(pyproject + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'app'}"
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    if not python.exists():
+        print(f"dev.py: creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    target = f".[{extras}]" if extras else "."
+    print(f"dev.py: installing sessionpal{f'[{extras}]' if extras else ''} into {VENV}", flush=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
+    stamp.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < MIN_PYTHON:
+        print(f"dev.py: sessionpal needs Python {'.'.join(map(str, MIN_PYTHON))} or newer", file=sys.stderr)
+        return 2
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "run":
+            python = ensure_venv("")
+            return subprocess.call([str(python), "-m", "sessionpal", *rest], cwd=os.getcwd())
+        python = ensure_venv("test")
+        # -n auto spreads the suite over the machine's cores.
+        args = rest or ["-n", "auto"]
+        return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)
+    except subprocess.CalledProcessError as error:
+        print(f"dev.py: setup failed ({error})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,5 @@
+import sys
+
+from sessionpal.cli import main
+
+sys.exit(main())
