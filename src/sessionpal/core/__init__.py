@@ -1,0 +1,1 @@
+"""sessionpal's core: plain files in, domain objects out. Never imports Textual."""

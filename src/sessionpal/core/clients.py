@@ -1,0 +1,288 @@
+"""Clients: `clients/<slug>/client.toml` <-> Client.
+
+Reading uses tomllib; every change goes through tomledit (tomlkit + the atomic
+writer), so a coach's comments, layout and own keys survive. A client file that
+does not parse is listed with its problems and never rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import fsio
+from .model import GOAL_STATUSES, Client, Goal, GoalStatus, StatusChange
+from .paths import Home, is_session_file_name, is_valid_slug, normalize_name, slugify
+from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
+from .schema import Checker, KeyPath
+from .tomledit import edit_toml, snippet_array, snippet_inline, snippet_table, toml_string
+
+SESSION_MINUTES_RANGE = (5, 600)
+GOAL_ID_MAX = 40
+
+
+class ClientNotFound(LookupError):
+    def __init__(self, query: str, suggestions: list[str]):
+        self.query = query
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"no client called {query!r}{hint}")
+
+
+class ClientEditError(Exception):
+    """A change the coach asked for that cannot be made (unknown goal, blank title...)."""
+
+
+def _check_history(check: Checker, items: list[dict], where: KeyPath) -> tuple[StatusChange, ...]:
+    changes = []
+    for index, item in enumerate(items):
+        at = where + ("history", index)
+        day = check.day(item, "date", at, required=True)
+        to = _status(check, item, "to", at, required=True)
+        before = _status(check, item, "from", at)
+        note = check.text(item, "note", at) or ""
+        if day is not None and to is not None:
+            changes.append(StatusChange(day, before, to, note))
+    return tuple(changes)
+
+
+def _status(check: Checker, table: dict, key: str, where: KeyPath, required: bool = False) -> GoalStatus | None:
+    value = check.text(table, key, where, required=required)
+    if value is None:
+        return None
+    if value not in GOAL_STATUSES:
+        check.add(where + (key,), f"unknown goal status {value!r}: use one of {', '.join(GOAL_STATUSES)}")
+        return None
+    return GoalStatus(value)
+
+
+def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
+    check = Checker(path, text)
+    name = check.text(data, "name", (), required=True, blank_ok=False)
+    minutes = check.integer(data, "session_minutes", (), low=SESSION_MINUTES_RANGE[0], high=SESSION_MINUTES_RANGE[1])
+    created = check.day(data, "created", ())
+    model = check.text(data, "model", ()) or ""
+    values = check.text_list(data, "values", ())
+    goals: list[Goal] = []
+    seen: set[str] = set()
+    for index, item in enumerate(check.table_list(data, "goals", ())):
+        where: KeyPath = ("goals", index)
+        gid = check.ident(item, "id", where)
+        title = check.text(item, "title", where, required=True, blank_ok=False)
+        status = _status(check, item, "status", where) or GoalStatus.ACTIVE
+        history = _check_history(check, check.table_list(item, "history", where), where)
+        goal_value = check.text(item, "value", where) or ""
+        goal_created = check.day(item, "created", where)
+        target = check.day(item, "target", where)
+        replaced_by = check.text(item, "replaced_by", where) or ""
+        if gid is not None:
+            if gid in seen:
+                check.add(where + ("id",), f"goal id '{gid}' is used twice")
+            seen.add(gid)
+        if gid and title:
+            goals.append(Goal(gid, title.strip(), status, goal_value, goal_created, target, history, replaced_by))
+    check.raise_if_any()
+    return Client(
+        slug=slug or path.parent.name,
+        name=(name or "").strip(),
+        path=path,
+        session_minutes=minutes,
+        values=values,
+        goals=tuple(goals),
+        model=model,
+        created=created,
+    )
+
+
+def load_client(path: Path, slug: str = "") -> Client:
+    text = read_user_text(path)
+    return parse_client(path, text, parse_toml(path, text), slug)
+
+
+def _checker(slug: str):
+    def check(path: Path, text: str, data: dict) -> Client:
+        return parse_client(path, text, data, slug)
+
+    return check
+
+
+@dataclass
+class ClientEntry:
+    """One folder under clients/: the client, or the problems that stop it loading."""
+
+    slug: str
+    path: Path
+    client: Client | None
+    problems: list[Problem] = field(default_factory=list)
+    last_session: str = ""  # newest session file name, which sorts by date
+
+    @property
+    def name(self) -> str:
+        return self.client.name if self.client else self.slug
+
+
+def last_session_name(home: Home, slug: str) -> str:
+    try:
+        names = [e.name for e in os.scandir(home.sessions_dir(slug)) if is_session_file_name(e.name)]
+    except OSError:
+        return ""
+    from .paths import session_sort_key
+
+    return max(names, key=session_sort_key, default="")
+
+
+def list_clients(home: Home) -> list[ClientEntry]:
+    """Every client folder, most recent session first, then by name."""
+    entries: list[ClientEntry] = []
+    try:
+        folders = sorted((e for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False)), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return []
+    for folder in folders:
+        slug = folder.name
+        if not is_valid_slug(slug):
+            continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
+        path = Path(folder.path) / "client.toml"
+        if not path.exists():
+            continue
+        try:
+            client, problems = load_client(path, slug), []
+        except FileProblems as error:
+            client, problems = None, error.problems
+        entries.append(ClientEntry(slug, path, client, problems, last_session_name(home, slug)))
+    entries.sort(key=lambda e: normalize_name(e.name))
+    entries.sort(key=lambda e: e.last_session, reverse=True)
+    return entries
+
+
+def find_client(home: Home, query: str, entries: list[ClientEntry] | None = None) -> ClientEntry:
+    """A client by display name or slug, case-insensitively; ClientNotFound lists close matches."""
+    entries = list_clients(home) if entries is None else entries
+    wanted = normalize_name(query)
+    for entry in entries:
+        if entry.client and normalize_name(entry.client.name) == wanted:
+            return entry
+    slug = query.strip().casefold()
+    for entry in entries:
+        if entry.slug == slug or entry.slug == slugify(query):
+            return entry
+    names = [e.name for e in entries]
+    by_normal = {normalize_name(n): n for n in names}
+    suggestions = [by_normal[m] for m in close_matches(wanted, list(by_normal))]
+    suggestions += [n for n in names if wanted and wanted in normalize_name(n) and n not in suggestions]
+    raise ClientNotFound(query, suggestions[:5])
+
+
+def client_file_text(name: str, session_minutes: int | None, today: date) -> str:
+    lines = [
+        "# sessionpal client file. Edit freely: the app keeps your comments, layout and any keys of your own.",
+        f"name = {toml_string(name)}",
+        f"created = {today.isoformat()}",
+    ]
+    if session_minutes is not None:
+        lines.append(f"session_minutes = {session_minutes}")
+    lines += [
+        "# The client's values, in their own words.",
+        "values = []",
+        "",
+        "# Goals are the client's own; add them from the session screen or by hand:",
+        "# [[goals]]",
+        '# id = "run-a-half"',
+        '# title = "Run a half marathon"',
+        "# status = \"active\"   # active, on-track, at-risk, stalled, achieved, changed, paused, dropped",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def create_client(home: Home, name: str, session_minutes: int | None = None, today: date | None = None) -> Client:
+    """Create a client folder and client.toml; the slug gets -2, -3... if taken."""
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if not name:
+        raise ClientEditError("a client needs a name")
+    if len(name) > 200:
+        raise ClientEditError("that name is too long (200 characters at most)")
+    if session_minutes is not None and not SESSION_MINUTES_RANGE[0] <= session_minutes <= SESSION_MINUTES_RANGE[1]:
+        raise ClientEditError(f"session length must be {SESSION_MINUTES_RANGE[0]} to {SESSION_MINUTES_RANGE[1]} minutes")
+    today = today or date.today()
+    base = slugify(name)
+    text = client_file_text(name, session_minutes, today)
+    for n in range(1, 1000):
+        slug = base if n == 1 else f"{base}-{n}"
+        folder = home.client_dir(slug)
+        if not fsio.create_dir(folder):
+            continue  # another client (or a leftover folder) has this name: never share it
+        if fsio.create_new(folder / "client.toml", text):
+            return load_client(folder / "client.toml", slug)
+    raise ClientEditError("too many clients share this name")
+
+
+def goal_id_for(title: str, taken: set[str]) -> str:
+    text = unicodedata.normalize("NFKD", title.casefold())
+    text = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+    base = text[:GOAL_ID_MAX].rstrip("-") or "goal"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def add_goal(home: Home, slug: str, title: str, *, value: str = "", today: date | None = None) -> Goal:
+    title = " ".join(title.split())
+    if not title:
+        raise ClientEditError("a goal needs a title")
+    today = today or date.today()
+    path = home.client_file(slug)
+
+    def edit(document) -> str:
+        goals = document.get("goals")
+        taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
+        gid = goal_id_for(title, taken)
+        table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": today})
+        if goals is None:
+            import tomlkit
+
+            array = tomlkit.aot()
+            array.append(table)
+            document.append("goals", array)
+        else:
+            goals.append(table)
+        return gid
+
+    gid = edit_toml(path, edit, _checker(slug))
+    goal = load_client(path, slug).goal(gid)
+    assert goal is not None
+    return goal
+
+
+def change_goal_status(
+    home: Home, slug: str, goal_id: str, to: GoalStatus, note: str = "", *, today: date | None = None
+) -> Goal:
+    """Set a goal's status and record the change, with its date and note, in the goal's history."""
+    today = today or date.today()
+    note = " ".join(note.split())
+    path = home.client_file(slug)
+
+    def edit(document) -> None:
+        goal = next((g for g in document.get("goals", []) if g.get("id") == goal_id), None)
+        if goal is None:
+            raise ClientEditError(f"no goal {goal_id!r} in {path}")
+        before = str(goal.get("status", "active"))
+        goal["status"] = to.value
+        change = {"date": today, "from": before, "to": to.value, "note": note}
+        if "history" in goal:
+            goal["history"].append(snippet_inline(change))
+        else:
+            goal["history"] = snippet_array("history", [change])
+
+    edit_toml(path, edit, _checker(slug))
+    goal = load_client(path, slug).goal(goal_id)
+    assert goal is not None
+    return goal

@@ -1,0 +1,106 @@
+"""config.toml: the coach's preferences, all optional.
+
+A problem in the file is reported (path:line:col) and only the bad keys fall back
+to their defaults; the rest still apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Config
+from .paths import Home
+from .problems import FileProblems, Problem, parse_toml, read_user_text
+from .schema import Checker
+from .tomledit import edit_toml
+
+CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred")
+
+DEFAULT_CONFIG_TEXT = """\
+# sessionpal preferences. Every key is optional; delete one to get its default back.
+
+# Planned length of a session when the client has none of their own.
+# session_minutes = 60
+
+# Session model for the timer's phases (a file in prompts/models or <home>/models).
+# model = "grow"
+
+# Ring the terminal bell at 10 and 5 minutes left and when over time.
+# bell = false
+
+# theme = "textual-dark"
+
+# Starred questions, as "pack/question" (the deck shows them first).
+# starred = []
+
+# Your own keys for the app's commands: command id = "key".
+# [keys]
+# start_session = "f5"
+"""
+
+
+@dataclass
+class LoadedConfig:
+    config: Config
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
+    check = Checker(path, text)
+    check.unknown_keys(data, CONFIG_KEYS, (), "config.toml")
+    defaults = Config()
+    minutes = check.integer(data, "session_minutes", (), low=5, high=600)
+    model = check.text(data, "model", (), blank_ok=False)
+    bell = check.boolean(data, "bell", ())
+    theme = check.text(data, "theme", (), blank_ok=False)
+    starred = check.text_list(data, "starred", ())
+    keys: dict[str, str] = {}
+    table = check.table(data, "keys", ())
+    for action, key in (table or {}).items():
+        if isinstance(key, str) and key.strip():
+            keys[action] = key.strip()
+        else:
+            check.add(("keys", action), f"keys.{action} must be a key name in quotes, like \"f5\" or \"ctrl+s\"")
+    config = Config(
+        session_minutes=minutes if minutes is not None else defaults.session_minutes,
+        model=(model or defaults.model).strip(),
+        bell=bell if bell is not None else defaults.bell,
+        theme=(theme or defaults.theme).strip(),
+        keys=keys,
+        starred=starred,
+    )
+    return LoadedConfig(config, check.problems)
+
+
+def load_config(home: Home) -> LoadedConfig:
+    path = home.config_file
+    if not path.exists():
+        return LoadedConfig(Config())
+    try:
+        text = read_user_text(path)
+        return parse_config(path, text, parse_toml(path, text))
+    except FileProblems as error:
+        return LoadedConfig(Config(), error.problems)
+
+
+def _parses(path: Path, text: str, data: dict) -> None:
+    """Edits need only a file that parses: a key the app does not know is the coach's to keep."""
+
+
+def set_starred(home: Home, ref: str, starred: bool) -> tuple[str, ...]:
+    """Star or unstar a question in config.toml (created from a commented template if missing)."""
+
+    def edit(document) -> tuple[str, ...]:
+        current = [str(v) for v in document.get("starred", [])]
+        if starred and ref not in current:
+            if "starred" in document:
+                document["starred"].append(ref)
+            else:
+                document["starred"] = [ref]
+        elif not starred and ref in current:
+            array = document["starred"]
+            del array[current.index(ref)]
+        return tuple(str(v) for v in document.get("starred", []))
+
+    return edit_toml(home.config_file, edit, _parses, create=DEFAULT_CONFIG_TEXT)

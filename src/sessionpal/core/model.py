@@ -1,0 +1,172 @@
+"""What sessionpal knows about, in the coach's words: clients, goals, packs, questions, notes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+class Phase(enum.StrEnum):
+    """The part of a session a question belongs to."""
+
+    OPENING = "opening"
+    EXPLORE = "explore"
+    OPTIONS = "options"
+    ACTION = "action"
+    CLOSING = "closing"
+
+
+PHASES: tuple[str, ...] = tuple(p.value for p in Phase)
+
+
+@dataclass(frozen=True)
+class Question:
+    pack: str
+    id: str
+    text: str
+    tags: tuple[str, ...] = ()
+    phase: Phase | None = None
+    follow_ups: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """Stable reference used in session files: `pack-id/question-id`."""
+        return f"{self.pack}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    path: Path
+    builtin: bool
+    description: str = ""
+    source: str = ""
+
+
+class GoalStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    STALLED = "stalled"
+    ACHIEVED = "achieved"
+    CHANGED = "changed"
+    PAUSED = "paused"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked on (not achieved, changed or dropped)."""
+        return self in (GoalStatus.ACTIVE, GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.STALLED, GoalStatus.PAUSED)
+
+
+GOAL_STATUSES: tuple[str, ...] = tuple(s.value for s in GoalStatus)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    date: date
+    from_status: GoalStatus | None
+    to_status: GoalStatus
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+    status: GoalStatus = GoalStatus.ACTIVE
+    value: str = ""
+    created: date | None = None
+    target: date | None = None
+    history: tuple[StatusChange, ...] = ()
+    replaced_by: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    slug: str
+    name: str
+    path: Path
+    session_minutes: int | None = None
+    values: tuple[str, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    model: str = ""
+    created: date | None = None
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+
+class NoteKind(enum.StrEnum):
+    """How a note is filed; the coach picks it with a prefix as they type."""
+
+    NOTE = "note"
+    QUOTE = "quote"  # the client's own words
+    INSIGHT = "insight"
+    QUESTION = "question"  # a question the coach asked in their own words
+    ACTION = "action"  # becomes a task in the Actions section
+
+
+# What the coach types at the start of a note to file it by kind.
+NOTE_PREFIXES: dict[str, NoteKind] = {
+    "!": NoteKind.ACTION,
+    '"': NoteKind.QUOTE,
+    "*": NoteKind.INSIGHT,
+    "?": NoteKind.QUESTION,
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A stamped line of the session's Notes section; `stamp` is elapsed session seconds."""
+
+    stamp: int
+    text: str
+    kind: NoteKind = NoteKind.NOTE
+
+
+class ActionState(enum.StrEnum):
+    OPEN = " "
+    DONE = "x"
+    DROPPED = "-"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A task from the Actions section, `- [ ] text`; stamp is None when a person wrote it by hand."""
+
+    text: str
+    stamp: int | None = None
+    state: ActionState = ActionState.OPEN
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question from the deck marked asked, with its `pack/question` reference."""
+
+    stamp: int
+    text: str
+    ref: str = ""
+
+
+Entry = Note | Action | AskedQuestion
+
+
+@dataclass(frozen=True)
+class Config:
+    """Preferences from config.toml; every key is optional."""
+
+    session_minutes: int = 60
+    model: str = "grow"
+    bell: bool = False
+    theme: str = "textual-dark"
+    keys: dict[str, str] = field(default_factory=dict)
+    starred: tuple[str, ...] = ()

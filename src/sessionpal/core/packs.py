@@ -1,0 +1,145 @@
+"""Prompt packs: TOML files of powerful questions, built in and the coach's own.
+
+Built-in packs ship inside the package; the coach's packs live in `<home>/prompts/`
+and load after them, a user pack with a built-in's id replacing it. A pack with a
+problem is reported (path:line:col) and skipped; the others still load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .model import PHASES, Pack, Phase, Question
+from .paths import Home, builtin_prompts_dir
+from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
+from .schema import Checker
+
+PACK_KEYS = ("id", "title", "description", "source")
+QUESTION_KEYS = ("id", "text", "tags", "phase", "follow_ups")
+TOP_KEYS = ("pack", "questions")
+
+
+def parse_pack(path: Path, text: str, *, builtin: bool = False) -> Pack:
+    """Validate a pack's text; raise FileProblems listing everything wrong with it."""
+    if not text.strip():
+        raise problem(path, "empty file: a pack needs a [pack] table with an id and title, then [[questions]]")
+    data = parse_toml(path, text)
+    check = Checker(path, text)
+    check.unknown_keys(data, TOP_KEYS, (), "a pack file (it holds [pack] and [[questions]])")
+    head = check.table(data, "pack", ())
+    if "pack" not in data:
+        check.add((), 'missing [pack] table: start the file with [pack], then id = "..." and title = "..."')
+    pack_id = title = None
+    description = source = ""
+    if head is not None:
+        check.unknown_keys(head, PACK_KEYS, ("pack",), "[pack]")
+        pack_id = check.ident(head, "id", ("pack",))
+        title = check.text(head, "title", ("pack",), required=True, blank_ok=False)
+        description = check.text(head, "description", ("pack",)) or ""
+        source = check.text(head, "source", ("pack",)) or ""
+
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(check.table_list(data, "questions", ())):
+        where = ("questions", index)
+        check.unknown_keys(item, QUESTION_KEYS, where, "a question")
+        qid = check.ident(item, "id", where)
+        qtext = check.text(item, "text", where, required=True, blank_ok=False)
+        tags = check.text_list(item, "tags", where)
+        follow_ups = check.text_list(item, "follow_ups", where)
+        phase_name = check.text(item, "phase", where)
+        phase = None
+        if phase_name is not None:
+            if phase_name in PHASES:
+                phase = Phase(phase_name)
+            else:
+                check.add(where + ("phase",), f"unknown phase {phase_name!r}: use one of {', '.join(PHASES)}")
+        if qid is not None:
+            if qid in seen:
+                check.add(where + ("id",), f"question id '{qid}' is used twice (first by question {seen[qid] + 1})")
+            else:
+                seen[qid] = index
+        if qid and qtext and pack_id:
+            questions.append(Question(pack_id, qid, qtext.strip(), tuple(t.strip() for t in tags), phase, follow_ups))
+    check.raise_if_any()
+    assert pack_id is not None and title is not None
+    return Pack(pack_id, title.strip(), tuple(questions), path, builtin, description.strip(), source.strip())
+
+
+def load_pack_file(path: Path, *, builtin: bool = False) -> Pack:
+    return parse_pack(path, read_user_text(path), builtin=builtin)
+
+
+def pack_files(folder: Path) -> list[Path]:
+    """The *.toml files directly in `folder`, in name order; hidden and temp files skipped."""
+    try:
+        return sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".") and p.is_file())
+    except OSError:
+        return []
+
+
+@dataclass
+class PackLibrary:
+    """Every pack that loaded, by id, and every problem with the ones that did not."""
+
+    packs: dict[str, Pack] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    overridden: dict[str, Pack] = field(default_factory=dict)
+
+    def questions(self) -> list[Question]:
+        return [q for pack in self.packs.values() for q in pack.questions]
+
+    def question(self, ref: str) -> Question | None:
+        pack_id, _, qid = ref.partition("/")
+        pack = self.packs.get(pack_id)
+        if pack is None:
+            return None
+        return next((q for q in pack.questions if q.id == qid), None)
+
+
+def _load_group(files: Iterable[Path], builtin: bool, library: PackLibrary, claimed: dict[str, Path]) -> None:
+    for path in files:
+        try:
+            pack = load_pack_file(path, builtin=builtin)
+        except FileProblems as error:
+            library.problems.extend(error.problems)
+            continue
+        if pack.id in claimed:
+            library.problems.append(
+                Problem(str(path), 1, 1, f"pack id '{pack.id}' is already used by {claimed[pack.id]}; this file is skipped")
+            )
+            continue
+        claimed[pack.id] = path
+        if pack.id in library.packs:
+            library.overridden[pack.id] = library.packs.pop(pack.id)
+        library.packs[pack.id] = pack
+
+
+def load_library(home: Home | None, builtin_dir: Path | None = None) -> PackLibrary:
+    """Built-in packs, then the coach's; a user pack with a built-in's id overrides it."""
+    library = PackLibrary()
+    _load_group(pack_files(builtin_dir or builtin_prompts_dir()), True, library, {})
+    if home is not None:
+        _load_group(pack_files(home.prompts_dir), False, library, {})
+    return library
+
+
+def check_files(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
+    """Validate the given files as packs, including ids repeated between them."""
+    packs: list[Pack] = []
+    problems: list[Problem] = []
+    claimed: dict[str, Path] = {}
+    for path in paths:
+        try:
+            pack = load_pack_file(path)
+        except FileProblems as error:
+            problems.extend(error.problems)
+            continue
+        if pack.id in claimed:
+            problems.append(Problem(str(path), 1, 1, f"pack id '{pack.id}' is already used by {claimed[pack.id]}"))
+            continue
+        claimed[pack.id] = path
+        packs.append(pack)
+    return packs, problems

@@ -1,0 +1,157 @@
+"""Where sessionpal keeps things, and the client slugs that name folders.
+
+Every path the app uses comes from here. The data home is resolved as
+`--home DIR` > `$SESSIONPAL_HOME` > platformdirs' user data dir; tests pass a
+folder of their own to `Home`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "sessionpal"
+HOME_ENV = "SESSIONPAL_HOME"
+CACHE_ENV = "SESSIONPAL_CACHE"
+
+SLUG_MAX = 60
+# Names Windows reserves for devices, whatever the extension; a folder so named cannot be opened there.
+_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"} | {
+    f"{base}{n}" for base in ("com", "lpt") for n in range(10)
+}
+_SLUG_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_SESSION_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{4})(?:-(\d+))?\.md$")
+
+
+def slugify(name: str) -> str:
+    """A folder name for a client: lowercase letters (any script), digits and dashes.
+
+    Accents are dropped (José Álvarez -> jose-alvarez), other scripts kept
+    (李雷 -> 李雷). The result never holds a separator, a dot, or a name Windows
+    reserves, is at most SLUG_MAX characters, and is never empty.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[\W_]+", "-", text).strip("-")
+    if len(text) > SLUG_MAX:
+        text = text[:SLUG_MAX].rstrip("-")
+    if not text:
+        text = "client"
+    if text in _RESERVED:
+        text = f"{text}-client"
+    return text
+
+
+def is_valid_slug(slug: str) -> bool:
+    return (
+        bool(_SLUG_RE.match(slug))
+        and len(slug) <= SLUG_MAX + 8
+        and slug == slug.casefold()
+        and slug not in _RESERVED
+        and unicodedata.is_normalized("NFC", slug)
+    )
+
+
+def normalize_name(name: str) -> str:
+    """How two spellings of a display name are compared: NFC, casefolded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def session_file_name(stamp: str, n: int = 1) -> str:
+    """`2026-11-23T1000.md`, then `2026-11-23T1000-2.md` for a second session that minute."""
+    return f"{stamp}.md" if n <= 1 else f"{stamp}-{n}.md"
+
+
+def is_session_file_name(name: str) -> bool:
+    return bool(_SESSION_NAME_RE.match(name))
+
+
+def session_sort_key(name: str) -> tuple[str, int]:
+    found = _SESSION_NAME_RE.match(name)
+    if not found:
+        return ("", 0)
+    return (found.group(1), int(found.group(2) or 1))
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def resolve_home(flag: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if flag:
+        chosen = Path(flag)
+    elif environ.get(HOME_ENV):
+        chosen = Path(environ[HOME_ENV])
+    else:
+        chosen = default_home()
+    return chosen.expanduser().absolute()
+
+
+def cache_root(environ: dict[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if environ.get(CACHE_ENV):
+        return Path(environ[CACHE_ENV]).expanduser().absolute()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def builtin_prompts_dir() -> Path:
+    """The packs shipped with sessionpal: inside the installed package, or the checkout's prompts/."""
+    packaged = Path(str(resources.files("sessionpal"))) / "prompts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "prompts"
+
+
+@dataclass(frozen=True)
+class Home:
+    """The coach's data home and the layout inside it."""
+
+    root: Path
+
+    @property
+    def clients_dir(self) -> Path:
+        return self.root / "clients"
+
+    @property
+    def prompts_dir(self) -> Path:
+        return self.root / "prompts"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def cache_dir(self) -> Path:
+        # One cache per home, so two homes (a test's and the coach's) never share an index.
+        digest = hashlib.sha256(str(self.root).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return cache_root() / digest
+
+    def client_dir(self, slug: str) -> Path:
+        if not is_valid_slug(slug):
+            raise ValueError(f"not a client folder name: {slug!r}")
+        path = self.clients_dir / slug
+        # Belt and braces: a slug is one plain path component, so this always holds.
+        if path.parent != self.clients_dir:
+            raise ValueError(f"not a client folder name: {slug!r}")
+        return path
+
+    def client_file(self, slug: str) -> Path:
+        return self.client_dir(slug) / "client.toml"
+
+    def sessions_dir(self, slug: str) -> Path:
+        return self.client_dir(slug) / "sessions"

@@ -1,0 +1,120 @@
+"""Problems found in files a person wrote, each reported as `path:line:col: message`.
+
+A broken file is never rewritten; its problems are collected and shown, and the
+rest of the app keeps working without it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+# Files larger than this are refused before reading: a pack or client file is a few hundred KB at most.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class FileProblems(Exception):
+    """One or more problems that stop a file from being used."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def problem(path: Path | str, message: str, line: int = 1, col: int = 1) -> FileProblems:
+    return FileProblems([Problem(str(path), line, col, message)])
+
+
+def read_user_bytes(path: Path) -> bytes:
+    """Read a person's file, refusing ones too large to be what they claim to be."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise problem(path, f"file is too large ({size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)")
+        return path.read_bytes()
+    except FileProblems:
+        raise
+    except IsADirectoryError:
+        raise problem(path, "is a folder, not a file") from None
+    except FileNotFoundError:
+        raise problem(path, "file not found") from None
+    except PermissionError:
+        raise problem(path, "cannot read this file (permission denied)") from None
+    except OSError as error:
+        raise problem(path, f"cannot read this file ({error.strerror or error})") from None
+
+
+def decode_utf8(path: Path | str, data: bytes) -> str:
+    """Decode UTF-8, accepting the BOM that Windows editors add; bad bytes get a line:col."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        hint = " (saved as UTF-16?)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise problem(
+            path,
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} cannot be read{hint}; save the file as UTF-8",
+            line,
+            col,
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_user_text(path: Path) -> str:
+    return decode_utf8(path, read_user_bytes(path))
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def parse_toml(path: Path | str, text: str) -> dict:
+    """tomllib.loads with its error turned into a positioned Problem."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise toml_problem(path, text, error) from None
+
+
+def toml_problem(path: Path | str, text: str, error: tomllib.TOMLDecodeError) -> FileProblems:
+    message = getattr(error, "msg", None) or str(error)
+    line = getattr(error, "lineno", None)
+    col = getattr(error, "colno", None)
+    if line is None:
+        found = _TOML_POSITION.search(message)
+        if found:
+            line, col = int(found.group(1)), int(found.group(2))
+        elif _TOML_AT_END.search(message):
+            lines = text.split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
+        else:
+            line, col = 1, 1
+    message = _TOML_AT_END.sub("", _TOML_POSITION.sub("", message))
+    return problem(path, f"invalid TOML: {message}", line, col or 1)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)

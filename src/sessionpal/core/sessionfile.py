@@ -1,0 +1,389 @@
+"""The session file: TOML front matter between `+++` lines, then Markdown.
+
+    +++
+    client = "jose-alvarez"
+    started = 2026-11-23T10:00:00+01:00
+    ...
+    +++
+
+    ## Notes
+
+    - [00:03:12] wants to leave by spring
+    - [00:05:40] "I always give up in March"
+    - [00:09:02] **Insight:** the deadline is hers, not her manager's
+    - [00:12:30] **Question:** what would make March different?
+
+    ## Questions asked
+
+    - [00:07:15] What matters most to you about this? `awareness/what-matters`
+
+    ## Actions
+
+    - [ ] [00:41:10] Send the draft to Ana by Friday
+
+Parsing keeps every line: what it recognises becomes an entry, everything else
+(a paragraph a person wrote, a heading of their own) stays as it was. Rendering a
+parsed document gives back the exact text, so a change touches only its own lines
+and whatever a person wrote by hand survives the app's saves.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
+from .problems import FileProblems, Problem, problem, toml_problem
+from .schema import Checker
+
+FENCE = "+++"
+
+NOTES = "notes"
+ASKED = "questions asked"
+ACTIONS = "actions"
+SECTION_TITLES = {NOTES: "Notes", ASKED: "Questions asked", ACTIONS: "Actions"}
+SECTION_ORDER = (NOTES, ASKED, ACTIONS)
+
+TIMER_STATES = ("running", "paused", "ended")
+
+_STAMP = r"\[(\d{2,}):([0-5]\d):([0-5]\d)\]"
+_NOTE_RE = re.compile(rf"^- {_STAMP} (.*)$", re.DOTALL)
+_ASKED_RE = re.compile(rf"^- {_STAMP} (.*?)(?: `([a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)`)?$", re.DOTALL)
+_ACTION_RE = re.compile(rf"^- \[([ xX-])\] (?:{_STAMP} )?(.*)$", re.DOTALL)
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+
+INSIGHT_LABEL = "**Insight:** "
+QUESTION_LABEL = "**Question:** "
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def clean_text(text: str) -> str:
+    """Notes are one line: pasted line breaks become spaces, so every word is kept."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def format_stamp(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _stamp(groups: tuple[str, str, str]) -> int:
+    h, m, s = groups
+    return int(h) * 3600 + int(m) * 60 + int(s)
+
+
+# --- one line <-> one entry -------------------------------------------------
+
+
+def render_note_text(kind: NoteKind, text: str) -> str:
+    if kind is NoteKind.QUOTE:
+        return f'"{text}"'
+    if kind is NoteKind.INSIGHT:
+        return INSIGHT_LABEL + text
+    if kind is NoteKind.QUESTION:
+        return QUESTION_LABEL + text
+    # A plain note that would read as another kind gets a Markdown backslash escape,
+    # which Markdown viewers also hide.
+    if text.startswith(("\\", '"', "**")):
+        return "\\" + text
+    return text
+
+
+def parse_note_text(rest: str) -> tuple[NoteKind, str]:
+    if rest.startswith("\\"):
+        return NoteKind.NOTE, rest[1:]
+    if rest.startswith(INSIGHT_LABEL):
+        return NoteKind.INSIGHT, rest[len(INSIGHT_LABEL) :]
+    if rest.startswith(QUESTION_LABEL):
+        return NoteKind.QUESTION, rest[len(QUESTION_LABEL) :]
+    if len(rest) >= 2 and rest.startswith('"') and rest.endswith('"'):
+        return NoteKind.QUOTE, rest[1:-1]
+    return NoteKind.NOTE, rest
+
+
+def render_entry(entry: Entry) -> str:
+    if isinstance(entry, Note):
+        return f"- [{format_stamp(entry.stamp)}] {render_note_text(entry.kind, entry.text)}"
+    if isinstance(entry, AskedQuestion):
+        ref = f" `{entry.ref}`" if entry.ref else ""
+        return f"- [{format_stamp(entry.stamp)}] {entry.text}{ref}"
+    stamp = f"[{format_stamp(entry.stamp)}] " if entry.stamp is not None else ""
+    return f"- [{entry.state.value}] {stamp}{entry.text}"
+
+
+def parse_entry(section: str, line: str) -> Entry | None:
+    if section == NOTES:
+        found = _NOTE_RE.match(line)
+        if found:
+            kind, text = parse_note_text(found.group(4))
+            return Note(_stamp(found.groups()[:3]), text, kind)
+    elif section == ASKED:
+        found = _ASKED_RE.match(line)
+        if found:
+            return AskedQuestion(_stamp(found.groups()[:3]), found.group(4), found.group(5) or "")
+    elif section == ACTIONS:
+        found = _ACTION_RE.match(line)
+        if found:
+            state = ActionState.DONE if found.group(1) in "xX" else ActionState(found.group(1))
+            stamp = _stamp(found.groups()[1:4]) if found.group(2) is not None else None
+            return Action(found.group(5), stamp, state)
+    return None
+
+
+# --- the whole file -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """A recognised body line; `source` is the text as read, kept so it renders unchanged."""
+
+    section: str
+    entry: Entry
+    source: str | None = None
+
+    def render(self) -> str:
+        return self.source if self.source is not None else render_entry(self.entry)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """The front matter sessionpal reads; other keys a person adds are kept in the text."""
+
+    client: str
+    started: datetime | None
+    ended: datetime | None
+    planned_minutes: int
+    elapsed_seconds: float
+    timer: str
+    saved: datetime | None
+    model: str
+    questions: tuple[str, ...]
+    goals: tuple[str, ...]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.timer == "ended"
+
+
+FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals")
+
+
+def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
+    check = Checker(path, front_text, line_offset=1)
+    client = check.text(data, "client", (), required=True, blank_ok=False)
+    started = check.moment(data, "started", ())
+    ended = check.moment(data, "ended", ())
+    saved = check.moment(data, "saved", ())
+    planned = check.integer(data, "planned_minutes", (), low=1, high=24 * 60)
+    elapsed = check.number(data, "elapsed_seconds", (), low=0, high=10 * 365 * 86400)
+    timer = check.text(data, "timer", ())
+    if timer is not None and timer not in TIMER_STATES:
+        check.add(("timer",), f"unknown timer state {timer!r}: use one of {', '.join(TIMER_STATES)}")
+    model = check.text(data, "model", ()) or ""
+    questions = check.text_list(data, "questions", ())
+    goals = check.text_list(data, "goals", ())
+    check.raise_if_any()
+    return SessionInfo(
+        client=client or "",
+        started=started,
+        ended=ended,
+        planned_minutes=planned or 60,
+        elapsed_seconds=float(elapsed or 0),
+        timer=timer if timer in TIMER_STATES else ("ended" if ended else "paused"),
+        saved=saved,
+        model=model,
+        questions=questions,
+        goals=goals,
+    )
+
+
+class SessionDocument:
+    """A parsed session file that renders back to the same text, plus the edits the app makes."""
+
+    def __init__(
+        self,
+        path: Path,
+        front_text: str,
+        front: dict,
+        info: SessionInfo,
+        body: list[str | EntryLine],
+        fences: tuple[str, str] = (FENCE, FENCE),
+        newline: str = "\n",
+    ):
+        self.path = path
+        self.front_text = front_text  # the TOML between the fences, each line ending in \n
+        self.front = front
+        self.info = info
+        self.body = body  # every line after the closing fence
+        self.fences = fences
+        self.newline = newline
+
+    # reading ---------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, path: Path, text: str) -> "SessionDocument":
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines = text.replace("\r\n", "\n").split("\n")
+        if lines[0].rstrip(" \t") != FENCE:
+            raise problem(path, f"a session file starts with a line holding only {FENCE} (the front matter)")
+        try:
+            close = next(i for i in range(1, len(lines)) if lines[i].rstrip(" \t") == FENCE)
+        except StopIteration:
+            raise problem(path, f"the front matter is never closed: add a line holding only {FENCE}", len(lines), 1) from None
+        front_text = "".join(line + "\n" for line in lines[1:close])
+        try:
+            front = tomllib.loads(front_text)
+        except tomllib.TOMLDecodeError as error:
+            found = toml_problem(path, front_text, error).problems[0]
+            raise FileProblems([Problem(found.path, found.line + 1, found.col, found.message)]) from None
+        info = check_front(path, front_text, front)
+        body: list[str | EntryLine] = []
+        section = ""
+        for line in lines[close + 1 :]:
+            if _is_section_break(line):
+                title = _HEADING_RE.match(line).group(2).strip().casefold()  # type: ignore[union-attr]
+                section = title if title in SECTION_TITLES else ""
+                body.append(line)
+                continue
+            entry = parse_entry(section, line) if section else None
+            body.append(EntryLine(section, entry, line) if entry is not None else line)
+        return cls(path, front_text, front, info, body, (lines[0], lines[close]), newline)
+
+    def render(self) -> str:
+        lines = [self.fences[0], *self.front_text.split("\n")[:-1], self.fences[1]]
+        lines += [item.render() if isinstance(item, EntryLine) else item for item in self.body]
+        return self.newline.join(lines)
+
+    def entries(self, section: str | None = None) -> Iterator[tuple[int, EntryLine]]:
+        for index, item in enumerate(self.body):
+            if isinstance(item, EntryLine) and (section is None or item.section == section):
+                yield index, item
+
+    @property
+    def notes(self) -> list[Note]:
+        return [item.entry for _, item in self.entries(NOTES)]  # type: ignore[misc]
+
+    @property
+    def asked(self) -> list[AskedQuestion]:
+        return [item.entry for _, item in self.entries(ASKED)]  # type: ignore[misc]
+
+    @property
+    def actions(self) -> list[Action]:
+        return [item.entry for _, item in self.entries(ACTIONS)]  # type: ignore[misc]
+
+    # editing ---------------------------------------------------------------
+
+    def set_front(self, **values: Any) -> None:
+        """Change front matter keys through tomlkit, keeping comments and unknown keys; None removes."""
+        import tomlkit
+
+        document = tomlkit.parse(self.front_text)
+        for key, value in values.items():
+            if value is None:
+                if key in document:
+                    del document[key]
+            else:
+                document[key] = list(value) if isinstance(value, tuple) else value
+        text = tomlkit.dumps(document)
+        if text and not text.endswith("\n"):
+            text += "\n"
+        data = tomllib.loads(text)  # re-parse what tomlkit wrote before trusting it
+        self.info = check_front(self.path, text, data)
+        self.front_text, self.front = text, data
+
+    def _section_bounds(self, section: str) -> tuple[int, int] | None:
+        """(heading index, index after the section's last line) in `body`."""
+        start = None
+        for index, item in enumerate(self.body):
+            if isinstance(item, str) and _is_section_break(item):
+                if start is not None:
+                    return start, index
+                if _HEADING_RE.match(item).group(2).strip().casefold() == section:  # type: ignore[union-attr]
+                    start = index
+        return (start, len(self.body)) if start is not None else None
+
+    def _ensure_section(self, section: str) -> tuple[int, int]:
+        bounds = self._section_bounds(section)
+        if bounds is not None:
+            return bounds
+        # A missing section goes before the known sections that follow it, else at the end.
+        insert_at = len(self.body) - 1 if self.body and self.body[-1] == "" else len(self.body)
+        for later in SECTION_ORDER[SECTION_ORDER.index(section) + 1 :]:
+            later_bounds = self._section_bounds(later)
+            if later_bounds is not None:
+                insert_at = later_bounds[0]
+                break
+        block: list[str | EntryLine] = [f"## {SECTION_TITLES[section]}", ""]
+        if insert_at == 0 or self.body[insert_at - 1] != "":
+            block.insert(0, "")
+        self.body[insert_at:insert_at] = block
+        return self._section_bounds(section)  # type: ignore[return-value]
+
+    def add(self, section: str, entry: Entry) -> int:
+        """Insert an entry after the last one of its section; return its index in `body`."""
+        start, end = self._ensure_section(section)
+        line = EntryLine(section, entry)
+        last = max((i for i, _ in self.entries(section) if start < i < end), default=None)
+        if last is not None:
+            at = last + 1
+            self.body.insert(at, line)
+        else:
+            # The first entry goes after whatever the section already holds, a blank line before it.
+            content_end = max((i for i in range(start, end) if self.body[i] != ""), default=start)
+            at = content_end + 2
+            self.body[content_end + 1 : content_end + 1] = ["", line]
+        following = self.body[at + 1] if at + 1 < len(self.body) else None
+        if following is None or (following != "" and not isinstance(following, EntryLine)):
+            self.body.insert(at + 1, "")
+        return at
+
+    def add_note(self, note: Note) -> int:
+        if note.kind is NoteKind.ACTION:
+            return self.add(ACTIONS, Action(note.text, note.stamp))
+        return self.add(NOTES, note)
+
+    def _checked(self, index: int, expected: Entry) -> EntryLine:
+        item = self.body[index] if 0 <= index < len(self.body) else None
+        if not isinstance(item, EntryLine) or item.entry != expected:
+            raise LookupError("that line changed in the file since it was read")
+        return item
+
+    def replace_entry(self, index: int, expected: Entry, new: Entry) -> None:
+        """Replace the entry at `index`, which must still be `expected`."""
+        self.body[index] = replace(self._checked(index, expected), entry=new, source=None)
+
+    def delete_entry(self, index: int, expected: Entry) -> None:
+        self._checked(index, expected)
+        del self.body[index]
+
+    def find_entry(self, section: str, entry: Entry, near: int | None = None) -> int | None:
+        """Index of an equal entry in `section`, preferring the one closest to `near`."""
+        matches = [i for i, item in self.entries(section) if item.entry == entry]
+        if not matches:
+            return None
+        return matches[0] if near is None else min(matches, key=lambda i: abs(i - near))
+
+
+def _is_section_break(line: str) -> bool:
+    """A level 1 or 2 heading ends a section; deeper headings stay inside it."""
+    heading = _HEADING_RE.match(line)
+    return bool(heading) and len(heading.group(1)) <= 2  # type: ignore[union-attr]
+
+
+def new_session_text(front: dict[str, Any]) -> str:
+    """The text of a new session file: front matter, then the three empty sections."""
+    import tomlkit
+
+    document = tomlkit.document()
+    for key, value in front.items():
+        if value is not None:
+            document[key] = list(value) if isinstance(value, tuple) else value
+    lines = [FENCE, tomlkit.dumps(document).rstrip("\n"), FENCE, ""]
+    for section in SECTION_ORDER:
+        lines += [f"## {SECTION_TITLES[section]}", ""]
+    return "\n".join(lines)

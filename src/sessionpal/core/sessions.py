@@ -1,0 +1,99 @@
+"""Session files on disk: create, read, and change them one durable step at a time.
+
+Every change reads the file fresh, applies itself to the parsed document and
+writes the whole file back atomically. A hand edit made in another editor
+meanwhile is therefore kept, and a file that no longer parses is reported and
+left alone: the change is refused rather than written over the person's work.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from . import fsio
+from .paths import Home, is_session_file_name, session_file_name, session_sort_key
+from .problems import FileProblems, Problem, read_user_text
+from .sessionfile import SessionDocument, new_session_text
+
+T = TypeVar("T")
+
+
+def file_stamp(started: datetime) -> str:
+    return started.strftime("%Y-%m-%dT%H%M")
+
+
+def session_paths(home: Home, slug: str) -> list[Path]:
+    """A client's session files, oldest first; sync-conflict copies and temp files are not sessions."""
+    folder = home.sessions_dir(slug)
+    try:
+        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name) and e.is_file()]
+    except OSError:
+        return []
+    return [folder / name for name in sorted(names, key=session_sort_key)]
+
+
+def read_session(path: Path) -> SessionDocument:
+    return SessionDocument.parse(path, read_user_text(path))
+
+
+def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
+    """Write a new session file named for its start minute; `-2`, `-3` when that name is taken."""
+    started: datetime = front["started"]
+    folder = home.sessions_dir(slug)
+    fsio.clean_temp_files(folder)
+    text = new_session_text(front)
+    for n in range(1, 1000):
+        path = folder / session_file_name(file_stamp(started), n)
+        if fsio.create_new(path, text):
+            return SessionDocument.parse(path, text)
+    raise fsio.WriteError(folder, "too many sessions started in the same minute")
+
+
+def update_session(path: Path, change: Callable[[SessionDocument], T]) -> tuple[SessionDocument, T]:
+    """Read, change and atomically rewrite a session file; returns the new document and change's result."""
+    document = read_session(path)
+    result = change(document)
+    text = document.render()
+    # What we write must read back as a session; otherwise keep the old file.
+    written = SessionDocument.parse(path, text)
+    fsio.atomic_write(path, text)
+    return written, result
+
+
+@dataclass
+class SessionListing:
+    path: Path
+    document: SessionDocument | None
+    problems: list[Problem]
+
+
+def read_listing(path: Path) -> SessionListing:
+    try:
+        return SessionListing(path, read_session(path), [])
+    except FileProblems as error:
+        return SessionListing(path, None, error.problems)
+
+
+def latest_sessions(home: Home, slug: str, count: int) -> list[SessionListing]:
+    """The newest `count` session files, newest first; broken ones come with their problems."""
+    return [read_listing(path) for path in reversed(session_paths(home, slug)[-count:])]
+
+
+def find_unfinished(home: Home, slug: str, look_back: int = 3) -> SessionDocument | None:
+    """A session left running or paused (the app was closed or killed mid-session)."""
+    for listing in latest_sessions(home, slug, look_back):
+        if listing.document is not None and not listing.document.info.is_finished:
+            return listing.document
+    return None
+
+
+def previous_session(home: Home, slug: str, exclude: Path | None = None) -> SessionListing | None:
+    """The newest session other than `exclude`, for the "last time" card."""
+    for path in reversed(session_paths(home, slug)):
+        if path != exclude:
+            return read_listing(path)
+    return None

@@ -1,0 +1,107 @@
+"""Editing a TOML file a person may also edit by hand.
+
+The file is read fresh from disk (so a hand edit made meanwhile is kept), checked,
+changed through tomlkit (comments, order, quoting and unknown keys survive), the new
+text is re-parsed with tomllib and checked again, and only then written atomically.
+A file that does not parse is reported and left exactly as it is.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from . import fsio
+from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes
+
+T = TypeVar("T")
+
+
+def edit_toml(
+    path: Path,
+    edit: Callable[[Any], T],
+    check: Callable[[Path, str, dict], object],
+    *,
+    create: str | None = None,
+) -> T:
+    """Apply `edit` to the tomlkit document of `path`; `check(path, text, data)` validates both versions.
+
+    With `create`, a missing file starts from that text instead.
+    """
+    import tomlkit
+
+    if create is not None and not path.exists():
+        raw = create.encode("utf-8")
+    else:
+        raw = read_user_bytes(path)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = decode_utf8(path, raw)
+    check(path, text, parse_toml(path, text))
+    document = tomlkit.parse(text)
+    result = edit(document)
+    new_text = tomlkit.dumps(document)
+    try:
+        new_data = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as error:
+        # tomlkit produced something invalid: keep the old file and say so.
+        raise problem(path, f"the change could not be saved as valid TOML ({error}); the file is unchanged") from None
+    check(path, new_text, new_data)
+    fsio.atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+    return result
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string; control characters and DEL escaped, as TOML requires."""
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as TOML source text, for building snippets that tomlkit lays out as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, (int, float, date)):
+        return value.isoformat() if isinstance(value, date) else repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def snippet_table(header: str, values: dict[str, Any]):
+    """An `[[header]]` table built from text, so a new block looks like a hand-written one."""
+    import tomlkit
+
+    lines = [f"[[{header}]]"] + [f"{key} = {toml_value(v)}" for key, v in values.items() if v is not None and v != ""]
+    return tomlkit.parse("\n".join(lines) + "\n\n")[header][0]
+
+
+def snippet_inline(values: dict[str, Any]):
+    import tomlkit
+
+    body = ", ".join(f"{key} = {toml_value(v)}" for key, v in values.items())
+    return tomlkit.parse(f"x = {{ {body} }}\n")["x"]
+
+
+def snippet_array(key: str, items: list[dict[str, Any]]):
+    """A multi-line array of inline tables, one per line, two-space indent, trailing comma."""
+    import tomlkit
+
+    rows = "".join(f"  {{ {', '.join(f'{k} = {toml_value(v)}' for k, v in item.items())} }},\n" for item in items)
+    return tomlkit.parse(f"{key} = [\n{rows}]\n")[key]
+
+
+__all__ = ["edit_toml", "snippet_table", "snippet_inline", "snippet_array", "toml_value", "FileProblems"]
