@@ -1,0 +1,201 @@
+"""The `sessionpal` command: launches the app, or runs one of the subcommands.
+
+Only argparse and the core are imported here; Textual is imported when (and only
+when) the app is launched, so `sessionpal packs check` and friends start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .core.paths import HOME_ENV, Home, builtin_prompts_dir, resolve_home
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem to print as one short line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_PROBLEMS):
+        super().__init__(message)
+        self.code = code
+
+
+def _home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before and after a subcommand; SUPPRESS keeps a subcommand from hiding the top-level value.
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help=f"data home (default: ${HOME_ENV}, else your user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sessionpal",
+        description="A calm companion for live coaching calls: timer, question deck, notes and goals, in plain files.",
+    )
+    parser.add_argument("--version", action="version", version=f"sessionpal {__version__}")
+    _home_option(parser, top=True)
+    parser.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    locate = commands.add_parser("locate", help="print where data, config and cache live")
+    _home_option(locate, top=False)
+    locate.add_argument("what", nargs="?", choices=("data", "config", "cache", "packs", "models", "builtin"), help="print just this one path")
+
+    clients = commands.add_parser("clients", help="list clients, most recent session first")
+    _home_option(clients, top=False)
+
+    packs = commands.add_parser("packs", help="check and list question packs")
+    pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
+    check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")
+    _home_option(check, top=False)
+    check.add_argument("paths", nargs="*", metavar="PATH", type=Path, help="pack files to check")
+    listing = pack_commands.add_parser("list", help="list packs: id, title, question count, file")
+    _home_option(listing, top=False)
+    return parser
+
+
+def _home(args: argparse.Namespace) -> Home:
+    return Home(resolve_home(args.home))
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    home = _home(args)
+    places = {
+        "data": home.root,
+        "config": home.config_file,
+        "cache": home.cache_dir,
+        "packs": home.prompts_dir,
+        "models": home.models_dir,
+        "builtin": builtin_prompts_dir(),
+    }
+    if args.what:
+        print(places[args.what])
+        return EXIT_OK
+    labels = {
+        "data": "data home",
+        "config": "config",
+        "cache": "cache",
+        "packs": "your packs",
+        "models": "your models",
+        "builtin": "built-in packs",
+    }
+    for key, path in places.items():
+        print(f"{labels[key]:<15}{path}")
+    return EXIT_OK
+
+
+def cmd_clients(args: argparse.Namespace) -> int:
+    from .core.clients import list_clients
+
+    entries = list_clients(_home(args))
+    if not entries:
+        print("no clients yet: run `sessionpal --client NAME` to start one")
+        return EXIT_OK
+    broken = 0
+    for entry in entries:
+        last = entry.last_session[:10] if entry.last_session else "no sessions"
+        if entry.client is None:
+            broken += 1
+            print(f"{entry.slug:<28} {'(cannot be read)':<32} {last}")
+            for found in entry.problems:
+                print(f"  {found}", file=sys.stderr)
+        else:
+            print(f"{entry.slug:<28} {entry.client.name:<32} {last}")
+    return EXIT_PROBLEMS if broken else EXIT_OK
+
+
+def cmd_packs_check(args: argparse.Namespace) -> int:
+    from .core.packs import check_files, load_library
+    from .core.session_models import load_models
+
+    if args.paths:
+        packs, problems = check_files(args.paths)
+        models = []
+    else:
+        home = _home(args)
+        library = load_library(home)
+        model_library = load_models(home)
+        packs = list(library.packs.values()) + list(library.overridden.values())
+        models = list(model_library.models.values())
+        problems = library.problems + model_library.problems
+    for found in sorted(problems):
+        print(found, file=sys.stderr)
+    if problems:
+        files = len({p.path for p in problems})
+        print(f"{files} file{'s' if files != 1 else ''} with problems", file=sys.stderr)
+        return EXIT_PROBLEMS
+    questions = sum(len(p.questions) for p in packs)
+    summary = f"all valid: {len(packs)} pack{'s' if len(packs) != 1 else ''} ({questions} questions)"
+    if models:
+        summary += f", {len(models)} session model{'s' if len(models) != 1 else ''}"
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_packs_list(args: argparse.Namespace) -> int:
+    from .core.packs import load_library
+
+    library = load_library(_home(args))
+    rows = [("ID", "TITLE", "QUESTIONS", "FILE")]
+    for pack in library.packs.values():
+        where = str(pack.path) + ("" if pack.builtin else "  (yours)")
+        if pack.id in library.overridden:
+            where += " (replaces the built-in)"
+        rows.append((pack.id, pack.title, str(len(pack.questions)), where))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    for found in library.problems:
+        print(found, file=sys.stderr)
+    return EXIT_PROBLEMS if library.problems else EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .core import fsio
+
+    home = _home(args)
+    try:
+        fsio.ensure_dir(home.root)
+    except fsio.WriteError as error:
+        raise CommandError(f"cannot create the data home {home.root}: {error.reason}") from None
+    if not os.access(home.root, os.W_OK):
+        raise CommandError(
+            f"the data home {home.root} is read-only, so notes could not be saved; "
+            f"choose another with --home DIR or ${HOME_ENV}"
+        )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise CommandError("the app needs a terminal to run in (stdin or stdout is not one)", EXIT_USAGE)
+    from .ui.app import run_app
+
+    return run_app(home, client=args.client)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {
+        "locate": cmd_locate,
+        "clients": cmd_clients,
+        "packs": lambda a: cmd_packs_check(a) if a.packs_command == "check" else cmd_packs_list(a),
+        None: cmd_app,
+    }
+    try:
+        return handlers[args.command](args)
+    except CommandError as error:
+        print(f"sessionpal: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `sessionpal packs list | head` closed the pipe early: not an error.
+        sys.stderr.close()
+        return EXIT_OK
