@@ -1,0 +1,146 @@
+"""The `sessionpal` command, run as a coach would run it: a separate process."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sessionpal import __version__
+
+from ..helpers import TOML_TEST_INVALID, env_without_home
+
+POSITIONED = re.compile(r"^.+:\d+:\d+: \S")
+
+
+def run(*args: str, home=None, env=None, stdin=None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "sessionpal", *args]
+    if home is not None:
+        command[3:3] = ["--home", str(home)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env or env_without_home(), stdin=stdin, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"sessionpal {__version__}"
+
+
+def test_locate_prints_every_place(tmp_path):
+    result = run("locate", home=tmp_path)
+    assert result.returncode == 0
+    lines = {line[:15].strip(): line[15:] for line in result.stdout.splitlines()}
+    assert lines["data home"] == str(tmp_path)
+    assert lines["config"] == str(tmp_path / "config.toml")
+    assert lines["your packs"] == str(tmp_path / "prompts")
+    assert "cache" in lines and lines["built-in packs"].endswith("prompts")
+
+
+def test_home_flag_env_and_position(tmp_path):
+    env = env_without_home() | {"SESSIONPAL_HOME": str(tmp_path / "env")}
+    assert run("locate", "data", env=env).stdout.strip() == str(tmp_path / "env")
+    assert run("locate", "data", "--home", str(tmp_path / "after"), env=env).stdout.strip() == str(tmp_path / "after")
+    assert run("--home", str(tmp_path / "before"), "locate", "data", env=env).stdout.strip() == str(tmp_path / "before")
+
+
+def test_packs_list_and_check_on_a_fresh_home(tmp_path):
+    listed = run("packs", "list", home=tmp_path)
+    assert listed.returncode == 0
+    rows = listed.stdout.splitlines()
+    assert rows[0].split()[:3] == ["ID", "TITLE", "QUESTIONS"]
+    ids = [row.split()[0] for row in rows[1:]]
+    assert ids == ["actions", "awareness", "closing", "opening", "relationship", "stalled-goal", "values"]
+    assert sum(int(re.search(r"\s(\d+)\s+/", row).group(1)) for row in rows[1:]) >= 150
+    checked = run("packs", "check", home=tmp_path)
+    assert checked.returncode == 0 and checked.stdout.startswith("all valid: 7 packs (170 questions), 2 session models")
+
+
+def test_packs_check_reports_each_problem_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\nphase = "middle"\n')
+    good = tmp_path / "good.toml"
+    good.write_text('[pack]\nid = "y"\ntitle = "t"\n')
+    result = run("packs", "check", str(bad), str(good), str(tmp_path / "missing.toml"))
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert f"{bad}:7:1: unknown phase 'middle': use one of opening, explore, options, action, closing" in errors
+    assert f"{tmp_path / 'missing.toml'}:1:1: file not found" in errors
+    assert errors[-1] == "2 files with problems"
+
+
+def test_a_broken_user_pack_is_named_and_the_rest_still_list(tmp_path):
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "mine.toml").write_bytes(b"\xef\xbb\xbf[pack]\nid = 'mine'\ntitle = 'Mine'\n")
+    (tmp_path / "prompts" / "broken.toml").write_bytes(b"\x00\xff garbage")
+    listed = run("packs", "list", home=tmp_path)
+    assert listed.returncode == 1
+    assert "mine" in listed.stdout and "(yours)" in listed.stdout and "awareness" in listed.stdout
+    assert re.match(rf"^{re.escape(str(tmp_path / 'prompts' / 'broken.toml'))}:1:2: not valid UTF-8", listed.stderr)
+    checked = run("packs", "check", home=tmp_path)
+    assert checked.returncode == 1 and "broken.toml:1:2:" in checked.stderr
+
+
+def test_packs_check_rejects_the_whole_toml_test_invalid_suite():
+    if not TOML_TEST_INVALID.is_dir():
+        pytest.skip(f"toml-test's invalid files are not at {TOML_TEST_INVALID}")
+    files = sorted(str(p) for p in TOML_TEST_INVALID.rglob("*.toml"))
+    result = run("packs", "check", *files)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"{len(files)} files with problems"
+    assert len(lines) == len(files) + 1
+    assert all(POSITIONED.match(line) for line in lines[:-1])
+
+
+def test_clients_listing(tmp_path):
+    assert "no clients yet" in run("clients", home=tmp_path).stdout
+    from sessionpal.core.clients import create_client
+    from sessionpal.core.paths import Home
+
+    create_client(Home(tmp_path), "José Álvarez", 50)
+    (tmp_path / "clients" / "broken").mkdir()
+    (tmp_path / "clients" / "broken" / "client.toml").write_text("name = \n")
+    result = run("clients", home=tmp_path)
+    assert result.returncode == 1
+    assert re.search(r"^jose-alvarez\s+José Álvarez\s+no sessions$", result.stdout, re.M)
+    assert re.search(r"^broken\s+\(cannot be read\)", result.stdout, re.M)
+    assert "client.toml:1:8: invalid TOML" in result.stderr
+
+
+def test_launching_without_a_terminal_says_so(tmp_path):
+    result = run(home=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "sessionpal: the app needs a terminal to run in (stdin or stdout is not one)"
+
+
+def test_an_unwritable_home_is_refused_clearly(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run(home=blocker / "home", stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"sessionpal: cannot create the data home {blocker / 'home'}")
+
+
+def test_usage_errors_exit_2():
+    result = run("packs")
+    assert result.returncode == 2 and "usage:" in result.stderr
+    assert run("frobnicate").returncode == 2
+
+
+def test_the_cli_does_not_import_textual_or_tomlkit():
+    code = "import sys, sessionpal.cli; print(sorted(m for m in ('textual', 'tomlkit', 'rich') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_packs_check_does_not_import_textual(tmp_path):
+    code = (
+        "import sys\nfrom sessionpal.cli import main\n"
+        f"main(['--home', {str(tmp_path)!r}, 'packs', 'check'])\n"
+        "print('textual' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False")

@@ -1,0 +1,29 @@
+"""Fixtures shared by every test: an isolated data home and cache, and a fixed clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionpal.core.paths import Home
+from sessionpal.core.timer import FakeClock
+
+from .helpers import START
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's data home or cache."""
+    monkeypatch.delenv("SESSIONPAL_HOME", raising=False)
+    monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def home(tmp_path) -> Home:
+    root = tmp_path / "home"
+    root.mkdir(mode=0o700)
+    return Home(root)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)

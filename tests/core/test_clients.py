@@ -1,0 +1,180 @@
+import hashlib
+import tomllib
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sessionpal.core.clients import (
+    ClientEditError,
+    ClientNotFound,
+    add_goal,
+    change_goal_status,
+    create_client,
+    find_client,
+    list_clients,
+    load_client,
+)
+from sessionpal.core.model import GoalStatus
+from sessionpal.core.paths import Home
+from sessionpal.core.problems import FileProblems
+
+from ..helpers import file_modes
+
+TODAY = date(2026, 11, 23)
+
+
+def test_create_client_keeps_the_unicode_name(home):
+    jose = create_client(home, "José Álvarez", 50, TODAY)
+    li = create_client(home, "李雷", None, TODAY)
+    assert (jose.slug, jose.name, jose.session_minutes) == ("jose-alvarez", "José Álvarez", 50)
+    assert (li.slug, li.name, li.session_minutes) == ("李雷", "李雷", None)
+    data = tomllib.loads(home.client_file("jose-alvarez").read_text("utf-8"))
+    assert data["name"] == "José Álvarez" and data["created"] == TODAY
+    assert all(mode == (0o700 if (home.root / rel).is_dir() else 0o600) for rel, mode in file_modes(home.root).items())
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "..", "CON", "nul", "trailing.", "x" * 190, "/etc/passwd", "C:\\Windows"])
+def test_hostile_names_stay_inside_the_home(home, name):
+    client = create_client(home, name, None, TODAY)
+    assert client.path.resolve().parent.parent == home.clients_dir.resolve()
+    assert client.name == " ".join(name.split())
+    assert find_client(home, name).slug == client.slug
+
+
+def test_same_slug_never_overwrites_another_client(home):
+    first = create_client(home, "Zoë", None, TODAY)
+    second = create_client(home, "Zoe", None, TODAY)
+    third = create_client(home, "ZOË", None, TODAY)
+    assert [first.slug, second.slug, third.slug] == ["zoe", "zoe-2", "zoe-3"]
+    assert load_client(home.client_file("zoe")).name == "Zoë"
+
+
+def test_a_leftover_folder_is_not_adopted(home):
+    (home.clients_dir / "ana" / "sessions").mkdir(parents=True)
+    assert create_client(home, "Ana", None, TODAY).slug == "ana-2"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
+def test_any_name_creates_a_client_that_can_be_found(tmp_path_factory, name):
+    home = Home(tmp_path_factory.mktemp("h"))
+    client = create_client(home, name, None, TODAY)
+    assert client.path.resolve().is_relative_to(home.clients_dir.resolve())
+    assert find_client(home, name).slug == client.slug
+
+
+def test_bad_names_and_lengths_are_refused(home):
+    with pytest.raises(ClientEditError):
+        create_client(home, "   ")
+    with pytest.raises(ClientEditError):
+        create_client(home, "x" * 201)
+    with pytest.raises(ClientEditError):
+        create_client(home, "Ana", 1000)
+
+
+def test_find_by_name_or_slug_case_insensitively_with_suggestions(home):
+    create_client(home, "José Álvarez", None, TODAY)
+    create_client(home, "Joanna Smith", None, TODAY)
+    assert find_client(home, "josé álvarez").slug == "jose-alvarez"
+    assert find_client(home, "JOSE-ALVAREZ").slug == "jose-alvarez"
+    assert find_client(home, "Jose Alvarez").slug == "jose-alvarez"
+    with pytest.raises(ClientNotFound) as caught:
+        find_client(home, "Joana Smith")
+    assert caught.value.suggestions[0] == "Joanna Smith"
+    assert "did you mean 'Joanna Smith'" in str(caught.value)
+
+
+HAND_WRITTEN = """\
+# Ana's file — I keep my own notes here too.
+name = "Ana"   # she prefers Ana to Anabel
+session_minutes = 45
+referral = "Maria"     # my own key
+
+values = ["freedom", "family"]
+
+[[goals]]
+id = "leave-job"
+title = "Leave the bank by spring"
+status = "active"
+value = "freedom"
+
+[billing]
+rate = 120
+"""
+
+
+def write_client(home, text, slug="ana"):
+    path = home.client_file(slug)
+    path.parent.mkdir(parents=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_edits_keep_comments_layout_and_unknown_keys(home):
+    path = write_client(home, HAND_WRITTEN)
+    add_goal(home, "ana", "Run 5 km", value="health", today=TODAY)
+    change_goal_status(home, "ana", "leave-job", GoalStatus.AT_RISK, "restructuring at work", today=TODAY)
+    text = path.read_text("utf-8")
+    for line in HAND_WRITTEN.splitlines():
+        if line != 'status = "active"':
+            assert line in text, line
+    client = load_client(path)
+    leave = client.goal("leave-job")
+    assert leave.status is GoalStatus.AT_RISK
+    assert [(c.date, c.from_status, c.to_status, c.note) for c in leave.history] == [
+        (TODAY, GoalStatus.ACTIVE, GoalStatus.AT_RISK, "restructuring at work")
+    ]
+    run = client.goal("run-5-km")
+    assert (run.title, run.status, run.value, run.created) == ("Run 5 km", GoalStatus.ACTIVE, "health", TODAY)
+    assert tomllib.loads(text)["billing"] == {"rate": 120}
+
+
+def test_history_grows_one_line_per_change(home):
+    path = write_client(home, HAND_WRITTEN)
+    for status in (GoalStatus.STALLED, GoalStatus.ON_TRACK, GoalStatus.ACHIEVED):
+        change_goal_status(home, "ana", "leave-job", status, f'to "{status}"', today=TODAY)
+    history = load_client(path).goal("leave-job").history
+    assert [(c.from_status, c.to_status) for c in history] == [
+        (GoalStatus.ACTIVE, GoalStatus.STALLED),
+        (GoalStatus.STALLED, GoalStatus.ON_TRACK),
+        (GoalStatus.ON_TRACK, GoalStatus.ACHIEVED),
+    ]
+    assert path.read_text().count("{ date = 2026-11-23") == 3
+
+
+def test_goal_ids_are_unique_and_ascii(home):
+    write_client(home, 'name = "Li"\n', slug="li")
+    ids = [add_goal(home, "li", title, today=TODAY).id for title in ("学习中文", "学习中文", "Run!", "Run?")]
+    assert ids == ["goal", "goal-2", "run", "run-2"]
+
+
+def test_a_broken_client_file_is_listed_and_never_rewritten(home):
+    create_client(home, "Fine", None, TODAY)
+    path = write_client(home, 'name = "Ana"\nsession_minutes = "long"\n')
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    entries = {e.slug: e for e in list_clients(home)}
+    assert entries["fine"].client is not None
+    assert entries["ana"].client is None
+    assert str(entries["ana"].problems[0]).endswith("client.toml:2:1: 'session_minutes' must be a whole number, not text")
+    with pytest.raises(FileProblems):
+        add_goal(home, "ana", "Anything", today=TODAY)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_unknown_goal_is_a_clear_error(home):
+    write_client(home, HAND_WRITTEN)
+    with pytest.raises(ClientEditError, match="no goal 'nope'"):
+        change_goal_status(home, "ana", "nope", GoalStatus.DROPPED, today=TODAY)
+
+
+def test_clients_are_listed_most_recent_session_first(home):
+    for name in ("Ana", "Ben", "Cy"):
+        create_client(home, name, None, TODAY)
+    for slug, stamp in (("ana", "2026-10-01T0900"), ("cy", "2026-11-20T1000"), ("cy", "2026-09-01T1000")):
+        folder = home.sessions_dir(slug)
+        folder.mkdir(exist_ok=True)
+        (folder / f"{stamp}.md").write_text("x")
+    (home.sessions_dir("ana") / "2026-12-01T0900.sync-conflict-x.md").write_text("x")
+    assert [e.slug for e in list_clients(home)] == ["cy", "ana", "ben"]

@@ -1,0 +1,123 @@
+import hashlib
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+
+from sessionpal.core import fsio
+from sessionpal.core.config import load_config, set_starred
+from sessionpal.core.model import Note, NoteKind
+from sessionpal.core.problems import FileProblems
+from sessionpal.core.sessions import (
+    create_session,
+    find_unfinished,
+    previous_session,
+    read_session,
+    session_paths,
+    update_session,
+)
+
+from ..helpers import START, no_temp_files
+
+
+def front(started=START, **extra):
+    return {"client": "ana", "started": started, "planned_minutes": 60, "elapsed_seconds": 0, "timer": "running", "questions": (), "goals": (), **extra}
+
+
+def test_config_defaults_when_missing(home):
+    loaded = load_config(home)
+    assert loaded.problems == [] and loaded.config.session_minutes == 60 and loaded.config.bell is False
+
+
+def test_config_problems_keep_the_good_keys(home):
+    home.config_file.write_text('session_minutes = 45\nbell = "yes"\nsesion_minutes = 3\n[keys]\nstart_session = "f5"\n')
+    loaded = load_config(home)
+    assert loaded.config.session_minutes == 45 and loaded.config.bell is False
+    assert loaded.config.keys == {"start_session": "f5"}
+    messages = [str(p) for p in loaded.problems]
+    assert any(m.endswith("config.toml:2:1: 'bell' must be true or false, not text") for m in messages)
+    assert any("did you mean 'session_minutes'?" in m for m in messages)
+
+
+def test_broken_config_falls_back_to_defaults(home):
+    home.config_file.write_text("session_minutes = \n")
+    loaded = load_config(home)
+    assert loaded.config.session_minutes == 60 and "invalid TOML" in str(loaded.problems[0])
+
+
+def test_starring_creates_and_edits_config_keeping_comments(home):
+    assert set_starred(home, "awareness/what-else", True) == ("awareness/what-else",)
+    assert set_starred(home, "closing/sum-up", True) == ("awareness/what-else", "closing/sum-up")
+    assert set_starred(home, "awareness/what-else", False) == ("closing/sum-up",)
+    text = home.config_file.read_text()
+    assert "# sessionpal preferences" in text
+    assert load_config(home).config.starred == ("closing/sum-up",)
+    assert oct(home.config_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_sessions_started_in_the_same_minute_get_suffixes(home):
+    paths = [create_session(home, "ana", front()).path for _ in range(3)]
+    assert [p.name for p in paths] == ["2026-11-23T1000.md", "2026-11-23T1000-2.md", "2026-11-23T1000-3.md"]
+    assert session_paths(home, "ana") == paths
+
+
+def test_concurrent_creates_never_share_a_file(home):
+    results = []
+
+    def start():
+        results.append(create_session(home, "ana", front()).path)
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 8
+
+
+def test_update_reads_fresh_so_hand_edits_survive(home):
+    path = create_session(home, "ana", front()).path
+    update_session(path, lambda d: d.add_note(Note(5, "first")))
+    # The coach adds a line in their editor while the app is open.
+    path.write_text(path.read_text().replace("## Questions asked", "Typed in my editor.\n\n## Questions asked"))
+    document, _ = update_session(path, lambda d: d.add_note(Note(9, "second", NoteKind.QUOTE)))
+    text = path.read_text()
+    assert "Typed in my editor." in text
+    assert [n.text for n in document.notes] == ["first", "second"]
+    assert no_temp_files(home.root) == []
+
+
+def test_update_refuses_to_touch_a_broken_file(home):
+    path = create_session(home, "ana", front()).path
+    path.write_text(path.read_text().replace("planned_minutes = 60", "planned_minutes = "))
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(FileProblems) as caught:
+        update_session(path, lambda d: d.add_note(Note(5, "lost?")))
+    assert f"{path}:4:" in str(caught.value)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_unfinished_and_previous_sessions(home):
+    old = create_session(home, "ana", front(started=START - timedelta(days=7), timer="ended"))
+    current = create_session(home, "ana", front(timer="paused"))
+    assert find_unfinished(home, "ana").path == current.path
+    assert previous_session(home, "ana", exclude=current.path).path == old.path
+    update_session(current.path, lambda d: d.set_front(timer="ended"))
+    assert find_unfinished(home, "ana") is None
+
+
+def test_stray_temp_files_are_cleaned_when_a_session_starts(home):
+    folder = home.sessions_dir("ana")
+    folder.mkdir(parents=True)
+    (folder / ".sessionpal-2026-11-23T1000.md.999999999.deadbeef.tmp").write_text("half a file")
+    create_session(home, "ana", front())
+    assert no_temp_files(home.root) == []
+
+
+def test_session_files_are_private(home):
+    path = create_session(home, "ana", front()).path
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert os.stat(path.parent).st_mode & 0o777 == 0o700
+    assert fsio.is_private(path)
+    assert read_session(path).info.client == "ana"
