@@ -1,0 +1,93 @@
+"""The question deck: which questions to offer, in what order, and a fair random draw.
+
+The filter is one line the coach types: words search the text and tags,
+`#tag` keeps questions with that tag, `@explore` picks a phase (`@all` for every
+phase). Without an `@`, the deck follows the timer's phase.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import PHASES, Phase, Question
+
+ALL_PHASES = "all"
+
+
+@dataclass(frozen=True)
+class DeckQuery:
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    phase: str | None = None  # a phase name, ALL_PHASES, or None to follow the timer
+
+    @classmethod
+    def parse(cls, text: str) -> "DeckQuery":
+        words, tags, phase = [], [], None
+        for token in text.split():
+            folded = token.casefold()
+            if folded.startswith("#") and len(folded) > 1:
+                tags.append(folded[1:])
+            elif folded.startswith("@") and len(folded) > 1:
+                wanted = folded[1:]
+                matches = [p for p in (*PHASES, ALL_PHASES) if p.startswith(wanted)]
+                phase = matches[0] if matches else phase
+                if not matches:
+                    words.append(folded)
+            else:
+                words.append(folded)
+        return cls(tuple(words), tuple(tags), phase)
+
+
+@dataclass
+class Deck:
+    questions: list[Question]
+    starred: set[str] = field(default_factory=set)
+    asked_before: dict[str, date] = field(default_factory=dict)  # ref -> last date asked of this client
+    asked_now: set[str] = field(default_factory=set)  # refs asked in this session
+
+    def __post_init__(self) -> None:
+        # Searching folded text once up front keeps each keystroke cheap on a 5,000-question deck.
+        self._haystacks = [
+            " ".join((q.text, *q.tags, *q.follow_ups, q.pack)).casefold() for q in self.questions
+        ]
+        self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
+
+    def matching(self, query: DeckQuery, timer_phase: Phase | None = None) -> list[Question]:
+        phase = query.phase if query.phase is not None else (timer_phase.value if timer_phase else ALL_PHASES)
+        starred, rest = [], []
+        for question, hay, tags in zip(self.questions, self._haystacks, self._tags):
+            if phase != ALL_PHASES and question.phase is not None and question.phase.value != phase:
+                continue
+            if query.tags and not all(t in tags for t in query.tags):
+                continue
+            if query.words and not all(w in hay for w in query.words):
+                continue
+            (starred if question.ref in self.starred else rest).append(question)
+        return starred + rest
+
+    def draw(self, candidates: list[Question], rng: random.Random, current: Question | None = None) -> Question | None:
+        """A random question never asked of this client; else one not asked this session; else None."""
+        fresh = [q for q in candidates if q.ref not in self.asked_before and q.ref not in self.asked_now]
+        if not fresh:
+            fresh = [q for q in candidates if q.ref not in self.asked_now]
+        if len(fresh) > 1 and current is not None:
+            fresh = [q for q in fresh if q.ref != current.ref] or fresh
+        return rng.choice(fresh) if fresh else None
+
+
+def asked_ago(asked: date, today: date) -> str:
+    """'today', 'yesterday', '5 days ago', '3 weeks ago', '4 months ago', '2 years ago'."""
+    days = (today - asked).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"

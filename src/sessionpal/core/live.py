@@ -1,0 +1,373 @@
+"""A session in progress: the timer, the session file, and every change to them.
+
+The rule the screen relies on: a change is written durably (fsync'd) before the
+method returns, so whatever the screen shows is already on disk. A note whose
+write fails is kept in `pending` and written, in order, by the next successful
+write or by `flush()`; nothing the coach typed is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from . import fsio
+from .clients import ClientEditError, change_goal_status, load_client
+from .model import (
+    NOTE_PREFIXES,
+    Action,
+    ActionState,
+    AskedQuestion,
+    Client,
+    Entry,
+    GoalStatus,
+    Note,
+    NoteKind,
+    Question,
+)
+from .paths import Home
+from .problems import FileProblems
+from .session_models import SessionModel
+from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
+from .sessions import create_session, update_session
+from .timer import Clock, SessionTimer, TimerState
+
+SAVE_EVERY = 5.0  # seconds between timer saves while running
+
+
+class SaveFailed(Exception):
+    """A write that did not happen. The message says why, for the coach."""
+
+
+def parse_typed(typed: str) -> tuple[NoteKind, str]:
+    """What the coach typed -> (kind, text). `!` action, `"` quote, `*` insight, `?` question; `\\` keeps a prefix literal."""
+    text = clean_text(typed).strip()
+    if text.startswith("\\") and len(text) > 1 and text[1] in NOTE_PREFIXES:
+        return NoteKind.NOTE, text[1:]
+    kind = NOTE_PREFIXES.get(text[:1])
+    rest = text[1:].strip() if kind else ""
+    if kind is None or not rest:
+        return NoteKind.NOTE, text
+    if kind is NoteKind.QUOTE and rest.endswith('"') and len(rest) > 1:
+        rest = rest[:-1].rstrip()
+    return kind, rest
+
+
+def typed_form(entry: Entry) -> str:
+    """The text that, typed again, gives back this entry (used to edit a note)."""
+    if isinstance(entry, Action):
+        return f"!{entry.text}"
+    if isinstance(entry, AskedQuestion):
+        return entry.text
+    prefix = {NoteKind.QUOTE: '"', NoteKind.INSIGHT: "*", NoteKind.QUESTION: "?"}.get(entry.kind, "")
+    if not prefix and entry.text[:1] in NOTE_PREFIXES:
+        return "\\" + entry.text
+    return prefix + entry.text
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A line of the notes log: where it lives in the file and what it says."""
+
+    index: int
+    section: str
+    entry: Entry
+
+    @property
+    def stamp(self) -> int | None:
+        return self.entry.stamp
+
+
+@dataclass(frozen=True)
+class GoalChange:
+    goal_id: str
+    title: str
+    before: GoalStatus
+    after: GoalStatus
+    note: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    elapsed: float
+    planned: float
+    notes: int
+    asked: int
+    actions: tuple[Action, ...]
+    goal_changes: tuple[GoalChange, ...]
+    path: Path | None
+
+
+@dataclass
+class LiveSession:
+    home: Home
+    client: Client
+    clock: Clock
+    model: SessionModel
+    planned_minutes: int
+    document: SessionDocument | None = None
+    pending: list[Note] = field(default_factory=list)
+    goal_changes: list[GoalChange] = field(default_factory=list)
+    timer: SessionTimer = field(init=False)
+    _last_save: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        planned = self.planned_minutes * 60
+        state, elapsed = TimerState.READY, 0.0
+        if self.document is not None:
+            info = self.document.info
+            elapsed = info.elapsed_seconds
+            state = TimerState.ENDED if info.is_finished else TimerState.PAUSED
+        self.timer = SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
+
+    # state ------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.document is not None
+
+    @property
+    def ended(self) -> bool:
+        return self.timer.state is TimerState.ENDED
+
+    @property
+    def path(self) -> Path | None:
+        return self.document.path if self.document else None
+
+    def log(self) -> list[LogEntry]:
+        """Notes, asked questions and actions, in session order."""
+        if self.document is None:
+            return []
+        entries = [LogEntry(i, item.section, item.entry) for i, item in self.document.entries()]
+        order = {NOTES: 0, ASKED: 1, ACTIONS: 2}
+        # Hand-written actions have no stamp; they sort after everything.
+        return sorted(entries, key=lambda e: (e.stamp if e.stamp is not None else float("inf"), order[e.section], e.index))
+
+    def asked_refs(self) -> set[str]:
+        return set(self.document.info.questions) if self.document else set()
+
+    # writing ----------------------------------------------------------------
+
+    def _write(self, change: Callable[[SessionDocument], object]) -> object:
+        assert self.document is not None
+        try:
+            self.document, result = update_session(self.document.path, change)
+        except fsio.WriteError as error:
+            raise SaveFailed(f"could not save to {error.path.name}: {error.reason}") from None
+        except FileProblems as error:
+            raise SaveFailed(f"the session file has a problem and was left as it is: {error.problems[0]}") from None
+        except LookupError as error:
+            raise SaveFailed(str(error)) from None
+        return result
+
+    def _timer_fields(self) -> dict:
+        return {
+            "elapsed_seconds": int(self.timer.elapsed),
+            "timer": "ended" if self.ended else ("running" if self.timer.state is TimerState.RUNNING else "paused"),
+            "saved": self.clock.now(),
+        }
+
+    def start(self) -> None:
+        """Start the session (creating its file) or resume a paused timer."""
+        if self.ended:
+            return
+        if self.document is None:
+            now = self.clock.now()
+            self.timer.start()
+            front = {
+                "client": self.client.slug,
+                "started": now,
+                "planned_minutes": self.planned_minutes,
+                "model": self.model.id,
+                **self._timer_fields(),
+                "questions": (),
+                "goals": (),
+            }
+            try:
+                self.document = create_session(self.home, self.client.slug, front)
+            except fsio.WriteError as error:
+                self.timer = SessionTimer(self.clock, self.timer.planned, self.timer.spans)
+                raise SaveFailed(f"could not start the session file: {error.reason}") from None
+            self._last_save = self.clock.monotonic()
+            return
+        self.timer.start()
+        self.save_timer()
+
+    def add_time(self, seconds: float) -> None:
+        """Count time the timer missed (the app was closed while the call went on)."""
+        if self.timer.state is TimerState.PAUSED and seconds > 0:
+            self.timer = SessionTimer(self.clock, self.timer.planned, self.timer.spans, elapsed=self.timer.elapsed + seconds, state=TimerState.PAUSED)
+            self.save_timer()
+
+    def toggle(self) -> None:
+        if not self.started or self.timer.state is not TimerState.RUNNING:
+            self.start()
+        else:
+            self.timer.pause()
+            self.save_timer()
+
+    def save_timer(self, *, if_due: bool = False) -> bool:
+        """Write the timer's state; with if_due, only while running and SAVE_EVERY seconds after the last save."""
+        if self.document is None:
+            return False
+        if if_due and (self.timer.state is not TimerState.RUNNING or self.clock.monotonic() - self._last_save < SAVE_EVERY):
+            return False
+        self._last_save = self.clock.monotonic()
+        self._write(lambda d: d.set_front(**self._timer_fields()))
+        return True
+
+    def _stamp(self) -> int:
+        return int(self.timer.elapsed)
+
+    def add_note(self, typed: str) -> Note | None:
+        """Save what the coach typed as a note of its kind; the first note also starts the session."""
+        kind, text = parse_typed(typed)
+        if not text:
+            return None
+        if not self.started:
+            self.start()
+        note = Note(self._stamp(), text, kind)
+        self.pending.append(note)
+        self.flush()
+        return note
+
+    def flush(self) -> list[Note]:
+        """Write every note still waiting, in order, in one write."""
+        if not self.pending or self.document is None:
+            return []
+        batch = list(self.pending)
+
+        def add_all(document: SessionDocument) -> None:
+            for note in batch:
+                document.add_note(note)
+
+        self._write(add_all)
+        del self.pending[: len(batch)]
+        return batch
+
+    def mark_asked(self, question: Question) -> AskedQuestion:
+        if not self.started:
+            self.start()
+        asked = AskedQuestion(self._stamp(), question.text, question.ref)
+
+        def record(document: SessionDocument) -> None:
+            document.add(ASKED, asked)
+            refs = document.info.questions
+            document.set_front(questions=refs if question.ref in refs else (*refs, question.ref))
+
+        self._write(record)
+        return asked
+
+    def edit(self, item: LogEntry, typed: str) -> None:
+        """Replace a log entry with what the coach typed; a change of kind moves it to its section."""
+        kind, text = parse_typed(typed)
+        if not text:
+            raise SaveFailed("a note cannot be empty; delete it instead")
+        old = item.entry
+        if isinstance(old, AskedQuestion):
+            new: Entry = replace(old, text=text)
+        elif kind is NoteKind.ACTION:
+            new = Action(text, old.stamp, old.state if isinstance(old, Action) else ActionState.OPEN)
+        else:
+            new = Note(old.stamp if old.stamp is not None else self._stamp(), text, kind)
+
+        def apply(document: SessionDocument) -> None:
+            index = self._locate(document, item)
+            if isinstance(new, Action) == isinstance(old, Action):
+                document.replace_entry(index, old, new)
+            else:
+                document.delete_entry(index, old)
+                document.add_note(new if isinstance(new, Note) else Note(new.stamp or 0, new.text, NoteKind.ACTION))
+
+        self._write(apply)
+
+    def delete(self, item: LogEntry) -> None:
+        def apply(document: SessionDocument) -> None:
+            index = self._locate(document, item)
+            document.delete_entry(index, item.entry)
+            if isinstance(item.entry, AskedQuestion) and item.entry.ref:
+                still = any(isinstance(e.entry, AskedQuestion) and e.entry.ref == item.entry.ref for _, e in document.entries(ASKED))
+                if not still:
+                    document.set_front(questions=tuple(r for r in document.info.questions if r != item.entry.ref))
+
+        self._write(apply)
+
+    def set_action_state(self, item: LogEntry, state: ActionState) -> None:
+        if not isinstance(item.entry, Action):
+            return
+        new = replace(item.entry, state=state)
+        self._write(lambda d: d.replace_entry(self._locate(d, item), item.entry, new))
+
+    @staticmethod
+    def _locate(document: SessionDocument, item: LogEntry) -> int:
+        # The file was re-read: find the same line again, nearest to where it was.
+        index = document.find_entry(item.section, item.entry, near=item.index)
+        if index is None:
+            raise LookupError("that line was changed in the file meanwhile; nothing was changed")
+        return index
+
+    # goals ------------------------------------------------------------------
+
+    def change_goal(self, goal_id: str, status: GoalStatus, note: str = "", today=None) -> GoalChange:
+        goal = self.client.goal(goal_id)
+        if goal is None:
+            raise SaveFailed(f"no goal {goal_id!r}")
+        try:
+            updated = change_goal_status(self.home, self.client.slug, goal_id, status, note, today=today or self.clock.now().date())
+            self.client = load_client(self.client.path, self.client.slug)
+        except fsio.WriteError as error:
+            raise SaveFailed(f"could not save the goal: {error.reason}") from None
+        except FileProblems as error:
+            raise SaveFailed(f"the client file has a problem and was left as it is: {error.problems[0]}") from None
+        except ClientEditError as error:
+            raise SaveFailed(str(error)) from None
+        change = GoalChange(goal_id, updated.title, goal.status, updated.status, note)
+        self.goal_changes.append(change)
+        if self.document is not None:
+            self._write(lambda d: d.set_front(goals=d.info.goals if goal_id in d.info.goals else (*d.info.goals, goal_id)))
+        return change
+
+    def reload_client(self) -> None:
+        self.client = load_client(self.client.path, self.client.slug)
+
+    # ending -----------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        document = self.document
+        return Summary(
+            elapsed=self.timer.elapsed,
+            planned=self.timer.planned,
+            notes=len(document.notes) if document else 0,
+            asked=len(document.asked) if document else 0,
+            actions=tuple(document.actions) if document else (),
+            goal_changes=tuple(self.goal_changes),
+            path=document.path if document else None,
+        )
+
+    def end(self) -> Summary:
+        """End the session for good: the timer stops and the file is marked ended."""
+        if self.document is None:
+            self.timer.end()
+            return self.summary()
+        self.flush()
+        self.timer.end()
+        now: datetime = self.clock.now()
+        self._write(lambda d: d.set_front(ended=now, **self._timer_fields()))
+        return self.summary()
+
+
+def unsaved_gap(document: SessionDocument, now: datetime) -> float:
+    """Seconds between the last timer save of a running session and `now` (0 if it was paused)."""
+    info = document.info
+    if info.timer != "running" or info.saved is None:
+        return 0.0
+    return max(0.0, (now - info.saved).total_seconds())
+
+
+def close_unfinished(document: SessionDocument, now: datetime) -> SessionDocument:
+    """Mark a session left unfinished as ended, as it stands, so a new one can start."""
+    ended = document.info.saved or now
+    updated, _ = update_session(document.path, lambda d: d.set_front(timer="ended", ended=ended))
+    return updated
