@@ -177,6 +177,10 @@ def test_end_and_summary(live, clock):
     assert info.is_finished and info.ended == clock.now() and info.elapsed_seconds == 2730
     assert (summary.notes, summary.asked, [a.text for a in summary.actions]) == (1, 0, ["b"])
     assert live.ended
+    before = live.path.read_bytes()
+    with pytest.raises(SaveFailed, match="final"):
+        live.add_note("too late")
+    assert live.path.read_bytes() == before
 
 
 def test_resume_after_a_crash(home, client, clock):

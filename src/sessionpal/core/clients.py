@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import fsio
 from .model import GOAL_STATUSES, Client, Goal, GoalStatus, StatusChange
-from .paths import Home, is_session_file_name, is_valid_slug, normalize_name, slugify
+from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
 from .schema import Checker, KeyPath
 from .tomledit import edit_toml, snippet_array, snippet_inline, snippet_table, toml_string
@@ -172,10 +172,11 @@ def find_client(home: Home, query: str, entries: list[ClientEntry] | None = None
     for entry in entries:
         if entry.slug == slug or entry.slug == slugify(query):
             return entry
-    names = [e.name for e in entries]
-    by_normal = {normalize_name(n): n for n in names}
-    suggestions = [by_normal[m] for m in close_matches(wanted, list(by_normal))]
-    suggestions += [n for n in names if wanted and wanted in normalize_name(n) and n not in suggestions]
+    # Typos of a name (accents aside), then names that contain what was typed.
+    by_fold = {fold_name(e.name): e.name for e in entries}
+    wanted_fold = fold_name(query)
+    suggestions = [by_fold[m] for m in close_matches(wanted_fold, list(by_fold))]
+    suggestions += [n for f, n in by_fold.items() if wanted_fold and wanted_fold in f and n not in suggestions]
     raise ClientNotFound(query, suggestions[:5])
 
 

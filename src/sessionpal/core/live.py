@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import fsio
-from .clients import ClientEditError, change_goal_status, load_client
+from .clients import ClientEditError, add_goal, change_goal_status, load_client
 from .model import (
     NOTE_PREFIXES,
     Action,
@@ -84,7 +84,7 @@ class LogEntry:
 class GoalChange:
     goal_id: str
     title: str
-    before: GoalStatus
+    before: GoalStatus | None  # None for a goal added in this session
     after: GoalStatus
     note: str
 
@@ -226,6 +226,8 @@ class LiveSession:
         kind, text = parse_typed(typed)
         if not text:
             return None
+        if self.ended:
+            raise SaveFailed("this session has ended and its file is final")
         if not self.started:
             self.start()
         note = Note(self._stamp(), text, kind)
@@ -248,6 +250,8 @@ class LiveSession:
         return batch
 
     def mark_asked(self, question: Question) -> AskedQuestion:
+        if self.ended:
+            raise SaveFailed("this session has ended and its file is final")
         if not self.started:
             self.start()
         asked = AskedQuestion(self._stamp(), question.text, question.ref)
@@ -310,24 +314,37 @@ class LiveSession:
 
     # goals ------------------------------------------------------------------
 
-    def change_goal(self, goal_id: str, status: GoalStatus, note: str = "", today=None) -> GoalChange:
-        goal = self.client.goal(goal_id)
-        if goal is None:
-            raise SaveFailed(f"no goal {goal_id!r}")
+    def _edit_client(self, edit: Callable[[], object]) -> object:
         try:
-            updated = change_goal_status(self.home, self.client.slug, goal_id, status, note, today=today or self.clock.now().date())
+            result = edit()
             self.client = load_client(self.client.path, self.client.slug)
         except fsio.WriteError as error:
-            raise SaveFailed(f"could not save the goal: {error.reason}") from None
+            raise SaveFailed(f"could not save the client file: {error.reason}") from None
         except FileProblems as error:
             raise SaveFailed(f"the client file has a problem and was left as it is: {error.problems[0]}") from None
         except ClientEditError as error:
             raise SaveFailed(str(error)) from None
-        change = GoalChange(goal_id, updated.title, goal.status, updated.status, note)
+        return result
+
+    def _touch_goal(self, change: GoalChange) -> GoalChange:
         self.goal_changes.append(change)
         if self.document is not None:
+            goal_id = change.goal_id
             self._write(lambda d: d.set_front(goals=d.info.goals if goal_id in d.info.goals else (*d.info.goals, goal_id)))
         return change
+
+    def change_goal(self, goal_id: str, status: GoalStatus, note: str = "") -> GoalChange:
+        goal = self.client.goal(goal_id)
+        if goal is None:
+            raise SaveFailed(f"no goal {goal_id!r}")
+        today = self.clock.now().date()
+        updated = self._edit_client(lambda: change_goal_status(self.home, self.client.slug, goal_id, status, note, today=today))
+        return self._touch_goal(GoalChange(goal_id, updated.title, goal.status, updated.status, note))
+
+    def add_goal(self, title: str, value: str = "") -> GoalChange:
+        today = self.clock.now().date()
+        goal = self._edit_client(lambda: add_goal(self.home, self.client.slug, title, value=value, today=today))
+        return self._touch_goal(GoalChange(goal.id, goal.title, None, goal.status, "new goal"))
 
     def reload_client(self) -> None:
         self.client = load_client(self.client.path, self.client.slug)

@@ -63,6 +63,12 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
+def fold_name(name: str) -> str:
+    """normalize_name, accents dropped too: how a coach's typing is matched against names ("jose" finds José)."""
+    decomposed = unicodedata.normalize("NFKD", normalize_name(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def session_file_name(stamp: str, n: int = 1) -> str:
     """`2026-11-23T1000.md`, then `2026-11-23T1000-2.md` for a second session that minute."""
     return f"{stamp}.md" if n <= 1 else f"{stamp}-{n}.md"

@@ -1,0 +1,1 @@
+"""sessionpal's Textual UI: screens, dialogs and widgets on top of the core."""

@@ -1,0 +1,205 @@
+"""SessionPalApp: the Textual app. Screens and widgets live in their own files."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client, list_clients
+from ..core.config import LoadedConfig, load_config
+from ..core.live import LiveSession, close_unfinished, unsaved_gap
+from ..core.packs import PackLibrary
+from ..core.paths import Home
+from ..core.session_models import ModelLibrary, load_models
+from ..core.sessions import find_unfinished
+from ..core.timer import Clock, SystemClock
+
+_STARTED = time.perf_counter()
+
+
+class SessionPalApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "sessionpal"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", tooltip="Every key, the note prefixes and the deck filter"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
+    ]
+
+    def __init__(self, home: Home, *, clock: Clock | None = None, client: str | None = None, config: LoadedConfig | None = None, seed: int | None = None):
+        super().__init__()
+        self.home = home
+        self.clock: Clock = clock or SystemClock()
+        self.client_query = client
+        self.loaded_config = config or load_config(home)
+        self.config = self.loaded_config.config
+        self.seed = seed
+        self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
+        self.models: ModelLibrary | None = None
+
+    # start-up ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from .screens.clients import ClientPickerScreen
+
+        self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self._report_config_problems()
+        self._install_signal_handlers()
+        self.push_screen(ClientPickerScreen())
+        if self.client_query:
+            self.open_client_named(self.client_query)
+
+    def on_ready(self) -> None:
+        self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
+
+    def _report_config_problems(self) -> None:
+        from .keys import known_binding_ids
+
+        problems = [str(p) for p in self.loaded_config.problems]
+        known = known_binding_ids()
+        for action in self.config.keys:
+            if action not in known:
+                from ..core.problems import did_you_mean
+
+                problems.append(f"{self.home.config_file}: [keys] {action!r} is not a command{did_you_mean(action, known)}")
+        if problems:
+            self.notify("\n".join(problems), title="config.toml: using defaults for these", severity="warning", timeout=15, markup=False)
+
+    def _install_signal_handlers(self) -> None:
+        # The terminal closing (SIGHUP) or a shutdown (SIGTERM) saves the session before exiting.
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, lambda: self.call_later(self.action_quit))
+        except (NotImplementedError, AttributeError, RuntimeError, ValueError):
+            pass  # Windows has no SIGHUP and no add_signal_handler
+
+    # clients and sessions ---------------------------------------------------
+
+    def model_library(self) -> ModelLibrary:
+        if self.models is None:
+            self.models = load_models(self.home)
+            if self.models.problems:
+                self.notify("\n".join(str(p) for p in self.models.problems), title="Session models skipped", severity="warning", timeout=15, markup=False)
+        return self.models
+
+    def open_client_named(self, name: str) -> None:
+        from .dialogs.confirm import ChoiceDialog
+
+        entries = list_clients(self.home)
+        try:
+            self.open_client(find_client(self.home, name, entries))
+            return
+        except ClientNotFound as missing:
+            suggestions = missing.suggestions
+        if not suggestions:
+            self.create_and_open(name, None)
+            return
+        choices = [(f"open:{s}", f"Open {s}") for s in suggestions[:3]] + [("create", f"Create a new client “{name}”"), ("cancel", "Cancel")]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "create":
+                self.create_and_open(name, None)
+            elif choice and choice.startswith("open:"):
+                self.open_client(find_client(self.home, choice[5:]))
+
+        self.push_screen(ChoiceDialog(f"No client is called “{name}”.", choices), chosen)
+
+    def create_and_open(self, name: str, minutes: int | None) -> None:
+        from ..core.clients import ClientEditError
+        from ..core.fsio import WriteError
+
+        try:
+            client = create_client(self.home, name, minutes, self.clock.now().date())
+        except (ClientEditError, WriteError) as error:
+            self.notify(str(error), title="Client not created", severity="error", markup=False)
+            return
+        self.notify(f"New client {client.name}", markup=False)
+        self.open_client(ClientEntry(client.slug, client.path, client))
+
+    def open_client(self, entry: ClientEntry) -> None:
+        from .dialogs.resume import ResumeDialog
+
+        if entry.client is None:
+            self.notify("\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False)
+            return
+        unfinished = find_unfinished(self.home, entry.slug)
+        if unfinished is None:
+            self._show_session(entry, None, 0.0)
+            return
+        gap = unsaved_gap(unfinished, self.clock.now())
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self._show_session(entry, unfinished, 0.0)
+            elif choice == "resume-gap":
+                self._show_session(entry, unfinished, gap)
+            elif choice == "new":
+                try:
+                    close_unfinished(unfinished, self.clock.now())
+                except Exception as error:  # a broken or unwritable file: say so, start nothing
+                    self.notify(str(error), title="Could not close the unfinished session", severity="error", markup=False)
+                    return
+                self._show_session(entry, None, 0.0)
+
+        self.push_screen(ResumeDialog(unfinished, gap), chosen)
+
+    def _show_session(self, entry: ClientEntry, document, gap: float) -> None:
+        from ..core.live import SaveFailed
+        from .screens.session import SessionScreen
+
+        client = entry.client
+        assert client is not None
+        models = self.model_library()
+        if document is not None:
+            model = models.get(document.info.model or client.model or self.config.model)
+            minutes = document.info.planned_minutes
+        else:
+            model = models.get(client.model or self.config.model)
+            minutes = client.session_minutes or self.config.session_minutes
+        live = LiveSession(self.home, client, self.clock, model, minutes, document=document)
+        if gap:
+            try:
+                live.add_time(gap)
+            except SaveFailed as error:
+                self.notify(str(error), title="Timer not saved", severity="error", markup=False)
+        self.push_screen(SessionScreen(live))
+
+    # quitting ---------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        from .screens.session import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.save_before_exit()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # command palette --------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("Help", "Every key, the note prefixes and the deck filter", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def run_app(home: Home, client: str | None = None) -> int:
+    app = SessionPalApp(home, client=client)
+    app.run()
+    return app.return_code or 0

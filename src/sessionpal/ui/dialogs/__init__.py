@@ -1,0 +1,1 @@
+"""dialogs of the sessionpal app, one per file."""

@@ -1,0 +1,145 @@
+"""Goal dialogs: pick a goal, change its status with a one-line note, add a goal."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.model import Goal, GoalStatus
+from ..widgets.goals import STATUS_LOOK, goal_line
+
+NEW_GOAL = "+new"
+
+STATUS_HELP = {
+    GoalStatus.ACTIVE: "being worked on",
+    GoalStatus.ON_TRACK: "moving as hoped",
+    GoalStatus.AT_RISK: "may not happen as planned",
+    GoalStatus.STALLED: "not moving: time to look at why, not to push",
+    GoalStatus.ACHIEVED: "done",
+    GoalStatus.CHANGED: "replaced by a different or smaller goal",
+    GoalStatus.PAUSED: "set aside for now, by choice",
+    GoalStatus.DROPPED: "let go",
+}
+
+
+class GoalPickerDialog(ModalScreen[str | None]):
+    """Which goal? Returns its id, NEW_GOAL, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close")]
+
+    def __init__(self, goals: tuple[Goal, ...]):
+        super().__init__()
+        self.goals = goals
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Goals: choose one to change its status", classes="dialog-title")
+            options = [Option(goal_line(g), id=g.id) for g in self.goals]
+            options.append(Option(Content.from_markup("[$accent]+[/] Add a goal…"), id=NEW_GOAL))
+            yield OptionList(*options, id="goals")
+
+    def on_mount(self) -> None:
+        self.query_one("#goals", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected, "#goals")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
+    """A new status for one goal, with an optional one-line note for its history."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the goal")]
+
+    def __init__(self, goal: Goal):
+        super().__init__()
+        self.goal = goal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("Status of [b]$title[/b]", title=self.goal.title), classes="dialog-title")
+            options = []
+            for status in GoalStatus:
+                glyph, colour = STATUS_LOOK[status]
+                current = "  [$text-muted](now)[/]" if status is self.goal.status else ""
+                options.append(
+                    Option(Content.from_markup(f"[{colour}]$glyph $label[/]  [$text-muted]$help[/]{current}", glyph=glyph, label=f"{status.label:<9}", help=STATUS_HELP[status]), id=status.value)
+                )
+            yield OptionList(*options, id="statuses")
+            yield Label("Note for the goal's history (optional)")
+            yield Input(placeholder="e.g. busy month at work; shrinking it to one run a week", id="status-note", max_length=300)
+            yield Static("↑↓ choose · Tab to the note · Enter saves · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        statuses = self.query_one("#statuses", OptionList)
+        statuses.highlighted = list(GoalStatus).index(self.goal.status)
+        statuses.focus()
+
+    def _save(self) -> None:
+        statuses = self.query_one("#statuses", OptionList)
+        if statuses.highlighted is None:
+            return
+        status = list(GoalStatus)[statuses.highlighted]
+        self.dismiss((status, self.query_one("#status-note", Input).value.strip()))
+
+    @on(OptionList.OptionSelected, "#statuses")
+    def _chosen(self) -> None:
+        self._save()
+
+    @on(Input.Submitted, "#status-note")
+    def _submitted(self) -> None:
+        self._save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
+    """A goal in the client's own words, and optionally the value it expresses."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without adding a goal")]
+
+    def __init__(self, values: tuple[str, ...]):
+        super().__init__()
+        self.values = values
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Add a goal, in the client's words", classes="dialog-title")
+            yield Input(placeholder="e.g. Leave the bank by spring", id="goal-title", max_length=200)
+            hint = f"Value it expresses (optional; theirs: {', '.join(self.values)})" if self.values else "Value it expresses (optional)"
+            yield Label(hint, markup=False)
+            yield Input(placeholder="e.g. freedom", id="goal-value", suggester=SuggestFromList(self.values, case_sensitive=False), max_length=100)
+            yield Static(id="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", variant="primary", id="add")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#goal-title", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        title = " ".join(self.query_one("#goal-title", Input).value.split())
+        if not title:
+            error = self.query_one("#form-error", Static)
+            error.update("A goal needs a title.")
+            error.add_class("-visible")
+            self.query_one("#goal-title", Input).focus()
+            return
+        self.dismiss((title, " ".join(self.query_one("#goal-value", Input).value.split())))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,64 @@
+"""The small form for a new client: name and session length."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from ...core.clients import SESSION_MINUTES_RANGE
+
+
+class NewClientDialog(ModalScreen[tuple[str, int | None] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without creating a client")]
+
+    def __init__(self, name: str = "", default_minutes: int = 60):
+        super().__init__()
+        self.initial_name = name
+        self.default_minutes = default_minutes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("New client", classes="dialog-title")
+            yield Label("Name, as you would say it")
+            yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name")
+            yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
+            yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
+            yield Static(id="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Create", variant="primary", id="create")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-visible")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        name = " ".join(self.query_one("#name", Input).value.split())
+        minutes_text = self.query_one("#minutes", Input).value.strip()
+        if not name:
+            self._error("A client needs a name.")
+            self.query_one("#name", Input).focus()
+            return
+        minutes = None
+        if minutes_text:
+            low, high = SESSION_MINUTES_RANGE
+            if not minutes_text.isdigit() or not low <= int(minutes_text) <= high:
+                self._error(f"Session length is a number of minutes from {low} to {high}.")
+                self.query_one("#minutes", Input).focus()
+                return
+            minutes = int(minutes_text)
+        self.dismiss((name, minutes))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

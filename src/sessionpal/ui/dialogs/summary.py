@@ -1,0 +1,58 @@
+"""The end of a session: what happened, before going back to the client list."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from ...core.live import Summary
+from ...core.timer import format_clock
+
+
+def summary_lines(summary: Summary) -> list[Content]:
+    lines = [
+        Content.from_markup("Duration  [b]$elapsed[/b] of $planned planned", elapsed=format_clock(summary.elapsed), planned=format_clock(summary.planned)),
+        Content.from_markup("Notes     [b]$n[/b]", n=str(summary.notes)),
+        Content.from_markup("Questions [b]$n[/b] from the deck", n=str(summary.asked)),
+        Content.from_markup("Actions   [b]$n[/b]", n=str(len(summary.actions))),
+    ]
+    lines += [Content.from_markup("  [ ] $text", text=a.text) for a in summary.actions]
+    if summary.goal_changes:
+        lines.append(Content("Goal changes"))
+        for change in summary.goal_changes:
+            if change.before is None:
+                lines.append(Content.from_markup("  $title: new goal", title=change.title))
+                continue
+            note = f" ({change.note})" if change.note else ""
+            lines.append(Content.from_markup("  $title: $before → $after$note", title=change.title, before=change.before.label, after=change.after.label, note=note))
+    if summary.path is not None:
+        lines.append(Content.from_markup("[$text-muted]Saved in $path[/]", path=str(summary.path)))
+    return lines
+
+
+class SummaryDialog(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "close", "Close", tooltip="Back to the client list")]
+
+    def __init__(self, summary: Summary, client_name: str):
+        super().__init__()
+        self.summary = summary
+        self.client_name = client_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("Session with $name ended", name=self.client_name), classes="dialog-title")
+            yield Static(Content("\n").join(summary_lines(self.summary)), id="summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done", variant="primary", id="done")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", Button).focus()
+
+    @on(Button.Pressed, "#done")
+    def action_close(self) -> None:
+        self.dismiss(None)

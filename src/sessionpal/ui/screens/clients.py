@@ -1,0 +1,114 @@
+"""The client picker: most recent first, type to filter, Enter opens, ctrl+n adds a client."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.clients import ClientEntry, list_clients
+from ...core.paths import fold_name
+from ..dialogs.new_client import NewClientDialog
+
+
+def client_prompt(entry: ClientEntry) -> Content:
+    if entry.client is None:
+        first = entry.problems[0] if entry.problems else "unknown problem"
+        return Content.from_markup("[$error]$slug: client.toml cannot be read[/]  [$text-muted]$problem[/]", slug=entry.slug, problem=str(first))
+    when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
+    return Content.from_markup("[b]$name[/b]  [$text-muted]$when[/]", name=entry.client.name, when=when)
+
+
+class ClientPickerScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("escape", "clear_filter", "Clear", show=False),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.entries: list[ClientEntry] = []
+        self.shown: list[ClientEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("sessionpal · clients", id="picker-title")
+        yield Input(placeholder="Type to find a client · Enter opens · ctrl+n adds a client", id="client-filter")
+        yield OptionList(id="client-list")
+        yield Static(id="picker-empty")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#client-filter", Input).focus()
+        self.load_clients()
+
+    def on_screen_resume(self) -> None:
+        self.load_clients()
+
+    @work(thread=True, exclusive=True, group="clients")
+    def load_clients(self) -> None:
+        entries = list_clients(self.app.home)
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries: list[ClientEntry]) -> None:
+        self.entries = entries
+        broken = [e for e in entries if e.client is None]
+        if broken:
+            self.notify("\n".join(str(p) for e in broken for p in e.problems), title=f"{len(broken)} client file(s) cannot be read; left untouched", severity="warning", timeout=15, markup=False)
+        self._filter(self.query_one("#client-filter", Input).value)
+
+    def _filter(self, text: str) -> None:
+        wanted = fold_name(text)
+        self.shown = [e for e in self.entries if not wanted or wanted in fold_name(e.name) or wanted in e.slug]
+        options = self.query_one("#client-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(client_prompt(e), id=e.slug) for e in self.shown])
+        if self.shown:
+            options.highlighted = 0
+        empty = self.query_one("#picker-empty", Static)
+        if not self.entries:
+            message = "No clients yet. Press ctrl+n to add your first client."
+        elif not self.shown:
+            message = f"No client matches “{text.strip()}”. Enter adds them as a new client."
+        else:
+            message = ""
+        empty.update(message)
+        empty.set_class(bool(message), "-visible")
+
+    @on(Input.Changed, "#client-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    @on(Input.Submitted, "#client-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#client-list", OptionList)
+        if self.shown and options.highlighted is not None:
+            self.app.open_client(self.shown[options.highlighted])
+        elif event.value.strip():
+            self.action_new_client(event.value.strip())
+
+    @on(OptionList.OptionSelected, "#client-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_client(self.shown[event.option_index])
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#client-list", OptionList)
+        if self.shown:
+            current = options.highlighted if options.highlighted is not None else -1
+            options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#client-filter", Input).value = ""
+
+    def action_new_client(self, name: str = "") -> None:
+        def created(result: tuple[str, int | None] | None) -> None:
+            if result is not None:
+                self.query_one("#client-filter", Input).value = ""
+                self.app.create_and_open(*result)
+
+        self.app.push_screen(NewClientDialog(name, self.app.config.session_minutes), created)

@@ -1,0 +1,68 @@
+"""Every key of the screen underneath (as the coach's keymap has them), the note prefixes and the deck filter."""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+PREFIXES = [
+    ("!", "an action: goes to the Actions list as - [ ]"),
+    ('"', "the client's own words"),
+    ("*", "an insight"),
+    ("?", "a question you asked in your own words"),
+    ("\\", "type \\! (or \\\", \\*, \\?) to start a plain note with that character"),
+]
+
+FILTER = [
+    ("words", "questions whose text, tags or follow-ups hold every word"),
+    ("#tag", "only questions with this tag, e.g. #values"),
+    ("@phase", "opening, explore, options, action or closing; @all for every phase"),
+    ("", "without @, the deck follows the timer's phase"),
+]
+
+
+def key_label(keys: str) -> str:
+    """"f2,ctrl+t" -> "F2 / ctrl+t"."""
+    return " / ".join(k.strip().upper() if re.fullmatch(r"f\d+", k.strip()) else k.strip() for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", tooltip="Close the help")]
+
+    def __init__(self, under: Screen):
+        super().__init__()
+        self.under = under
+
+    def _key_lines(self) -> list[Content]:
+        keymap = self.app.config.keys
+        seen: set[str] = set()
+        lines = []
+        for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description or binding.id in seen:
+                continue
+            seen.add(binding.id or binding.action)
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            # One line for the start/pause/resume key, which changes its label as the session runs.
+            description = "Start / pause / resume the timer" if binding.id == "timer" else binding.tooltip or binding.description
+            lines.append(Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(keys):<16}", what=description))
+        return lines
+
+    def compose(self) -> ComposeResult:
+        lines = [Content.from_markup("[b]Keys[/b]  [$text-muted](they work while you type; change them under $table in config.toml)[/]", table="[keys]")]
+        lines += self._key_lines()
+        lines += [Content("  ctrl+p            Command palette: every command by name"), Content(""), Content.from_markup("[b]Note prefixes[/b]  [$text-muted](start a note with one)[/]")]
+        lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in PREFIXES]
+        lines += [Content(""), Content.from_markup("[b]Deck filter[/b]  [$text-muted](F5)[/]")]
+        lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in FILTER]
+        lines += [Content(""), Content.from_markup("[$text-muted]In the notes log (F8): Enter edits, x ticks an action, Delete removes; Esc returns to the note line.[/]")]
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content("\n").join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

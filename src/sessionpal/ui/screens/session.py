@@ -1,0 +1,451 @@
+"""The live session screen: timer, question deck, notes and goals, for the length of a call.
+
+The note input keeps focus; every command has a key that works while typing.
+Every change goes through LiveSession, which writes it durably before the
+screen shows it.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Callable, Iterable
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...core.config import set_starred
+from ...core.deck import Deck
+from ...core.fsio import WriteError
+from ...core.history import asked_before, last_time
+from ...core.live import LiveSession, LogEntry, SaveFailed
+from ...core.model import Action, ActionState, GoalStatus
+from ...core.packs import PackLibrary, load_library
+from ...core.problems import FileProblems
+from ...core.timer import Level, TimerState, format_clock
+from ..dialogs.confirm import ConfirmDialog
+from ..dialogs.edit_note import EditNoteDialog
+from ..dialogs.goals import NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
+from ..dialogs.summary import SummaryDialog
+from ..widgets.deck import DeckFilter, DeckPane
+from ..widgets.goals import GoalsPane
+from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
+from ..widgets.timer import TimerLine, TimerPane
+
+TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
+RETRY_EVERY = 5.0
+
+
+class SessionScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+    # F-keys first (they reach the app in every terminal and never clash with typing),
+    # then a ctrl key that Input, tmux (ctrl+b) and flow control (ctrl+s/q) leave alone.
+    BINDINGS = [
+        Binding("f2,ctrl+t", "start", "Start", id="timer", tooltip="Start the session and its timer"),
+        Binding("f2,ctrl+t", "pause", "Pause", id="timer", tooltip="Pause the timer"),
+        Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
+        Binding("f3,ctrl+r", "ask", "Asked", id="ask", tooltip="Mark the current question asked: it goes into the notes with its time"),
+        Binding("f4,ctrl+n", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
+        Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
+        Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
+        Binding("f5,ctrl+f", "find", "Filter", id="filter", show=False, tooltip="Filter the deck: words, #tag, @phase, @all"),
+        Binding("f6", "star", "Star", id="star", show=False, tooltip="Star or unstar the current question (starred ones come first)"),
+        Binding("f7,ctrl+g", "goals", "Goals", id="goals", tooltip="Change a goal's status, or add a goal"),
+        Binding("f8,ctrl+l", "log", "Edit notes", id="log", show=False, tooltip="Move to the notes log to edit, tick or delete a note"),
+        Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
+        Binding("f12", "end", "End", id="end", tooltip="End the session (asks first)"),
+        Binding("f12", "close", "Back", id="end", tooltip="Back to the client list (nothing was started)"),
+        Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
+    ]
+
+    def __init__(self, live: LiveSession):
+        super().__init__()
+        self.live = live
+        self.rng = random.Random()
+        self.private = False
+        self._level: Level | None = None
+        self._timer_error = ""
+        self._pending_text = ""
+
+    # layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-header")
+        with Horizontal(id="columns"):
+            with Vertical(id="side"):
+                yield TimerPane(id="timer")
+                yield GoalsPane(id="goals")
+            with Vertical(id="work"):
+                yield TimerLine(id="timer-line")
+                yield DeckPane(id="deck")
+                # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
+                yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
+                yield NotesPane(id="notes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.app.seed is not None:
+            self.rng.seed(self.app.seed)
+        self.query_one(LastTimeCard).show(self.live.client, last_time(self.app.home, self.live.client.slug, exclude=self.live.path))
+        self.query_one(GoalsPane).show(self.live.client.goals)
+        self._show_log()
+        self._show_state()
+        self.query_one(NoteInput).focus()
+        self.set_interval(TICK, self.tick)
+        self.set_interval(RETRY_EVERY, self.retry_pending)
+        self.load_deck()
+
+    # timer --------------------------------------------------------------------
+
+    def tick(self) -> None:
+        reading = self.live.timer.read()
+        spans = self.live.timer.spans
+        self.query_one(TimerPane).show(reading, spans)
+        self.query_one(TimerLine).show(reading, spans)
+        if reading.span is not None:
+            self.query_one(DeckPane).set_timer_phase(reading.span.phase.questions)
+        level = reading.level if reading.state is TimerState.RUNNING else None
+        if level is not None and self._level is not None and level != self._level and self.app.config.bell:
+            self.app.bell()
+        if level is not None:
+            self._level = level
+        try:
+            self.live.save_timer(if_due=True)
+            self._timer_error = ""
+        except SaveFailed as error:
+            if not self._timer_error:  # say it once, not every five seconds
+                self.notify(f"{error}. The timer keeps running and saving is retried.", title="Timer not saved", severity="warning", markup=False)
+            self._timer_error = str(error)
+
+    def _show_state(self) -> None:
+        client = self.live.client
+        state = self.live.timer.state
+        words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
+        name = "Private" if self.private else client.name
+        header = Content.from_markup(
+            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
+            name=name, minutes=str(self.live.planned_minutes), model=self.live.model.title, state=words,
+        )
+        self.query_one("#session-header", Static).update(header)
+        self.set_class(self.live.started, "-started")
+        self.tick()
+        self.refresh_bindings()
+
+    # deck ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="deck")
+    def load_deck(self) -> None:
+        # Packs and the client's question history are read off the UI thread: first paint never waits for them.
+        packs = self.app.packs or load_library(self.app.home)
+        asked = asked_before(self.app.home, self.live.client.slug, exclude=self.live.path)
+        self.app.call_from_thread(self._deck_loaded, packs, asked)
+
+    def _deck_loaded(self, packs: PackLibrary, asked: dict) -> None:
+        first_time = self.app.packs is None
+        self.app.packs = packs
+        if packs.problems and first_time:
+            files = sorted({p.path for p in packs.problems})
+            self.notify("\n".join(str(p) for p in packs.problems), title=f"{len(files)} pack file(s) skipped; the rest are loaded", severity="warning", timeout=20, markup=False)
+        deck = Deck(packs.questions(), starred=set(self.app.config.starred), asked_before=asked, asked_now=self.live.asked_refs())
+        titles = {pack.id: pack.title for pack in packs.packs.values()}
+        self.query_one(DeckPane).set_deck(deck, self.app.clock.now().date(), titles)
+        self.tick()
+        self.refresh_bindings()
+
+    @property
+    def deck(self) -> DeckPane:
+        return self.query_one(DeckPane)
+
+    # notes --------------------------------------------------------------------
+
+    def _show_log(self) -> None:
+        self.query_one(NotesPane).show_log(self.live.log())
+
+    def _failed(self, title: str, error: Exception) -> None:
+        self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
+
+    @on(Input.Submitted, "#note")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        text = event.value
+        if not text.strip():
+            return
+        note_input = self.query_one(NoteInput)
+        was_started = self.live.started
+        try:
+            if self.live.pending and text == self._pending_text:
+                self.live.flush()  # the same note again: retry it, do not add it twice
+            else:
+                self.live.add_note(text)
+        except SaveFailed as error:
+            self._pending_text = text
+            self._show_unsaved(str(error))
+            self._failed("Note not saved yet", error)
+            if self.live.started != was_started:
+                self._show_state()
+            return
+        self._pending_text = ""
+        note_input.value = ""
+        self._show_unsaved("")
+        self._show_log()
+        if self.live.started != was_started:
+            self._show_state()
+
+    def _show_unsaved(self, reason: str) -> None:
+        self.query_one(NotesPane).show_unsaved(len(self.live.pending), reason)
+
+    def retry_pending(self) -> None:
+        if not self.live.pending:
+            return
+        try:
+            saved = self.live.flush()
+        except SaveFailed as error:
+            self._show_unsaved(str(error))
+            return
+        note_input = self.query_one(NoteInput)
+        if self._pending_text and note_input.value == self._pending_text:
+            note_input.value = ""
+        self._pending_text = ""
+        self._show_unsaved("")
+        self._show_log()
+        self.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
+
+    @on(NotesLog.Chosen)
+    def _log_chosen(self, event: NotesLog.Chosen) -> None:
+        item = event.item
+        if event.what == "tick":
+            self._tick_action(item)
+        elif event.what == "delete":
+            self._confirm_delete(item)
+        else:
+            self.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
+
+    def _edited(self, item: LogEntry, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        what, text = result
+        if what == "delete":
+            self._confirm_delete(item)
+            return
+        if what == "tick":
+            self._tick_action(item)
+            return
+        self._attempt("Note not changed", lambda: self.live.edit(item, text))
+
+    def _tick_action(self, item: LogEntry) -> None:
+        if isinstance(item.entry, Action):
+            new = ActionState.OPEN if item.entry.state is ActionState.DONE else ActionState.DONE
+            self._attempt("Action not changed", lambda: self.live.set_action_state(item, new))
+
+    def _confirm_delete(self, item: LogEntry) -> None:
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self._attempt("Note not deleted", lambda: self.live.delete(item))
+
+        preview = getattr(item.entry, "text", "")
+        self.app.push_screen(ConfirmDialog("Delete this note from the session file?", "Delete it", "Keep it", detail=preview), answered)
+
+    def _attempt(self, title: str, change: Callable[[], object]) -> bool:
+        try:
+            change()
+        except SaveFailed as error:
+            self._failed(title, error)
+            return False
+        self._show_log()
+        return True
+
+    # goals --------------------------------------------------------------------
+
+    def _goal_status(self, goal_id: str) -> None:
+        goal = self.live.client.goal(goal_id)
+        if goal is None:
+            return
+
+        def chosen(result: tuple[GoalStatus, str] | None) -> None:
+            if result is None:
+                return
+            status, note = result
+            try:
+                self.live.change_goal(goal_id, status, note)
+            except SaveFailed as error:
+                self._failed("Goal not changed", error)
+                return
+            self.query_one(GoalsPane).show(self.live.client.goals)
+            self.notify(f"{goal.title}: {status.label}", markup=False)
+
+        self.app.push_screen(GoalStatusDialog(goal), chosen)
+
+    def _add_goal(self) -> None:
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            title, value = result
+            try:
+                self.live.add_goal(title, value)
+            except SaveFailed as error:
+                self._failed("Goal not added", error)
+                return
+            self.query_one(GoalsPane).show(self.live.client.goals)
+            self.notify(f"Goal added: {title}", markup=False)
+
+        self.app.push_screen(AddGoalDialog(self.live.client.values), chosen)
+
+    @on(GoalsPane.Chosen)
+    def _goal_chosen(self, event: GoalsPane.Chosen) -> None:
+        self._goal_status(event.goal_id)
+
+    # actions ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.live.timer.state
+        if action == "start":
+            return state is TimerState.READY
+        if action == "pause":
+            return state is TimerState.RUNNING
+        if action == "resume":
+            return state is TimerState.PAUSED
+        if action == "end":
+            return self.live.started and state is not TimerState.ENDED
+        if action == "close":
+            return not self.live.started
+        if action in ("ask", "draw", "star", "find", "deck_move"):
+            return True if self.deck.deck is not None else None
+        return True
+
+    def action_start(self) -> None:
+        self._toggle_timer()
+
+    def action_pause(self) -> None:
+        self._toggle_timer()
+
+    def action_resume(self) -> None:
+        self._toggle_timer()
+
+    def _toggle_timer(self) -> None:
+        try:
+            self.live.toggle()
+        except SaveFailed as error:
+            self._failed("Timer not saved", error)
+        self._show_state()
+
+    def action_ask(self) -> None:
+        question = self.deck.current
+        if question is None:
+            self.notify("No question is showing: change the filter (F5).", markup=False)
+            return
+        was_started = self.live.started
+        if self._attempt("Question not recorded", lambda: self.live.mark_asked(question)):
+            self.deck.mark_asked(question)
+            if not was_started:
+                self._show_state()
+
+    def action_draw(self) -> None:
+        if self.deck.draw(self.rng) is None:
+            self.notify("Every question in this filter has been asked this session. Widen it with F5 (@all).", markup=False)
+
+    def action_deck_move(self, delta: int) -> None:
+        self.deck.move(delta)
+
+    def action_find(self) -> None:
+        self.query_one(DeckFilter).focus()
+
+    @on(DeckFilter.Done)
+    def _filter_done(self) -> None:
+        self.query_one(NoteInput).focus()
+
+    def action_star(self) -> None:
+        question, deck = self.deck.current, self.deck.deck
+        if question is None or deck is None:
+            return
+        starred = question.ref not in deck.starred
+        try:
+            refs = set_starred(self.app.home, question.ref, starred)
+        except (WriteError, FileProblems) as error:
+            self._failed("Star not saved", error)
+            return
+        self.deck.set_starred(set(refs))
+        self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
+
+    def action_goals(self) -> None:
+        goals = self.live.client.goals
+        if not goals:
+            self._add_goal()
+            return
+
+        def chosen(goal_id: str | None) -> None:
+            if goal_id == NEW_GOAL:
+                self._add_goal()
+            elif goal_id:
+                self._goal_status(goal_id)
+
+        self.app.push_screen(GoalPickerDialog(self.query_one(GoalsPane).goals or goals), chosen)
+
+    def action_add_goal(self) -> None:
+        self._add_goal()
+
+    def action_log(self) -> None:
+        log = self.query_one(NotesLog)
+        if not log.items:
+            self.notify("No notes yet.", markup=False)
+            return
+        log.focus()
+
+    def action_to_note(self) -> None:
+        self.query_one(NoteInput).focus()
+
+    def action_private(self) -> None:
+        self.private = not self.private
+        self.set_class(self.private, "-private")
+        self.query_one(NoteInput).password = self.private
+        self._show_state()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_end(self) -> None:
+        elapsed = self.live.timer.read()
+        detail = f"{len(self.live.document.notes) if self.live.document else 0} notes so far. The session file is then final."
+
+        def answered(answer: str | None) -> None:
+            if answer != "yes":
+                return
+            try:
+                summary = self.live.end()
+            except SaveFailed as error:
+                self._failed("Session not ended", error)
+                return
+            self._show_state()
+            self.app.push_screen(SummaryDialog(summary, self.live.client.name), lambda _: self.dismiss())
+
+        self.app.push_screen(
+            ConfirmDialog(f"End the session now, at {format_clock(elapsed.elapsed)}?", "End the session", "Keep going", detail=detail),
+            answered,
+        )
+
+    # leaving ------------------------------------------------------------------
+
+    def save_before_exit(self) -> bool:
+        """Save whatever is waiting; False if some notes could not be saved."""
+        try:
+            self.live.flush()
+            if self.live.started and not self.live.ended:
+                self.live.save_timer()
+        except SaveFailed:
+            return False
+        return not self.live.pending
+
+    # command palette -------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action in ("to_note",) or binding.action.startswith("deck_move"):
+                continue
+            if not self.check_action(binding.action, ()):
+                continue
+            yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
+        yield SystemCommand("Add goal", "Add a goal in the client's own words", self._add_goal)

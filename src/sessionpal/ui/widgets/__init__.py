@@ -1,0 +1,1 @@
+"""widgets of the sessionpal app, one per file."""

@@ -1,0 +1,217 @@
+"""The question deck: the current question in large text, its follow-ups, and the filtered list.
+
+The pane is told the timer's phase and follows it, unless the coach picked a
+phase with `@phase` in the filter. It never writes anything: starring and
+marking asked are the screen's job (through the core).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
+from ...core.model import Phase, Question
+
+LIST_LIMIT = 200  # options drawn at once; the filter narrows the rest
+
+
+class DeckFilter(Input):
+    """The deck's filter line; up/down move through the list while typing."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("enter", "done", show=False),
+    ]
+
+    class Done(Message):
+        """The coach is done filtering: focus goes back to the note."""
+
+    class Move(Message):
+        def __init__(self, delta: int):
+            super().__init__()
+            self.delta = delta
+
+    def action_move(self, delta: int) -> None:
+        self.post_message(self.Move(delta))
+
+    def action_done(self) -> None:
+        self.post_message(self.Done())
+
+
+class DeckPane(Vertical):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.deck: Deck | None = None
+        self.query_text = ""
+        self.timer_phase: Phase | None = None
+        self.shown: list[Question] = []
+        self.current: Question | None = None
+        self.today: date | None = None
+        self.pack_titles: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Questions", id="deck-title", classes="pane-title")
+        yield Static("Loading questions…", id="question")
+        yield Static(id="follow-ups")
+        yield Static(id="question-meta")
+        yield DeckFilter(placeholder="Filter: words  #tag  @phase  @all", id="deck-filter")
+        yield OptionList(id="deck-list")
+
+    # data in ----------------------------------------------------------------
+
+    def set_deck(self, deck: Deck, today: date, pack_titles: dict[str, str]) -> None:
+        self.deck, self.today, self.pack_titles = deck, today, pack_titles
+        self.refilter(keep_current=False)
+
+    def set_timer_phase(self, phase: Phase | None) -> None:
+        if phase != self.timer_phase:
+            self.timer_phase = phase
+            if self.deck is not None and DeckQuery.parse(self.query_text).phase is None:
+                self.refilter(keep_current=False)
+
+    def refilter(self, keep_current: bool = True) -> None:
+        if self.deck is None:
+            return
+        query = DeckQuery.parse(self.query_text)
+        self.shown = self.deck.matching(query, self.timer_phase)
+        previous = self.current if keep_current else None
+        self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
+        options = self.query_one("#deck-list", OptionList)
+        with self.app.batch_update():
+            options.clear_options()
+            options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
+            self._highlight()
+            self._show_current()
+            self._show_title(query)
+
+    # moving -----------------------------------------------------------------
+
+    def move(self, delta: int) -> None:
+        if not self.shown:
+            return
+        index = self.shown.index(self.current) if self.current in self.shown else -1
+        self.current = self.shown[(index + delta) % len(self.shown)]
+        self._highlight()
+        self._show_current()
+
+    def draw(self, rng: random.Random) -> Question | None:
+        if self.deck is None:
+            return None
+        drawn = self.deck.draw(self.shown, rng, self.current)
+        if drawn is not None:
+            self.current = drawn
+            self._highlight()
+            self._show_current()
+        return drawn
+
+    def mark_asked(self, question: Question) -> None:
+        if self.deck is not None:
+            self.deck.asked_now.add(question.ref)
+            self._refresh_option(question)
+            self._show_current()
+
+    def set_starred(self, starred: set[str]) -> None:
+        if self.deck is not None:
+            self.deck.starred = starred
+            self.refilter()
+
+    # drawing ----------------------------------------------------------------
+
+    def _asked_note(self, question: Question) -> str:
+        if self.deck is None:
+            return ""
+        if question.ref in self.deck.asked_now:
+            return "asked this session"
+        day = self.deck.asked_before.get(question.ref)
+        if day is not None and self.today is not None:
+            return f"asked {asked_ago(day, self.today)}"
+        return ""
+
+    def _option_prompt(self, question: Question) -> Text:
+        starred = self.deck is not None and question.ref in self.deck.starred
+        text = Text()
+        if starred:  # no padding otherwise, so a wrapped question lines up under itself
+            text.append("★ ", style="bold")
+        text.append(question.text)
+        note = self._asked_note(question)
+        if note:
+            text.append(f"  · {note}", style="dim")
+        return text
+
+    def _refresh_option(self, question: Question) -> None:
+        options = self.query_one("#deck-list", OptionList)
+        try:
+            options.replace_option_prompt(question.ref, self._option_prompt(question))
+        except OptionDoesNotExist:  # beyond LIST_LIMIT, so not drawn
+            pass
+
+    def _highlight(self) -> None:
+        options = self.query_one("#deck-list", OptionList)
+        if self.current is not None and self.current in self.shown[:LIST_LIMIT]:
+            options.highlighted = self.shown.index(self.current)
+
+    def _show_current(self) -> None:
+        question = self.current
+        body = self.query_one("#question", Static)
+        follow = self.query_one("#follow-ups", Static)
+        meta = self.query_one("#question-meta", Static)
+        if question is None:
+            body.update("No question matches this filter." if self.deck is not None else "Loading questions…")
+            follow.update("")
+            meta.update("")
+            return
+        body.update(Text(question.text))
+        follow.update(Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
+        parts = []
+        if self.deck is not None and question.ref in self.deck.starred:
+            parts.append("★ starred")
+        parts.append(self.pack_titles.get(question.pack, question.pack))
+        if question.phase:
+            parts.append(question.phase.value)
+        note = self._asked_note(question)
+        if note:
+            parts.append(note)
+        meta.update(Text(" · ".join(parts), style="dim"))
+
+    def _show_title(self, query: DeckQuery) -> None:
+        if query.phase == ALL_PHASES:
+            scope = "all phases"
+        elif query.phase:
+            scope = query.phase
+        elif self.timer_phase:
+            scope = f"{self.timer_phase.value} (following the timer)"
+        else:
+            scope = "all phases"
+        count = len(self.shown)
+        shown = f"{count}" if count <= LIST_LIMIT else f"first {LIST_LIMIT} of {count}"
+        self.query_one("#deck-title", Static).update(f"Questions · {scope} · {shown}")
+
+    # events -----------------------------------------------------------------
+
+    @on(Input.Changed, "#deck-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.refilter()
+
+    @on(DeckFilter.Move)
+    def _filter_move(self, event: DeckFilter.Move) -> None:
+        event.stop()
+        self.move(event.delta)
+
+    @on(OptionList.OptionHighlighted, "#deck-list")
+    def _list_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if 0 <= index < len(self.shown) and self.shown[index] is not self.current:
+            self.current = self.shown[index]
+            self._show_current()

@@ -1,0 +1,156 @@
+"""Note capture: the note input, the log of the session's notes, and the "last time" card."""
+
+from __future__ import annotations
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.history import LastTime
+from ...core.live import LogEntry
+from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
+from ...core.sessionfile import NOTES, clean_text, format_stamp
+from .goals import goal_line
+
+NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question'
+
+LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight", NoteKind.QUESTION: "asked"}
+ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DROPPED: "[-]"}
+
+
+def log_line(item: LogEntry) -> Content:
+    entry = item.entry
+    stamp = format_stamp(entry.stamp) if entry.stamp is not None else "        "
+    if isinstance(entry, Action):
+        muted = {ActionState.DONE: "$text-muted", ActionState.DROPPED: "$text-muted strike"}.get(entry.state)
+        body = f"[{muted}]$text[/]" if muted else "$text"
+        return Content.from_markup(
+            f"[$text-muted]$stamp[/]  [$accent]action [/] $mark {body}", stamp=stamp, mark=ACTION_MARKS[entry.state], text=entry.text
+        )
+    if isinstance(entry, AskedQuestion):
+        return Content.from_markup("[$text-muted]$stamp[/]  [$text-secondary]asked ◆[/] $text", stamp=stamp, text=entry.text)
+    assert isinstance(entry, Note)
+    label = f"{LABELS[entry.kind]:<7}"
+    if entry.kind is NoteKind.QUOTE:
+        return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] [i]“$text”[/]", stamp=stamp, label=label, text=entry.text)
+    if entry.kind is NoteKind.INSIGHT:
+        return Content.from_markup("[$text-muted]$stamp[/]  [$warning]$label[/] [b]$text[/]", stamp=stamp, label=label, text=entry.text)
+    return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] $text", stamp=stamp, label=label, text=entry.text)
+
+
+class NoteInput(Input):
+    """The note line. A paste keeps every line (joined with spaces), not just the first."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own handler would paste the first line again
+        if event.text:
+            text = clean_text(event.text)
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        event.stop()
+
+
+class NotesLog(OptionList):
+    """The session's notes in time order; Enter edits the highlighted one."""
+
+    BINDINGS = [
+        Binding("enter,e", "edit", "Edit", tooltip="Edit this note"),
+        Binding("x", "tick", "Done/open", tooltip="Tick an action done, or open it again"),
+        Binding("delete,d", "delete", "Delete", tooltip="Delete this note (asks first)"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, item: LogEntry, what: str):
+            super().__init__()
+            self.item = item
+            self.what = what  # "edit", "tick" or "delete"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.items: list[LogEntry] = []
+
+    def show(self, items: list[LogEntry]) -> None:
+        at_end = self.highlighted is None or self.highlighted >= len(self.items) - 1
+        previous = self.highlighted
+        self.items = items
+        with self.app.batch_update():
+            self.clear_options()
+            self.add_options([Option(log_line(item)) for item in items])
+            if items:
+                self.highlighted = len(items) - 1 if at_end or previous is None else min(previous, len(items) - 1)
+                if at_end:
+                    self.scroll_end(animate=False)
+
+    def _chosen(self, what: str) -> None:
+        if self.highlighted is not None and 0 <= self.highlighted < len(self.items):
+            self.post_message(self.Chosen(self.items[self.highlighted], what))
+
+    def action_edit(self) -> None:
+        self._chosen("edit")
+
+    def action_tick(self) -> None:
+        self._chosen("tick")
+
+    def action_delete(self) -> None:
+        self._chosen("delete")
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._chosen("edit")
+
+
+class LastTimeCard(Static):
+    """Before the timer starts: the previous session at a glance, and where each goal stands."""
+
+    def show(self, client: Client, last: LastTime | None) -> None:
+        lines: list[Content] = []
+        if last is None:
+            lines.append(Content.from_markup("[b]First session with $name[/b]", name=client.name))
+            lines.append(Content.from_markup("[$text-muted]F2 starts the timer, or simply start typing: the first note starts it.[/]"))
+        elif last.problems:
+            lines.append(Content.from_markup("[b]Last time[/b]  [$error]the previous session file cannot be read:[/]"))
+            lines += [Content(f"  {p}") for p in last.problems]
+        else:
+            when = last.when.strftime("%a %d %b %Y") if last.when else "date unknown"
+            lines.append(Content.from_markup("[b]Last time[/b] · $when", when=when))
+            if last.open_actions:
+                lines.append(Content.from_markup("[$text-muted]Open actions[/]"))
+                lines += [Content.from_markup("  [ ] $text", text=a.text) for a in last.open_actions]
+            if last.last_notes:
+                lines.append(Content.from_markup("[$text-muted]Last notes[/]"))
+                lines += [Content("  ") + log_line(LogEntry(0, NOTES, n)) for n in last.last_notes]
+            if not last.open_actions and not last.last_notes:
+                lines.append(Content.from_markup("[$text-muted]No notes or open actions last time.[/]"))
+        open_goals = [g for g in client.goals if g.status.is_open]
+        if open_goals:
+            lines.append(Content.from_markup("[$text-muted]Goals[/]"))
+            lines += [Content("  ") + goal_line(g) for g in open_goals]
+        self.update(Content("\n").join(lines))
+
+
+class NotesPane(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Static("Notes", id="notes-title", classes="pane-title")
+        yield LastTimeCard(id="last-time")
+        yield NotesLog(id="log")
+        yield Static(id="unsaved")
+        yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note")
+
+    def show_log(self, items: list[LogEntry]) -> None:
+        self.query_one(NotesLog).show(items)
+
+    def show_unsaved(self, count: int, reason: str) -> None:
+        unsaved = self.query_one("#unsaved", Static)
+        unsaved.set_class(count > 0, "-visible")
+        if count:
+            plural = "s" if count != 1 else ""
+            unsaved.update(Content.from_markup(f"[b]$count note{plural} not saved yet[/b]: $reason. Retrying every few seconds; nothing is lost while the app runs.", count=str(count), reason=reason))

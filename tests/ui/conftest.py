@@ -1,0 +1,64 @@
+"""Fixtures for driving the app with Pilot: a frozen cursor, a fixed clock and a realistic home."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from textual.widgets import Input
+
+from sessionpal.core.clients import add_goal, change_goal_status, create_client, load_client
+from sessionpal.core.live import LiveSession
+from sessionpal.core.model import GoalStatus
+from sessionpal.core.paths import Home
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.app import SessionPalApp
+
+from ..helpers import START
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    """A blinking cursor makes screenshots depend on timing; keep it steadily on."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+def build_demo_home(home: Home) -> None:
+    """Ana, with three goals and one earlier session; two more clients with no sessions."""
+    ana = create_client(home, "Ana Pérez", 45, date(2026, 10, 1))
+    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", today=date(2026, 10, 1))
+    add_goal(home, ana.slug, "Run 5 km without stopping", value="health", today=date(2026, 10, 1))
+    add_goal(home, ana.slug, "Weekly call with her sister", value="family", today=date(2026, 10, 1))
+    change_goal_status(home, ana.slug, "run-5-km-without-stopping", GoalStatus.AT_RISK, "knee", today=date(2026, 11, 1))
+    change_goal_status(home, ana.slug, "weekly-call-with-her-sister", GoalStatus.ON_TRACK, today=date(2026, 11, 1))
+    ana = load_client(ana.path)
+    earlier = FakeClock(START - timedelta(days=7))
+    live = LiveSession(home, ana, earlier, FALLBACK_MODEL, 45)
+    for typed in ("wants clarity about leaving", '"I always give up in March', "*the deadline is hers", "!send the CV draft to Marta by Friday", "!book a physio appointment"):
+        earlier.advance(120)
+        live.add_note(typed)
+    earlier.advance(1800)
+    live.end()
+    create_client(home, "José Álvarez", 60, date(2026, 9, 1))
+    create_client(home, "李雷", 90, date(2026, 9, 1))
+
+
+@pytest.fixture
+def demo_home(home) -> Home:
+    build_demo_home(home)
+    return home
+
+
+def make_app(home: Home, clock: FakeClock, client: str | None = "Ana Pérez") -> SessionPalApp:
+    return SessionPalApp(home, clock=clock, client=client, seed=7)
+
+
+async def settle(pilot) -> None:
+    """Let workers (pack loading) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def fixed_clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=1))))

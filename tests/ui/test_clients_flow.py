@@ -1,0 +1,117 @@
+"""The client picker and the ways into a session."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Static
+
+from sessionpal.core.clients import load_client
+from sessionpal.ui.dialogs.confirm import ChoiceDialog
+from sessionpal.ui.dialogs.new_client import NewClientDialog
+from sessionpal.ui.screens.clients import ClientPickerScreen
+from sessionpal.ui.screens.session import SessionScreen
+
+from .conftest import make_app, settle
+
+SIZE = (100, 30)
+
+
+def picker_ids(app) -> list[str]:
+    return [o.id for o in app.screen.query_one("#client-list", OptionList).options]
+
+
+async def test_most_recent_first_and_type_to_filter_ignoring_accents(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+        assert picker_ids(app) == ["ana-perez", "jose-alvarez", "李雷"]
+        await pilot.press(*"jose")
+        assert picker_ids(app) == ["jose-alvarez"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) and app.screen.live.client.name == "José Álvarez"
+        await pilot.press("f12")  # nothing started: back to the list
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+
+
+async def test_new_client_form_validates_then_creates(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewClientDialog)
+        await pilot.press(*"Zoë Brontë", "tab", *"999", "enter")
+        await pilot.pause()
+        assert "5 to 600" in str(app.screen.query_one("#form-error", Static).render())
+        minutes = app.screen.query_one("#minutes", Input)
+        minutes.value = "50"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        client = load_client(demo_home.client_file("zoe-bronte"))
+        assert (client.name, client.session_minutes) == ("Zoë Brontë", 50)
+        assert app.screen.live.planned_minutes == 50
+
+
+async def test_enter_on_an_unknown_name_offers_to_create_it(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Priya Natarajan")
+        assert "Enter adds them" in str(app.screen.query_one("#picker-empty", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "Priya Natarajan"
+
+
+async def test_an_empty_home_says_how_to_begin(home, clock):
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "ctrl+n to add your first client" in str(app.screen.query_one("#picker-empty", Static).render())
+
+
+async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home, clock):
+    broken = demo_home.clients_dir / "broken"
+    broken.mkdir()
+    (broken / "client.toml").write_text('name = "Ben"\nsession_minutes = "long"\n')
+    before = (broken / "client.toml").read_bytes()
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert "broken" in picker_ids(app)
+        assert any("client.toml:2:1: 'session_minutes' must be a whole number" in n.message for n in app._notifications)
+        await pilot.press(*"broken", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientPickerScreen)
+    assert (broken / "client.toml").read_bytes() == before
+
+
+async def test_client_flag_creates_a_new_client(demo_home, clock):
+    app = make_app(demo_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "marta-ruiz"
+        assert app.screen.live.planned_minutes == 60
+
+
+async def test_client_flag_with_a_typo_asks_before_creating(demo_home, clock):
+    app = make_app(demo_home, clock, client="Ana Perz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        labels = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert labels[0] == "Open Ana Pérez" and "Create a new client “Ana Perz”" in labels
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "ana-perez"
+    assert not (demo_home.clients_dir / "ana-perz").exists()
+
+
+async def test_client_flag_by_slug_case_insensitively(demo_home, clock):
+    app = make_app(demo_home, clock, client="JOSE-ALVAREZ")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "jose-alvarez"

@@ -1,0 +1,419 @@
+"""The live session screen, driven from the keyboard with Pilot and a fake clock."""
+
+from __future__ import annotations
+
+import errno
+import tomllib
+
+from textual.widgets import Input, OptionList, Static
+
+from sessionpal.core import fsio
+from sessionpal.core.clients import load_client
+from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind
+from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.timer import TimerState
+from sessionpal.ui.dialogs.confirm import ChoiceDialog
+from sessionpal.ui.dialogs.goals import GoalStatusDialog
+from sessionpal.ui.dialogs.summary import SummaryDialog
+from sessionpal.ui.screens.clients import ClientPickerScreen
+from sessionpal.ui.screens.session import SessionScreen
+from sessionpal.ui.widgets.deck import DeckPane
+from sessionpal.ui.widgets.notes import NoteInput, NotesLog
+
+from .conftest import make_app, settle
+
+SIZE = (140, 45)
+
+
+async def type_note(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def log_texts(app) -> list[str]:
+    return [str(option.prompt) for option in app.screen.query_one(NotesLog).options]
+
+
+async def test_opens_on_the_client_with_the_note_line_focused(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert isinstance(app.focused, NoteInput)
+        assert str(app.screen.query_one("#session-header", Static).render()).startswith("Ana Pérez")
+        card = str(app.screen.query_one("#last-time", Static).render())
+        assert "Last time · Mon 16 Nov 2026" in card
+        assert "send the CV draft to Marta by Friday" in card and "book a physio appointment" in card
+        assert "“I always give up in March”" in card
+        assert app.screen.query_one("#last-time").display
+
+
+async def test_the_first_note_starts_the_session_and_is_on_disk_before_it_shows(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.live.timer.state is TimerState.READY
+        clock.advance(2)
+        await type_note(pilot, "wants to talk about the offer")
+        assert screen.live.timer.state is TimerState.RUNNING
+        path = screen.live.path
+        assert read_session(path).notes == [Note(0, "wants to talk about the offer")]
+        assert log_texts(app) == ["00:00:00          wants to talk about the offer"]
+        assert app.screen.query_one(NoteInput).value == ""
+        assert not app.screen.query_one("#last-time").display, "the last-time card folds away once the session starts"
+
+
+async def test_every_note_kind_from_its_prefix(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for typed in ("plain", '"their words', "*an insight", "?what would it take", "!send the CV"):
+            clock.advance(10)
+            await type_note(pilot, typed)
+        document = read_session(app.screen.live.path)
+        assert [(n.kind, n.text) for n in document.notes] == [
+            (NoteKind.NOTE, "plain"), (NoteKind.QUOTE, "their words"), (NoteKind.INSIGHT, "an insight"), (NoteKind.QUESTION, "what would it take")
+        ]
+        assert document.actions == [Action("send the CV", 40)]
+        assert "- [ ] [00:00:40] send the CV" in app.screen.live.path.read_text()
+
+
+async def test_start_pause_resume_with_one_key(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        footer_keys = lambda: {b.binding.action for b in screen.active_bindings.values()}  # noqa: E731
+        assert "start" in footer_keys() and "pause" not in footer_keys()
+        await pilot.press("f2")
+        assert screen.live.timer.state is TimerState.RUNNING and "pause" in footer_keys()
+        clock.advance(125)
+        await pilot.press("f2")
+        assert screen.live.timer.state is TimerState.PAUSED and "resume" in footer_keys()
+        info = read_session(screen.live.path).info
+        assert (info.timer, info.elapsed_seconds) == ("paused", 125)
+        clock.advance(600)
+        await pilot.press("ctrl+t")
+        clock.advance(5)
+        screen.tick()
+        assert screen.live.timer.elapsed == 130
+        assert read_session(screen.live.path).info.elapsed_seconds == 130, "saved every 5 s while running"
+        assert "02:10" in str(screen.query_one("#timer-line", Static).render())
+
+
+async def test_timer_colour_steps_at_ten_five_and_over(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        timer = screen.query_one("#timer")
+        await pilot.press("f2")
+        for seconds, level in ((34 * 60, "calm"), (36 * 60, "ten"), (41 * 60, "five"), (46 * 60, "over")):
+            clock.advance(seconds - screen.live.timer.elapsed)
+            screen.tick()
+            assert timer.has_class(f"-level-{level}"), level
+        assert "+01:00 over 45:00" in str(screen.query_one("#remaining", Static).render())
+
+
+async def test_marking_the_current_question_asked(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        first = deck.current
+        assert first is not None and first.phase.value == "opening"
+        await pilot.press("down")
+        second = deck.current
+        assert second is not first
+        await pilot.press("up")
+        assert deck.current is first
+        clock.advance(30)
+        await pilot.press("f3")
+        await pilot.pause()
+        document = read_session(app.screen.live.path)
+        assert document.asked == [AskedQuestion(0, first.text, first.ref)]
+        assert document.info.questions == (first.ref,)
+        assert "asked this session" in str(app.screen.query_one("#question-meta", Static).render())
+
+
+async def test_draw_gives_questions_not_yet_asked(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        asked = set()
+        for _ in range(5):
+            await pilot.press("f4")
+            assert deck.current.ref not in asked
+            await pilot.press("f3")
+            asked.add(deck.current.ref)
+        assert set(read_session(app.screen.live.path).info.questions) == asked
+
+
+async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        await pilot.press("f5")
+        assert app.focused.id == "deck-filter"
+        await pilot.press(*"#values @all")
+        await pilot.pause()
+        assert deck.shown and all("values" in q.tags for q in deck.shown)
+        assert "all phases" in str(app.screen.query_one("#deck-title", Static).render())
+        await pilot.press("enter")
+        assert isinstance(app.focused, NoteInput)
+
+
+async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog.__mro__[1]) or app.screen.__class__.__name__ == "GoalPickerDialog"
+        await pilot.press("down", "enter")  # the second goal in the list: Run 5 km (at risk)
+        await pilot.pause()
+        assert isinstance(app.screen, GoalStatusDialog)
+        await pilot.press("down")  # at risk -> stalled
+        await pilot.press("tab", *"knee still sore", "enter")
+        await pilot.pause()
+        goal = load_client(demo_home.client_file("ana-perez")).goal("run-5-km-without-stopping")
+        assert goal.status is GoalStatus.STALLED
+        assert (goal.history[-1].from_status, goal.history[-1].note) == (GoalStatus.AT_RISK, "knee still sore")
+        assert isinstance(app.focused, NoteInput)
+
+
+async def test_adding_a_goal(demo_home, clock):
+    app = make_app(demo_home, clock, client="José Álvarez")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")  # no goals yet: straight to the form
+        await pilot.pause()
+        await pilot.press(*"Find a new role", "tab", *"growth", "enter")
+        await pilot.pause()
+        client = load_client(demo_home.client_file("jose-alvarez"))
+        assert [(g.title, g.value) for g in client.goals] == [("Find a new role", "growth")]
+        assert [o.id for o in app.screen.query_one("#goal-list", OptionList).options] == ["find-a-new-role"]
+
+
+async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "typo hre")
+        clock.advance(5)
+        await type_note(pilot, "!send the CV")
+        await pilot.press("f8")
+        assert isinstance(app.focused, NotesLog)
+        await pilot.press("x")  # tick the action (the last line)
+        await pilot.pause()
+        assert read_session(app.screen.live.path).actions == [Action("send the CV", 5, ActionState.DONE)]
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        edit = app.screen.query_one("#edit", Input)
+        edit.value = "typo here"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert read_session(app.screen.live.path).notes == [Note(0, "typo here")]
+        assert app.screen.query_one(NotesLog).highlighted == 0, "the edited line stays selected"
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")  # "Delete it"
+        await pilot.pause()
+        assert read_session(app.screen.live.path).notes == []
+        await pilot.press("escape")
+        assert isinstance(app.focused, NoteInput)
+
+
+async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "!call the recruiter")
+        clock.advance(44 * 60)
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # "Keep going"
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and not app.screen.live.ended
+        await pilot.press("f12", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "44:00 of 45:00 planned" in summary and "call the recruiter" in summary
+        path = session_paths(demo_home, "ana-perez")[-1]
+        info = read_session(path).info
+        assert info.is_finished and info.elapsed_seconds == 2640 and info.ended is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientPickerScreen)
+
+
+async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "before quitting")
+        clock.advance(300)
+        await pilot.press("ctrl+q")
+    path = session_paths(demo_home, "ana-perez")[-1]
+    info = read_session(path).info
+    assert (info.timer, info.elapsed_seconds) == ("running", 300)
+    clock.advance(90)  # the coach reopens the app a minute and a half later
+    again = make_app(demo_home, clock)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = again.screen
+        assert isinstance(dialog, ChoiceDialog)
+        labels = [str(o.prompt) for o in dialog.query_one(OptionList).options]
+        assert labels[0].startswith("Resume it at 05:00")
+        assert labels[1].startswith("Resume it at 06:30, counting the 01:30")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.live.timer.elapsed == 390 and screen.live.timer.state is TimerState.PAUSED
+        assert log_texts(again) == ["00:00:00          before quitting"]
+        await pilot.press("f2")
+        clock.advance(10)
+        await type_note(pilot, "after")
+    assert [n.stamp for n in read_session(path).notes] == [0, 400]
+
+
+async def test_starting_fresh_ends_the_unfinished_one(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "left open")
+        await pilot.press("ctrl+q")
+    clock.advance(3600)
+    again = make_app(demo_home, clock)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # "End it as it is and start a new session"
+        await settle(pilot)
+        assert isinstance(again.screen, SessionScreen) and not again.screen.live.started
+    paths = session_paths(demo_home, "ana-perez")
+    assert read_session(paths[-1]).info.is_finished
+
+
+async def test_privacy_hides_everything_but_the_timer(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "confidential")
+        screen = app.screen
+        await pilot.press("f9")
+        assert screen.has_class("-private")
+        for selector in ("#goals", "#deck", "#log"):
+            assert not screen.query_one(selector).display, selector
+        assert screen.query_one("#timer").display
+        assert "Ana" not in str(screen.query_one("#session-header", Static).render())
+        assert screen.query_one(NoteInput).password
+        await pilot.press(*"still typing", "enter")
+        await pilot.pause()
+        assert [n.text for n in read_session(screen.live.path).notes] == ["confidential", "still typing"]
+        await pilot.press("f9")
+        assert screen.query_one("#log").display and not screen.query_one(NoteInput).password
+
+
+async def test_a_failed_write_keeps_the_note_and_retries(demo_home, clock, monkeypatch):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "saved fine")
+        real = fsio._os_write
+
+        def disk_full(fd, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(fsio, "_os_write", disk_full)
+        clock.advance(20)
+        await type_note(pilot, "the important one")
+        screen = app.screen
+        assert screen.query_one(NoteInput).value == "the important one", "the note stays in the input"
+        assert [n.text for n in screen.live.pending] == ["the important one"]
+        assert "disk is full" in str(screen.query_one("#unsaved", Static).render())
+        assert screen.query_one("#unsaved").display
+        assert any("disk is full" in n.message for n in app._notifications)
+        await pilot.press("enter")  # pressing Enter again retries; it does not add a second copy
+        await pilot.pause()
+        assert len(screen.live.pending) == 1
+        monkeypatch.setattr(fsio, "_os_write", real)
+        screen.retry_pending()
+        await pilot.pause()
+        assert screen.live.pending == [] and screen.query_one(NoteInput).value == ""
+        assert not screen.query_one("#unsaved").display
+        assert [(n.stamp, n.text) for n in read_session(screen.live.path).notes] == [(0, "saved fine"), (20, "the important one")]
+
+
+async def test_paste_keeps_every_line(demo_home, clock):
+    from textual import events
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        note = app.screen.query_one(NoteInput)
+        note.post_message(events.Paste("first line\nsecond line\r\nthird"))
+        await pilot.pause()
+        assert note.value == "first line second line third"
+
+
+async def test_session_commands_are_in_the_palette(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Start", "Asked", "Draw", "Goals", "Private", "Filter", "Star", "Edit notes", "Add goal", "Help"):
+            assert title in titles, title
+        assert "Pause" not in titles
+
+
+async def test_help_lists_keys_prefixes_and_filter(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = str(app.screen.query_one(Static).render())
+        for expected in ("F2 / ctrl+t", "Start / pause / resume the timer", "F3 / ctrl+r", "F9", "F12", "the client's own words", "[keys]", "#tag", "@all"):
+            assert expected in text, expected
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_keymap_from_config(demo_home, clock):
+    demo_home.config_file.write_text('[keys]\nask = "f10"\nnot_a_command = "f11"\n')
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert read_session(app.screen.live.path).asked
+        assert any("'not_a_command' is not a command" in n.message for n in app._notifications)
+
+
+async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        await pilot.press("down", "down")
+        question = deck.current
+        await pilot.press("f6")
+        await pilot.pause()
+        assert tomllib.loads(demo_home.config_file.read_text())["starred"] == [question.ref]
+        assert deck.shown[0] is question
+
+
+async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home, clock):
+    demo_home.prompts_dir.mkdir()
+    (demo_home.prompts_dir / "mine.toml").write_text("[pack\n")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(DeckPane).shown
+        assert any("mine.toml:1:6: invalid TOML" in n.message for n in app._notifications)

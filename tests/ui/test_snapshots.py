@@ -1,0 +1,64 @@
+"""Screens as the coach sees them, at 80x24 and 140x45, with a fixed clock and fixed data.
+
+Review tests/ui/__snapshots__/ (or snapshot_report.html after a failure) before
+running with --snapshot-update.
+"""
+
+from __future__ import annotations
+
+from .conftest import make_app, settle
+
+
+def during_session(clock):
+    """A session 38 minutes in (7 minutes left of 45): every kind of note, an asked question."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for advance, typed in ((0, "wants to talk about the offer"), (130, '"I am scared of saying yes'), (400, "*money is not the real issue"), (90, "?what would make it a yes"), (200, "!ask Marta about part-time")):
+            clock.advance(advance)
+            await pilot.press(*typed, "enter")
+        clock.advance(60)
+        await pilot.press("f3")
+        clock.advance(38 * 60 - 880)
+        pilot.app.screen.tick()
+        await settle(pilot)
+
+    return run_before
+
+
+def test_session_before_it_starts_140x45(snap_compare, demo_home, clock):
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(140, 45), run_before=settle)
+
+
+def test_session_in_progress_140x45(snap_compare, demo_home, clock):
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(140, 45), run_before=during_session(clock))
+
+
+def test_session_in_progress_80x24(snap_compare, demo_home, clock):
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(80, 24), run_before=during_session(clock))
+
+
+def test_session_in_progress_light_theme_140x45(snap_compare, demo_home, clock):
+    app = make_app(demo_home, clock)
+    steps = during_session(clock)
+
+    async def run_before(pilot) -> None:
+        app.theme = "textual-light"
+        await steps(pilot)
+
+    assert snap_compare(app, terminal_size=(140, 45), run_before=run_before)
+
+
+def test_privacy_mode_80x24(snap_compare, demo_home, clock):
+    steps = during_session(clock)
+
+    async def run_before(pilot) -> None:
+        await steps(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_client_picker_80x24(snap_compare, demo_home, clock):
+    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(80, 24), run_before=settle)
