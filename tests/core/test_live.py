@@ -168,6 +168,20 @@ def test_goal_changes_are_written_and_recorded(live, clock, home):
     assert load_client(live.client.path).goal("leave-the-bank-by-spring").history[0].note == "restructuring"
 
 
+def test_summary_goal_changes_survive_a_restart(home, client, clock):
+    first = LiveSession(home, client, clock, FALLBACK_MODEL, 45)
+    first.start()
+    first.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
+    first.add_goal("Run 5 km")
+    # The app is closed and reopened: a new LiveSession on the same file.
+    resumed = LiveSession(home, load_client(client.path), clock, FALLBACK_MODEL, 45, document=read_session(first.path))
+    resumed.change_goal("leave-the-bank-by-spring", GoalStatus.STALLED, "no energy")
+    changes = {c.goal_id: c for c in resumed.end().goal_changes}
+    leave = changes["leave-the-bank-by-spring"]
+    assert (leave.before, leave.after, leave.note) == (GoalStatus.ACTIVE, GoalStatus.STALLED, "restructuring; no energy")
+    assert (changes["run-5-km"].before, changes["run-5-km"].after) == (None, GoalStatus.ACTIVE)
+
+
 def test_end_and_summary(live, clock):
     live.add_note("a")
     live.add_note("!b")
@@ -250,3 +264,26 @@ def test_asked_ago():
     assert [asked_ago(today - timedelta(days=d), today) for d in (0, 1, 5, 21, 120, 800)] == [
         "today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"
     ]
+
+
+def test_a_hand_edit_between_two_saves_is_kept(live, clock):
+    live.add_note("one")
+    text = live.path.read_text()
+    live.path.write_text(text.replace("## Questions asked", "Typed in my editor.\n\n## Questions asked"))
+    live.add_note("two")
+    again = live.path.read_text()
+    assert "Typed in my editor." in again
+    assert [n.text for n in read_session(live.path).notes] == ["one", "two"]
+
+
+def test_saves_do_not_reread_an_unchanged_file(live, monkeypatch):
+    from sessionpal.core import sessions
+
+    live.add_note("one")
+    reads = []
+    real = sessions.read_session
+    monkeypatch.setattr(sessions, "read_session", lambda path: reads.append(path) or real(path))
+    for n in range(5):
+        live.add_note(f"note {n}")
+    assert reads == []
+    assert len(read_session(live.path).notes) == 6

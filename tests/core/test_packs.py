@@ -10,6 +10,7 @@ from sessionpal.core.model import Phase
 from sessionpal.core.packs import check_files, load_library, load_pack_file, parse_pack
 from sessionpal.core.paths import Home, builtin_prompts_dir
 from sessionpal.core.problems import FileProblems
+from sessionpal.core.tomledit import toml_value
 
 from ..helpers import REPO, TOML_TEST_INVALID
 
@@ -210,3 +211,31 @@ def test_the_documented_example_pack_is_valid():
 def test_builtin_dir_points_at_the_packs():
     assert (builtin_prompts_dir() / "awareness.toml").is_file()
     assert (builtin_prompts_dir() / "models" / "grow.toml").is_file()
+
+
+question_values = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+    st.sampled_from(["explore", "closing", "middle", "ok-id", "Bad Id", "x\n", "  ", "q1"]),
+    st.lists(st.one_of(st.text(max_size=6), st.integers(), st.just("  ")), max_size=3),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.dictionaries(st.sampled_from(["id", "text", "tags", "phase", "follow_ups", "colour"]), question_values), max_size=4))
+def test_the_fast_path_and_the_full_check_agree(items):
+    """Whatever the fast path accepts, the full check accepts too, as the same question."""
+    from sessionpal.core.packs import _quick_question
+
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        quick = _quick_question("p", item, seen)
+        if quick is None:
+            continue
+        seen[quick.id] = index
+        lines = ["[pack]", 'id = "p"', 'title = "t"', "[[questions]]"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in item.items() if v is not None]
+        try:
+            full = parse_pack(Path("p.toml"), "\n".join(lines) + "\n")
+        except FileProblems as error:
+            raise AssertionError(f"fast path accepted {item!r}, full check says {error}")
+        assert full.questions == (quick,)

@@ -95,6 +95,7 @@ async def test_client_flag_creates_a_new_client(demo_home, clock):
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "marta-ruiz"
         assert app.screen.live.planned_minutes == 60
+        assert app.screen.query_one("#goals-empty").display, "a client without goals gets the hint, not an empty list"
 
 
 async def test_client_flag_with_a_typo_asks_before_creating(demo_home, clock):

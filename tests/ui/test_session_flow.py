@@ -214,8 +214,8 @@ async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
         await pilot.press("up", "enter")
         await pilot.pause()
         edit = app.screen.query_one("#edit", Input)
-        edit.value = "typo here"
-        await pilot.press("enter")
+        assert edit.cursor_position == len("typo hre") and edit.selection.is_empty
+        await pilot.press("backspace", "backspace", "backspace", *"here", "enter")
         await pilot.pause()
         assert read_session(app.screen.live.path).notes == [Note(0, "typo here")]
         assert app.screen.query_one(NotesLog).highlighted == 0, "the edited line stays selected"
@@ -350,6 +350,20 @@ async def test_a_failed_write_keeps_the_note_and_retries(demo_home, clock, monke
         assert [(n.stamp, n.text) for n in read_session(screen.live.path).notes] == [(0, "saved fine"), (20, "the important one")]
 
 
+async def test_a_letter_typed_right_after_enter_is_kept(demo_home, clock):
+    """Keys arriving in one burst (a fast typist, a slow disk) must all land, in order."""
+    from textual import events
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ["a", "b", "enter", "c", "d", "enter", "e"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.3)
+        assert [n.text for n in read_session(app.screen.live.path).notes] == ["ab", "cd"]
+        assert app.screen.query_one(NoteInput).value == "e"
+
+
 async def test_paste_keeps_every_line(demo_home, clock):
     from textual import events
 
@@ -417,3 +431,41 @@ async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home, clock
         await settle(pilot)
         assert app.screen.query_one(DeckPane).shown
         assert any("mine.toml:1:6: invalid TOML" in n.message for n in app._notifications)
+
+
+async def test_an_unexpected_error_saves_and_leaves_a_short_message(demo_home, clock):
+    import pytest
+
+    app = make_app(demo_home, clock)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await type_note(pilot, "private detail about her health")
+            clock.advance(42)
+            app._handle_exception(RuntimeError("boom: private detail about her health"))
+            await pilot.pause()
+    message = app.exit_message
+    path = session_paths(demo_home, "ana-perez")[-1]
+    assert message.startswith("sessionpal stopped after an unexpected error (RuntimeError). Your notes are saved in")
+    assert str(path) in message and "health" not in message and "Traceback" not in message
+    info = read_session(path).info
+    assert info.elapsed_seconds == 42 and info.timer == "running"
+
+
+async def test_quitting_with_unsaved_notes_asks_first(demo_home, clock, monkeypatch):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "saved")
+
+        def disk_full(fd, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(fsio, "_os_write", disk_full)
+        await type_note(pilot, "waiting")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog), "quitting would lose a note: ask"
+        await pilot.press("down", "enter")  # stay
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and app.is_running

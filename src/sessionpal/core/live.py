@@ -109,7 +109,6 @@ class LiveSession:
     planned_minutes: int
     document: SessionDocument | None = None
     pending: list[Note] = field(default_factory=list)
-    goal_changes: list[GoalChange] = field(default_factory=list)
     timer: SessionTimer = field(init=False)
     _last_save: float = field(default=0.0, init=False)
 
@@ -153,7 +152,7 @@ class LiveSession:
     def _write(self, change: Callable[[SessionDocument], object]) -> object:
         assert self.document is not None
         try:
-            self.document, result = update_session(self.document.path, change)
+            self.document, result = update_session(self.document.path, change, known=self.document)
         except fsio.WriteError as error:
             raise SaveFailed(f"could not save to {error.path.name}: {error.reason}") from None
         except FileProblems as error:
@@ -327,7 +326,6 @@ class LiveSession:
         return result
 
     def _touch_goal(self, change: GoalChange) -> GoalChange:
-        self.goal_changes.append(change)
         if self.document is not None:
             goal_id = change.goal_id
             self._write(lambda d: d.set_front(goals=d.info.goals if goal_id in d.info.goals else (*d.info.goals, goal_id)))
@@ -351,6 +349,26 @@ class LiveSession:
 
     # ending -----------------------------------------------------------------
 
+    def goal_changes(self) -> tuple[GoalChange, ...]:
+        """Goals touched in this session, from the files: its front matter and the goals' dated history."""
+        document = self.document
+        if document is None or document.info.started is None:
+            return ()
+        day = document.info.started.date()
+        changes = []
+        for goal_id in document.info.goals:
+            goal = self.client.goal(goal_id)
+            if goal is None:
+                continue
+            since = [c for c in goal.history if c.date >= day]
+            new = goal.created is not None and goal.created >= day
+            if not since and not new:
+                continue
+            before = None if new else since[0].from_status
+            notes = "; ".join(c.note for c in since if c.note)
+            changes.append(GoalChange(goal_id, goal.title, before, goal.status, notes))
+        return tuple(changes)
+
     def summary(self) -> Summary:
         document = self.document
         return Summary(
@@ -359,7 +377,7 @@ class LiveSession:
             notes=len(document.notes) if document else 0,
             asked=len(document.asked) if document else 0,
             actions=tuple(document.actions) if document else (),
-            goal_changes=tuple(self.goal_changes),
+            goal_changes=self.goal_changes(),
             path=document.path if document else None,
         )
 

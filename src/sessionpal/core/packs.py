@@ -14,11 +14,44 @@ from typing import Iterable
 from .model import PHASES, Pack, Phase, Question
 from .paths import Home, builtin_prompts_dir
 from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
-from .schema import Checker
+from .schema import ID_MAX, ID_RE, Checker, type_name
 
 PACK_KEYS = ("id", "title", "description", "source")
 QUESTION_KEYS = ("id", "text", "tags", "phase", "follow_ups")
 TOP_KEYS = ("pack", "questions")
+
+
+_QUESTION_KEY_SET = frozenset(QUESTION_KEYS)
+_PHASE_BY_NAME = {phase.value: phase for phase in Phase}
+
+
+def _text_items(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if type(value) is not list or any(type(v) is not str or not v.strip() for v in value):
+        return None
+    return tuple(value)
+
+
+def _quick_question(pack_id: str, item: object, seen: dict[str, int]) -> Question | None:
+    """A question that is clearly valid, checked without the Checker: the common case, kept fast
+    for packs of thousands of questions. Anything else returns None and gets the full check,
+    which alone writes problems; the two must agree (tests/core/test_packs.py)."""
+    if type(item) is not dict or not item.keys() <= _QUESTION_KEY_SET:
+        return None
+    qid, text = item.get("id"), item.get("text")
+    if type(qid) is not str or type(text) is not str or qid in seen or len(qid) > ID_MAX or not ID_RE.fullmatch(qid):
+        return None
+    text = text.strip()
+    phase = item.get("phase")
+    if phase is not None:
+        phase = _PHASE_BY_NAME.get(phase) if type(phase) is str else None
+        if phase is None:
+            return None
+    tags, follow_ups = _text_items(item.get("tags")), _text_items(item.get("follow_ups"))
+    if not text or tags is None or follow_ups is None:
+        return None
+    return Question(pack_id, qid, text, tuple(t.strip() for t in tags), phase, follow_ups)
 
 
 def parse_pack(path: Path, text: str, *, builtin: bool = False) -> Pack:
@@ -42,8 +75,18 @@ def parse_pack(path: Path, text: str, *, builtin: bool = False) -> Pack:
 
     questions: list[Question] = []
     seen: dict[str, int] = {}
-    for index, item in enumerate(check.table_list(data, "questions", ())):
+    raw = data.get("questions", [])
+    items = raw if type(raw) is list else check.table_list(data, "questions", ())
+    for index, item in enumerate(items):
+        quick = _quick_question(pack_id, item, seen) if pack_id else None
+        if quick is not None:
+            questions.append(quick)
+            seen[quick.id] = index
+            continue
         where = ("questions", index)
+        if not isinstance(item, dict):
+            check.add(where, f"'questions' item {index + 1} must be a table, not {type_name(item)}")
+            continue
         check.unknown_keys(item, QUESTION_KEYS, where, "a question")
         qid = check.ident(item, "id", where)
         qtext = check.text(item, "text", where, required=True, blank_ok=False)

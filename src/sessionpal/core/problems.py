@@ -9,6 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+
+try:  # tomli is tomllib's upstream; its compiled wheels parse a large pack about 3x faster.
+    import tomli as _toml
+
+    _TOML_ERRORS: tuple[type[Exception], ...] = (_toml.TOMLDecodeError, tomllib.TOMLDecodeError)
+except ImportError:  # pragma: no cover - a platform without the dependency still works, slower
+    _toml = tomllib  # type: ignore[assignment]
+    _TOML_ERRORS = (tomllib.TOMLDecodeError,)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -87,14 +95,14 @@ _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
 def parse_toml(path: Path | str, text: str) -> dict:
-    """tomllib.loads with its error turned into a positioned Problem."""
+    """Parse TOML, turning a syntax error into a positioned Problem."""
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        return _toml.loads(text)
+    except _TOML_ERRORS as error:
         raise toml_problem(path, text, error) from None
 
 
-def toml_problem(path: Path | str, text: str, error: tomllib.TOMLDecodeError) -> FileProblems:
+def toml_problem(path: Path | str, text: str, error: Exception) -> FileProblems:
     message = getattr(error, "msg", None) or str(error)
     line = getattr(error, "lineno", None)
     col = getattr(error, "colno", None)

@@ -94,7 +94,7 @@ class Checker:
         value = self.text(table, key, where, required=required)
         if value is None:
             return None
-        if not ID_RE.match(value) or len(value) > ID_MAX:
+        if not ID_RE.fullmatch(value) or len(value) > ID_MAX:
             self.add(
                 where + (key,),
                 f"'{key}' = {value!r} is not a valid id: use lowercase letters, digits and single dashes "

@@ -222,6 +222,13 @@ class SessionDocument:
         self.body = body  # every line after the closing fence
         self.fences = fences
         self.newline = newline
+        self.fingerprint: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the file as last read or written
+
+    def copy(self) -> "SessionDocument":
+        """A copy to change: lines are immutable, so copying the list is enough."""
+        twin = SessionDocument(self.path, self.front_text, self.front, self.info, list(self.body), self.fences, self.newline)
+        twin.fingerprint = self.fingerprint
+        return twin
 
     # reading ---------------------------------------------------------------
 
@@ -256,7 +263,14 @@ class SessionDocument:
 
     def render(self) -> str:
         lines = [self.fences[0], *self.front_text.split("\n")[:-1], self.fences[1]]
-        lines += [item.render() if isinstance(item, EntryLine) else item for item in self.body]
+        for index, item in enumerate(self.body):
+            if isinstance(item, EntryLine):
+                if item.source is None:
+                    # Remember the rendering, so a long session is not re-rendered on every save.
+                    item = self.body[index] = replace(item, source=item.render())
+                lines.append(item.source)
+            else:
+                lines.append(item)
         return self.newline.join(lines)
 
     def entries(self, section: str | None = None) -> Iterator[tuple[int, EntryLine]]:

@@ -36,8 +36,23 @@ def session_paths(home: Home, slug: str) -> list[Path]:
     return [folder / name for name in sorted(names, key=session_sort_key)]
 
 
+def fingerprint(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 def read_session(path: Path) -> SessionDocument:
-    return SessionDocument.parse(path, read_user_text(path))
+    before = _stat(path)
+    document = SessionDocument.parse(path, read_user_text(path))
+    # Only trust the fingerprint if nothing changed the file while it was read.
+    document.fingerprint = fingerprint(before) if before is not None and _stat(path) == before else None
+    return document
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
@@ -53,15 +68,26 @@ def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
     raise fsio.WriteError(folder, "too many sessions started in the same minute")
 
 
-def update_session(path: Path, change: Callable[[SessionDocument], T]) -> tuple[SessionDocument, T]:
-    """Read, change and atomically rewrite a session file; returns the new document and change's result."""
-    document = read_session(path)
+def update_session(
+    path: Path, change: Callable[[SessionDocument], T], known: SessionDocument | None = None
+) -> tuple[SessionDocument, T]:
+    """Change a session file and write it back atomically; returns the new document and change's result.
+
+    `known` is the document as this process last wrote it: used as it is when the file is
+    unchanged since (same mtime, size and inode), which keeps a save fast however long the
+    session grows; re-read when anything else touched the file, so hand edits survive.
+    The change is applied to a copy, so a failed write leaves `known` as it was.
+    """
+    current = _stat(path)
+    if known is not None and known.fingerprint is not None and current is not None and fingerprint(current) == known.fingerprint:
+        document = known.copy()
+    else:
+        document = read_session(path)
     result = change(document)
-    text = document.render()
-    # What we write must read back as a session; otherwise keep the old file.
-    written = SessionDocument.parse(path, text)
-    fsio.atomic_write(path, text)
-    return written, result
+    fsio.atomic_write(path, document.render())
+    written = _stat(path)
+    document.fingerprint = fingerprint(written) if written is not None else None
+    return document, result
 
 
 @dataclass

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 import time
 from typing import Iterable
 
@@ -40,6 +42,7 @@ class SessionPalApp(App[int]):
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
         self.seed = seed
+        self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
 
@@ -175,13 +178,63 @@ class SessionPalApp(App[int]):
 
     # quitting ---------------------------------------------------------------
 
-    async def action_quit(self) -> None:
+    def _save_sessions(self) -> list[str]:
+        """Save every open session's waiting notes and timer; return their files."""
         from .screens.session import SessionScreen
 
+        files = []
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.save_before_exit()
-        self.exit(0)
+                if screen.live.path is not None:
+                    files.append(str(screen.live.path))
+        return files
+
+    async def action_quit(self) -> None:
+        from .dialogs.confirm import ConfirmDialog
+        from .screens.session import SessionScreen
+
+        self._save_sessions()
+        waiting = sum(len(s.live.pending) for s in self.screen_stack if isinstance(s, SessionScreen))
+        if not waiting:
+            self.exit(0)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self.exit(1)
+
+        self.push_screen(
+            ConfirmDialog(
+                f"{waiting} note{'s' if waiting != 1 else ''} could not be saved yet.",
+                "Quit anyway and lose them",
+                "Stay (saving is retried)",
+                detail="They are shown above the note line. Freeing disk space or fixing the folder lets them save.",
+            ),
+            answered,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing handled: save what can be saved and leave a short note, not a traceback."""
+        if os.environ.get("SESSIONPAL_DEBUG"):
+            super()._handle_exception(error)
+            return
+        try:
+            files = self._save_sessions()
+        except Exception:  # saving is best effort here; the notes were written as they were typed
+            files = []
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        where = f" Your notes are saved in {files[0]}." if files else " Every note shown was already saved."
+        # Only the error's type: its message or locals might hold a client's words. run_app prints
+        # this once the terminal is restored, unwrapped, so the path can be copied whole.
+        self.exit_message = (
+            f"sessionpal stopped after an unexpected error ({type(error).__name__}).{where}\n"
+            "Run it again to carry on; set SESSIONPAL_DEBUG=1 to see the details."
+        )
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -202,4 +255,6 @@ class SessionPalApp(App[int]):
 def run_app(home: Home, client: str | None = None) -> int:
     app = SessionPalApp(home, client=client)
     app.run()
+    if app.exit_message:
+        print(app.exit_message, file=sys.stderr)
     return app.return_code or 0

@@ -28,7 +28,8 @@ class EditNoteDialog(ModalScreen[tuple[str, str] | None]):
         stamp = format_stamp(self.item.stamp) if self.item.stamp is not None else "no time"
         with Vertical(classes="dialog"):
             yield Static(f"Edit the note from {stamp}", classes="dialog-title")
-            yield NoteInput(typed_form(self.item.entry), placeholder=NOTE_PLACEHOLDER, id="edit")
+            # No select-all on focus: the first key must not wipe the note being corrected.
+            yield NoteInput(typed_form(self.item.entry), placeholder=NOTE_PLACEHOLDER, id="edit", select_on_focus=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 if isinstance(self.item.entry, Action):
@@ -38,7 +39,9 @@ class EditNoteDialog(ModalScreen[tuple[str, str] | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#edit", Input).focus()
+        edit = self.query_one("#edit", Input)
+        edit.focus()
+        edit.cursor_position = len(edit.value)
 
     @on(Input.Submitted, "#edit")
     @on(Button.Pressed, "#save")

@@ -26,7 +26,7 @@ def summary_lines(summary: Summary) -> list[Content]:
         lines.append(Content("Goal changes"))
         for change in summary.goal_changes:
             if change.before is None:
-                lines.append(Content.from_markup("  $title: new goal", title=change.title))
+                lines.append(Content.from_markup("  $title: new goal, $after", title=change.title, after=change.after.label))
                 continue
             note = f" ({change.note})" if change.note else ""
             lines.append(Content.from_markup("  $title: $before → $after$note", title=change.title, before=change.before.label, after=change.after.label, note=note))

@@ -172,6 +172,7 @@ class SessionScreen(Screen):
 
     @on(Input.Submitted, "#note")
     def _note_submitted(self, event: Input.Submitted) -> None:
+        # The line is already empty (NoteInput clears it in keystroke order); put the text back only on failure.
         text = event.value
         if not text.strip():
             return
@@ -184,13 +185,14 @@ class SessionScreen(Screen):
                 self.live.add_note(text)
         except SaveFailed as error:
             self._pending_text = text
+            if not note_input.value:
+                note_input.value = text
             self._show_unsaved(str(error))
             self._failed("Note not saved yet", error)
             if self.live.started != was_started:
                 self._show_state()
             return
         self._pending_text = ""
-        note_input.value = ""
         self._show_unsaved("")
         self._show_log()
         if self.live.started != was_started:

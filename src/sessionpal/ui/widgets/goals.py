@@ -42,7 +42,7 @@ class GoalsPane(Vertical):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.goals: tuple[Goal, ...] = ()
+        self.goals: tuple[Goal, ...] | None = None  # None: not shown yet, so the first show always draws
 
     def compose(self) -> ComposeResult:
         yield Static("Goals", classes="pane-title")

@@ -44,7 +44,31 @@ def log_line(item: LogEntry) -> Content:
 
 
 class NoteInput(Input):
-    """The note line. A paste keeps every line (joined with spaces), not just the first."""
+    """The note line. A paste keeps every line (joined with spaces), not just the first.
+
+    With clear_on_submit, Enter empties the line at once, in keystroke order, so a
+    letter typed right after Enter starts the next note instead of being wiped
+    when the save completes. The screen puts the text back if the save fails.
+    """
+
+    def __init__(self, *args, clear_on_submit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clear_on_submit = clear_on_submit
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Bindings run only once a key has bubbled up to the app, after any characters
+        # already queued here; keystrokes that arrive in one burst (a fast typist, a
+        # laggy SSH link) would then merge two notes. Enter is taken here, in order.
+        if self.clear_on_submit and event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        value = self.value
+        if self.clear_on_submit and value.strip():
+            self.value = ""
+        self.post_message(self.Submitted(self, value))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler would paste the first line again
@@ -143,7 +167,7 @@ class NotesPane(Vertical):
         yield LastTimeCard(id="last-time")
         yield NotesLog(id="log")
         yield Static(id="unsaved")
-        yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note")
+        yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True)
 
     def show_log(self, items: list[LogEntry]) -> None:
         self.query_one(NotesLog).show(items)
