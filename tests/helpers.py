@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TOML_TEST_INVALID = REPO.parent / "shared" / "peer" / "toml-test" / "invalid"
+# toml-test's invalid files live beside the checkout (../shared); SESSIONPAL_TOML_TEST_INVALID points elsewhere.
+TOML_TEST_INVALID = Path(os.environ.get("SESSIONPAL_TOML_TEST_INVALID") or REPO.parent / "shared" / "peer" / "toml-test" / "invalid")
 
 # A Monday morning in Madrid, so stamps and file names are the same on every machine.
 START = datetime(2026, 11, 23, 10, 0, 0, tzinfo=timezone(timedelta(hours=1)))
