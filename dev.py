@@ -32,9 +32,11 @@ def ensure_venv(extras: str) -> Path:
     """Create the venv and install the project (with `extras`) unless already current."""
     python = venv_python()
     pyproject = (ROOT / "pyproject.toml").read_bytes()
-    wanted = hashlib.sha256(pyproject + extras.encode()).hexdigest()
     stamp = VENV / f".installed-{extras or 'app'}"
-    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+    wanted = hashlib.sha256(pyproject + extras.encode()).hexdigest()
+    # The test install includes the app, so it serves `run` too.
+    current = [(stamp, wanted)] + ([] if extras else [(VENV / ".installed-test", hashlib.sha256(pyproject + b"test").hexdigest())])
+    if python.exists() and any(s.exists() and s.read_text() == w for s, w in current):
         return python
     if not python.exists():
         print(f"dev.py: creating {VENV}", flush=True)

@@ -70,7 +70,9 @@ async def test_an_empty_home_says_how_to_begin(home, clock):
     app = make_app(home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "ctrl+n to add your first client" in str(app.screen.query_one("#picker-empty", Static).render())
+        hint = app.screen.query_one("#picker-empty", Static)
+        assert "ctrl+n to add your first client" in str(hint.render())
+        assert hint.region.y < 6, "the hint sits under the filter, not at the bottom of the screen"
 
 
 async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home, clock):

@@ -39,8 +39,8 @@ class ClientPickerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
         yield Input(placeholder="Type to find a client · Enter opens · ctrl+n adds a client", id="client-filter")
+        yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
-        yield Static(id="picker-empty")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
