@@ -116,12 +116,11 @@ def _temp_path(path: Path) -> Path:
     return path.parent / f"{TEMP_PREFIX}{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace `path` with `data` atomically and durably, mode 0600."""
+def _write_temp(path: Path, data: bytes | str) -> Path:
+    """Write `data` to a fresh 0600 temp file beside `path`, flushed and fsync'd; return it."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    folder = path.parent
-    ensure_dir(folder)
+    ensure_dir(path.parent)
     temp = _temp_path(path)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
@@ -135,38 +134,36 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, path)
     except OSError as error:
         _remove_quietly(temp)
         raise WriteError(path, describe_os_error(error)) from error
     except BaseException:
         _remove_quietly(temp)
         raise
-    _fsync_dir(folder)
+    return temp
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Replace `path` with `data` atomically and durably, mode 0600."""
+    temp = _write_temp(path, data)
+    try:
+        os.replace(temp, path)
+    except OSError as error:
+        _remove_quietly(temp)
+        raise WriteError(path, describe_os_error(error)) from error
+    _fsync_dir(path.parent)
 
 
 def create_new(path: Path, data: bytes | str) -> bool:
     """Write `path` only if nothing is there yet (atomically); False if it already exists.
 
-    Used for new session files, so two sessions started in the same minute never
-    overwrite each other.
+    Used for new session files and client files, so two created in the same
+    moment never overwrite each other.
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    folder = path.parent
-    ensure_dir(folder)
-    temp = _temp_path(path)
+    temp = _write_temp(path, data)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
         try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, FILE_MODE)
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            # link() fails if the target exists, unlike replace(): first writer wins.
+            # link() fails if the target exists, unlike replace(): the first writer wins.
             os.link(temp, path)
         except FileExistsError:
             return False
@@ -179,7 +176,7 @@ def create_new(path: Path, data: bytes | str) -> bool:
         raise WriteError(path, describe_os_error(error)) from error
     finally:
         _remove_quietly(temp)
-    _fsync_dir(folder)
+    _fsync_dir(path.parent)
     return True
 
 

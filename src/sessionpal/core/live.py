@@ -8,10 +8,11 @@ write or by `flush()`; nothing the coach typed is dropped.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import fsio
 from .clients import ClientEditError, add_goal, change_goal_status, load_client
@@ -39,6 +40,19 @@ SAVE_EVERY = 5.0  # seconds between timer saves while running
 
 class SaveFailed(Exception):
     """A write that did not happen. The message says why, for the coach."""
+
+
+@contextmanager
+def saving(what: str) -> Iterator[None]:
+    """Turn the ways a write can fail into one SaveFailed with a sentence for the coach."""
+    try:
+        yield
+    except fsio.WriteError as error:
+        raise SaveFailed(f"could not save {error.path.name}: {error.reason}") from None
+    except FileProblems as error:
+        raise SaveFailed(f"{what} has a problem and was left as it is: {error.problems[0]}") from None
+    except (ClientEditError, LookupError) as error:
+        raise SaveFailed(str(error)) from None
 
 
 def parse_typed(typed: str) -> tuple[NoteKind, str]:
@@ -151,14 +165,9 @@ class LiveSession:
 
     def _write(self, change: Callable[[SessionDocument], object]) -> object:
         assert self.document is not None
-        try:
-            self.document, result = update_session(self.document.path, change, known=self.document)
-        except fsio.WriteError as error:
-            raise SaveFailed(f"could not save to {error.path.name}: {error.reason}") from None
-        except FileProblems as error:
-            raise SaveFailed(f"the session file has a problem and was left as it is: {error.problems[0]}") from None
-        except LookupError as error:
-            raise SaveFailed(str(error)) from None
+        document = self.document
+        with saving("the session file"):
+            self.document, result = update_session(document.path, change, known=document)
         return result
 
     def _timer_fields(self) -> dict:
@@ -314,15 +323,9 @@ class LiveSession:
     # goals ------------------------------------------------------------------
 
     def _edit_client(self, edit: Callable[[], object]) -> object:
-        try:
+        with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)
-        except fsio.WriteError as error:
-            raise SaveFailed(f"could not save the client file: {error.reason}") from None
-        except FileProblems as error:
-            raise SaveFailed(f"the client file has a problem and was left as it is: {error.problems[0]}") from None
-        except ClientEditError as error:
-            raise SaveFailed(str(error)) from None
         return result
 
     def _touch_goal(self, change: GoalChange) -> GoalChange:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Protocol, TypeVar
 
 from .model import PHASES, Pack, Phase, Question
 from .paths import Home, builtin_prompts_dir
@@ -142,47 +142,44 @@ class PackLibrary:
         return next((q for q in pack.questions if q.id == qid), None)
 
 
-def _load_group(files: Iterable[Path], builtin: bool, library: PackLibrary, claimed: dict[str, Path]) -> None:
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def load_unique(files: Iterable[Path], load: Callable[[Path], T], kind: str, problems: list[Problem]) -> list[T]:
+    """Load each file, collecting its problems; a file whose id an earlier file has is skipped."""
+    claimed: dict[str, Path] = {}
+    loaded: list[T] = []
     for path in files:
         try:
-            pack = load_pack_file(path, builtin=builtin)
+            item = load(path)
         except FileProblems as error:
-            library.problems.extend(error.problems)
+            problems.extend(error.problems)
             continue
-        if pack.id in claimed:
-            library.problems.append(
-                Problem(str(path), 1, 1, f"pack id '{pack.id}' is already used by {claimed[pack.id]}; this file is skipped")
-            )
+        if item.id in claimed:
+            problems.append(Problem(str(path), 1, 1, f"{kind} id '{item.id}' is already used by {claimed[item.id]}; this file is skipped"))
             continue
-        claimed[pack.id] = path
-        if pack.id in library.packs:
-            library.overridden[pack.id] = library.packs.pop(pack.id)
-        library.packs[pack.id] = pack
+        claimed[item.id] = path
+        loaded.append(item)
+    return loaded
 
 
 def load_library(home: Home | None, builtin_dir: Path | None = None) -> PackLibrary:
     """Built-in packs, then the coach's; a user pack with a built-in's id overrides it."""
     library = PackLibrary()
-    _load_group(pack_files(builtin_dir or builtin_prompts_dir()), True, library, {})
-    if home is not None:
-        _load_group(pack_files(home.prompts_dir), False, library, {})
+    builtin = load_unique(pack_files(builtin_dir or builtin_prompts_dir()), lambda p: load_pack_file(p, builtin=True), "pack", library.problems)
+    user = load_unique(pack_files(home.prompts_dir), load_pack_file, "pack", library.problems) if home is not None else []
+    for pack in builtin + user:
+        if pack.id in library.packs:
+            library.overridden[pack.id] = library.packs.pop(pack.id)
+        library.packs[pack.id] = pack
     return library
 
 
 def check_files(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
     """Validate the given files as packs, including ids repeated between them."""
-    packs: list[Pack] = []
     problems: list[Problem] = []
-    claimed: dict[str, Path] = {}
-    for path in paths:
-        try:
-            pack = load_pack_file(path)
-        except FileProblems as error:
-            problems.extend(error.problems)
-            continue
-        if pack.id in claimed:
-            problems.append(Problem(str(path), 1, 1, f"pack id '{pack.id}' is already used by {claimed[pack.id]}"))
-            continue
-        claimed[pack.id] = path
-        packs.append(pack)
-    return packs, problems
+    return load_unique(paths, load_pack_file, "pack", problems), problems

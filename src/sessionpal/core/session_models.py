@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import PHASES, Phase
-from .packs import pack_files
+from .packs import load_unique, pack_files
 from .paths import Home, builtin_prompts_dir
-from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
+from .problems import Problem, parse_toml, problem, read_user_text
 from .schema import Checker
 
 MODEL_KEYS = ("id", "title", "description")
@@ -149,20 +149,9 @@ class ModelLibrary:
 
 def load_models(home: Home | None, builtin_dir: Path | None = None) -> ModelLibrary:
     library = ModelLibrary()
-    groups = [(pack_files((builtin_dir or builtin_prompts_dir()) / "models"), True)]
+    builtin = pack_files((builtin_dir or builtin_prompts_dir()) / "models")
+    loaded = load_unique(builtin, lambda p: load_model_file(p, builtin=True), "model", library.problems)
     if home is not None:
-        groups.append((pack_files(home.models_dir), False))
-    for files, builtin in groups:
-        claimed: dict[str, Path] = {}
-        for path in files:
-            try:
-                model = load_model_file(path, builtin=builtin)
-            except FileProblems as error:
-                library.problems.extend(error.problems)
-                continue
-            if model.id in claimed:
-                library.problems.append(Problem(str(path), 1, 1, f"model id '{model.id}' is already used by {claimed[model.id]}; this file is skipped"))
-                continue
-            claimed[model.id] = path
-            library.models[model.id] = model
+        loaded += load_unique(pack_files(home.models_dir), load_model_file, "model", library.problems)
+    library.models = {model.id: model for model in loaded}  # the coach's model replaces a built-in of the same id
     return library
