@@ -381,7 +381,7 @@ async def test_session_commands_are_in_the_palette(demo_home, clock):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Start", "Asked", "Draw", "Goals", "Private", "Filter", "Star", "Edit notes", "Add goal", "Help"):
+        for title in ("Start", "Asked", "Draw", "Goals", "Private", "Filter", "Star", "Notes", "Add goal", "Help"):
             assert title in titles, title
         assert "Pause" not in titles
 
@@ -469,3 +469,23 @@ async def test_quitting_with_unsaved_notes_asks_first(demo_home, clock, monkeypa
         await pilot.press("down", "enter")  # stay
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen) and app.is_running
+
+
+async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home, clock):
+    for bell, expected in ((False, 0), (True, 3)):
+        demo_home.config_file.write_text(f"bell = {'true' if bell else 'false'}\n")
+        app = make_app(demo_home, clock)
+        rings = []
+        app.bell = lambda: rings.append(1)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            await pilot.press("f2")
+            for minute in (30, 36, 37, 41, 46, 50):  # crosses 10 left, 5 left and the end once each
+                clock.advance(minute * 60 - screen.live.timer.elapsed)
+                screen.tick()
+            await pilot.press("f2")
+            await pilot.pause()
+        assert len(rings) == expected, bell
+        for path in session_paths(demo_home, "ana-perez")[1:]:
+            path.unlink()  # the next round starts a fresh session

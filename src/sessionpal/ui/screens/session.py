@@ -54,10 +54,10 @@ class SessionScreen(Screen):
         Binding("f4,ctrl+n", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
         Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
-        Binding("f5,ctrl+f", "find", "Filter", id="filter", show=False, tooltip="Filter the deck: words, #tag, @phase, @all"),
-        Binding("f6", "star", "Star", id="star", show=False, tooltip="Star or unstar the current question (starred ones come first)"),
+        Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
+        Binding("f6", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
         Binding("f7,ctrl+g", "goals", "Goals", id="goals", tooltip="Change a goal's status, or add a goal"),
-        Binding("f8,ctrl+l", "log", "Edit notes", id="log", show=False, tooltip="Move to the notes log to edit, tick or delete a note"),
+        Binding("f8,ctrl+l", "log", "Notes", id="log", tooltip="Move to the notes log to edit, tick or delete a note"),
         Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
         Binding("f12", "end", "End", id="end", tooltip="End the session (asks first)"),
         Binding("f12", "close", "Back", id="end", tooltip="Back to the client list (nothing was started)"),
@@ -100,6 +100,14 @@ class SessionScreen(Screen):
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
         self.load_deck()
+
+    def on_resize(self) -> None:
+        # At 80 columns every key must fit: the palette hint goes (ctrl+p still works, and F1 lists it).
+        footer = self.query_one(Footer)
+        wanted = not self.has_class("-narrow")
+        if footer.show_command_palette != wanted:
+            footer.show_command_palette = wanted
+            footer.refresh(recompose=True)
 
     # timer --------------------------------------------------------------------
 
