@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sessionpal.core.model import Phase
 from sessionpal.core.packs import check_files, load_library, load_pack_file, parse_pack
-from sessionpal.core.paths import Home, builtin_prompts_dir
+from sessionpal.core.paths import builtin_prompts_dir
 from sessionpal.core.problems import FileProblems
 from sessionpal.core.tomledit import toml_value
 

@@ -81,7 +81,7 @@ class SessionPalApp(App[int]):
         try:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(signum, lambda: self.call_later(self.action_quit))
+                loop.add_signal_handler(signum, self._exit_on_signal)
         except (NotImplementedError, AttributeError, RuntimeError, ValueError):
             pass  # Windows has no SIGHUP and no add_signal_handler
 
@@ -213,6 +213,13 @@ class SessionPalApp(App[int]):
             ),
             answered,
         )
+
+    def _exit_on_signal(self) -> None:
+        # No one is there to answer a question (the terminal may be gone): save and go.
+        try:
+            self._save_sessions()
+        finally:
+            self.exit(0)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing handled: save what can be saved and leave a short note, not a traceback."""
