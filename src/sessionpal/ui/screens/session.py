@@ -8,6 +8,7 @@ screen shows it.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from textual import on, work
@@ -378,6 +379,7 @@ class SessionScreen(Screen):
         except (WriteError, FileProblems) as error:
             self._failed("Star not saved", error)
             return
+        self.app.config = replace(self.app.config, starred=refs)  # the next session's deck starts from this
         self.deck.set_starred(set(refs))
         self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
 
