@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 from sessionpal.core.clients import (
     ClientEditError,
     ClientNotFound,
-    add_goal,
-    change_goal_status,
     create_client,
     find_client,
     list_clients,
     load_client,
 )
+from sessionpal.core.goals import add_goal, change_goal_status
 from sessionpal.core.model import GoalStatus
 from sessionpal.core.paths import Home
 from sessionpal.core.problems import FileProblems

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from sessionpal.core import fsio
-from sessionpal.core.clients import add_goal, create_client, load_client
+from sessionpal.core.clients import create_client, load_client
+from sessionpal.core.goals import add_goal
 from sessionpal.core.deck import Deck, DeckQuery, asked_ago
 from sessionpal.core.history import asked_before, last_time
 from sessionpal.core.live import LiveSession, SaveFailed, close_unfinished, parse_typed, typed_form, unsaved_gap

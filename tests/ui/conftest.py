@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from textual.widgets import Input
 
-from sessionpal.core.clients import add_goal, change_goal_status, create_client, load_client
+from sessionpal.core.clients import create_client, load_client
+from sessionpal.core.goals import add_goal, change_goal_status
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import GoalStatus
 from sessionpal.core.paths import Home
@@ -62,3 +63,28 @@ async def settle(pilot) -> None:
 
 def fixed_clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=1))))
+
+
+def build_history_home(home: Home) -> None:
+    """Ben: three goals and three earlier weekly sessions. "Find a mentor" never moved in them;
+    "Ship the side project" was rated up; "Sleep by eleven" was named in a note."""
+    ben = create_client(home, "Ben Okafor", 60, date(2026, 9, 1))
+    for title, value in (("Ship the side project", "craft"), ("Find a mentor", ""), ("Sleep by eleven", "health")):
+        add_goal(home, ben.slug, title, value=value, today=date(2026, 9, 1))
+    from sessionpal.core.clients import set_agreements, set_values
+
+    set_values(home, ben.slug, ["craft", "health", "family"])
+    set_agreements(home, ben.slug, ["career"], ["family"])
+    for week, rating, note in ((3, 3, "talked about the launch"), (2, 4, "sleep by eleven went badly"), (1, 6, "demo day booked")):
+        clock = FakeClock(START - timedelta(weeks=week))
+        live = LiveSession(home, load_client(home.client_file(ben.slug), ben.slug), clock, FALLBACK_MODEL, 60)
+        live.add_note(note)
+        live.rate_goal("ship-the-side-project", rating)
+        clock.advance(50 * 60)
+        live.end()
+
+
+@pytest.fixture
+def history_home(home) -> Home:
+    build_history_home(home)
+    return home

@@ -171,10 +171,9 @@ async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f7")
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceDialog.__mro__[1]) or app.screen.__class__.__name__ == "GoalPickerDialog"
-        await pilot.press("down", "enter")  # the second goal in the list: Run 5 km (at risk)
+        await pilot.press("f7")  # the cursor goes to the goals sidebar
+        assert app.focused.id == "goal-list"
+        await pilot.press("down", "s")  # the second goal, Run 5 km (at risk): change its status
         await pilot.pause()
         assert isinstance(app.screen, GoalStatusDialog)
         await pilot.press("down")  # at risk -> stalled
@@ -183,6 +182,7 @@ async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
         goal = load_client(demo_home.client_file("ana-perez")).goal("run-5-km-without-stopping")
         assert goal.status is GoalStatus.STALLED
         assert (goal.history[-1].from_status, goal.history[-1].note) == (GoalStatus.AT_RISK, "knee still sore")
+        await pilot.press("escape")
         assert isinstance(app.focused, NoteInput)
 
 

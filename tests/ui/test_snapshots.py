@@ -62,3 +62,22 @@ def test_privacy_mode_80x24(snap_compare, demo_home, clock):
 
 def test_client_picker_80x24(snap_compare, demo_home, clock):
     assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(80, 24), run_before=settle)
+
+
+def test_goals_sidebar_with_trends_and_a_stalled_goal_140x45(snap_compare, history_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*"=Decide whether to pitch the project at work", "enter")
+        await pilot.press("f7", "down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)
+
+
+def test_alignment_view_140x45(snap_compare, history_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f7", "l")
+        await settle(pilot)
+
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)

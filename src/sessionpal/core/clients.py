@@ -8,21 +8,19 @@ does not parse is listed with its problems and never rewritten.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import fsio
-from .model import GOAL_STATUSES, Client, Goal, GoalStatus, StatusChange
+from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
 from .schema import Checker, KeyPath
-from .tomledit import edit_toml, snippet_array, snippet_inline, snippet_table, toml_string
+from .tomledit import edit_toml, toml_string
 
 SESSION_MINUTES_RANGE = (5, 600)
-GOAL_ID_MAX = 40
 
 
 class ClientNotFound(LookupError):
@@ -45,8 +43,15 @@ def _check_history(check: Checker, items: list[dict], where: KeyPath) -> tuple[S
         to = _status(check, item, "to", at, required=True)
         before = _status(check, item, "from", at)
         note = check.text(item, "note", at) or ""
+        move_name = check.text(item, "move", at)
+        move = None
+        if move_name is not None:
+            if move_name in MOVES:
+                move = Move(move_name)
+            else:
+                check.add(at + ("move",), f"unknown playbook move {move_name!r}: use one of {', '.join(MOVES)}")
         if day is not None and to is not None:
-            changes.append(StatusChange(day, before, to, note))
+            changes.append(StatusChange(day, before, to, note, move))
     return tuple(changes)
 
 
@@ -79,12 +84,17 @@ def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
         goal_created = check.day(item, "created", where)
         target = check.day(item, "target", where)
         replaced_by = check.text(item, "replaced_by", where) or ""
+        tags = check.text_list(item, "tags", where)
         if gid is not None:
             if gid in seen:
                 check.add(where + ("id",), f"goal id '{gid}' is used twice")
             seen.add(gid)
         if gid and title:
-            goals.append(Goal(gid, title.strip(), status, goal_value, goal_created, target, history, replaced_by))
+            goals.append(Goal(gid, title.strip(), status, goal_value, goal_created, target, history, replaced_by, tags))
+    no_goals = check.boolean(data, "no_goals", ())
+    agreements = check.table(data, "agreements", ()) or {}
+    agreed = check.text_list(agreements, "agreed", ("agreements",))
+    ask_first = check.text_list(agreements, "ask_first", ("agreements",))
     check.raise_if_any()
     return Client(
         slug=slug or path.parent.name,
@@ -95,6 +105,9 @@ def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
         goals=tuple(goals),
         model=model,
         created=created,
+        no_goals=bool(no_goals),
+        agreed=agreed,
+        ask_first=ask_first,
     )
 
 
@@ -224,66 +237,51 @@ def create_client(home: Home, name: str, session_minutes: int | None = None, tod
     raise ClientEditError("too many clients share this name")
 
 
-def goal_id_for(title: str, taken: set[str]) -> str:
-    text = unicodedata.normalize("NFKD", title.casefold())
-    text = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
-    base = text[:GOAL_ID_MAX].rstrip("-") or "goal"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
-def add_goal(home: Home, slug: str, title: str, *, value: str = "", today: date | None = None) -> Goal:
-    title = " ".join(title.split())
-    if not title:
-        raise ClientEditError("a goal needs a title")
-    today = today or date.today()
+def edit_client(home: Home, slug: str, edit) -> Client:
+    """Apply a tomlkit edit to a client's file (checked before and after) and return the client as saved."""
     path = home.client_file(slug)
-
-    def edit(document) -> str:
-        goals = document.get("goals")
-        taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
-        gid = goal_id_for(title, taken)
-        table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": today})
-        if goals is None:
-            import tomlkit
-
-            array = tomlkit.aot()
-            array.append(table)
-            document.append("goals", array)
-        else:
-            goals.append(table)
-        return gid
-
-    gid = edit_toml(path, edit, _checker(slug))
-    goal = load_client(path, slug).goal(gid)
-    assert goal is not None
-    return goal
+    edit_toml(path, edit, _checker(slug))
+    return load_client(path, slug)
 
 
-def change_goal_status(
-    home: Home, slug: str, goal_id: str, to: GoalStatus, note: str = "", *, today: date | None = None
-) -> Goal:
-    """Set a goal's status and record the change, with its date and note, in the goal's history."""
-    today = today or date.today()
-    note = " ".join(note.split())
-    path = home.client_file(slug)
+def _set_list(document, key: str, items: list[str]) -> None:
+    if items:
+        document[key] = items
+    elif key in document:
+        del document[key]
+
+
+def set_values(home: Home, slug: str, values: list[str]) -> Client:
+    """The client's values, in their own words and in their order."""
+    cleaned = _unique(values)
+    return edit_client(home, slug, lambda document: document.__setitem__("values", cleaned))
+
+
+def set_no_goals(home: Home, slug: str, no_goals: bool) -> Client:
+    """Work without goals for now, or with them again; the goals themselves are never touched."""
+    return edit_client(home, slug, lambda document: document.__setitem__("no_goals", no_goals))
+
+
+def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str]) -> Client:
+    """Areas the client agreed to be coached on, and areas to ask about first."""
+    import tomlkit
 
     def edit(document) -> None:
-        goal = next((g for g in document.get("goals", []) if g.get("id") == goal_id), None)
-        if goal is None:
-            raise ClientEditError(f"no goal {goal_id!r} in {path}")
-        before = str(goal.get("status", "active"))
-        goal["status"] = to.value
-        change = {"date": today, "from": before, "to": to.value, "note": note}
-        if "history" in goal:
-            goal["history"].append(snippet_inline(change))
-        else:
-            goal["history"] = snippet_array("history", [change])
+        table = document.get("agreements")
+        if table is None:
+            table = tomlkit.table()
+            document.append("agreements", table)
+        _set_list(table, "agreed", _unique(agreed))
+        _set_list(table, "ask_first", _unique(ask_first))
 
-    edit_toml(path, edit, _checker(slug))
-    goal = load_client(path, slug).goal(goal_id)
-    assert goal is not None
-    return goal
+    return edit_client(home, slug, edit)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        item = " ".join(item.split())
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out

@@ -15,7 +15,7 @@ from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 
-CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred")
+CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "stalled_after", "focus_areas")
 
 DEFAULT_CONFIG_TEXT = """\
 # sessionpal preferences. Every key is optional; delete one to get its default back.
@@ -33,6 +33,13 @@ DEFAULT_CONFIG_TEXT = """\
 
 # Starred questions, as "pack/question" (the deck shows them first).
 # starred = []
+
+# Sessions without a status change, a rising rating or a note naming it before a goal is
+# flagged as possibly stalled.
+# stalled_after = 3
+
+# What the sidebar offers for clients working without goals.
+# focus_areas = ["personal foundation", "skills", "personal evolution", "sounding board", "situational advice", "conceptual discussion"]
 
 # Your own keys for the app's commands: command id = "key".
 # [keys]
@@ -55,6 +62,8 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
     bell = check.boolean(data, "bell", ())
     theme = check.text(data, "theme", (), blank_ok=False)
     starred = check.text_list(data, "starred", ())
+    stalled_after = check.integer(data, "stalled_after", (), low=1, high=50)
+    focus_areas = check.text_list(data, "focus_areas", ())
     keys: dict[str, str] = {}
     table = check.table(data, "keys", ())
     for action, key in (table or {}).items():
@@ -69,6 +78,8 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
         theme=(theme or defaults.theme).strip(),
         keys=keys,
         starred=starred,
+        stalled_after=stalled_after if stalled_after is not None else defaults.stalled_after,
+        focus_areas=tuple(a.strip() for a in focus_areas) or defaults.focus_areas,
     )
     return LoadedConfig(config, check.problems)
 

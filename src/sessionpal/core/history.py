@@ -11,7 +11,8 @@ from .model import Action, ActionState, Note
 from .paths import Home
 from .problems import FileProblems, Problem, read_user_text
 from .sessionfile import FENCE
-from .sessions import previous_session, session_paths
+from .sessions import previous_session, read_session, session_paths
+from .stalled import SessionFacts
 
 
 @dataclass(frozen=True)
@@ -56,26 +57,47 @@ def _front_matter(path: Path) -> dict:
         return {}
 
 
-def asked_before(home: Home, slug: str, exclude: Path | None = None) -> dict[str, date]:
-    """Every deck question asked of this client, with the date it was last asked.
+@dataclass(frozen=True)
+class ClientHistory:
+    """What past sessions say, gathered in one pass: questions asked (with the last date) and goal facts."""
 
-    Reads only the front matter of each session; a broken file is skipped (it is
-    reported where sessions are listed).
+    asked: dict[str, date]
+    sessions: tuple[SessionFacts, ...]  # oldest first; notes read only for the last few
+
+
+def client_history(home: Home, slug: str, exclude: Path | None = None, with_notes: int = 3) -> ClientHistory:
+    """Read the front matter of every past session, and the notes of the last `with_notes`.
+
+    A file that cannot be read is skipped here; it is reported where sessions are listed.
     """
     asked: dict[str, date] = {}
-    for path in session_paths(home, slug):
-        if path == exclude:
-            continue
+    facts: list[SessionFacts] = []
+    paths = [p for p in session_paths(home, slug) if p != exclude]
+    for index, path in enumerate(paths):
         try:
             front = _front_matter(path)
         except FileProblems:
             continue
         started = front.get("started")
         day = started.date() if hasattr(started, "date") else None
-        questions = front.get("questions", [])
-        if day is None or not isinstance(questions, list):
+        if day is None:
             continue
-        for ref in questions:
+        questions = front.get("questions", [])
+        for ref in questions if isinstance(questions, list) else []:
             if isinstance(ref, str) and (ref not in asked or asked[ref] < day):
                 asked[ref] = day
-    return asked
+        raw = front.get("ratings", {})
+        ratings = {k: v for k, v in raw.items() if isinstance(v, int) and not isinstance(v, bool)} if isinstance(raw, dict) else {}
+        notes: tuple[str, ...] = ()
+        if index >= len(paths) - with_notes:
+            try:
+                notes = tuple(n.text for n in read_session(path).notes)
+            except FileProblems:
+                pass
+        facts.append(SessionFacts(day, ratings, notes))
+    return ClientHistory(asked, tuple(facts))
+
+
+def asked_before(home: Home, slug: str, exclude: Path | None = None) -> dict[str, date]:
+    """Every deck question asked of this client, with the date it was last asked."""
+    return client_history(home, slug, exclude, with_notes=0).asked

@@ -8,14 +8,15 @@ write or by `flush()`; nothing the coach typed is dropped.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from . import fsio
-from .clients import ClientEditError, add_goal, change_goal_status, load_client
+from .clients import load_client
+from .saving import SaveFailed, saving
+from .session_goals import GoalChange, GoalWork
 from .model import (
     NOTE_PREFIXES,
     Action,
@@ -23,36 +24,17 @@ from .model import (
     AskedQuestion,
     Client,
     Entry,
-    GoalStatus,
     Note,
     NoteKind,
     Question,
 )
 from .paths import Home
-from .problems import FileProblems
 from .session_models import SessionModel
 from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
 from .sessions import create_session, update_session
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
-
-
-class SaveFailed(Exception):
-    """A write that did not happen. The message says why, for the coach."""
-
-
-@contextmanager
-def saving(what: str) -> Iterator[None]:
-    """Turn the ways a write can fail into one SaveFailed with a sentence for the coach."""
-    try:
-        yield
-    except fsio.WriteError as error:
-        raise SaveFailed(f"could not save {error.path.name}: {error.reason}") from None
-    except FileProblems as error:
-        raise SaveFailed(f"{what} has a problem and was left as it is: {error.problems[0]}") from None
-    except (ClientEditError, LookupError) as error:
-        raise SaveFailed(str(error)) from None
 
 
 def parse_typed(typed: str) -> tuple[NoteKind, str]:
@@ -95,15 +77,6 @@ class LogEntry:
 
 
 @dataclass(frozen=True)
-class GoalChange:
-    goal_id: str
-    title: str
-    before: GoalStatus | None  # None for a goal added in this session
-    after: GoalStatus
-    note: str
-
-
-@dataclass(frozen=True)
 class Summary:
     elapsed: float
     planned: float
@@ -115,7 +88,7 @@ class Summary:
 
 
 @dataclass
-class LiveSession:
+class LiveSession(GoalWork):
     home: Home
     client: Client
     clock: Clock
@@ -320,32 +293,11 @@ class LiveSession:
             raise LookupError("that line was changed in the file meanwhile; nothing was changed")
         return index
 
-    # goals ------------------------------------------------------------------
-
     def _edit_client(self, edit: Callable[[], object]) -> object:
         with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)
         return result
-
-    def _touch_goal(self, change: GoalChange) -> GoalChange:
-        if self.document is not None:
-            goal_id = change.goal_id
-            self._write(lambda d: d.set_front(goals=d.info.goals if goal_id in d.info.goals else (*d.info.goals, goal_id)))
-        return change
-
-    def change_goal(self, goal_id: str, status: GoalStatus, note: str = "") -> GoalChange:
-        goal = self.client.goal(goal_id)
-        if goal is None:
-            raise SaveFailed(f"no goal {goal_id!r}")
-        today = self.clock.now().date()
-        updated = self._edit_client(lambda: change_goal_status(self.home, self.client.slug, goal_id, status, note, today=today))
-        return self._touch_goal(GoalChange(goal_id, updated.title, goal.status, updated.status, note))
-
-    def add_goal(self, title: str, value: str = "") -> GoalChange:
-        today = self.clock.now().date()
-        goal = self._edit_client(lambda: add_goal(self.home, self.client.slug, title, value=value, today=today))
-        return self._touch_goal(GoalChange(goal.id, goal.title, None, goal.status, "new goal"))
 
     def reload_client(self) -> None:
         self.client = load_client(self.client.path, self.client.slug)

@@ -70,12 +70,29 @@ class GoalStatus(enum.StrEnum):
 GOAL_STATUSES: tuple[str, ...] = tuple(s.value for s in GoalStatus)
 
 
+class Move(enum.StrEnum):
+    """The stalled-goal playbook: what to try instead of pushing harder."""
+
+    REASON = "reason"  # explore the real reason
+    SUPPORT = "support"  # add support between sessions
+    SHRINK = "shrink"  # a step doable within a day or two
+    REPLACE = "replace"  # a different goal
+    DROP_ALL = "drop-all"  # set all goals aside for now
+    VALUE = "value"  # connect the goal to a value
+
+
+MOVES: tuple[str, ...] = tuple(m.value for m in Move)
+
+
 @dataclass(frozen=True)
 class StatusChange:
+    """A line of a goal's history: a status change, or a playbook move (then from and to may be equal)."""
+
     date: date
     from_status: GoalStatus | None
     to_status: GoalStatus
     note: str = ""
+    move: Move | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class Goal:
     target: date | None = None
     history: tuple[StatusChange, ...] = ()
     replaced_by: str = ""
+    tags: tuple[str, ...] = ()  # areas of life the goal touches, e.g. "family"
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,9 @@ class Client:
     goals: tuple[Goal, ...] = ()
     model: str = ""
     created: date | None = None
+    no_goals: bool = False  # working without goals for now; the goals are kept
+    agreed: tuple[str, ...] = ()  # areas the client has agreed to be coached on
+    ask_first: tuple[str, ...] = ()  # areas to ask permission about before coaching in them
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
@@ -113,10 +134,12 @@ class NoteKind(enum.StrEnum):
     INSIGHT = "insight"
     QUESTION = "question"  # a question the coach asked in their own words
     ACTION = "action"  # becomes a task in the Actions section
+    AGREEMENT = "agreement"  # what the client wants from this session; goes to the front matter
 
 
 # What the coach types at the start of a note to file it by kind.
 NOTE_PREFIXES: dict[str, NoteKind] = {
+    "=": NoteKind.AGREEMENT,
     "!": NoteKind.ACTION,
     '"': NoteKind.QUOTE,
     "*": NoteKind.INSIGHT,
@@ -160,6 +183,17 @@ class AskedQuestion:
 Entry = Note | Action | AskedQuestion
 
 
+# The areas a session can work on when a client works without goals.
+FOCUS_AREAS: tuple[str, ...] = (
+    "personal foundation",
+    "skills",
+    "personal evolution",
+    "sounding board",
+    "situational advice",
+    "conceptual discussion",
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """Preferences from config.toml; every key is optional."""
@@ -170,3 +204,5 @@ class Config:
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)
     starred: tuple[str, ...] = ()
+    stalled_after: int = 3  # sessions without movement before a goal is flagged as possibly stalled
+    focus_areas: tuple[str, ...] = FOCUS_AREAS

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -164,13 +164,16 @@ class SessionInfo:
     model: str
     questions: tuple[str, ...]
     goals: tuple[str, ...]
+    agreement: str = ""  # what the client wants from this session
+    ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
+    focus_areas: tuple[str, ...] = ()  # for clients working without goals
 
     @property
     def is_finished(self) -> bool:
         return self.timer == "ended"
 
 
-FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals")
+FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals", "agreement", "ratings", "focus_areas")
 
 
 def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
@@ -187,6 +190,13 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
     model = check.text(data, "model", ()) or ""
     questions = check.text_list(data, "questions", ())
     goals = check.text_list(data, "goals", ())
+    agreement = check.text(data, "agreement", ()) or ""
+    focus_areas = check.text_list(data, "focus_areas", ())
+    ratings: dict[str, int] = {}
+    for goal_id in (check.table(data, "ratings", ()) or {}):
+        rating = check.integer(data["ratings"], goal_id, ("ratings",), low=1, high=10)
+        if rating is not None:
+            ratings[goal_id] = rating
     check.raise_if_any()
     return SessionInfo(
         client=client or "",
@@ -199,6 +209,9 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
         model=model,
         questions=questions,
         goals=goals,
+        agreement=agreement,
+        ratings=ratings,
+        focus_areas=focus_areas,
     )
 
 
@@ -301,6 +314,10 @@ class SessionDocument:
             if value is None:
                 if key in document:
                     del document[key]
+            elif isinstance(value, dict):
+                from .tomledit import snippet_inline
+
+                document[key] = snippet_inline(value)
             else:
                 document[key] = list(value) if isinstance(value, tuple) else value
         text = tomlkit.dumps(document)
@@ -357,6 +374,10 @@ class SessionDocument:
         return at
 
     def add_note(self, note: Note) -> int:
+        """File a typed note by kind; the agreement goes to the front matter (returns -1 then)."""
+        if note.kind is NoteKind.AGREEMENT:
+            self.set_front(agreement=note.text)
+            return -1
         if note.kind is NoteKind.ACTION:
             return self.add(ACTIONS, Action(note.text, note.stamp))
         return self.add(NOTES, note)

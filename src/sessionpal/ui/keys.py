@@ -8,11 +8,24 @@ from textual.binding import Binding
 def all_bindings() -> list[tuple[str, Binding]]:
     """(where, binding) for every binding with an id, in the order the help screen lists them."""
     from .app import SessionPalApp
+    from .screens.alignment import AlignmentScreen
     from .screens.clients import ClientPickerScreen
     from .screens.session import SessionScreen
+    from .widgets.deck import DeckFilter
+    from .widgets.goals import GoalList
+    from .widgets.notes import NotesLog
 
     found: list[tuple[str, Binding]] = []
-    for where, owner in (("Session", SessionScreen), ("Clients", ClientPickerScreen), ("Everywhere", SessionPalApp)):
+    owners = (
+        ("Session", SessionScreen),
+        ("Goals sidebar", GoalList),
+        ("Notes log", NotesLog),
+        ("Deck filter", DeckFilter),
+        ("Values and goals", AlignmentScreen),
+        ("Clients", ClientPickerScreen),
+        ("Everywhere", SessionPalApp),
+    )
+    for where, owner in owners:
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding) and binding.id:
                 found.append((where, binding))

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 class ChoiceDialog(ModalScreen[str | None]):
     """A question and a short list of answers; Enter picks, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without choosing")]
 
     def __init__(self, question: str, choices: list[tuple[str, str]], *, detail: str = ""):
         super().__init__()

@@ -18,7 +18,7 @@ from ..widgets.notes import NOTE_PLACEHOLDER, NoteInput
 class EditNoteDialog(ModalScreen[tuple[str, str] | None]):
     """Returns ("save", text), ("delete", ""), ("tick", "") or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the note")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing the note")]
 
     def __init__(self, item: LogEntry):
         super().__init__()

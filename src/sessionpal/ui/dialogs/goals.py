@@ -16,6 +16,7 @@ from ...core.model import Goal, GoalStatus
 from ..widgets.goals import STATUS_LOOK, goal_line
 
 NEW_GOAL = "+new"
+ALIGNMENT = "+alignment"
 
 STATUS_HELP = {
     GoalStatus.ACTIVE: "being worked on",
@@ -32,7 +33,7 @@ STATUS_HELP = {
 class GoalPickerDialog(ModalScreen[str | None]):
     """Which goal? Returns its id, NEW_GOAL, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close")]
 
     def __init__(self, goals: tuple[Goal, ...]):
         super().__init__()
@@ -40,9 +41,10 @@ class GoalPickerDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Goals: choose one to change its status", classes="dialog-title")
+            yield Static("Goals: choose one", classes="dialog-title")
             options = [Option(goal_line(g), id=g.id) for g in self.goals]
             options.append(Option(Content.from_markup("[$accent]+[/] Add a goal…"), id=NEW_GOAL))
+            options.append(Option(Content.from_markup("[$accent]≡[/] Values and goals side by side…"), id=ALIGNMENT))
             yield OptionList(*options, id="goals")
 
     def on_mount(self) -> None:
@@ -59,7 +61,7 @@ class GoalPickerDialog(ModalScreen[str | None]):
 class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
     """A new status for one goal, with an optional one-line note for its history."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing the goal")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing the goal")]
 
     def __init__(self, goal: Goal):
         super().__init__()
@@ -107,7 +109,7 @@ class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
 class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
     """A goal in the client's own words, and optionally the value it expresses."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without adding a goal")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without adding a goal")]
 
     def __init__(self, values: tuple[str, ...]):
         super().__init__()

@@ -13,7 +13,7 @@ from ...core.clients import SESSION_MINUTES_RANGE
 
 
 class NewClientDialog(ModalScreen[tuple[str, int | None] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without creating a client")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without creating a client")]
 
     def __init__(self, name: str = "", default_minutes: int = 60):
         super().__init__()

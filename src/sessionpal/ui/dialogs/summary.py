@@ -36,7 +36,7 @@ def summary_lines(summary: Summary) -> list[Content]:
 
 
 class SummaryDialog(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter", "close", "Close", tooltip="Back to the client list")]
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list")]
 
     def __init__(self, summary: Summary, client_name: str):
         super().__init__()

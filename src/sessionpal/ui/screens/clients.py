@@ -26,9 +26,9 @@ def client_prompt(entry: ClientEntry) -> Content:
 class ClientPickerScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("escape", "clear_filter", "Clear", show=False),
+        Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
+        Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
+        Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
     ]
 
     def __init__(self):

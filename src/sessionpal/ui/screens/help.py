@@ -11,12 +11,16 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..widgets.goals import GoalList
+
 PREFIXES = [
+    ("=", "the session agreement: what the client wants from today (shown under the timer)"),
     ("!", "an action: goes to the Actions list as - [ ]"),
     ('"', "the client's own words"),
     ("*", "an insight"),
     ("?", "a question you asked in your own words"),
-    ("\\", "type \\! (or \\\", \\*, \\?) to start a plain note with that character"),
+    ("\\", "type \\! (or \\\", \\*, \\?, \\=) to start a plain note with that character"),
+    ("#tag", "anywhere in a note: #goal-id names a goal, #family an area (→ completes the tag)"),
 ]
 
 FILTER = [
@@ -27,13 +31,19 @@ FILTER = [
 ]
 
 
+KEY_NAMES = {"escape": "Esc", "up": "↑", "down": "↓", "left_square_bracket": "[", "right_square_bracket": "]", "shift+up": "shift+↑", "shift+down": "shift+↓", "delete": "Delete", "enter": "Enter"}
+
+
 def key_label(keys: str) -> str:
-    """"f2,ctrl+t" -> "F2 / ctrl+t"."""
-    return " / ".join(k.strip().upper() if re.fullmatch(r"f\d+", k.strip()) else k.strip() for k in keys.split(","))
+    """"f2,ctrl+t" -> "F2 / ctrl+t"; names a coach would not recognise become the key's symbol."""
+    labels = []
+    for key in (k.strip() for k in keys.split(",")):
+        labels.append(key.upper() if re.fullmatch(r"f\d+", key) else KEY_NAMES.get(key, key))
+    return " / ".join(labels)
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "close", "Close", tooltip="Close the help")]
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="close", tooltip="Close the help")]
 
     def __init__(self, under: Screen):
         super().__init__()
@@ -60,6 +70,9 @@ class HelpScreen(ModalScreen[None]):
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in PREFIXES]
         lines += [Content(""), Content.from_markup("[b]Deck filter[/b]  [$text-muted](F5)[/]")]
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in FILTER]
+        lines += [Content(""), Content.from_markup("[b]Goals sidebar[/b]  [$text-muted](F7; Esc returns to the note line)[/]")]
+        lines += [Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GoalList.BINDINGS if isinstance(b, Binding)]
+        lines += [Content("  Enter             The goal's menu; for a goal that may be stalled, the stalled-goal playbook first")]
         lines += [Content(""), Content.from_markup("[$text-muted]In the notes log (F8): Enter edits, x ticks an action, Delete removes; Esc returns to the note line.[/]")]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))

@@ -22,26 +22,26 @@ from textual.widgets import Footer, Input, Static
 from ...core.config import set_starred
 from ...core.deck import Deck
 from ...core.fsio import WriteError
-from ...core.history import asked_before, last_time
+from ...core.history import ClientHistory, client_history, last_time
 from ...core.live import LiveSession, LogEntry, SaveFailed
-from ...core.model import Action, ActionState, GoalStatus
+from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.problems import FileProblems
 from ...core.timer import Level, TimerState, format_clock
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
-from ..dialogs.goals import NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
 from ..dialogs.summary import SummaryDialog
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.goals import GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.timer import TimerLine, TimerPane
+from .goal_actions import GoalActions
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
 
 
-class SessionScreen(Screen):
+class SessionScreen(GoalActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -57,7 +57,7 @@ class SessionScreen(Screen):
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
         Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
         Binding("f6", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
-        Binding("f7,ctrl+g", "goals", "Goals", id="goals", tooltip="Change a goal's status, or add a goal"),
+        Binding("f7,ctrl+g", "goals", "Goals", id="goals", tooltip="The goals sidebar (or focus areas): its keys act on the highlighted goal"),
         Binding("f8,ctrl+l", "log", "Notes", id="log", tooltip="Move to the notes log to edit, tick or delete a note"),
         Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
         Binding("f12", "end", "End", id="end", tooltip="End the session (asks first)"),
@@ -73,6 +73,9 @@ class SessionScreen(Screen):
         self._level: Level | None = None
         self._timer_error = ""
         self._pending_text = ""
+        self.past: tuple = ()  # what earlier sessions say about the goals (loaded with the deck)
+        self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
+        self.reminded: set[str] = set()  # ask-first areas already pointed out this session
 
     # layout -------------------------------------------------------------------
 
@@ -84,31 +87,26 @@ class SessionScreen(Screen):
                 yield GoalsPane(id="goals")
             with Vertical(id="work"):
                 yield TimerLine(id="timer-line")
+                yield Static(id="agreement-line", classes="agreement")
                 yield DeckPane(id="deck")
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
                 yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
                 yield NotesPane(id="notes")
-        yield Footer(compact=True)
+        # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
+        # the last keys. ctrl+p still opens the palette, and F1 says so.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.app.seed is not None:
             self.rng.seed(self.app.seed)
         self.query_one(LastTimeCard).show(self.live.client, last_time(self.app.home, self.live.client.slug, exclude=self.live.path))
-        self.query_one(GoalsPane).show(self.live.client.goals)
+        self.refresh_goals()
         self._show_log()
         self._show_state()
         self.query_one(NoteInput).focus()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
         self.load_deck()
-
-    def on_resize(self) -> None:
-        # At 80 columns every key must fit: the palette hint goes (ctrl+p still works, and F1 lists it).
-        footer = self.query_one(Footer)
-        wanted = not self.has_class("-narrow")
-        if footer.show_command_palette != wanted:
-            footer.show_command_palette = wanted
-            footer.refresh(recompose=True)
 
     # timer --------------------------------------------------------------------
 
@@ -142,6 +140,11 @@ class SessionScreen(Screen):
             name=name, minutes=str(self.live.planned_minutes), model=self.live.model.title, state=words,
         )
         self.query_one("#session-header", Static).update(header)
+        agreement = self.live.document.info.agreement if self.live.document else ""
+        shown = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
+        for widget in self.query(".agreement"):
+            widget.update(shown)
+            widget.set_class(bool(agreement), "-visible")
         self.set_class(self.live.started, "-started")
         self.tick()
         self.refresh_bindings()
@@ -152,18 +155,20 @@ class SessionScreen(Screen):
     def load_deck(self) -> None:
         # Packs and the client's question history are read off the UI thread: first paint never waits for them.
         packs = self.app.packs or load_library(self.app.home)
-        asked = asked_before(self.app.home, self.live.client.slug, exclude=self.live.path)
-        self.app.call_from_thread(self._deck_loaded, packs, asked)
+        history = client_history(self.app.home, self.live.client.slug, exclude=self.live.path, with_notes=self.app.config.stalled_after)
+        self.app.call_from_thread(self._deck_loaded, packs, history)
 
-    def _deck_loaded(self, packs: PackLibrary, asked: dict) -> None:
+    def _deck_loaded(self, packs: PackLibrary, history: ClientHistory) -> None:
         first_time = self.app.packs is None
         self.app.packs = packs
         if packs.problems and first_time:
             files = sorted({p.path for p in packs.problems})
             self.notify("\n".join(str(p) for p in packs.problems), title=f"{len(files)} pack file(s) skipped; the rest are loaded", severity="warning", timeout=20, markup=False)
-        deck = Deck(packs.questions(), starred=set(self.app.config.starred), asked_before=asked, asked_now=self.live.asked_refs())
+        self.past = history.sessions
+        deck = Deck(packs.questions(), starred=set(self.app.config.starred), asked_before=history.asked, asked_now=self.live.asked_refs())
         titles = {pack.id: pack.title for pack in packs.packs.values()}
         self.query_one(DeckPane).set_deck(deck, self.app.clock.now().date(), titles)
+        self.refresh_goals()
         self.tick()
         self.refresh_bindings()
 
@@ -182,7 +187,10 @@ class SessionScreen(Screen):
     @on(Input.Submitted, "#note")
     def _note_submitted(self, event: Input.Submitted) -> None:
         # The line is already empty (NoteInput clears it in keystroke order); put the text back only on failure.
-        text = event.value
+        self.save_typed(event.value, from_input=True)
+
+    def save_typed(self, text: str, *, from_input: bool = False) -> None:
+        """Save what the coach typed (a note of any kind, or =the agreement); shown only once on disk."""
         if not text.strip():
             return
         note_input = self.query_one(NoteInput)
@@ -194,7 +202,7 @@ class SessionScreen(Screen):
                 self.live.add_note(text)
         except SaveFailed as error:
             self._pending_text = text
-            if not note_input.value:
+            if from_input and not note_input.value:
                 note_input.value = text
             self._show_unsaved(str(error))
             self._failed("Note not saved yet", error)
@@ -204,7 +212,9 @@ class SessionScreen(Screen):
         self._pending_text = ""
         self._show_unsaved("")
         self._show_log()
-        if self.live.started != was_started:
+        self.refresh_goals()
+        self.remind_permission(text)
+        if self.live.started != was_started or text.lstrip().startswith("="):
             self._show_state()
 
     def _show_unsaved(self, reason: str) -> None:
@@ -269,46 +279,6 @@ class SessionScreen(Screen):
             return False
         self._show_log()
         return True
-
-    # goals --------------------------------------------------------------------
-
-    def _goal_status(self, goal_id: str) -> None:
-        goal = self.live.client.goal(goal_id)
-        if goal is None:
-            return
-
-        def chosen(result: tuple[GoalStatus, str] | None) -> None:
-            if result is None:
-                return
-            status, note = result
-            try:
-                self.live.change_goal(goal_id, status, note)
-            except SaveFailed as error:
-                self._failed("Goal not changed", error)
-                return
-            self.query_one(GoalsPane).show(self.live.client.goals)
-            self.notify(f"{goal.title}: {status.label}", markup=False)
-
-        self.app.push_screen(GoalStatusDialog(goal), chosen)
-
-    def _add_goal(self) -> None:
-        def chosen(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            title, value = result
-            try:
-                self.live.add_goal(title, value)
-            except SaveFailed as error:
-                self._failed("Goal not added", error)
-                return
-            self.query_one(GoalsPane).show(self.live.client.goals)
-            self.notify(f"Goal added: {title}", markup=False)
-
-        self.app.push_screen(AddGoalDialog(self.live.client.values), chosen)
-
-    @on(GoalsPane.Chosen)
-    def _goal_chosen(self, event: GoalsPane.Chosen) -> None:
-        self._goal_status(event.goal_id)
 
     # actions ------------------------------------------------------------------
 
@@ -383,23 +353,6 @@ class SessionScreen(Screen):
         self.deck.set_starred(set(refs))
         self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
 
-    def action_goals(self) -> None:
-        goals = self.live.client.goals
-        if not goals:
-            self._add_goal()
-            return
-
-        def chosen(goal_id: str | None) -> None:
-            if goal_id == NEW_GOAL:
-                self._add_goal()
-            elif goal_id:
-                self._goal_status(goal_id)
-
-        self.app.push_screen(GoalPickerDialog(self.query_one(GoalsPane).goals or goals), chosen)
-
-    def action_add_goal(self) -> None:
-        self._add_goal()
-
     def action_log(self) -> None:
         log = self.query_one(NotesLog)
         if not log.items:
@@ -460,4 +413,4 @@ class SessionScreen(Screen):
             if not self.check_action(binding.action, ()):
                 continue
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
-        yield SystemCommand("Add goal", "Add a goal in the client's own words", self._add_goal)
+        yield from self.goal_commands()

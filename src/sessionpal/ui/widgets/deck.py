@@ -29,9 +29,9 @@ class DeckFilter(Input):
     """The deck's filter line; up/down move through the list while typing."""
 
     BINDINGS = [
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("enter", "done", show=False),
+        Binding("up", "move(-1)", "Previous question", id="filter_previous", show=False, tooltip="Previous question in the filtered deck"),
+        Binding("down", "move(1)", "Next question", id="filter_next", show=False, tooltip="Next question in the filtered deck"),
+        Binding("enter", "done", "Done", id="filter_done", show=False, tooltip="Keep this filter and go back to the note line"),
     ]
 
     class Done(Message):
@@ -62,6 +62,7 @@ class DeckPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Questions", id="deck-title", classes="pane-title")
+        yield Static(id="deck-offer")
         yield Static("Loading questions…", id="question")
         yield Static(id="follow-ups")
         yield Static(id="question-meta")
@@ -94,6 +95,32 @@ class DeckPane(Vertical):
             self._highlight()
             self._show_current()
             self._show_title(query)
+
+    def set_filter(self, text: str) -> None:
+        """Show the questions for a filter (what the coach would type after F5)."""
+        self.query_one("#deck-filter", Input).value = text  # Input.Changed refilters
+
+    def show_question(self, ref: str) -> bool:
+        """Make one question current, widening the filter to every phase if it is not shown."""
+        if self.deck is None:
+            return False
+        question = next((q for q in self.deck.questions if q.ref == ref), None)
+        if question is None:
+            return False
+        if question not in self.shown:
+            self.query_text = "@all"
+            self.query_one("#deck-filter", Input).value = "@all"
+            self.refilter()
+        self.current = question
+        self._highlight()
+        self._show_current()
+        return True
+
+    def set_offer(self, text: str) -> None:
+        """A line above the question: what the deck has for this moment (e.g. a goal that may be stalled)."""
+        offer = self.query_one("#deck-offer", Static)
+        offer.update(text)
+        offer.set_class(bool(text), "-visible")
 
     # moving -----------------------------------------------------------------
 

@@ -1,9 +1,16 @@
-"""The goals sidebar: each of the client's goals with a status glyph and colour."""
+"""The goals sidebar: each goal with a status glyph and colour, its rating trend, and a gentle flag
+when it may be stalled. For a client working without goals, the focus areas instead.
+
+F7 puts the cursor here; single keys then act on the highlighted goal (they are in
+the footer); Esc goes back to the note line. The pane only posts what the coach
+chose; the screen makes the change through the core.
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -11,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.model import Goal, GoalStatus
+from ...core.stalled import sparkline
 
 # Glyphs of single width everywhere; colours come from the theme, so dark and light both read well.
 STATUS_LOOK: dict[GoalStatus, tuple[str, str]] = {
@@ -24,44 +32,155 @@ STATUS_LOOK: dict[GoalStatus, tuple[str, str]] = {
     GoalStatus.DROPPED: ("✗", "$text-muted"),
 }
 
+FLAG = "⚑"
 
-def goal_line(goal: Goal, *, stacked: bool = False) -> Content:
-    """Glyph, title and status; stacked puts the status on its own line (the narrow sidebar)."""
+
+def goal_line(goal: Goal, *, stacked: bool = False, trend: list[int] | None = None, flagged: bool = False, rated: int | None = None) -> Content:
+    """Glyph, title and status; stacked puts the status, trend and flag on a second line (the sidebar)."""
     glyph, colour = STATUS_LOOK[goal.status]
     title_style = "strike $text-muted" if goal.status is GoalStatus.DROPPED else ""
     markup = f"[{colour}]$glyph[/] [{title_style}]$title[/]" if title_style else f"[{colour}]$glyph[/] $title"
-    markup += f"\n  [{colour}]$status[/]" if stacked else f"  [{colour}]$status[/]"
-    return Content.from_markup(markup, glyph=glyph, title=goal.title, status=goal.status.label)
+    details = f"[{colour}]$status[/]"
+    if trend:
+        details += "  [$text-muted]$trend[/]"
+    if rated is not None:
+        details += "  [$text-muted]$rated today[/]"
+    if flagged:
+        details += f"  [$text-warning]{FLAG} may be stalled[/]"
+    markup += ("\n  " if stacked else "  ") + details
+    return Content.from_markup(
+        markup, glyph=glyph, title=goal.title, status=goal.status.label, trend=sparkline(trend or []), rated=str(rated)
+    )
+
+
+class GoalList(OptionList):
+    """The sidebar's list. Its keys act on the highlighted goal; in focus-area mode Enter ticks an area."""
+
+    BINDINGS = [
+        Binding("a", "goal('add')", "Add", id="goal_add", tooltip="Add a goal in the client's own words"),
+        Binding("s", "goal('status')", "Status", id="goal_status", tooltip="Change the goal's status, with a one-line note"),
+        Binding("r", "goal('rate')", "Rate", id="goal_rate", tooltip="Rate progress on the goal this session, 1 to 10"),
+        Binding("e", "goal('rename')", "Rename", id="goal_rename", tooltip="Rename the goal, in the client's words"),
+        Binding("v", "goal('value')", "Value", id="goal_value", tooltip="Link the goal to one of the client's values"),
+        Binding("t", "goal('tags')", "Areas", id="goal_areas", tooltip="The areas of life the goal touches (an ask-first area reminds you to ask)"),
+        Binding("left_square_bracket,shift+up", "goal('up')", "Move up", id="goal_up", tooltip="Move the goal up the list", show=False),
+        Binding("right_square_bracket,shift+down", "goal('down')", "Move down", id="goal_down", tooltip="Move the goal down the list", show=False),
+        Binding("l", "goal('alignment')", "Alignment", id="alignment", tooltip="Values and goals side by side: which goal serves which value"),
+    ]
+
+    areas_mode = False
+
+    class Act(Message):
+        def __init__(self, what: str):
+            super().__init__()
+            self.what = what
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Working without goals, Enter ticks an area; the values view still applies.
+        return not (action == "goal" and self.areas_mode and parameters != ("alignment",))
+
+    def action_goal(self, what: str) -> None:
+        self.post_message(self.Act(what))
 
 
 class GoalsPane(Vertical):
+    """Goals (or focus areas); posts what the coach picked."""
+
     class Chosen(Message):
-        def __init__(self, goal_id: str):
+        """A goal action: "menu", "status", "rate", "rename", "value", "tags", "up", "down" or "add"."""
+
+        def __init__(self, goal_id: str, what: str):
             super().__init__()
             self.goal_id = goal_id
+            self.what = what
+
+    class AreaToggled(Message):
+        def __init__(self, area: str):
+            super().__init__()
+            self.area = area
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.goals: tuple[Goal, ...] | None = None  # None: not shown yet, so the first show always draws
+        self._shown: tuple | None = None
+        self.areas: tuple[str, ...] = ()
+        self.no_goals = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Goals", classes="pane-title")
-        yield OptionList(id="goal-list")
+        yield Static("Goals", id="goals-title", classes="pane-title")
+        yield GoalList(id="goal-list")
         yield Static("No goals: F7 adds one. Working without goals is fine too.", id="goals-empty")
 
-    def show(self, goals: tuple[Goal, ...]) -> None:
+    def show(
+        self,
+        goals: tuple[Goal, ...],
+        *,
+        trends: dict[str, list[int]] | None = None,
+        flagged: dict[str, str] | None = None,
+        rated: dict[str, int] | None = None,
+    ) -> None:
+        trends, flagged, rated = trends or {}, flagged or {}, rated or {}
         # Open goals first, in the client's order; finished ones after.
         ordered = tuple(g for g in goals if g.status.is_open) + tuple(g for g in goals if not g.status.is_open)
-        if ordered == self.goals:
+        key = ("goals", ordered, tuple(sorted((k, tuple(v)) for k, v in trends.items())), tuple(sorted(flagged)), tuple(sorted(rated.items())))
+        if key == self._shown:
             return
-        self.goals = ordered
-        options = self.query_one("#goal-list", OptionList)
+        same_mode = not self.no_goals
+        self._shown, self.goals, self.no_goals = key, ordered, False
+        options = self.query_one(GoalList)
+        options.areas_mode = False
+        highlighted = options.highlighted if same_mode else 0
         options.clear_options()
-        options.add_options([Option(goal_line(g, stacked=True), id=g.id) for g in ordered])
+        options.add_options(
+            [Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered]
+        )
+        if ordered:
+            options.highlighted = min(highlighted or 0, len(ordered) - 1)
+        self.query_one("#goals-title", Static).update("Goals")
         self.set_class(not ordered, "-empty")
+        self.remove_class("-no-goals")
+
+    def show_areas(self, areas: tuple[str, ...], touched: tuple[str, ...]) -> None:
+        """Working without goals: the focus areas, ticked when this session touched them."""
+        key = ("areas", areas, touched)
+        if key == self._shown:
+            return
+        same_mode = self.no_goals
+        self._shown, self.areas, self.no_goals = key, areas, True
+        options = self.query_one(GoalList)
+        options.areas_mode = True
+        highlighted = options.highlighted if same_mode else 0
+        options.clear_options()
+        options.add_options(
+            [Option(Content.from_markup("[$success]✓[/] $area" if a in touched else "[$text-muted]·[/] $area", area=a), id=f"area:{a}") for a in areas]
+        )
+        if areas:
+            options.highlighted = min(highlighted or 0, len(areas) - 1)
+        self.query_one("#goals-title", Static).update("Focus areas · working without goals")
+        self.remove_class("-empty")
+        self.add_class("-no-goals")
+
+    def current_goal(self) -> str | None:
+        options = self.query_one(GoalList)
+        if self.no_goals or not self.goals or options.highlighted is None:
+            return None
+        return self.goals[options.highlighted].id
+
+    def focus_list(self) -> None:
+        self.query_one(GoalList).focus()
+
+    @on(GoalList.Act)
+    def _act(self, event: GoalList.Act) -> None:
+        event.stop()
+        goal_id = self.current_goal()
+        if goal_id is not None or event.what in ("add", "alignment"):
+            self.post_message(self.Chosen(goal_id or "", event.what))
 
     @on(OptionList.OptionSelected, "#goal-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+        option_id = event.option.id or ""
+        if option_id.startswith("area:"):
+            self.post_message(self.AreaToggled(option_id[5:]))
+        else:
+            self.post_message(self.Chosen(option_id, "menu"))

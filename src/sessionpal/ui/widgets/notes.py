@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,7 +18,7 @@ from ...core.model import Action, ActionState, AskedQuestion, Client, Note, Note
 from ...core.sessionfile import NOTES, clean_text, format_stamp
 from .goals import goal_line
 
-NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question'
+NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement'
 
 LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight", NoteKind.QUESTION: "asked"}
 ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DROPPED: "[-]"}
@@ -41,6 +42,22 @@ def log_line(item: LogEntry) -> Content:
     if entry.kind is NoteKind.INSIGHT:
         return Content.from_markup("[$text-muted]$stamp[/]  [$warning]$label[/] [b]$text[/]", stamp=stamp, label=label, text=entry.text)
     return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] $text", stamp=stamp, label=label, text=entry.text)
+
+
+class TagSuggester(Suggester):
+    """Completes the #tag being typed (goal ids and the client's areas); → accepts it."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags: list[str] = []
+
+    async def get_suggestion(self, value: str) -> str | None:
+        word = value.rsplit(" ", 1)[-1]
+        if len(word) < 2 or not word.startswith("#"):
+            return None
+        typed = word[1:].casefold()
+        match = next((t for t in self.tags if t.startswith(typed) and t != typed), None)
+        return value[: len(value) - len(word)] + "#" + match if match else None
 
 
 class NoteInput(Input):
@@ -86,9 +103,9 @@ class NotesLog(OptionList):
     """The session's notes in time order; Enter edits the highlighted one."""
 
     BINDINGS = [
-        Binding("enter,e", "edit", "Edit", tooltip="Edit this note"),
-        Binding("x", "tick", "Done/open", tooltip="Tick an action done, or open it again"),
-        Binding("delete,d", "delete", "Delete", tooltip="Delete this note (asks first)"),
+        Binding("enter,e", "edit", "Edit", id="note_edit", tooltip="Edit this note"),
+        Binding("x", "tick", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
+        Binding("delete,d", "delete", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
     ]
 
     class Chosen(Message):
@@ -167,7 +184,7 @@ class NotesPane(Vertical):
         yield LastTimeCard(id="last-time")
         yield NotesLog(id="log")
         yield Static(id="unsaved")
-        yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True)
+        yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True, suggester=TagSuggester())
 
     def show_log(self, items: list[LogEntry]) -> None:
         self.query_one(NotesLog).show(items)

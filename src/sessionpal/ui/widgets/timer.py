@@ -106,6 +106,7 @@ class TimerPane(Vertical):
         yield Static(id="remaining")
         yield Static(id="phase")
         yield PhaseStrip(id="phase-strip")
+        yield Static(id="agreement", classes="agreement")
 
     def show(self, reading: TimerReading, spans: tuple[PhaseSpan, ...]) -> None:
         digits = self.query_one("#elapsed", Digits)

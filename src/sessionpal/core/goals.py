@@ -1,0 +1,213 @@
+"""Changes to a client's goals: add, status, rename, value, tags, order, and the stalled-goal playbook.
+
+Every change goes through clients.edit_client (tomlkit and the atomic writer),
+so the coach's comments and own keys survive. Status changes and playbook moves
+add a dated line to the goal's history; a move that changes no status is
+recorded with from = to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from .clients import ClientEditError, edit_client, load_client
+from .model import Client, Goal, GoalStatus, Move
+from .paths import Home
+from .tomledit import snippet_array, snippet_inline, snippet_table
+
+GOAL_ID_MAX = 40
+TITLE_MAX = 200
+
+
+def goal_id_for(title: str, taken: set[str]) -> str:
+    """An ASCII id from the title (session files refer to goals by id), unique among `taken`."""
+    text = unicodedata.normalize("NFKD", title.casefold())
+    text = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+    base = text[:GOAL_ID_MAX].rstrip("-") or "goal"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ClientEditError("a goal needs a title")
+    if len(title) > TITLE_MAX:
+        raise ClientEditError(f"a goal's title is at most {TITLE_MAX} characters")
+    return title
+
+
+def _find(document, goal_id: str):
+    goal = next((g for g in document.get("goals", []) if g.get("id") == goal_id), None)
+    if goal is None:
+        raise ClientEditError(f"no goal {goal_id!r}")
+    return goal
+
+
+def _record(goal, today: date, before: str, after: str, note: str, move: Move | None = None) -> None:
+    entry = {"date": today, "from": before, "to": after, "note": " ".join(note.split())}
+    if move is not None:
+        entry["move"] = move.value
+    if "history" in goal:
+        goal["history"].append(snippet_inline(entry))
+    else:
+        goal["history"] = snippet_array("history", [entry])
+
+
+def _append_goal(document, title: str, value: str, tags: list[str], today: date) -> str:
+    import tomlkit
+
+    goals = document.get("goals")
+    taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
+    gid = goal_id_for(title, taken)
+    table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": today, "tags": tags or None})
+    if goals is None:
+        array = tomlkit.aot()
+        array.append(table)
+        document.append("goals", array)
+    else:
+        goals.append(table)
+    return gid
+
+
+def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[str] | None = None, today: date | None = None) -> Goal:
+    title = _clean_title(title)
+    today = today or date.today()
+    holder: dict[str, str] = {}
+    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, " ".join(value.split()), tags or [], today)))
+    return _goal(client, holder["id"])
+
+
+def _goal(client: Client, goal_id: str) -> Goal:
+    goal = client.goal(goal_id)
+    assert goal is not None
+    return goal
+
+
+def change_goal_status(home: Home, slug: str, goal_id: str, to: GoalStatus, note: str = "", *, today: date | None = None) -> Goal:
+    """Set a goal's status and record the change, with its date and note, in the goal's history."""
+    today = today or date.today()
+
+    def edit(document) -> None:
+        goal = _find(document, goal_id)
+        before = str(goal.get("status", "active"))
+        goal["status"] = to.value
+        _record(goal, today, before, to.value, note)
+
+    return _goal(edit_client(home, slug, edit), goal_id)
+
+
+def rename_goal(home: Home, slug: str, goal_id: str, title: str) -> Goal:
+    """A new title in the client's words; the id stays, so past sessions still point at the goal."""
+    title = _clean_title(title)
+    return _goal(edit_client(home, slug, lambda d: _find(d, goal_id).__setitem__("title", title)), goal_id)
+
+
+def link_value(home: Home, slug: str, goal_id: str, value: str, *, today: date | None = None) -> Goal:
+    """Connect a goal to one of the client's values (added to their values if new); "" unlinks.
+
+    Recorded in the goal's history as the playbook's "connect it to a value" move.
+    """
+    value = " ".join(value.split())
+    today = today or date.today()
+
+    def edit(document) -> None:
+        goal = _find(document, goal_id)
+        status = str(goal.get("status", "active"))
+        if value:
+            goal["value"] = value
+            values = [str(v) for v in document.get("values", [])]
+            if value.casefold() not in {v.casefold() for v in values}:
+                if "values" in document:
+                    document["values"].append(value)
+                else:
+                    document["values"] = [value]
+            _record(goal, today, status, status, f"connected to the value: {value}", Move.VALUE)
+        elif "value" in goal:
+            del goal["value"]
+
+    return _goal(edit_client(home, slug, edit), goal_id)
+
+
+def set_goal_tags(home: Home, slug: str, goal_id: str, tags: list[str]) -> Goal:
+    """The areas of life a goal touches (e.g. family); an ask-first area brings a permission reminder."""
+    cleaned = []
+    for tag in tags:
+        tag = " ".join(tag.split()).casefold()
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+
+    def edit(document) -> None:
+        goal = _find(document, goal_id)
+        if cleaned:
+            goal["tags"] = cleaned
+        elif "tags" in goal:
+            del goal["tags"]
+
+    return _goal(edit_client(home, slug, edit), goal_id)
+
+
+def move_goal(home: Home, slug: str, goal_id: str, delta: int) -> Client:
+    """Move a goal up (delta -1) or down (+1) in the client's list; the sidebar shows that order."""
+
+    def edit(document) -> None:
+        goals = document.get("goals")
+        ids = [g.get("id") for g in goals] if goals is not None else []
+        if goal_id not in ids:
+            raise ClientEditError(f"no goal {goal_id!r}")
+        index = ids.index(goal_id)
+        target = index + delta
+        if not 0 <= target < len(ids):
+            return
+        table = goals[index]
+        del goals[index]
+        goals.insert(target, table)
+
+    return edit_client(home, slug, edit)
+
+
+def record_move(home: Home, slug: str, goal_id: str, move: Move, note: str, *, today: date | None = None) -> Goal:
+    """Record a playbook move that changes no status (explore the reason, add support, set goals aside)."""
+    today = today or date.today()
+
+    def edit(document) -> None:
+        goal = _find(document, goal_id)
+        status = str(goal.get("status", "active"))
+        _record(goal, today, status, status, note, move)
+
+    return _goal(edit_client(home, slug, edit), goal_id)
+
+
+def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move, *, today: date | None = None) -> tuple[Goal, Goal]:
+    """Shrink or replace a goal: a new goal takes its place and the old one becomes "changed", linked to it.
+
+    Returns (old goal, new goal). The new goal keeps the old one's value and tags.
+    """
+    if move not in (Move.SHRINK, Move.REPLACE):
+        raise ValueError(move)
+    new_title = _clean_title(new_title)
+    today = today or date.today()
+    holder: dict[str, str] = {}
+
+    def edit(document) -> None:
+        goal = _find(document, goal_id)
+        tags = [str(t) for t in goal.get("tags", [])]
+        new_id = _append_goal(document, new_title, str(goal.get("value", "")), tags, today)
+        holder["id"] = new_id
+        before = str(goal.get("status", "active"))
+        goal["status"] = "changed"
+        goal["replaced_by"] = new_id
+        verb = "shrunk to" if move is Move.SHRINK else "replaced by"
+        _record(goal, today, before, "changed", f"{verb}: {new_title}", move)
+
+    client = edit_client(home, slug, edit)
+    return _goal(client, goal_id), _goal(client, holder["id"])
+
+
+def reload(home: Home, slug: str) -> Client:
+    return load_client(home.client_file(slug), slug)

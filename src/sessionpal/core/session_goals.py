@@ -1,0 +1,162 @@
+"""Goal work during a live session: status, ratings, values, focus areas and the stalled-goal playbook.
+
+A mixin for LiveSession (which supplies home, client, clock, document, _write,
+_edit_client, start and add_note). Goal changes are written to client.toml;
+what belongs to the session (ratings, goals touched, focus areas) to its front
+matter. Every call is saved before it returns, or raises SaveFailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import goals as goal_edits
+from .clients import set_agreements, set_no_goals, set_values
+from .model import Client, Goal, GoalStatus, Move
+from .saving import SaveFailed
+from .sessionfile import SessionDocument
+from .stalled import SessionFacts, stalled_goals
+
+
+@dataclass(frozen=True)
+class GoalChange:
+    goal_id: str
+    title: str
+    before: GoalStatus | None  # None for a goal added in this session
+    after: GoalStatus
+    note: str
+
+
+class GoalWork:
+    # Supplied by LiveSession.
+    client: Client
+    document: SessionDocument | None
+
+    def _touch(self, goal_id: str) -> None:
+        """Record in the session's front matter that this goal was worked on (if a session is running)."""
+        if self.document is not None and goal_id not in self.document.info.goals:
+            self._write(lambda d: d.set_front(goals=(*d.info.goals, goal_id)))
+
+    def _today(self):
+        return self.clock.now().date()
+
+    def _goal(self, goal_id: str) -> Goal:
+        goal = self.client.goal(goal_id)
+        if goal is None:
+            raise SaveFailed(f"no goal {goal_id!r}")
+        return goal
+
+    # the goal itself ----------------------------------------------------------
+
+    def change_goal(self, goal_id: str, status: GoalStatus, note: str = "") -> GoalChange:
+        before = self._goal(goal_id).status
+        goal = self._edit_client(lambda: goal_edits.change_goal_status(self.home, self.client.slug, goal_id, status, note, today=self._today()))
+        self._touch(goal_id)
+        return GoalChange(goal_id, goal.title, before, goal.status, note)
+
+    def add_goal(self, title: str, value: str = "") -> GoalChange:
+        goal = self._edit_client(lambda: goal_edits.add_goal(self.home, self.client.slug, title, value=value, today=self._today()))
+        self._touch(goal.id)
+        return GoalChange(goal.id, goal.title, None, goal.status, "new goal")
+
+    def rename_goal(self, goal_id: str, title: str) -> Goal:
+        self._goal(goal_id)
+        return self._edit_client(lambda: goal_edits.rename_goal(self.home, self.client.slug, goal_id, title))
+
+    def link_value(self, goal_id: str, value: str) -> Goal:
+        self._goal(goal_id)
+        goal = self._edit_client(lambda: goal_edits.link_value(self.home, self.client.slug, goal_id, value, today=self._today()))
+        self._touch(goal_id)
+        return goal
+
+    def tag_goal(self, goal_id: str, tags: list[str]) -> Goal:
+        self._goal(goal_id)
+        return self._edit_client(lambda: goal_edits.set_goal_tags(self.home, self.client.slug, goal_id, tags))
+
+    def move_goal(self, goal_id: str, delta: int) -> None:
+        self._goal(goal_id)
+        self._edit_client(lambda: goal_edits.move_goal(self.home, self.client.slug, goal_id, delta))
+
+    def rate_goal(self, goal_id: str, rating: int) -> None:
+        """Progress on the goal this session, 1 to 10, in the front matter; rating starts the session if needed."""
+        self._goal(goal_id)
+        if not 1 <= rating <= 10:
+            raise SaveFailed("a rating is a whole number from 1 to 10")
+        if not self.started:
+            self.start()
+        self._write(lambda d: d.set_front(ratings={**d.info.ratings, goal_id: rating}))
+        self._touch(goal_id)
+
+    def ratings_now(self) -> dict[str, int]:
+        return dict(self.document.info.ratings) if self.document else {}
+
+    # the client's values, areas and mode -----------------------------------------
+
+    def set_values(self, values: list[str]) -> None:
+        self._edit_client(lambda: set_values(self.home, self.client.slug, values))
+
+    def set_no_goals(self, no_goals: bool) -> None:
+        self._edit_client(lambda: set_no_goals(self.home, self.client.slug, no_goals))
+
+    def set_areas(self, agreed: list[str], ask_first: list[str]) -> None:
+        self._edit_client(lambda: set_agreements(self.home, self.client.slug, agreed, ask_first))
+
+    def toggle_focus_area(self, area: str) -> tuple[str, ...]:
+        """Mark a focus area as touched in this session (or not); starts the session if needed."""
+        if not self.started:
+            self.start()
+        areas = self.document.info.focus_areas
+        new = tuple(a for a in areas if a != area) if area in areas else (*areas, area)
+        self._write(lambda d: d.set_front(focus_areas=new))
+        return new
+
+    def ask_first_areas(self, text: str) -> list[str]:
+        """The ask-first areas a note or goal names with #area."""
+        words = {w[1:].casefold().strip(".,;:!?") for w in text.split() if w.startswith("#") and len(w) > 1}
+        return [a for a in self.client.ask_first if a.casefold().replace(" ", "-") in words or a.casefold() in words]
+
+    # the stalled-goal playbook -----------------------------------------------------
+
+    def current_facts(self) -> SessionFacts | None:
+        if self.document is None or self.document.info.started is None:
+            return None
+        info = self.document.info
+        return SessionFacts(info.started.date(), dict(info.ratings), tuple(n.text for n in self.document.notes))
+
+    def stalled(self, past: tuple[SessionFacts, ...], after: int) -> dict[str, str]:
+        return stalled_goals(self.client, list(past), after, self.current_facts())
+
+    def explore_reason(self, goal_id: str) -> Goal:
+        goal = self._edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.REASON, "explored the real reason", today=self._today())
+        )
+        self._touch(goal_id)
+        return goal
+
+    def add_support(self, goal_id: str, when: str) -> Goal:
+        """An action in this session ("check in by message on ..."), and the move in the goal's history."""
+        goal = self._goal(goal_id)
+        when = " ".join(when.split()) or "a day between sessions"
+        self.add_note(f"!Check in by message on {when} about: {goal.title}")
+        goal = self._edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", today=self._today())
+        )
+        self._touch(goal_id)
+        return goal
+
+    def succeed_goal(self, goal_id: str, new_title: str, move: Move) -> tuple[Goal, Goal]:
+        """Shrink or replace: the new goal is added and the old one marked changed, linked to it."""
+        self._goal(goal_id)
+        old, new = self._edit_client(lambda: goal_edits.succeed_goal(self.home, self.client.slug, goal_id, new_title, move, today=self._today()))
+        self._touch(goal_id)
+        self._touch(new.id)
+        return old, new
+
+    def set_goals_aside(self, goal_id: str) -> None:
+        """Drop all goals for now: the client works without goals; nothing is deleted."""
+        self._goal(goal_id)
+        self._edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", today=self._today())
+        )
+        self.set_no_goals(True)
+        self._touch(goal_id)

@@ -1,0 +1,120 @@
+"""Reading a client's goals across sessions: rating trends, possibly stalled goals, values alignment.
+
+Pure functions over what the files say, so they can be tested on synthetic
+histories. A goal is flagged as possibly stalled when, over the client's last N
+sessions (N = stalled_after, default 3), it had no status change, no rating
+higher than the one before, and no note naming it; or when the coach marked it
+stalled. Flagging is a prompt to look at the goal with the client, never to push.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import Client, Goal, GoalStatus
+
+# Goals that can stall: set-aside (paused) and finished goals are not "stuck".
+WATCHED = (GoalStatus.ACTIVE, GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What one session says about the goals: its day, ratings and the text of its notes."""
+
+    day: date
+    ratings: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def rating_trend(goal_id: str, sessions: list[SessionFacts]) -> list[int]:
+    """The goal's ratings, oldest first, one per session that rated it."""
+    return [s.ratings[goal_id] for s in sessions if goal_id in s.ratings]
+
+
+def mentions(goal: Goal, text: str) -> bool:
+    """A note names a goal by its title or by #id."""
+    folded = text.casefold()
+    return goal.title.casefold() in folded or f"#{goal.id}" in folded
+
+
+def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, current: SessionFacts | None = None) -> dict[str, str]:
+    """Goal id -> why it is flagged, for every possibly stalled goal. `sessions` are past ones, oldest first.
+
+    With `current` (the session in progress), movement in it clears a flag at once.
+    """
+    flagged: dict[str, str] = {}
+    for goal in client.goals:
+        if goal.status is GoalStatus.STALLED:
+            flagged[goal.id] = "marked stalled"
+            continue
+        if goal.status not in WATCHED:
+            continue
+        since = [s for s in sessions if goal.created is None or s.day >= goal.created]
+        if len(since) < after:
+            continue  # too new to say
+        recent = since[-after:]
+        first_day = recent[0].day
+        if any(change.date >= first_day and change.from_status != change.to_status for change in goal.history):
+            continue
+        if any(mentions(goal, note) for s in recent for note in s.notes):
+            continue
+        trend = rating_trend(goal.id, since)
+        recent_trend = rating_trend(goal.id, recent)
+        earlier = trend[: len(trend) - len(recent_trend)]
+        previous = earlier[-1:] + recent_trend
+        if any(later > before for before, later in zip(previous, previous[1:])):
+            continue
+        if current is not None and _moved_now(goal, current, trend):
+            continue
+        flagged[goal.id] = f"no change, rising rating or note naming it in the last {after} sessions"
+    return flagged
+
+
+def _moved_now(goal: Goal, current: SessionFacts, trend: list[int]) -> bool:
+    if any(change.date >= current.day and change.from_status != change.to_status for change in goal.history):
+        return True
+    if any(mentions(goal, note) for note in current.notes):
+        return True
+    rating = current.ratings.get(goal.id)
+    return rating is not None and (not trend or rating > trend[-1])
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(ratings: list[int], width: int = 8) -> str:
+    """Ratings 1-10 as block characters, the last `width` of them."""
+    return "".join(SPARK[min(7, max(0, round((r - 1) * 7 / 9)))] for r in ratings[-width:])
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The five-values/five-goals picture: which goal serves which value, and what stands alone."""
+
+    values: tuple[str, ...]
+    goals: tuple[Goal, ...]
+    links: dict[str, str]  # goal id -> the value it expresses (as written in the values list)
+    goals_without_value: tuple[str, ...]
+    values_without_goal: tuple[str, ...]
+
+
+def alignment(client: Client) -> Alignment:
+    goals = tuple(g for g in client.goals if g.status.is_open)
+    values = list(client.values)
+    by_fold = {v.casefold(): v for v in values}
+    links: dict[str, str] = {}
+    for goal in goals:
+        if goal.value:
+            if goal.value.casefold() not in by_fold:  # a value written on a goal but missing from the list
+                values.append(goal.value)
+                by_fold[goal.value.casefold()] = goal.value
+            links[goal.id] = by_fold[goal.value.casefold()]
+    linked_values = {v.casefold() for v in links.values()}
+    return Alignment(
+        values=tuple(values),
+        goals=goals,
+        links=links,
+        goals_without_value=tuple(g.id for g in goals if g.id not in links),
+        values_without_goal=tuple(v for v in values if v.casefold() not in linked_values),
+    )

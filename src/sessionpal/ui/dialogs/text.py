@@ -1,0 +1,126 @@
+"""Small one-question dialogs: a line of text, a rating, the client's areas."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Static
+
+from ...core.stalled import sparkline
+
+
+class _Form(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing anything")]
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-visible")
+
+    def buttons(self, ok: str) -> ComposeResult:
+        yield Static(id="form-error")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button(ok, variant="primary", id="ok")
+            yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(_Form):
+    """One line of text; returns it (stripped), or None. Blank is refused unless allow_blank."""
+
+    def __init__(self, title: str | Content, label: str, value: str = "", *, placeholder: str = "", suggestions: tuple[str, ...] = (), allow_blank: bool = False, ok: str = "Save"):
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.value = value
+        self.placeholder = placeholder
+        self.suggestions = suggestions
+        self.allow_blank = allow_blank
+        self.ok = ok
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Label(self.label, markup=False)
+            suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+            yield Input(self.value, placeholder=self.placeholder, id="text", suggester=suggester, max_length=300, select_on_focus=False)
+            yield from self.buttons(self.ok)
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @on(Input.Submitted, "#text")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        text = " ".join(self.query_one("#text", Input).value.split())
+        if not text and not self.allow_blank:
+            self._error("Please type something, or Esc to cancel.")
+            return
+        self.dismiss(text)
+
+
+class RateDialog(_Form):
+    """Progress on a goal this session, 1 to 10, with the trend so far."""
+
+    def __init__(self, title: str, trend: list[int], current: int | None):
+        super().__init__()
+        self.title_text = title
+        self.trend = trend
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("Progress on [b]$title[/b] this session", title=self.title_text), classes="dialog-title")
+            if self.trend:
+                yield Static(Content.from_markup("[$text-muted]Earlier sessions:[/] $spark  [$text-muted]($numbers)[/]", spark=sparkline(self.trend), numbers=", ".join(map(str, self.trend[-8:]))), classes="dialog-detail")
+            yield Label("1 (no progress) to 10 (done, or as good as it gets), in the client's own estimate")
+            yield Input(str(self.current or ""), placeholder="1-10", id="rating", type="integer", max_length=2)
+            yield from self.buttons("Save")
+
+    def on_mount(self) -> None:
+        self.query_one("#rating", Input).focus()
+
+    @on(Input.Submitted, "#rating")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        text = self.query_one("#rating", Input).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= 10:
+            self._error("A rating is a whole number from 1 to 10.")
+            return
+        self.dismiss(int(text))
+
+
+class AreasDialog(_Form):
+    """Areas the client agreed to be coached on, and areas to ask about first (comma-separated)."""
+
+    def __init__(self, name: str, agreed: tuple[str, ...], ask_first: tuple[str, ...]):
+        super().__init__()
+        self.client_name = name
+        self.agreed = agreed
+        self.ask_first = ask_first
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("Areas [b]$name[/b] has agreed to, and areas to ask about first", name=self.client_name), classes="dialog-title")
+            yield Label("Agreed to be coached on (comma-separated), e.g. career, health")
+            yield Input(", ".join(self.agreed), id="agreed", select_on_focus=False)
+            yield Label("Ask permission first, e.g. family, money. A note or goal tagged #family then brings a reminder")
+            yield Input(", ".join(self.ask_first), id="ask-first", select_on_focus=False)
+            yield from self.buttons("Save")
+
+    def on_mount(self) -> None:
+        self.query_one("#agreed", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        split = lambda widget_id: [a.strip() for a in self.query_one(widget_id, Input).value.split(",") if a.strip()]  # noqa: E731
+        self.dismiss((split("#agreed"), split("#ask-first")))

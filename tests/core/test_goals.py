@@ -1,0 +1,248 @@
+import itertools
+import tomllib
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sessionpal.core.clients import ClientEditError, create_client, load_client, set_agreements, set_no_goals, set_values
+from sessionpal.core.goals import add_goal, change_goal_status, link_value, move_goal, rename_goal, set_goal_tags, succeed_goal
+from sessionpal.core.live import LiveSession, SaveFailed
+from sessionpal.core.model import GoalStatus, Move, StatusChange
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessions import read_session
+from sessionpal.core.stalled import SessionFacts, alignment, rating_trend, sparkline, stalled_goals
+
+DAY = date(2026, 11, 23)
+
+HAND_WRITTEN = """\
+# Ana — my notes on her goals are in the comments.
+name = "Ana"
+values = ["freedom", "family"]
+
+[[goals]]  # the big one
+id = "leave"
+title = "Leave the bank by spring"
+status = "active"
+created = 2026-09-01
+
+[[goals]]
+id = "run"
+title = "Run 5 km"
+status = "active"
+created = 2026-09-01
+"""
+
+
+@pytest.fixture
+def ana(home):
+    path = home.client_file("ana")
+    path.parent.mkdir(parents=True)
+    path.write_text(HAND_WRITTEN)
+    return load_client(path, "ana")
+
+
+@pytest.mark.parametrize("before, after", list(itertools.permutations(GoalStatus, 2)))
+def test_every_status_transition_is_written_to_history(home, ana, before, after):
+    if before is not GoalStatus.ACTIVE:
+        change_goal_status(home, "ana", "leave", before, today=DAY - timedelta(days=1))
+    goal = change_goal_status(home, "ana", "leave", after, f"{before} to {after}", today=DAY)
+    assert goal.status is after
+    assert goal.history[-1] == StatusChange(DAY, before, after, f"{before} to {after}")
+    text = home.client_file("ana").read_text()
+    assert "# Ana — my notes on her goals are in the comments." in text and "[[goals]]  # the big one" in text
+
+
+def test_rename_tags_value_and_order(home, ana):
+    assert rename_goal(home, "ana", "leave", "  Leave the bank  by June ").title == "Leave the bank by June"
+    assert set_goal_tags(home, "ana", "run", ["Health", "health", " body "]).tags == ("health", "body")
+    goal = link_value(home, "ana", "run", "vitality", today=DAY)
+    assert goal.value == "vitality" and goal.history[-1].move is Move.VALUE
+    assert load_client(home.client_file("ana")).values == ("freedom", "family", "vitality")
+    client = move_goal(home, "ana", "run", -1)
+    assert [g.id for g in client.goals] == ["run", "leave"]
+    assert [g.id for g in move_goal(home, "ana", "run", -1).goals] == ["run", "leave"], "the first cannot go higher"
+    with pytest.raises(ClientEditError):
+        rename_goal(home, "ana", "leave", "   ")
+    with pytest.raises(ClientEditError):
+        move_goal(home, "ana", "nope", 1)
+    assert "# Ana — my notes" in home.client_file("ana").read_text()
+
+
+@pytest.mark.parametrize("move, verb", [(Move.SHRINK, "shrunk to"), (Move.REPLACE, "replaced by")])
+def test_shrinking_or_replacing_a_goal_links_old_to_new(home, ana, move, verb):
+    link_value(home, "ana", "run", "health", today=DAY)
+    set_goal_tags(home, "ana", "run", ["body"])
+    old, new = succeed_goal(home, "ana", "run", "Walk 10 minutes on Tuesday", move, today=DAY)
+    assert old.status is GoalStatus.CHANGED and old.replaced_by == new.id == "walk-10-minutes-on-tuesday"
+    assert old.history[-1] == StatusChange(DAY, GoalStatus.ACTIVE, GoalStatus.CHANGED, f"{verb}: Walk 10 minutes on Tuesday", move)
+    assert (new.status, new.value, new.tags, new.created) == (GoalStatus.ACTIVE, "health", ("body",), DAY)
+
+
+def test_no_goals_switches_on_and_off_without_losing_goals(home, ana):
+    before = load_client(home.client_file("ana")).goals
+    assert set_no_goals(home, "ana", True).no_goals
+    client = set_no_goals(home, "ana", False)
+    assert not client.no_goals and client.goals == before
+    assert tomllib.loads(home.client_file("ana").read_text())["no_goals"] is False
+
+
+def test_values_and_areas(home, ana):
+    assert set_values(home, "ana", ["freedom", " Freedom ", "craft", ""]).values == ("freedom", "craft")
+    client = set_agreements(home, "ana", ["career", "health"], ["family", "money"])
+    assert (client.agreed, client.ask_first) == (("career", "health"), ("family", "money"))
+    data = tomllib.loads(home.client_file("ana").read_text())
+    assert data["agreements"] == {"agreed": ["career", "health"], "ask_first": ["family", "money"]}
+
+
+def history_client(home, **goal_kwargs):
+    client = create_client(home, "Bo", None, DAY - timedelta(days=100))
+    add_goal(home, client.slug, "Write the thesis", today=DAY - timedelta(days=90))
+    return load_client(client.path, client.slug)
+
+
+def facts(days_ago: int, ratings=None, notes=()) -> SessionFacts:
+    return SessionFacts(DAY - timedelta(days=days_ago), ratings or {}, tuple(notes))
+
+
+def test_a_goal_untouched_for_three_sessions_is_flagged(home):
+    client = history_client(home)
+    sessions = [facts(28), facts(21), facts(14), facts(7)]
+    assert "write-the-thesis" in stalled_goals(client, sessions, 3)
+    assert stalled_goals(client, sessions[:2], 3) == {}, "too few sessions to say"
+    assert stalled_goals(client, sessions, 5) == {}
+
+
+def test_what_counts_as_movement(home):
+    client = history_client(home)
+    quiet = [facts(28, {"write-the-thesis": 4}), facts(21), facts(14, {"write-the-thesis": 4}), facts(7, {"write-the-thesis": 3})]
+    assert "write-the-thesis" in stalled_goals(client, quiet, 3), "same or lower ratings are not progress"
+    rising = quiet[:-1] + [facts(7, {"write-the-thesis": 6})]
+    assert stalled_goals(client, rising, 3) == {}
+    named = quiet[:-1] + [facts(7, notes=["Write the Thesis: two pages this week"])]
+    assert stalled_goals(client, named, 3) == {}
+    loosely = quiet[:-1] + [facts(7, notes=["she wrote two pages of the thesis"])]
+    assert "write-the-thesis" in stalled_goals(client, loosely, 3), "only the title or #id names a goal"
+    tagged = quiet[:-1] + [facts(7, notes=["blocked on #write-the-thesis"])]
+    assert stalled_goals(client, tagged, 3) == {}
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.AT_RISK, today=DAY - timedelta(days=30))
+    assert "write-the-thesis" in stalled_goals(load_client(client.path), quiet, 3), "a change before the last 3 sessions is old news"
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, today=DAY - timedelta(days=10))
+    assert stalled_goals(load_client(client.path), quiet, 3) == {}
+
+
+def test_marked_stalled_paused_and_finished_goals(home):
+    client = history_client(home)
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.STALLED, today=DAY)
+    assert stalled_goals(load_client(client.path), [], 3) == {"write-the-thesis": "marked stalled"}
+    for status in (GoalStatus.PAUSED, GoalStatus.ACHIEVED, GoalStatus.DROPPED, GoalStatus.CHANGED):
+        change_goal_status(home, client.slug, "write-the-thesis", status, today=DAY)
+        assert stalled_goals(load_client(client.path), [facts(d) for d in (21, 14, 7)], 3) == {}, status
+
+
+def test_a_new_goal_is_not_judged_on_sessions_before_it(home):
+    client = history_client(home)
+    sessions = [facts(d) for d in (95, 94, 93)]  # before the goal was created, 90 days ago
+    assert stalled_goals(client, sessions, 3) == {}
+
+
+def test_movement_in_the_session_in_progress_clears_the_flag(home):
+    client = history_client(home)
+    past = [facts(21, {"write-the-thesis": 5}), facts(14), facts(7)]
+    assert "write-the-thesis" in stalled_goals(client, past, 3, facts(0))
+    assert stalled_goals(client, past, 3, facts(0, {"write-the-thesis": 6})) == {}
+    assert "write-the-thesis" in stalled_goals(client, past, 3, facts(0, {"write-the-thesis": 5}))
+    assert stalled_goals(client, past, 3, facts(0, notes=["the thesis: write the thesis outline"])) == {}
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.none(), st.integers(1, 10)), min_size=3, max_size=8))
+def test_flagged_exactly_when_no_recent_rating_rises(ratings):
+    from sessionpal.core.model import Client, Goal
+    from pathlib import Path
+
+    goal = Goal("g", "A goal", created=DAY - timedelta(days=365))
+    client = Client("c", "C", Path("c.toml"), goals=(goal,))
+    sessions = [SessionFacts(DAY - timedelta(days=7 * (len(ratings) - i)), {"g": r} if r else {}) for i, r in enumerate(ratings)]
+    rated = [(i, r) for i, r in enumerate(ratings) if r]
+    window = range(len(ratings) - 3, len(ratings))
+    rose = any(i in window and r > rated[k - 1][1] for k, (i, r) in enumerate(rated) if k > 0)
+    assert ("g" in stalled_goals(client, sessions, 3)) == (not rose)
+
+
+def test_trend_and_sparkline():
+    sessions = [facts(21, {"g": 2}), facts(14), facts(7, {"g": 10})]
+    assert rating_trend("g", sessions) == [2, 10]
+    assert sparkline([1, 5, 10]) == "▁▄█"
+    assert sparkline(list(range(1, 11)), width=3) == "▆▇█"
+
+
+def test_alignment_highlights_what_stands_alone(home, ana):
+    link_value(home, "ana", "leave", "Freedom", today=DAY)
+    add_goal(home, "ana", "Call my sister weekly", value="connection", today=DAY)
+    view = alignment(load_client(home.client_file("ana")))
+    assert view.values == ("freedom", "family", "connection")
+    assert view.links == {"leave": "freedom", "call-my-sister-weekly": "connection"}
+    assert view.goals_without_value == ("run",)
+    assert view.values_without_goal == ("family",)
+
+
+@pytest.fixture
+def live(home, ana, clock):
+    set_agreements(home, "ana", ["career"], ["family", "money matters"])
+    return LiveSession(home, load_client(home.client_file("ana"), "ana"), clock, FALLBACK_MODEL, 45)
+
+
+def test_agreement_ratings_and_focus_areas_go_to_the_front_matter(live, clock):
+    live.add_note("=Decide whether to take the Lisbon offer")
+    clock.advance(60)
+    live.rate_goal("leave", 6)
+    live.rate_goal("leave", 7)
+    live.toggle_focus_area("sounding board")
+    live.toggle_focus_area("skills")
+    live.toggle_focus_area("sounding board")
+    info = read_session(live.path).info
+    assert info.agreement == "Decide whether to take the Lisbon offer"
+    assert info.ratings == {"leave": 7} and info.goals == ("leave",)
+    assert info.focus_areas == ("skills",)
+    assert read_session(live.path).notes == [], "the agreement is not a note"
+    with pytest.raises(SaveFailed):
+        live.rate_goal("leave", 11)
+
+
+def test_playbook_moves_from_the_session(live, home):
+    live.start()
+    live.explore_reason("run")
+    live.add_support("run", "Thursday")
+    old, new = live.succeed_goal("run", "Walk to work twice", Move.SHRINK)
+    live.set_goals_aside("leave")
+    client = load_client(home.client_file("ana"))
+    run = client.goal("run")
+    assert [(c.move, c.note) for c in run.history] == [
+        (Move.REASON, "explored the real reason"),
+        (Move.SUPPORT, "check in by message on Thursday"),
+        (Move.SHRINK, "shrunk to: Walk to work twice"),
+    ]
+    assert client.no_goals and client.goal("leave").history[-1].move is Move.DROP_ALL
+    document = read_session(live.path)
+    assert document.actions[0].text == "Check in by message on Thursday about: Run 5 km"
+    assert set(document.info.goals) == {"run", "walk-to-work-twice", "leave"}
+    changes = {c.goal_id: c for c in live.summary().goal_changes}
+    assert changes["walk-to-work-twice"].before is None and changes["run"].after is GoalStatus.CHANGED
+
+
+def test_ask_first_areas_named_with_a_hashtag(live):
+    assert live.ask_first_areas("talked about her #family, and #career") == ["family"]
+    assert live.ask_first_areas("#money-matters came up") == ["money matters"]
+    assert live.ask_first_areas("family without a tag") == []
+
+
+def test_stalled_in_a_live_session(home, ana, clock):
+    live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
+    past = (facts(21), facts(14), facts(7))
+    assert set(live.stalled(past, 3)) == {"leave", "run"}
+    live.rate_goal("run", 4)
+    assert set(live.stalled(past, 3)) == {"leave"}, "a first rating is movement"
+    live.add_note("we talked about how to leave the bank by spring")
+    assert live.stalled(past, 3) == {}

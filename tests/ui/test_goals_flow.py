@@ -1,0 +1,238 @@
+"""Goals and values on the session screen: the sidebar's keys, the stalled-goal playbook,
+the alignment view, working without goals, the agreement and permission reminders."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from sessionpal.core.clients import load_client
+from sessionpal.core.model import GoalStatus, Move
+from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.ui.dialogs.goal_menu import GoalMenuDialog
+from sessionpal.ui.screens.alignment import AlignmentScreen
+from sessionpal.ui.screens.session import SessionScreen
+from sessionpal.ui.widgets.deck import DeckPane
+from sessionpal.ui.widgets.goals import GoalsPane
+from sessionpal.ui.widgets.notes import NoteInput
+
+from .conftest import make_app, settle
+
+SIZE = (140, 45)
+BEN = "Ben Okafor"
+
+
+def sidebar(app) -> list[str]:
+    return [str(o.prompt) for o in app.screen.query_one("#goal-list", OptionList).options]
+
+
+def client(home):
+    return load_client(home.client_file("ben-okafor"))
+
+
+def current_session(home):
+    return read_session(session_paths(home, "ben-okafor")[-1])
+
+
+async def open_ben(home, clock):
+    app = make_app(home, clock, client=BEN)
+    return app
+
+
+async def test_sidebar_shows_trends_and_the_goal_that_may_be_stalled(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = sidebar(app)
+        assert lines[0] == "○ Ship the side project\n  active  ▃▃▅"
+        assert lines[1] == "○ Find a mentor\n  active  ⚑ may be stalled"
+        assert lines[2] == "○ Sleep by eleven\n  active", "named in a note: not stalled"
+        offer = app.screen.query_one("#deck-offer", Static)
+        assert offer.display and "“Find a mentor” may be stalled" in str(offer.render())
+
+
+async def test_rating_and_a_note_naming_the_goal_clear_the_flag(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "down", "r")
+        await pilot.pause()
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        assert current_session(history_home).info.ratings == {"find-a-mentor": 5}
+        assert sidebar(app)[1] == "○ Find a mentor\n  active  5 today"
+        assert not app.screen.query_one("#deck-offer").display
+
+
+async def test_sidebar_keys_rename_value_areas_and_order(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "down", "e")
+        await pilot.pause()
+        edit = app.screen.query_one("#text", Input)
+        edit.value = "Find a mentor in design"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("v", *"growth", "enter")
+        await pilot.pause()
+        await pilot.press("t", *"family, career", "enter")
+        await pilot.pause()
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        ben = client(history_home)
+        mentor = ben.goal("find-a-mentor")
+        assert (mentor.title, mentor.value, mentor.tags) == ("Find a mentor in design", "growth", ("family", "career"))
+        assert mentor.history[-1].move is Move.VALUE
+        assert ben.values == ("craft", "health", "family", "growth")
+        assert [g.id for g in ben.goals][:2] == ["find-a-mentor", "ship-the-side-project"]
+        assert sidebar(app)[0].startswith("○ Find a mentor in design")
+        assert any("asked to be asked first about family" in n.message for n in app._notifications)
+
+
+async def test_the_playbook_for_a_stalled_goal(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "down", "enter")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, GoalMenuDialog)
+        first = [str(o.prompt) for o in menu.query_one(OptionList).options][:6]
+        assert [line.split("  ")[0] for line in first] == [
+            "Explore the real reason",
+            "Add support between sessions",
+            "Shrink it to a step doable in a day or two",
+            "Replace it with a different goal",
+            "Connect it to a value",
+            "Set all goals aside for now",
+        ]
+        await pilot.press("enter")  # explore the real reason
+        await pilot.pause()
+        deck = app.screen.query_one(DeckPane)
+        assert deck.shown and all({"stalled", "reason"} <= set(q.tags) for q in deck.shown)
+        assert isinstance(app.focused, NoteInput)
+        await pilot.press("f7", "enter", "down", "enter")  # the sidebar is still on the goal: add support
+        await pilot.pause()
+        assert app.screen.query_one("#text", Input).value == "Thursday", "three days after a Monday"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f7", "enter", "down", "down", "enter")  # shrink
+        await pilot.pause()
+        await pilot.press(*"Email one designer I admire", "enter")
+        await pilot.pause()
+        ben = client(history_home)
+        mentor = ben.goal("find-a-mentor")
+        assert [c.move for c in mentor.history] == [Move.REASON, Move.SUPPORT, Move.SHRINK]
+        assert mentor.status is GoalStatus.CHANGED and mentor.replaced_by == "email-one-designer-i-admire"
+        session = current_session(history_home)
+        assert session.actions[0].text == "Check in by message on Thursday about: Find a mentor"
+        assert "Email one designer I admire" in " ".join(sidebar(app))
+
+
+async def test_setting_goals_aside_and_back(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = client(history_home).goals
+        await pilot.press("f7", "down", "enter", *["down"] * 5, "enter")  # the sixth playbook move
+        await pilot.pause()
+        await pilot.press("enter")  # "Work without goals"
+        await pilot.pause()
+        assert client(history_home).no_goals
+        pane = app.screen.query_one(GoalsPane)
+        assert pane.no_goals and sidebar(app)[3] == "· sounding board"
+        await pilot.press("f7", "down", "down", "down", "enter")
+        await pilot.pause()
+        assert current_session(history_home).info.focus_areas == ("sounding board",)
+        assert sidebar(app)[3] == "✓ sounding board"
+        app.screen.action_toggle_no_goals()
+        await pilot.pause()
+        after = client(history_home)
+        assert not after.no_goals
+        assert [(g.id, g.title, g.status) for g in after.goals] == [(g.id, g.title, g.status) for g in before]
+
+
+async def test_alignment_view(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "l")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, AlignmentScreen)
+        table = view.query_one(DataTable)
+        assert table.row_count == 3 and len(table.columns) == 4
+        summary = str(view.query_one("#alignment-summary", Static).render())
+        assert "Goals with no value: Find a mentor" in summary and "Values with no goal: family" in summary
+        # Row 3 is "family"; column 2 is "Find a mentor": link them.
+        table.cursor_coordinate = (2, 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert client(history_home).goal("find-a-mentor").value == "family"
+        assert "Every goal serves a value" in str(view.query_one("#alignment-summary", Static).render())
+        await pilot.press("a", *"adventure", "enter")
+        await pilot.pause()
+        assert client(history_home).values[-1] == "adventure"
+        table.cursor_coordinate = (3, 1)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.query_one(DeckPane).current.ref == "values/value-without-goal"
+
+
+async def test_the_agreement_is_saved_and_shown_under_the_timer(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"=Decide whether to pitch the project at work", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert current_session(history_home).info.agreement == "Decide whether to pitch the project at work"
+        assert screen.live.started and current_session(history_home).notes == []
+        agreement = screen.query_one("#agreement", Static)
+        assert agreement.display and "Decide whether to pitch" in str(agreement.render())
+
+
+async def test_a_note_tagged_with_an_ask_first_area_brings_one_reminder(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press(*"his brother #fam")
+        await pilot.pause()
+        note = app.screen.query_one(NoteInput)
+        assert note._suggestion == "his brother #family", "the tag completes"
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        await pilot.press(*"more about #family", "enter")
+        await pilot.pause()
+        reminders = [n for n in app._notifications if n.title == "Ask first: family"]
+        assert len(reminders) == 1
+        assert "How would you like us to approach it, if at all?" in reminders[0].message
+        assert [n.text for n in current_session(history_home).notes] == ["his brother #family", "more about #family"]
+
+
+async def test_areas_dialog_from_the_palette(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Values and goals", "Work without goals", "Areas agreed and to ask first", "Session agreement", "Goal: rate progress", "Goal: stalled-goal playbook"):
+            assert title in titles, title
+        app.screen.action_areas()
+        await pilot.pause()
+        app.screen.query_one("#ask-first", Input).value = "family, money"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert client(history_home).ask_first == ("family", "money")
+
+
+async def test_narrow_f7_opens_the_goal_picker(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "GoalPickerDialog"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalMenuDialog) and app.screen.flag
