@@ -43,26 +43,16 @@ def _check_history(check: Checker, items: list[dict], where: KeyPath) -> tuple[S
         to = _status(check, item, "to", at, required=True)
         before = _status(check, item, "from", at)
         note = check.text(item, "note", at) or ""
-        move_name = check.text(item, "move", at)
-        move = None
-        if move_name is not None:
-            if move_name in MOVES:
-                move = Move(move_name)
-            else:
-                check.add(at + ("move",), f"unknown playbook move {move_name!r}: use one of {', '.join(MOVES)}")
+        move_name = check.choice(item, "move", at, MOVES, "playbook move")
+        move = Move(move_name) if move_name else None
         if day is not None and to is not None:
             changes.append(StatusChange(day, before, to, note, move))
     return tuple(changes)
 
 
 def _status(check: Checker, table: dict, key: str, where: KeyPath, required: bool = False) -> GoalStatus | None:
-    value = check.text(table, key, where, required=required)
-    if value is None:
-        return None
-    if value not in GOAL_STATUSES:
-        check.add(where + (key,), f"unknown goal status {value!r}: use one of {', '.join(GOAL_STATUSES)}")
-        return None
-    return GoalStatus(value)
+    value = check.choice(table, key, where, GOAL_STATUSES, "goal status", required=required)
+    return GoalStatus(value) if value else None
 
 
 def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:

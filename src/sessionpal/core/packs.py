@@ -92,13 +92,8 @@ def parse_pack(path: Path, text: str, *, builtin: bool = False) -> Pack:
         qtext = check.text(item, "text", where, required=True, blank_ok=False)
         tags = check.text_list(item, "tags", where)
         follow_ups = check.text_list(item, "follow_ups", where)
-        phase_name = check.text(item, "phase", where)
-        phase = None
-        if phase_name is not None:
-            if phase_name in PHASES:
-                phase = Phase(phase_name)
-            else:
-                check.add(where + ("phase",), f"unknown phase {phase_name!r}: use one of {', '.join(PHASES)}")
+        phase_name = check.choice(item, "phase", where, PHASES, "phase")
+        phase = Phase(phase_name) if phase_name else None
         if qid is not None:
             if qid in seen:
                 check.add(where + ("id",), f"question id '{qid}' is used twice (first by question {seen[qid] + 1})")

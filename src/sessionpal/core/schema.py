@@ -103,6 +103,14 @@ class Checker:
             return None
         return value
 
+    def choice(self, table: dict, key: str, where: KeyPath, choices: tuple[str, ...], what: str, *, required: bool = False) -> str | None:
+        """Text that must be one of `choices`; anything else is reported with the choices listed."""
+        value = self.text(table, key, where, required=required)
+        if value is not None and value not in choices:
+            self.add(where + (key,), f"unknown {what} {value!r}: use one of {', '.join(choices)}")
+            return None
+        return value
+
     def integer(self, table: dict, key: str, where: KeyPath, *, low: int, high: int, required: bool = False) -> int | None:
         value = self._typed(table, key, where, (int,), "a whole number", required)
         if value is not None and not low <= value <= high:

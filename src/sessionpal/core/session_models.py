@@ -110,15 +110,12 @@ def parse_model(path: Path, text: str, *, builtin: bool = False) -> SessionModel
         minutes = check.number(item, "minutes", where, low=0.1, high=600)
         if ("share" in item) == ("minutes" in item):
             check.add(where, "give each phase either share = (percent of the session) or minutes =, not both or neither")
-        questions = check.text(item, "questions", where)
-        if questions is None and pid in PHASES:
-            questions = pid
-        if questions is None:
-            if pid is not None:
+        questions = check.choice(item, "questions", where, PHASES, "question phase")
+        if questions is None and "questions" not in item:
+            if pid in PHASES:
+                questions = pid
+            elif pid is not None:
                 check.add(where + ("id",), f"phase '{pid}' needs questions = one of {', '.join(PHASES)}")
-        elif questions not in PHASES:
-            check.add(where + ("questions",), f"unknown question phase {questions!r}: use one of {', '.join(PHASES)}")
-            questions = None
         if pid is not None:
             if pid in seen:
                 check.add(where + ("id",), f"phase id '{pid}' is used twice")

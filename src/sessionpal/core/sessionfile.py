@@ -184,9 +184,7 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
     saved = check.moment(data, "saved", ())
     planned = check.integer(data, "planned_minutes", (), low=1, high=24 * 60)
     elapsed = check.number(data, "elapsed_seconds", (), low=0, high=10 * 365 * 86400)
-    timer = check.text(data, "timer", ())
-    if timer is not None and timer not in TIMER_STATES:
-        check.add(("timer",), f"unknown timer state {timer!r}: use one of {', '.join(TIMER_STATES)}")
+    timer = check.choice(data, "timer", (), TIMER_STATES, "timer state")
     model = check.text(data, "model", ()) or ""
     questions = check.text_list(data, "questions", ())
     goals = check.text_list(data, "goals", ())
@@ -204,7 +202,7 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
         ended=ended,
         planned_minutes=planned or 60,
         elapsed_seconds=float(elapsed or 0),
-        timer=timer if timer in TIMER_STATES else ("ended" if ended else "paused"),
+        timer=timer or ("ended" if ended else "paused"),
         saved=saved,
         model=model,
         questions=questions,

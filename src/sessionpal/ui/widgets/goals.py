@@ -125,17 +125,8 @@ class GoalsPane(Vertical):
         key = ("goals", ordered, tuple(sorted((k, tuple(v)) for k, v in trends.items())), tuple(sorted(flagged)), tuple(sorted(rated.items())))
         if key == self._shown:
             return
-        same_mode = not self.no_goals
-        self._shown, self.goals, self.no_goals = key, ordered, False
-        options = self.query_one(GoalList)
-        options.areas_mode = False
-        highlighted = options.highlighted if same_mode else 0
-        options.clear_options()
-        options.add_options(
-            [Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered]
-        )
-        if ordered:
-            options.highlighted = min(highlighted or 0, len(ordered) - 1)
+        self._fill([Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered], key, areas=False)
+        self.goals = ordered
         self.query_one("#goals-title", Static).update("Goals")
         self.set_class(not ordered, "-empty")
         self.remove_class("-no-goals")
@@ -145,20 +136,27 @@ class GoalsPane(Vertical):
         key = ("areas", areas, touched)
         if key == self._shown:
             return
-        same_mode = self.no_goals
-        self._shown, self.areas, self.no_goals = key, areas, True
-        options = self.query_one(GoalList)
-        options.areas_mode = True
-        highlighted = options.highlighted if same_mode else 0
-        options.clear_options()
-        options.add_options(
-            [Option(Content.from_markup("[$success]✓[/] $area" if a in touched else "[$text-muted]·[/] $area", area=a), id=f"area:{a}") for a in areas]
+        self._fill(
+            [Option(Content.from_markup("[$success]✓[/] $area" if a in touched else "[$text-muted]·[/] $area", area=a), id=f"area:{a}") for a in areas],
+            key,
+            areas=True,
         )
-        if areas:
-            options.highlighted = min(highlighted or 0, len(areas) - 1)
+        self.areas = areas
         self.query_one("#goals-title", Static).update("Focus areas · working without goals")
         self.remove_class("-empty")
         self.add_class("-no-goals")
+
+    def _fill(self, options: list[Option], key: tuple, *, areas: bool) -> None:
+        """Replace the list; the highlight stays put unless the list switched between goals and areas."""
+        same_mode = self.no_goals == areas
+        self._shown, self.no_goals = key, areas
+        goal_list = self.query_one(GoalList)
+        goal_list.areas_mode = areas
+        highlighted = goal_list.highlighted if same_mode else 0
+        goal_list.clear_options()
+        goal_list.add_options(options)
+        if options:
+            goal_list.highlighted = min(highlighted or 0, len(options) - 1)
 
     def current_goal(self) -> str | None:
         options = self.query_one(GoalList)
