@@ -236,3 +236,16 @@ async def test_narrow_f7_opens_the_goal_picker(history_home, clock):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, GoalMenuDialog) and app.screen.flag
+
+
+async def test_marking_a_goal_changed_asks_for_the_goal_that_replaces_it(history_home, clock):
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "s", *["down"] * 5, "enter")  # active -> changed
+        await pilot.pause()
+        await pilot.press(*"Ship a smaller first version", "enter")
+        await pilot.pause()
+        ship = client(history_home).goal("ship-the-side-project")
+        assert ship.status is GoalStatus.CHANGED and ship.replaced_by == "ship-a-smaller-first-version"
+        assert ship.history[-1].note == "replaced by: Ship a smaller first version"

@@ -187,6 +187,14 @@ class GoalActions:
             self._playbook(goal_id, what[5:])
 
     def _set_status(self, goal_id: str, status: GoalStatus, note: str) -> None:
+        if status is GoalStatus.CHANGED:
+            # A changed goal always links to what replaced it: ask for it, as the playbook does.
+            goal = self.live.client.goal(goal_id)
+            self.app.push_screen(
+                TextDialog(f"“{goal.title}” has changed: what is the goal now?", "In the client's own words", ok="Save"),
+                lambda title: title and self._changed("Goal not changed", lambda: self.live.succeed_goal(goal_id, title, Move.REPLACE)),
+            )
+            return
         if self._changed("Goal not changed", lambda: self.live.change_goal(goal_id, status, note)):
             self.notify(f"{self.live.client.goal(goal_id).title}: {status.label}", markup=False)
 
