@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .core.model import PHASES
 from .core.paths import HOME_ENV, Home, builtin_prompts_dir, resolve_home
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -58,8 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")
     _home_option(check, top=False)
     check.add_argument("paths", nargs="*", metavar="PATH", type=Path, help="pack files to check")
-    listing = pack_commands.add_parser("list", help="list packs: id, title, question count, file")
+    listing = pack_commands.add_parser("list", help="list packs and session models: id, title, size, file")
     _home_option(listing, top=False)
+    new = pack_commands.add_parser("new", help="write a commented starter pack into your packs folder")
+    _home_option(new, top=False)
+    new.add_argument("id", help="the pack's id: lowercase letters, digits and dashes")
+    new.add_argument("--title", default="", help="the pack's title (default: from the id)")
+    add = pack_commands.add_parser("add", help="append a question to one of your packs")
+    _home_option(add, top=False)
+    add.add_argument("pack", help="the id of one of your packs")
+    add.add_argument("text", help="the question")
+    add.add_argument("--tags", default="", help="comma-separated tags, e.g. values,career")
+    add.add_argument("--phase", choices=PHASES, help="when in a session it fits")
+    add.add_argument("--follow-up", dest="follow_ups", action="append", default=[], metavar="TEXT", help="a follow-up question (repeat for more)")
     return parser
 
 
@@ -141,22 +153,82 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _table(rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+
+
 def cmd_packs_list(args: argparse.Namespace) -> int:
     from .core.packs import load_library
+    from .core.session_models import load_models
 
-    library = load_library(_home(args))
+    home = _home(args)
+    library = load_library(home)
     rows = [("ID", "TITLE", "QUESTIONS", "FILE")]
     for pack in library.packs.values():
         where = str(pack.path) + ("" if pack.builtin else "  (yours)")
         if pack.id in library.overridden:
             where += " (replaces the built-in)"
         rows.append((pack.id, pack.title, str(len(pack.questions)), where))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
-    for found in library.problems:
+    _table(rows)
+    models = load_models(home)
+    print()
+    rows = [("MODEL", "TITLE", "PHASES", "FILE")]
+    for model in models.models.values():
+        rows.append((model.id, model.title, str(len(model.phases)), str(model.path) + ("" if model.builtin else "  (yours)")))
+    _table(rows)
+    problems = library.problems + models.problems
+    for found in problems:
         print(found, file=sys.stderr)
-    return EXIT_PROBLEMS if library.problems else EXIT_OK
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_packs_new(args: argparse.Namespace) -> int:
+    from .core import fsio
+    from .core.pack_edit import PackEditError, new_pack
+
+    try:
+        pack = new_pack(_home(args), args.id, args.title)
+    except (PackEditError, fsio.WriteError) as error:
+        raise CommandError(str(error)) from None
+    print(f"wrote {pack.path}: edit it in your editor, then `sessionpal packs check`")
+    return EXIT_OK
+
+
+def cmd_packs_add(args: argparse.Namespace) -> int:
+    from .core import fsio
+    from .core.pack_edit import PackEditError, add_question, user_pack_path
+    from .core.packs import load_library
+    from .core.problems import FileProblems
+
+    library = load_library(_home(args))
+    pack = library.packs.get(args.pack)
+    if pack is None:
+        from .core.problems import close_matches
+
+        near = close_matches(args.pack, list(library.packs))
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise CommandError(f"no pack {args.pack!r}{hint} (`sessionpal packs new {args.pack}` makes one)")
+    if pack.builtin:
+        raise CommandError(
+            f"'{pack.id}' is built in and read-only: add the question to a pack of yours "
+            f"(`sessionpal packs new ID` makes one), or copy this one in the app's pack editor (ctrl+o, m)"
+        )
+    try:
+        question = add_question(
+            user_pack_path(_home(args), pack),
+            args.text,
+            tags=[t for t in args.tags.split(",") if t.strip()],
+            phase=args.phase,
+            follow_ups=args.follow_ups,
+        )
+    except (PackEditError, fsio.WriteError) as error:
+        raise CommandError(str(error)) from None
+    except FileProblems as error:
+        raise CommandError(str(error)) from None
+    print(f"added {question.ref} to {pack.path}")
+    return EXIT_OK
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -185,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "locate": cmd_locate,
         "clients": cmd_clients,
-        "packs": lambda a: cmd_packs_check(a) if a.packs_command == "check" else cmd_packs_list(a),
+        "packs": lambda a: {"check": cmd_packs_check, "list": cmd_packs_list, "new": cmd_packs_new, "add": cmd_packs_add}[a.packs_command](a),
         None: cmd_app,
     }
     try:

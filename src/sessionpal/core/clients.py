@@ -247,6 +247,11 @@ def set_values(home: Home, slug: str, values: list[str]) -> Client:
     return edit_client(home, slug, lambda document: document.__setitem__("values", cleaned))
 
 
+def set_model(home: Home, slug: str, model_id: str) -> Client:
+    """The client's default session model."""
+    return edit_client(home, slug, lambda document: document.__setitem__("model", model_id))
+
+
 def set_no_goals(home: Home, slug: str, no_goals: bool) -> Client:
     """Work without goals for now, or with them again; the goals themselves are never touched."""
     return edit_client(home, slug, lambda document: document.__setitem__("no_goals", no_goals))

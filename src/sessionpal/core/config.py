@@ -15,7 +15,7 @@ from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 
-CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "stalled_after", "focus_areas")
+CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas")
 
 DEFAULT_CONFIG_TEXT = """\
 # sessionpal preferences. Every key is optional; delete one to get its default back.
@@ -33,6 +33,9 @@ DEFAULT_CONFIG_TEXT = """\
 
 # Starred questions, as "pack/question" (the deck shows them first).
 # starred = []
+
+# Built-in packs ("pack") or questions ("pack/question") you do not want in the deck.
+# hidden = []
 
 # Sessions without a status change, a rising rating or a note naming it before a goal is
 # flagged as possibly stalled.
@@ -62,6 +65,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
     bell = check.boolean(data, "bell", ())
     theme = check.text(data, "theme", (), blank_ok=False)
     starred = check.text_list(data, "starred", ())
+    hidden = check.text_list(data, "hidden", ())
     stalled_after = check.integer(data, "stalled_after", (), low=1, high=50)
     focus_areas = check.text_list(data, "focus_areas", ())
     keys: dict[str, str] = {}
@@ -78,6 +82,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
         theme=(theme or defaults.theme).strip(),
         keys=keys,
         starred=starred,
+        hidden=hidden,
         stalled_after=stalled_after if stalled_after is not None else defaults.stalled_after,
         focus_areas=tuple(a.strip() for a in focus_areas) or defaults.focus_areas,
     )
@@ -99,19 +104,28 @@ def _parses(path: Path, text: str, data: dict) -> None:
     """Edits need only a file that parses: a key the app does not know is the coach's to keep."""
 
 
-def set_starred(home: Home, ref: str, starred: bool) -> tuple[str, ...]:
-    """Star or unstar a question in config.toml (created from a commented template if missing)."""
+def _toggle(home: Home, key: str, ref: str, on: bool) -> tuple[str, ...]:
+    """Add or remove `ref` in a list in config.toml (created from a commented template if missing)."""
 
     def edit(document) -> tuple[str, ...]:
-        current = [str(v) for v in document.get("starred", [])]
-        if starred and ref not in current:
-            if "starred" in document:
-                document["starred"].append(ref)
+        current = [str(v) for v in document.get(key, [])]
+        if on and ref not in current:
+            if key in document:
+                document[key].append(ref)
             else:
-                document["starred"] = [ref]
-        elif not starred and ref in current:
-            array = document["starred"]
-            del array[current.index(ref)]
-        return tuple(str(v) for v in document.get("starred", []))
+                document[key] = [ref]
+        elif not on and ref in current:
+            del document[key][current.index(ref)]
+        return tuple(str(v) for v in document.get(key, []))
 
     return edit_toml(home.config_file, edit, _parses, create=DEFAULT_CONFIG_TEXT)
+
+
+def set_starred(home: Home, ref: str, starred: bool) -> tuple[str, ...]:
+    """Star or unstar a question ("pack/question"); starred questions come first in the deck."""
+    return _toggle(home, "starred", ref, starred)
+
+
+def set_hidden(home: Home, ref: str, hidden: bool) -> tuple[str, ...]:
+    """Hide or show a pack ("pack") or a question ("pack/question") in the deck; no pack file is touched."""
+    return _toggle(home, "hidden", ref, hidden)

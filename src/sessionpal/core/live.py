@@ -176,6 +176,13 @@ class LiveSession(GoalWork):
         self.timer.start()
         self.save_timer()
 
+    def set_model(self, model: SessionModel) -> None:
+        """Use another session model: the phases change, the elapsed time does not."""
+        self.model = model
+        self.timer.set_plan(self.timer.planned, model.schedule(self.timer.planned))
+        if self.document is not None and self.document.info.model != model.id:
+            self._write(lambda d: d.set_front(model=model.id))
+
     def add_time(self, seconds: float) -> None:
         """Count time the timer missed (the app was closed while the call went on)."""
         if self.timer.state is TimerState.PAUSED and seconds > 0:

@@ -204,5 +204,6 @@ class Config:
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)
     starred: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()  # packs ("pack") and questions ("pack/question") left out of the deck
     stalled_after: int = 3  # sessions without movement before a goal is flagged as possibly stalled
     focus_areas: tuple[str, ...] = FOCUS_AREAS

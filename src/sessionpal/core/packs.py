@@ -126,8 +126,10 @@ class PackLibrary:
     problems: list[Problem] = field(default_factory=list)
     overridden: dict[str, Pack] = field(default_factory=dict)
 
-    def questions(self) -> list[Question]:
-        return [q for pack in self.packs.values() for q in pack.questions]
+    def questions(self, hidden: tuple[str, ...] | set[str] = ()) -> list[Question]:
+        """Every question, less the hidden packs ("pack") and questions ("pack/question")."""
+        hidden = set(hidden)
+        return [q for pack in self.packs.values() if pack.id not in hidden for q in pack.questions if q.ref not in hidden]
 
     def question(self, ref: str) -> Question | None:
         pack_id, _, qid = ref.partition("/")
@@ -178,3 +180,31 @@ def check_files(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
     """Validate the given files as packs, including ids repeated between them."""
     problems: list[Problem] = []
     return load_unique(paths, load_pack_file, "pack", problems), problems
+
+
+def user_files(home: Home) -> dict[str, tuple[int, int]]:
+    """The coach's pack and model files with their mtime and size: polled to notice outside edits."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder in (home.prompts_dir, home.models_dir):
+        for path in pack_files(folder):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def reload_library(old: PackLibrary, home: Home) -> PackLibrary:
+    """Load the packs again; a pack whose file broke keeps its last good version (and its problems are reported)."""
+    new = load_library(home)
+    broken = {p.path for p in new.problems}
+    for pack in old.packs.values():
+        if str(pack.path) not in broken:
+            continue
+        current = new.packs.get(pack.id)
+        if current is None or (current.builtin and not pack.builtin):
+            if current is not None:
+                new.overridden[pack.id] = new.packs.pop(pack.id)
+            new.packs[pack.id] = pack
+    return new

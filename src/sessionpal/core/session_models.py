@@ -152,3 +152,13 @@ def load_models(home: Home | None, builtin_dir: Path | None = None) -> ModelLibr
         loaded += load_unique(pack_files(home.models_dir), load_model_file, "model", library.problems)
     library.models = {model.id: model for model in loaded}  # the coach's model replaces a built-in of the same id
     return library
+
+
+def reload_models(old: ModelLibrary, home: Home) -> ModelLibrary:
+    """Load the models again; a model whose file broke keeps its last good version."""
+    new = load_models(home)
+    broken = {p.path for p in new.problems}
+    for model in old.models.values():
+        if model.path is not None and str(model.path) in broken and (model.id not in new.models or new.models[model.id].builtin):
+            new.models[model.id] = model
+    return new

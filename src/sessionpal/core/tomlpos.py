@@ -178,6 +178,29 @@ def key_positions(text: str) -> dict[KeyPath, Position]:
     return positions
 
 
+def lines_in_string(text: str) -> list[bool]:
+    """For each line: does it start inside a multi-line string (so a leading # is not a comment)?"""
+    inside: list[bool] = []
+    open_string: str | None = None
+    for line in text.split("\n"):
+        inside.append(open_string is not None)
+        if open_string is not None:
+            end = _find_close(line, 0, open_string)
+            if end is None:
+                continue
+            open_string = _skip_value(line, end)
+            continue
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith(("#", "[")):
+            continue
+        read = _read_key(line, len(line) - len(stripped))
+        if read is not None and read[1] < len(line) and line[read[1]] == "=":
+            open_string = _skip_value(line, read[1] + 1)
+        else:
+            open_string = _skip_value(line, 0)  # a line of a multi-line array
+    return inside
+
+
 def locate(positions: dict[KeyPath, Position], path: KeyPath) -> Position:
     for cut in range(len(path), 0, -1):
         found = positions.get(path[:cut])
