@@ -49,7 +49,9 @@ def test_home_flag_env_and_position(tmp_path):
 def test_packs_list_and_check_on_a_fresh_home(tmp_path):
     listed = run("packs", "list", home=tmp_path)
     assert listed.returncode == 0
-    rows = listed.stdout.splitlines()
+    packs_table, models_table = listed.stdout.split("\n\n")
+    assert [row.split()[0] for row in models_table.splitlines()] == ["MODEL", "check-in", "grow"]
+    rows = packs_table.splitlines()
     assert rows[0].split()[:3] == ["ID", "TITLE", "QUESTIONS"]
     ids = [row.split()[0] for row in rows[1:]]
     assert ids == ["actions", "awareness", "closing", "opening", "relationship", "stalled-goal", "values"]
@@ -144,3 +146,24 @@ def test_packs_check_does_not_import_textual(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
+
+
+def test_packs_new_and_add(tmp_path):
+    made = run("packs", "new", "career-moves", "--title", "Career moves", home=tmp_path)
+    assert made.returncode == 0 and made.stdout.startswith(f"wrote {tmp_path / 'prompts' / 'career-moves.toml'}")
+    again = run("packs", "new", "career-moves", home=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    bad = run("packs", "new", "Career Moves", home=tmp_path)
+    assert bad.returncode == 1 and "not a valid pack id" in bad.stderr
+    added = run("packs", "add", "career-moves", "What would make this move worth it?", "--tags", "career,values", "--phase", "options", "--follow-up", "And what else?", home=tmp_path)
+    assert added.returncode == 0 and added.stdout.startswith("added career-moves/what-would-make-this-move-worth")
+    from sessionpal.core.packs import load_pack_file
+
+    question = load_pack_file(tmp_path / "prompts" / "career-moves.toml").questions[-1]
+    assert (question.tags, question.phase.value, question.follow_ups) == (("career", "values"), "options", ("And what else?",))
+    builtin = run("packs", "add", "awareness", "x?", home=tmp_path)
+    assert builtin.returncode == 1 and "built in and read-only" in builtin.stderr
+    typo = run("packs", "add", "carer-moves", "x?", home=tmp_path)
+    assert typo.returncode == 1 and "did you mean career-moves?" in typo.stderr
+    phase = run("packs", "add", "career-moves", "x?", "--phase", "middle", home=tmp_path)
+    assert phase.returncode == 2 and "invalid choice" in phase.stderr

@@ -81,3 +81,18 @@ def test_alignment_view_140x45(snap_compare, history_home, clock):
         await settle(pilot)
 
     assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)
+
+
+def test_pack_editor_140x45(snap_compare, demo_home, clock):
+    from sessionpal.core import pack_edit
+
+    pack_edit.new_pack(demo_home, "career-moves", "Career moves")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(140, 45), run_before=run_before)

@@ -7,8 +7,10 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,13 +18,15 @@ from textual.screen import Screen
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client, list_clients
 from ..core.config import LoadedConfig, load_config
 from ..core.live import LiveSession, close_unfinished, unsaved_gap
-from ..core.packs import PackLibrary
+from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home
-from ..core.session_models import ModelLibrary, load_models
+from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import find_unfinished
 from ..core.timer import Clock, SystemClock
+from .messages import PacksChanged
 
 _STARTED = time.perf_counter()
+PACK_POLL = 1.0  # seconds
 
 
 class SessionPalApp(App[int]):
@@ -31,6 +35,8 @@ class SessionPalApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="Every key, the note prefixes and the deck filter"),
+        # Works everywhere; shown in the client list's footer (the session's footer is full).
+        Binding("ctrl+o", "packs", "Packs", id="packs", show=False, tooltip="The question packs: browse them, edit your own, hide or star questions"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
     ]
 
@@ -45,6 +51,7 @@ class SessionPalApp(App[int]):
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
+        self._user_files: dict[str, tuple[int, int]] | None = None  # the coach's pack and model files, as last seen
 
     # start-up ---------------------------------------------------------------
 
@@ -59,6 +66,8 @@ class SessionPalApp(App[int]):
         self.push_screen(ClientPickerScreen())
         if self.client_query:
             self.open_client_named(self.client_query)
+        # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
+        self.set_interval(PACK_POLL, self.check_pack_files)
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
@@ -84,6 +93,62 @@ class SessionPalApp(App[int]):
                 loop.add_signal_handler(signum, self._exit_on_signal)
         except (NotImplementedError, AttributeError, RuntimeError, ValueError):
             pass  # Windows has no SIGHUP and no add_signal_handler
+
+    def update_config(self, **changes) -> None:
+        """Keep the app's copy of config.toml in step after the app itself changed the file."""
+        self.config = replace(self.config, **changes)
+
+    # packs and models -----------------------------------------------------------
+
+    def check_pack_files(self) -> None:
+        seen = user_files(self.home)
+        if self._user_files is None:
+            self._user_files = seen
+        elif seen != self._user_files:
+            self._user_files = seen
+            self.reload_packs()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_packs(self) -> None:
+        packs = reload_library(self.packs, self.home) if self.packs is not None else None
+        models = reload_models(self.models, self.home) if self.models is not None else None
+        self.call_from_thread(self._packs_reloaded, packs, models)
+
+    def reload_packs_now(self) -> None:
+        """After an edit made in the app: reload at once, not at the next poll."""
+        self._user_files = user_files(self.home)
+        packs = reload_library(self.packs, self.home) if self.packs is not None else None
+        models = reload_models(self.models, self.home) if self.models is not None else None
+        self._packs_reloaded(packs, models, quiet=True)
+
+    def _packs_reloaded(self, packs: PackLibrary | None, models: ModelLibrary | None, quiet: bool = False) -> None:
+        problems = []
+        if packs is not None:
+            self.packs = packs
+            problems += packs.problems
+        if models is not None:
+            self.models = models
+            problems += models.problems
+        if problems and not quiet:
+            self.notify(
+                "\n".join(str(p) for p in problems),
+                title="A pack or model has a problem: its last good version stays in use",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+        self.packs_changed()
+
+    def packs_changed(self) -> None:
+        """Tell every screen that the packs (or what is hidden or starred) changed."""
+        for screen in self.screen_stack:
+            screen.post_message(PacksChanged())
+
+    def action_packs(self) -> None:
+        from .screens.packs import PacksScreen
+
+        if not isinstance(self.screen, PacksScreen):
+            self.push_screen(PacksScreen())
 
     # clients and sessions ---------------------------------------------------
 

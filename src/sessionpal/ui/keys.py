@@ -9,7 +9,9 @@ def all_bindings() -> list[tuple[str, Binding]]:
     """(where, binding) for every binding with an id, in the order the help screen lists them."""
     from .app import SessionPalApp
     from .screens.alignment import AlignmentScreen
+    from .dialogs.question import QuestionDialog
     from .screens.clients import ClientPickerScreen
+    from .screens.packs import PacksScreen
     from .screens.session import SessionScreen
     from .widgets.deck import DeckFilter
     from .widgets.goals import GoalList
@@ -22,6 +24,8 @@ def all_bindings() -> list[tuple[str, Binding]]:
         ("Notes log", NotesLog),
         ("Deck filter", DeckFilter),
         ("Values and goals", AlignmentScreen),
+        ("Pack editor", PacksScreen),
+        ("Question form", QuestionDialog),
         ("Clients", ClientPickerScreen),
         ("Everywhere", SessionPalApp),
     )

@@ -26,6 +26,7 @@ def client_prompt(entry: ClientEntry) -> Content:
 class ClientPickerScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
+        Binding("ctrl+o", "app.packs", "Question packs", id="packs", tooltip="Browse the packs, edit your own, hide or star questions"),
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),

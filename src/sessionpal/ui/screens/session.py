@@ -8,7 +8,6 @@ screen shows it.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from typing import Callable, Iterable
 
 from textual import on, work
@@ -19,6 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ...core.clients import set_model
 from ...core.config import set_starred
 from ...core.deck import Deck
 from ...core.fsio import WriteError
@@ -28,7 +28,8 @@ from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.problems import FileProblems
 from ...core.timer import Level, TimerState, format_clock
-from ..dialogs.confirm import ConfirmDialog
+from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
+from ..messages import PacksChanged
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
 from ..widgets.deck import DeckFilter, DeckPane
@@ -74,6 +75,7 @@ class SessionScreen(GoalActions, Screen):
         self._timer_error = ""
         self._pending_text = ""
         self.past: tuple = ()  # what earlier sessions say about the goals (loaded with the deck)
+        self.asked_before: dict = {}  # deck questions asked of this client before, with the last date
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self.reminded: set[str] = set()  # ask-first areas already pointed out this session
 
@@ -165,12 +167,62 @@ class SessionScreen(GoalActions, Screen):
             files = sorted({p.path for p in packs.problems})
             self.notify("\n".join(str(p) for p in packs.problems), title=f"{len(files)} pack file(s) skipped; the rest are loaded", severity="warning", timeout=20, markup=False)
         self.past = history.sessions
-        deck = Deck(packs.questions(), starred=set(self.app.config.starred), asked_before=history.asked, asked_now=self.live.asked_refs())
-        titles = {pack.id: pack.title for pack in packs.packs.values()}
-        self.query_one(DeckPane).set_deck(deck, self.app.clock.now().date(), titles)
+        self.asked_before = history.asked
+        self._build_deck()
         self.refresh_goals()
         self.tick()
         self.refresh_bindings()
+
+    def _build_deck(self) -> None:
+        packs = self.app.packs
+        deck = Deck(
+            packs.questions(self.app.config.hidden),
+            starred=set(self.app.config.starred),
+            asked_before=self.asked_before,
+            asked_now=self.live.asked_refs(),
+        )
+        titles = {pack.id: pack.title for pack in packs.packs.values()}
+        self.query_one(DeckPane).set_deck(deck, self.app.clock.now().date(), titles)
+
+    def on_packs_changed(self, message: PacksChanged) -> None:
+        """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
+        if self.deck.deck is not None and self.app.packs is not None:
+            current = self.deck.current.ref if self.deck.current else None
+            self._build_deck()
+            if current:
+                self.deck.show_question(current)
+        if self.app.models is not None:
+            model = self.app.models.get(self.live.model.id)
+            if model != self.live.model:
+                self._set_model(model)
+
+    def _set_model(self, model) -> None:
+        try:
+            self.live.set_model(model)
+        except SaveFailed as error:
+            self._failed("Model not saved", error)
+        self._show_state()
+
+    def action_model(self) -> None:
+        """Choose the session model (the timer's phases); or make the current one this client's default."""
+        models = self.app.model_library().models
+        current = self.live.model
+        choices = [(m.id, f"{'● ' if m.id == current.id else '  '}{m.title}  ({', '.join(p.title for p in m.phases)})") for m in models.values()]
+        if self.live.client.model != current.id:
+            choices.append(("+default", f"Make “{current.title}” {self.live.client.name}'s default model"))
+
+        def chosen(model_id: str | None) -> None:
+            if model_id == "+default":
+                try:
+                    self.live._edit_client(lambda: set_model(self.app.home, self.live.client.slug, current.id))
+                except SaveFailed as error:
+                    self._failed("Default not saved", error)
+                    return
+                self.notify(f"{current.title} is now {self.live.client.name}'s default.", markup=False)
+            elif model_id and model_id != current.id:
+                self._set_model(models[model_id])
+
+        self.app.push_screen(ChoiceDialog("Session model: the phases of this session", choices), chosen)
 
     @property
     def deck(self) -> DeckPane:
@@ -349,7 +401,7 @@ class SessionScreen(GoalActions, Screen):
         except (WriteError, FileProblems) as error:
             self._failed("Star not saved", error)
             return
-        self.app.config = replace(self.app.config, starred=refs)  # the next session's deck starts from this
+        self.app.update_config(starred=refs)  # the next session's deck starts from this
         self.deck.set_starred(set(refs))
         self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
 
@@ -413,4 +465,5 @@ class SessionScreen(GoalActions, Screen):
             if not self.check_action(binding.action, ()):
                 continue
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
+        yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
         yield from self.goal_commands()

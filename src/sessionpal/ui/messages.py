@@ -1,0 +1,9 @@
+"""Messages the app sends to its screens."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class PacksChanged(Message):
+    """The question packs or session models were reloaded (edited in the app or outside it)."""

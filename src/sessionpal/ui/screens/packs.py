@@ -1,0 +1,362 @@
+"""The pack editor: browse every pack, edit the coach's own, and make built-in questions theirs.
+
+Packs on the left (built-in and the coach's), the chosen pack's questions on the
+right, filtered as in the live deck. In a pack of the coach's: add, edit, delete
+and reorder questions, retitle the pack. A built-in pack is read-only: "make it
+mine" copies it (or one question) into the coach's packs; hiding a pack or a
+question is kept in config.toml. Every change goes through core.pack_edit, which
+touches only the lines of the question it changes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core import fsio
+from ...core.config import set_hidden, set_starred
+from ...core.deck import Deck, DeckQuery
+from ...core.model import Pack, Question
+from ...core.pack_edit import (
+    PackEditError,
+    add_question,
+    copy_question,
+    delete_question,
+    edit_question,
+    make_pack_mine,
+    move_question,
+    new_pack,
+    question_id_for,
+    rename_pack,
+)
+from ...core.packs import load_library
+from ...core.problems import FileProblems
+from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
+from ..dialogs.question import QuestionDialog
+from ..dialogs.text import TextDialog
+
+ALL = "+all"
+NEW_PACK = "+new-pack"
+
+
+class PacksScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="packs_back", tooltip="Back to the pack list, then out of the editor"),
+        Binding("n", "new_pack", "New pack", id="pack_new", tooltip="Start a pack of your own"),
+        Binding("a", "add", "Add", id="question_add", tooltip="Add a question to this pack of yours"),
+        Binding("e", "edit", "Edit", id="question_edit", tooltip="Edit the question: text, tags, phase, follow-ups"),
+        Binding("d,delete", "delete", "Delete", id="question_delete", tooltip="Delete the question (asks first)"),
+        Binding("left_square_bracket", "move(-1)", "Up", id="question_up", tooltip="Move the question up"),
+        Binding("right_square_bracket", "move(1)", "Down", id="question_down", tooltip="Move the question down"),
+        Binding("t", "retitle", "Title", id="pack_title", tooltip="Rename this pack of yours"),
+        Binding("m", "mine", "Make it mine", id="make_mine", tooltip="Copy this built-in pack, or question, into your packs"),
+        Binding("h", "hide", "Hide/show", id="hide", tooltip="Hide or show this pack or question in the live deck"),
+        Binding("s", "star", "Star", id="question_star", tooltip="Star or unstar the question (starred ones come first)"),
+        Binding("slash,f5", "filter", "Filter", id="packs_filter", tooltip="Filter the questions: words, #tag, @phase"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.pack_id: str = ALL
+        self.shown: list[Question] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Question packs · built in and yours", id="packs-title")
+        with Horizontal(id="packs-columns"):
+            with Vertical(id="packs-side"):
+                yield OptionList(id="pack-list")
+            with Vertical(id="packs-main"):
+                yield Input(placeholder="Filter: words  #tag  @phase (this pack)", id="packs-filter")
+                yield OptionList(id="question-list")
+                yield Static(id="question-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.app.packs is None:
+            self.app.packs = load_library(self.app.home)
+        self.refresh_packs()
+        self.query_one("#pack-list", OptionList).focus()
+
+    # data -------------------------------------------------------------------------
+
+    @property
+    def library(self):
+        return self.app.packs
+
+    def pack(self) -> Pack | None:
+        return self.library.packs.get(self.pack_id) if self.pack_id != ALL else None
+
+    def question(self) -> Question | None:
+        options = self.query_one("#question-list", OptionList)
+        if options.highlighted is None or not 0 <= options.highlighted < len(self.shown):
+            return None
+        return self.shown[options.highlighted]
+
+    def hidden(self) -> set[str]:
+        return set(self.app.config.hidden)
+
+    # drawing ------------------------------------------------------------------------
+
+    def refresh_packs(self, keep_question: str | None = None) -> None:
+        hidden = self.hidden()
+        packs = self.query_one("#pack-list", OptionList)
+        highlighted = packs.highlighted
+        options = [Option(Content.from_markup("[b]All packs[/b]  [$text-muted]$n questions[/]", n=str(len(self.library.questions()))), id=ALL)]
+        for pack in self.library.packs.values():
+            whose = "built in" if pack.builtin else "yours"
+            mark = "  [$text-warning]hidden[/]" if pack.id in hidden else ""
+            options.append(Option(Content.from_markup(f"$title  [$text-muted]$whose · $n[/]{mark}", title=pack.title, whose=whose, n=str(len(pack.questions))), id=pack.id))
+        options.append(Option(Content.from_markup("[$accent]+[/] New pack…"), id=NEW_PACK))
+        packs.clear_options()
+        packs.add_options(options)
+        ids = [o.id for o in options]
+        packs.highlighted = ids.index(self.pack_id) if self.pack_id in ids else (highlighted or 0)
+        self.refresh_questions(keep_question)
+
+    def refresh_questions(self, keep: str | None = None) -> None:
+        pack = self.pack()
+        questions = list(pack.questions) if pack else self.library.questions()
+        query = DeckQuery.parse(self.query_one("#packs-filter", Input).value)
+        deck = Deck(questions, starred=set(self.app.config.starred))
+        self.shown = deck.matching(query, None) if (query.words or query.tags or query.phase) else questions
+        hidden = self.hidden()
+        options = self.query_one("#question-list", OptionList)
+        current = keep or (self.question().ref if self.question() else None)
+        options.clear_options()
+        options.add_options([Option(self._prompt(q, hidden), id=q.ref) for q in self.shown])
+        refs = [q.ref for q in self.shown]
+        if self.shown:
+            options.highlighted = refs.index(current) if current in refs else 0
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _prompt(self, question: Question, hidden: set[str]) -> Content:
+        star = "★ " if question.ref in self.app.config.starred else ""
+        mark = "  [$text-warning]hidden[/]" if question.ref in hidden or question.pack in hidden else ""
+        phase = f"  [$text-muted]{question.phase.value}[/]" if question.phase else ""
+        return Content.from_markup(f"$star$text{phase}{mark}", star=star, text=question.text)
+
+    def _show_detail(self) -> None:
+        question = self.question()
+        detail = self.query_one("#question-detail", Static)
+        if question is None:
+            detail.update(Content.from_markup("[$text-muted]No questions here. a adds one to a pack of yours; n starts a pack.[/]"))
+            return
+        pack = self.library.packs.get(question.pack)
+        lines = [Content.from_markup("[b]$text[/b]", text=question.text)]
+        lines += [Content.from_markup("  ↳ [i]$f[/i]", f=f) for f in question.follow_ups]
+        facts = [f"{pack.title if pack else question.pack} ({'built in' if pack and pack.builtin else 'yours'})", question.ref]
+        if question.phase:
+            facts.append(question.phase.value)
+        if question.tags:
+            facts.append("#" + " #".join(question.tags))
+        lines.append(Content.from_markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
+        detail.update(Content("\n").join(lines))
+
+    # events -----------------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#pack-list")
+    def _pack_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id not in (None, NEW_PACK) and event.option.id != self.pack_id:
+            self.pack_id = event.option.id
+            self.refresh_questions()
+
+    @on(OptionList.OptionSelected, "#pack-list")
+    def _pack_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == NEW_PACK:
+            self.action_new_pack()
+        else:
+            self.query_one("#question-list", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#question-list")
+    def _question_highlighted(self) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#question-list")
+    def _question_selected(self) -> None:
+        self.action_edit()
+
+    @on(Input.Changed, "#packs-filter")
+    def _filter_changed(self) -> None:
+        self.refresh_questions()
+
+    @on(Input.Submitted, "#packs-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#question-list", OptionList).focus()
+
+    # actions ---------------------------------------------------------------------------------
+
+    def _mine(self, question: Question | None = None) -> bool:
+        """Is the question's pack (or the chosen pack) one of the coach's?"""
+        pack = self.library.packs.get(question.pack) if question else self.pack()
+        return pack is not None and not pack.builtin
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        question = self.question()
+        if action in ("edit", "delete", "move"):
+            return question is not None and self._mine(question)
+        if action == "add":
+            return self._mine()
+        if action == "retitle":
+            return self._mine()
+        if action == "mine":
+            pack = self.library.packs.get(question.pack) if question and self.focused is self.query_one("#question-list") else self.pack()
+            return pack is not None and pack.builtin
+        if action == "star":
+            return question is not None
+        return True
+
+    def _change(self, title: str, change: Callable[[], object], keep: str | None = None) -> bool:
+        try:
+            change()
+        except (PackEditError, FileProblems, fsio.WriteError) as error:
+            self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
+            return False
+        self.app.reload_packs_now()
+        self.refresh_packs(keep)
+        return True
+
+    def action_back(self) -> None:
+        if self.focused is not self.query_one("#pack-list", OptionList):
+            self.query_one("#pack-list", OptionList).focus()
+        else:
+            self.dismiss()
+
+    def action_filter(self) -> None:
+        self.query_one("#packs-filter", Input).focus()
+
+    def action_new_pack(self) -> None:
+        def named(title: str | None) -> None:
+            if not title:
+                return
+            pack_id = question_id_for(title, set(self.library.packs))
+            if self._change("Pack not created", lambda: new_pack(self.app.home, pack_id, title)):
+                self.pack_id = pack_id
+                self.refresh_packs()
+                self.notify(f"New pack “{title}” with one example question; a adds more.", markup=False)
+
+        self.app.push_screen(TextDialog("A new pack of your own", "Its title", placeholder="Career transitions", ok="Create"), named)
+
+    def action_add(self) -> None:
+        pack = self.pack()
+        if pack is None:
+            return
+
+        def added(values: dict | None) -> None:
+            if values:
+                holder: dict[str, Question] = {}
+                self._change("Question not added", lambda: holder.setdefault("q", add_question(pack.path, **values)))
+                if "q" in holder:
+                    self.refresh_packs(holder["q"].ref)
+
+        self.app.push_screen(QuestionDialog(f"A new question in “{pack.title}”"), added)
+
+    def action_edit(self) -> None:
+        question = self.question()
+        if question is None:
+            return
+        if not self._mine(question):
+            self.notify("Built-in questions are read-only: m copies this one into your packs, where you can change it.", markup=False)
+            return
+        pack = self.library.packs[question.pack]
+        self.app.push_screen(
+            QuestionDialog("Edit the question", question),
+            lambda values: values and self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref),
+        )
+
+    def action_delete(self) -> None:
+        question = self.question()
+        if question is None or not self._mine(question):
+            return
+        pack = self.library.packs[question.pack]
+        self.app.push_screen(
+            ConfirmDialog("Delete this question from your pack?", "Delete it", "Keep it", detail=question.text),
+            lambda answer: answer == "yes" and self._change("Question not deleted", lambda: delete_question(pack.path, question.id)),
+        )
+
+    def action_move(self, delta: int) -> None:
+        question = self.question()
+        if question is None or not self._mine(question):
+            return
+        pack = self.library.packs[question.pack]
+        self._change("Question not moved", lambda: move_question(pack.path, question.id, delta), question.ref)
+
+    def action_retitle(self) -> None:
+        pack = self.pack()
+        if pack is None or pack.builtin:
+            return
+        self.app.push_screen(
+            TextDialog("Rename the pack", "Its title", pack.title),
+            lambda title: title and self._change("Pack not renamed", lambda: rename_pack(pack.path, title)),
+        )
+
+    def action_mine(self) -> None:
+        question = self.question() if self.focused is self.query_one("#question-list", OptionList) else None
+        if question is not None and not self._mine(question):
+            self._copy_question(question)
+            return
+        pack = self.pack()
+        if pack is None or not pack.builtin:
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Make “{pack.title}” yours?",
+                "Copy it into my packs",
+                "Cancel",
+                detail="The copy, comments and all, replaces the built-in pack, and you can change it freely.",
+            ),
+            lambda answer: answer == "yes" and self._change("Pack not copied", lambda: make_pack_mine(self.app.home, pack)),
+        )
+
+    def _copy_question(self, question: Question) -> None:
+        mine = [p for p in self.library.packs.values() if not p.builtin]
+        choices = [(p.id, f"Into “{p.title}”") for p in mine] + [(NEW_PACK, "Into a new pack of my own…")]
+
+        def chosen(pack_id: str | None) -> None:
+            if pack_id == NEW_PACK:
+                self.action_new_pack()
+            elif pack_id:
+                target = self.library.packs[pack_id].path
+                if self._change("Question not copied", lambda: copy_question(target, question)):
+                    self.notify(f"Copied into “{self.library.packs[pack_id].title}”.", markup=False)
+
+        self.app.push_screen(ChoiceDialog("Make this question yours: copy it", choices, detail=question.text), chosen)
+
+    def action_hide(self) -> None:
+        question = self.question() if self.focused is self.query_one("#question-list", OptionList) else None
+        ref = question.ref if question else (self.pack_id if self.pack_id != ALL else None)
+        if ref is None:
+            return
+        hide = ref not in self.app.config.hidden
+        try:
+            refs = set_hidden(self.app.home, ref, hide)
+        except (FileProblems, fsio.WriteError) as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.app.update_config(hidden=refs)
+        self.app.packs_changed()
+        self.refresh_packs(question.ref if question else None)
+        self.notify(("Hidden from the deck: " if hide else "Back in the deck: ") + (question.text if question else self.library.packs[ref].title), markup=False)
+
+    def action_star(self) -> None:
+        question = self.question()
+        if question is None:
+            return
+        star = question.ref not in self.app.config.starred
+        try:
+            refs = set_starred(self.app.home, question.ref, star)
+        except (FileProblems, fsio.WriteError) as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.app.update_config(starred=refs)
+        self.app.packs_changed()
+        self.refresh_questions(question.ref)

@@ -1,0 +1,222 @@
+"""The pack editor, live reload of packs edited outside the app, session models, and question memory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input, OptionList, Select, Static, TextArea
+
+from sessionpal.core import pack_edit
+from sessionpal.core.packs import load_pack_file
+from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.dialogs.confirm import ChoiceDialog
+from sessionpal.ui.dialogs.question import QuestionDialog
+from sessionpal.ui.screens.packs import PacksScreen
+from sessionpal.ui.screens.session import SessionScreen
+from sessionpal.ui.widgets.deck import DeckPane
+
+from ..helpers import START
+from .conftest import make_app, settle
+
+SIZE = (140, 45)
+
+
+def pack_ids(screen) -> list[str]:
+    return [o.id for o in screen.query_one("#pack-list", OptionList).options]
+
+
+async def open_editor(pilot):
+    await settle(pilot)
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PacksScreen)
+    return pilot.app.screen
+
+
+async def choose_pack(pilot, screen, pack_id: str) -> None:
+    packs = screen.query_one("#pack-list", OptionList)
+    packs.focus()
+    packs.highlighted = pack_ids(screen).index(pack_id)
+    await pilot.pause()
+
+
+async def test_browse_and_built_in_packs_are_read_only(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_editor(pilot)
+        assert pack_ids(screen)[:2] == ["+all", "actions"] and pack_ids(screen)[-1] == "+new-pack"
+        await choose_pack(pilot, screen, "awareness")
+        assert screen.shown[0].ref == "awareness/what-else"
+        await pilot.press("enter")  # into the questions
+        for action in ("add", "edit", "delete", "move", "retitle"):
+            assert not screen.check_action(action, ()), action
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuestionDialog)
+        await pilot.press("slash", *"#fear")
+        await pilot.pause()
+        assert [q.id for q in screen.shown] == ["afraid-might-happen", "if-not-afraid"]
+
+
+async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot)
+        await pilot.press("n", *"Career moves", "enter")
+        await pilot.pause()
+        path = demo_home.prompts_dir / "career-moves.toml"
+        assert path.exists() and screen.pack_id == "career-moves"
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionDialog)
+        dialog = app.screen
+        dialog.query_one("#question-text", Input).value = "What would make this move worth it?"
+        dialog.query_one("#question-tags", Input).value = "career, values"
+        dialog.query_one("#question-phase", Select).value = "options"
+        dialog.query_one("#question-follow-ups", TextArea).text = "And what else?\nWho would you tell?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pack = load_pack_file(path)
+        added = pack.questions[-1]
+        assert (added.text, added.tags, added.phase.value, added.follow_ups) == (
+            "What would make this move worth it?", ("career", "values"), "options", ("And what else?", "Who would you tell?")
+        )
+        assert screen.question().ref == added.ref
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert [q.id for q in load_pack_file(path).questions][0] == added.id
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#question-text", Input).value = "What would make this move truly worth it?"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert load_pack_file(path).questions[0].text == "What would make this move truly worth it?"
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert [q.id for q in load_pack_file(path).questions] == ["what-matters-now"]
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        app.screen.query_one("#text", Input).value = "Career transitions"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert load_pack_file(path).title == "Career transitions"
+        assert '# Career moves: questions of your own.' in path.read_text(), "the file's comments survive"
+
+
+async def test_make_a_built_in_question_and_pack_mine(demo_home, clock):
+    pack_edit.new_pack(demo_home, "mine", "Mine")
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "closing")
+        await pilot.press("enter", "m")  # the highlighted question: copy it
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # into "Mine"
+        await pilot.pause()
+        assert load_pack_file(demo_home.prompts_dir / "mine.toml").questions[-1].id == "taking-away"
+        await pilot.press("escape", "m", "enter")  # the whole pack
+        await pilot.pause()
+        copy = demo_home.prompts_dir / "closing.toml"
+        assert copy.exists() and not app.packs.packs["closing"].builtin
+        assert "yours" in str(screen.query_one("#pack-list", OptionList).get_option("closing").prompt)
+
+
+async def test_hide_and_star_reach_the_live_deck(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        first = deck.current
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, first.pack)
+        await pilot.press("enter")
+        screen.query_one("#question-list", OptionList).highlighted = [q.ref for q in screen.shown].index(first.ref)
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.config.hidden == (first.ref,)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert first.ref not in {q.ref for q in deck.shown}
+
+
+async def test_a_pack_edited_outside_the_app_is_reloaded_and_a_broken_edit_keeps_the_last_good_one(demo_home, clock):
+    mine = pack_edit.new_pack(demo_home, "mine", "Mine")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.check_pack_files()  # the first look records the files
+        added = pack_edit.add_question(mine.path, "What is the bravest version of this?", phase="opening")
+        app.check_pack_files()
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        assert added.ref in {q.ref for q in deck.shown}
+        mine.path.write_text(mine.path.read_text().replace('phase = "opening"', 'phase = "openning"'))
+        app.check_pack_files()
+        await settle(pilot)
+        assert added.ref in {q.ref for q in deck.shown}, "the last good version stays"
+        warnings = [n.message for n in app._notifications if "last good version" in n.title]
+        assert warnings and "mine.toml:" in warnings[-1] and "unknown phase 'openning'" in warnings[-1]
+
+
+async def test_choosing_another_session_model(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f2")
+        screen.action_model()
+        await pilot.pause()
+        options = [o.id for o in app.screen.query_one(OptionList).options]
+        assert options[:2] == ["check-in", "grow"] and options[-1] == "+default"
+        await pilot.press("enter")  # check-in
+        await pilot.pause()
+        assert screen.live.model.id == "check-in"
+        assert [s.phase.id for s in screen.live.timer.spans] == ["check-in", "focus", "actions", "close"]
+        assert read_session(screen.live.path).info.model == "check-in"
+        assert "Check-in" in str(screen.query_one("#phase", Static).render())
+        screen.action_model()
+        await pilot.pause()
+        await pilot.press("up", "enter")  # make it the client's default
+        await pilot.pause()
+        from sessionpal.core.clients import load_client
+
+        assert load_client(demo_home.client_file("ana-perez")).model == "check-in"
+
+
+async def test_questions_asked_of_a_client_are_remembered_across_sessions(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        asked = app.screen.query_one(DeckPane).current
+        await pilot.press("f3", "f12", "enter", "enter")
+        await settle(pilot)
+    later = FakeClock(START + timedelta(days=21))
+    again = make_app(demo_home, later)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = again.screen.query_one(DeckPane)
+        assert deck.current.ref == asked.ref
+        assert "asked 3 weeks ago" in str(again.screen.query_one("#question-meta", Static).render())
+        for _ in range(10):
+            await pilot.press("f4")
+            assert deck.current.ref != asked.ref, "the draw prefers questions not yet asked of this client"
+    assert len(session_paths(demo_home, "ana-perez")) == 2
+
+
+async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
+    import time
+
+    mine = pack_edit.new_pack(demo_home, "mine", "Mine")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(1.2)  # one poll records the files as they are
+        added = pack_edit.add_question(mine.path, "What would you do with a free Tuesday?", phase="opening")
+        deadline = time.monotonic() + 5
+        deck = app.screen.query_one(DeckPane)
+        while added.ref not in {q.ref for q in deck.shown} and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert added.ref in {q.ref for q in deck.shown}
