@@ -37,6 +37,15 @@ def _home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sessionpal",
@@ -53,6 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     clients = commands.add_parser("clients", help="list clients, most recent session first")
     _home_option(clients, top=False)
+
+    search = commands.add_parser("search", help="search every note of every session (or one client's)")
+    _home_option(search, top=False)
+    search.add_argument("query", nargs="+", help='words (each matches as a prefix) or "a quoted phrase"')
+    search.add_argument("--client", metavar="NAME", help="only this client's sessions")
+
+    export = commands.add_parser("export", help="everything held about one client, as a zip (for an access request)")
+    _home_option(export, top=False)
+    export.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
+    export.add_argument("--out", metavar="PATH", type=Path, help="the zip to write (default: sessionpal-SLUG-DATE.zip here)")
+
+    log = commands.add_parser("log", help="logs for credentialing bodies")
+    log_commands = log.add_subparsers(dest="log_command", metavar="KIND", required=True)
+    icf = log_commands.add_parser("icf", help="the ICF coaching log as CSV: clients, dates, paid and pro bono hours")
+    _home_option(icf, top=False)
+    icf.add_argument("--from", dest="start", metavar="DATE", type=_date, help="first day to count (YYYY-MM-DD)")
+    icf.add_argument("--to", dest="end", metavar="DATE", type=_date, help="last day to count (YYYY-MM-DD)")
+    icf.add_argument("--out", metavar="FILE", type=Path, help="write the CSV here (default: print it)")
+
+    share = commands.add_parser("export-session", help="a session recap for the client: only what is marked for sharing")
+    _home_option(share, top=False)
+    share.add_argument("file", type=Path, help="the session file")
+    share.add_argument("--share", action="store_true", required=True, help="the client-facing recap (agreement, notes marked +, actions)")
+    share.add_argument("--out", metavar="FILE", type=Path, help="write the recap here (default: print it)")
 
     packs = commands.add_parser("packs", help="check and list question packs")
     pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
@@ -231,6 +264,99 @@ def cmd_packs_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _client(args: argparse.Namespace, query: str):
+    from .core.clients import ClientNotFound, find_client
+
+    try:
+        entry = find_client(_home(args), query)
+    except ClientNotFound as error:
+        raise CommandError(str(error)) from None
+    if entry.client is None:
+        raise CommandError("; ".join(str(p) for p in entry.problems))
+    return entry
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    from .core import fsio
+
+    try:
+        fsio.atomic_write(path.expanduser().absolute(), data)
+    except fsio.WriteError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .core.index import IndexUnavailable, SearchIndex
+
+    home = _home(args)
+    client = _client(args, args.client).slug if args.client else None
+    index = SearchIndex(home)
+    try:
+        refreshed = index.refresh(client=client)
+        hits = index.search(" ".join(args.query), client)
+    except IndexUnavailable as error:
+        raise CommandError(str(error)) from None
+    for found in refreshed.problems:
+        print(f"skipped: {found}", file=sys.stderr)
+    from .core.sessionfile import format_stamp
+
+    for hit in hits:
+        when = hit.started.strftime("%Y-%m-%d") if hit.started else "????-??-??"
+        stamp = format_stamp(hit.stamp) if hit.stamp is not None else "--:--:--"
+        marked = hit.marked.replace("\x01", "[").replace("\x02", "]")
+        print(f"{hit.name}  {when}  {stamp}  {marked}  ({hit.path})")
+    if not hits:
+        print("no notes match", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .core.export import default_export_name, export_client
+
+    entry = _client(args, args.client)
+    out = args.out or Path(default_export_name(entry.slug))
+    _write(out, export_client(_home(args), entry.slug))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_log_icf(args: argparse.Namespace) -> int:
+    from .core.export import icf_csv, icf_log
+
+    rows, problems = icf_log(_home(args), args.start, args.end)
+    for found in problems:
+        print(f"skipped: {found}", file=sys.stderr)
+    text = icf_csv(rows)
+    if args.out:
+        _write(args.out, text)
+        print(f"wrote {args.out}: {len(rows)} clients")
+    else:
+        sys.stdout.write(text)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_export_session(args: argparse.Namespace) -> int:
+    from .core.clients import load_client
+    from .core.export import share_recap
+    from .core.problems import FileProblems
+
+    path = args.file.expanduser().absolute()
+    client = None
+    try:
+        if path.parent.name == "sessions" and (path.parent.parent / "client.toml").exists():
+            client = load_client(path.parent.parent / "client.toml")
+        text = share_recap(path, client)
+    except FileProblems as error:
+        raise CommandError(str(error)) from None
+    if args.out:
+        _write(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from .core import fsio
 
@@ -257,6 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "locate": cmd_locate,
         "clients": cmd_clients,
+        "search": cmd_search,
+        "export": cmd_export,
+        "log": cmd_log_icf,
+        "export-session": cmd_export_session,
         "packs": lambda a: {"check": cmd_packs_check, "list": cmd_packs_list, "new": cmd_packs_new, "add": cmd_packs_add}[a.packs_command](a),
         None: cmd_app,
     }

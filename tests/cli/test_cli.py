@@ -167,3 +167,72 @@ def test_packs_new_and_add(tmp_path):
     assert typo.returncode == 1 and "did you mean career-moves?" in typo.stderr
     phase = run("packs", "add", "career-moves", "x?", "--phase", "middle", home=tmp_path)
     assert phase.returncode == 2 and "invalid choice" in phase.stderr
+
+
+def make_practice(root):
+    from datetime import timedelta
+
+    from sessionpal.core.clients import create_client
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.paths import Home
+    from sessionpal.core.session_models import FALLBACK_MODEL
+    from sessionpal.core.timer import FakeClock
+
+    from ..helpers import START
+
+    home = Home(root)
+    ana = create_client(home, "Ana Pérez", 45)
+    clock = FakeClock(START - timedelta(days=7))
+    live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
+    live.start()
+    for text in ("José talked about the café", "+You named three options today", "!send the CV draft"):
+        clock.advance(60)
+        live.add_note(text)
+    clock.advance(57 * 60)
+    live.end()
+    return home, live.path
+
+
+def test_search_prints_matches_and_exits_1_without(tmp_path):
+    home, path = make_practice(tmp_path)
+    found = run("search", "cafe", home=tmp_path)
+    assert found.returncode == 0
+    assert found.stdout.strip() == f"Ana Pérez  2026-11-16  00:01:00  José talked about the [café]  ({path})"
+    assert run("search", "cafe", "--client", "ANA PÉREZ", home=tmp_path).returncode == 0
+    none = run("search", "lighthouse", home=tmp_path)
+    assert none.returncode == 1 and none.stderr.strip() == "no notes match"
+    unknown = run("search", "x", "--client", "Bob", home=tmp_path)
+    assert unknown.returncode == 1 and "no client called 'Bob'" in unknown.stderr
+
+
+def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path, monkeypatch):
+    home, _ = make_practice(tmp_path / "home")
+    monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path / "cache"))
+    (home.cache_dir / "index.sqlite3").mkdir(parents=True)  # where the database should be
+    env = env_without_home() | {"SESSIONPAL_CACHE": str(tmp_path / "cache")}
+    result = run("search", "cafe", home=home.root, env=env)
+    assert result.returncode == 1
+    assert "index.sqlite3 cannot be used" in result.stderr and "your session files are untouched" in result.stderr
+
+
+def test_export_log_and_shared_recap(tmp_path):
+    import zipfile
+
+    home, path = make_practice(tmp_path)
+    out = tmp_path / "out" / "ana.zip"
+    exported = run("export", "ana-perez", "--out", str(out), home=tmp_path)
+    assert exported.returncode == 0 and exported.stdout.strip() == f"wrote {out}"
+    assert sorted(zipfile.ZipFile(out).namelist()) == ["ana-perez/client.toml", f"ana-perez/sessions/{path.name}"]
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    log = run("log", "icf", "--from", "2026-01-01", home=tmp_path)
+    lines = log.stdout.strip().splitlines()
+    assert log.returncode == 0 and lines[0].startswith("Client,Contact,First session") and lines[1].endswith(",2026-11-16,2026-11-16,1,1.00,0.00")
+    assert lines[-1] == "Total hours,,,,,1.00,"
+    bad_date = run("log", "icf", "--from", "yesterday", home=tmp_path)
+    assert bad_date.returncode == 2 and "not a date like 2026-11-23" in bad_date.stderr
+    recap = run("export-session", str(path), "--share", home=tmp_path)
+    assert recap.returncode == 0
+    assert "You named three options today" in recap.stdout and "- [ ] send the CV draft" in recap.stdout
+    assert "café" not in recap.stdout, "a private note stays private"
+    missing = run("export-session", str(tmp_path / "nope.md"), "--share", home=tmp_path)
+    assert missing.returncode == 1 and "file not found" in missing.stderr

@@ -35,7 +35,7 @@ FRONT = {
 # Anything a person can type on one line: every character but line breaks and surrogates.
 one_line = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1, max_size=300)
 stamps = st.integers(min_value=0, max_value=200 * 3600)
-note_kinds = st.sampled_from([NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION])
+note_kinds = st.sampled_from([NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION, NoteKind.SHARED])
 tricky = st.sampled_from(
     ["+++", "---", "# heading", "## Notes", "**Insight:** x", '"', '""', '"quoted"', "\\", "\\\\n", "\t\ttabs", "😀 emoji",
      "مرحبا بالعالم RTL", "- [ ] not an action", "- [00:00:01] nested", "x" * 5000, " leading space", "trailing space ",
@@ -140,7 +140,7 @@ def test_layout_of_a_session_file():
 
 
 def test_plain_notes_that_look_like_other_kinds_are_escaped():
-    for text in ['"quoted"', "**Insight:** not really", "\\backslash", '"half']:
+    for text in ['"quoted"', "**Insight:** not really", "**For the client:** no", "\\backslash", '"half']:
         line = render_entry(Note(1, text))
         assert line.startswith("- [00:00:01] \\")
         assert parse_entry(NOTES, line) == Note(1, text)

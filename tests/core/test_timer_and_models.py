@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sessionpal.core.model import Phase
 from sessionpal.core.problems import FileProblems
 from sessionpal.core.session_models import FALLBACK_MODEL, load_models, parse_model
-from sessionpal.core.timer import Level, SessionTimer, TimerState, format_clock
+from sessionpal.core.timer import Level, SessionTimer, TimerState, format_clock, format_span
 
 HOUR = 3600.0
 
@@ -109,6 +109,13 @@ def test_format_clock():
     assert format_clock(3599) == "59:59"
     assert format_clock(3600) == "1:00:00"
     assert format_clock(-5) == "00:00"
+
+
+def test_format_span():
+    assert format_span(59) == "0 min"
+    assert format_span(50 * 60 + 30) == "50 min"
+    assert format_span(3 * 3600 + 5 * 60) == "3 h 05 min"
+    assert format_span(8210 * 3600 + 59) == "8,210 h"
 
 
 MODEL = """\

@@ -82,6 +82,10 @@ def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
         if gid and title:
             goals.append(Goal(gid, title.strip(), status, goal_value, goal_created, target, history, replaced_by, tags))
     no_goals = check.boolean(data, "no_goals", ())
+    contact = check.text(data, "contact", ()) or ""
+    code = check.text(data, "code", ()) or ""
+    log_name = check.boolean(data, "log_name", ())
+    pro_bono = check.boolean(data, "pro_bono", ())
     agreements = check.table(data, "agreements", ()) or {}
     agreed = check.text_list(agreements, "agreed", ("agreements",))
     ask_first = check.text_list(agreements, "ask_first", ("agreements",))
@@ -96,6 +100,10 @@ def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
         model=model,
         created=created,
         no_goals=bool(no_goals),
+        contact=contact.strip(),
+        code=code.strip(),
+        log_name=bool(log_name),
+        pro_bono=bool(pro_bono),
         agreed=agreed,
         ask_first=ask_first,
     )

@@ -57,7 +57,7 @@ def typed_form(entry: Entry) -> str:
         return f"!{entry.text}"
     if isinstance(entry, AskedQuestion):
         return entry.text
-    prefix = {NoteKind.QUOTE: '"', NoteKind.INSIGHT: "*", NoteKind.QUESTION: "?"}.get(entry.kind, "")
+    prefix = {NoteKind.QUOTE: '"', NoteKind.INSIGHT: "*", NoteKind.QUESTION: "?", NoteKind.SHARED: "+"}.get(entry.kind, "")
     if not prefix and entry.text[:1] in NOTE_PREFIXES:
         return "\\" + entry.text
     return prefix + entry.text

@@ -119,6 +119,10 @@ class Client:
     model: str = ""
     created: date | None = None
     no_goals: bool = False  # working without goals for now; the goals are kept
+    contact: str = ""  # email or phone, for the ICF log
+    code: str = ""  # shown instead of the name where the client has not agreed to be named
+    log_name: bool = False  # the client agreed to be named in the ICF log
+    pro_bono: bool = False  # sessions are pro bono unless a session says otherwise
     agreed: tuple[str, ...] = ()  # areas the client has agreed to be coached on
     ask_first: tuple[str, ...] = ()  # areas to ask permission about before coaching in them
 
@@ -135,11 +139,13 @@ class NoteKind(enum.StrEnum):
     QUESTION = "question"  # a question the coach asked in their own words
     ACTION = "action"  # becomes a task in the Actions section
     AGREEMENT = "agreement"  # what the client wants from this session; goes to the front matter
+    SHARED = "shared"  # a note meant for the client: the only notes in a shared recap
 
 
 # What the coach types at the start of a note to file it by kind.
 NOTE_PREFIXES: dict[str, NoteKind] = {
     "=": NoteKind.AGREEMENT,
+    "+": NoteKind.SHARED,
     "!": NoteKind.ACTION,
     '"': NoteKind.QUOTE,
     "*": NoteKind.INSIGHT,

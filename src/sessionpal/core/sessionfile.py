@@ -58,6 +58,7 @@ _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 
 INSIGHT_LABEL = "**Insight:** "
 QUESTION_LABEL = "**Question:** "
+SHARED_LABEL = "**For the client:** "
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
@@ -87,6 +88,8 @@ def render_note_text(kind: NoteKind, text: str) -> str:
         return INSIGHT_LABEL + text
     if kind is NoteKind.QUESTION:
         return QUESTION_LABEL + text
+    if kind is NoteKind.SHARED:
+        return SHARED_LABEL + text
     # A plain note that would read as another kind gets a Markdown backslash escape,
     # which Markdown viewers also hide.
     if text.startswith(("\\", '"', "**")):
@@ -101,6 +104,8 @@ def parse_note_text(rest: str) -> tuple[NoteKind, str]:
         return NoteKind.INSIGHT, rest[len(INSIGHT_LABEL) :]
     if rest.startswith(QUESTION_LABEL):
         return NoteKind.QUESTION, rest[len(QUESTION_LABEL) :]
+    if rest.startswith(SHARED_LABEL):
+        return NoteKind.SHARED, rest[len(SHARED_LABEL) :]
     if len(rest) >= 2 and rest.startswith('"') and rest.endswith('"'):
         return NoteKind.QUOTE, rest[1:-1]
     return NoteKind.NOTE, rest
@@ -165,6 +170,7 @@ class SessionInfo:
     questions: tuple[str, ...]
     goals: tuple[str, ...]
     agreement: str = ""  # what the client wants from this session
+    pro_bono: bool | None = None  # this session's own pro bono flag (None: the client's)
     ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
     focus_areas: tuple[str, ...] = ()  # for clients working without goals
 
@@ -173,7 +179,7 @@ class SessionInfo:
         return self.timer == "ended"
 
 
-FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals", "agreement", "ratings", "focus_areas")
+FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals", "agreement", "ratings", "focus_areas", "pro_bono")
 
 
 def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
@@ -189,6 +195,7 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
     questions = check.text_list(data, "questions", ())
     goals = check.text_list(data, "goals", ())
     agreement = check.text(data, "agreement", ()) or ""
+    pro_bono = check.boolean(data, "pro_bono", ())
     focus_areas = check.text_list(data, "focus_areas", ())
     ratings: dict[str, int] = {}
     for goal_id in (check.table(data, "ratings", ()) or {}):
@@ -208,6 +215,7 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
         questions=questions,
         goals=goals,
         agreement=agreement,
+        pro_bono=pro_bono,
         ratings=ratings,
         focus_areas=focus_areas,
     )

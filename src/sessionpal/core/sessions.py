@@ -9,7 +9,7 @@ left alone: the change is refused rather than written over the person's work.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -17,7 +17,8 @@ from typing import Callable, TypeVar
 from . import fsio
 from .paths import Home, is_session_file_name, session_file_name, session_sort_key
 from .problems import FileProblems, Problem, read_user_text
-from .sessionfile import SessionDocument, new_session_text
+from .model import Action, ActionState
+from .sessionfile import ACTIONS, SessionDocument, new_session_text
 
 T = TypeVar("T")
 
@@ -88,6 +89,18 @@ def update_session(
     written = _stat(path)
     document.fingerprint = fingerprint(written) if written is not None else None
     return document, result
+
+
+def set_action_state(path: Path, action: Action, state: ActionState) -> SessionDocument:
+    """Tick an action done (or drop it, or open it again) in its session file; only that line changes."""
+
+    def change(document: SessionDocument) -> None:
+        index = document.find_entry(ACTIONS, action)
+        if index is None:
+            raise LookupError("that action was changed in its file since it was listed; nothing was changed")
+        document.replace_entry(index, action, replace(action, state=state))
+
+    return update_session(path, change)[0]
 
 
 @dataclass

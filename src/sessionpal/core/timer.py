@@ -113,6 +113,15 @@ def format_clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def format_span(seconds: float) -> str:
+    """A total of time in words a coach reads at a glance: "50 min", "3 h 05 min", "8,210 h"."""
+    minutes = int(max(0, seconds)) // 60
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours:,} h" if hours >= 100 else f"{hours} h {minutes:02d} min"
+
+
 class SessionTimer:
     def __init__(
         self,

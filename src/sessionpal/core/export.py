@@ -1,0 +1,140 @@
+"""Records for others: everything about one client (an access request), the ICF hours log, a session recap.
+
+Each is built in memory and written through fsio (atomic, 0600), or returned
+for printing. Nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .clients import load_client
+from .fsio import is_temp_file
+from .index import session_files
+from .model import Action, ActionState, Client, Note, NoteKind
+from .paths import Home
+from .problems import FileProblems
+from .sessions import read_session
+
+
+def export_client(home: Home, slug: str) -> bytes:
+    """A zip of everything held about one client: client.toml, every session file (a broken one as it
+    is), and any other file in their folder (attachments). Private notes included, as the law asks."""
+    folder = home.client_dir(slug)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                if is_temp_file(name):
+                    continue
+                path = Path(root) / name
+                archive.write(path, arcname=str(Path(slug) / path.relative_to(folder)))
+    return buffer.getvalue()
+
+
+def client_code(client: Client) -> str:
+    """The client's code (theirs, or one made from their folder name that does not reveal it)."""
+    return client.code or "C-" + hashlib.sha256(client.slug.encode("utf-8")).hexdigest()[:6].upper()
+
+
+@dataclass(frozen=True)
+class LogRow:
+    client: str
+    contact: str
+    first: date
+    last: date
+    sessions: int
+    paid_hours: float
+    pro_bono_hours: float
+
+
+def icf_log(home: Home, start: date | None = None, end: date | None = None) -> tuple[list[LogRow], list[str]]:
+    """One row per client with sessions in [start, end]; problems for files that could not be read.
+
+    Hours are the session timer's elapsed time. A session is pro bono if its front matter says
+    pro_bono = true, else if the client's file does. A client who has not agreed to be named
+    (log_name = true in client.toml) appears under their code.
+    """
+    rows: list[LogRow] = []
+    problems: list[str] = []
+    by_client: dict[str, list] = {}
+    for slug, path in session_files(home):
+        try:
+            info = read_session(path).info
+        except FileProblems as error:
+            problems.append(str(error.problems[0]))
+            continue
+        if info.started is None or not info.is_finished:
+            continue
+        day = info.started.date()
+        if (start and day < start) or (end and day > end):
+            continue
+        by_client.setdefault(slug, []).append((day, info))
+    for slug, sessions in sorted(by_client.items()):
+        try:
+            client = load_client(home.client_file(slug), slug)
+        except FileProblems as error:
+            problems.append(str(error.problems[0]))
+            continue
+        paid = pro_bono = 0.0
+        for _, info in sessions:
+            hours = info.elapsed_seconds / 3600
+            if (info.pro_bono if info.pro_bono is not None else client.pro_bono):
+                pro_bono += hours
+            else:
+                paid += hours
+        days = [d for d, _ in sessions]
+        name = client.name if client.log_name else client_code(client)
+        contact = client.contact if client.log_name else ""
+        rows.append(LogRow(name, contact, min(days), max(days), len(sessions), round(paid, 2), round(pro_bono, 2)))
+    rows.sort(key=lambda r: (r.first, r.client))
+    return rows, problems
+
+
+def icf_csv(rows: list[LogRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Client", "Contact", "First session", "Last session", "Sessions", "Paid hours", "Pro bono hours"])
+    for row in rows:
+        writer.writerow([row.client, row.contact, row.first.isoformat(), row.last.isoformat(), row.sessions, f"{row.paid_hours:.2f}", f"{row.pro_bono_hours:.2f}"])
+    paid = sum(r.paid_hours for r in rows)
+    free = sum(r.pro_bono_hours for r in rows)
+    writer.writerow(["Total", f"{len(rows)} clients", "", "", sum(r.sessions for r in rows), f"{paid:.2f}", f"{free:.2f}"])
+    writer.writerow(["Total hours", "", "", "", "", f"{paid + free:.2f}", ""])
+    return out.getvalue()
+
+
+def share_recap(path: Path, client: Client | None = None) -> str:
+    """A recap for the client: the session agreement, the notes marked for them (+) and the actions.
+
+    Everything else (notes, quotes, insights, questions) stays private.
+    """
+    document = read_session(path)
+    info = document.info
+    when = info.started.strftime("%A %d %B %Y") if info.started else path.stem
+    lines = [f"# Our session, {when}", ""]
+    if client is not None:
+        lines[0] = f"# {client.name}: our session, {when}"
+    if info.agreement:
+        lines += ["What you wanted from this session:", "", f"> {info.agreement}", ""]
+    shared = [n for n in document.notes if isinstance(n, Note) and n.kind is NoteKind.SHARED]
+    if shared:
+        lines += ["## Notes for you", ""] + [f"- {n.text}" for n in shared] + [""]
+    actions = [a for a in document.actions if isinstance(a, Action) and a.state is not ActionState.DROPPED]
+    if actions:
+        lines += ["## What you will do", ""] + [f"- [{'x' if a.state is ActionState.DONE else ' '}] {a.text}" for a in actions] + [""]
+    if not shared and not actions and not info.agreement:
+        lines += ["(Nothing in this session was marked for sharing.)", ""]
+    return "\n".join(lines)
+
+
+def default_export_name(slug: str, today: date | None = None) -> str:
+    return f"sessionpal-{slug}-{(today or datetime.now().date()).isoformat()}.zip"

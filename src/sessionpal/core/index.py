@@ -1,0 +1,406 @@
+"""The search index: every session's notes in SQLite FTS5, in the cache folder.
+
+Derived data only. Session files stay the source of truth: the index is brought
+up to date from their mtimes and sizes (only changed files are read again),
+rebuilt from scratch when it is missing, from an older version or corrupt, and
+can be deleted at any time. It holds note text, so it is created 0600 in a 0700
+folder, like everything else of the coach's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import fsio
+from .model import Action, ActionState, AskedQuestion, Note
+from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
+from .problems import FileProblems
+from .sessionfile import SessionDocument
+from .sessions import read_session
+
+SCHEMA_VERSION = 6
+BATCH = 200  # files per transaction while indexing
+LINES_PER_SESSION = 1 << 14  # line numbers within a session's block of rowids
+
+# Lines live in `notes`; `lines` is an FTS5 index over them, kept in step by _index_file and _forget
+# (not by triggers: row-by-row triggers made a full build four times slower). Each session owns a block
+# of LINES_PER_SESSION rowids starting at its files.first_line, so a line finds its file by arithmetic
+# and `notes` needs no path column or index (they were two thirds of the index's size). The block's
+# start encodes when the session started (see _base_rowid), so FTS5's own rowid order is newest first
+# and a search with LIMIT stops early instead of sorting every match.
+SCHEMA = """
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, client TEXT NOT NULL, name TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    started TEXT, elapsed INTEGER, planned INTEGER, notes INTEGER, asked INTEGER,
+    open_actions INTEGER, goals TEXT, agreement TEXT, finished INTEGER, problem TEXT, first_line INTEGER,
+    ratings TEXT  -- JSON: goal id -> 1..10
+);
+CREATE INDEX files_client ON files (client, started);
+CREATE UNIQUE INDEX files_first_line ON files (first_line);
+CREATE TABLE actions (
+    path TEXT NOT NULL, client TEXT NOT NULL, started TEXT, stamp INTEGER, state TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX actions_client ON actions (client, state);
+CREATE INDEX actions_path ON actions (path);
+CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT NOT NULL);
+CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+SYNC_LEFTOVERS = re.compile(
+    r"(\.sync-conflict-|\(conflicted copy|\(Case Conflict|--conflicted-copy|^\.syncthing\..*\.tmp$|~$|^\.#)", re.IGNORECASE
+)
+CONFLICT_COPY = re.compile(r"(\.sync-conflict-|\(conflicted copy|\(Case Conflict|--conflicted-copy)", re.IGNORECASE)
+
+
+class IndexUnavailable(Exception):
+    def __init__(self, path: Path, error: Exception):
+        self.path = path
+        super().__init__(
+            f"The search index {path} cannot be used ({error}). It is derived data: delete it and it is "
+            "built again; your session files are untouched."
+        )
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    path: Path
+    client: str
+    name: str
+    started: datetime | None
+    elapsed: int
+    planned: int
+    notes: int
+    asked: int
+    open_actions: int
+    goals: tuple[str, ...]
+    agreement: str
+    finished: bool
+    problem: str  # "path:line:col: message" for a file that cannot be read
+    ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: Path
+    client: str
+    name: str
+    started: datetime | None
+    stamp: int | None
+    kind: str
+    text: str
+    marked: str  # the text with the match between \x01 and \x02
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    path: Path
+    client: str
+    started: datetime | None
+    action: Action
+
+
+@dataclass
+class Refresh:
+    indexed: int = 0  # files read again
+    removed: int = 0
+    total: int = 0
+    problems: tuple[str, ...] = ()  # "path:line:col: message" for every session file that cannot be read
+
+
+def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, Path]]:
+    """(client slug, path) of every session file, clients and files in name order; leftovers skipped."""
+    try:
+        folders = sorted(e.name for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return
+    for slug in folders:
+        if not is_valid_slug(slug) or (client is not None and slug != client):
+            continue
+        try:
+            names = [e.name for e in os.scandir(home.sessions_dir(slug)) if is_session_file_name(e.name)]
+        except OSError:
+            continue
+        for name in sorted(names, key=session_sort_key):
+            yield slug, home.sessions_dir(slug) / name
+
+
+def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
+    """Files a sync tool left beside the sessions or clients: never read as sessions, listed for the coach."""
+    found: list[Path] = []
+    try:
+        folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
+    except OSError:
+        return found
+    for folder in folders:
+        if CONFLICT_COPY.search(folder.name):
+            found.append(Path(folder.path))
+            continue
+        if not folder.is_dir() or (client is not None and folder.name != client):
+            continue
+        for sub in (Path(folder.path), Path(folder.path) / "sessions"):
+            try:
+                found += sorted(Path(e.path) for e in os.scandir(sub) if CONFLICT_COPY.search(e.name))
+            except OSError:
+                pass
+    return found
+
+
+def _fts_query(text: str) -> str:
+    """The coach's words as an FTS5 query: "quoted phrases" stay phrases, other words match as prefixes."""
+    parts: list[str] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+        if phrase.strip():
+            parts.append('"' + phrase.replace('"', "") + '"')
+        elif word:
+            cleaned = word.replace('"', "")
+            if re.search(r"\w", cleaned):
+                parts.append('"' + cleaned + '"*')
+    return " ".join(parts)
+
+
+class SearchIndex:
+    def __init__(self, home: Home):
+        self.home = home
+        self.path = home.cache_dir / "index.sqlite3"
+
+    # opening ----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        fsio.ensure_dir(self.path.parent)
+        if not self.path.exists():
+            fsio.atomic_write(self.path, b"")  # SQLite takes an empty file as a new database, and keeps its 0600
+        connection = sqlite3.connect(self.path)
+        # Derived data: speed over durability. A crash mid-write leaves a damaged index, which connect()
+        # notices and rebuilds from the session files.
+        connection.execute("PRAGMA journal_mode = MEMORY")
+        connection.execute("PRAGMA synchronous = OFF")
+        return connection
+
+    def connect(self) -> sqlite3.Connection:
+        """An open, current index; a corrupt one or one of an older version is thrown away and started afresh."""
+        try:
+            connection = self._connect()
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                connection.execute("SELECT count(*) FROM files").fetchone()
+                return connection
+            connection.close()
+        except sqlite3.DatabaseError:
+            pass
+        self.delete()
+        connection = self._connect()
+        connection.executescript(SCHEMA)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.commit()
+        return connection
+
+    @contextmanager
+    def opened(self) -> Iterator[sqlite3.Connection]:
+        """The index, open; any failure (a cache folder that cannot be written, a full or damaged disk)
+        comes out as IndexUnavailable, with what to do about it."""
+        try:
+            connection = self.connect()
+        except (sqlite3.Error, OSError, fsio.WriteError) as error:
+            raise IndexUnavailable(self.path, error) from error
+        try:
+            yield connection
+        except (sqlite3.Error, OSError, fsio.WriteError) as error:
+            raise IndexUnavailable(self.path, error) from error
+        finally:
+            connection.close()
+
+    def delete(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            fsio.remove_file(self.path.with_name(self.path.name + suffix))
+
+    # keeping it current ----------------------------------------------------------
+
+    def refresh(
+        self, progress: Callable[[int, int], None] | None = None, names: dict[str, str] | None = None, client: str | None = None
+    ) -> Refresh:
+        """Read again every session file that is new or changed since it was indexed; forget removed ones.
+
+        With `client`, only that client's files are looked at: one client's review need not stat everyone's.
+        """
+        names = names if names is not None else self._client_names()
+        with self.opened() as connection:
+            sql = "SELECT path, mtime_ns, size FROM files" + (" WHERE client = ?" if client is not None else "")
+            known = {row[0]: (row[1], row[2]) for row in connection.execute(sql, (client,) if client is not None else ())}
+            files = list(session_files(self.home, client))
+            result = Refresh(total=len(files))
+            seen: set[str] = set()
+            stale: list[tuple[str, Path, os.stat_result]] = []
+            for slug, path in files:
+                key = str(path)
+                seen.add(key)
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                if known.get(key) != (stat.st_mtime_ns, stat.st_size):
+                    stale.append((slug, path, stat))
+            gone = [key for key in known if key not in seen]
+            for key in gone:
+                self._forget(connection, key)
+            stale.sort(key=lambda item: session_sort_key(item[1].name))  # oldest first: rowids grow with time
+            result.removed = len(gone)
+            for done, (slug, path, stat) in enumerate(stale, start=1):
+                if str(path) in known:
+                    self._forget(connection, str(path))
+                self._index_file(connection, slug, names.get(slug, slug), path, stat)
+                if done % BATCH == 0:
+                    connection.commit()
+                    if progress:
+                        progress(done, len(stale))
+            connection.commit()
+            if progress:
+                progress(len(stale), len(stale))
+            result.indexed = len(stale)
+            sql = "SELECT problem FROM files WHERE problem != ''" + (" AND client = ?" if client is not None else "") + " ORDER BY path"
+            result.problems = tuple(row[0] for row in connection.execute(sql, (client,) if client is not None else ()))
+            return result
+
+    def _client_names(self) -> dict[str, str]:
+        from .clients import list_clients
+
+        return {entry.slug: entry.name for entry in list_clients(self.home)}
+
+    @staticmethod
+    def _forget(connection: sqlite3.Connection, key: str) -> None:
+        row = connection.execute("SELECT first_line FROM files WHERE path = ?", (key,)).fetchone()
+        if row and row[0] is not None:
+            block = (row[0], row[0] + LINES_PER_SESSION - 1)
+            # The FTS5 index forgets a line only when told its old text, so tell it before the text goes.
+            connection.execute("INSERT INTO lines (lines, rowid, text) SELECT 'delete', id, text FROM notes WHERE id BETWEEN ? AND ?", block)
+            connection.execute("DELETE FROM notes WHERE id BETWEEN ? AND ?", block)
+        connection.execute("DELETE FROM files WHERE path = ?", (key,))
+        connection.execute("DELETE FROM actions WHERE path = ?", (key,))
+
+    def _index_file(self, connection: sqlite3.Connection, slug: str, name: str, path: Path, stat: os.stat_result) -> None:
+        key = str(path)
+        try:
+            document = read_session(path)
+        except FileProblems as error:
+            first = error.problems[0]
+            connection.execute(
+                "INSERT INTO files (path, client, name, mtime_ns, size, problem) VALUES (?, ?, ?, ?, ?, ?)",
+                (key, slug, name, stat.st_mtime_ns, stat.st_size, str(first)),
+            )
+            return
+        info = document.info
+        started = info.started.isoformat() if info.started else None
+        actions = document.actions
+        base = _free_base(connection, path)
+        connection.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+            (
+                key, slug, name, stat.st_mtime_ns, stat.st_size, started, int(info.elapsed_seconds), info.planned_minutes,
+                len(document.notes), len(document.asked), sum(a.state is ActionState.OPEN for a in actions),
+                ",".join(info.goals), info.agreement, int(info.is_finished), base, json.dumps(info.ratings),
+            ),
+        )
+        connection.executemany(
+            "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?)",
+            [(key, slug, started, a.stamp, a.state.value, a.text) for a in actions],
+        )
+        rows = [(base + n, stamp, kind, text) for n, (stamp, kind, text) in enumerate(_lines(document)) if n < LINES_PER_SESSION]
+        connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", rows)
+        connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(row[0], row[3]) for row in rows])
+
+    # reading ------------------------------------------------------------------------
+
+    def search(self, query: str, client: str | None = None, limit: int = 100) -> list[Hit]:
+        fts = _fts_query(query)
+        if not fts:
+            return []
+        with self.opened() as connection:
+            sql = (
+                "SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, highlight(lines, 0, char(1), char(2)) "
+                "FROM lines JOIN notes AS n ON n.id = lines.rowid "
+                f"JOIN files AS f ON f.first_line = n.id / {LINES_PER_SESSION} * {LINES_PER_SESSION} WHERE lines MATCH ?"
+            )
+            params: list[object] = [fts]
+            if client is not None:
+                sql += " AND f.client = ?"
+                params.append(client)
+            sql += " ORDER BY lines.rowid DESC LIMIT ?"
+            params.append(limit)
+            try:
+                rows = connection.execute(sql, params).fetchall()
+            except sqlite3.OperationalError:
+                return []  # a query FTS5 cannot read (only punctuation, say): no results, not an error
+            return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    def sessions(self, client: str | None = None) -> list[SessionRow]:
+        """Sessions newest first (broken files too, with their problem)."""
+        with self.opened() as connection:
+            sql = "SELECT path, client, name, started, elapsed, planned, notes, asked, open_actions, goals, agreement, finished, problem, ratings FROM files"
+            rows = connection.execute(sql + (" WHERE client = ?" if client else ""), (client,) if client else ()).fetchall()
+        result = [
+            SessionRow(Path(r[0]), r[1], r[2], _when(r[3]), r[4] or 0, r[5] or 0, r[6] or 0, r[7] or 0, r[8] or 0, tuple(g for g in (r[9] or "").split(",") if g), r[10] or "", bool(r[11]), r[12] or "", json.loads(r[13] or "{}"))
+            for r in rows
+        ]
+        return sorted(result, key=lambda row: (row.started or _named_time(row.path), session_sort_key(row.path.name)), reverse=True)
+
+    def open_actions(self, client: str | None = None) -> list[OpenAction]:
+        with self.opened() as connection:
+            sql = "SELECT path, client, started, stamp, text FROM actions WHERE state = ' '"
+            rows = connection.execute(sql + (" AND client = ?" if client else "") + " ORDER BY started DESC, stamp", (client,) if client else ()).fetchall()
+        return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN)) for r in rows]
+
+
+SLOTS_PER_MINUTE = 64
+
+
+def _base_rowid(path: Path, slot: int = 0) -> int:
+    """The first rowid of a session's lines: its start minute (from its name), then a slot within that minute."""
+    minute = int(_named_time(path).timestamp() // 60)
+    return (max(minute, 0) * SLOTS_PER_MINUTE + slot) * LINES_PER_SESSION
+
+
+def _free_base(connection: sqlite3.Connection, path: Path) -> int:
+    """A block of rowids no other session holds. Two clients can have a session in the same minute, and one
+    client a -2, -3 copy: each takes the next free slot of that minute."""
+    first = min(session_sort_key(path.name)[1], SLOTS_PER_MINUTE - 1)
+    for slot in [*range(first, SLOTS_PER_MINUTE), *range(first)]:
+        base = _base_rowid(path, slot)
+        if connection.execute("SELECT 1 FROM files WHERE first_line = ?", (base,)).fetchone() is None:
+            return base
+    # 64 sessions in one minute: the order of their lines in results no longer matters. Past every real minute.
+    top = connection.execute("SELECT max(first_line) FROM files").fetchone()[0] or 0
+    return top + LINES_PER_SESSION
+
+
+def _named_time(path: Path) -> datetime:
+    """A session file's start minute, from its name: where a file that cannot be read sorts."""
+    stamp = session_sort_key(path.name)[0]
+    try:
+        return datetime.strptime(stamp, "%Y-%m-%dT%H%M").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _lines(document: SessionDocument) -> Iterator[tuple[int | None, str, str]]:
+    for _, item in document.entries():
+        entry = item.entry
+        if isinstance(entry, Note):
+            yield entry.stamp, entry.kind.value, entry.text
+        elif isinstance(entry, AskedQuestion):
+            yield entry.stamp, "asked", entry.text
+        elif isinstance(entry, Action):
+            yield entry.stamp, "action", entry.text
+    if document.info.agreement:
+        yield None, "agreement", document.info.agreement

@@ -1,0 +1,215 @@
+"""The search index, exports, the ICF log and the shared recap."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+
+from sessionpal.core.clients import create_client, edit_client, load_client
+from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
+from sessionpal.core.index import SearchIndex, _fts_query, conflict_copies
+from sessionpal.core.live import LiveSession
+from sessionpal.core.model import ActionState
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessions import session_paths, set_action_state
+from sessionpal.core.timer import FakeClock
+
+from ..helpers import START
+
+
+def session(home, client, days_ago: int, notes: list[str], minutes: int = 50, **front):
+    clock = FakeClock(START - timedelta(days=days_ago))
+    live = LiveSession(home, client, clock, FALLBACK_MODEL, 60)
+    live.start()
+    for text in notes:
+        clock.advance(60)
+        live.add_note(text)
+    if front:
+        live._write(lambda d: d.set_front(**front))
+    clock.advance(minutes * 60 - 60 * len(notes))
+    live.end()
+    return live.path
+
+
+@pytest.fixture
+def practice(home):
+    ana = create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    li = create_client(home, "李雷", 60, date(2026, 9, 1))
+    session(home, ana, 14, ["José said the café was noisy", '"I want to leave before the summer', "!send the CV draft"])
+    session(home, ana, 7, ["she compared the offer with staying", "*the deadline is hers", "!book the physio"], minutes=45, pro_bono=True)
+    session(home, li, 3, ["学习中文 every morning", "talked about the new café"], minutes=90)
+    return home
+
+
+def search(home, query, client=None):
+    index = SearchIndex(home)
+    index.refresh()
+    return [(h.client, h.text) for h in index.search(query, client)]
+
+
+def test_search_words_prefixes_phrases_and_accents(practice):
+    assert search(practice, "jose") == [("ana-perez", "José said the café was noisy")]
+    assert {c for c, _ in search(practice, "cafe")} == {"ana-perez", "李雷"}
+    assert search(practice, "cafe", client="李雷") == [("李雷", "talked about the new café")]
+    assert search(practice, "compar offer") == [("ana-perez", "she compared the offer with staying")]
+    assert search(practice, '"leave before the summer"') == [("ana-perez", "I want to leave before the summer")]
+    assert search(practice, '"before leave"') == []
+    assert search(practice, "学习") == [("李雷", "学习中文 every morning")]
+    assert search(practice, "deadline")[0][1] == "the deadline is hers"
+    assert search(practice, "physio")[0][1] == "book the physio", "actions are searched too"
+    for odd in ('"', "*", "NOT", "(", "AND OR", ":", "-"):
+        search(practice, odd)  # never an error
+
+
+def test_results_come_newest_first_with_the_match_marked(practice):
+    index = SearchIndex(practice)
+    index.refresh()
+    hits = index.search("the")
+    assert [h.started for h in hits] == sorted((h.started for h in hits), reverse=True)
+    hit = index.search("noisy")[0]
+    assert hit.marked == "José said the café was \x01noisy\x02" and hit.stamp == 60 and hit.name == "Ana Pérez"
+
+
+def test_fts_query_shapes():
+    assert _fts_query('leave "the bank" now') == '"leave"* "the bank" "now"*'
+    assert _fts_query('say "x"y') == '"say"* "x" "y"*'
+    assert _fts_query("  ") == "" and _fts_query('"') == ""
+
+
+def test_a_hand_edited_file_shows_up_after_a_refresh(practice):
+    path = session_paths(practice, "ana-perez")[0]
+    assert search(practice, "lighthouse") == []
+    path.write_text(path.read_text().replace("- [00:01:00] José said", "- [00:01:00] lighthouse! José said"))
+    assert search(practice, "lighthouse") == [("ana-perez", "lighthouse! José said the café was noisy")]
+    # the old wording is gone from the index, not found twice
+    assert search(practice, "noisy") == [("ana-perez", "lighthouse! José said the café was noisy")]
+
+
+def test_two_clients_with_a_session_in_the_same_minute_are_both_found(practice):
+    ana = session_paths(practice, "ana-perez")[0]
+    ben = create_client(practice, "Ben", 60, date(2026, 9, 1))
+    twin = practice.sessions_dir(ben.slug) / ana.name
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    twin.write_text(ana.read_text().replace("client = \"ana-perez\"", "client = \"ben\""))
+    assert sorted(search(practice, "noisy")) == [("ana-perez", "José said the café was noisy"), ("ben", "José said the café was noisy")]
+    twin.write_text(twin.read_text().replace("noisy", "quiet"))
+    assert search(practice, "noisy") == [("ana-perez", "José said the café was noisy")]
+
+
+def test_refresh_reads_only_what_changed(practice):
+    index = SearchIndex(practice)
+    first = index.refresh()
+    assert (first.indexed, first.total) == (3, 3)
+    assert index.refresh().indexed == 0
+    path = session_paths(practice, "李雷")[0]
+    path.write_text(path.read_text() + "\nA line of my own.\n")
+    assert index.refresh().indexed == 1
+    path.unlink()
+    again = index.refresh()
+    assert again.removed == 1 and search(practice, "学习") == []
+
+
+def test_one_clients_refresh_looks_at_their_files_only(practice):
+    index = SearchIndex(practice)
+    assert index.refresh(client="李雷").total == 1
+    assert [h.client for h in index.search("cafe")] == ["李雷"], "Ana's files are not read yet"
+    assert index.refresh(client="ana-perez").indexed == 2
+    assert index.refresh(client="李雷").indexed == 0, "and Ana's are not forgotten by Li's refresh"
+    assert {h.client for h in index.search("cafe")} == {"ana-perez", "李雷"}
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "old-version"])
+def test_the_index_is_rebuilt_when_missing_corrupt_or_old(practice, damage):
+    index = SearchIndex(practice)
+    index.refresh()
+    if damage == "delete":
+        index.path.unlink()
+    elif damage == "garbage":
+        index.path.write_bytes(b"this is not a database" * 100)
+    elif damage == "truncate":
+        index.path.write_bytes(index.path.read_bytes()[:500])
+    else:
+        import sqlite3
+
+        with sqlite3.connect(index.path) as connection:
+            connection.execute("PRAGMA user_version = 1")
+    assert search(practice, "physio")[0][1] == "book the physio"
+    assert oct(os.stat(index.path).st_mode & 0o777) == "0o600"
+
+
+def test_broken_files_are_listed_and_sync_leftovers_ignored(practice):
+    folder = practice.sessions_dir("ana-perez")
+    (folder / "2026-11-30T1000.md").write_text("+++\nclient = \n+++\n")
+    (folder / "2026-11-23T1000.sync-conflict-20261123-101010-ABCDEFG.md").write_text("+++\nclient='x'\n+++\n## Notes\n\n- [00:00:01] conflict text\n")
+    (folder / "2026-11-09T1000.md~").write_text("backup")
+    (folder / ".#2026-11-09T1000.md").write_text("lock")
+    (practice.clients_dir / "ana-perez (conflicted copy 2026-11-23)").mkdir()
+    index = SearchIndex(practice)
+    refreshed = index.refresh()
+    assert len(refreshed.problems) == 1 and "2026-11-30T1000.md:2:10: invalid TOML" in refreshed.problems[0]
+    rows = index.sessions("ana-perez")
+    assert rows[0].problem and len(rows) == 3, "the broken file is listed, not hidden"
+    assert search(practice, "conflict") == []
+    names = {p.name for p in conflict_copies(practice)}
+    assert names == {"ana-perez (conflicted copy 2026-11-23)", "2026-11-23T1000.sync-conflict-20261123-101010-ABCDEFG.md"}
+
+
+def test_open_actions_across_sessions_and_ticking_one_changes_one_line(practice):
+    index = SearchIndex(practice)
+    index.refresh()
+    actions = index.open_actions("ana-perez")
+    assert [a.action.text for a in actions] == ["book the physio", "send the CV draft"]
+    target = actions[1]
+    before = target.path.read_text().split("\n")
+    set_action_state(target.path, target.action, ActionState.DONE)
+    after = target.path.read_text().split("\n")
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert changed == [("- [ ] [00:03:00] send the CV draft", "- [x] [00:03:00] send the CV draft")]
+    index.refresh()
+    assert [a.action.text for a in index.open_actions("ana-perez")] == ["book the physio"]
+    with pytest.raises(LookupError):
+        set_action_state(target.path, target.action, ActionState.DROPPED)  # it is no longer open
+
+
+def test_export_holds_everything_about_one_client(practice):
+    (practice.client_dir("ana-perez") / "intake form.pdf").write_bytes(b"%PDF fake")
+    (practice.sessions_dir("ana-perez") / ".sessionpal-x.md.1.abc.tmp").write_text("temp")
+    archive = zipfile.ZipFile(io.BytesIO(export_client(practice, "ana-perez")))
+    names = sorted(archive.namelist())
+    assert names == [
+        "ana-perez/client.toml",
+        "ana-perez/intake form.pdf",
+        *[f"ana-perez/sessions/{p.name}" for p in session_paths(practice, "ana-perez")],
+    ]
+    assert archive.read(names[-1]) == session_paths(practice, "ana-perez")[-1].read_bytes()
+    assert not any("李雷" in n for n in names)
+
+
+def test_icf_log_names_codes_hours_and_totals(practice):
+    edit_client(practice, "ana-perez", lambda d: d.update({"log_name": True, "contact": "ana@example.org"}))
+    rows, problems = icf_log(practice)
+    assert problems == []
+    text = icf_csv(rows)
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["Client", "Contact", "First session", "Last session", "Sessions", "Paid hours", "Pro bono hours"]
+    assert table[1] == ["Ana Pérez", "ana@example.org", "2026-11-09", "2026-11-16", "2", "0.83", "0.75"]
+    li = load_client(practice.client_file("李雷"))
+    assert table[2] == [client_code(li), "", "2026-11-20", "2026-11-20", "1", "1.50", "0.00"]
+    assert table[3] == ["Total", "2 clients", "", "", "3", "2.33", "0.75"]
+    assert table[4] == ["Total hours", "", "", "", "", "3.08", ""]
+    rows, _ = icf_log(practice, start=date(2026, 11, 10), end=date(2026, 11, 19))
+    assert [(r.client, r.sessions) for r in rows] == [("Ana Pérez", 1)]
+
+
+def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock):
+    ana = load_client(practice.client_file("ana-perez"))
+    path = session(practice, ana, 1, ["=Decide about Lisbon", "+Remember: you said yes to yourself first", "private: worried about her health", '"I am scared', "!call the recruiter"])
+    recap = share_recap(path, ana)
+    assert "Decide about Lisbon" in recap and "Remember: you said yes to yourself first" in recap and "- [ ] call the recruiter" in recap
+    assert "health" not in recap and "scared" not in recap
+    assert recap.startswith("# Ana Pérez: our session,")
