@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import errno
 import tomllib
+from datetime import datetime, timedelta, timezone
 
 from textual.widgets import Input, OptionList, Static
 
 from sessionpal.core import fsio
 from sessionpal.core.clients import load_client
+from sessionpal.core.live import LiveSession
 from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind
 from sessionpal.core.sessions import read_session, session_paths
-from sessionpal.core.timer import TimerState
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.timer import FakeClock, TimerState
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.goals import GoalStatusDialog
 from sessionpal.ui.dialogs.summary import SummaryDialog
@@ -494,3 +497,23 @@ async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home
         assert len(rings) == expected, bell
         for path in session_paths(demo_home, "ana-perez")[1:]:
             path.unlink()  # the next round starts a fresh session
+
+
+async def test_the_last_time_card_carries_open_actions_forward_from_every_session(demo_home, clock):
+    ana = load_client(demo_home.client_file("ana-perez"))
+    older = FakeClock(datetime(2026, 9, 7, 10, 0, tzinfo=timezone(timedelta(hours=1))))
+    for week in range(4):  # four earlier sessions, two actions left open in each
+        live = LiveSession(demo_home, ana, older, FALLBACK_MODEL, 45)
+        for typed in (f"!week {week}: first step", f"!week {week}: second step"):
+            older.advance(60)
+            live.add_note(typed)
+        older.advance(3600 * 24 * 7)
+        live.end()
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = str(app.screen.query_one("#last-time", Static).render())
+        assert "Open actions, from every session" in card
+        assert "send the CV draft to Marta by Friday" in card and "16 Nov" in card, "the last session's first"
+        assert "week 3: first step" in card and "week 0: first step" not in card
+        assert "and 4 older: ctrl+y shows them all" in card

@@ -96,3 +96,12 @@ def test_pack_editor_140x45(snap_compare, demo_home, clock):
         await settle(pilot)
 
     assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(140, 45), run_before=run_before)
+
+
+def test_review_of_one_client_140x45(snap_compare, history_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)

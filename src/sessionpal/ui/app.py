@@ -37,6 +37,7 @@ class SessionPalApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Every key, the note prefixes and the deck filter"),
         # Works everywhere; shown in the client list's footer (the session's footer is full).
         Binding("ctrl+o", "packs", "Packs", id="packs", show=False, tooltip="The question packs: browse them, edit your own, hide or star questions"),
+        Binding("ctrl+y", "review", "Review", id="review", show=False, tooltip="Past sessions, open actions and search: this client's in a session, everyone's elsewhere"),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
     ]
 
@@ -143,6 +144,15 @@ class SessionPalApp(App[int]):
         """Tell every screen that the packs (or what is hidden or starred) changed."""
         for screen in self.screen_stack:
             screen.post_message(PacksChanged())
+
+    def action_review(self) -> None:
+        from .screens.review import ReviewScreen
+        from .screens.session import SessionScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            return
+        client = self.screen.live.client if isinstance(self.screen, SessionScreen) else None
+        self.push_screen(ReviewScreen(client))
 
     def action_packs(self) -> None:
         from .screens.packs import PacksScreen

@@ -16,17 +16,19 @@ from ..dialogs.new_client import NewClientDialog
 
 
 def client_prompt(entry: ClientEntry) -> Content:
+    # Built on every keystroke in the filter, for every client: assemble is far cheaper than markup.
     if entry.client is None:
         first = entry.problems[0] if entry.problems else "unknown problem"
-        return Content.from_markup("[$error]$slug: client.toml cannot be read[/]  [$text-muted]$problem[/]", slug=entry.slug, problem=str(first))
+        return Content.assemble((f"{entry.slug}: client.toml cannot be read", "$error"), "  ", (str(first), "$text-muted"))
     when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
-    return Content.from_markup("[b]$name[/b]  [$text-muted]$when[/]", name=entry.client.name, when=when)
+    return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
 
 
 class ClientPickerScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
         Binding("ctrl+o", "app.packs", "Question packs", id="packs", tooltip="Browse the packs, edit your own, hide or star questions"),
+        Binding("ctrl+y", "app.review", "Review", id="review", tooltip="Every client's past sessions, open actions and search"),
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),

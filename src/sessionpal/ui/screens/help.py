@@ -19,7 +19,8 @@ PREFIXES = [
     ('"', "the client's own words"),
     ("*", "an insight"),
     ("?", "a question you asked in your own words"),
-    ("\\", "type \\! (or \\\", \\*, \\?, \\=) to start a plain note with that character"),
+    ("+", "a note for the client: the only notes in a shared recap (sessionpal export-session --share)"),
+    ("\\", "type \\! (or \\\", \\*, \\?, \\=, \\+) to start a plain note with that character"),
     ("#tag", "anywhere in a note: #goal-id names a goal, #family an area (→ completes the tag)"),
 ]
 

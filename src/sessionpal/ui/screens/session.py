@@ -23,6 +23,7 @@ from ...core.config import set_starred
 from ...core.deck import Deck
 from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
+from ...core.index import IndexUnavailable, SearchIndex
 from ...core.live import LiveSession, LogEntry, SaveFailed
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
@@ -109,6 +110,7 @@ class SessionScreen(GoalActions, Screen):
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
         self.load_deck()
+        self.load_open_actions()
 
     # timer --------------------------------------------------------------------
 
@@ -172,6 +174,23 @@ class SessionScreen(GoalActions, Screen):
         self.refresh_goals()
         self.tick()
         self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="open-actions")
+    def load_open_actions(self) -> None:
+        # Open actions from every earlier session, through the search index (built here if need be),
+        # in a worker of its own so a first build on a large practice never holds up the deck.
+        index = SearchIndex(self.app.home)
+        try:
+            slug = self.live.client.slug
+            index.refresh(names={slug: self.live.client.name}, client=slug)
+            actions = [a for a in index.open_actions(slug) if a.path != self.live.path]
+        except IndexUnavailable:
+            return  # the card keeps the previous session's open actions
+        self.app.call_from_thread(self._open_actions_loaded, actions)
+
+    def _open_actions_loaded(self, actions) -> None:
+        card = self.query_one(LastTimeCard)
+        card.show(self.live.client, card.last, actions)
 
     def _build_deck(self) -> None:
         packs = self.app.packs
@@ -465,5 +484,6 @@ class SessionScreen(GoalActions, Screen):
             if not self.check_action(binding.action, ()):
                 continue
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
+        yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.app.action_review)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
         yield from self.goal_commands()

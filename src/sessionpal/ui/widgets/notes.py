@@ -18,9 +18,9 @@ from ...core.model import Action, ActionState, AskedQuestion, Client, Note, Note
 from ...core.sessionfile import NOTES, clean_text, format_stamp
 from .goals import goal_line
 
-NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement'
+NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement   + for the client'
 
-LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight", NoteKind.QUESTION: "asked"}
+LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight", NoteKind.QUESTION: "asked", NoteKind.SHARED: "shared"}
 ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DROPPED: "[-]"}
 
 
@@ -39,6 +39,8 @@ def log_line(item: LogEntry) -> Content:
     label = f"{LABELS[entry.kind]:<7}"
     if entry.kind is NoteKind.QUOTE:
         return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] [i]“$text”[/]", stamp=stamp, label=label, text=entry.text)
+    if entry.kind is NoteKind.SHARED:
+        return Content.from_markup("[$text-muted]$stamp[/]  [$text-success]$label[/] $text", stamp=stamp, label=label, text=entry.text)
     if entry.kind is NoteKind.INSIGHT:
         return Content.from_markup("[$text-muted]$stamp[/]  [$warning]$label[/] [b]$text[/]", stamp=stamp, label=label, text=entry.text)
     return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] $text", stamp=stamp, label=label, text=entry.text)
@@ -149,10 +151,17 @@ class NotesLog(OptionList):
         self._chosen("edit")
 
 
+CARD_ACTIONS = 6  # open actions shown on the "last time" card, newest first
+
+
 class LastTimeCard(Static):
     """Before the timer starts: the previous session at a glance, and where each goal stands."""
 
-    def show(self, client: Client, last: LastTime | None) -> None:
+    last: LastTime | None = None
+
+    def show(self, client: Client, last: LastTime | None, open_actions: list | None = None) -> None:
+        """`open_actions` (from every earlier session, through the index) replaces the last session's own."""
+        self.last = last
         lines: list[Content] = []
         if last is None:
             lines.append(Content.from_markup("[b]First session with $name[/b]", name=client.name))
@@ -163,13 +172,22 @@ class LastTimeCard(Static):
         else:
             when = last.when.strftime("%a %d %b %Y") if last.when else "date unknown"
             lines.append(Content.from_markup("[b]Last time[/b] · $when", when=when))
-            if last.open_actions:
+            if open_actions:
+                lines.append(Content.from_markup("[$text-muted]Open actions, from every session[/]"))
+                lines += [
+                    Content.from_markup("  [ ] $text  [$text-muted]$when[/]", text=a.action.text, when=a.started.strftime("%d %b") if a.started else "")
+                    for a in open_actions[:CARD_ACTIONS]
+                ]
+                if len(open_actions) > CARD_ACTIONS:  # the card must leave room for the notes and goals
+                    more = len(open_actions) - CARD_ACTIONS
+                    lines.append(Content.from_markup("  [$text-muted]and $more older: ctrl+y shows them all[/]", more=f"{more:,}"))
+            elif last.open_actions:
                 lines.append(Content.from_markup("[$text-muted]Open actions[/]"))
                 lines += [Content.from_markup("  [ ] $text", text=a.text) for a in last.open_actions]
             if last.last_notes:
                 lines.append(Content.from_markup("[$text-muted]Last notes[/]"))
                 lines += [Content("  ") + log_line(LogEntry(0, NOTES, n)) for n in last.last_notes]
-            if not last.open_actions and not last.last_notes:
+            if not last.open_actions and not open_actions and not last.last_notes:
                 lines.append(Content.from_markup("[$text-muted]No notes or open actions last time.[/]"))
         open_goals = [g for g in client.goals if g.status.is_open]
         if open_goals:

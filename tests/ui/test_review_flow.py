@@ -1,0 +1,169 @@
+"""The review screen: sessions, open actions, search, problems; and a session opened at a line."""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import DataTable, Input, Markdown, OptionList, Sparkline, Static, TabbedContent
+
+from sessionpal.core.model import ActionState
+from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.ui.screens.review import SESSIONS_PAGE, ReviewScreen
+from sessionpal.ui.screens.session_view import SessionViewScreen
+
+from .conftest import make_app, settle
+
+SIZE = (140, 45)
+
+
+async def open_review(pilot):
+    await settle(pilot)
+    await pilot.press("ctrl+y")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+async def test_review_of_one_client_from_the_session(history_home, clock):
+    app = make_app(history_home, clock, client="Ben Okafor")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert str(screen.query_one("#review-title", Static).render()) == "Review · Ben Okafor"
+        table = screen.query_one("#sessions", DataTable)
+        assert table.row_count == 3
+        assert [table.get_row_at(i)[0] for i in range(3)] == ["2026-11-16 10:00", "2026-11-09 10:00", "2026-11-02 10:00"]
+        assert table.get_row_at(0)[1:4] == ["50:00", "60 min", "1"]
+        assert screen.query_one("#lengths", Sparkline).data == [50, 50, 50]
+        assert str(screen.query_one("#lengths-summary", Static).render()) == "3 sessions · 2 h 30 min in all · 50 min on average"
+        trends = str(screen.query_one("#goal-trends", Static).render())
+        assert "Ship the side project" in trends and "▃▃▅" in trends
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionViewScreen)
+        markdown = app.screen.query_one(Markdown)
+        assert "demo day booked" in markdown.source and markdown.source.startswith("# Ben Okafor · Monday 16 November 2026")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "SessionScreen"
+
+
+async def test_search_opens_the_session_at_the_line(history_home, clock):
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert str(screen.query_one("#review-title", Static).render()) == "Review · all clients"
+        await pilot.press("slash", *"slee bad")
+        await settle(pilot)
+        hits = screen.query_one("#hits", OptionList)
+        assert hits.option_count == 1
+        prompt = str(hits.get_option_at_index(0).prompt)
+        assert "sleep by eleven went badly" in prompt
+        assert re.match(r"Ben Okafor · \d{4}-\d\d-\d\d \[\d\d:\d\d:\d\d\]  ", prompt), "a stamp in brackets, as in the file"
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, SessionViewScreen)
+        found = view.query(".-found")
+        assert len(found) == 1 and "sleep by eleven went badly" in str(found.first().render())
+
+
+async def test_open_actions_across_sessions_can_be_ticked(demo_home, clock):
+    app = make_app(demo_home, clock, client="Ana Pérez")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_review(pilot)
+        tabs = screen.query_one(TabbedContent)
+        assert str(tabs.get_tab("tab-actions").label) == "Open actions (2)"
+        tabs.active = "tab-actions"
+        await pilot.pause()
+        screen.query_one("#open-actions", OptionList).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        actions = read_session(session_paths(demo_home, "ana-perez")[0]).actions
+        assert [a.state for a in actions] == [ActionState.DONE, ActionState.OPEN]
+        await pilot.press("d")
+        await settle(pilot)
+        assert [a.state for a in read_session(session_paths(demo_home, "ana-perez")[0]).actions] == [ActionState.DONE, ActionState.DROPPED]
+        assert str(tabs.get_tab("tab-actions").label) == "Open actions (0)"
+
+
+async def test_broken_files_and_conflict_copies_are_listed(demo_home, clock):
+    folder = demo_home.sessions_dir("ana-perez")
+    (folder / "2026-11-20T1000.md").write_text("+++\nclient = \n+++\n")
+    (folder / "2026-11-16T1000.sync-conflict-20261120-090000-XYZ.md").write_text("copy")
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        tabs = screen.query_one(TabbedContent)
+        assert str(tabs.get_tab("tab-problems").label) == "Problems (2)"
+        problems = str(screen.query_one("#problems", Static).render())
+        assert "2026-11-20T1000.md:2:10: invalid TOML" in problems and "sync-conflict-20261120-090000-XYZ.md" in problems
+        table = screen.query_one("#sessions", DataTable)
+        assert table.get_row_at(0)[2] == "cannot be read", "listed where its name puts it, not hidden"
+    assert (folder / "2026-11-20T1000.md").read_text() == "+++\nclient = \n+++\n"
+
+
+async def test_search_box_takes_anything(history_home, clock):
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash")
+        for text in ('"', "*", "AND", "(", ":", '"unclosed'):
+            screen.query_one("#review-search", Input).value = text
+            await settle(pilot)
+        assert app.is_running
+
+
+async def test_a_long_practice_is_shown_a_page_at_a_time(history_home, clock):
+    folder = history_home.sessions_dir("ben-okafor")
+    text = session_paths(history_home, "ben-okafor")[0].read_text()
+    started = next(line for line in text.splitlines() if line.startswith("started = "))
+    for day in range(250):  # a year of sessions, one file each
+        when = f"{2019 + day // 336}-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T0800"
+        (folder / f"{when}.md").write_text(text.replace(started, f"started = {when[:13]}:00:00+01:00"))
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        assert len(screen.rows) == 253 and table.row_count == SESSIONS_PAGE == 100
+        await pilot.press("ctrl+end")  # the cursor nears the end: the next page comes
+        await settle(pilot)
+        assert table.row_count == 200
+        table.scroll_end(animate=False, immediate=True)  # the mouse wheel moves no cursor, and works too
+        await settle(pilot)
+        assert table.row_count == 253
+        table.move_cursor(row=252)
+        await settle(pilot)
+        assert table.get_row_at(252)[0] == "2019-01-01 08:00"  # the oldest, last
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionViewScreen)
+
+
+async def test_an_index_that_cannot_be_opened_is_explained_not_a_crash(history_home, clock):
+    index = history_home.cache_dir / "index.sqlite3"
+    index.mkdir(parents=True)  # where the database should be, something it cannot open
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert app.is_running and screen.query_one(TabbedContent).active == "tab-problems"
+        assert "The search index could not be opened" in str(screen.query_one("#problems", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history_home, clock):
+    """The list first comes from the index, then the files are looked at: what changed must win."""
+    oldest, *_, newest = sorted(session_paths(history_home, "ben-okafor"), key=lambda path: path.name)
+    app = make_app(history_home, clock, client="Ben Okafor")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.query_one("#sessions", DataTable).row_count == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        (newest.parent / "2026-11-20T0900.md").write_text(newest.read_text().replace("2026-11-16T10:00", "2026-11-20T09:00"))
+        oldest.unlink()
+        screen = await open_review(pilot)
+        table = screen.query_one("#sessions", DataTable)
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["2026-11-20 09:00", "2026-11-16 10:00", "2026-11-09 10:00"]
+        assert not screen.query_one("#review-progress").display
