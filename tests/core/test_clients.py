@@ -85,6 +85,24 @@ def test_find_by_name_or_slug_case_insensitively_with_suggestions(home):
     assert "did you mean 'Joanna Smith'" in str(caught.value)
 
 
+def test_a_client_named_exactly_is_found_without_reading_every_client(home, monkeypatch):
+    create_client(home, "José Álvarez", None, TODAY)
+    create_client(home, "Joanna Smith", None, TODAY)
+    (home.clients_dir / "broken").mkdir()
+    (home.clients_dir / "broken" / "client.toml").write_text("name = ", "utf-8")
+    import sessionpal.core.clients as clients
+
+    def every_client(_home):
+        raise AssertionError("read every client")
+
+    monkeypatch.setattr(clients, "list_clients", every_client)
+    assert find_client(home, "José Álvarez").slug == "jose-alvarez"
+    assert find_client(home, "joanna-smith").client.name == "Joanna Smith"
+    assert find_client(home, "josé álvarez").last_session == ""
+    with pytest.raises(AssertionError):
+        find_client(home, "Joana Smith")  # a typo: the full search, with suggestions
+
+
 HAND_WRITTEN = """\
 # Ana's file — I keep my own notes here too.
 name = "Ana"   # she prefers Ana to Anabel

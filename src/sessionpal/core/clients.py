@@ -174,7 +174,11 @@ def list_clients(home: Home) -> list[ClientEntry]:
 
 def find_client(home: Home, query: str, entries: list[ClientEntry] | None = None) -> ClientEntry:
     """A client by display name or slug, case-insensitively; ClientNotFound lists close matches."""
-    entries = list_clients(home) if entries is None else entries
+    if entries is None:
+        direct = _client_at_slug(home, query)
+        if direct is not None:
+            return direct
+        entries = list_clients(home)
     wanted = normalize_name(query)
     for entry in entries:
         if entry.client and normalize_name(entry.client.name) == wanted:
@@ -189,6 +193,23 @@ def find_client(home: Home, query: str, entries: list[ClientEntry] | None = None
     suggestions = [by_fold[m] for m in close_matches(wanted_fold, list(by_fold))]
     suggestions += [n for f, n in by_fold.items() if wanted_fold and wanted_fold in f and n not in suggestions]
     raise ClientNotFound(query, suggestions[:5])
+
+
+def _client_at_slug(home: Home, query: str) -> ClientEntry | None:
+    """The client whose folder the query names (or its name's slug): found without reading every client,
+    which on a practice of hundreds is most of the time `sessionpal --client NAME` takes to start."""
+    wanted = normalize_name(query)
+    for slug in dict.fromkeys((query.strip().casefold(), slugify(query))):
+        if not is_valid_slug(slug):
+            continue
+        path = home.client_file(slug)
+        try:
+            client = load_client(path, slug)
+        except FileProblems:
+            continue  # missing or broken: the full search below lists it properly
+        if slug == query.strip().casefold() or normalize_name(client.name) == wanted:
+            return ClientEntry(slug, path, client, [], last_session_name(home, slug))
+    return None
 
 
 def client_file_text(name: str, session_minutes: int | None, today: date) -> str:

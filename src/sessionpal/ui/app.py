@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client, list_clients
+from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config
 from ..core.live import LiveSession, close_unfinished, unsaved_gap
 from ..core.packs import PackLibrary, reload_library, user_files
@@ -26,6 +26,13 @@ from ..core.timer import Clock, SystemClock
 from .messages import PacksChanged
 
 _STARTED = time.perf_counter()
+
+
+class StartScreen(Screen):
+    """The bottom of the screen stack. Whenever it comes to the top, the client list goes over it."""
+
+    def on_screen_resume(self) -> None:
+        self.app.call_later(self.app.show_client_list)
 PACK_POLL = 1.0  # seconds
 
 
@@ -56,16 +63,24 @@ class SessionPalApp(App[int]):
 
     # start-up ---------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        return StartScreen(id="_default")
+
+    def show_client_list(self) -> None:
+        """The client list, whenever nothing else is on screen (at start, after a session, after a cancel)."""
         from .screens.clients import ClientPickerScreen
 
+        if isinstance(self.screen, StartScreen):
+            self.push_screen(ClientPickerScreen())
+
+    def on_mount(self) -> None:
         self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._report_config_problems()
         self._install_signal_handlers()
-        self.push_screen(ClientPickerScreen())
         if self.client_query:
+            # Straight to the client: the picker (which reads every client) comes only when it is needed.
             self.open_client_named(self.client_query)
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
         self.set_interval(PACK_POLL, self.check_pack_files)
@@ -74,10 +89,13 @@ class SessionPalApp(App[int]):
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
 
     def _report_config_problems(self) -> None:
-        from .keys import known_binding_ids
-
         problems = [str(p) for p in self.loaded_config.problems]
-        known = known_binding_ids()
+        # Knowing every command id means importing every screen: only worth it when there are keys to check.
+        known: set[str] = set()
+        if self.config.keys:
+            from .keys import known_binding_ids
+
+            known = known_binding_ids()
         for action in self.config.keys:
             if action not in known:
                 from ..core.problems import did_you_mean
@@ -172,9 +190,8 @@ class SessionPalApp(App[int]):
     def open_client_named(self, name: str) -> None:
         from .dialogs.confirm import ChoiceDialog
 
-        entries = list_clients(self.home)
         try:
-            self.open_client(find_client(self.home, name, entries))
+            self.open_client(find_client(self.home, name))
             return
         except ClientNotFound as missing:
             suggestions = missing.suggestions

@@ -109,8 +109,10 @@ class SessionScreen(GoalActions, Screen):
         self.query_one(NoteInput).focus()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
-        self.load_deck()
-        self.load_open_actions()
+        # Reading packs and past sessions starts once the screen is painted: threads share the
+        # interpreter with the first paint, and the coach wants the note line before the deck.
+        self.call_after_refresh(self.load_deck)
+        self.call_after_refresh(self.load_open_actions)
 
     # timer --------------------------------------------------------------------
 
