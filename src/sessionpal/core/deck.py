@@ -53,12 +53,14 @@ class Deck:
             " ".join((q.text, *q.tags, *q.follow_ups, q.pack)).casefold() for q in self.questions
         ]
         self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
+        self._phases = [q.phase.value if q.phase is not None else None for q in self.questions]  # enum lookups are slow
 
     def matching(self, query: DeckQuery, timer_phase: Phase | None = None) -> list[Question]:
         phase = query.phase if query.phase is not None else (timer_phase.value if timer_phase else ALL_PHASES)
         starred, rest = [], []
-        for question, hay, tags in zip(self.questions, self._haystacks, self._tags):
-            if phase != ALL_PHASES and question.phase is not None and question.phase.value != phase:
+        any_phase = phase == ALL_PHASES
+        for question, hay, tags, its_phase in zip(self.questions, self._haystacks, self._tags, self._phases):
+            if not any_phase and its_phase is not None and its_phase != phase:
                 continue
             if query.tags and not all(t in tags for t in query.tags):
                 continue

@@ -22,7 +22,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
 from ...core.model import Phase, Question
 
-LIST_LIMIT = 200  # options drawn at once; the filter narrows the rest
+# Options drawn at once; the title says how many more there are, and typing narrows them. Each option's
+# height is measured when the list changes, so this bounds a keystroke's cost on a deck of thousands.
+LIST_LIMIT = 60
 
 
 class DeckFilter(Input):

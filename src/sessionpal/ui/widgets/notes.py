@@ -25,25 +25,24 @@ ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DR
 
 
 def log_line(item: LogEntry) -> Content:
+    # Content.assemble, not markup: a long session's log is drawn line by line, and markup parsing was
+    # most of the time a note took to appear.
     entry = item.entry
-    stamp = format_stamp(entry.stamp) if entry.stamp is not None else "        "
+    stamp = (format_stamp(entry.stamp) if entry.stamp is not None else "        ", "$text-muted")
     if isinstance(entry, Action):
-        muted = {ActionState.DONE: "$text-muted", ActionState.DROPPED: "$text-muted strike"}.get(entry.state)
-        body = f"[{muted}]$text[/]" if muted else "$text"
-        return Content.from_markup(
-            f"[$text-muted]$stamp[/]  [$accent]action [/] $mark {body}", stamp=stamp, mark=ACTION_MARKS[entry.state], text=entry.text
-        )
+        muted = {ActionState.DONE: "$text-muted", ActionState.DROPPED: "$text-muted strike"}.get(entry.state, "")
+        return Content.assemble(stamp, "  ", ("action ", "$accent"), f" {ACTION_MARKS[entry.state]} ", (entry.text, muted))
     if isinstance(entry, AskedQuestion):
-        return Content.from_markup("[$text-muted]$stamp[/]  [$text-secondary]asked ◆[/] $text", stamp=stamp, text=entry.text)
+        return Content.assemble(stamp, "  ", ("asked ◆", "$text-secondary"), " ", entry.text)
     assert isinstance(entry, Note)
     label = f"{LABELS[entry.kind]:<7}"
     if entry.kind is NoteKind.QUOTE:
-        return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] [i]“$text”[/]", stamp=stamp, label=label, text=entry.text)
+        return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", (f"“{entry.text}”", "italic"))
     if entry.kind is NoteKind.SHARED:
-        return Content.from_markup("[$text-muted]$stamp[/]  [$text-success]$label[/] $text", stamp=stamp, label=label, text=entry.text)
+        return Content.assemble(stamp, "  ", (label, "$text-success"), " ", entry.text)
     if entry.kind is NoteKind.INSIGHT:
-        return Content.from_markup("[$text-muted]$stamp[/]  [$warning]$label[/] [b]$text[/]", stamp=stamp, label=label, text=entry.text)
-    return Content.from_markup("[$text-muted]$stamp[/]  [$text-muted]$label[/] $text", stamp=stamp, label=label, text=entry.text)
+        return Content.assemble(stamp, "  ", (label, "$warning"), " ", (entry.text, "bold"))
+    return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", entry.text)
 
 
 class TagSuggester(Suggester):
@@ -123,10 +122,13 @@ class NotesLog(OptionList):
     def show(self, items: list[LogEntry]) -> None:
         at_end = self.highlighted is None or self.highlighted >= len(self.items) - 1
         previous = self.highlighted
-        self.items = items
+        old, self.items = self.items, items
+        # The usual change is a note added at the end: add its line, not every line again.
+        kept = len(old) if len(items) >= len(old) and all(a.entry == b.entry for a, b in zip(old, items)) else 0
         with self.app.batch_update():
-            self.clear_options()
-            self.add_options([Option(log_line(item)) for item in items])
+            if not kept:
+                self.clear_options()
+            self.add_options([Option(log_line(item)) for item in items[kept:]])
             if items:
                 self.highlighted = len(items) - 1 if at_end or previous is None else min(previous, len(items) - 1)
                 if at_end:
