@@ -1,0 +1,265 @@
+"""The benchmark: a large practice, measured the way a coach meets it. Run by hand, never in CI.
+
+    .venv/bin/python bench/run.py [--home DIR] [--json FILE] [--runs 7]
+
+Without --home it generates one (200 clients, 10,000 sessions, 5,000 questions of
+the coach's own; see bench/generate.py). Then it measures and prints a table:
+
+- first paint of `sessionpal --home DIR --client NAME` in a real terminal (tmux,
+  polled until the session screen is drawn), beside bench/bare_app.py, a bare
+  Textual app composing the same widget types with no data: both medians and
+  their ratio (target: at most 1.2);
+- note save, from Enter to the bytes fsync'd, p50/p99 over 1,000 notes into one
+  session, in the app (headless) (target: p99 under 20 ms);
+- deck filtering over the 5,000 questions: keystroke to updated list, p50/p99
+  (target: p99 under 16 ms);
+- search p50/p99 over 100 queries, and the full index build (target: p50 under 50 ms);
+- peak RSS of the app in tmux after opening a session, the review and a search
+  (target: under 120 MB).
+
+Needs tmux for the terminal figures; without it those rows say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate  # noqa: E402  (bench/ is not a package)
+
+PYTHON = sys.executable
+BENCH = Path(__file__).parent
+SIZE = (140, 45)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+# ---- in a real terminal ---------------------------------------------------------------------
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def first_paint(command: str, markers: list[str], env: dict[str, str]) -> float:
+    """Seconds from starting `command` in a fresh tmux window to every marker on its screen."""
+    tmux("kill-session", "-t", "bench")
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    started = time.perf_counter()
+    tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {command}")
+    while True:
+        screen = tmux("capture-pane", "-p", "-t", "bench")
+        if all(marker in screen for marker in markers):
+            elapsed = time.perf_counter() - started
+            break
+        if time.perf_counter() - started > 30:
+            raise RuntimeError(f"never drawn: {command}\n{screen}")
+        time.sleep(0.002)
+    tmux("kill-session", "-t", "bench")
+    time.sleep(0.3)
+    return elapsed
+
+
+def measure_first_paint(home: Path, name: str, runs: int, env: dict[str, str]) -> dict:
+    bare, ours = [], []
+    for _ in range(runs):  # interleaved, so a noisy moment hits both
+        bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], env))
+        ours.append(first_paint(f"{PYTHON} -m sessionpal --home {home} --client {shlex.quote(name)}", [name, "Type a note"], env))
+    return {"bare_ms": statistics.median(bare) * 1000, "app_ms": statistics.median(ours) * 1000, "ratio": statistics.median(ours) / statistics.median(bare)}
+
+
+def measure_rss(home: Path, name: str, env: dict[str, str]) -> float:
+    """Peak resident memory (MB) of the app after a session screen, the review and a search."""
+    tmux("kill-session", "-t", "bench")
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {PYTHON} -m sessionpal --home {home} --client {shlex.quote(name)}")
+    pid = int(tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
+    time.sleep(4)  # the deck and the last-time card load
+    for keys, wait in ((["C-y"], 8), (["/"], 0.5), (["courage lisb"], 2), (["Escape", "Escape"], 1)):
+        tmux("send-keys", "-t", "bench", *keys)
+        time.sleep(wait)
+    status = Path(f"/proc/{pid}/status").read_text()
+    tmux("send-keys", "-t", "bench", "C-q")
+    time.sleep(1)
+    tmux("kill-session", "-t", "bench")
+    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return peak_kb / 1024
+
+
+# ---- in the app, headless ---------------------------------------------------------------------
+
+
+async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes: int) -> dict:
+    """Note save (Enter to fsync) and deck filtering (keystroke to updated list), through Pilot."""
+    from sessionpal.core.paths import Home
+    from sessionpal.ui.app import SessionPalApp
+    from sessionpal.ui.widgets.deck import DeckPane
+    from sessionpal.ui.widgets.notes import NoteInput
+
+    fsynced = [0.0]
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        fsynced[0] = time.perf_counter()
+
+    app = SessionPalApp(Home(home), client=name)
+    saves, filters, refilters = [], [], []
+    async with app.run_test(size=SIZE) as pilot:
+        while type(app.screen).__name__ != "SessionScreen" or app.screen.query_one(DeckPane).deck is None:
+            await asyncio.sleep(0.01)
+        await app.workers.wait_for_complete()
+        note_line = app.screen.query_one(NoteInput)
+        rng = random.Random(3)
+        words = "she talked about leaving the bank before spring café 学习 naïve decision clarity".split()
+        os.fsync = fsync
+        try:
+            for _ in range(notes):
+                note_line.value = " ".join(rng.choice(words) for _ in range(rng.randint(4, 20)))
+                await pilot.pause()  # the typing is over (its completions settled); then Enter
+                fsynced[0] = 0.0
+                started = time.perf_counter()
+                await pilot.press("enter")
+                if fsynced[0]:
+                    saves.append((fsynced[0] - started) * 1000)
+        finally:
+            os.fsync = real_fsync
+        deck = app.screen.query_one(DeckPane)
+        original = deck.refilter
+
+        painted: list[float] = []
+
+        def timed_refilter(*args, **kwargs):
+            began = time.perf_counter()
+            original(*args, **kwargs)
+            refilters.append((time.perf_counter() - began) * 1000)
+            # After the list's next repaint: what the coach sees.
+            deck.call_after_refresh(lambda: painted.append(time.perf_counter()))
+
+        deck.refilter = timed_refilter
+        await pilot.press("f5")  # the deck filter
+        await pilot.pause()
+        typed = 0
+        while typed < keystrokes:
+            for key in [*"what matters", *["backspace"] * 12, *"@all cour", *["backspace"] * 9]:
+                painted.clear()
+                started = time.perf_counter()
+                # Pilot.press also waits for the app to go idle; the figure is the keystroke to the repaint.
+                await pilot.press(key)
+                await pilot.pause()
+                if painted:
+                    filters.append((painted[0] - started) * 1000)
+                typed += 1
+        shown = len(deck.shown)
+        session_file = app.screen.live.path
+    # The home stays as generated: the session of 1,000 notes goes (a next run would be offered to resume it).
+    if session_file is not None:
+        session_file.unlink(missing_ok=True)
+    return {
+        "notes": len(saves),
+        "save_p50_ms": statistics.median(saves),
+        "save_p99_ms": percentile(saves, 0.99),
+        "questions": len(deck.deck.questions) if deck.deck else 0,
+        "filter_p50_ms": statistics.median(filters),
+        "filter_p99_ms": percentile(filters, 0.99),
+        "refilter_p50_ms": statistics.median(refilters),
+        "refilter_p99_ms": percentile(refilters, 0.99),
+        "last_shown": shown,
+    }
+
+
+def measure_search(home: Path) -> dict:
+    from sessionpal.core.index import SearchIndex
+    from sessionpal.core.paths import Home
+
+    index = SearchIndex(Home(home))
+    index.delete()
+    started = time.perf_counter()
+    built = index.refresh()
+    build = time.perf_counter() - started
+    rng = random.Random(2)
+    words = "leaving bank spring sister career promotion courage Lisbon café résumé freedom sleep budget 学习 español décision clarity".split()
+    queries = [rng.choice(words)[: rng.randint(3, 6)] if i % 3 else " ".join(rng.sample(words, 2)) for i in range(100)]
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        index.search(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"sessions": built.total, "build_s": build, "search_p50_ms": statistics.median(times), "search_p99_ms": percentile(times, 0.99)}
+
+
+# ---- the table ---------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="a home generated before (by bench/generate.py)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--runs", type=int, default=7, help="first paints of each app")
+    parser.add_argument("--notes", type=int, default=1000)
+    args = parser.parse_args()
+    root = args.home
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="sessionpal-bench-")) / "home"
+        started = time.perf_counter()
+        generate(root)
+        print(f"generated a practice in {time.perf_counter() - started:.1f} s: {root}")
+    from sessionpal.core.clients import list_clients
+    from sessionpal.core.paths import Home
+
+    # The busiest client: most sessions, the heaviest history to load.
+    entries = [e for e in list_clients(Home(root)) if e.client]
+    busiest = max(entries, key=lambda e: len(os.listdir(Home(root).sessions_dir(e.slug))))
+    name = busiest.client.name
+    cache = Path(tempfile.mkdtemp(prefix="sessionpal-bench-cache-"))
+    os.environ["SESSIONPAL_CACHE"] = str(cache)
+    env = {"SESSIONPAL_CACHE": str(cache), "TERM": "xterm-256color"}
+    figures: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}", "home": str(root), "client": name}
+
+    figures["search"] = measure_search(root)  # also leaves the index built, as a coach's would be
+    if shutil.which("tmux"):
+        figures["first_paint"] = measure_first_paint(root, name, args.runs, env)
+        figures["peak_rss_mb"] = measure_rss(root, name, env)
+    figures["live"] = asyncio.run(measure_notes_and_filter(root, name, args.notes, 200))
+
+    rows = []
+    if "first_paint" in figures:
+        paint = figures["first_paint"]
+        rows.append(("first paint, sessionpal --client", f"{paint['app_ms']:.0f} ms", f"bare Textual {paint['bare_ms']:.0f} ms, ratio {paint['ratio']:.2f}", "ratio ≤ 1.2", paint["ratio"] <= 1.2))
+    live = figures["live"]
+    rows.append(("note save, Enter to fsync", f"p50 {live['save_p50_ms']:.1f} ms", f"p99 {live['save_p99_ms']:.1f} ms over {live['notes']} notes", "p99 < 20 ms", live["save_p99_ms"] < 20))
+    rows.append(("deck filter, keystroke to list", f"p50 {live['filter_p50_ms']:.1f} ms", f"p99 {live['filter_p99_ms']:.1f} ms over {live['questions']:,} questions (filtering alone p99 {live['refilter_p99_ms']:.1f} ms)", "p99 < 16 ms", live["filter_p99_ms"] < 16))
+    search = figures["search"]
+    rows.append(("search, 100 queries", f"p50 {search['search_p50_ms']:.1f} ms", f"p99 {search['search_p99_ms']:.1f} ms over {search['sessions']:,} sessions", "p50 < 50 ms", search["search_p50_ms"] < 50))
+    rows.append(("full index build", f"{search['build_s']:.1f} s", "", "< 15 s", search["build_s"] < 15))
+    if "peak_rss_mb" in figures:
+        rows.append(("peak RSS (session, review, search)", f"{figures['peak_rss_mb']:.0f} MB", "", "< 120 MB", figures["peak_rss_mb"] < 120))
+    else:
+        rows.append(("first paint and peak RSS", "not measured", "tmux is not installed", "", False))
+    print(f"\n{figures['machine']}; client {name!r}\n")
+    print(f"| {'measure':<36} | {'median':<12} | {'detail':<72} | {'target':<12} | met |")
+    print(f"|{'-' * 38}|{'-' * 14}|{'-' * 74}|{'-' * 14}|-----|")
+    for label, value, detail, target, met in rows:
+        print(f"| {label:<36} | {value:<12} | {detail:<72} | {target:<12} | {'yes' if met else 'NO':<3} |")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
