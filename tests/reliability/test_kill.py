@@ -1,9 +1,11 @@
-"""kill -9 while notes are being saved: no note that was reported saved is lost, every file parses.
+"""kill -9 while the coach takes notes: no note the log showed is lost, every file parses, no temp file stays.
 
-A child process saves notes through LiveSession (the same calls the screen makes)
-and prints each note once add_note has returned, which is when the screen would
-show it. The parent kills it at a random moment, then checks the file. The
-normal suite runs 20 trials; SESSIONPAL_LONG=1 runs 300.
+A child process runs the real app (headless, through Textual's Pilot) on a client,
+resumes the unfinished session when the app offers it, and types notes: each is
+put in the note line and sent with Enter, and printed once the notes log shows
+it. The parent kills the child at a random moment, then checks the file. The
+next start must also have removed any temp file the killed write left. The
+normal suite runs 50 trials; SESSIONPAL_LONG=1 runs 1,000.
 """
 
 from __future__ import annotations
@@ -17,53 +19,121 @@ import time
 
 import pytest
 
-from sessionpal.core.fsio import clean_temp_files
+from sessionpal.core.fsio import is_temp_file
+from sessionpal.core.paths import Home
 from sessionpal.core.sessions import read_session, session_paths
-from sessionpal.core.paths import Home
 
-CHILD = r"""
-import sys
-from datetime import date
+from ..helpers import env_without_home
+
+# One process imports the app once, then forks a fresh app for each trial: a trial then costs the app's
+# start and the typing, not Python's imports. Each app writes what its log showed to a file of its own
+# (line by line, flushed: what was written survives the kill).
+ZYGOTE = r"""
+import asyncio, os, signal, sys
 from pathlib import Path
-from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.live import LiveSession
+from textual import events
 from sessionpal.core.paths import Home
-from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import find_unfinished
-from sessionpal.core.timer import SystemClock
+from sessionpal.ui.app import SessionPalApp
+from sessionpal.ui.dialogs.resume import ResumeDialog
+from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
-home = Home(Path(sys.argv[1]))
-path = home.client_file("ana")
-client = load_client(path) if path.exists() else create_client(home, "Ana", 45, date(2026, 11, 23))
-live = LiveSession(home, client, SystemClock(), FALLBACK_MODEL, 45, document=find_unfinished(home, client.slug))
-n = int(sys.argv[2])
-while True:
-    note = live.add_note(f"note {n} — “quoted” ünïcode 学习 " + "x" * (n % 50))
-    print(note.text, flush=True)  # as the screen shows it: only once add_note has returned
-    n += 1
+async def take_notes(home, first, shown):
+    app = SessionPalApp(Home(Path(home)), client="Ana")
+    n = first
+    async with app.run_test(size=(100, 30)) as pilot:
+        answered = False
+        while type(app.screen).__name__ != "SessionScreen":
+            if isinstance(app.screen, ResumeDialog) and not answered:
+                answered = True
+                app.screen.dismiss("resume")
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        log = app.screen.query_one(NotesLog)
+        note_line = app.screen.query_one(NoteInput)
+        shown.write("ready\n")
+        shown.flush()
+        while True:
+            text = f"note {n} — “quoted” ünïcode 学习 x" + "x" * (n % 50)
+            note_line.value = text
+            # Enter as the terminal driver delivers it (Pilot.press would also wait for the app to idle).
+            enter = events.Key("enter", "\r")
+            enter.set_sender(app)
+            app._driver.send_message(enter)
+            while not any(getattr(item.entry, "text", None) == text for item in log.items[-3:]):
+                await asyncio.sleep(0.001)
+            shown.write(text + "\n")  # the coach has seen it
+            shown.flush()
+            n += 1
+
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed apps are reaped by the system
+for line in sys.stdin:
+    home, first, out = line.split("\t")
+    pid = os.fork()
+    if pid == 0:
+        with open(out.strip(), "w", encoding="utf-8") as shown:
+            asyncio.run(take_notes(home, int(first), shown))
+        os._exit(0)
+    print(pid, flush=True)
 """
 
-TRIALS = 300 if os.environ.get("SESSIONPAL_LONG") else 20
+TRIALS = 1000 if os.environ.get("SESSIONPAL_LONG") else 50
+
+
+def temp_files_not_of(pid: int, folder) -> list:
+    """Temp files in `folder` other than the running app's own writes in flight."""
+    return [p for p in folder.iterdir() if is_temp_file(p.name) and f".{pid}." not in p.name]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until_ready(shown_file, pid: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if shown_file.exists() and shown_file.read_text("utf-8").startswith("ready\n"):
+            return
+        if not alive(pid):
+            raise AssertionError("the app stopped before its session screen")
+        time.sleep(0.01)
+    raise AssertionError("the session screen never came up")
 
 
 @pytest.mark.slow
-def test_kill_9_while_saving_notes_loses_nothing(tmp_path):
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a fresh app for each trial")
+def test_kill_9_while_taking_notes_in_the_app_loses_nothing(tmp_path):
     home = Home(tmp_path / "home")
     rng = random.Random(1)
+    env = env_without_home() | {"PYTHONUNBUFFERED": "1"}
+    zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     shown: list[str] = []
-    lost = 0
-    for trial in range(TRIALS):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(home.root), str(len(shown))], stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.3, 0.9))
-        os.kill(child.pid, signal.SIGKILL)
-        out, _ = child.communicate()
-        shown += [line for line in out.splitlines() if line]
-        paths = session_paths(home, "ana")
-        assert len(paths) == 1, "the killed sessions are resumed, never duplicated"
-        saved = [n.text for n in read_session(paths[0]).notes]  # parses, or this raises
-        lost += len(set(shown) - set(saved))
-        clean_temp_files(paths[0].parent)
-        assert not list(paths[0].parent.glob(".sessionpal-*.tmp"))
-    print(f"{TRIALS} kills, {len(shown)} notes shown, {lost} lost")
+    lost = stray = 0
+    try:
+        for trial in range(TRIALS):
+            shown_file = tmp_path / f"shown-{trial}.txt"
+            zygote.stdin.write(f"{home.root}\t{100_000 * trial}\t{shown_file}\n")
+            zygote.stdin.flush()
+            pid = int(zygote.stdout.readline())
+            wait_until_ready(shown_file, pid)
+            if shown:  # this start came after a kill: whatever temp file that kill left is gone
+                stray += len(temp_files_not_of(pid, session_paths(home, "ana")[0].parent))
+            time.sleep(rng.uniform(0.05, 0.6))
+            os.kill(pid, signal.SIGKILL)
+            while alive(pid):
+                time.sleep(0.002)
+            shown += [line for line in shown_file.read_text("utf-8").splitlines() if line.startswith("note ")]
+            paths = session_paths(home, "ana")
+            assert len(paths) == 1, "a killed session is resumed, never duplicated"
+            saved = {n.text for n in read_session(paths[0]).notes}  # parses, or this raises
+            lost += len(set(shown) - saved)
+    finally:
+        zygote.kill()
+        zygote.wait()
+    print(f"{TRIALS} kills of the app, {len(shown)} notes shown, {lost} lost, {stray} temp files left after a restart")
     assert lost == 0
-    assert len(shown) > TRIALS, "the child saved notes between kills"
+    assert stray == 0
+    assert len(shown) > TRIALS, "the app saved notes between kills"

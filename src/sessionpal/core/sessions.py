@@ -56,6 +56,12 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+def clean_leftovers(home: Home, slug: str | None = None) -> int:
+    """Remove the temp files a killed process left: the home's own folders, or one client's."""
+    folders = [home.root, home.prompts_dir, home.models_dir] if slug is None else [home.client_dir(slug), home.sessions_dir(slug)]
+    return sum(fsio.clean_temp_files(folder) for folder in folders)
+
+
 def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
     """Write a new session file named for its start minute; `-2`, `-3` when that name is taken."""
     started: datetime = front["started"]

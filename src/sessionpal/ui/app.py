@@ -21,7 +21,7 @@ from ..core.live import LiveSession, close_unfinished, unsaved_gap
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home
 from ..core.session_models import ModelLibrary, load_models, reload_models
-from ..core.sessions import find_unfinished
+from ..core.sessions import clean_leftovers, find_unfinished
 from ..core.timer import Clock, SystemClock
 from .messages import PacksChanged
 
@@ -79,6 +79,7 @@ class SessionPalApp(App[int]):
             self.set_keymap(self.config.keys)
         self._report_config_problems()
         self._install_signal_handlers()
+        clean_leftovers(self.home)
         if self.client_query:
             # Straight to the client: the picker (which reads every client) comes only when it is needed.
             self.open_client_named(self.client_query)
@@ -226,6 +227,7 @@ class SessionPalApp(App[int]):
         if entry.client is None:
             self.notify("\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False)
             return
+        clean_leftovers(self.home, entry.slug)  # a write a crash cut short left its temp file
         unfinished = find_unfinished(self.home, entry.slug)
         if unfinished is None:
             self._show_session(entry, None, 0.0)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from ...core.clients import set_model
 from ...core.config import set_starred
@@ -107,7 +107,9 @@ class SessionScreen(GoalActions, Screen):
         self.refresh_goals()
         self._show_log()
         self._show_state()
-        self.query_one(NoteInput).focus()
+        note_input = self.query_one(NoteInput)
+        note_input.save = self._note_entered
+        note_input.focus()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
         # Reading packs and past sessions starts once the screen is painted: threads share the
@@ -262,10 +264,9 @@ class SessionScreen(GoalActions, Screen):
     def _failed(self, title: str, error: Exception) -> None:
         self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
 
-    @on(Input.Submitted, "#note")
-    def _note_submitted(self, event: Input.Submitted) -> None:
+    def _note_entered(self, text: str) -> None:
         # The line is already empty (NoteInput clears it in keystroke order); put the text back only on failure.
-        self.save_typed(event.value, from_input=True)
+        self.save_typed(text, from_input=True)
 
     def save_typed(self, text: str, *, from_input: bool = False) -> None:
         """Save what the coach typed (a note of any kind, or =the agreement); shown only once on disk."""

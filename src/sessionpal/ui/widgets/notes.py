@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,6 +74,9 @@ class NoteInput(Input):
     def __init__(self, *args, clear_on_submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
+        # Set by the session screen: called with the line on Enter, before anything is redrawn, so the
+        # note is on disk within the keystroke (a Submitted message would wait for a repaint first).
+        self.save: Callable[[str], None] | None = None
 
     async def _on_key(self, event: events.Key) -> None:
         # Bindings run only once a key has bubbled up to the app, after any characters
@@ -86,7 +91,10 @@ class NoteInput(Input):
         value = self.value
         if self.clear_on_submit and value.strip():
             self.value = ""
-        self.post_message(self.Submitted(self, value))
+        if self.save is not None:
+            self.save(value)
+        else:
+            self.post_message(self.Submitted(self, value))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler would paste the first line again
