@@ -10,34 +10,16 @@ median and the slowest. Run by hand; never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sessionpal.core.model import PHASES
 from sessionpal.core.packs import load_pack_file
-from sessionpal.core.tomledit import toml_value
 
-WORDS = "what would matter most to you about this change really want afraid next step value family work freedom calm courage sea Lisbon café niño 学习".split()
-
-
-def write_pack(path: Path, count: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    lines = ["# A generated pack for the benchmark.", "[pack]", 'id = "bench"', 'title = "Benchmark pack"', ""]
-    for n in range(count):
-        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16))).capitalize() + "?"
-        lines += [
-            "[[questions]]",
-            f'id = "q-{n}"',
-            f"text = {toml_value(text)}",
-            f"tags = {toml_value(rng.sample(WORDS, 2))}",
-            f'phase = "{rng.choice(PHASES)}"',
-            f"follow_ups = {toml_value(['And what else?', 'What would that give you?'][: rng.randint(0, 2)])}",
-            "",
-        ]
-    path.write_text("\n".join(lines), "utf-8")
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import write_pack  # noqa: E402  (bench/ is not a package)
 
 
 def main() -> None:
@@ -47,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.toml"
-        write_pack(path, args.questions)
+        write_pack(path, "bench", args.questions, seed=1)
         size = path.stat().st_size
         times = []
         for _ in range(args.runs):
