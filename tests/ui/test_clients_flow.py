@@ -113,6 +113,25 @@ async def test_client_flag_with_a_typo_asks_before_creating(demo_home, clock):
     assert not (demo_home.clients_dir / "ana-perz").exists()
 
 
+async def test_whatever_leaves_the_screen_empty_brings_the_client_list(demo_home, clock):
+    """--client skips the list at start; cancelling, or leaving the session, must still land on it."""
+    app = make_app(demo_home, clock, client="Ana Perz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+    app = make_app(demo_home, clock, client="Ana Pérez")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert not any(isinstance(screen, ClientPickerScreen) for screen in app.screen_stack), "not built at start"
+        await pilot.press("f12")  # nothing started: back
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+
+
 async def test_client_flag_by_slug_case_insensitively(demo_home, clock):
     app = make_app(demo_home, clock, client="JOSE-ALVAREZ")
     async with app.run_test(size=SIZE) as pilot:
