@@ -26,6 +26,7 @@ from ..core.timer import Clock, SystemClock
 from .messages import PacksChanged
 
 _STARTED = time.perf_counter()
+PACK_POLL = 1.0  # seconds
 
 
 class StartScreen(Screen):
@@ -33,7 +34,6 @@ class StartScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.app.call_later(self.app.show_client_list)
-PACK_POLL = 1.0  # seconds
 
 
 class SessionPalApp(App[int]):
