@@ -231,7 +231,6 @@ class SearchIndex:
 
         With `client`, only that client's files are looked at: one client's review need not stat everyone's.
         """
-        names = names if names is not None else self._client_names()
         with self.opened() as connection:
             sql = "SELECT path, mtime_ns, size FROM files" + (" WHERE client = ?" if client is not None else "")
             known = {row[0]: (row[1], row[2]) for row in connection.execute(sql, (client,) if client is not None else ())}
@@ -252,6 +251,8 @@ class SearchIndex:
             for key in gone:
                 self._forget(connection, key)
             stale.sort(key=lambda item: session_sort_key(item[1].name))  # oldest first: rowids grow with time
+            if names is None and stale:  # only the clients whose files are read again: usually none at all
+                names = self._client_names({slug for slug, _, _ in stale})
             result.removed = len(gone)
             for done, (slug, path, stat) in enumerate(stale, start=1):
                 if str(path) in known:
@@ -269,10 +270,16 @@ class SearchIndex:
             result.problems = tuple(row[0] for row in connection.execute(sql, (client,) if client is not None else ()))
             return result
 
-    def _client_names(self) -> dict[str, str]:
-        from .clients import list_clients
+    def _client_names(self, slugs: set[str]) -> dict[str, str]:
+        from .clients import load_client
 
-        return {entry.slug: entry.name for entry in list_clients(self.home)}
+        names = {}
+        for slug in slugs:
+            try:
+                names[slug] = load_client(self.home.client_file(slug), slug).name
+            except FileProblems:
+                names[slug] = slug  # as the client list shows a client whose file cannot be read
+        return names
 
     @staticmethod
     def _forget(connection: sqlite3.Connection, key: str) -> None:
