@@ -213,6 +213,17 @@ def measure_search(home: Path) -> dict:
     return {"sessions": built.total, "build_s": build, "search_p50_ms": statistics.median(times), "search_p99_ms": percentile(times, 0.99)}
 
 
+def busiest_client(root: Path) -> tuple[str, str]:
+    """The slug and name of the client with the most sessions: the heaviest history to load."""
+    from sessionpal.core.clients import list_clients
+    from sessionpal.core.paths import Home
+    from sessionpal.core.sessions import session_paths
+
+    home = Home(root)
+    busiest = max((e for e in list_clients(home) if e.client), key=lambda e: len(session_paths(home, e.slug)))
+    return busiest.slug, busiest.name
+
+
 # ---- the table ---------------------------------------------------------------------------------
 
 
@@ -229,13 +240,7 @@ def main() -> None:
         started = time.perf_counter()
         generate(root)
         print(f"generated a practice in {time.perf_counter() - started:.1f} s: {root}")
-    from sessionpal.core.clients import list_clients
-    from sessionpal.core.paths import Home
-
-    # The busiest client: most sessions, the heaviest history to load.
-    entries = [e for e in list_clients(Home(root)) if e.client]
-    busiest = max(entries, key=lambda e: len(os.listdir(Home(root).sessions_dir(e.slug))))
-    name = busiest.client.name
+    _slug, name = busiest_client(root)
     cache = Path(tempfile.mkdtemp(prefix="sessionpal-bench-cache-"))
     os.environ["SESSIONPAL_CACHE"] = str(cache)
     env = {"SESSIONPAL_CACHE": str(cache), "TERM": "xterm-256color"}
