@@ -8,7 +8,7 @@ from sessionpal.core import fsio
 from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.goals import add_goal
 from sessionpal.core.deck import Deck, DeckQuery, asked_ago
-from sessionpal.core.history import asked_before, last_time
+from sessionpal.core.history import client_history, last_time
 from sessionpal.core.live import LiveSession, SaveFailed, close_unfinished, parse_typed, typed_form, unsaved_gap
 from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind, Phase, Question
 from sessionpal.core.packs import load_library
@@ -234,7 +234,7 @@ def test_last_time_and_asked_before(home, client, clock):
     assert card.when == date(2026, 11, 23)
     assert [a.text for a in card.open_actions] == ["book the meeting"]
     assert [n.text for n in card.last_notes] == ["one", "two"]
-    assert asked_before(home, client.slug) == {"awareness/what-else": date(2026, 11, 23)}
+    assert client_history(home, client.slug, with_notes=0).asked == {"awareness/what-else": date(2026, 11, 23)}
 
 
 def test_deck_filters_by_phase_tag_and_words():

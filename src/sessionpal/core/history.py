@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .model import Action, ActionState, Note
 from .paths import Home
-from .problems import FileProblems, Problem, read_user_text
+from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .sessionfile import FENCE
 from .sessions import previous_session, read_session, session_paths
 from .stalled import SessionFacts
@@ -52,8 +51,8 @@ def _front_matter(path: Path) -> dict:
     except StopIteration:
         return {}
     try:
-        return tomllib.loads("\n".join(lines[1:end]))
-    except tomllib.TOMLDecodeError:
+        return parse_toml(path, "\n".join(lines[1:end]))
+    except FileProblems:
         return {}
 
 
@@ -96,8 +95,3 @@ def client_history(home: Home, slug: str, exclude: Path | None = None, with_note
                 pass
         facts.append(SessionFacts(day, ratings, notes))
     return ClientHistory(asked, tuple(facts))
-
-
-def asked_before(home: Home, slug: str, exclude: Path | None = None) -> dict[str, date]:
-    """Every deck question asked of this client, with the date it was last asked."""
-    return client_history(home, slug, exclude, with_notes=0).asked

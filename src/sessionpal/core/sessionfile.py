@@ -30,14 +30,13 @@ and whatever a person wrote by hand survives the app's saves.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
-from .problems import FileProblems, Problem, problem, toml_problem
+from .problems import FileProblems, Problem, parse_toml, problem
 from .schema import Checker
 
 FENCE = "+++"
@@ -263,9 +262,9 @@ class SessionDocument:
             raise problem(path, f"the front matter is never closed: add a line holding only {FENCE}", len(lines), 1) from None
         front_text = "".join(line + "\n" for line in lines[1:close])
         try:
-            front = tomllib.loads(front_text)
-        except tomllib.TOMLDecodeError as error:
-            found = toml_problem(path, front_text, error).problems[0]
+            front = parse_toml(path, front_text)
+        except FileProblems as error:
+            found = error.problems[0]  # its line within the front matter; the file has the +++ line above
             raise FileProblems([Problem(found.path, found.line + 1, found.col, found.message)]) from None
         info = check_front(path, front_text, front)
         body: list[str | EntryLine] = []
@@ -329,7 +328,7 @@ class SessionDocument:
         text = tomlkit.dumps(document)
         if text and not text.endswith("\n"):
             text += "\n"
-        data = tomllib.loads(text)  # re-parse what tomlkit wrote before trusting it
+        data = parse_toml(self.path, text)  # re-parse what tomlkit wrote before trusting it
         self.info = check_front(self.path, text, data)
         self.front_text, self.front = text, data
 
