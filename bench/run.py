@@ -57,12 +57,21 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
+def start_in_tmux(command: str, env: dict[str, str]) -> None:
+    """`command` alone in a new tmux session "bench" of SIZE (exec'd: the pane's pid is the app's)."""
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {command}")
+
+
+def app_command(home: Path, name: str) -> str:
+    return f"{PYTHON} -m sessionpal --home {home} --client {shlex.quote(name)}"
+
+
 def first_paint(command: str, markers: list[str], env: dict[str, str]) -> float:
     """Seconds from starting `command` in a fresh tmux window to every marker on its screen."""
     tmux("kill-session", "-t", "bench")
-    exports = " ".join(f"{k}={v}" for k, v in env.items())
     started = time.perf_counter()
-    tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {command}")
+    start_in_tmux(command, env)
     while True:
         screen = tmux("capture-pane", "-p", "-t", "bench")
         if all(marker in screen for marker in markers):
@@ -80,15 +89,14 @@ def measure_first_paint(home: Path, name: str, runs: int, env: dict[str, str]) -
     bare, ours = [], []
     for _ in range(runs):  # interleaved, so a noisy moment hits both
         bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], env))
-        ours.append(first_paint(f"{PYTHON} -m sessionpal --home {home} --client {shlex.quote(name)}", [name, "Type a note"], env))
+        ours.append(first_paint(app_command(home, name), [name, "Type a note"], env))
     return {"bare_ms": statistics.median(bare) * 1000, "app_ms": statistics.median(ours) * 1000, "ratio": statistics.median(ours) / statistics.median(bare)}
 
 
 def measure_rss(home: Path, name: str, env: dict[str, str]) -> float:
     """Peak resident memory (MB) of the app after a session screen, the review and a search."""
     tmux("kill-session", "-t", "bench")
-    exports = " ".join(f"{k}={v}" for k, v in env.items())
-    tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {PYTHON} -m sessionpal --home {home} --client {shlex.quote(name)}")
+    start_in_tmux(app_command(home, name), env)
     pid = int(tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
     time.sleep(4)  # the deck and the last-time card load
     for keys, wait in ((["C-y"], 8), (["/"], 0.5), (["courage lisb"], 2), (["Escape", "Escape"], 1)):
