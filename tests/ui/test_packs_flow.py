@@ -220,3 +220,29 @@ async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
         while added.ref not in {q.ref for q in deck.shown} and time.monotonic() < deadline:
             await pilot.pause(0.1)
         assert added.ref in {q.ref for q in deck.shown}
+
+
+async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(demo_home, clock):
+    pack_edit.new_pack(demo_home, "mine", "Mine")
+    path = demo_home.prompts_dir / "mine.toml"
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "mine")
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionDialog)
+        original = load_pack_file(path).questions[0]
+        # Meanwhile the coach's other editor renames the question's id.
+        path.write_text(path.read_text().replace(f'id = "{original.id}"', 'id = "renamed-elsewhere"'))
+        app.screen.query_one("#question-text", Input).value = "What matters most, now?"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(original.id in n.message for n in app._notifications)
+        assert isinstance(app.screen, QuestionDialog), "the wording comes back in a dialog"
+        assert app.screen.query_one("#question-text", Input).value == "What matters most, now?"
+        await pilot.press("enter")
+        await pilot.pause()
+        questions = load_pack_file(path).questions
+        assert [(q.id, q.text) for q in questions][0] == ("renamed-elsewhere", original.text), "the file's version is kept"
+        assert questions[-1].text == "What matters most, now?"

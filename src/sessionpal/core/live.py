@@ -15,6 +15,8 @@ from typing import Callable
 
 from . import fsio
 from .clients import load_client
+from .outside import OutsideChange, OutsideWatch, current_fingerprint
+from .problems import FileProblems
 from .saving import SaveFailed, saving
 from .session_goals import GoalChange, GoalWork
 from .model import (
@@ -98,6 +100,10 @@ class LiveSession(GoalWork):
     pending: list[Note] = field(default_factory=list)
     timer: SessionTimer = field(init=False)
     _last_save: float = field(default=0.0, init=False)
+    # Changes another program made to the session file, for the screen to tell the coach.
+    outside: list[OutsideChange] = field(default_factory=list, init=False)
+    _watch: OutsideWatch = field(default_factory=OutsideWatch, init=False)
+    _client_seen: tuple[int, int, int] | None = field(default=None, init=False)  # client.toml as last read
 
     def __post_init__(self) -> None:
         planned = self.planned_minutes * 60
@@ -107,6 +113,7 @@ class LiveSession(GoalWork):
             elapsed = info.elapsed_seconds
             state = TimerState.ENDED if info.is_finished else TimerState.PAUSED
         self.timer = SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
+        self._client_seen = current_fingerprint(self.client.path)
 
     # state ------------------------------------------------------------------
 
@@ -136,8 +143,18 @@ class LiveSession(GoalWork):
 
     # writing ----------------------------------------------------------------
 
+    def check_outside(self) -> OutsideChange | None:
+        """Has another program changed the session file? Reconcile it (see outside.py) and say so."""
+        if self.document is None:
+            return None
+        self.document, found = self._watch.check(self.document, self.clock.now())
+        if found is not None:
+            self.outside.append(found)
+        return found
+
     def _write(self, change: Callable[[SessionDocument], object]) -> object:
         assert self.document is not None
+        self.check_outside()
         document = self.document
         with saving("the session file"):
             self.document, result = update_session(document.path, change, known=document)
@@ -304,10 +321,29 @@ class LiveSession(GoalWork):
         with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)
+        self._client_seen = current_fingerprint(self.client.path)
         return result
 
     def reload_client(self) -> None:
         self.client = load_client(self.client.path, self.client.slug)
+        self._client_seen = current_fingerprint(self.client.path)
+
+    def check_client_file(self) -> tuple[str, bool] | None:
+        """client.toml changed by another program: read it again. (what to tell the coach, is it broken)"""
+        seen = current_fingerprint(self.client.path)
+        if seen == self._client_seen:
+            return None
+        self._client_seen = seen
+        name = self.client.path.name
+        try:
+            self.client = load_client(self.client.path, self.client.slug)
+        except FileProblems as error:
+            return (
+                f"{name} was changed by another program and cannot be read now: {error.problems[0]}. "
+                "The goals shown are its last good version; goal changes wait until the file is fixed.",
+                True,
+            )
+        return f"{name} was changed by another program; the goals shown are its new version.", False
 
     # ending -----------------------------------------------------------------
 

@@ -71,7 +71,10 @@ def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
     for n in range(1, 1000):
         path = folder / session_file_name(file_stamp(started), n)
         if fsio.create_new(path, text):
-            return SessionDocument.parse(path, text)
+            document = SessionDocument.parse(path, text)
+            created = _stat(path)
+            document.fingerprint = fingerprint(created) if created is not None else None
+            return document
     raise fsio.WriteError(folder, "too many sessions started in the same minute")
 
 

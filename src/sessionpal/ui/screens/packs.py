@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from ...core import fsio
 from ...core.config import set_hidden, set_starred
 from ...core.deck import Deck, DeckQuery
-from ...core.model import Pack, Question
+from ...core.model import Pack, Phase, Question
 from ...core.pack_edit import (
     PackEditError,
     add_question,
@@ -248,17 +248,15 @@ class PacksScreen(Screen):
 
     def action_add(self) -> None:
         pack = self.pack()
-        if pack is None:
-            return
+        if pack is not None:
+            self.app.push_screen(QuestionDialog(f"A new question in “{pack.title}”"), lambda values: self._add(pack, values))
 
-        def added(values: dict | None) -> None:
-            if values:
-                holder: dict[str, Question] = {}
-                self._change("Question not added", lambda: holder.setdefault("q", add_question(pack.path, **values)))
-                if "q" in holder:
-                    self.refresh_packs(holder["q"].ref)
-
-        self.app.push_screen(QuestionDialog(f"A new question in “{pack.title}”"), added)
+    def _add(self, pack: Pack, values: dict | None) -> None:
+        if values:
+            holder: dict[str, Question] = {}
+            self._change("Question not added", lambda: holder.setdefault("q", add_question(pack.path, **values)))
+            if "q" in holder:
+                self.refresh_packs(holder["q"].ref)
 
     def action_edit(self) -> None:
         question = self.question()
@@ -268,10 +266,19 @@ class PacksScreen(Screen):
             self.notify("Built-in questions are read-only: m copies this one into your packs, where you can change it.", markup=False)
             return
         pack = self.library.packs[question.pack]
-        self.app.push_screen(
-            QuestionDialog("Edit the question", question),
-            lambda values: values and self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref),
-        )
+
+        def edited(values: dict | None) -> None:
+            if not values or self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref):
+                return
+            # The pack changed under the dialog (or refused the edit): the coach's wording is not
+            # thrown away; it can go in as a new question beside the file's version.
+            draft = Question(
+                pack.id, question.id, values["text"], tuple(values["tags"]),
+                Phase(values["phase"]) if values["phase"] else None, tuple(values["follow_ups"]),
+            )
+            self.app.push_screen(QuestionDialog("Not saved (see the message). Save your wording as a new question?", draft), lambda again: self._add(pack, again))
+
+        self.app.push_screen(QuestionDialog("Edit the question", question), edited)
 
     def action_delete(self) -> None:
         question = self.question()

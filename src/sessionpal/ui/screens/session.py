@@ -42,6 +42,7 @@ from .goal_actions import GoalActions
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
+WATCH_EVERY = 2.0  # seconds between looks at the session file and client.toml for outside changes
 
 
 class SessionScreen(GoalActions, Screen):
@@ -112,6 +113,7 @@ class SessionScreen(GoalActions, Screen):
         note_input.focus()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
+        self.set_interval(WATCH_EVERY, self.watch_files)
         # Reading packs and past sessions starts once the screen is painted: threads share the
         # interpreter with the first paint, and the coach wants the note line before the deck.
         self.call_after_refresh(self.load_deck)
@@ -261,6 +263,29 @@ class SessionScreen(GoalActions, Screen):
     def _show_log(self) -> None:
         self.query_one(NotesPane).show_log(self.live.log())
 
+    # files changed by another program -----------------------------------------------
+
+    def watch_files(self) -> None:
+        """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
+        self.live.check_outside()
+        self._tell_outside()
+        changed = self.live.check_client_file()
+        if changed is not None:
+            message, broken = changed
+            self.notify(message, title="Client file changed outside sessionpal", severity="error" if broken else "information", timeout=20, markup=False)
+            if not broken:
+                self.refresh_goals()
+
+    def _tell_outside(self) -> None:
+        if not self.live.outside:
+            return
+        changes = list(self.live.outside)
+        self.live.outside.clear()
+        for change in changes:
+            quiet = change.adopted and not change.lost
+            self.notify(change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False)
+        self._show_log()
+
     def _failed(self, title: str, error: Exception) -> None:
         self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
 
@@ -280,6 +305,7 @@ class SessionScreen(GoalActions, Screen):
             else:
                 self.live.add_note(text)
         except SaveFailed as error:
+            self._tell_outside()
             self._pending_text = text
             if from_input and not note_input.value:
                 note_input.value = text
@@ -290,6 +316,7 @@ class SessionScreen(GoalActions, Screen):
             return
         self._pending_text = ""
         self._show_unsaved("")
+        self._tell_outside()
         self._show_log()
         self.refresh_goals()
         self.remind_permission(text)
@@ -335,7 +362,13 @@ class SessionScreen(GoalActions, Screen):
         if what == "tick":
             self._tick_action(item)
             return
-        self._attempt("Note not changed", lambda: self.live.edit(item, text))
+        if not self._attempt("Note not changed", lambda: self.live.edit(item, text)):
+            # The coach's wording is not thrown away: it waits in the note line.
+            note_input = self.query_one(NoteInput)
+            if not note_input.value.strip():
+                note_input.value = text
+                note_input.focus()
+                self.notify("Your wording is in the note line: Enter saves it as a new note.", markup=False)
 
     def _tick_action(self, item: LogEntry) -> None:
         if isinstance(item.entry, Action):
@@ -354,8 +387,10 @@ class SessionScreen(GoalActions, Screen):
         try:
             change()
         except SaveFailed as error:
+            self._tell_outside()
             self._failed(title, error)
             return False
+        self._tell_outside()
         self._show_log()
         return True
 

@@ -1,0 +1,80 @@
+"""The session screen while another program (an editor, a sync tool) changes its files."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from sessionpal.core.index import CONFLICT_COPY
+from sessionpal.core.sessions import read_session
+from sessionpal.ui.widgets.goals import GoalsPane
+from sessionpal.ui.widgets.notes import NoteInput
+
+from .conftest import make_app, settle
+from .test_session_flow import SIZE, log_texts, type_note
+
+
+async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "first")
+        clock.advance(60)
+        await type_note(pilot, "second")
+        path = app.screen.live.path
+        ours = path.read_text()
+        # The coach fixes a word in her editor and adds a line.
+        path.write_text(ours.replace("] second", "] second, reworded") + "- [00:00:30] from the editor\n")
+        app.screen.watch_files()
+        await pilot.pause()
+        assert any("its changes are kept and shown" in n.message for n in app._notifications)
+        assert any("second, reworded" in line for line in log_texts(app))
+        # A sync tool brings back an older version without "second".
+        before_sync = path.read_text()
+        path.write_text(ours.replace("- [00:01:00] second\n", ""))
+        clock.advance(60)
+        await type_note(pilot, "third")
+        dropped = [n.message for n in app._notifications if "dropped" in n.message]
+        assert len(dropped) == 1 and "(conflicted copy sessionpal" in dropped[0]
+        [copy] = [p for p in path.parent.iterdir() if CONFLICT_COPY.search(p.name)]
+        assert copy.read_text() == before_sync, "the version the coach saw, kept whole"
+        assert [n.text for n in read_session(path).notes] == ["first", "third"]
+        assert not any("second" in line for line in log_texts(app)), "the screen shows what the file holds"
+
+
+async def test_an_edit_to_a_line_changed_meanwhile_waits_in_the_note_line(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "typo hre")
+        path = app.screen.live.path
+        await pilot.press("f8", "enter")
+        await pilot.pause()
+        edit = app.screen.query_one("#edit", Input)
+        path.write_text(path.read_text().replace("typo hre", "typo fixed elsewhere"))
+        edit.value = "typo here"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [n.text for n in read_session(path).notes] == ["typo fixed elsewhere"], "the file's version is kept"
+        assert app.screen.query_one(NoteInput).value == "typo here", "and the coach's wording is not lost"
+        assert isinstance(app.focused, NoteInput)
+        assert any("Enter saves it as a new note" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [n.text for n in read_session(path).notes] == ["typo fixed elsewhere", "typo here"]
+
+
+async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        path = app.screen.live.client.path
+        path.write_text(path.read_text().replace("Leave the bank by spring", "Leave the bank by the summer"))
+        app.screen.watch_files()
+        await pilot.pause()
+        shown = [str(option.prompt) for option in app.screen.query_one(GoalsPane).query_one(OptionList).options]
+        assert any("Leave the bank by the summer" in line for line in shown), shown
+        assert any("the goals shown are its new version" in n.message for n in app._notifications)
+        path.write_text(path.read_text() + "[[goals]\n")
+        app.screen.watch_files()
+        await pilot.pause()
+        assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in app._notifications)
