@@ -121,7 +121,7 @@ def test_kill_9_while_taking_notes_in_the_app_loses_nothing(tmp_path):
             wait_until_ready(shown_file, pid)
             if shown:  # this start came after a kill: whatever temp file that kill left is gone
                 stray += len(temp_files_not_of(pid, session_paths(home, "ana")[0].parent))
-            time.sleep(rng.uniform(0.05, 0.6))
+            time.sleep(rng.uniform(0.02, 0.35))
             os.kill(pid, signal.SIGKILL)
             while alive(pid):
                 time.sleep(0.002)
