@@ -54,19 +54,21 @@ class Deck:
         ]
         self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
         self._phases = [q.phase.value if q.phase is not None else None for q in self.questions]  # enum lookups are slow
+        self._refs = [q.ref for q in self.questions]  # a property building a string: once, not per keystroke
 
     def matching(self, query: DeckQuery, timer_phase: Phase | None = None) -> list[Question]:
         phase = query.phase if query.phase is not None else (timer_phase.value if timer_phase else ALL_PHASES)
         starred, rest = [], []
         any_phase = phase == ALL_PHASES
-        for question, hay, tags, its_phase in zip(self.questions, self._haystacks, self._tags, self._phases):
+        words, wanted_tags, starred_refs = query.words, query.tags, self.starred
+        for question, hay, tags, its_phase, ref in zip(self.questions, self._haystacks, self._tags, self._phases, self._refs):
             if not any_phase and its_phase is not None and its_phase != phase:
                 continue
-            if query.tags and not all(t in tags for t in query.tags):
+            if wanted_tags and not all(t in tags for t in wanted_tags):
                 continue
-            if query.words and not all(w in hay for w in query.words):
+            if words and not all(w in hay for w in words):
                 continue
-            (starred if question.ref in self.starred else rest).append(question)
+            (starred if ref in starred_refs else rest).append(question)
         return starred + rest
 
     def draw(self, candidates: list[Question], rng: random.Random, current: Question | None = None) -> Question | None:

@@ -59,6 +59,8 @@ class DeckPane(Vertical):
         self.timer_phase: Phase | None = None
         self.shown: list[Question] = []
         self.current: Question | None = None
+        self._listed: list[str] = []  # the refs the list shows, to skip rebuilding an unchanged list
+        self._title = ""
         self.today: date | None = None
         self.pack_titles: dict[str, str] = {}
 
@@ -75,7 +77,7 @@ class DeckPane(Vertical):
 
     def set_deck(self, deck: Deck, today: date, pack_titles: dict[str, str]) -> None:
         self.deck, self.today, self.pack_titles = deck, today, pack_titles
-        self.refilter(keep_current=False)
+        self.refilter(keep_current=False, redraw=True)  # a reloaded pack may reword a question
 
     def set_timer_phase(self, phase: Phase | None) -> None:
         if phase != self.timer_phase:
@@ -83,19 +85,28 @@ class DeckPane(Vertical):
             if self.deck is not None and DeckQuery.parse(self.query_text).phase is None:
                 self.refilter(keep_current=False)
 
-    def refilter(self, keep_current: bool = True) -> None:
+    def refilter(self, keep_current: bool = True, redraw: bool = False) -> None:
+        """Show the questions for the filter; redraw when their lines changed (a star, say)."""
         if self.deck is None:
             return
         query = DeckQuery.parse(self.query_text)
         self.shown = self.deck.matching(query, self.timer_phase)
+        before = self.current
         previous = self.current if keep_current else None
         self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
-        options = self.query_one("#deck-list", OptionList)
+        listed = [q.ref for q in self.shown[:LIST_LIMIT]]
         with self.app.batch_update():
-            options.clear_options()
-            options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
-            self._highlight()
-            self._show_current()
+            # Many keystrokes leave the list as it was (a space, the first letters of "@all"):
+            # rebuilding it anyway would wrap and lay out every line again for nothing.
+            if redraw or listed != self._listed:
+                self._listed = listed
+                options = self.query_one("#deck-list", OptionList)
+                options.clear_options()
+                options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
+                self._highlight()
+            if redraw or self.current is not before:
+                self._highlight()
+                self._show_current()
             self._show_title(query)
 
     def set_filter(self, text: str) -> None:
@@ -153,7 +164,7 @@ class DeckPane(Vertical):
     def set_starred(self, starred: set[str]) -> None:
         if self.deck is not None:
             self.deck.starred = starred
-            self.refilter()
+            self.refilter(redraw=True)
 
     # drawing ----------------------------------------------------------------
 
@@ -224,7 +235,10 @@ class DeckPane(Vertical):
             scope = "all phases"
         count = len(self.shown)
         shown = f"{count}" if count <= LIST_LIMIT else f"first {LIST_LIMIT} of {count}"
-        self.query_one("#deck-title", Static).update(f"Questions · {scope} · {shown}")
+        title = f"Questions · {scope} · {shown}"
+        if title != self._title:  # an update lays out the whole screen again: only when it says something new
+            self._title = title
+            self.query_one("#deck-title", Static).update(title)
 
     # events -----------------------------------------------------------------
 
