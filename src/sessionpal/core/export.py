@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .clients import load_client
-from .fsio import is_temp_file
+from .fsio import WRITE_LOCK, is_temp_file
 from .index import session_files
 from .model import Action, ActionState, Client, Note, NoteKind
 from .paths import Home
@@ -33,7 +33,7 @@ def export_client(home: Home, slug: str) -> bytes:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
-                if is_temp_file(name):
+                if is_temp_file(name) or name == WRITE_LOCK:
                     continue
                 path = Path(root) / name
                 archive.write(path, arcname=str(Path(slug) / path.relative_to(folder)))

@@ -12,7 +12,14 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one process per client is then up to the session lock
+    fcntl = None  # type: ignore[assignment]
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -141,6 +148,26 @@ def _write_temp(path: Path, data: bytes | str) -> Path:
         _remove_quietly(temp)
         raise
     return temp
+
+
+WRITE_LOCK = ".sessionpal.lock"
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold the write lock of `path`'s folder: a read-change-write of a file there happens
+    whole, before or after another process's, never interleaved (which would lose one of them)."""
+    ensure_dir(path.parent)
+    try:
+        fd = os.open(path.parent / WRITE_LOCK, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise WriteError(path, describe_os_error(error)) from error
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, and a killed process's lock goes with it
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:

@@ -87,6 +87,11 @@ def _read(path: Path) -> tuple[str, bytes]:
 
 def edit_pack(path: Path, change: Callable[[list[str], Pack, tuple[Block | None, list[Block]]], list[str]]) -> Pack:
     """Apply a line-level change to a user pack; the result must be a valid pack, or nothing is written."""
+    with fsio.exclusive(path):
+        return _edit_pack(path, change)
+
+
+def _edit_pack(path: Path, change: Callable[[list[str], Pack, tuple[Block | None, list[Block]]], list[str]]) -> Pack:
     text, bom = _read(path)
     newline = "\r\n" if "\r\n" in text else "\n"
     text = text.replace("\r\n", "\n")

@@ -88,14 +88,15 @@ def update_session(
     session grows; re-read when anything else touched the file, so hand edits survive.
     The change is applied to a copy, so a failed write leaves `known` as it was.
     """
-    current = _stat(path)
-    if known is not None and known.fingerprint is not None and current is not None and fingerprint(current) == known.fingerprint:
-        document = known.copy()
-    else:
-        document = read_session(path)
-    result = change(document)
-    fsio.atomic_write(path, document.render())
-    written = _stat(path)
+    with fsio.exclusive(path):
+        current = _stat(path)
+        if known is not None and known.fingerprint is not None and current is not None and fingerprint(current) == known.fingerprint:
+            document = known.copy()
+        else:
+            document = read_session(path)
+        result = change(document)
+        fsio.atomic_write(path, document.render())
+        written = _stat(path)
     document.fingerprint = fingerprint(written) if written is not None else None
     return document, result
 

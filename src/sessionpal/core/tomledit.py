@@ -30,6 +30,11 @@ def edit_toml(
 
     With `create`, a missing file starts from that text instead.
     """
+    with fsio.exclusive(path):
+        return _edit_toml(path, edit, check, create)
+
+
+def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict], object], create: str | None) -> T:
     import tomlkit
 
     if create is not None and not path.exists():
