@@ -55,6 +55,7 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
     reader.start()
     try:
         assert wait_for(lambda: b"Ana" in screen), "the session screen never appeared"
+        assert (home.client_dir("ana") / "session.lock").exists(), "the open session holds the client"
         os.write(master, b"the last thing she said\r")
         assert wait_for(lambda: bool(session_paths(home, "ana")) and read_session(session_paths(home, "ana")[0]).notes)
         time.sleep(1.2)
@@ -68,3 +69,5 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
     assert [n.text for n in document.notes] == ["the last thing she said"]
     assert document.info.timer == "running" and document.info.elapsed_seconds >= 1, "the timer state was saved on the way out"
     assert b"Traceback" not in bytes(screen)
+    assert not (home.client_dir("ana") / "session.lock").exists(), "the client's lock is given back on the way out"
+

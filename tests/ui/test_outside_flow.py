@@ -78,3 +78,42 @@ async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
         app.screen.watch_files()
         await pilot.pause()
         assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in app._notifications)
+
+
+async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home, clock):
+    from sessionpal.core.lock import LOCK_FILE, Holder
+    from sessionpal.ui.screens.clients import ClientPickerScreen
+    from sessionpal.ui.screens.session import SessionScreen
+
+    from ..helpers import START
+
+    # The laptop runs Ana's session: its lock and its session file.
+    from sessionpal.core.clients import load_client
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.session_models import FALLBACK_MODEL
+
+    lock = demo_home.client_dir("ana-perez") / LOCK_FILE
+    lock.write_text(Holder("laptop", 4242, START).render())
+    there = LiveSession(demo_home, load_client(demo_home.client_file("ana-perez"), "ana-perez"), clock, FALLBACK_MODEL, 45)
+    there.add_note("typed on the laptop")
+    files_before = sorted((p.name, p.stat().st_mtime_ns) for p in demo_home.client_dir("ana-perez").rglob("*"))
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.live.read_only
+        assert any("on laptop, process 4242" in n.message for n in app._notifications)
+        assert "read-only" in str(screen.query_one("#session-header").render())
+        assert screen.query_one(NoteInput).disabled
+        assert log_texts(app)[-1].endswith("typed on the laptop"), "the holder's session, as it is"
+        clock.advance(30)
+        there.add_note("more from the laptop")
+        screen.watch_files()
+        await pilot.pause()
+        assert log_texts(app)[-1].endswith("more from the laptop"), "followed as the holder writes"
+        files_during = sorted((p.name, p.stat().st_mtime_ns) for p in demo_home.client_dir("ana-perez").rglob("*"))
+        await pilot.press("f2", "f3", "f12")  # no timer, no asking, F12 only goes back
+        await pilot.pause()
+        assert isinstance(app.screen, ClientPickerScreen)
+    assert len(files_during) == len(files_before)
+    assert lock.read_text() == Holder("laptop", 4242, START).render(), "the holder's lock is left alone"

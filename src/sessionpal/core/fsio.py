@@ -225,6 +225,17 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
+def remove(path: Path) -> None:
+    """Delete a file the app made (a lock), durably; gone already is fine."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise WriteError(path, describe_os_error(error)) from error
+    _fsync_dir(path.parent)
+
+
 def is_temp_file(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 

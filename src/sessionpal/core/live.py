@@ -33,7 +33,7 @@ from .model import (
 from .paths import Home
 from .session_models import SessionModel
 from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
-from .sessions import create_session, update_session
+from .sessions import create_session, read_session, update_session
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
@@ -98,6 +98,7 @@ class LiveSession(GoalWork):
     planned_minutes: int
     document: SessionDocument | None = None
     pending: list[Note] = field(default_factory=list)
+    read_only: str = ""  # why this session cannot be written here (another sessionpal holds the client)
     timer: SessionTimer = field(init=False)
     _last_save: float = field(default=0.0, init=False)
     # Changes another program made to the session file, for the screen to tell the coach.
@@ -143,9 +144,21 @@ class LiveSession(GoalWork):
 
     # writing ----------------------------------------------------------------
 
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise SaveFailed(f"read-only here: {self.read_only}")
+
     def check_outside(self) -> OutsideChange | None:
         """Has another program changed the session file? Reconcile it (see outside.py) and say so."""
         if self.document is None:
+            return None
+        if self.read_only:
+            # The holder is writing it: follow along quietly, and never write a copy from here.
+            if current_fingerprint(self.document.path) != self.document.fingerprint:
+                try:
+                    self.document = read_session(self.document.path)
+                except FileProblems:
+                    pass
             return None
         self.document, found = self._watch.check(self.document, self.clock.now())
         if found is not None:
@@ -154,6 +167,7 @@ class LiveSession(GoalWork):
 
     def _write(self, change: Callable[[SessionDocument], object]) -> object:
         assert self.document is not None
+        self._check_writable()
         self.check_outside()
         document = self.document
         with saving("the session file"):
@@ -171,6 +185,7 @@ class LiveSession(GoalWork):
         """Start the session (creating its file) or resume a paused timer."""
         if self.ended:
             return
+        self._check_writable()
         if self.document is None:
             now = self.clock.now()
             self.timer.start()
@@ -215,7 +230,7 @@ class LiveSession(GoalWork):
 
     def save_timer(self, *, if_due: bool = False) -> bool:
         """Write the timer's state; with if_due, only while running and SAVE_EVERY seconds after the last save."""
-        if self.document is None:
+        if self.document is None or self.read_only:
             return False
         if if_due and (self.timer.state is not TimerState.RUNNING or self.clock.monotonic() - self._last_save < SAVE_EVERY):
             return False
@@ -231,6 +246,7 @@ class LiveSession(GoalWork):
         kind, text = parse_typed(typed)
         if not text:
             return None
+        self._check_writable()
         if self.ended:
             raise SaveFailed("this session has ended and its file is final")
         if not self.started:
@@ -318,6 +334,7 @@ class LiveSession(GoalWork):
         return index
 
     def _edit_client(self, edit: Callable[[], object]) -> object:
+        self._check_writable()
         with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)

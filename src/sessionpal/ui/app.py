@@ -227,29 +227,57 @@ class SessionPalApp(App[int]):
         if entry.client is None:
             self.notify("\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False)
             return
+        from ..core.fsio import WriteError
+        from ..core.lock import Locked, acquire
+
+        try:
+            lock = acquire(self.home, entry.slug, self.clock.now())
+        except Locked as held:
+            self._show_read_only(entry, held.holder.describe())
+            return
+        except WriteError as error:
+            self.notify(f"{error.reason}; the session could not be opened for writing.", title="Client not opened", severity="error", markup=False)
+            return
         clean_leftovers(self.home, entry.slug)  # a write a crash cut short left its temp file
         unfinished = find_unfinished(self.home, entry.slug)
         if unfinished is None:
-            self._show_session(entry, None, 0.0)
+            self._show_session(entry, None, 0.0, lock)
             return
         gap = unsaved_gap(unfinished, self.clock.now())
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
-                self._show_session(entry, unfinished, 0.0)
+                self._show_session(entry, unfinished, 0.0, lock)
             elif choice == "resume-gap":
-                self._show_session(entry, unfinished, gap)
+                self._show_session(entry, unfinished, gap, lock)
             elif choice == "new":
                 try:
                     close_unfinished(unfinished, self.clock.now())
                 except Exception as error:  # a broken or unwritable file: say so, start nothing
+                    lock.release()
                     self.notify(str(error), title="Could not close the unfinished session", severity="error", markup=False)
                     return
-                self._show_session(entry, None, 0.0)
+                self._show_session(entry, None, 0.0, lock)
+            else:
+                lock.release()
 
         self.push_screen(ResumeDialog(unfinished, gap), chosen)
 
-    def _show_session(self, entry: ClientEntry, document, gap: float) -> None:
+    def _show_read_only(self, entry: ClientEntry, why: str) -> None:
+        """Another sessionpal holds the client: show its session (if one runs) without writing anything."""
+        from .screens.session import SessionScreen
+
+        client = entry.client
+        assert client is not None
+        running = find_unfinished(self.home, entry.slug)
+        models = self.model_library()
+        model = models.get((running.info.model if running else None) or client.model or self.config.model)
+        minutes = running.info.planned_minutes if running else (client.session_minutes or self.config.session_minutes)
+        live = LiveSession(self.home, client, self.clock, model, minutes, document=running, read_only=why)
+        self.notify(f"Read-only here: {why}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
+        self.push_screen(SessionScreen(live))
+
+    def _show_session(self, entry: ClientEntry, document, gap: float, lock) -> None:
         from ..core.live import SaveFailed
         from .screens.session import SessionScreen
 
@@ -268,7 +296,7 @@ class SessionPalApp(App[int]):
                 live.add_time(gap)
             except SaveFailed as error:
                 self.notify(str(error), title="Timer not saved", severity="error", markup=False)
-        self.push_screen(SessionScreen(live))
+        self.push_screen(SessionScreen(live, lock))
 
     # quitting ---------------------------------------------------------------
 

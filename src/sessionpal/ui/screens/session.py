@@ -26,6 +26,7 @@ from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.live import LiveSession, LogEntry, SaveFailed
+from ...core.lock import SessionLock
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.problems import FileProblems
@@ -69,9 +70,10 @@ class SessionScreen(GoalActions, Screen):
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 
-    def __init__(self, live: LiveSession):
+    def __init__(self, live: LiveSession, lock: SessionLock | None = None):
         super().__init__()
         self.live = live
+        self.lock = lock  # this app's hold on the client; None when read-only here
         self.rng = random.Random()
         self.private = False
         self._level: Level | None = None
@@ -110,7 +112,12 @@ class SessionScreen(GoalActions, Screen):
         self._show_state()
         note_input = self.query_one(NoteInput)
         note_input.save = self._note_entered
-        note_input.focus()
+        if self.live.read_only:
+            note_input.placeholder = f"Read-only here: {self.live.read_only}"
+            note_input.disabled = True
+            self.query_one(DeckPane).query_one("#deck-filter").focus()
+        else:
+            note_input.focus()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
         self.set_interval(WATCH_EVERY, self.watch_files)
@@ -145,6 +152,8 @@ class SessionScreen(GoalActions, Screen):
         client = self.live.client
         state = self.live.timer.state
         words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
+        if self.live.read_only:
+            words = "read-only: open in another sessionpal"
         name = "Private" if self.private else client.name
         header = Content.from_markup(
             "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
@@ -267,8 +276,11 @@ class SessionScreen(GoalActions, Screen):
 
     def watch_files(self) -> None:
         """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
+        shown = self.live.document
         self.live.check_outside()
         self._tell_outside()
+        if self.live.document is not shown:  # read-only here: following what the holder writes
+            self._show_log()
         changed = self.live.check_client_file()
         if changed is not None:
             message, broken = changed
@@ -398,6 +410,12 @@ class SessionScreen(GoalActions, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.live.timer.state
+        if self.live.read_only:
+            # Looking only: the timer and the session belong to the sessionpal that holds the client.
+            if action in ("start", "pause", "resume", "end", "ask"):
+                return False
+            if action == "close":
+                return True
         if action == "start":
             return state is TimerState.READY
         if action == "pause":
@@ -507,6 +525,13 @@ class SessionScreen(GoalActions, Screen):
         )
 
     # leaving ------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        if self.lock is not None:
+            try:
+                self.lock.release()
+            except WriteError:
+                pass  # a lock left behind is taken over at the next start (its process is gone)
 
     def save_before_exit(self) -> bool:
         """Save whatever is waiting; False if some notes could not be saved."""

@@ -1,0 +1,109 @@
+"""The session lock: one writer per client, a live holder named, a crashed one taken over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+
+import pytest
+
+from sessionpal.core.clients import create_client, load_client
+from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, read_holder
+from sessionpal.core.live import LiveSession, SaveFailed
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessions import session_paths
+
+from ..helpers import REPO, START, env_without_home
+
+
+@pytest.fixture
+def slug(home):
+    return create_client(home, "Ana Pérez", 45, date(2026, 11, 1)).slug
+
+
+def plant(home, slug, holder: Holder) -> None:
+    (home.client_dir(slug) / LOCK_FILE).write_text(holder.render())
+
+
+def test_taken_released_and_taken_again(home, slug):
+    lock = acquire(home, slug, START)
+    assert read_holder(lock.path) == Holder(socket.gethostname(), os.getpid(), START)
+    assert oct(lock.path.stat().st_mode & 0o777) == "0o600"
+    lock.release()
+    assert not lock.path.exists()
+    assert acquire(home, slug, START).holder.pid == os.getpid()
+
+
+def test_a_live_holder_elsewhere_is_named(home, slug):
+    plant(home, slug, Holder("laptop", 4242, START - timedelta(minutes=30)))
+    with pytest.raises(Locked) as caught:
+        acquire(home, slug, START)
+    assert "on laptop, process 4242, since Mon 23 Nov 09:30" in str(caught.value)
+
+
+def test_a_live_process_on_this_computer_holds_it(home, slug):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        plant(home, slug, Holder(socket.gethostname(), holder.pid, START))
+        with pytest.raises(Locked) as caught:
+            acquire(home, slug, START)
+        assert "this computer" in str(caught.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_stale_locks_are_taken_over(home, slug):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    plant(home, slug, Holder(socket.gethostname(), dead.pid, START))
+    assert acquire(home, slug, START).holder.pid == os.getpid(), "its process is gone"
+    plant(home, slug, Holder("laptop", 4242, START - timedelta(hours=13)))
+    assert acquire(home, slug, START).holder.host == socket.gethostname(), "another machine's, older than any session"
+    (home.client_dir(slug) / LOCK_FILE).write_text("not a lock at all")
+    assert acquire(home, slug, START).holder.pid == os.getpid(), "garbage is not a holder"
+
+
+def test_release_never_removes_another_process_lock(home, slug):
+    lock = acquire(home, slug, START)
+    plant(home, slug, Holder("laptop", 4242, START))  # taken over meanwhile (say, after 12 hours)
+    lock.release()
+    assert read_holder(lock.path).host == "laptop"
+
+
+def test_kill_9_of_the_holder_leaves_a_lock_the_next_start_takes_over(home, slug):
+    code = textwrap.dedent(f"""
+        import sys, time
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from sessionpal.core.lock import acquire
+        from sessionpal.core.paths import Home
+        acquire(Home(Path({str(home.root)!r})), {slug!r}, datetime.now(timezone.utc))
+        print("held", flush=True)
+        time.sleep(60)
+    """)
+    env = env_without_home() | {"PYTHONPATH": str(REPO / "src")}
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(Locked):
+        acquire(home, slug, START)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert read_holder(home.client_dir(slug) / LOCK_FILE).pid == holder.pid, "kill -9 left it behind"
+    assert acquire(home, slug, START).holder.pid == os.getpid()
+
+
+def test_a_read_only_session_writes_nothing(home, slug, clock):
+    client = load_client(home.client_file(slug), slug)
+    live = LiveSession(home, client, clock, FALLBACK_MODEL, 45, read_only="another sessionpal has this client open")
+    before = sorted(p.name for p in home.client_dir(slug).rglob("*"))
+    for attempt in (lambda: live.add_note("hello"), live.start, lambda: live.add_goal("A goal")):
+        with pytest.raises(SaveFailed, match="read-only here: another sessionpal"):
+            attempt()
+    assert live.pending == [] and session_paths(home, slug) == []
+    assert sorted(p.name for p in home.client_dir(slug).rglob("*")) == before
