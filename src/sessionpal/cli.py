@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
+from . import __version__, cli_records
 from .core.model import PHASES
 from .core.paths import HOME_ENV, Home, builtin_prompts_dir, resolve_home
 
@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--tags", default="", help="comma-separated tags, e.g. values,career")
     add.add_argument("--phase", choices=PHASES, help="when in a session it fits")
     add.add_argument("--follow-up", dest="follow_ups", action="append", default=[], metavar="TEXT", help="a follow-up question (repeat for more)")
+    cli_records.add_parsers(commands, _home_option)
     return parser
 
 
@@ -389,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export-session": cmd_export_session,
         "packs": lambda a: {"check": cmd_packs_check, "list": cmd_packs_list, "new": cmd_packs_new, "add": cmd_packs_add}[a.packs_command](a),
         None: cmd_app,
+        **cli_records.handlers(),
     }
     try:
         return handlers[args.command](args)

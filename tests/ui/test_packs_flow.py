@@ -246,3 +246,29 @@ async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(dem
         questions = load_pack_file(path).questions
         assert [(q.id, q.text) for q in questions][0] == ("renamed-elsewhere", original.text), "the file's version is kept"
         assert questions[-1].text == "What matters most, now?"
+
+
+async def test_a_delete_that_leaves_less_than_half_of_a_pack_asks_first(demo_home, clock):
+    from sessionpal.core.versions import list_versions
+    from sessionpal.ui.dialogs.confirm import ConfirmDialog
+
+    pack = pack_edit.new_pack(demo_home, "mine", "Mine")
+    follow_ups = [f"And what else comes up when you picture it, step {n}?" for n in range(20)]
+    big = pack_edit.add_question(pack.path, "What would the bravest version of you do here?", follow_ups=follow_ups)
+    before = pack.path.read_bytes()
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "mine")
+        await pilot.press("enter")
+        questions = screen.query_one("#question-list", OptionList)
+        questions.highlighted = [q.id for q in load_pack_file(pack.path).questions].index(big.id)
+        await pilot.press("d", "enter")  # "Delete it"
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "less than half of mine.toml" in str(app.screen.query_one(".dialog-title").render())
+        assert pack.path.read_bytes() == before, "nothing written yet"
+        await pilot.press("enter")  # "Save it anyway"
+        await pilot.pause()
+        assert big.id not in [q.id for q in load_pack_file(pack.path).questions]
+    assert list_versions(demo_home, pack.path)[0].path.read_bytes() == before

@@ -167,3 +167,20 @@ async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history
         table = screen.query_one("#sessions", DataTable)
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["2026-11-20 09:00", "2026-11-16 10:00", "2026-11-09 10:00"]
         assert not screen.query_one("#review-progress").display
+
+
+async def test_clients_past_the_retention_period_are_listed(demo_home, clock):
+    from datetime import date
+
+    from sessionpal.core.clients import create_client
+
+    demo_home.config_file.write_text("retention_years = 5\n")
+    create_client(demo_home, "Long Gone", 45, date(2019, 3, 1))
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await settle(pilot)
+        problems = str(screen.query_one("#problems", Static).render())
+        assert "Past your retention period (5 years)" in problems
+        assert "2019-03-01  Long Gone  (long-gone)" in problems and "Ana" not in problems
+        assert str(screen.query_one(TabbedContent).get_tab("tab-problems").label) == "Problems (1)"

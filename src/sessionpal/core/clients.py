@@ -259,7 +259,7 @@ def create_client(home: Home, name: str, session_minutes: int | None = None, tod
 def edit_client(home: Home, slug: str, edit) -> Client:
     """Apply a tomlkit edit to a client's file (checked before and after) and return the client as saved."""
     path = home.client_file(slug)
-    edit_toml(path, edit, _checker(slug))
+    edit_toml(path, edit, _checker(slug), versions=home)
     return load_client(path, slug)
 
 

@@ -15,7 +15,7 @@ from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 
-CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas")
+CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas", "retention_years")
 
 DEFAULT_CONFIG_TEXT = """\
 # sessionpal preferences. Every key is optional; delete one to get its default back.
@@ -44,6 +44,11 @@ DEFAULT_CONFIG_TEXT = """\
 # What the sidebar offers for clients working without goals.
 # focus_areas = ["personal foundation", "skills", "personal evolution", "sounding board", "situational advice", "conceptual discussion"]
 
+# How many years after a client's last session their records should go (your
+# records policy, the law where you work). `sessionpal retention` and the review
+# list the clients past it; nothing is ever erased without `sessionpal erase`.
+# retention_years = 7
+
 # Your own keys for the app's commands: command id = "key".
 # [keys]
 # start_session = "f5"
@@ -68,6 +73,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
     hidden = check.text_list(data, "hidden", ())
     stalled_after = check.integer(data, "stalled_after", (), low=1, high=50)
     focus_areas = check.text_list(data, "focus_areas", ())
+    retention_years = check.integer(data, "retention_years", (), low=1, high=100)
     keys: dict[str, str] = {}
     table = check.table(data, "keys", ())
     for action, key in (table or {}).items():
@@ -85,6 +91,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
         hidden=hidden,
         stalled_after=stalled_after if stalled_after is not None else defaults.stalled_after,
         focus_areas=tuple(a.strip() for a in focus_areas) or defaults.focus_areas,
+        retention_years=retention_years,
     )
     return LoadedConfig(config, check.problems)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .clients import load_client
 from .fsio import WRITE_LOCK, is_temp_file
+from .lock import LOCK_FILE
+from .versions import VERSIONS_DIR
 from .index import session_files
 from .model import Action, ActionState, Client, Note, NoteKind
 from .paths import Home
@@ -27,16 +29,18 @@ from .sessions import read_session
 def export_client(home: Home, slug: str) -> bytes:
     """A zip of everything held about one client: client.toml, every session file (a broken one as it
     is), and any other file in their folder (attachments). Private notes included, as the law asks."""
-    folder = home.client_dir(slug)
     buffer = io.BytesIO()
+    # Their earlier versions are held about them too: they go in, under .versions/.
+    folders = [(home.client_dir(slug), Path(slug)), (home.root / VERSIONS_DIR / "clients" / slug, Path(slug) / VERSIONS_DIR)]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                if is_temp_file(name) or name == WRITE_LOCK:
-                    continue
-                path = Path(root) / name
-                archive.write(path, arcname=str(Path(slug) / path.relative_to(folder)))
+        for folder, inside in folders:
+            for root, dirs, files in os.walk(folder):
+                dirs.sort()
+                for name in sorted(files):
+                    if is_temp_file(name) or name in (WRITE_LOCK, LOCK_FILE):
+                        continue
+                    path = Path(root) / name
+                    archive.write(path, arcname=str(inside / path.relative_to(folder)))
     return buffer.getvalue()
 
 

@@ -225,6 +225,39 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
+def remove_tree(folder: Path) -> int:
+    """Delete a folder and everything in it (an erased client); returns the files removed."""
+    removed = 0
+    try:
+        for root, dirs, files in os.walk(folder, topdown=False):
+            for name in files:
+                os.unlink(os.path.join(root, name))
+                removed += 1
+            for name in dirs:
+                inner = os.path.join(root, name)
+                os.unlink(inner) if os.path.islink(inner) else os.rmdir(inner)  # a link is removed, never followed
+        if folder.exists():
+            os.rmdir(folder)
+    except OSError as error:
+        raise WriteError(folder, describe_os_error(error)) from error
+    _fsync_dir(folder.parent)
+    return removed
+
+
+def append_line(path: Path, line: str) -> None:
+    """Add a line to a small log file (audit.log), atomically: the whole file is rewritten."""
+    with exclusive(path):
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        except OSError as error:
+            raise WriteError(path, describe_os_error(error)) from error
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        atomic_write(path, old + line.rstrip("\n").encode("utf-8") + b"\n")
+
+
 def remove(path: Path) -> None:
     """Delete a file the app made (a lock), durably; gone already is fine."""
     try:

@@ -213,3 +213,4 @@ class Config:
     hidden: tuple[str, ...] = ()  # packs ("pack") and questions ("pack/question") left out of the deck
     stalled_after: int = 3  # sessions without movement before a goal is flagged as possibly stalled
     focus_areas: tuple[str, ...] = FOCUS_AREAS
+    retention_years: int | None = None  # clients whose last session is older are listed for erasing

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import fsio
+from .versions import before_rewrite, home_of
 from .model import PHASES, Pack, Question
 from .packs import load_pack_file, parse_pack
 from .paths import Home
@@ -102,7 +103,9 @@ def _edit_pack(path: Path, change: Callable[[list[str], Pack, tuple[Block | None
         new_pack = parse_pack(path, new_text)
     except FileProblems as error:
         raise problem(path, f"the edit would make this pack invalid, so it was not saved: {error.problems[0].message}") from None
-    fsio.atomic_write(path, bom + new_text.replace("\n", newline).encode("utf-8"))
+    data = bom + new_text.replace("\n", newline).encode("utf-8")
+    before_rewrite(home_of(path, 1), path, len(data))  # a user pack lives in <home>/prompts/
+    fsio.atomic_write(path, data)
     return new_pack
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import fsio
+from .versions import before_rewrite, home_of
 from .paths import Home, is_session_file_name, session_file_name, session_sort_key
 from .problems import FileProblems, Problem, read_user_text
 from .model import Action, ActionState
@@ -94,8 +95,12 @@ def update_session(
             document = known.copy()
         else:
             document = read_session(path)
+        finished = document.info.is_finished
         result = change(document)
-        fsio.atomic_write(path, document.render())
+        text = document.render()
+        if finished:  # a finished session is a record: its previous version is kept
+            before_rewrite(home_of(path, 3), path, len(text.encode("utf-8")))
+        fsio.atomic_write(path, text)
         written = _stat(path)
     document.fingerprint = fingerprint(written) if written is not None else None
     return document, result

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from . import fsio
+from .paths import Home
 from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes
+from .versions import before_rewrite
 
 T = TypeVar("T")
 
@@ -25,16 +27,18 @@ def edit_toml(
     check: Callable[[Path, str, dict], object],
     *,
     create: str | None = None,
+    versions: Home | None = None,
 ) -> T:
     """Apply `edit` to the tomlkit document of `path`; `check(path, text, data)` validates both versions.
 
-    With `create`, a missing file starts from that text instead.
+    With `create`, a missing file starts from that text instead. With `versions`, the old file
+    is kept in that home's version history first.
     """
     with fsio.exclusive(path):
-        return _edit_toml(path, edit, check, create)
+        return _edit_toml(path, edit, check, create, versions)
 
 
-def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict], object], create: str | None) -> T:
+def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict], object], create: str | None, versions: Home | None) -> T:
     import tomlkit
 
     if create is not None and not path.exists():
@@ -53,7 +57,10 @@ def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str,
         # tomlkit produced something invalid: keep the old file and say so.
         raise problem(path, f"the change could not be saved as valid TOML ({error}); the file is unchanged") from None
     check(path, new_text, new_data)
-    fsio.atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+    data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+    if versions is not None:
+        before_rewrite(versions, path, len(data))
+    fsio.atomic_write(path, data)
     return result
 
 

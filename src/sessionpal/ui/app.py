@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 from dataclasses import replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -23,6 +23,7 @@ from ..core.paths import Home
 from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers, find_unfinished
 from ..core.timer import Clock, SystemClock
+from ..core.versions import WouldShrink, shrinking_allowed
 from .messages import PacksChanged
 
 _STARTED = time.perf_counter()
@@ -297,6 +298,25 @@ class SessionPalApp(App[int]):
             except SaveFailed as error:
                 self.notify(str(error), title="Timer not saved", severity="error", markup=False)
         self.push_screen(SessionScreen(live, lock))
+
+    def confirm_shrink(self, error: WouldShrink, retry: Callable[[], object]) -> None:
+        """A change would leave less than half of a file: ask, then run it again if the coach agrees."""
+        from .dialogs.confirm import ConfirmDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                with shrinking_allowed():
+                    retry()
+
+        self.push_screen(
+            ConfirmDialog(
+                f"This change would leave less than half of {error.path.name} ({error.before:,} → {error.after:,} bytes).",
+                "Save it anyway",
+                "Cancel",
+                detail="The file as it is now is kept in its version history either way: sessionpal versions PATH lists it.",
+            ),
+            answered,
+        )
 
     # quitting ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from ...core.live import LiveSession, SaveFailed
 from ...core.stalled import Alignment, alignment
+from ...core.versions import WouldShrink
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.text import TextDialog
 
@@ -114,6 +115,9 @@ class AlignmentScreen(ModalScreen[str | None]):
         keep = self.query_one(DataTable).cursor_coordinate
         try:
             change()
+        except WouldShrink as error:
+            self.app.confirm_shrink(error, lambda: self._attempt(change))
+            return
         except SaveFailed as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return

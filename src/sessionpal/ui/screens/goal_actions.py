@@ -17,6 +17,7 @@ from textual.content import Content
 from ...core.live import SaveFailed
 from ...core.model import GoalStatus, Move
 from ...core.stalled import SessionFacts, rating_trend
+from ...core.versions import WouldShrink
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.goal_menu import GoalMenuDialog
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
@@ -70,6 +71,9 @@ class GoalActions:
     def _changed(self, title: str, change: Callable[[], object]) -> bool:
         try:
             change()
+        except WouldShrink as error:
+            self.app.confirm_shrink(error, lambda: self._changed(title, change))
+            return False
         except SaveFailed as error:
             self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
             return False

@@ -39,6 +39,7 @@ from ...core.pack_edit import (
 )
 from ...core.packs import load_library
 from ...core.problems import FileProblems
+from ...core.versions import WouldShrink
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
@@ -215,9 +216,13 @@ class PacksScreen(Screen):
             return question is not None
         return True
 
-    def _change(self, title: str, change: Callable[[], object], keep: str | None = None) -> bool:
+    def _change(self, title: str, change: Callable[[], object], keep: str | None = None) -> bool | None:
+        """True: saved; False: refused (the coach was told why); None: waiting for the coach's yes."""
         try:
             change()
+        except WouldShrink as error:
+            self.app.confirm_shrink(error, lambda: self._change(title, change, keep))
+            return None
         except (PackEditError, FileProblems, fsio.WriteError) as error:
             self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
             return False
@@ -268,7 +273,7 @@ class PacksScreen(Screen):
         pack = self.library.packs[question.pack]
 
         def edited(values: dict | None) -> None:
-            if not values or self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref):
+            if not values or self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref) is not False:
                 return
             # The pack changed under the dialog (or refused the edit): the coach's wording is not
             # thrown away; it can go in as a new question beside the file's version.

@@ -23,6 +23,7 @@ from ...core.fsio import WriteError
 from ...core.index import IndexUnavailable, OpenAction, SearchIndex, SessionRow, conflict_copies
 from ...core.model import ActionState, Client
 from ...core.problems import FileProblems
+from ...core.records import past_retention
 from ...core.sessionfile import format_stamp
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
@@ -133,7 +134,8 @@ class ReviewScreen(Screen):
             self.app.call_from_thread(self._progress, done, total)
 
         slug = self.client.slug if self.client else None
-        clients = [self.client] if self.client else [entry.client for entry in list_clients(self.app.home) if entry.client]
+        entries = [] if self.client else list_clients(self.app.home)
+        clients = [self.client] if self.client else [entry.client for entry in entries if entry.client]
         # Sessions record goals by id; the table shows them in the client's words.
         goal_titles = {client.slug: {goal.id: goal.title for goal in client.goals} for client in clients}
         names = {client.slug: client.name for client in clients}
@@ -152,9 +154,11 @@ class ReviewScreen(Screen):
             self.app.call_from_thread(self._index_failed, error)
             return
         conflicts = conflict_copies(self.app.home, slug)
+        years = self.app.config.retention_years
+        past = past_retention(self.app.home, years, self.app.clock.now().date(), entries) if years and not self.client else []
         # Built here, off the event loop: thousands of them take a noticeable moment.
         action_options = [self._action_option(item, names) for item in actions]
-        self.app.call_from_thread(self._rest_loaded, actions, action_options, refreshed.problems, conflicts)
+        self.app.call_from_thread(self._rest_loaded, actions, action_options, refreshed.problems, conflicts, past)
 
     def _index_failed(self, error: Exception) -> None:
         self.query_one("#review-progress").display = False
@@ -178,7 +182,7 @@ class ReviewScreen(Screen):
             self.loaded_once = True
             self.query_one("#sessions", DataTable).focus()
 
-    def _rest_loaded(self, actions, action_options, problems, conflicts) -> None:
+    def _rest_loaded(self, actions, action_options, problems, conflicts, past=()) -> None:
         self.actions = actions
         self._show_actions(action_options)
         lines = []
@@ -188,9 +192,13 @@ class ReviewScreen(Screen):
         if conflicts:
             lines.append(Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]"))
             lines += [Content(f"  {c}") for c in conflicts]
+        if past:
+            years = self.app.config.retention_years
+            lines.append(Content.from_markup(f"[b]Past your retention period ({years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"))
+            lines += [Content(f"  {p.last.isoformat()}  {p.entry.name}  ({p.entry.slug})") for p in past]
         self.query_one("#problems", Static).update(Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies."))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("tab-problems").label = f"Problems ({len(problems) + len(conflicts)})" if lines else "Problems"
+        tabs.get_tab("tab-problems").label = f"Problems ({len(problems) + len(conflicts) + len(past)})" if lines else "Problems"
         tabs.get_tab("tab-actions").label = f"Open actions ({len(actions)})"
 
     def _show_sessions(self) -> None:

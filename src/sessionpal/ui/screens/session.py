@@ -31,6 +31,7 @@ from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.problems import FileProblems
 from ...core.timer import Level, TimerState, format_clock
+from ...core.versions import WouldShrink
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..messages import PacksChanged
 from ..dialogs.edit_note import EditNoteDialog
@@ -398,6 +399,9 @@ class SessionScreen(GoalActions, Screen):
     def _attempt(self, title: str, change: Callable[[], object]) -> bool:
         try:
             change()
+        except WouldShrink as error:
+            self.app.confirm_shrink(error, lambda: self._attempt(title, change))
+            return False
         except SaveFailed as error:
             self._tell_outside()
             self._failed(title, error)

@@ -1,0 +1,134 @@
+"""Record-keeping subcommands: version history, erase, retention.
+
+Kept apart from cli.py (launching and the everyday commands); cli.py registers these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+
+def add_parsers(commands, home_option: Callable[..., None]) -> None:
+    versions = commands.add_parser("versions", help="the kept earlier versions of a client.toml, pack or finished session file")
+    home_option(versions, top=False)
+    versions.add_argument("path", type=Path, help="the file (as it is named in the data home)")
+
+    restore = commands.add_parser("restore", help="bring back an earlier version of a file (the current one is kept too)")
+    home_option(restore, top=False)
+    restore.add_argument("path", type=Path, help="the file")
+    restore.add_argument("version", type=int, help="the version's number, as `sessionpal versions PATH` lists it")
+
+    erase = commands.add_parser("erase", help="remove every file of a client, their versions and index entries")
+    home_option(erase, top=False)
+    erase.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    retention = commands.add_parser("retention", help="clients whose last session is older than retention_years (config.toml)")
+    home_option(retention, top=False)
+    retention.add_argument("--years", type=int, help="instead of retention_years from config.toml")
+
+
+def handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
+    return {"versions": cmd_versions, "restore": cmd_restore, "erase": cmd_erase, "retention": cmd_retention}
+
+
+def _file_in_home(args: argparse.Namespace) -> tuple:
+    from .cli import CommandError, _home
+
+    home = _home(args)
+    path = args.path.expanduser()
+    # A path as the coach copies it (absolute or from here), or as it is named inside the home.
+    candidates = [path.absolute(), home.root / path]
+    for candidate in candidates:
+        try:
+            candidate.resolve().relative_to(home.root.resolve())
+        except ValueError:
+            continue
+        if candidate.exists() or candidate is candidates[-1]:
+            return home, candidate
+    raise CommandError(f"{args.path} is not a file in the data home {home.root}")
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from .core.versions import list_versions
+
+    home, path = _file_in_home(args)
+    found = list_versions(home, path)
+    if not found:
+        print(f"no earlier versions of {path} are kept", file=sys.stderr)
+        return 0
+    for version in found:
+        print(f"{version.number:>3}  {version.saved.astimezone():%Y-%m-%d %H:%M:%S}  {version.size:>9,} bytes")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .cli import CommandError
+    from .core import fsio
+    from .core.versions import list_versions, restore
+
+    home, path = _file_in_home(args)
+    found = {v.number: v for v in list_versions(home, path)}
+    if args.version not in found:
+        raise CommandError(f"no version {args.version} of {path}: `sessionpal versions {args.path}` lists them")
+    try:
+        restore(home, path, found[args.version])
+    except fsio.WriteError as error:
+        raise CommandError(str(error)) from None
+    print(f"{path} is version {args.version} again (from {found[args.version].saved.astimezone():%Y-%m-%d %H:%M}); the one it replaced is version 1 now")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from .cli import CommandError, _client, _home
+    from .core import fsio
+    from .core.lock import Locked
+    from .core.records import erase_client
+    from .core.sessions import session_paths
+
+    home = _home(args)
+    entry = _client(args, args.client)
+    name = entry.client.name
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError("erase asks for confirmation: run it in a terminal, or add --yes", 2)
+        sessions = len(session_paths(home, entry.slug))
+        print(f"This removes everything held about {name}: client.toml, {sessions} session file(s), their kept versions and search entries.")
+        answer = input(f"Type the name ({name}) to erase, anything else to stop: ")
+        if answer.strip() != name:
+            print("Nothing was erased.")
+            return 1
+    try:
+        erased = erase_client(home, entry.slug, datetime.now().astimezone())
+    except Locked as held:
+        raise CommandError(f"not erased: {held.holder.describe()}; close it there first") from None
+    except fsio.WriteError as error:
+        raise CommandError(f"not wholly erased: {error}") from None
+    print(f"Erased {name}: {erased.files} file(s). audit.log records the date and the folder name ({erased.slug}) only.")
+    if erased.in_git:
+        print(
+            "Warning: the data home is a git repository, and its history still holds this client's files.\n"
+            f"To purge them: git filter-repo --invert-paths --path clients/{erased.slug} (then force-push any remote,\n"
+            "and ask anyone with a clone to clone again).",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from .cli import CommandError, _home
+    from .core.config import load_config
+    from .core.records import past_retention
+
+    home = _home(args)
+    years = args.years or load_config(home).config.retention_years
+    if not years:
+        raise CommandError("no retention period: set retention_years in config.toml, or give --years N")
+    today = datetime.now().astimezone().date()
+    for past in past_retention(home, years, today):
+        print(f"{past.last.isoformat()}  {past.entry.name}  ({past.entry.slug})")
+    return 0

@@ -1,0 +1,70 @@
+"""Data rights: erasing a client, and the clients kept past the coach's retention period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from . import fsio
+from .clients import ClientEntry, list_clients
+from .lock import LOCK_FILE, acquire
+from .paths import Home
+from .versions import VERSIONS_DIR
+
+AUDIT_LOG = "audit.log"
+
+
+@dataclass(frozen=True)
+class Erased:
+    slug: str
+    files: int
+    in_git: bool  # the home is a git repository: its history still holds the files
+
+
+def erase_client(home: Home, slug: str, now: datetime) -> Erased:
+    """Remove every file of a client, their versions and the search index; log the date and slug only.
+
+    Refused (Locked) while another sessionpal has the client open.
+    """
+    lock = acquire(home, slug, now)
+    files = 0
+    try:
+        versions = home.root / VERSIONS_DIR / "clients" / slug
+        if versions.exists():
+            files += fsio.remove_tree(versions)
+        # The index holds their words too; it is rebuilt from the files when next needed.
+        if home.cache_dir.exists():
+            fsio.remove_tree(home.cache_dir)
+        folder = home.client_dir(slug)
+        files += sum(1 for p in folder.rglob("*") if p.is_file() and p.name not in (LOCK_FILE, fsio.WRITE_LOCK))
+        fsio.remove_tree(folder)
+    finally:
+        lock.release()
+    fsio.append_line(home.root / AUDIT_LOG, f"{now.date().isoformat()} erased {slug}")
+    return Erased(slug, files, (home.root / ".git").exists())
+
+
+@dataclass(frozen=True)
+class PastRetention:
+    entry: ClientEntry
+    last: date | None  # the last session's day (or the day the client was added)
+
+
+def last_day(entry: ClientEntry) -> date | None:
+    if entry.last_session:
+        try:
+            return date.fromisoformat(entry.last_session[:10])
+        except ValueError:
+            pass
+    return entry.client.created if entry.client is not None else None
+
+
+def past_retention(home: Home, years: int, today: date, entries: list[ClientEntry] | None = None) -> list[PastRetention]:
+    """Clients whose last session is more than `years` ago, oldest first."""
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    found = [PastRetention(e, last_day(e)) for e in (entries if entries is not None else list_clients(home))]
+    old = [p for p in found if p.last is not None and p.last < cutoff]
+    return sorted(old, key=lambda p: p.last or date.min)
