@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sessionpal {__version__}")
     _home_option(parser, top=True)
     parser.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
+    parser.add_argument("--code", action="store_true", help="a client created by --client is stored under a code: the name stays inside client.toml")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     locate = commands.add_parser("locate", help="print where data, config and cache live")
@@ -375,7 +376,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise CommandError("the app needs a terminal to run in (stdin or stdout is not one)", EXIT_USAGE)
     from .ui.app import run_app
 
-    return run_app(home, client=args.client)
+    return run_app(home, client=args.client, coded=args.code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -137,3 +137,39 @@ async def test_client_flag_by_slug_case_insensitively(demo_home, clock):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "jose-alvarez"
+
+
+async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_exports(demo_home, clock):
+    from textual.widgets import Checkbox
+
+    from sessionpal.core.export import client_code
+
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Sasha Ivanova")
+        app.screen.query_one("#coded", Checkbox).value = True
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        slug = app.screen.live.client.slug
+        await pilot.press(*"first note", "enter")
+        await settle(pilot)
+        app.screen.save_before_exit()
+    client = load_client(demo_home.client_file(slug), slug)
+    assert client.name == "Sasha Ivanova" and slug == client.code.lower() and client_code(client) == client.code
+    everything = [str(p.relative_to(demo_home.root)) for p in demo_home.root.rglob("*")]
+    assert not any("sasha" in p.lower() or "ivanova" in p.lower() for p in everything), everything
+    # The export's default file name comes from the folder: the code.
+    import subprocess
+    import sys
+
+    from ..helpers import env_without_home
+
+    result = subprocess.run([sys.executable, "-m", "sessionpal", "export", "Sasha Ivanova", "--home", str(demo_home.root)],
+                            capture_output=True, text=True, env=env_without_home(), cwd=demo_home.root.parent)
+    assert result.returncode == 0, result.stderr
+    [zipped] = demo_home.root.parent.glob("*.zip")
+    assert zipped.name.startswith(f"sessionpal-{slug}-")

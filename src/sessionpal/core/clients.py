@@ -8,6 +8,7 @@ does not parse is listed with its problems and never rewritten.
 from __future__ import annotations
 
 import os
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -212,12 +213,14 @@ def _client_at_slug(home: Home, query: str) -> ClientEntry | None:
     return None
 
 
-def client_file_text(name: str, session_minutes: int | None, today: date) -> str:
+def client_file_text(name: str, session_minutes: int | None, today: date, code: str = "") -> str:
     lines = [
         "# sessionpal client file. Edit freely: the app keeps your comments, layout and any keys of your own.",
         f"name = {toml_string(name)}",
         f"created = {today.isoformat()}",
     ]
+    if code:
+        lines.append(f"code = {toml_string(code)}   # the folder and exports use this code, never the name")
     if session_minutes is not None:
         lines.append(f"session_minutes = {session_minutes}")
     lines += [
@@ -234,8 +237,16 @@ def client_file_text(name: str, session_minutes: int | None, today: date) -> str
     return "\n".join(lines)
 
 
-def create_client(home: Home, name: str, session_minutes: int | None = None, today: date | None = None) -> Client:
-    """Create a client folder and client.toml; the slug gets -2, -3... if taken."""
+def new_code() -> str:
+    return "C-" + secrets.token_hex(3).upper()
+
+
+def create_client(home: Home, name: str, session_minutes: int | None = None, today: date | None = None, *, coded: bool = False) -> Client:
+    """Create a client folder and client.toml; the slug gets -2, -3... if taken.
+
+    `coded`: the folder is named for a random code (C-1A2B3C) kept in client.toml, so the
+    name is written only inside that file, never in a path or an export's file name.
+    """
     name = " ".join(unicodedata.normalize("NFC", name).split())
     if not name:
         raise ClientEditError("a client needs a name")
@@ -248,6 +259,9 @@ def create_client(home: Home, name: str, session_minutes: int | None = None, tod
     text = client_file_text(name, session_minutes, today)
     for n in range(1, 1000):
         slug = base if n == 1 else f"{base}-{n}"
+        if coded:
+            code = new_code()
+            slug, text = code.lower(), client_file_text(name, session_minutes, today, code)
         folder = home.client_dir(slug)
         if not fsio.create_dir(folder):
             continue  # another client (or a leftover folder) has this name: never share it

@@ -49,11 +49,15 @@ class SessionPalApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
     ]
 
-    def __init__(self, home: Home, *, clock: Clock | None = None, client: str | None = None, config: LoadedConfig | None = None, seed: int | None = None):
+    def __init__(
+        self, home: Home, *, clock: Clock | None = None, client: str | None = None, config: LoadedConfig | None = None,
+        seed: int | None = None, coded: bool = False,
+    ):
         super().__init__()
         self.home = home
         self.clock: Clock = clock or SystemClock()
         self.client_query = client
+        self.coded = coded  # --code: a client created from --client is stored under a code
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
         self.seed = seed
@@ -198,24 +202,24 @@ class SessionPalApp(App[int]):
         except ClientNotFound as missing:
             suggestions = missing.suggestions
         if not suggestions:
-            self.create_and_open(name, None)
+            self.create_and_open(name, None, self.coded)
             return
         choices = [(f"open:{s}", f"Open {s}") for s in suggestions[:3]] + [("create", f"Create a new client “{name}”"), ("cancel", "Cancel")]
 
         def chosen(choice: str | None) -> None:
             if choice == "create":
-                self.create_and_open(name, None)
+                self.create_and_open(name, None, self.coded)
             elif choice and choice.startswith("open:"):
                 self.open_client(find_client(self.home, choice[5:]))
 
         self.push_screen(ChoiceDialog(f"No client is called “{name}”.", choices), chosen)
 
-    def create_and_open(self, name: str, minutes: int | None) -> None:
+    def create_and_open(self, name: str, minutes: int | None, coded: bool = False) -> None:
         from ..core.clients import ClientEditError
         from ..core.fsio import WriteError
 
         try:
-            client = create_client(self.home, name, minutes, self.clock.now().date())
+            client = create_client(self.home, name, minutes, self.clock.now().date(), coded=coded)
         except (ClientEditError, WriteError) as error:
             self.notify(str(error), title="Client not created", severity="error", markup=False)
             return
@@ -401,8 +405,8 @@ class SessionPalApp(App[int]):
         yield from super().get_system_commands(screen)
 
 
-def run_app(home: Home, client: str | None = None) -> int:
-    app = SessionPalApp(home, client=client)
+def run_app(home: Home, client: str | None = None, coded: bool = False) -> int:
+    app = SessionPalApp(home, client=client, coded=coded)
     app.run()
     if app.exit_message:
         print(app.exit_message, file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The small form for a new client: name and session length."""
+"""The small form for a new client: name, session length, and whether to store them under a code."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
 
 
-class NewClientDialog(ModalScreen[tuple[str, int | None] | None]):
+class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without creating a client")]
 
     def __init__(self, name: str = "", default_minutes: int = 60):
@@ -27,6 +27,7 @@ class NewClientDialog(ModalScreen[tuple[str, int | None] | None]):
             yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name")
             yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
             yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
+            yield Checkbox("Store under a code (the name stays out of file names)", id="coded")
             yield Static(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")
@@ -57,7 +58,7 @@ class NewClientDialog(ModalScreen[tuple[str, int | None] | None]):
                 self.query_one("#minutes", Input).focus()
                 return
             minutes = int(minutes_text)
-        self.dismiss((name, minutes))
+        self.dismiss((name, minutes, self.query_one("#coded", Checkbox).value))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
