@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from . import fsio
 from .clients import ClientEntry, list_clients
@@ -68,3 +71,34 @@ def past_retention(home: Home, years: int, today: date, entries: list[ClientEntr
     found = [PastRetention(e, last_day(e)) for e in (entries if entries is not None else list_clients(home))]
     old = [p for p in found if p.last is not None and p.last < cutoff]
     return sorted(old, key=lambda p: p.last or date.min)
+
+
+def exposed_paths(home: Home, limit: int = 1000) -> list[Path]:
+    """Folders and files in the home that others on this computer could read (group or other bits).
+
+    Files the app writes are 0600 in 0700 folders; these came from elsewhere (a copy, an unzip, a
+    sync tool). Stops after `limit` to keep the look at start-up quick.
+    """
+    found: list[Path] = []
+    for root, dirs, files in os.walk(home.root):
+        for name in [".", *dirs, *files]:
+            path = Path(root) if name == "." else Path(root) / name
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode):
+                continue
+            if mode & 0o077:
+                found.append(path)
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def exposure_warning(home: Home, found: list[Path]) -> str:
+    more = f" and {len(found) - 1:,} more" if len(found) > 1 else ""
+    return (
+        f"Others on this computer may read your notes: {found[0]}{more} can be read or entered by other users. "
+        f'To fix it: chmod -R go-rwx "{home.root}"'
+    )

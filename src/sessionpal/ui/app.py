@@ -90,6 +90,17 @@ class SessionPalApp(App[int]):
             self.open_client_named(self.client_query)
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
         self.set_interval(PACK_POLL, self.check_pack_files)
+        self.call_after_refresh(self.check_exposure)
+
+    @work(thread=True, exclusive=True, group="exposure")
+    def check_exposure(self) -> None:
+        """Warn when others on this computer could read the notes (after the first paint: it walks the home)."""
+        from ..core.records import exposed_paths, exposure_warning
+
+        found = exposed_paths(self.home)
+        if found:
+            message = exposure_warning(self.home, found)
+            self.call_from_thread(lambda: self.notify(message, title="Your notes are not private", severity="warning", timeout=30, markup=False))
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")

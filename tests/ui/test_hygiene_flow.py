@@ -1,0 +1,78 @@
+"""Privacy hygiene: files others could read are pointed out; the app never touches the network."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from sessionpal.core.index import SearchIndex
+from sessionpal.core.records import exposed_paths
+from sessionpal.ui.screens.review import ReviewScreen
+from sessionpal.ui.screens.session import SessionScreen
+
+from .conftest import make_app, settle
+from .test_session_flow import SIZE, type_note
+
+
+async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home, clock):
+    (demo_home.root / "notes-from-zoom.txt").write_text("copied in by hand")
+    demo_home.client_file("ana-perez").chmod(0o644)
+    assert len(exposed_paths(demo_home)) == 2
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        [warning] = [n for n in app._notifications if n.title == "Your notes are not private"]
+        assert "and 1 more" in warning.message and f'chmod -R go-rwx "{demo_home.root}"' in warning.message
+
+
+async def test_a_private_home_gets_no_warning(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.title == "Your notes are not private"]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any internet socket, name lookup or connection fails loudly (asyncio's own local socketpair still works)."""
+    attempts: list[str] = []
+    real_socket = socket.socket
+
+    class Guarded(real_socket):
+        def __init__(self, family=socket.AF_INET, *args, **kwargs):
+            if family in (socket.AF_INET, socket.AF_INET6):
+                attempts.append(f"socket({family})")
+                raise OSError("the network is off for this test")
+            super().__init__(family, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        attempts.append("lookup or connect")
+        raise OSError("the network is off for this test")
+
+    monkeypatch.setattr(socket, "socket", Guarded)
+    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse)
+    return attempts
+
+
+async def test_the_main_flows_open_no_network_connection(demo_home, clock, no_network):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        await type_note(pilot, "a note while offline")
+        await pilot.press("f4", "f3")  # draw and ask a question
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.save_before_exit()
+    assert SearchIndex(demo_home).search("offline")
+    # The note is in its session file and nowhere else in the home (no log, no error file).
+    holding = [p.relative_to(demo_home.root) for p in demo_home.root.rglob("*") if p.is_file() and b"while offline" in p.read_bytes()]
+    assert [p.parent.name for p in holding] == ["sessions"], holding
+    assert no_network == [], no_network
+    assert not [n for n in app._notifications if n.severity == "error"]
