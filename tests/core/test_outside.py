@@ -9,7 +9,7 @@ import pytest
 
 from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.goals import add_goal
-from sessionpal.core.index import CONFLICT_COPY, conflict_copies
+from sessionpal.core.conflicts import CONFLICT_COPY, conflict_copies
 from sessionpal.core.live import LiveSession, SaveFailed
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import read_session, session_paths

@@ -173,3 +173,31 @@ async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_expo
     assert result.returncode == 0, result.stderr
     [zipped] = demo_home.root.parent.glob("*.zip")
     assert zipped.name.startswith(f"sessionpal-{slug}-")
+
+
+async def test_sync_conflicts_are_named_in_a_banner_and_resolved_side_by_side(demo_home, clock):
+    from sessionpal.core.versions import list_versions
+    from sessionpal.ui.screens.conflicts import ConflictsScreen
+
+    path = demo_home.client_file("jose-alvarez")
+    copy = path.with_name("client (Ana's conflicted copy 2026-11-20).toml")
+    theirs = path.read_text().replace("values = []", 'values = ["family"]')
+    copy.write_text(theirs)
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        banner = str(app.screen.query_one("#conflict-banner", Static).render())
+        assert "Sync conflicts: 1 file(s)" in banner and "clients/jose-alvarez/client.toml  ↔  client (Ana's conflicted copy 2026-11-20).toml" in banner
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+        left, right = (str(app.screen.query_one(side, Static).render()) for side in ("#left", "#right"))
+        assert "values = []" in left and 'values = ["family"]' in right
+        await pilot.press("2", "enter")  # keep the copy, "Yes"
+        await pilot.pause()
+        assert "No sync conflicts" in str(app.screen.query_one("#left", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query_one("#conflict-banner", Static).display
+    assert path.read_text() == theirs and not copy.exists()
+    assert "values = []" in list_versions(demo_home, path)[0].path.read_text()

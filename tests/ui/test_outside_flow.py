@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from sessionpal.core.index import CONFLICT_COPY
+from sessionpal.core.conflicts import CONFLICT_COPY
 from sessionpal.core.sessions import read_session
 from sessionpal.ui.widgets.goals import GoalsPane
 from sessionpal.ui.widgets.notes import NoteInput

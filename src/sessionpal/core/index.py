@@ -55,11 +55,6 @@ CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT 
 CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
 """
 
-SYNC_LEFTOVERS = re.compile(
-    r"(\.sync-conflict-|\(conflicted copy|\(Case Conflict|--conflicted-copy|^\.syncthing\..*\.tmp$|~$|^\.#)", re.IGNORECASE
-)
-CONFLICT_COPY = re.compile(r"(\.sync-conflict-|\(conflicted copy|\(Case Conflict|--conflicted-copy)", re.IGNORECASE)
-
 
 class IndexUnavailable(Exception):
     def __init__(self, path: Path, error: Exception):
@@ -131,27 +126,6 @@ def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, 
             continue
         for name in sorted(names, key=session_sort_key):
             yield slug, home.sessions_dir(slug) / name
-
-
-def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
-    """Files a sync tool left beside the sessions or clients: never read as sessions, listed for the coach."""
-    found: list[Path] = []
-    try:
-        folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
-    except OSError:
-        return found
-    for folder in folders:
-        if CONFLICT_COPY.search(folder.name):
-            found.append(Path(folder.path))
-            continue
-        if not folder.is_dir() or (client is not None and folder.name != client):
-            continue
-        for sub in (Path(folder.path), Path(folder.path) / "sessions"):
-            try:
-                found += sorted(Path(e.path) for e in os.scandir(sub) if CONFLICT_COPY.search(e.name))
-            except OSError:
-                pass
-    return found
 
 
 def _fts_query(text: str) -> str:

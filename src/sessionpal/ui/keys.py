@@ -11,6 +11,7 @@ def all_bindings() -> list[tuple[str, Binding]]:
     from .screens.alignment import AlignmentScreen
     from .dialogs.question import QuestionDialog
     from .screens.clients import ClientPickerScreen
+    from .screens.conflicts import ConflictsScreen
     from .screens.packs import PacksScreen
     from .screens.session import SessionScreen
     from .widgets.deck import DeckFilter
@@ -27,6 +28,7 @@ def all_bindings() -> list[tuple[str, Binding]]:
         ("Pack editor", PacksScreen),
         ("Question form", QuestionDialog),
         ("Clients", ClientPickerScreen),
+        ("Sync conflicts", ConflictsScreen),
         ("Everywhere", SessionPalApp),
     )
     for where, owner in owners:

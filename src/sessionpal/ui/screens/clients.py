@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.clients import ClientEntry, list_clients
+from ...core.conflicts import Conflict, find_conflicts
 from ...core.paths import fold_name
 from ..dialogs.new_client import NewClientDialog
 
@@ -29,6 +30,7 @@ class ClientPickerScreen(Screen):
         Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
         Binding("ctrl+o", "app.packs", "Question packs", id="packs", tooltip="Browse the packs, edit your own, hide or star questions"),
         Binding("ctrl+y", "app.review", "Review", id="review", tooltip="Every client's past sessions, open actions and search"),
+        Binding("ctrl+g", "conflicts", "Sync conflicts", id="conflicts", tooltip="Compare and resolve the copies a sync tool left"),
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
@@ -38,9 +40,11 @@ class ClientPickerScreen(Screen):
         super().__init__()
         self.entries: list[ClientEntry] = []
         self.shown: list[ClientEntry] = []
+        self.conflicts: list[Conflict] = []
 
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
+        yield Static(id="conflict-banner")
         yield Input(placeholder="Type to find a client · Enter opens · ctrl+n adds a client", id="client-filter")
         yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
@@ -56,14 +60,37 @@ class ClientPickerScreen(Screen):
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
         entries = list_clients(self.app.home)
-        self.app.call_from_thread(self._loaded, entries)
+        conflicts = find_conflicts(self.app.home)
+        self.app.call_from_thread(self._loaded, entries, conflicts)
 
-    def _loaded(self, entries: list[ClientEntry]) -> None:
+    def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] = ()) -> None:
         self.entries = entries
+        self._show_conflicts(list(conflicts))
         broken = [e for e in entries if e.client is None]
         if broken:
             self.notify("\n".join(str(p) for e in broken for p in e.problems), title=f"{len(broken)} client file(s) cannot be read; left untouched", severity="warning", timeout=15, markup=False)
         self._filter(self.query_one("#client-filter", Input).value)
+
+    def _show_conflicts(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
+        banner = self.query_one("#conflict-banner", Static)
+        if conflicts:
+            pairs = [Content.assemble("  ", c.describe(self.app.home)) for c in conflicts[:5]]
+            more = [Content(f"  and {len(conflicts) - 5} more")] if len(conflicts) > 5 else []
+            head = Content.assemble((f"Sync conflicts: {len(conflicts)} file(s) have a copy from another device. ", "bold"), "ctrl+g compares and resolves them.")
+            banner.update(Content("\n").join([head, *pairs, *more]))
+        banner.set_class(bool(conflicts), "-visible")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "conflicts":
+            return bool(self.conflicts)
+        return True
+
+    def action_conflicts(self) -> None:
+        from .conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
 
     def _filter(self, text: str) -> None:
         wanted = fold_name(text)

@@ -20,7 +20,8 @@ from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients
 from ...core.fsio import WriteError
-from ...core.index import IndexUnavailable, OpenAction, SearchIndex, SessionRow, conflict_copies
+from ...core.conflicts import conflict_copies
+from ...core.index import IndexUnavailable, OpenAction, SearchIndex, SessionRow
 from ...core.model import ActionState, Client
 from ...core.problems import FileProblems
 from ...core.records import past_retention

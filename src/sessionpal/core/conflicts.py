@@ -1,0 +1,120 @@
+"""Copies a sync tool (Syncthing, Dropbox, iCloud, OneDrive, Nextcloud) leaves when two devices
+changed the same file, paired with the file they are a copy of, and their resolution.
+
+A copy is never read as a session or a client and never removed without the coach's say; when
+the coach chooses, the version given up is kept in the version history all the same.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fsio
+from .paths import Home
+from .versions import keep
+
+# name.sync-conflict-20261120-090000-ABCDEF.md      (Syncthing)
+# name (conflicted copy 2026-11-20).md, name (Ana's conflicted copy 2026-11-20).md   (Dropbox; sessionpal's own)
+# name (Case Conflict).md, name (Case Conflict 1).md   (Dropbox)
+# name--conflicted-copy-2026-11-20.md                  (others)
+_PATTERNS = [
+    re.compile(r"^(?P<stem>.+?)\.sync-conflict-[^.]*(?P<ext>\..*)?$", re.IGNORECASE),
+    re.compile(r"^(?P<stem>.+?) \([^)]*conflicted copy[^)]*\)(?P<ext>\..*)?$", re.IGNORECASE),
+    re.compile(r"^(?P<stem>.+?) \(Case Conflict[^)]*\)(?P<ext>\..*)?$", re.IGNORECASE),
+    re.compile(r"^(?P<stem>.+?)--conflicted-copy[^.]*(?P<ext>\..*)?$", re.IGNORECASE),
+]
+CONFLICT_COPY = re.compile(r"(\.sync-conflict-|\([^)]*conflicted copy|\(Case Conflict|--conflicted-copy)", re.IGNORECASE)
+
+
+def original_name(copy_name: str) -> str | None:
+    """The name of the file a conflict copy is a copy of; None when it is not one."""
+    for pattern in _PATTERNS:
+        found = pattern.match(copy_name)
+        if found:
+            return found["stem"] + (found["ext"] or "")
+    return None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    original: Path  # may be gone (the sync tool kept only the copy)
+    copy: Path
+
+    def describe(self, home: Home) -> str:
+        return f"{_relative(home, self.original)}  ↔  {self.copy.name}"
+
+
+def _relative(home: Home, path: Path) -> str:
+    try:
+        return str(path.relative_to(home.root))
+    except ValueError:
+        return str(path)
+
+
+def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
+    """Conflict copies beside the sessions or clients (one client's, or everyone's)."""
+    found: list[Path] = []
+    try:
+        folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
+    except OSError:
+        return found
+    for folder in folders:
+        if CONFLICT_COPY.search(folder.name):
+            if client is None:
+                found.append(Path(folder.path))
+            continue
+        if not folder.is_dir() or (client is not None and folder.name != client):
+            continue
+        for sub in (Path(folder.path), Path(folder.path) / "sessions"):
+            found += _copies_in(sub)
+    return found
+
+
+def _copies_in(folder: Path) -> list[Path]:
+    try:
+        return sorted(Path(e.path) for e in os.scandir(folder) if CONFLICT_COPY.search(e.name) and e.is_file())
+    except OSError:
+        return []
+
+
+def find_conflicts(home: Home) -> list[Conflict]:
+    """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired."""
+    copies = [p for p in conflict_copies(home) if p.is_file()]
+    for folder in (home.root, home.prompts_dir, home.models_dir):
+        copies += _copies_in(folder)
+    pairs = []
+    for copy in copies:
+        name = original_name(copy.name)
+        if name is not None:
+            pairs.append(Conflict(copy.with_name(name), copy))
+    return pairs
+
+
+def read_version(path: Path) -> str:
+    """A side of a conflict as text, for showing; a missing or unreadable one says so."""
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        return f"(cannot be read: {error.strerror})"
+
+
+def keep_original(home: Home, conflict: Conflict) -> None:
+    """The original stays; the copy goes (into the version history of the original)."""
+    with fsio.exclusive(conflict.original):
+        keep(home, conflict.original, conflict.copy.read_bytes())
+        fsio.remove(conflict.copy)
+
+
+def keep_copy(home: Home, conflict: Conflict) -> None:
+    """The copy's bytes become the file; the original's are kept in its version history."""
+    data = conflict.copy.read_bytes()
+    with fsio.exclusive(conflict.original):
+        if conflict.original.exists():
+            keep(home, conflict.original, conflict.original.read_bytes())
+        fsio.atomic_write(conflict.original, data)
+        fsio.remove(conflict.copy)
