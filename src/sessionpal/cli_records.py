@@ -27,13 +27,16 @@ def add_parsers(commands, home_option: Callable[..., None]) -> None:
     erase.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    sync = commands.add_parser("sync", help="git pull --rebase and git push, when the data home is a git repository with a remote")
+    home_option(sync, top=False)
+
     retention = commands.add_parser("retention", help="clients whose last session is older than retention_years (config.toml)")
     home_option(retention, top=False)
     retention.add_argument("--years", type=int, help="instead of retention_years from config.toml")
 
 
 def handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    return {"versions": cmd_versions, "restore": cmd_restore, "erase": cmd_erase, "retention": cmd_retention}
+    return {"versions": cmd_versions, "restore": cmd_restore, "erase": cmd_erase, "retention": cmd_retention, "sync": cmd_sync}
 
 
 def _file_in_home(args: argparse.Namespace) -> tuple:
@@ -109,6 +112,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     except fsio.WriteError as error:
         raise CommandError(f"not wholly erased: {error}") from None
     print(f"Erased {name}: {erased.files} file(s). audit.log records the date and the folder name ({erased.slug}) only.")
+    _commit_erase(home, erased.slug)
     if erased.in_git:
         print(
             "Warning: the data home is a git repository, and its history still holds this client's files.\n"
@@ -131,4 +135,37 @@ def cmd_retention(args: argparse.Namespace) -> int:
     today = datetime.now().astimezone().date()
     for past in past_retention(home, years, today):
         print(f"{past.last.isoformat()}  {past.entry.name}  ({past.entry.slug})")
+    return 0
+
+
+def _commit_erase(home, slug: str) -> None:
+    """With git.autocommit on, the removal is committed too (the history still holds the files)."""
+    from .core.config import load_config
+    from .core.gitsync import GitProblem, check_autocommit, commit
+
+    if not load_config(home).config.git_autocommit:
+        return
+    try:
+        problem = check_autocommit(home)
+        if not problem:
+            commit(home, [home.client_dir(slug), home.root / "audit.log"], f"Erase client {slug}")
+    except GitProblem as error:
+        problem = str(error)
+    if problem:
+        print(f"Not committed: {problem}", file=sys.stderr)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .cli import CommandError, _home
+    from .core.gitsync import GitProblem, sync
+
+    home = _home(args)
+    try:
+        result = sync(home)
+    except GitProblem as error:
+        raise CommandError(str(error)) from None
+    for text in (result.pulled, result.pushed):
+        if text:
+            print(text)
+    print("Synced: pulled and pushed.")
     return 0

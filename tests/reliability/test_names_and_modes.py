@@ -80,7 +80,7 @@ def test_hostile_names_and_any_umask_through_a_whole_practice(tmp_path, monkeypa
     slugs = [c.slug for c in created]
     assert len(set(slugs)) == len(HOSTILE), slugs
     assert all(c.path.resolve().parent.parent == home.clients_dir.resolve() for c in created)
-    assert sorted(p.name for p in home.root.iterdir()) == ["clients"]
+    assert sorted(p.name for p in home.root.iterdir()) == [".versions", "clients"]
     assert sorted(e.slug for e in list_clients(home)) == sorted(slugs)
     for client in created:
         assert load_client(client.path, client.slug).name == client.name, "no client overwrote another"

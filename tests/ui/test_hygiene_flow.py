@@ -16,14 +16,25 @@ from .test_session_flow import SIZE, type_note
 
 
 async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home, clock):
+    # As an unzip or a `cp -r` leaves them: the home open to others, a file readable by them.
+    demo_home.root.chmod(0o755)
     (demo_home.root / "notes-from-zoom.txt").write_text("copied in by hand")
-    demo_home.client_file("ana-perez").chmod(0o644)
-    assert len(exposed_paths(demo_home)) == 2
+    (demo_home.root / "notes-from-zoom.txt").chmod(0o644)
+    demo_home.client_file("ana-perez").chmod(0o644)  # behind clients/ (0700): nobody else can reach it
+    assert exposed_paths(demo_home) == [demo_home.root, demo_home.root / "notes-from-zoom.txt"]
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         [warning] = [n for n in app._notifications if n.title == "Your notes are not private"]
         assert "and 1 more" in warning.message and f'chmod -R go-rwx "{demo_home.root}"' in warning.message
+
+
+def test_a_home_nobody_else_can_enter_hides_what_it_holds(home):
+    home.root.mkdir(exist_ok=True)
+    home.root.chmod(0o700)
+    (home.root / "loose.txt").write_text("x")
+    (home.root / "loose.txt").chmod(0o644)
+    assert exposed_paths(home) == []
 
 
 async def test_a_private_home_gets_no_warning(demo_home, clock):

@@ -15,7 +15,7 @@ from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 
-CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas", "retention_years")
+CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas", "retention_years", "git")
 
 DEFAULT_CONFIG_TEXT = """\
 # sessionpal preferences. Every key is optional; delete one to get its default back.
@@ -49,6 +49,11 @@ DEFAULT_CONFIG_TEXT = """\
 # list the clients past it; nothing is ever erased without `sessionpal erase`.
 # retention_years = 7
 
+# With the data home a git repository: commit each ended session and each client
+# change (`sessionpal sync` then pulls and pushes).
+# [git]
+# autocommit = true
+
 # Your own keys for the app's commands: command id = "key".
 # [keys]
 # start_session = "f5"
@@ -74,6 +79,9 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
     stalled_after = check.integer(data, "stalled_after", (), low=1, high=50)
     focus_areas = check.text_list(data, "focus_areas", ())
     retention_years = check.integer(data, "retention_years", (), low=1, high=100)
+    git = check.table(data, "git", ()) or {}
+    check.unknown_keys(git, ("autocommit",), ("git",), "[git]")
+    autocommit = check.boolean(git, "autocommit", ("git",))
     keys: dict[str, str] = {}
     table = check.table(data, "keys", ())
     for action, key in (table or {}).items():
@@ -92,6 +100,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
         stalled_after=stalled_after if stalled_after is not None else defaults.stalled_after,
         focus_areas=tuple(a.strip() for a in focus_areas) or defaults.focus_areas,
         retention_years=retention_years,
+        git_autocommit=bool(autocommit),
     )
     return LoadedConfig(config, check.problems)
 

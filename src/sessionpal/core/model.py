@@ -214,3 +214,4 @@ class Config:
     stalled_after: int = 3  # sessions without movement before a goal is flagged as possibly stalled
     focus_areas: tuple[str, ...] = FOCUS_AREAS
     retention_years: int | None = None  # clients whose last session is older are listed for erasing
+    git_autocommit: bool = False  # [git] autocommit: commit each ended session and client change

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -74,26 +73,37 @@ def past_retention(home: Home, years: int, today: date, entries: list[ClientEntr
 
 
 def exposed_paths(home: Home, limit: int = 1000) -> list[Path]:
-    """Folders and files in the home that others on this computer could read (group or other bits).
+    """Folders and files in the home that others on this computer could open (group or other bits).
 
-    Files the app writes are 0600 in 0700 folders; these came from elsewhere (a copy, an unzip, a
-    sync tool). Stops after `limit` to keep the look at start-up quick.
+    A folder others cannot enter (no group or other x bit) hides all it holds, so the walk does
+    not go into it: with the home at 0700, as the app makes it, this is one stat. Files the app
+    writes are 0600 anyway; others come from elsewhere (a copy, an unzip, a sync tool, git).
     """
     found: list[Path] = []
-    for root, dirs, files in os.walk(home.root):
-        for name in [".", *dirs, *files]:
-            path = Path(root) if name == "." else Path(root) / name
+    folders = [home.root]
+    while folders and len(found) < limit:
+        folder = folders.pop()
+        try:
+            mode = folder.lstat().st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            found.append(folder)
+        if not mode & 0o011:
+            continue  # nobody else can get past this folder
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
             try:
-                mode = path.lstat().st_mode
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mode & 0o077:
+                    found.append(Path(entry.path))
             except OSError:
                 continue
-            if stat.S_ISLNK(mode):
-                continue
-            if mode & 0o077:
-                found.append(path)
-                if len(found) >= limit:
-                    return found
-    return found
+    return found[:limit]
 
 
 def exposure_warning(home: Home, found: list[Path]) -> str:

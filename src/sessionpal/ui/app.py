@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from typing import Callable, Iterable
@@ -58,6 +59,8 @@ class SessionPalApp(App[int]):
         self.clock: Clock = clock or SystemClock()
         self.client_query = client
         self.coded = coded  # --code: a client created from --client is stored under a code
+        self._git_problem = ""  # why git.autocommit cannot work here, once found
+        self._git_lock = threading.Lock()
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
         self.seed = seed
@@ -94,13 +97,39 @@ class SessionPalApp(App[int]):
 
     @work(thread=True, exclusive=True, group="exposure")
     def check_exposure(self) -> None:
-        """Warn when others on this computer could read the notes (after the first paint: it walks the home)."""
+        """Warn when others on this computer could read the notes (after the first paint: it walks the home),
+        and when git.autocommit is on but cannot work."""
         from ..core.records import exposed_paths, exposure_warning
 
         found = exposed_paths(self.home)
         if found:
             message = exposure_warning(self.home, found)
             self.call_from_thread(lambda: self.notify(message, title="Your notes are not private", severity="warning", timeout=30, markup=False))
+        if self.config.git_autocommit:
+            from ..core.gitsync import GitProblem, check_autocommit
+
+            try:
+                problem = check_autocommit(self.home)
+            except GitProblem as error:
+                problem = str(error)
+            if problem:
+                self._git_problem = problem
+                self.call_from_thread(lambda: self.notify(problem, title="git", severity="warning", timeout=20, markup=False))
+
+    def autocommit(self, paths: list, message: str) -> None:
+        """With git.autocommit on: commit these files (an ended session, a client change), off the event loop."""
+        if self.config.git_autocommit and not self._git_problem:
+            self._commit(list(paths), message)
+
+    @work(thread=True, group="git")
+    def _commit(self, paths: list, message: str) -> None:
+        from ..core.gitsync import GitProblem, commit
+
+        with self._git_lock:  # one git command at a time: git's own index lock would refuse a second
+            try:
+                commit(self.home, paths, message)
+            except (GitProblem, ValueError) as error:
+                self.call_from_thread(lambda: self.notify(f"Not committed: {error}", title="git", severity="warning", markup=False))
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
@@ -235,6 +264,7 @@ class SessionPalApp(App[int]):
             self.notify(str(error), title="Client not created", severity="error", markup=False)
             return
         self.notify(f"New client {client.name}", markup=False)
+        self.autocommit([client.path], f"New client {client.slug}")
         self.open_client(ClientEntry(client.slug, client.path, client))
 
     def open_client(self, entry: ClientEntry) -> None:

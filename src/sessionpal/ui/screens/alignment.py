@@ -122,6 +122,7 @@ class AlignmentScreen(ModalScreen[str | None]):
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
         self.refresh_view(keep)
+        self.app.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
 
     # actions ------------------------------------------------------------------
 

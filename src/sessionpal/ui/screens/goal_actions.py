@@ -78,6 +78,7 @@ class GoalActions:
             self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
             return False
         self.refresh_goals()
+        self.app.autocommit([self.live.client.path], f"Client {self.live.client.slug}: goals")
         return True
 
     # reminders ------------------------------------------------------------------

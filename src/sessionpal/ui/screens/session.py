@@ -258,6 +258,7 @@ class SessionScreen(GoalActions, Screen):
                 except SaveFailed as error:
                     self._failed("Default not saved", error)
                     return
+                self.app.autocommit([self.live.client.path], f"Client {self.live.client.slug}: default session model")
                 self.notify(f"{current.title} is now {self.live.client.name}'s default.", markup=False)
             elif model_id and model_id != current.id:
                 self._set_model(models[model_id])
@@ -521,6 +522,8 @@ class SessionScreen(GoalActions, Screen):
                 self._failed("Session not ended", error)
                 return
             self._show_state()
+            if summary.path is not None:
+                self.app.autocommit([summary.path, self.live.client.path], f"Session with {self.live.client.slug}: {summary.path.stem}")
             self.app.push_screen(SummaryDialog(summary, self.live.client.name), lambda _: self.dismiss())
 
         self.app.push_screen(

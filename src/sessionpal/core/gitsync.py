@@ -1,0 +1,106 @@
+"""Optional git: commit each ended session and each client change, and `sessionpal sync`.
+
+Everything goes through the git command line (the coach's own git, their own remote); there is
+no home-made sync. Commit messages name the client's folder and what happened, never note text.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import Home
+
+TIMEOUT = 60  # seconds; a commit takes milliseconds, a push over a slow link may take a while
+
+
+class GitProblem(Exception):
+    """git is missing, the home is not a repository, or a git command failed; the message says which."""
+
+
+def git_path() -> str | None:
+    return shutil.which("git")  # fsio-ok: looks a program up, writes nothing
+
+
+def _run(home: Home, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    git = git_path()
+    if git is None:
+        raise GitProblem("git is not installed (or not on PATH), so git.autocommit and sync cannot work")
+    try:
+        return subprocess.run(
+            [git, "-C", str(home.root), *args], capture_output=True, text=True, timeout=timeout,
+            env=_environment(), stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise GitProblem(f"git {args[0]} did not finish: {error}") from None
+
+
+def _environment() -> dict[str, str]:
+    import os
+
+    # Never wait for an editor or a password prompt the coach cannot see behind the app.
+    return dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
+
+
+def _first_line(result: subprocess.CompletedProcess) -> str:
+    text = (result.stderr or result.stdout or "").strip()
+    return text.splitlines()[-1] if text else f"exit code {result.returncode}"
+
+
+def is_repository(home: Home) -> bool:
+    result = _run(home, "rev-parse", "--show-toplevel")
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == home.root.resolve()
+
+
+def check_autocommit(home: Home) -> str:
+    """Why git.autocommit cannot work here ("" when it can)."""
+    if git_path() is None:
+        return "git.autocommit is on, but git is not installed: install git, or turn the option off"
+    if not is_repository(home):
+        return f'git.autocommit is on, but the data home is not a git repository: git init "{home.root}"'
+    return ""
+
+
+def _identity(home: Home) -> list[str]:
+    # A new machine may have no git identity yet: commit as sessionpal rather than fail.
+    name = _run(home, "config", "user.name").stdout.strip()
+    email = _run(home, "config", "user.email").stdout.strip()
+    return [] if name and email else ["-c", "user.name=sessionpal", "-c", "user.email=sessionpal@localhost"]
+
+
+def commit(home: Home, paths: list[Path], message: str) -> bool:
+    """Commit these files (and only these) with `message`; False when there was nothing to commit."""
+    relative = [str(p.resolve().relative_to(home.root.resolve())) for p in paths]
+    added = _run(home, "add", "--all", "--", *relative)
+    if added.returncode != 0:
+        raise GitProblem(f"git add failed: {_first_line(added)}")
+    if _run(home, "diff", "--cached", "--quiet", "--", *relative).returncode == 0:
+        return False
+    done = _run(home, *_identity(home), "commit", "--quiet", "-m", message, "--", *relative)
+    if done.returncode != 0:
+        raise GitProblem(f"git commit failed: {_first_line(done)}")
+    return True
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pulled: str
+    pushed: str
+
+
+def sync(home: Home) -> SyncResult:
+    """git pull --rebase, then git push, when the home is a repository with a remote."""
+    if not is_repository(home):
+        raise GitProblem(f'the data home is not a git repository: git init "{home.root}", then add a remote')
+    remotes = _run(home, "remote").stdout.split()
+    if not remotes:
+        raise GitProblem(f'no remote is set: git -C "{home.root}" remote add origin URL')
+    pulled = _run(home, *_identity(home), "pull", "--rebase", "--autostash")  # a rebase commits too
+    if pulled.returncode != 0:
+        raise GitProblem(f"git pull --rebase failed: {_first_line(pulled)} (see git -C \"{home.root}\" status)")
+    pushed = _run(home, "push")
+    if pushed.returncode != 0:
+        raise GitProblem(f"git push failed: {_first_line(pushed)}")
+    return SyncResult(pulled.stdout.strip() or pulled.stderr.strip(), pushed.stderr.strip() or pushed.stdout.strip())
