@@ -51,3 +51,18 @@ async def test_autocommit_outside_a_repository_is_explained(demo_home, clock):
         await settle(pilot)
         [said] = [n.message for n in app._notifications if n.title == "git"]
         assert said.startswith("git.autocommit is on, but the data home is not a git repository: git init")
+
+
+async def test_a_commit_git_refuses_is_reported_and_the_session_goes_on(demo_home, clock):
+    demo_home.config_file.write_text("[git]\nautocommit = true\n")
+    git(demo_home.root, "init", "--quiet", "--initial-branch=main")
+    (demo_home.root / ".git" / "index.lock").write_text("")  # another git command, stuck
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.create_and_open("Marta Ruiz", 50)
+        await settle(pilot)
+        [said] = [n.message for n in app._notifications if n.title == "git"]
+        assert said.startswith("Not committed: git add failed:") and "index.lock" in said
+        await type_note(pilot, "still taking notes")
+        assert session_paths(demo_home, "marta-ruiz")

@@ -107,7 +107,7 @@ def keep_original(home: Home, conflict: Conflict) -> None:
     """The original stays; the copy goes (into the version history of the original)."""
     with fsio.exclusive(conflict.original):
         keep(home, conflict.original, conflict.copy.read_bytes())
-        fsio.remove(conflict.copy)
+        fsio.remove_file(conflict.copy)
 
 
 def keep_copy(home: Home, conflict: Conflict) -> None:
@@ -117,4 +117,4 @@ def keep_copy(home: Home, conflict: Conflict) -> None:
         if conflict.original.exists():
             keep(home, conflict.original, conflict.original.read_bytes())
         fsio.atomic_write(conflict.original, data)
-        fsio.remove(conflict.copy)
+        fsio.remove_file(conflict.copy)

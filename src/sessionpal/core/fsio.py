@@ -208,7 +208,7 @@ def create_new(path: Path, data: bytes | str) -> bool:
 
 
 def remove_file(path: Path) -> None:
-    """Delete a file durably (used when a person asks to delete something)."""
+    """Delete a file durably (a person asked for it, or a lock is given back); gone already is fine."""
     try:
         path.unlink()
     except FileNotFoundError:
@@ -256,17 +256,6 @@ def append_line(path: Path, line: str) -> None:
         if old and not old.endswith(b"\n"):
             old += b"\n"
         atomic_write(path, old + line.rstrip("\n").encode("utf-8") + b"\n")
-
-
-def remove(path: Path) -> None:
-    """Delete a file the app made (a lock), durably; gone already is fine."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise WriteError(path, describe_os_error(error)) from error
-    _fsync_dir(path.parent)
 
 
 def is_temp_file(name: str) -> bool:

@@ -45,8 +45,12 @@ def _environment() -> dict[str, str]:
 
 
 def _first_line(result: subprocess.CompletedProcess) -> str:
-    text = (result.stderr or result.stdout or "").strip()
-    return text.splitlines()[-1] if text else f"exit code {result.returncode}"
+    """git's own words for what went wrong: its fatal or error line, else its last line."""
+    lines = [line.strip() for line in (result.stderr or result.stdout or "").splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[-1] if lines else f"exit code {result.returncode}"
 
 
 def is_repository(home: Home) -> bool:

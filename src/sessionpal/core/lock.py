@@ -85,7 +85,7 @@ class SessionLock:
     def release(self) -> None:
         """Remove the lock if it is still ours (never another process's)."""
         if read_holder(self.path) == self.holder:
-            fsio.remove(self.path)
+            fsio.remove_file(self.path)
 
 
 def acquire(home: Home, slug: str, now: datetime) -> SessionLock:

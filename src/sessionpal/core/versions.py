@@ -87,7 +87,7 @@ def keep(home: Home, path: Path, data: bytes) -> Path:
     kept = folder / f"{stamp}{path.suffix}"
     fsio.atomic_write(kept, data)
     for old in list_versions(home, path)[KEEP:]:
-        fsio.remove(old.path)
+        fsio.remove_file(old.path)
     return kept
 
 

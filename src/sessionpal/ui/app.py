@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from typing import Callable, Iterable
+from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,13 +19,14 @@ from textual.screen import Screen
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config
 from ..core.live import LiveSession, close_unfinished, unsaved_gap
+from ..core.lock import SessionLock
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home
 from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers, find_unfinished
 from ..core.timer import Clock, SystemClock
-from ..core.versions import WouldShrink, shrinking_allowed
 from .messages import PacksChanged
+from .record_keeping import RecordKeeping
 
 _STARTED = time.perf_counter()
 PACK_POLL = 1.0  # seconds
@@ -38,7 +39,7 @@ class StartScreen(Screen):
         self.app.call_later(self.app.show_client_list)
 
 
-class SessionPalApp(App[int]):
+class SessionPalApp(RecordKeeping, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sessionpal"
     ENABLE_COMMAND_PALETTE = True
@@ -60,7 +61,7 @@ class SessionPalApp(App[int]):
         self.client_query = client
         self.coded = coded  # --code: a client created from --client is stored under a code
         self._git_problem = ""  # why git.autocommit cannot work here, once found
-        self._git_lock = threading.Lock()
+        self._git_lock = threading.Lock()  # one git command at a time: git's own index lock would refuse a second
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
         self.seed = seed
@@ -94,42 +95,6 @@ class SessionPalApp(App[int]):
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
         self.set_interval(PACK_POLL, self.check_pack_files)
         self.call_after_refresh(self.check_exposure)
-
-    @work(thread=True, exclusive=True, group="exposure")
-    def check_exposure(self) -> None:
-        """Warn when others on this computer could read the notes (after the first paint: it walks the home),
-        and when git.autocommit is on but cannot work."""
-        from ..core.records import exposed_paths, exposure_warning
-
-        found = exposed_paths(self.home)
-        if found:
-            message = exposure_warning(self.home, found)
-            self.call_from_thread(lambda: self.notify(message, title="Your notes are not private", severity="warning", timeout=30, markup=False))
-        if self.config.git_autocommit:
-            from ..core.gitsync import GitProblem, check_autocommit
-
-            try:
-                problem = check_autocommit(self.home)
-            except GitProblem as error:
-                problem = str(error)
-            if problem:
-                self._git_problem = problem
-                self.call_from_thread(lambda: self.notify(problem, title="git", severity="warning", timeout=20, markup=False))
-
-    def autocommit(self, paths: list, message: str) -> None:
-        """With git.autocommit on: commit these files (an ended session, a client change), off the event loop."""
-        if self.config.git_autocommit and not self._git_problem:
-            self._commit(list(paths), message)
-
-    @work(thread=True, group="git")
-    def _commit(self, paths: list, message: str) -> None:
-        from ..core.gitsync import GitProblem, commit
-
-        with self._git_lock:  # one git command at a time: git's own index lock would refuse a second
-            try:
-                commit(self.home, paths, message)
-            except (GitProblem, ValueError) as error:
-                self.call_from_thread(lambda: self.notify(f"Not committed: {error}", title="git", severity="warning", markup=False))
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
@@ -323,7 +288,7 @@ class SessionPalApp(App[int]):
         self.notify(f"Read-only here: {why}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
         self.push_screen(SessionScreen(live))
 
-    def _show_session(self, entry: ClientEntry, document, gap: float, lock) -> None:
+    def _show_session(self, entry: ClientEntry, document, gap: float, lock: SessionLock) -> None:
         from ..core.live import SaveFailed
         from .screens.session import SessionScreen
 
@@ -343,25 +308,6 @@ class SessionPalApp(App[int]):
             except SaveFailed as error:
                 self.notify(str(error), title="Timer not saved", severity="error", markup=False)
         self.push_screen(SessionScreen(live, lock))
-
-    def confirm_shrink(self, error: WouldShrink, retry: Callable[[], object]) -> None:
-        """A change would leave less than half of a file: ask, then run it again if the coach agrees."""
-        from .dialogs.confirm import ConfirmDialog
-
-        def answered(answer: str | None) -> None:
-            if answer == "yes":
-                with shrinking_allowed():
-                    retry()
-
-        self.push_screen(
-            ConfirmDialog(
-                f"This change would leave less than half of {error.path.name} ({error.before:,} → {error.after:,} bytes).",
-                "Save it anyway",
-                "Cancel",
-                detail="The file as it is now is kept in its version history either way: sessionpal versions PATH lists it.",
-            ),
-            answered,
-        )
 
     # quitting ---------------------------------------------------------------
 
