@@ -15,6 +15,7 @@ The first client always has 300 sessions (the review benchmark's busy client).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -184,6 +185,15 @@ def write_pack(path: Path, pack_id: str, count: int, seed: int) -> None:
 
 def generate(root: Path, clients: int = 200, sessions: int = 10000, questions: int = 5000, seed: int = 1) -> list[str]:
     """Write the home; returns the client slugs, the busiest (300 sessions, or all there are) first."""
+    # Folders 0700 and files 0600, as the app writes them: a home others can read is warned about.
+    previous_umask = os.umask(0o077)
+    try:
+        return _generate(root, clients, sessions, questions, seed)
+    finally:
+        os.umask(previous_umask)
+
+
+def _generate(root: Path, clients: int, sessions: int, questions: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     library = load_library(None)
     asked = [(q.ref, q.text) for q in library.questions()]
