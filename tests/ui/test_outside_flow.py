@@ -112,6 +112,11 @@ async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home,
         await pilot.pause()
         assert log_texts(app)[-1].endswith("more from the laptop"), "followed as the holder writes"
         files_during = sorted((p.name, p.stat().st_mtime_ns) for p in demo_home.client_dir("ana-perez").rglob("*"))
+        lock.unlink()  # the laptop closes its sessionpal
+        screen.watch_files()
+        await pilot.pause()
+        assert any(n.title == "Free now" for n in app._notifications)
+        lock.write_text(Holder("laptop", 4242, START).render())
         await pilot.press("f2", "f3", "f12")  # no timer, no asking, F12 only goes back
         await pilot.pause()
         assert isinstance(app.screen, ClientPickerScreen)

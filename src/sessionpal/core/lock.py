@@ -88,6 +88,12 @@ class SessionLock:
             fsio.remove_file(self.path)
 
 
+def is_free(home: Home, slug: str, now: datetime) -> bool:
+    """No live sessionpal holds the client (its lock is gone, or was left by a crash)."""
+    holder = read_holder(home.client_dir(slug) / LOCK_FILE)
+    return holder is None or is_stale(holder, now)
+
+
 def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
     """Take the client's session lock, taking over a stale one; Locked names the live holder."""
     path = home.client_dir(slug) / LOCK_FILE

@@ -26,7 +26,7 @@ from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.live import LiveSession, LogEntry, SaveFailed
-from ...core.lock import SessionLock
+from ...core.lock import SessionLock, is_free
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.problems import FileProblems
@@ -75,6 +75,7 @@ class SessionScreen(GoalActions, Screen):
         super().__init__()
         self.live = live
         self.lock = lock  # this app's hold on the client; None when read-only here
+        self._told_free = False  # read-only here: the coach was told the holder let go
         self.rng = random.Random()
         self.private = False
         self._level: Level | None = None
@@ -283,6 +284,9 @@ class SessionScreen(GoalActions, Screen):
         self._tell_outside()
         if self.live.document is not shown:  # read-only here: following what the holder writes
             self._show_log()
+        if self.live.read_only and not self._told_free and is_free(self.app.home, self.live.client.slug, self.app.clock.now()):
+            self._told_free = True
+            self.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
         changed = self.live.check_client_file()
         if changed is not None:
             message, broken = changed
