@@ -42,7 +42,11 @@ async def take_notes(home, first, shown):
     n = first
     async with app.run_test(size=(100, 30)) as pilot:
         answered = False
+        waited = 0
         while type(app.screen).__name__ != "SessionScreen":
+            waited += 1
+            if waited % 200 == 0:  # what the app shows while it is not ready: for the failure message
+                Path(shown.name + ".waiting").write_text(repr([type(s).__name__ for s in app.screen_stack]))
             if isinstance(app.screen, ResumeDialog) and not answered:
                 answered = True
                 app.screen.dismiss("resume")
@@ -100,7 +104,8 @@ def wait_until_ready(shown_file, pid: int, timeout: float = 30.0) -> None:
         if not alive(pid):
             raise AssertionError("the app stopped before its session screen")
         time.sleep(0.01)
-    raise AssertionError("the session screen never came up")
+    waiting = shown_file.with_name(shown_file.name + ".waiting")
+    raise AssertionError(f"the session screen never came up; screens: {waiting.read_text() if waiting.exists() else 'none yet'}")
 
 
 @pytest.mark.slow
