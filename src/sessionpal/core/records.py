@@ -1,4 +1,5 @@
-"""Data rights: erasing a client, and the clients kept past the coach's retention period."""
+"""Data rights and privacy: erasing a client, the clients kept past the retention period, and
+what in the home others on this computer could read."""
 
 from __future__ import annotations
 
