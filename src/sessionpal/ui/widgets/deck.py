@@ -59,8 +59,6 @@ class DeckPane(Vertical):
         self.timer_phase: Phase | None = None
         self.shown: list[Question] = []
         self.current: Question | None = None
-        self._listed: list[str] = []  # the refs the list shows, to skip rebuilding an unchanged list
-        self._title = ""
         self.today: date | None = None
         self.pack_titles: dict[str, str] = {}
 
@@ -94,18 +92,17 @@ class DeckPane(Vertical):
         before = self.current
         previous = self.current if keep_current else None
         self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
-        listed = [q.ref for q in self.shown[:LIST_LIMIT]]
+        options = self.query_one("#deck-list", OptionList)
         with self.app.batch_update():
             # Many keystrokes leave the list as it was (a space, the first letters of "@all"):
             # rebuilding it anyway would wrap and lay out every line again for nothing.
-            if redraw or listed != self._listed:
-                self._listed = listed
-                options = self.query_one("#deck-list", OptionList)
+            rebuild = redraw or [o.id for o in options.options] != [q.ref for q in self.shown[:LIST_LIMIT]]
+            if rebuild:
                 options.clear_options()
                 options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
+            if rebuild or self.current is not before:
                 self._highlight()
             if redraw or self.current is not before:
-                self._highlight()
                 self._show_current()
             self._show_title(query)
 
@@ -236,9 +233,9 @@ class DeckPane(Vertical):
         count = len(self.shown)
         shown = f"{count}" if count <= LIST_LIMIT else f"first {LIST_LIMIT} of {count}"
         title = f"Questions · {scope} · {shown}"
-        if title != self._title:  # an update lays out the whole screen again: only when it says something new
-            self._title = title
-            self.query_one("#deck-title", Static).update(title)
+        widget = self.query_one("#deck-title", Static)
+        if widget.content != title:  # an update lays out the whole screen again: only when it says something new
+            widget.update(title)
 
     # events -----------------------------------------------------------------
 
