@@ -16,9 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .clients import load_client
-from .fsio import WRITE_LOCK, is_temp_file
-from .lock import LOCK_FILE
-from .versions import VERSIONS_DIR
+from .fsio import is_temp_file
+from .lock import LOCK_FILES
+from .versions import VERSIONS_DIR, folder_for
 from .index import session_files
 from .model import Action, ActionState, Client, Note, NoteKind
 from .paths import Home
@@ -31,13 +31,13 @@ def export_client(home: Home, slug: str) -> bytes:
     is), and any other file in their folder (attachments). Private notes included, as the law asks."""
     buffer = io.BytesIO()
     # Their earlier versions are held about them too: they go in, under .versions/.
-    folders = [(home.client_dir(slug), Path(slug)), (home.root / VERSIONS_DIR / "clients" / slug, Path(slug) / VERSIONS_DIR)]
+    folders = [(home.client_dir(slug), Path(slug)), (folder_for(home, home.client_dir(slug)), Path(slug) / VERSIONS_DIR)]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for folder, inside in folders:
             for root, dirs, files in os.walk(folder):
                 dirs.sort()
                 for name in sorted(files):
-                    if is_temp_file(name) or name in (WRITE_LOCK, LOCK_FILE):
+                    if is_temp_file(name) or name in LOCK_FILES:
                         continue
                     path = Path(root) / name
                     archive.write(path, arcname=str(inside / path.relative_to(folder)))

@@ -6,6 +6,7 @@ no home-made sync. Commit messages name the client's folder and what happened, n
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -38,8 +39,6 @@ def _run(home: Home, *args: str, timeout: float = TIMEOUT) -> subprocess.Complet
 
 
 def _environment() -> dict[str, str]:
-    import os
-
     # Never wait for an editor or a password prompt the coach cannot see behind the app.
     return dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from . import fsio
 from .clients import load_client
-from .outside import OutsideChange, OutsideWatch, current_fingerprint
+from .outside import OutsideChange, OutsideWatch
 from .problems import FileProblems
 from .saving import SaveFailed, saving
 from .session_goals import GoalChange, GoalWork
@@ -33,7 +33,7 @@ from .model import (
 from .paths import Home
 from .session_models import SessionModel
 from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
-from .sessions import create_session, read_session, update_session
+from .sessions import create_session, file_fingerprint, read_session, update_session
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
@@ -114,7 +114,7 @@ class LiveSession(GoalWork):
             elapsed = info.elapsed_seconds
             state = TimerState.ENDED if info.is_finished else TimerState.PAUSED
         self.timer = SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
-        self._client_seen = current_fingerprint(self.client.path)
+        self._client_seen = file_fingerprint(self.client.path)
 
     # state ------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ class LiveSession(GoalWork):
             return None
         if self.read_only:
             # The holder is writing it: follow along quietly, and never write a copy from here.
-            if current_fingerprint(self.document.path) != self.document.fingerprint:
+            if file_fingerprint(self.document.path) != self.document.fingerprint:
                 try:
                     self.document = read_session(self.document.path)
                 except FileProblems:
@@ -338,16 +338,16 @@ class LiveSession(GoalWork):
         with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)
-        self._client_seen = current_fingerprint(self.client.path)
+        self._client_seen = file_fingerprint(self.client.path)
         return result
 
     def reload_client(self) -> None:
         self.client = load_client(self.client.path, self.client.slug)
-        self._client_seen = current_fingerprint(self.client.path)
+        self._client_seen = file_fingerprint(self.client.path)
 
     def check_client_file(self) -> tuple[str, bool] | None:
         """client.toml changed by another program: read it again. (what to tell the coach, is it broken)"""
-        seen = current_fingerprint(self.client.path)
+        seen = file_fingerprint(self.client.path)
         if seen == self._client_seen:
             return None
         self._client_seen = seen

@@ -19,6 +19,7 @@ from . import fsio
 from .paths import Home
 
 LOCK_FILE = "session.lock"
+LOCK_FILES = (LOCK_FILE, fsio.WRITE_LOCK)  # bookkeeping, not records: never exported or counted
 STALE_AFTER = timedelta(hours=12)
 
 
@@ -72,7 +73,7 @@ def process_alive(pid: int) -> bool:
 
 def is_stale(holder: Holder, now: datetime) -> bool:
     if holder.host == socket.gethostname():
-        return holder.pid != os.getpid() and not process_alive(holder.pid)
+        return not process_alive(holder.pid)
     started = holder.started if holder.started.tzinfo else holder.started.astimezone()
     return now - started > STALE_AFTER
 
@@ -103,10 +104,8 @@ def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
         if fsio.create_new(path, me.render()):
             return SessionLock(path, me)
         holder = read_holder(path)
-        if holder is not None and holder.host == me.host and holder.pid == me.pid:
-            fsio.atomic_write(path, me.render())  # this process again (a second screen): still ours
-            return SessionLock(path, me)
-        if holder is not None and not is_stale(holder, now):
+        ours = holder is not None and (holder.host, holder.pid) == (me.host, me.pid)  # this process again
+        if holder is not None and not ours and not is_stale(holder, now):
             raise Locked(holder)
         fsio.atomic_write(path, me.render())
         return SessionLock(path, me)

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import fsio
 from .problems import FileProblems
 from .sessionfile import SessionDocument
-from .sessions import fingerprint, read_session
+from .sessions import file_fingerprint, read_session
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,6 @@ class OutsideChange:
         return what + kept + after
 
 
-def current_fingerprint(path: Path) -> tuple[int, int, int] | None:
-    try:
-        return fingerprint(path.stat())
-    except OSError:
-        return None
-
-
 def missing_lines(ours: SessionDocument, theirs: SessionDocument) -> int:
     """Lines of ours their version dropped. A line is known by its section and time stamp, so a
     note the coach reworded in an editor is an edit, not a loss; a hand-written line without a
@@ -59,7 +52,7 @@ def missing_lines(ours: SessionDocument, theirs: SessionDocument) -> int:
     return sum((keys(ours) - keys(theirs)).values())
 
 
-def keep_copy(ours: SessionDocument, now: datetime) -> Path:
+def write_copy(ours: SessionDocument, now: datetime) -> Path:
     """Write our version beside the session file, under a name no session or sync tool reuses."""
     base = f"{ours.path.stem} (conflicted copy sessionpal {now:%Y-%m-%d %H%M%S})"
     text = ours.render()
@@ -79,7 +72,7 @@ class OutsideWatch:
 
     def check(self, ours: SessionDocument, now: datetime) -> tuple[SessionDocument, OutsideChange | None]:
         """(the document to go on with, what happened); ours as it was when nothing changed."""
-        seen = current_fingerprint(ours.path)
+        seen = file_fingerprint(ours.path)
         if seen == ours.fingerprint or seen == self._seen:
             return ours, None
         if ours.fingerprint is None:
@@ -102,7 +95,7 @@ class OutsideWatch:
         if text == self._copied:
             return None  # this very version is already kept
         try:
-            copy = keep_copy(ours, now)
+            copy = write_copy(ours, now)
         except fsio.WriteError:
             return None  # the disk refuses; the notes stay in memory and the coach is told why
         self._copied = text

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from . import fsio
 from .clients import ClientEntry, list_clients
-from .lock import LOCK_FILE, acquire
+from .lock import LOCK_FILES, acquire
 from .paths import Home
-from .versions import VERSIONS_DIR
+from .versions import folder_for
 
 AUDIT_LOG = "audit.log"
 
@@ -32,14 +32,14 @@ def erase_client(home: Home, slug: str, now: datetime) -> Erased:
     lock = acquire(home, slug, now)
     files = 0
     try:
-        versions = home.root / VERSIONS_DIR / "clients" / slug
+        versions = folder_for(home, home.client_dir(slug))
         if versions.exists():
             files += fsio.remove_tree(versions)
         # The index holds their words too; it is rebuilt from the files when next needed.
         if home.cache_dir.exists():
             fsio.remove_tree(home.cache_dir)
         folder = home.client_dir(slug)
-        files += sum(1 for p in folder.rglob("*") if p.is_file() and p.name not in (LOCK_FILE, fsio.WRITE_LOCK))
+        files += sum(1 for p in folder.rglob("*") if p.is_file() and p.name not in LOCK_FILES)
         fsio.remove_tree(folder)
     finally:
         lock.release()
@@ -69,8 +69,7 @@ def past_retention(home: Home, years: int, today: date, entries: list[ClientEntr
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - years, day=28)
     found = [PastRetention(e, last_day(e)) for e in (entries if entries is not None else list_clients(home))]
-    old = [p for p in found if p.last is not None and p.last < cutoff]
-    return sorted(old, key=lambda p: p.last or date.min)
+    return sorted((p for p in found if p.last is not None and p.last < cutoff), key=lambda p: p.last)
 
 
 def exposed_paths(home: Home, limit: int = 1000) -> list[Path]:

@@ -57,6 +57,12 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+def file_fingerprint(path: Path) -> tuple[int, int, int] | None:
+    """The file's (mtime, size, inode) now; None when it cannot be looked at."""
+    found = _stat(path)
+    return fingerprint(found) if found is not None else None
+
+
 def clean_leftovers(home: Home, slug: str | None = None) -> int:
     """Remove the temp files a killed process left: the home's own folders, or one client's."""
     folders = [home.root, home.prompts_dir, home.models_dir] if slug is None else [home.client_dir(slug), home.sessions_dir(slug)]
@@ -73,8 +79,7 @@ def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
         path = folder / session_file_name(file_stamp(started), n)
         if fsio.create_new(path, text):
             document = SessionDocument.parse(path, text)
-            created = _stat(path)
-            document.fingerprint = fingerprint(created) if created is not None else None
+            document.fingerprint = file_fingerprint(path)
             return document
     raise fsio.WriteError(folder, "too many sessions started in the same minute")
 
@@ -90,8 +95,7 @@ def update_session(
     The change is applied to a copy, so a failed write leaves `known` as it was.
     """
     with fsio.exclusive(path):
-        current = _stat(path)
-        if known is not None and known.fingerprint is not None and current is not None and fingerprint(current) == known.fingerprint:
+        if known is not None and known.fingerprint is not None and file_fingerprint(path) == known.fingerprint:
             document = known.copy()
         else:
             document = read_session(path)
@@ -101,8 +105,7 @@ def update_session(
         if finished:  # a finished session is a record: its previous version is kept
             before_rewrite(home_of(path, 3), path, len(text.encode("utf-8")))
         fsio.atomic_write(path, text)
-        written = _stat(path)
-    document.fingerprint = fingerprint(written) if written is not None else None
+        document.fingerprint = file_fingerprint(path)
     return document, result
 
 

@@ -20,6 +20,7 @@ from .paths import Home
 
 VERSIONS_DIR = ".versions"
 KEEP = 20
+STAMP = "%Y%m%dT%H%M%S%fZ"  # a version's file name: when it was kept, UTC, sorting in time order
 SHRINK_CHECK_FROM = 1024  # bytes: below this a file is too small for "half" to mean much
 
 _shrink_allowed = contextvars.ContextVar("shrink_allowed", default=False)
@@ -83,7 +84,7 @@ def before_rewrite(home: Home | None, path: Path, new_size: int) -> None:
 
 def keep(home: Home, path: Path, data: bytes) -> Path:
     folder = folder_for(home, path)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(timezone.utc).strftime(STAMP)
     kept = folder / f"{stamp}{path.suffix}"
     fsio.atomic_write(kept, data)
     for old in list_versions(home, path)[KEEP:]:
@@ -100,7 +101,7 @@ def list_versions(home: Home, path: Path) -> list[Version]:
     found = []
     for number, entry in enumerate(entries, 1):
         try:
-            saved = datetime.strptime(entry.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=timezone.utc)
+            saved = datetime.strptime(entry.stem, STAMP).replace(tzinfo=timezone.utc)
         except ValueError:
             continue
         found.append(Version(number, entry, saved, entry.stat().st_size))
