@@ -19,7 +19,7 @@ from ..helpers import env_without_home
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 
 
-def wait_for(condition, timeout: float = 20.0) -> bool:
+def wait_for(condition, timeout: float = 60.0) -> bool:  # bounds a stall; the suite shares two cores
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -61,6 +61,20 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, timeout: float = 30.0) -> bool:
+    """Wait for something the app does on a timer or in a thread: polled, never a fixed sleep.
+
+    The timeout bounds a stall, not the app's speed: a test must pass on a machine under load."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
 def fixed_clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=1))))
 

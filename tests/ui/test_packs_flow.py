@@ -17,7 +17,7 @@ from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 
 from ..helpers import START
-from .conftest import make_app, settle
+from .conftest import make_app, settle, until
 
 SIZE = (140, 45)
 
@@ -207,19 +207,13 @@ async def test_questions_asked_of_a_client_are_remembered_across_sessions(demo_h
 
 
 async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
-    import time
-
     mine = pack_edit.new_pack(demo_home, "mine", "Mine")
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.pause(1.2)  # one poll records the files as they are
         added = pack_edit.add_question(mine.path, "What would you do with a free Tuesday?", phase="opening")
-        deadline = time.monotonic() + 5
         deck = app.screen.query_one(DeckPane)
-        while added.ref not in {q.ref for q in deck.shown} and time.monotonic() < deadline:
-            await pilot.pause(0.1)
-        assert added.ref in {q.ref for q in deck.shown}
+        assert await until(pilot, lambda: added.ref in {q.ref for q in deck.shown})
 
 
 async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(demo_home, clock):

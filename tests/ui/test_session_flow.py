@@ -23,7 +23,7 @@ from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, until
 
 SIZE = (140, 45)
 
@@ -362,7 +362,7 @@ async def test_a_letter_typed_right_after_enter_is_kept(demo_home, clock):
         await settle(pilot)
         for key in ["a", "b", "enter", "c", "d", "enter", "e"]:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
-        await pilot.pause(0.3)
+        assert await until(pilot, lambda: app.screen.query_one(NoteInput).value == "e")
         assert [n.text for n in read_session(app.screen.live.path).notes] == ["ab", "cd"]
         assert app.screen.query_one(NoteInput).value == "e"
 

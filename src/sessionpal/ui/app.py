@@ -68,7 +68,7 @@ class SessionPalApp(RecordKeeping, App[int]):
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
-        self._user_files: dict[str, tuple[int, int]] | None = None  # the coach's pack and model files, as last seen
+        self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
 
     # start-up ---------------------------------------------------------------
 
@@ -93,6 +93,8 @@ class SessionPalApp(RecordKeeping, App[int]):
             # Straight to the client: the picker (which reads every client) comes only when it is needed.
             self.open_client_named(self.client_query)
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
+        # The files are first seen now, before any pack is read: an edit made before the first poll counts too.
+        self._user_files = user_files(self.home)
         self.set_interval(PACK_POLL, self.check_pack_files)
         self.call_after_refresh(self.check_exposure)
 
@@ -132,9 +134,7 @@ class SessionPalApp(RecordKeeping, App[int]):
 
     def check_pack_files(self) -> None:
         seen = user_files(self.home)
-        if self._user_files is None:
-            self._user_files = seen
-        elif seen != self._user_files:
+        if seen != self._user_files:
             self._user_files = seen
             self.reload_packs()
 
