@@ -1,7 +1,4 @@
-"""Record-keeping subcommands: version history, erase, retention.
-
-Kept apart from cli.py (launching and the everyday commands); cli.py registers these.
-"""
+"""Record-keeping subcommands: version history, erase, retention, sync."""
 
 from __future__ import annotations
 
@@ -9,40 +6,40 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home
 
 
-def add_parsers(commands, home_option: Callable[..., None]) -> None:
+def add_parsers(commands) -> None:
     versions = commands.add_parser("versions", help="the kept earlier versions of a client.toml, pack or finished session file")
     home_option(versions, top=False)
     versions.add_argument("path", type=Path, help="the file (as it is named in the data home)")
+    versions.set_defaults(handler=cmd_versions)
 
     restore = commands.add_parser("restore", help="bring back an earlier version of a file (the current one is kept too)")
     home_option(restore, top=False)
     restore.add_argument("path", type=Path, help="the file")
     restore.add_argument("version", type=int, help="the version's number, as `sessionpal versions PATH` lists it")
+    restore.set_defaults(handler=cmd_restore)
 
     erase = commands.add_parser("erase", help="remove every file of a client, their versions and index entries")
     home_option(erase, top=False)
     erase.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(handler=cmd_erase)
 
     sync = commands.add_parser("sync", help="git pull --rebase and git push, when the data home is a git repository with a remote")
     home_option(sync, top=False)
+    sync.set_defaults(handler=cmd_sync)
 
     retention = commands.add_parser("retention", help="clients whose last session is older than retention_years (config.toml)")
     home_option(retention, top=False)
     retention.add_argument("--years", type=int, help="instead of retention_years from config.toml")
-
-
-def handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    return {"versions": cmd_versions, "restore": cmd_restore, "erase": cmd_erase, "retention": cmd_retention, "sync": cmd_sync}
+    retention.set_defaults(handler=cmd_retention)
 
 
 def _file_in_home(args: argparse.Namespace) -> tuple:
-    from .cli import CommandError, _home
-
-    home = _home(args)
+    home = open_home(args)
     path = args.path.expanduser()
     # A path as the coach copies it (absolute or from here), or as it is named inside the home.
     candidates = [path.absolute(), home.root / path]
@@ -57,22 +54,21 @@ def _file_in_home(args: argparse.Namespace) -> tuple:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    from .core.versions import list_versions
+    from ..core.versions import list_versions
 
     home, path = _file_in_home(args)
     found = list_versions(home, path)
     if not found:
         print(f"no earlier versions of {path} are kept", file=sys.stderr)
-        return 0
+        return EXIT_OK
     for version in found:
         print(f"{version.number:>3}  {version.saved.astimezone():%Y-%m-%d %H:%M:%S}  {version.size:>9,} bytes")
-    return 0
+    return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .cli import CommandError
-    from .core import fsio
-    from .core.versions import list_versions, restore
+    from ..core import fsio
+    from ..core.versions import list_versions, restore
 
     home, path = _file_in_home(args)
     found = {v.number: v for v in list_versions(home, path)}
@@ -83,28 +79,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except fsio.WriteError as error:
         raise CommandError(str(error)) from None
     print(f"{path} is version {args.version} again (from {found[args.version].saved.astimezone():%Y-%m-%d %H:%M}); the one it replaced is version 1 now")
-    return 0
+    return EXIT_OK
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from .cli import CommandError, _client, _home
-    from .core import fsio
-    from .core.lock import Locked
-    from .core.records import erase_client
-    from .core.sessions import session_paths
+    from ..core import fsio
+    from ..core.lock import Locked
+    from ..core.records import erase_client
+    from ..core.sessions import session_paths
 
-    home = _home(args)
-    entry = _client(args, args.client)
+    home = open_home(args)
+    entry = lookup_client(args, args.client)
     name = entry.client.name
     if not args.yes:
         if not sys.stdin.isatty():
-            raise CommandError("erase asks for confirmation: run it in a terminal, or add --yes", 2)
+            raise CommandError("erase asks for confirmation: run it in a terminal, or add --yes", EXIT_USAGE)
         sessions = len(session_paths(home, entry.slug))
         print(f"This removes everything held about {name}: client.toml, {sessions} session file(s), their kept versions and search entries.")
         answer = input(f"Type the name ({name}) to erase, anything else to stop: ")
         if answer.strip() != name:
             print("Nothing was erased.")
-            return 1
+            return EXIT_PROBLEMS
     try:
         erased = erase_client(home, entry.slug, datetime.now().astimezone())
     except Locked as held:
@@ -120,28 +115,27 @@ def cmd_erase(args: argparse.Namespace) -> int:
             "and ask anyone with a clone to clone again).",
             file=sys.stderr,
         )
-    return 0
+    return EXIT_OK
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from .cli import CommandError, _home
-    from .core.config import load_config
-    from .core.records import past_retention
+    from ..core.config import load_config
+    from ..core.records import past_retention
 
-    home = _home(args)
+    home = open_home(args)
     years = args.years or load_config(home).config.retention_years
     if not years:
         raise CommandError("no retention period: set retention_years in config.toml, or give --years N")
     today = datetime.now().astimezone().date()
     for past in past_retention(home, years, today):
         print(f"{past.last.isoformat()}  {past.entry.name}  ({past.entry.slug})")
-    return 0
+    return EXIT_OK
 
 
 def _commit_erase(home, slug: str) -> None:
     """With git.autocommit on, the removal is committed too (the history still holds the files)."""
-    from .core.config import load_config
-    from .core.gitsync import GitProblem, check_autocommit, commit
+    from ..core.config import load_config
+    from ..core.gitsync import GitProblem, check_autocommit, commit
 
     if not load_config(home).config.git_autocommit:
         return
@@ -156,10 +150,9 @@ def _commit_erase(home, slug: str) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from .cli import CommandError, _home
-    from .core.gitsync import GitProblem, sync
+    from ..core.gitsync import GitProblem, sync
 
-    home = _home(args)
+    home = open_home(args)
     try:
         result = sync(home)
     except GitProblem as error:
@@ -168,4 +161,4 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if text:
             print(text)
     print("Synced: pulled and pushed.")
-    return 0
+    return EXIT_OK

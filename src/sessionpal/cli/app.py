@@ -1,0 +1,73 @@
+"""The entry point: the top-level parser, main() and its dispatch, and launching the app.
+
+Each subcommand module adds its own parsers and sets `handler` on them;
+main() calls whichever handler the parsed command set (the app, when there is none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from .. import __version__
+from ..core.paths import HOME_ENV
+from . import data, packs, records
+from .common import EXIT_OK, EXIT_USAGE, CommandError, home_option, open_home
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sessionpal",
+        description="A calm companion for live coaching calls: timer, question deck, notes and goals, in plain files.",
+    )
+    parser.add_argument("--version", action="version", version=f"sessionpal {__version__}")
+    home_option(parser, top=True)
+    parser.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
+    parser.add_argument("--code", action="store_true", help="a client created by --client is stored under a code: the name stays inside client.toml")
+    # A subcommand's own default replaces this one.
+    parser.set_defaults(handler=cmd_app)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # This order is the order `sessionpal --help` lists them in.
+    data.add_parsers(commands)
+    packs.add_parsers(commands)
+    records.add_parsers(commands)
+    return parser
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ..core import fsio
+
+    home = open_home(args)
+    try:
+        fsio.ensure_dir(home.root)
+    except fsio.WriteError as error:
+        raise CommandError(f"cannot create the data home {home.root}: {error.reason}") from None
+    if not os.access(home.root, os.W_OK):
+        raise CommandError(
+            f"the data home {home.root} is read-only, so notes could not be saved; "
+            f"choose another with --home DIR or ${HOME_ENV}"
+        )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise CommandError("the app needs a terminal to run in (stdin or stdout is not one)", EXIT_USAGE)
+    # Imported only now: Textual is slow to import, and no subcommand needs it.
+    from ..ui.app import run_app
+
+    return run_app(home, client=args.client, coded=args.code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as error:
+        print(f"sessionpal: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `sessionpal packs list | head` closed the pipe early: not an error.
+        sys.stderr.close()
+        return EXIT_OK

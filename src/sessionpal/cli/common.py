@@ -1,0 +1,56 @@
+"""What the subcommands share: exit codes, CommandError, the --home option, the home, client lookup, writing a file.
+
+Imports nothing else from the CLI, so every other module can import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.paths import HOME_ENV, Home, resolve_home
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem to print as one short line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_PROBLEMS):
+        super().__init__(message)
+        self.code = code
+
+
+def home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before and after a subcommand; SUPPRESS keeps a subcommand from hiding the top-level value.
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help=f"data home (default: ${HOME_ENV}, else your user data folder)",
+    )
+
+
+def open_home(args: argparse.Namespace) -> Home:
+    return Home(resolve_home(args.home))
+
+
+def lookup_client(args: argparse.Namespace, query: str):
+    from ..core.clients import ClientNotFound, find_client
+
+    try:
+        entry = find_client(open_home(args), query)
+    except ClientNotFound as error:
+        raise CommandError(str(error)) from None
+    if entry.client is None:
+        raise CommandError("; ".join(str(p) for p in entry.problems))
+    return entry
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    from ..core import fsio
+
+    try:
+        fsio.atomic_write(path.expanduser().absolute(), data)
+    except fsio.WriteError as error:
+        raise CommandError(str(error)) from None

@@ -1,0 +1,176 @@
+"""Subcommands that read the data home and print: locate, clients, search, export, log icf, export-session."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.paths import builtin_prompts_dir
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, write_file
+
+
+def add_parsers(commands) -> None:
+    locate = commands.add_parser("locate", help="print where data, config and cache live")
+    home_option(locate, top=False)
+    locate.add_argument("what", nargs="?", choices=("data", "config", "cache", "packs", "models", "builtin"), help="print just this one path")
+    locate.set_defaults(handler=cmd_locate)
+
+    clients = commands.add_parser("clients", help="list clients, most recent session first")
+    home_option(clients, top=False)
+    clients.set_defaults(handler=cmd_clients)
+
+    search = commands.add_parser("search", help="search every note of every session (or one client's)")
+    home_option(search, top=False)
+    search.add_argument("query", nargs="+", help='words (each matches as a prefix) or "a quoted phrase"')
+    search.add_argument("--client", metavar="NAME", help="only this client's sessions")
+    search.set_defaults(handler=cmd_search)
+
+    export = commands.add_parser("export", help="everything held about one client, as a zip (for an access request)")
+    home_option(export, top=False)
+    export.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
+    export.add_argument("--out", metavar="PATH", type=Path, help="the zip to write (default: sessionpal-SLUG-DATE.zip here)")
+    export.set_defaults(handler=cmd_export)
+
+    log = commands.add_parser("log", help="logs for credentialing bodies")
+    log_commands = log.add_subparsers(dest="log_command", metavar="KIND", required=True)
+    icf = log_commands.add_parser("icf", help="the ICF coaching log as CSV: clients, dates, paid and pro bono hours")
+    home_option(icf, top=False)
+    icf.add_argument("--from", dest="start", metavar="DATE", type=_date, help="first day to count (YYYY-MM-DD)")
+    icf.add_argument("--to", dest="end", metavar="DATE", type=_date, help="last day to count (YYYY-MM-DD)")
+    icf.add_argument("--out", metavar="FILE", type=Path, help="write the CSV here (default: print it)")
+    icf.set_defaults(handler=cmd_log_icf)
+
+    share = commands.add_parser("export-session", help="a session recap for the client: only what is marked for sharing")
+    home_option(share, top=False)
+    share.add_argument("file", type=Path, help="the session file")
+    share.add_argument("--share", action="store_true", required=True, help="the client-facing recap (agreement, notes marked +, actions)")
+    share.add_argument("--out", metavar="FILE", type=Path, help="write the recap here (default: print it)")
+    share.set_defaults(handler=cmd_export_session)
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    home = open_home(args)
+    places = {
+        "data": home.root,
+        "config": home.config_file,
+        "cache": home.cache_dir,
+        "packs": home.prompts_dir,
+        "models": home.models_dir,
+        "builtin": builtin_prompts_dir(),
+    }
+    if args.what:
+        print(places[args.what])
+        return EXIT_OK
+    labels = {
+        "data": "data home",
+        "config": "config",
+        "cache": "cache",
+        "packs": "your packs",
+        "models": "your models",
+        "builtin": "built-in packs",
+    }
+    for key, path in places.items():
+        print(f"{labels[key]:<15}{path}")
+    return EXIT_OK
+
+
+def cmd_clients(args: argparse.Namespace) -> int:
+    from ..core.clients import list_clients
+
+    entries = list_clients(open_home(args))
+    if not entries:
+        print("no clients yet: run `sessionpal --client NAME` to start one")
+        return EXIT_OK
+    broken = 0
+    for entry in entries:
+        last = entry.last_session[:10] if entry.last_session else "no sessions"
+        if entry.client is None:
+            broken += 1
+            print(f"{entry.slug:<28} {'(cannot be read)':<32} {last}")
+            for found in entry.problems:
+                print(f"  {found}", file=sys.stderr)
+        else:
+            print(f"{entry.slug:<28} {entry.client.name:<32} {last}")
+    return EXIT_PROBLEMS if broken else EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from ..core.index import IndexUnavailable, SearchIndex
+
+    home = open_home(args)
+    client = lookup_client(args, args.client).slug if args.client else None
+    index = SearchIndex(home)
+    try:
+        refreshed = index.refresh(client=client)
+        hits = index.search(" ".join(args.query), client)
+    except IndexUnavailable as error:
+        raise CommandError(str(error)) from None
+    for found in refreshed.problems:
+        print(f"skipped: {found}", file=sys.stderr)
+    from ..core.sessionfile import format_stamp
+
+    for hit in hits:
+        when = hit.started.strftime("%Y-%m-%d") if hit.started else "????-??-??"
+        stamp = format_stamp(hit.stamp) if hit.stamp is not None else "--:--:--"
+        marked = hit.marked.replace("\x01", "[").replace("\x02", "]")
+        print(f"{hit.name}  {when}  {stamp}  {marked}  ({hit.path})")
+    if not hits:
+        print("no notes match", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..core.export import default_export_name, export_client
+
+    entry = lookup_client(args, args.client)
+    out = args.out or Path(default_export_name(entry.slug))
+    write_file(out, export_client(open_home(args), entry.slug))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_log_icf(args: argparse.Namespace) -> int:
+    from ..core.export import icf_csv, icf_log
+
+    rows, problems = icf_log(open_home(args), args.start, args.end)
+    for found in problems:
+        print(f"skipped: {found}", file=sys.stderr)
+    text = icf_csv(rows)
+    if args.out:
+        write_file(args.out, text)
+        print(f"wrote {args.out}: {len(rows)} clients")
+    else:
+        sys.stdout.write(text)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_export_session(args: argparse.Namespace) -> int:
+    from ..core.clients import load_client
+    from ..core.export import share_recap
+    from ..core.problems import FileProblems
+
+    path = args.file.expanduser().absolute()
+    client = None
+    try:
+        if path.parent.name == "sessions" and (path.parent.parent / "client.toml").exists():
+            client = load_client(path.parent.parent / "client.toml")
+        text = share_recap(path, client)
+    except FileProblems as error:
+        raise CommandError(str(error)) from None
+    if args.out:
+        write_file(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,141 @@
+"""The `sessionpal packs ...` subcommands: check, list, new, add."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.model import PHASES
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, open_home
+
+
+def add_parsers(commands) -> None:
+    packs = commands.add_parser("packs", help="check and list question packs")
+    pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
+    check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")
+    home_option(check, top=False)
+    check.add_argument("paths", nargs="*", metavar="PATH", type=Path, help="pack files to check")
+    check.set_defaults(handler=cmd_packs_check)
+    listing = pack_commands.add_parser("list", help="list packs and session models: id, title, size, file")
+    home_option(listing, top=False)
+    listing.set_defaults(handler=cmd_packs_list)
+    new = pack_commands.add_parser("new", help="write a commented starter pack into your packs folder")
+    home_option(new, top=False)
+    new.add_argument("id", help="the pack's id: lowercase letters, digits and dashes")
+    new.add_argument("--title", default="", help="the pack's title (default: from the id)")
+    new.set_defaults(handler=cmd_packs_new)
+    add = pack_commands.add_parser("add", help="append a question to one of your packs")
+    home_option(add, top=False)
+    add.add_argument("pack", help="the id of one of your packs")
+    add.add_argument("text", help="the question")
+    add.add_argument("--tags", default="", help="comma-separated tags, e.g. values,career")
+    add.add_argument("--phase", choices=PHASES, help="when in a session it fits")
+    add.add_argument("--follow-up", dest="follow_ups", action="append", default=[], metavar="TEXT", help="a follow-up question (repeat for more)")
+    add.set_defaults(handler=cmd_packs_add)
+
+
+def cmd_packs_check(args: argparse.Namespace) -> int:
+    from ..core.packs import check_files, load_library
+    from ..core.session_models import load_models
+
+    if args.paths:
+        packs, problems = check_files(args.paths)
+        models = []
+    else:
+        home = open_home(args)
+        library = load_library(home)
+        model_library = load_models(home)
+        packs = list(library.packs.values()) + list(library.overridden.values())
+        models = list(model_library.models.values())
+        problems = library.problems + model_library.problems
+    for found in sorted(problems):
+        print(found, file=sys.stderr)
+    if problems:
+        files = len({p.path for p in problems})
+        print(f"{files} file{'s' if files != 1 else ''} with problems", file=sys.stderr)
+        return EXIT_PROBLEMS
+    questions = sum(len(p.questions) for p in packs)
+    summary = f"all valid: {len(packs)} pack{'s' if len(packs) != 1 else ''} ({questions} questions)"
+    if models:
+        summary += f", {len(models)} session model{'s' if len(models) != 1 else ''}"
+    print(summary)
+    return EXIT_OK
+
+
+def _table(rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+
+
+def cmd_packs_list(args: argparse.Namespace) -> int:
+    from ..core.packs import load_library
+    from ..core.session_models import load_models
+
+    home = open_home(args)
+    library = load_library(home)
+    rows = [("ID", "TITLE", "QUESTIONS", "FILE")]
+    for pack in library.packs.values():
+        where = str(pack.path) + ("" if pack.builtin else "  (yours)")
+        if pack.id in library.overridden:
+            where += " (replaces the built-in)"
+        rows.append((pack.id, pack.title, str(len(pack.questions)), where))
+    _table(rows)
+    models = load_models(home)
+    print()
+    rows = [("MODEL", "TITLE", "PHASES", "FILE")]
+    for model in models.models.values():
+        rows.append((model.id, model.title, str(len(model.phases)), str(model.path) + ("" if model.builtin else "  (yours)")))
+    _table(rows)
+    problems = library.problems + models.problems
+    for found in problems:
+        print(found, file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_packs_new(args: argparse.Namespace) -> int:
+    from ..core import fsio
+    from ..core.pack_edit import PackEditError, new_pack
+
+    try:
+        pack = new_pack(open_home(args), args.id, args.title)
+    except (PackEditError, fsio.WriteError) as error:
+        raise CommandError(str(error)) from None
+    print(f"wrote {pack.path}: edit it in your editor, then `sessionpal packs check`")
+    return EXIT_OK
+
+
+def cmd_packs_add(args: argparse.Namespace) -> int:
+    from ..core import fsio
+    from ..core.pack_edit import PackEditError, add_question, user_pack_path
+    from ..core.packs import load_library
+    from ..core.problems import FileProblems
+
+    library = load_library(open_home(args))
+    pack = library.packs.get(args.pack)
+    if pack is None:
+        from ..core.problems import close_matches
+
+        near = close_matches(args.pack, list(library.packs))
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise CommandError(f"no pack {args.pack!r}{hint} (`sessionpal packs new {args.pack}` makes one)")
+    if pack.builtin:
+        raise CommandError(
+            f"'{pack.id}' is built in and read-only: add the question to a pack of yours "
+            f"(`sessionpal packs new ID` makes one), or copy this one in the app's pack editor (ctrl+o, m)"
+        )
+    try:
+        question = add_question(
+            user_pack_path(open_home(args), pack),
+            args.text,
+            tags=[t for t in args.tags.split(",") if t.strip()],
+            phase=args.phase,
+            follow_ups=args.follow_ups,
+        )
+    except (PackEditError, fsio.WriteError) as error:
+        raise CommandError(str(error)) from None
+    except FileProblems as error:
+        raise CommandError(str(error)) from None
+    print(f"added {question.ref} to {pack.path}")
+    return EXIT_OK
