@@ -197,26 +197,26 @@ def live(home, ana, clock):
 def test_agreement_ratings_and_focus_areas_go_to_the_front_matter(live, clock):
     live.add_note("=Decide whether to take the Lisbon offer")
     clock.advance(60)
-    live.rate_goal("leave", 6)
-    live.rate_goal("leave", 7)
-    live.toggle_focus_area("sounding board")
-    live.toggle_focus_area("skills")
-    live.toggle_focus_area("sounding board")
+    live.goals.rate_goal("leave", 6)
+    live.goals.rate_goal("leave", 7)
+    live.goals.toggle_focus_area("sounding board")
+    live.goals.toggle_focus_area("skills")
+    live.goals.toggle_focus_area("sounding board")
     info = read_session(live.path).info
     assert info.agreement == "Decide whether to take the Lisbon offer"
     assert info.ratings == {"leave": 7} and info.goals == ("leave",)
     assert info.focus_areas == ("skills",)
     assert read_session(live.path).notes == [], "the agreement is not a note"
     with pytest.raises(SaveFailed):
-        live.rate_goal("leave", 11)
+        live.goals.rate_goal("leave", 11)
 
 
 def test_playbook_moves_from_the_session(live, home):
     live.start()
-    live.explore_reason("run")
-    live.add_support("run", "Thursday")
-    old, new = live.succeed_goal("run", "Walk to work twice", Move.SHRINK)
-    live.set_goals_aside("leave")
+    live.goals.explore_reason("run")
+    live.goals.add_support("run", "Thursday")
+    old, new = live.goals.succeed_goal("run", "Walk to work twice", Move.SHRINK)
+    live.goals.set_goals_aside("leave")
     client = load_client(home.client_file("ana"))
     run = client.goal("run")
     assert [(c.move, c.note) for c in run.history] == [
@@ -233,16 +233,16 @@ def test_playbook_moves_from_the_session(live, home):
 
 
 def test_ask_first_areas_named_with_a_hashtag(live):
-    assert live.ask_first_areas("talked about her #family, and #career") == ["family"]
-    assert live.ask_first_areas("#money-matters came up") == ["money matters"]
-    assert live.ask_first_areas("family without a tag") == []
+    assert live.goals.ask_first_areas("talked about her #family, and #career") == ["family"]
+    assert live.goals.ask_first_areas("#money-matters came up") == ["money matters"]
+    assert live.goals.ask_first_areas("family without a tag") == []
 
 
 def test_stalled_in_a_live_session(home, ana, clock):
     live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
     past = (facts(21), facts(14), facts(7))
-    assert set(live.stalled(past, 3)) == {"leave", "run"}
-    live.rate_goal("run", 4)
-    assert set(live.stalled(past, 3)) == {"leave"}, "a first rating is movement"
+    assert set(live.goals.stalled(past, 3)) == {"leave", "run"}
+    live.goals.rate_goal("run", 4)
+    assert set(live.goals.stalled(past, 3)) == {"leave"}, "a first rating is movement"
     live.add_note("we talked about how to leave the bank by spring")
-    assert live.stalled(past, 3) == {}
+    assert live.goals.stalled(past, 3) == {}

@@ -162,7 +162,7 @@ def test_a_failed_write_keeps_the_note_and_retries(live, clock, monkeypatch, hom
 
 def test_goal_changes_are_written_and_recorded(live, clock, home):
     live.start()
-    change = live.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
+    change = live.goals.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
     assert (change.before, change.after) == (GoalStatus.ACTIVE, GoalStatus.AT_RISK)
     assert live.client.goal("leave-the-bank-by-spring").status is GoalStatus.AT_RISK
     assert read_session(live.path).info.goals == ("leave-the-bank-by-spring",)
@@ -172,11 +172,11 @@ def test_goal_changes_are_written_and_recorded(live, clock, home):
 def test_summary_goal_changes_survive_a_restart(home, client, clock):
     first = LiveSession(home, client, clock, FALLBACK_MODEL, 45)
     first.start()
-    first.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
-    first.add_goal("Run 5 km")
+    first.goals.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
+    first.goals.add_goal("Run 5 km")
     # The app is closed and reopened: a new LiveSession on the same file.
     resumed = LiveSession(home, load_client(client.path), clock, FALLBACK_MODEL, 45, document=read_session(first.path))
-    resumed.change_goal("leave-the-bank-by-spring", GoalStatus.STALLED, "no energy")
+    resumed.goals.change_goal("leave-the-bank-by-spring", GoalStatus.STALLED, "no energy")
     changes = {c.goal_id: c for c in resumed.end().goal_changes}
     leave = changes["leave-the-bank-by-spring"]
     assert (leave.before, leave.after, leave.note) == (GoalStatus.ACTIVE, GoalStatus.STALLED, "restructuring; no energy")

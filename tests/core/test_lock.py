@@ -102,7 +102,7 @@ def test_a_read_only_session_writes_nothing(home, slug, clock):
     client = load_client(home.client_file(slug), slug)
     live = LiveSession(home, client, clock, FALLBACK_MODEL, 45, read_only="another sessionpal has this client open")
     before = sorted(p.name for p in home.client_dir(slug).rglob("*"))
-    for attempt in (lambda: live.add_note("hello"), live.start, lambda: live.add_goal("A goal")):
+    for attempt in (lambda: live.add_note("hello"), live.start, lambda: live.goals.add_goal("A goal")):
         with pytest.raises(SaveFailed, match="read-only here: another sessionpal"):
             attempt()
     assert live.pending == [] and session_paths(home, slug) == []

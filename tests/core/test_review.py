@@ -31,7 +31,7 @@ def session(home, client, days_ago: int, notes: list[str], minutes: int = 50, **
         clock.advance(60)
         live.add_note(text)
     if front:
-        live._write(lambda d: d.set_front(**front))
+        live.write_document(lambda d: d.set_front(**front))
     clock.advance(minutes * 60 - 60 * len(notes))
     live.end()
     return live.path

@@ -93,7 +93,7 @@ def build_history_home(home: Home) -> None:
         clock = FakeClock(START - timedelta(weeks=week))
         live = LiveSession(home, load_client(home.client_file(ben.slug), ben.slug), clock, FALLBACK_MODEL, 60)
         live.add_note(note)
-        live.rate_goal("ship-the-side-project", rating)
+        live.goals.rate_goal("ship-the-side-project", rating)
         clock.advance(50 * 60)
         live.end()
 

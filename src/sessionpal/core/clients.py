@@ -18,6 +18,7 @@ from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
+from .saving import SaveFailed
 from .schema import Checker, KeyPath
 from .tomledit import edit_toml, toml_string
 
@@ -32,7 +33,7 @@ class ClientNotFound(LookupError):
         super().__init__(f"no client called {query!r}{hint}")
 
 
-class ClientEditError(Exception):
+class ClientEditError(SaveFailed):
     """A change the coach asked for that cannot be made (unknown goal, blank title...)."""
 
 

@@ -9,16 +9,16 @@ write or by `flush()`; nothing the coach typed is dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from . import fsio
 from .clients import load_client
 from .outside import OutsideChange, OutsideWatch
 from .problems import FileProblems
 from .saving import SaveFailed, saving
-from .session_goals import GoalChange, GoalWork
+from .session_goals import GoalChange, SessionGoals
 from .model import (
     NOTE_PREFIXES,
     Action,
@@ -37,6 +37,8 @@ from .sessions import create_session, file_fingerprint, read_session, update_ses
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
+
+T = TypeVar("T")
 
 
 def parse_typed(typed: str) -> tuple[NoteKind, str]:
@@ -90,7 +92,7 @@ class Summary:
 
 
 @dataclass
-class LiveSession(GoalWork):
+class LiveSession:
     home: Home
     client: Client
     clock: Clock
@@ -105,8 +107,13 @@ class LiveSession(GoalWork):
     outside: list[OutsideChange] = field(default_factory=list, init=False)
     _watch: OutsideWatch = field(default_factory=OutsideWatch, init=False)
     _client_seen: tuple[int, int, int] | None = field(default=None, init=False)  # client.toml as last read
+    # Goes up with every change to what a screen shows (the file, the client, the timer's state): the
+    # screen redraws when it differs from the one it drew, whoever made the change.
+    revision: int = field(default=0, init=False)
+    goals: SessionGoals = field(init=False)
 
     def __post_init__(self) -> None:
+        self.goals = SessionGoals(self)
         planned = self.planned_minutes * 60
         state, elapsed = TimerState.READY, 0.0
         if self.document is not None:
@@ -157,21 +164,30 @@ class LiveSession(GoalWork):
             if file_fingerprint(self.document.path) != self.document.fingerprint:
                 try:
                     self.document = read_session(self.document.path)
+                    self.revision += 1
                 except FileProblems:
                     pass
             return None
+        before = self.document
         self.document, found = self._watch.check(self.document, self.clock.now())
         if found is not None:
             self.outside.append(found)
+        if self.document is not before:
+            self.revision += 1
         return found
 
-    def _write(self, change: Callable[[SessionDocument], object]) -> object:
+    def write_document(self, change: Callable[[SessionDocument], object], *, quiet: bool = False) -> object:
+        """Change the session file (re-read first if another program changed it); saved before it returns.
+
+        `quiet`: nothing a screen shows changed (the timer's periodic save), so the revision stays."""
         assert self.document is not None
         self._check_writable()
         self.check_outside()
         document = self.document
         with saving("the session file"):
             self.document, result = update_session(document.path, change, known=document)
+        if not quiet:
+            self.revision += 1
         return result
 
     def _timer_fields(self) -> dict:
@@ -204,6 +220,7 @@ class LiveSession(GoalWork):
                 self.timer = SessionTimer(self.clock, self.timer.planned, self.timer.spans)
                 raise SaveFailed(f"could not start the session file: {error.reason}") from None
             self._last_save = self.clock.monotonic()
+            self.revision += 1
             return
         self.timer.start()
         self.save_timer()
@@ -212,8 +229,9 @@ class LiveSession(GoalWork):
         """Use another session model: the phases change, the elapsed time does not."""
         self.model = model
         self.timer.set_plan(self.timer.planned, model.schedule(self.timer.planned))
+        self.revision += 1
         if self.document is not None and self.document.info.model != model.id:
-            self._write(lambda d: d.set_front(model=model.id))
+            self.write_document(lambda d: d.set_front(model=model.id))
 
     def add_time(self, seconds: float) -> None:
         """Count time the timer missed (the app was closed while the call went on)."""
@@ -235,7 +253,7 @@ class LiveSession(GoalWork):
         if if_due and (self.timer.state is not TimerState.RUNNING or self.clock.monotonic() - self._last_save < SAVE_EVERY):
             return False
         self._last_save = self.clock.monotonic()
-        self._write(lambda d: d.set_front(**self._timer_fields()))
+        self.write_document(lambda d: d.set_front(**self._timer_fields()), quiet=if_due)
         return True
 
     def _stamp(self) -> int:
@@ -249,24 +267,25 @@ class LiveSession(GoalWork):
         self._check_writable()
         if self.ended:
             raise SaveFailed("this session has ended and its file is final")
-        if not self.started:
-            self.start()
         note = Note(self._stamp(), text, kind)
-        self.pending.append(note)
+        self.pending.append(note)  # from here on it is kept, and written by this flush or a later one
         self.flush()
         return note
 
     def flush(self) -> list[Note]:
-        """Write every note still waiting, in order, in one write."""
-        if not self.pending or self.document is None:
+        """Write every note still waiting, in order, in one write; the first note also starts the session."""
+        if not self.pending:
             return []
+        if self.document is None:
+            self.start()
+            assert self.document is not None, "start() makes the file or raises"
         batch = list(self.pending)
 
         def add_all(document: SessionDocument) -> None:
             for note in batch:
                 document.add_note(note)
 
-        self._write(add_all)
+        self.write_document(add_all)
         del self.pending[: len(batch)]
         return batch
 
@@ -282,7 +301,7 @@ class LiveSession(GoalWork):
             refs = document.info.questions
             document.set_front(questions=refs if question.ref in refs else (*refs, question.ref))
 
-        self._write(record)
+        self.write_document(record)
         return asked
 
     def edit(self, item: LogEntry, typed: str) -> None:
@@ -306,7 +325,7 @@ class LiveSession(GoalWork):
                 document.delete_entry(index, old)
                 document.add_note(new if isinstance(new, Note) else Note(new.stamp or 0, new.text, NoteKind.ACTION))
 
-        self._write(apply)
+        self.write_document(apply)
 
     def delete(self, item: LogEntry) -> None:
         def apply(document: SessionDocument) -> None:
@@ -317,13 +336,13 @@ class LiveSession(GoalWork):
                 if not still:
                     document.set_front(questions=tuple(r for r in document.info.questions if r != item.entry.ref))
 
-        self._write(apply)
+        self.write_document(apply)
 
     def set_action_state(self, item: LogEntry, state: ActionState) -> None:
         if not isinstance(item.entry, Action):
             return
         new = replace(item.entry, state=state)
-        self._write(lambda d: d.replace_entry(self._locate(d, item), item.entry, new))
+        self.write_document(lambda d: d.replace_entry(self._locate(d, item), item.entry, new))
 
     @staticmethod
     def _locate(document: SessionDocument, item: LogEntry) -> int:
@@ -333,17 +352,18 @@ class LiveSession(GoalWork):
             raise LookupError("that line was changed in the file meanwhile; nothing was changed")
         return index
 
-    def _edit_client(self, edit: Callable[[], object]) -> object:
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    def edit_client(self, edit: Callable[[], T]) -> T:
+        """Run a change to client.toml, then read the client again; saved before it returns."""
         self._check_writable()
         with saving("the client file"):
             result = edit()
             self.client = load_client(self.client.path, self.client.slug)
         self._client_seen = file_fingerprint(self.client.path)
+        self.revision += 1
         return result
-
-    def reload_client(self) -> None:
-        self.client = load_client(self.client.path, self.client.slug)
-        self._client_seen = file_fingerprint(self.client.path)
 
     def check_client_file(self) -> tuple[str, bool] | None:
         """client.toml changed by another program: read it again. (what to tell the coach, is it broken)"""
@@ -354,6 +374,7 @@ class LiveSession(GoalWork):
         name = self.client.path.name
         try:
             self.client = load_client(self.client.path, self.client.slug)
+            self.revision += 1
         except FileProblems as error:
             return (
                 f"{name} was changed by another program and cannot be read now: {error.problems[0]}. "
@@ -400,11 +421,12 @@ class LiveSession(GoalWork):
         """End the session for good: the timer stops and the file is marked ended."""
         if self.document is None:
             self.timer.end()
+            self.revision += 1
             return self.summary()
         self.flush()
         self.timer.end()
         now: datetime = self.clock.now()
-        self._write(lambda d: d.set_front(ended=now, **self._timer_fields()))
+        self.write_document(lambda d: d.set_front(ended=now, **self._timer_fields()))
         return self.summary()
 
 

@@ -23,12 +23,13 @@ from .model import PHASES, Pack, Question
 from .packs import load_pack_file, parse_pack
 from .paths import Home
 from .problems import FileProblems, decode_utf8, problem, read_user_bytes
+from .saving import SaveFailed
 from .schema import ID_MAX, ID_RE
 from .tomledit import toml_string
 from .tomlpos import key_positions, lines_in_string
 
 
-class PackEditError(Exception):
+class PackEditError(SaveFailed):
     """An edit that cannot be made (a built-in pack, an unknown question, a taken id)."""
 
 

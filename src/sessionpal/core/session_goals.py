@@ -1,7 +1,7 @@
 """Goal work during a live session: status, ratings, values, focus areas and the stalled-goal playbook.
 
-A mixin for LiveSession (which supplies home, client, clock, document, _write,
-_edit_client, start and add_note). Goal changes are written to client.toml;
+SessionGoals is owned by a LiveSession (`live.goals`) and writes through the
+small GoalWriter protocol the session offers: goal changes go to client.toml;
 what belongs to the session (ratings, goals touched, focus areas) to its front
 matter. Every call is saved before it returns, or raises SaveFailed.
 """
@@ -9,13 +9,18 @@ matter. Every call is saved before it returns, or raises SaveFailed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Protocol, TypeVar
 
 from . import goals as goal_edits
 from .clients import set_agreements, set_no_goals, set_values
 from .model import Client, Goal, GoalStatus, Move
+from .paths import Home
 from .saving import SaveFailed
 from .sessionfile import SessionDocument
 from .stalled import SessionFacts, stalled_goals
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,18 +32,47 @@ class GoalChange:
     note: str
 
 
-class GoalWork:
-    # Supplied by LiveSession.
+class GoalWriter(Protocol):
+    """What SessionGoals needs of the session that owns it."""
+
+    home: Home
     client: Client
     document: SessionDocument | None
+
+    @property
+    def started(self) -> bool: ...
+
+    def today(self) -> date: ...
+
+    def start(self) -> None: ...
+
+    def add_note(self, typed: str) -> object: ...
+
+    def write_document(self, change: Callable[[SessionDocument], object]) -> object: ...
+
+    def edit_client(self, edit: Callable[[], T]) -> T: ...
+
+
+class SessionGoals:
+    def __init__(self, session: GoalWriter):
+        self.session = session
+
+    @property
+    def client(self) -> Client:
+        return self.session.client
+
+    @property
+    def document(self) -> SessionDocument | None:
+        return self.session.document
+
+    @property
+    def home(self) -> Home:
+        return self.session.home
 
     def _touch(self, goal_id: str) -> None:
         """Record in the session's front matter that this goal was worked on (if a session is running)."""
         if self.document is not None and goal_id not in self.document.info.goals:
-            self._write(lambda d: d.set_front(goals=(*d.info.goals, goal_id)))
-
-    def _today(self):
-        return self.clock.now().date()
+            self.session.write_document(lambda d: d.set_front(goals=(*d.info.goals, goal_id)))
 
     def _goal(self, goal_id: str) -> Goal:
         goal = self.client.goal(goal_id)
@@ -50,41 +84,41 @@ class GoalWork:
 
     def change_goal(self, goal_id: str, status: GoalStatus, note: str = "") -> GoalChange:
         before = self._goal(goal_id).status
-        goal = self._edit_client(lambda: goal_edits.change_goal_status(self.home, self.client.slug, goal_id, status, note, today=self._today()))
+        goal = self.session.edit_client(lambda: goal_edits.change_goal_status(self.home, self.client.slug, goal_id, status, note, today=self.session.today()))
         self._touch(goal_id)
         return GoalChange(goal_id, goal.title, before, goal.status, note)
 
     def add_goal(self, title: str, value: str = "") -> GoalChange:
-        goal = self._edit_client(lambda: goal_edits.add_goal(self.home, self.client.slug, title, value=value, today=self._today()))
+        goal = self.session.edit_client(lambda: goal_edits.add_goal(self.home, self.client.slug, title, value=value, today=self.session.today()))
         self._touch(goal.id)
         return GoalChange(goal.id, goal.title, None, goal.status, "new goal")
 
     def rename_goal(self, goal_id: str, title: str) -> Goal:
         self._goal(goal_id)
-        return self._edit_client(lambda: goal_edits.rename_goal(self.home, self.client.slug, goal_id, title))
+        return self.session.edit_client(lambda: goal_edits.rename_goal(self.home, self.client.slug, goal_id, title))
 
     def link_value(self, goal_id: str, value: str) -> Goal:
         self._goal(goal_id)
-        goal = self._edit_client(lambda: goal_edits.link_value(self.home, self.client.slug, goal_id, value, today=self._today()))
+        goal = self.session.edit_client(lambda: goal_edits.link_value(self.home, self.client.slug, goal_id, value, today=self.session.today()))
         self._touch(goal_id)
         return goal
 
     def tag_goal(self, goal_id: str, tags: list[str]) -> Goal:
         self._goal(goal_id)
-        return self._edit_client(lambda: goal_edits.set_goal_tags(self.home, self.client.slug, goal_id, tags))
+        return self.session.edit_client(lambda: goal_edits.set_goal_tags(self.home, self.client.slug, goal_id, tags))
 
     def move_goal(self, goal_id: str, delta: int) -> None:
         self._goal(goal_id)
-        self._edit_client(lambda: goal_edits.move_goal(self.home, self.client.slug, goal_id, delta))
+        self.session.edit_client(lambda: goal_edits.move_goal(self.home, self.client.slug, goal_id, delta))
 
     def rate_goal(self, goal_id: str, rating: int) -> None:
         """Progress on the goal this session, 1 to 10, in the front matter; rating starts the session if needed."""
         self._goal(goal_id)
         if not 1 <= rating <= 10:
             raise SaveFailed("a rating is a whole number from 1 to 10")
-        if not self.started:
-            self.start()
-        self._write(lambda d: d.set_front(ratings={**d.info.ratings, goal_id: rating}))
+        if not self.session.started:
+            self.session.start()
+        self.session.write_document(lambda d: d.set_front(ratings={**d.info.ratings, goal_id: rating}))
         self._touch(goal_id)
 
     def ratings_now(self) -> dict[str, int]:
@@ -93,21 +127,21 @@ class GoalWork:
     # the client's values, areas and mode -----------------------------------------
 
     def set_values(self, values: list[str]) -> None:
-        self._edit_client(lambda: set_values(self.home, self.client.slug, values))
+        self.session.edit_client(lambda: set_values(self.home, self.client.slug, values))
 
     def set_no_goals(self, no_goals: bool) -> None:
-        self._edit_client(lambda: set_no_goals(self.home, self.client.slug, no_goals))
+        self.session.edit_client(lambda: set_no_goals(self.home, self.client.slug, no_goals))
 
     def set_areas(self, agreed: list[str], ask_first: list[str]) -> None:
-        self._edit_client(lambda: set_agreements(self.home, self.client.slug, agreed, ask_first))
+        self.session.edit_client(lambda: set_agreements(self.home, self.client.slug, agreed, ask_first))
 
     def toggle_focus_area(self, area: str) -> tuple[str, ...]:
         """Mark a focus area as touched in this session (or not); starts the session if needed."""
-        if not self.started:
-            self.start()
+        if not self.session.started:
+            self.session.start()
         areas = self.document.info.focus_areas
         new = tuple(a for a in areas if a != area) if area in areas else (*areas, area)
-        self._write(lambda d: d.set_front(focus_areas=new))
+        self.session.write_document(lambda d: d.set_front(focus_areas=new))
         return new
 
     def ask_first_areas(self, text: str) -> list[str]:
@@ -127,8 +161,8 @@ class GoalWork:
         return stalled_goals(self.client, list(past), after, self.current_facts())
 
     def explore_reason(self, goal_id: str) -> Goal:
-        goal = self._edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.REASON, "explored the real reason", today=self._today())
+        goal = self.session.edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.REASON, "explored the real reason", today=self.session.today())
         )
         self._touch(goal_id)
         return goal
@@ -137,9 +171,9 @@ class GoalWork:
         """An action in this session ("check in by message on ..."), and the move in the goal's history."""
         goal = self._goal(goal_id)
         when = " ".join(when.split()) or "a day between sessions"
-        self.add_note(f"!Check in by message on {when} about: {goal.title}")
-        goal = self._edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", today=self._today())
+        self.session.add_note(f"!Check in by message on {when} about: {goal.title}")
+        goal = self.session.edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", today=self.session.today())
         )
         self._touch(goal_id)
         return goal
@@ -147,7 +181,7 @@ class GoalWork:
     def succeed_goal(self, goal_id: str, new_title: str, move: Move) -> tuple[Goal, Goal]:
         """Shrink or replace: the new goal is added and the old one marked changed, linked to it."""
         self._goal(goal_id)
-        old, new = self._edit_client(lambda: goal_edits.succeed_goal(self.home, self.client.slug, goal_id, new_title, move, today=self._today()))
+        old, new = self.session.edit_client(lambda: goal_edits.succeed_goal(self.home, self.client.slug, goal_id, new_title, move, today=self.session.today()))
         self._touch(goal_id)
         self._touch(new.id)
         return old, new
@@ -155,8 +189,8 @@ class GoalWork:
     def set_goals_aside(self, goal_id: str) -> None:
         """Drop all goals for now: the client works without goals; nothing is deleted."""
         self._goal(goal_id)
-        self._edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", today=self._today())
+        self.session.edit_client(
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", today=self.session.today())
         )
         self.set_no_goals(True)
         self._touch(goal_id)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import fsio
 from .paths import Home
+from .saving import ChangeFailed
 
 VERSIONS_DIR = ".versions"
 KEEP = 20
@@ -26,7 +27,7 @@ SHRINK_CHECK_FROM = 1024  # bytes: below this a file is too small for "half" to 
 _shrink_allowed = contextvars.ContextVar("shrink_allowed", default=False)
 
 
-class WouldShrink(Exception):
+class WouldShrink(ChangeFailed):
     """A rewrite would leave less than half of the file; nothing was written."""
 
     def __init__(self, path: Path, before: int, after: int):

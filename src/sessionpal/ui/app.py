@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-import threading
 import time
 from dataclasses import replace
 from typing import Iterable
@@ -14,19 +13,21 @@ from typing import Iterable
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
 
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config
-from ..core.live import LiveSession, close_unfinished, unsaved_gap
-from ..core.lock import SessionLock
+from ..core.opening import ClientOpening, Defaults, open_client
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home
+from ..core.saving import SaveFailed
 from ..core.session_models import ModelLibrary, load_models, reload_models
-from ..core.sessions import clean_leftovers, find_unfinished
+from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
+from .changes import attempt
 from .messages import PacksChanged
-from .record_keeping import RecordKeeping
+from .records import RecordKeeper
 
 _STARTED = time.perf_counter()
 PACK_POLL = 1.0  # seconds
@@ -39,7 +40,7 @@ class StartScreen(Screen):
         self.app.call_later(self.app.show_client_list)
 
 
-class SessionPalApp(RecordKeeping, App[int]):
+class SessionPalApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sessionpal"
     ENABLE_COMMAND_PALETTE = True
@@ -51,6 +52,10 @@ class SessionPalApp(RecordKeeping, App[int]):
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
     ]
 
+    # The privacy blind (F9 in a session): while it is down, no screen, dialog or notification shows
+    # the client's name, notes, goals, values or agreements. Screens watch it.
+    private: var[bool] = var(False)
+
     def __init__(
         self, home: Home, *, clock: Clock | None = None, client: str | None = None, config: LoadedConfig | None = None,
         seed: int | None = None, coded: bool = False,
@@ -60,10 +65,9 @@ class SessionPalApp(RecordKeeping, App[int]):
         self.clock: Clock = clock or SystemClock()
         self.client_query = client
         self.coded = coded  # --code: a client created from --client is stored under a code
-        self._git_problem = ""  # why git.autocommit cannot work here, once found
-        self._git_lock = threading.Lock()  # one git command at a time: git's own index lock would refuse a second
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
+        self.records = RecordKeeper(self, home, self.config)
         self.seed = seed
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
@@ -96,7 +100,7 @@ class SessionPalApp(RecordKeeping, App[int]):
         # The files are first seen now, before any pack is read: an edit made before the first poll counts too.
         self._user_files = user_files(self.home)
         self.set_interval(PACK_POLL, self.check_pack_files)
-        self.call_after_refresh(self.check_exposure)
+        self.call_after_refresh(self.records.check_exposure)
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
@@ -108,7 +112,7 @@ class SessionPalApp(RecordKeeping, App[int]):
         if self.config.keys:
             from .keys import known_binding_ids
 
-            known = known_binding_ids()
+            known = known_binding_ids(self.BINDINGS)
         for action in self.config.keys:
             if action not in known:
                 from ..core.problems import did_you_mean
@@ -129,6 +133,7 @@ class SessionPalApp(RecordKeeping, App[int]):
     def update_config(self, **changes) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""
         self.config = replace(self.config, **changes)
+        self.records.config = self.config
 
     # packs and models -----------------------------------------------------------
 
@@ -180,6 +185,9 @@ class SessionPalApp(RecordKeeping, App[int]):
 
         if isinstance(self.screen, ReviewScreen):
             return
+        if self.private:
+            self.notify("Private is on: the review stays hidden. F9 shows it.", timeout=4, markup=False)
+            return
         client = self.screen.live.client if isinstance(self.screen, SessionScreen) else None
         self.push_screen(ReviewScreen(client))
 
@@ -220,94 +228,54 @@ class SessionPalApp(RecordKeeping, App[int]):
         self.push_screen(ChoiceDialog(f"No client is called “{name}”.", choices), chosen)
 
     def create_and_open(self, name: str, minutes: int | None, coded: bool = False) -> None:
-        from ..core.clients import ClientEditError
-        from ..core.fsio import WriteError
-
-        try:
-            client = create_client(self.home, name, minutes, self.clock.now().date(), coded=coded)
-        except (ClientEditError, WriteError) as error:
-            self.notify(str(error), title="Client not created", severity="error", markup=False)
-            return
-        self.notify(f"New client {client.name}", markup=False)
-        self.autocommit([client.path], f"New client {client.slug}")
-        self.open_client(ClientEntry(client.slug, client.path, client))
+        made: list = []
+        if attempt(self, "Client not created", lambda: made.append(create_client(self.home, name, minutes, self.clock.now().date(), coded=coded))):
+            client = made[0]
+            self.notify("New client" if self.private else f"New client {client.name}", markup=False)
+            self.records.autocommit([client.path], f"New client {client.slug}")
+            self.open_client(ClientEntry(client.slug, client.path, client))
 
     def open_client(self, entry: ClientEntry) -> None:
+        """Open a client's session: the core decides what there is; the coach answers if there is a choice."""
         from .dialogs.resume import ResumeDialog
 
         if entry.client is None:
             self.notify("\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False)
             return
-        from ..core.fsio import WriteError
-        from ..core.lock import Locked, acquire
-
+        defaults = Defaults(self.config.model, self.config.session_minutes)
         try:
-            lock = acquire(self.home, entry.slug, self.clock.now())
-        except Locked as held:
-            self._show_read_only(entry, held.holder.describe())
+            opening = open_client(self.home, entry.client, self.clock, self.model_library(), defaults)
+        except SaveFailed as error:
+            self.notify(str(error), title="Client not opened", severity="error", markup=False)
             return
-        except WriteError as error:
-            self.notify(f"{error.reason}; the session could not be opened for writing.", title="Client not opened", severity="error", markup=False)
-            return
-        clean_leftovers(self.home, entry.slug)  # a write a crash cut short left its temp file
-        unfinished = find_unfinished(self.home, entry.slug)
-        if unfinished is None:
-            self._show_session(entry, None, 0.0, lock)
-            return
-        gap = unsaved_gap(unfinished, self.clock.now())
-
-        def chosen(choice: str | None) -> None:
-            if choice == "resume":
-                self._show_session(entry, unfinished, 0.0, lock)
-            elif choice == "resume-gap":
-                self._show_session(entry, unfinished, gap, lock)
-            elif choice == "new":
-                try:
-                    close_unfinished(unfinished, self.clock.now())
-                except Exception as error:  # a broken or unwritable file: say so, start nothing
-                    lock.release()
-                    self.notify(str(error), title="Could not close the unfinished session", severity="error", markup=False)
-                    return
-                self._show_session(entry, None, 0.0, lock)
-            else:
-                lock.release()
-
-        self.push_screen(ResumeDialog(unfinished, gap), chosen)
-
-    def _show_read_only(self, entry: ClientEntry, why: str) -> None:
-        """Another sessionpal holds the client: show its session (if one runs) without writing anything."""
-        from .screens.session import SessionScreen
-
-        client = entry.client
-        assert client is not None
-        running = find_unfinished(self.home, entry.slug)
-        models = self.model_library()
-        model = models.get((running.info.model if running else None) or client.model or self.config.model)
-        minutes = running.info.planned_minutes if running else (client.session_minutes or self.config.session_minutes)
-        live = LiveSession(self.home, client, self.clock, model, minutes, document=running, read_only=why)
-        self.notify(f"Read-only here: {why}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
-        self.push_screen(SessionScreen(live))
-
-    def _show_session(self, entry: ClientEntry, document, gap: float, lock: SessionLock) -> None:
-        from ..core.live import SaveFailed
-        from .screens.session import SessionScreen
-
-        client = entry.client
-        assert client is not None
-        models = self.model_library()
-        if document is not None:
-            model = models.get(document.info.model or client.model or self.config.model)
-            minutes = document.info.planned_minutes
+        if opening.read_only:
+            self.notify(f"Read-only here: {opening.read_only}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
+            self._show_session(opening, opening.resume())
+        elif not opening.asks:
+            self._show_session(opening, opening.session())
         else:
-            model = models.get(client.model or self.config.model)
-            minutes = client.session_minutes or self.config.session_minutes
-        live = LiveSession(self.home, client, self.clock, model, minutes, document=document)
-        if gap:
-            try:
-                live.add_time(gap)
-            except SaveFailed as error:
-                self.notify(str(error), title="Timer not saved", severity="error", markup=False)
-        self.push_screen(SessionScreen(live, lock))
+            gap = opening.gap
+
+            def chosen(choice: str | None) -> None:
+                if choice in ("resume", "resume-gap"):
+                    live = opening.resume()
+                    self._show_session(opening, live)
+                    if choice == "resume-gap":
+                        attempt(self.screen, "Timer not saved", lambda: live.add_time(gap))
+                elif choice == "new":
+                    fresh: list = []
+                    if attempt(self, "Could not close the unfinished session", lambda: fresh.append(opening.start_fresh())):
+                        self._show_session(opening, fresh[0])
+                else:
+                    opening.cancel()
+
+            assert opening.unfinished is not None
+            self.push_screen(ResumeDialog(opening.unfinished, gap), chosen)
+
+    def _show_session(self, opening: ClientOpening, live) -> None:
+        from .screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(live, opening.lock))
 
     # quitting ---------------------------------------------------------------
 
@@ -355,7 +323,10 @@ class SessionPalApp(RecordKeeping, App[int]):
             self.exit(0)
 
     def _handle_exception(self, error: Exception) -> None:
-        """An error nothing handled: save what can be saved and leave a short note, not a traceback."""
+        """An error nothing handled: save what can be saved and leave a short note, not a traceback.
+
+        Textual has no public hook for unhandled errors; this override is the one place that uses its
+        name, and it does nothing but public calls: save, then App.exit with a return code."""
         if os.environ.get("SESSIONPAL_DEBUG"):
             super()._handle_exception(error)
             return
@@ -363,10 +334,6 @@ class SessionPalApp(RecordKeeping, App[int]):
             files = self._save_sessions()
         except Exception:  # saving is best effort here; the notes were written as they were typed
             files = []
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
         where = f" Your notes are saved in {files[0]}." if files else " Every note shown was already saved."
         # Only the error's type: its message or locals might hold a client's words. run_app prints
         # this once the terminal is restored, unwrapped, so the path can be copied whole.
@@ -374,7 +341,7 @@ class SessionPalApp(RecordKeeping, App[int]):
             f"sessionpal stopped after an unexpected error ({type(error).__name__}).{where}\n"
             "Run it again to carry on; set SESSIONPAL_DEBUG=1 to see the details."
         )
-        self._close_messages_no_wait()
+        self.exit(return_code=1)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

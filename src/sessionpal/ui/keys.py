@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from textual.binding import Binding
 
 
-def all_bindings() -> list[tuple[str, Binding]]:
-    """(where, binding) for every binding with an id, in the order the help screen lists them."""
-    from .app import SessionPalApp
+def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Binding]]:
+    """(where, binding) for every binding with an id, in the order the help screen lists them.
+
+    `everywhere`: the app's own bindings, passed in so that this module never imports the app."""
     from .screens.alignment import AlignmentScreen
     from .dialogs.question import QuestionDialog
     from .screens.clients import ClientPickerScreen
@@ -19,24 +22,24 @@ def all_bindings() -> list[tuple[str, Binding]]:
     from .widgets.notes import NotesLog
 
     found: list[tuple[str, Binding]] = []
-    owners = (
-        ("Session", SessionScreen),
-        ("Goals sidebar", GoalList),
-        ("Notes log", NotesLog),
-        ("Deck filter", DeckFilter),
-        ("Values and goals", AlignmentScreen),
-        ("Pack editor", PacksScreen),
-        ("Question form", QuestionDialog),
-        ("Clients", ClientPickerScreen),
-        ("Sync conflicts", ConflictsScreen),
-        ("Everywhere", SessionPalApp),
+    owners: tuple[tuple[str, Iterable[Binding | tuple]], ...] = (
+        ("Session", SessionScreen.BINDINGS),
+        ("Goals sidebar", GoalList.BINDINGS),
+        ("Notes log", NotesLog.BINDINGS),
+        ("Deck filter", DeckFilter.BINDINGS),
+        ("Values and goals", AlignmentScreen.BINDINGS),
+        ("Pack editor", PacksScreen.BINDINGS),
+        ("Question form", QuestionDialog.BINDINGS),
+        ("Clients", ClientPickerScreen.BINDINGS),
+        ("Sync conflicts", ConflictsScreen.BINDINGS),
+        ("Everywhere", everywhere),
     )
-    for where, owner in owners:
-        for binding in owner.BINDINGS:
+    for where, bindings in owners:
+        for binding in bindings:
             if isinstance(binding, Binding) and binding.id:
                 found.append((where, binding))
     return found
 
 
-def known_binding_ids() -> list[str]:
-    return sorted({binding.id for _, binding in all_bindings() if binding.id})
+def known_binding_ids(everywhere: Iterable[Binding | tuple]) -> set[str]:
+    return {binding.id for _, binding in all_bindings(everywhere) if binding.id}

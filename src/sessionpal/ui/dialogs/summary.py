@@ -14,13 +14,16 @@ from ...core.live import Summary
 from ...core.timer import format_clock
 
 
-def summary_lines(summary: Summary) -> list[Content]:
+def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
+    """What the session came to; `private` (the blind is down): counts only, no client's words."""
     lines = [
         Content.from_markup("Duration  [b]$elapsed[/b] of $planned planned", elapsed=format_clock(summary.elapsed), planned=format_clock(summary.planned)),
         Content.from_markup("Notes     [b]$n[/b]", n=str(summary.notes)),
         Content.from_markup("Questions [b]$n[/b] from the deck", n=str(summary.asked)),
         Content.from_markup("Actions   [b]$n[/b]", n=str(len(summary.actions))),
     ]
+    if private:
+        return lines + [Content.from_markup("[$text-muted]Private: the actions and goal changes are in the session file.[/]")]
     lines += [Content.from_markup("  [ ] $text", text=a.text) for a in summary.actions]
     if summary.goal_changes:
         lines.append(Content("Goal changes"))
@@ -38,15 +41,17 @@ def summary_lines(summary: Summary) -> list[Content]:
 class SummaryDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list")]
 
-    def __init__(self, summary: Summary, client_name: str):
+    def __init__(self, summary: Summary, client_name: str, *, private: bool = False):
         super().__init__()
         self.summary = summary
         self.client_name = client_name
+        self.private = private  # the privacy blind was down when the session ended
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.from_markup("Session with $name ended", name=self.client_name), classes="dialog-title")
-            yield Static(Content("\n").join(summary_lines(self.summary)), id="summary")
+            title = Content("Session ended") if self.private else Content.from_markup("Session with $name ended", name=self.client_name)
+            yield Static(title, classes="dialog-title")
+            yield Static(Content("\n").join(summary_lines(self.summary, self.private)), id="summary")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done", variant="primary", id="done")
 

@@ -8,6 +8,8 @@ deck, ready to ask.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,9 +20,9 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ...core.live import LiveSession, SaveFailed
+from ...core.live import LiveSession
 from ...core.stalled import Alignment, alignment
-from ...core.versions import WouldShrink
+from ..changes import attempt
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.text import TextDialog
 
@@ -111,18 +113,15 @@ class AlignmentScreen(ModalScreen[str | None]):
         goal_id = self.view.goals[column - 1].id if 1 <= column <= len(self.view.goals) else None
         return value, goal_id
 
-    def _attempt(self, change) -> None:
+    def _attempt(self, change: Callable[[], object]) -> None:
+        """Through the app's one funnel; the view is drawn again, the cursor kept, when the change is made."""
         keep = self.query_one(DataTable).cursor_coordinate
-        try:
-            change()
-        except WouldShrink as error:
-            self.app.confirm_shrink(error, lambda: self._attempt(change))
-            return
-        except SaveFailed as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        self.refresh_view(keep)
-        self.app.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
+
+        def made() -> None:
+            self.refresh_view(keep)
+            self.app.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
+
+        attempt(self, "Not saved", change, done=made)
 
     # actions ------------------------------------------------------------------
 
@@ -136,12 +135,12 @@ class AlignmentScreen(ModalScreen[str | None]):
         if value is None or goal_id is None:
             return
         linked = self.view.links.get(goal_id) == value
-        self._attempt(lambda: self.live.link_value(goal_id, "" if linked else value))
+        self._attempt(lambda: self.live.goals.link_value(goal_id, "" if linked else value))
 
     def action_add_value(self) -> None:
         def added(value: str | None) -> None:
             if value:
-                self._attempt(lambda: self.live.set_values([*self.live.client.values, value]))
+                self._attempt(lambda: self.live.goals.set_values([*self.live.client.values, value]))
 
         self.app.push_screen(TextDialog("Add a value", "In the client's own words, e.g. freedom, family, craft", placeholder="freedom", ok="Add"), added)
 
@@ -157,8 +156,8 @@ class AlignmentScreen(ModalScreen[str | None]):
 
             def remove() -> None:
                 for goal_id in linked:
-                    self.live.link_value(goal_id, "")
-                self.live.set_values([v for v in self.live.client.values if v != value])
+                    self.live.goals.link_value(goal_id, "")
+                self.live.goals.set_values([v for v in self.live.client.values if v != value])
 
             self._attempt(remove)
 

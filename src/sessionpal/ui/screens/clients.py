@@ -34,6 +34,7 @@ class ClientPickerScreen(Screen):
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
+        Binding("f9", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
     ]
 
     def __init__(self):
@@ -52,7 +53,19 @@ class ClientPickerScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#client-filter", Input).focus()
+        # Typing always goes to the filter: the list never takes the cursor (Tab, then a name, once
+        # opened the highlighted client instead of the one typed). ↑ ↓ and the mouse still pick.
+        self.query_one("#client-list", OptionList).can_focus = False
+        self.watch(self.app, "private", self._privacy_changed)
         self.load_clients()
+
+    def _privacy_changed(self, private: bool) -> None:
+        self.set_class(private, "-private")
+        if self.entries or private:
+            self._filter(self.query_one("#client-filter", Input).value)
+
+    def action_private(self) -> None:
+        self.app.private = not self.app.private
 
     def on_screen_resume(self) -> None:
         self.load_clients()
@@ -101,7 +114,9 @@ class ClientPickerScreen(Screen):
         if self.shown:
             options.highlighted = 0
         empty = self.query_one("#picker-empty", Static)
-        if not self.entries:
+        if self.app.private:
+            message = "Private: the client list is hidden while you share your screen. F9 shows it."
+        elif not self.entries:
             message = "No clients yet. Press ctrl+n to add your first client."
         elif not self.shown:
             message = f"No client matches “{text.strip()}”. Enter adds them as a new client."

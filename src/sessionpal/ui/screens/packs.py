@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import fsio
 from ...core.config import set_hidden, set_starred
 from ...core.deck import Deck, DeckQuery
 from ...core.model import Pack, Phase, Question
@@ -38,8 +37,7 @@ from ...core.pack_edit import (
     rename_pack,
 )
 from ...core.packs import load_library
-from ...core.problems import FileProblems
-from ...core.versions import WouldShrink
+from ..changes import attempt
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
@@ -216,19 +214,16 @@ class PacksScreen(Screen):
             return question is not None
         return True
 
-    def _change(self, title: str, change: Callable[[], object], keep: str | None = None) -> bool | None:
-        """True: saved; False: refused (the coach was told why); None: waiting for the coach's yes."""
-        try:
-            change()
-        except WouldShrink as error:
-            self.app.confirm_shrink(error, lambda: self._change(title, change, keep))
-            return None
-        except (PackEditError, FileProblems, fsio.WriteError) as error:
-            self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
-            return False
-        self.app.reload_packs_now()
-        self.refresh_packs(keep)
-        return True
+    def _change(self, title: str, change: Callable[[], object], keep: str | None = None, done: Callable[[], object] | None = None) -> bool:
+        """Through the app's one funnel; when the change is made, the packs are read again and shown."""
+
+        def made() -> None:
+            self.app.reload_packs_now()
+            self.refresh_packs(keep)
+            if done is not None:
+                done()
+
+        return attempt(self, title, change, done=made)
 
     def action_back(self) -> None:
         if self.focused is not self.query_one("#pack-list", OptionList):
@@ -244,10 +239,13 @@ class PacksScreen(Screen):
             if not title:
                 return
             pack_id = question_id_for(title, set(self.library.packs))
-            if self._change("Pack not created", lambda: new_pack(self.app.home, pack_id, title)):
+
+            def created() -> None:
                 self.pack_id = pack_id
                 self.refresh_packs()
                 self.notify(f"New pack “{title}” with one example question; a adds more.", markup=False)
+
+            self._change("Pack not created", lambda: new_pack(self.app.home, pack_id, title), done=created)
 
         self.app.push_screen(TextDialog("A new pack of your own", "Its title", placeholder="Career transitions", ok="Create"), named)
 
@@ -257,11 +255,19 @@ class PacksScreen(Screen):
             self.app.push_screen(QuestionDialog(f"A new question in “{pack.title}”"), lambda values: self._add(pack, values))
 
     def _add(self, pack: Pack, values: dict | None) -> None:
-        if values:
-            holder: dict[str, Question] = {}
-            self._change("Question not added", lambda: holder.setdefault("q", add_question(pack.path, **values)))
-            if "q" in holder:
-                self.refresh_packs(holder["q"].ref)
+        if not values:
+            return
+        added: list[Question] = []
+        if not self._change("Question not added", lambda: added.append(add_question(pack.path, **values)), done=lambda: self.refresh_packs(added[0].ref)):
+            # Refused (a pack broken by hand, a full disk): the coach's wording stays in the form.
+            self._offer_again(pack, values, "Not added (see the message): fix the file, then Save again.")
+
+    def _offer_again(self, pack: Pack, values: dict, title: str) -> None:
+        draft = Question(
+            pack.id, "draft", values["text"], tuple(values["tags"]),
+            Phase(values["phase"]) if values["phase"] else None, tuple(values["follow_ups"]),
+        )
+        self.app.push_screen(QuestionDialog(title, draft), lambda again: self._add(pack, again))
 
     def action_edit(self) -> None:
         question = self.question()
@@ -273,15 +279,10 @@ class PacksScreen(Screen):
         pack = self.library.packs[question.pack]
 
         def edited(values: dict | None) -> None:
-            if not values or self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref) is not False:
-                return
-            # The pack changed under the dialog (or refused the edit): the coach's wording is not
-            # thrown away; it can go in as a new question beside the file's version.
-            draft = Question(
-                pack.id, question.id, values["text"], tuple(values["tags"]),
-                Phase(values["phase"]) if values["phase"] else None, tuple(values["follow_ups"]),
-            )
-            self.app.push_screen(QuestionDialog("Not saved (see the message). Save your wording as a new question?", draft), lambda again: self._add(pack, again))
+            if values and not self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref):
+                # The pack changed under the dialog (or refused the edit): the coach's wording is not
+                # thrown away; it can go in as a new question beside the file's version.
+                self._offer_again(pack, values, "Not saved (see the message). Save your wording as a new question?")
 
         self.app.push_screen(QuestionDialog("Edit the question", question), edited)
 
@@ -337,9 +338,8 @@ class PacksScreen(Screen):
             if pack_id == NEW_PACK:
                 self.action_new_pack()
             elif pack_id:
-                target = self.library.packs[pack_id].path
-                if self._change("Question not copied", lambda: copy_question(target, question)):
-                    self.notify(f"Copied into “{self.library.packs[pack_id].title}”.", markup=False)
+                target = self.library.packs[pack_id]
+                self._change("Question not copied", lambda: copy_question(target.path, question), done=lambda: self.notify(f"Copied into “{target.title}”.", markup=False))
 
         self.app.push_screen(ChoiceDialog("Make this question yours: copy it", choices, detail=question.text), chosen)
 
@@ -349,12 +349,10 @@ class PacksScreen(Screen):
         if ref is None:
             return
         hide = ref not in self.app.config.hidden
-        try:
-            refs = set_hidden(self.app.home, ref, hide)
-        except (FileProblems, fsio.WriteError) as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
+        saved: list[tuple[str, ...]] = []
+        if not attempt(self, "Not saved", lambda: saved.append(set_hidden(self.app.home, ref, hide))):
             return
-        self.app.update_config(hidden=refs)
+        self.app.update_config(hidden=saved[0])
         self.app.packs_changed()
         self.refresh_packs(question.ref if question else None)
         self.notify(("Hidden from the deck: " if hide else "Back in the deck: ") + (question.text if question else self.library.packs[ref].title), markup=False)
@@ -364,11 +362,9 @@ class PacksScreen(Screen):
         if question is None:
             return
         star = question.ref not in self.app.config.starred
-        try:
-            refs = set_starred(self.app.home, question.ref, star)
-        except (FileProblems, fsio.WriteError) as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
+        saved: list[tuple[str, ...]] = []
+        if not attempt(self, "Not saved", lambda: saved.append(set_starred(self.app.home, question.ref, star))):
             return
-        self.app.update_config(starred=refs)
+        self.app.update_config(starred=saved[0])
         self.app.packs_changed()
         self.refresh_questions(question.ref)

@@ -1,21 +1,41 @@
 """The live session screen: timer, question deck, notes and goals, for the length of a call.
 
-The note input keeps focus; every command has a key that works while typing.
-Every change goes through LiveSession, which writes it durably before the
-screen shows it.
+State. What the screen shows comes from its LiveSession: the session counts
+its changes (`live.revision`) and the screen mirrors that count in the
+`revision` reactive, whose watcher redraws the header, the agreement, the notes
+log and the sidebar. Nothing redraws by hand after a change: a change goes
+through `change()` (the one funnel: core change, error told, shrink asked), and
+`sync()` copies the revision, which redraws if anything moved. The timer's tick
+syncs too, so a change another program made shows within half a second.
+`past` (earlier sessions' goal facts, read in a worker) and the app's
+`private` blind are reactives as well.
+
+Focus. The note line is home. Every dialog, sidebar action or palette command
+ends with the cursor back in the note line: the screen takes the cursor home
+when it comes back to the top of the stack, and before it opens a dialog on a
+sidebar or log line. Single-letter keys act only in the goals sidebar (F7) and
+the notes log (F8), where the coach moved on purpose, and only until that action
+ends. F-keys and ctrl keys work from the note line.
+
+Privacy. While the blind is down (F9) the client's name, notes, goals and deck
+are hidden, notifications from this screen have the client's words masked, and
+nothing opens that would show them (goals, the log, the review, the values view,
+the areas): the coach is told to lift the blind first.
 """
 
 from __future__ import annotations
 
 import gc
 import random
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, cast
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -29,25 +49,30 @@ from ...core.live import LiveSession, LogEntry, SaveFailed
 from ...core.lock import SessionLock, is_free
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
-from ...core.problems import FileProblems
-from ...core.timer import Level, TimerState, format_clock
-from ...core.versions import WouldShrink
+from ...core.stalled import SessionFacts, rating_trend
+from ...core.timer import Level, TimerReading, TimerState, format_clock
+from ..changes import attempt
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
-from ..messages import PacksChanged
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
+from ..dialogs.text import TextDialog
+from ..messages import PacksChanged
+from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
-from ..widgets.goals import GoalsPane
+from ..widgets.goals import FLAG, GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.timer import TimerLine, TimerPane
-from .goal_actions import GoalActions
+from .goal_flow import GoalFlow
+
+if TYPE_CHECKING:
+    from ..app import SessionPalApp
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
-WATCH_EVERY = 2.0  # seconds between looks at the session file and client.toml for outside changes
+CHECK_FILES_EVERY = 2.0  # seconds between looks at the session file and client.toml for outside changes
 
 
-class SessionScreen(GoalActions, Screen):
+class SessionScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -71,20 +96,24 @@ class SessionScreen(GoalActions, Screen):
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 
+    revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
+    past: var[tuple[SessionFacts, ...]] = var((), init=False)  # earlier sessions' goal facts (read with the deck)
+
     def __init__(self, live: LiveSession, lock: SessionLock | None = None):
         super().__init__()
         self.live = live
         self.lock = lock  # this app's hold on the client; None when read-only here
         self._told_free = False  # read-only here: the coach was told the holder let go
         self.rng = random.Random()
-        self.private = False
         self._level: Level | None = None
         self._timer_error = ""
-        self._pending_text = ""
-        self.past: tuple = ()  # what earlier sessions say about the goals (loaded with the deck)
         self.asked_before: dict = {}  # deck questions asked of this client before, with the last date
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
-        self.reminded: set[str] = set()  # ask-first areas already pointed out this session
+        self.goal_flow = GoalFlow(self)
+
+    @property
+    def pal(self) -> SessionPalApp:
+        return cast("SessionPalApp", self.app)
 
     # layout -------------------------------------------------------------------
 
@@ -106,39 +135,154 @@ class SessionScreen(GoalActions, Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        if self.app.seed is not None:
-            self.rng.seed(self.app.seed)
-        self.query_one(LastTimeCard).show(self.live.client, last_time(self.app.home, self.live.client.slug, exclude=self.live.path))
-        self.refresh_goals()
-        self._show_log()
-        self._show_state()
+        if self.pal.seed is not None:
+            self.rng.seed(self.pal.seed)
+        self.query_one(LastTimeCard).show(self.live.client, last_time(self.pal.home, self.live.client.slug, exclude=self.live.path))
         note_input = self.query_one(NoteInput)
-        note_input.save = self._note_entered
         if self.live.read_only:
             note_input.placeholder = f"Read-only here: {self.live.read_only}"
             note_input.disabled = True
             self.query_one(DeckPane).query_one("#deck-filter").focus()
         else:
-            note_input.focus()
+            self.focus_note()
+        self.watch(self.app, "private", self._privacy_changed)
+        self.sync()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
-        self.set_interval(WATCH_EVERY, self.watch_files)
+        self.set_interval(CHECK_FILES_EVERY, self.check_files)
         # Reading packs and past sessions starts once the screen is painted: threads share the
         # interpreter with the first paint, and the coach wants the note line before the deck.
         self.call_after_refresh(self.load_deck)
         self.call_after_refresh(self.load_open_actions)
 
-    # timer --------------------------------------------------------------------
+    # state and drawing ------------------------------------------------------------
 
-    def tick(self) -> None:
+    def sync(self) -> None:
+        """Draw again if the session changed since it was last drawn (by us, a worker or another program)."""
+        self.revision = self.live.revision
+
+    def watch_revision(self) -> None:
+        self._draw_timer()
+        self._draw_header()
+        self.query_one(NotesPane).show_log(self.live.log())
+        self._draw_goals()
+        self.set_class(self.live.started, "-started")
+        self.refresh_bindings()
+
+    def watch_past(self) -> None:
+        self._draw_goals()
+
+    def _privacy_changed(self, private: bool) -> None:
+        self.set_class(private, "-private")
+        self.query_one(NoteInput).password = private
+        self._draw_header()
+        self._draw_unsaved()
+
+    def _draw_timer(self) -> TimerReading:
         reading = self.live.timer.read()
         spans = self.live.timer.spans
         self.query_one(TimerPane).show(reading, spans)
         self.query_one(TimerLine).show(reading, spans)
         if reading.span is not None:
-            self.query_one(DeckPane).set_timer_phase(reading.span.phase.questions)
+            self.deck.set_timer_phase(reading.span.phase.questions)
+        return reading
+
+    def _draw_header(self) -> None:
+        state = self.live.timer.state
+        words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
+        if self.live.read_only:
+            words = "read-only: open in another sessionpal"
+        name = "Private" if self.pal.private else self.live.client.name
+        header = Content.from_markup(
+            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
+            name=name, minutes=str(self.live.planned_minutes), model=self.live.model.title, state=words,
+        )
+        self.query_one("#session-header", Static).update(header)
+        agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
+        shown = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
+        for widget in self.query(".agreement").results(Static):
+            widget.update(shown)
+            widget.set_class(bool(agreement), "-visible")
+
+    def _draw_goals(self) -> None:
+        """The sidebar (goals or focus areas), the stalled flags, the deck's offer and the tags the note line completes."""
+        client, goals = self.live.client, self.live.goals
+        pane = self.goals_pane
+        if client.no_goals:
+            touched = self.live.document.info.focus_areas if self.live.document else ()
+            pane.show_areas(self.pal.config.focus_areas, touched)
+            self.flags = {}
+        else:
+            self.flags = goals.stalled(self.past, self.pal.config.stalled_after)
+            trends = {g.id: rating_trend(g.id, list(self.past)) for g in client.goals}
+            pane.show(client.goals, trends=trends, flagged=self.flags, rated=goals.ratings_now())
+        if self.flags:
+            titles = [goal.title for goal in (client.goal(g) for g in self.flags) if goal]
+            which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
+            self.deck.set_offer(f"{FLAG} {which} may be stalled: F7 offers the playbook; the deck has its questions under #stalled")
+        else:
+            self.deck.set_offer("")
+        areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
+        self.query_one(NoteInput).suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
+
+    def _draw_unsaved(self) -> None:
+        waiting = [] if self.pal.private else [n.text for n in self.live.pending]
+        self.query_one(NotesPane).show_unsaved(len(self.live.pending), self._unsaved_reason, waiting)
+
+    _unsaved_reason = ""
+
+    # the public face the goal flow and the tests use ---------------------------------
+
+    @property
+    def deck(self) -> DeckPane:
+        return self.query_one(DeckPane)
+
+    @property
+    def goals_pane(self) -> GoalsPane:
+        return self.query_one(GoalsPane)
+
+    def focus_note(self) -> None:
+        """The cursor home, at once (Widget.focus waits for the next idle: a key typed before then would land elsewhere)."""
+        note_input = self.query_one(NoteInput)
+        if not note_input.disabled:
+            self.set_focus(note_input)
+
+    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool:
+        """The one funnel: make a change through the LiveSession, tell the coach if it failed, redraw what moved."""
+
+        def made() -> None:
+            self.sync()
+            if done is not None:
+                done()
+
+        made_it = attempt(self, title, change, done=made)
+        self._tell_outside()
+        self.sync()  # a failed change may still have moved something (the timer paused before its save failed)
+        return made_it
+
+    def blind(self, what: str) -> bool:
+        """True (and the coach told why) while the privacy blind is down: `what` stays hidden."""
+        if self.pal.private:
+            self.notify(f"Private is on: {what} stay hidden. F9 shows them.", timeout=4, markup=False)
+        return self.pal.private
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
+        # While the blind is down, nothing the coach is told shows the client's words.
+        if self.pal.private:
+            redact = Redactor.for_client(self.live.client, self.live.document)
+            message, title = redact(message), redact(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog, the values view, the review or the palette: the cursor goes home.
+        self.focus_note()
+
+    # timer --------------------------------------------------------------------
+
+    def tick(self) -> None:
+        reading = self._draw_timer()
         level = reading.level if reading.state is TimerState.RUNNING else None
-        if level is not None and self._level is not None and level != self._level and self.app.config.bell:
+        if level is not None and self._level is not None and level != self._level and self.pal.config.bell:
             self.app.bell()
         if level is not None:
             self._level = level
@@ -149,51 +293,30 @@ class SessionScreen(GoalActions, Screen):
             if not self._timer_error:  # say it once, not every five seconds
                 self.notify(f"{error}. The timer keeps running and saving is retried.", title="Timer not saved", severity="warning", markup=False)
             self._timer_error = str(error)
-
-    def _show_state(self) -> None:
-        client = self.live.client
-        state = self.live.timer.state
-        words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
-        if self.live.read_only:
-            words = "read-only: open in another sessionpal"
-        name = "Private" if self.private else client.name
-        header = Content.from_markup(
-            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
-            name=name, minutes=str(self.live.planned_minutes), model=self.live.model.title, state=words,
-        )
-        self.query_one("#session-header", Static).update(header)
-        agreement = self.live.document.info.agreement if self.live.document else ""
-        shown = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
-        for widget in self.query(".agreement"):
-            widget.update(shown)
-            widget.set_class(bool(agreement), "-visible")
-        self.set_class(self.live.started, "-started")
-        self.tick()
-        self.refresh_bindings()
+        self.sync()
 
     # deck ---------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="deck")
     def load_deck(self) -> None:
         # Packs and the client's question history are read off the UI thread: first paint never waits for them.
-        packs = self.app.packs or load_library(self.app.home)
-        history = client_history(self.app.home, self.live.client.slug, exclude=self.live.path, with_notes=self.app.config.stalled_after)
+        packs = self.pal.packs or load_library(self.pal.home)
+        history = client_history(self.pal.home, self.live.client.slug, exclude=self.live.path, with_notes=self.pal.config.stalled_after)
         self.app.call_from_thread(self._deck_loaded, packs, history)
 
     def _deck_loaded(self, packs: PackLibrary, history: ClientHistory) -> None:
-        first_time = self.app.packs is None
+        first_time = self.pal.packs is None
         if first_time:
             # What is loaded now (modules, thousands of questions) lives as long as the app: out of the
             # collector's sight, a full collection no longer stalls a keystroke for tens of milliseconds.
             gc.freeze()
-        self.app.packs = packs
+        self.pal.packs = packs
         if packs.problems and first_time:
             files = sorted({p.path for p in packs.problems})
             self.notify("\n".join(str(p) for p in packs.problems), title=f"{len(files)} pack file(s) skipped; the rest are loaded", severity="warning", timeout=20, markup=False)
-        self.past = history.sessions
         self.asked_before = history.asked
         self._build_deck()
-        self.refresh_goals()
+        self.past = history.sessions
         self.tick()
         self.refresh_bindings()
 
@@ -201,7 +324,7 @@ class SessionScreen(GoalActions, Screen):
     def load_open_actions(self) -> None:
         # Open actions from every earlier session, through the search index (built here if need be),
         # in a worker of its own so a first build on a large practice never holds up the deck.
-        index = SearchIndex(self.app.home)
+        index = SearchIndex(self.pal.home)
         try:
             slug = self.live.client.slug
             index.refresh(names={slug: self.live.client.name}, client=slug)
@@ -215,134 +338,105 @@ class SessionScreen(GoalActions, Screen):
         card.show(self.live.client, card.last, actions)
 
     def _build_deck(self) -> None:
-        packs = self.app.packs
+        packs = self.pal.packs
+        assert packs is not None
         deck = Deck(
-            packs.questions(self.app.config.hidden),
-            starred=set(self.app.config.starred),
+            packs.questions(self.pal.config.hidden),
+            starred=set(self.pal.config.starred),
             asked_before=self.asked_before,
             asked_now=self.live.asked_refs(),
         )
         titles = {pack.id: pack.title for pack in packs.packs.values()}
-        self.query_one(DeckPane).set_deck(deck, self.app.clock.now().date(), titles)
+        self.deck.set_deck(deck, self.pal.clock.now().date(), titles)
 
     def on_packs_changed(self, message: PacksChanged) -> None:
         """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
-        if self.deck.deck is not None and self.app.packs is not None:
+        if self.deck.deck is not None and self.pal.packs is not None:
             current = self.deck.current.ref if self.deck.current else None
             self._build_deck()
             if current:
                 self.deck.show_question(current)
-        if self.app.models is not None:
-            model = self.app.models.get(self.live.model.id)
+        if self.pal.models is not None:
+            model = self.pal.models.get(self.live.model.id)
             if model != self.live.model:
-                self._set_model(model)
-
-    def _set_model(self, model) -> None:
-        try:
-            self.live.set_model(model)
-        except SaveFailed as error:
-            self._failed("Model not saved", error)
-        self._show_state()
+                self.change("Model not saved", lambda: self.live.set_model(model))
 
     def action_model(self) -> None:
         """Choose the session model (the timer's phases); or make the current one this client's default."""
-        models = self.app.model_library().models
+        models = self.pal.model_library().models
         current = self.live.model
         choices = [(m.id, f"{'● ' if m.id == current.id else '  '}{m.title}  ({', '.join(p.title for p in m.phases)})") for m in models.values()]
         if self.live.client.model != current.id:
-            choices.append(("+default", f"Make “{current.title}” {self.live.client.name}'s default model"))
+            whose = "this client's" if self.pal.private else f"{self.live.client.name}'s"
+            choices.append(("+default", f"Make “{current.title}” {whose} default model"))
 
         def chosen(model_id: str | None) -> None:
+            live = self.live
             if model_id == "+default":
-                try:
-                    self.live._edit_client(lambda: set_model(self.app.home, self.live.client.slug, current.id))
-                except SaveFailed as error:
-                    self._failed("Default not saved", error)
-                    return
-                self.app.autocommit([self.live.client.path], f"Client {self.live.client.slug}: default session model")
-                self.notify(f"{current.title} is now {self.live.client.name}'s default.", markup=False)
+                self.change(
+                    "Default not saved",
+                    lambda: live.edit_client(lambda: set_model(self.pal.home, live.client.slug, current.id)),
+                    done=lambda: self._model_made_default(current.title),
+                )
             elif model_id and model_id != current.id:
-                self._set_model(models[model_id])
+                self.change("Model not saved", lambda: live.set_model(models[model_id]))
 
         self.app.push_screen(ChoiceDialog("Session model: the phases of this session", choices), chosen)
 
-    @property
-    def deck(self) -> DeckPane:
-        return self.query_one(DeckPane)
-
-    # notes --------------------------------------------------------------------
-
-    def _show_log(self) -> None:
-        self.query_one(NotesPane).show_log(self.live.log())
+    def _model_made_default(self, title: str) -> None:
+        self.pal.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: default session model")
+        self.notify(f"{title} is now {self.live.client.name}'s default.", markup=False)
 
     # files changed by another program -----------------------------------------------
 
-    def watch_files(self) -> None:
+    def check_files(self) -> None:
         """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
-        shown = self.live.document
         self.live.check_outside()
         self._tell_outside()
-        if self.live.document is not shown:  # read-only here: following what the holder writes
-            self._show_log()
-        if self.live.read_only and not self._told_free and is_free(self.app.home, self.live.client.slug, self.app.clock.now()):
+        if self.live.read_only and not self._told_free and is_free(self.pal.home, self.live.client.slug, self.pal.clock.now()):
             self._told_free = True
             self.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
         changed = self.live.check_client_file()
         if changed is not None:
             message, broken = changed
             self.notify(message, title="Client file changed outside sessionpal", severity="error" if broken else "information", timeout=20, markup=False)
-            if not broken:
-                self.refresh_goals()
+        self.sync()
 
     def _tell_outside(self) -> None:
-        if not self.live.outside:
-            return
         changes = list(self.live.outside)
         self.live.outside.clear()
         for change in changes:
             quiet = change.adopted and not change.lost
             self.notify(change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False)
-        self._show_log()
 
-    def _failed(self, title: str, error: Exception) -> None:
-        self.notify(str(error), title=title, severity="error", timeout=15, markup=False)
+    # notes --------------------------------------------------------------------
 
-    def _note_entered(self, text: str) -> None:
-        # The line is already empty (NoteInput clears it in keystroke order); put the text back only on failure.
-        self.save_typed(text, from_input=True)
+    @on(NoteInput.Submitted, "#note")
+    def _note_typed(self, event: NoteInput.Submitted) -> None:
+        event.stop()
+        self.save_typed(event.value)
 
-    def save_typed(self, text: str, *, from_input: bool = False) -> None:
-        """Save what the coach typed (a note of any kind, or =the agreement); shown only once on disk."""
+    def save_typed(self, text: str) -> None:
+        """Save what the coach typed (a note of any kind, or =the agreement); the log shows it once it is on disk.
+
+        A note that cannot be saved waits, in order, above the note line (never back in it, where the
+        next note would be typed onto it) and is saved once, as it was, when saving works again."""
         if not text.strip():
             return
-        note_input = self.query_one(NoteInput)
-        was_started = self.live.started
         try:
-            if self.live.pending and text == self._pending_text:
-                self.live.flush()  # the same note again: retry it, do not add it twice
-            else:
-                self.live.add_note(text)
+            self.live.add_note(text)
         except SaveFailed as error:
             self._tell_outside()
-            self._pending_text = text
-            if from_input and not note_input.value:
-                note_input.value = text
-            self._show_unsaved(str(error))
-            self._failed("Note not saved yet", error)
-            if self.live.started != was_started:
-                self._show_state()
+            self._unsaved_reason = str(error)
+            self._draw_unsaved()
+            self.notify(str(error), title="Note not saved yet", severity="error", timeout=15, markup=False)
+            self.sync()
             return
-        self._pending_text = ""
-        self._show_unsaved("")
         self._tell_outside()
-        self._show_log()
-        self.refresh_goals()
-        self.remind_permission(text)
-        if self.live.started != was_started or text.lstrip().startswith("="):
-            self._show_state()
-
-    def _show_unsaved(self, reason: str) -> None:
-        self.query_one(NotesPane).show_unsaved(len(self.live.pending), reason)
+        self._unsaved_reason = ""
+        self._draw_unsaved()
+        self.sync()
+        self.goal_flow.remind_permission(text)
 
     def retry_pending(self) -> None:
         if not self.live.pending:
@@ -350,19 +444,18 @@ class SessionScreen(GoalActions, Screen):
         try:
             saved = self.live.flush()
         except SaveFailed as error:
-            self._show_unsaved(str(error))
+            self._unsaved_reason = str(error)
+            self._draw_unsaved()
             return
-        note_input = self.query_one(NoteInput)
-        if self._pending_text and note_input.value == self._pending_text:
-            note_input.value = ""
-        self._pending_text = ""
-        self._show_unsaved("")
-        self._show_log()
+        self._unsaved_reason = ""
+        self._draw_unsaved()
+        self.sync()
         self.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
 
     @on(NotesLog.Chosen)
     def _log_chosen(self, event: NotesLog.Chosen) -> None:
         item = event.item
+        self.focus_note()  # the log's keys end with this action
         if event.what == "tick":
             self._tick_action(item)
         elif event.what == "delete":
@@ -376,44 +469,60 @@ class SessionScreen(GoalActions, Screen):
         what, text = result
         if what == "delete":
             self._confirm_delete(item)
-            return
-        if what == "tick":
+        elif what == "tick":
             self._tick_action(item)
-            return
-        if not self._attempt("Note not changed", lambda: self.live.edit(item, text)):
+        elif not self.change("Note not changed", lambda: self.live.edit(item, text)):
             # The coach's wording is not thrown away: it waits in the note line.
             note_input = self.query_one(NoteInput)
             if not note_input.value.strip():
                 note_input.value = text
-                note_input.focus()
                 self.notify("Your wording is in the note line: Enter saves it as a new note.", markup=False)
 
     def _tick_action(self, item: LogEntry) -> None:
         if isinstance(item.entry, Action):
             new = ActionState.OPEN if item.entry.state is ActionState.DONE else ActionState.DONE
-            self._attempt("Action not changed", lambda: self.live.set_action_state(item, new))
+            self.change("Action not changed", lambda: self.live.set_action_state(item, new))
 
     def _confirm_delete(self, item: LogEntry) -> None:
         def answered(answer: str | None) -> None:
             if answer == "yes":
-                self._attempt("Note not deleted", lambda: self.live.delete(item))
+                self.change("Note not deleted", lambda: self.live.delete(item))
 
         preview = getattr(item.entry, "text", "")
         self.app.push_screen(ConfirmDialog("Delete this note from the session file?", "Delete it", "Keep it", detail=preview), answered)
 
-    def _attempt(self, title: str, change: Callable[[], object]) -> bool:
-        try:
-            change()
-        except WouldShrink as error:
-            self.app.confirm_shrink(error, lambda: self._attempt(title, change))
-            return False
-        except SaveFailed as error:
-            self._tell_outside()
-            self._failed(title, error)
-            return False
-        self._tell_outside()
-        self._show_log()
-        return True
+    # goals: the sidebar posts, the flow acts ---------------------------------------------
+
+    @on(GoalsPane.Chosen)
+    def _goal_chosen(self, event: GoalsPane.Chosen) -> None:
+        if event.what not in ("up", "down"):  # reordering keeps the cursor on the goal it moves
+            self.focus_note()
+        self.goal_flow.goal_action(event.goal_id, event.what)
+
+    @on(GoalsPane.AreaToggled)
+    def _area_toggled(self, event: GoalsPane.AreaToggled) -> None:
+        self.goal_flow.toggle_area(event.area)
+
+    def action_goals(self) -> None:
+        self.goal_flow.open()
+
+    def action_alignment(self) -> None:
+        self.goal_flow.alignment()
+
+    def action_toggle_no_goals(self) -> None:
+        self.goal_flow.toggle_no_goals()
+
+    def action_areas(self) -> None:
+        self.goal_flow.areas()
+
+    def action_agreement(self) -> None:
+        if self.blind("the agreement"):
+            return
+        current = self.live.document.info.agreement if self.live.document else ""
+        self.app.push_screen(
+            TextDialog("The session agreement", "What does the client want from this session?", current),
+            lambda text: text and self.save_typed("=" + text),
+        )
 
     # actions ------------------------------------------------------------------
 
@@ -440,31 +549,20 @@ class SessionScreen(GoalActions, Screen):
         return True
 
     def action_start(self) -> None:
-        self._toggle_timer()
+        self.change("Timer not saved", self.live.toggle)
 
     def action_pause(self) -> None:
-        self._toggle_timer()
+        self.change("Timer not saved", self.live.toggle)
 
     def action_resume(self) -> None:
-        self._toggle_timer()
-
-    def _toggle_timer(self) -> None:
-        try:
-            self.live.toggle()
-        except SaveFailed as error:
-            self._failed("Timer not saved", error)
-        self._show_state()
+        self.change("Timer not saved", self.live.toggle)
 
     def action_ask(self) -> None:
         question = self.deck.current
         if question is None:
             self.notify("No question is showing: change the filter (F5).", markup=False)
             return
-        was_started = self.live.started
-        if self._attempt("Question not recorded", lambda: self.live.mark_asked(question)):
-            self.deck.mark_asked(question)
-            if not was_started:
-                self._show_state()
+        self.change("Question not recorded", lambda: self.live.mark_asked(question), done=lambda: self.deck.mark_asked(question))
 
     def action_draw(self) -> None:
         if self.deck.draw(self.rng) is None:
@@ -478,23 +576,22 @@ class SessionScreen(GoalActions, Screen):
 
     @on(DeckFilter.Done)
     def _filter_done(self) -> None:
-        self.query_one(NoteInput).focus()
+        self.focus_note()
 
     def action_star(self) -> None:
         question, deck = self.deck.current, self.deck.deck
         if question is None or deck is None:
             return
         starred = question.ref not in deck.starred
-        try:
-            refs = set_starred(self.app.home, question.ref, starred)
-        except (WriteError, FileProblems) as error:
-            self._failed("Star not saved", error)
-            return
-        self.app.update_config(starred=refs)  # the next session's deck starts from this
-        self.deck.set_starred(set(refs))
-        self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
+        refs: list[tuple[str, ...]] = []
+        if attempt(self, "Star not saved", lambda: refs.append(set_starred(self.pal.home, question.ref, starred))):
+            self.pal.update_config(starred=refs[0])  # the next session's deck starts from this
+            self.deck.set_starred(set(refs[0]))
+            self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
 
     def action_log(self) -> None:
+        if self.blind("the notes"):
+            return
         log = self.query_one(NotesLog)
         if not log.items:
             self.notify("No notes yet.", markup=False)
@@ -502,13 +599,10 @@ class SessionScreen(GoalActions, Screen):
         log.focus()
 
     def action_to_note(self) -> None:
-        self.query_one(NoteInput).focus()
+        self.focus_note()
 
     def action_private(self) -> None:
-        self.private = not self.private
-        self.set_class(self.private, "-private")
-        self.query_one(NoteInput).password = self.private
-        self._show_state()
+        self.pal.private = not self.pal.private
 
     def action_close(self) -> None:
         self.dismiss()
@@ -516,19 +610,17 @@ class SessionScreen(GoalActions, Screen):
     def action_end(self) -> None:
         elapsed = self.live.timer.read()
         detail = f"{len(self.live.document.notes) if self.live.document else 0} notes so far. The session file is then final."
+        summaries: list = []
+
+        def ended() -> None:
+            summary = summaries[0]
+            if summary.path is not None:
+                self.pal.records.autocommit([summary.path, self.live.client.path], f"Session with {self.live.client.slug}: {summary.path.stem}")
+            self.app.push_screen(SummaryDialog(summary, self.live.client.name, private=self.pal.private), lambda _: self.dismiss())
 
         def answered(answer: str | None) -> None:
-            if answer != "yes":
-                return
-            try:
-                summary = self.live.end()
-            except SaveFailed as error:
-                self._failed("Session not ended", error)
-                return
-            self._show_state()
-            if summary.path is not None:
-                self.app.autocommit([summary.path, self.live.client.path], f"Session with {self.live.client.slug}: {summary.path.stem}")
-            self.app.push_screen(SummaryDialog(summary, self.live.client.name), lambda _: self.dismiss())
+            if answer == "yes":
+                self.change("Session not ended", lambda: summaries.append(self.live.end()), done=ended)
 
         self.app.push_screen(
             ConfirmDialog(f"End the session now, at {format_clock(elapsed.elapsed)}?", "End the session", "Keep going", detail=detail),
@@ -563,6 +655,7 @@ class SessionScreen(GoalActions, Screen):
             if not self.check_action(binding.action, ()):
                 continue
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
-        yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.app.action_review)
+        yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
-        yield from self.goal_commands()
+        yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", self.action_agreement)
+        yield from self.goal_flow.commands()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,17 +64,15 @@ class TagSuggester(Suggester):
 class NoteInput(Input):
     """The note line. A paste keeps every line (joined with spaces), not just the first.
 
-    With clear_on_submit, Enter empties the line at once, in keystroke order, so a
-    letter typed right after Enter starts the next note instead of being wiped
-    when the save completes. The screen puts the text back if the save fails.
+    Enter posts Submitted, as any Input does: that message is the one way a note
+    leaves the line. With clear_on_submit, Enter also empties the line at once, in
+    keystroke order, so a letter typed right after Enter starts the next note
+    instead of being wiped when the save completes.
     """
 
     def __init__(self, *args, clear_on_submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
-        # Set by the session screen: called with the line on Enter, before anything is redrawn, so the
-        # note is on disk within the keystroke (a Submitted message would wait for a repaint first).
-        self.save: Callable[[str], None] | None = None
 
     async def _on_key(self, event: events.Key) -> None:
         # Bindings run only once a key has bubbled up to the app, after any characters
@@ -91,10 +87,7 @@ class NoteInput(Input):
         value = self.value
         if self.clear_on_submit and value.strip():
             self.value = ""
-        if self.save is not None:
-            self.save(value)
-        else:
-            self.post_message(self.Submitted(self, value))
+        self.post_message(self.Submitted(self, value))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler would paste the first line again
@@ -217,9 +210,13 @@ class NotesPane(Vertical):
     def show_log(self, items: list[LogEntry]) -> None:
         self.query_one(NotesLog).show(items)
 
-    def show_unsaved(self, count: int, reason: str) -> None:
+    def show_unsaved(self, count: int, reason: str, waiting: list[str] | None = None) -> None:
+        """The notes waiting for the disk, above the note line (their text unless the blind is down)."""
         unsaved = self.query_one("#unsaved", Static)
         unsaved.set_class(count > 0, "-visible")
         if count:
             plural = "s" if count != 1 else ""
-            unsaved.update(Content.from_markup(f"[b]$count note{plural} not saved yet[/b]: $reason. Retrying every few seconds; nothing is lost while the app runs.", count=str(count), reason=reason))
+            because = f": {reason}" if reason else ""
+            lines = [Content.from_markup(f"[b]$count note{plural} not saved yet[/b]$because. Retrying every few seconds; nothing is lost while the app runs.", count=str(count), because=because)]
+            lines += [Content.assemble("  ", (text, "italic")) for text in (waiting or [])[-3:]]
+            unsaved.update(Content("\n").join(lines))

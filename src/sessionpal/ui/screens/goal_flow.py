@@ -1,0 +1,305 @@
+"""Goals, values and focus areas on the session screen: a GoalFlow the screen owns.
+
+The flow asks the coach (dialogs, the goal menu, the playbook) and hands each
+change to the screen's one funnel (`screen.change`), which runs it through the
+LiveSession and redraws from the session's revision. It calls only the screen's
+public face (GoalHost); it never draws. While the privacy blind is down it opens
+nothing that would show a goal, a value or an area.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from textual.app import SystemCommand
+from textual.content import Content
+
+from ...core.model import GoalStatus, Move
+from ...core.stalled import SessionFacts, rating_trend
+from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
+from ..dialogs.goal_menu import GoalMenuDialog
+from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
+from ..dialogs.text import AreasDialog, RateDialog, TextDialog
+from ..widgets.deck import DeckPane
+from ..widgets.goals import GoalsPane
+from .alignment import AlignmentScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from ...core.live import LiveSession
+
+PLAYBOOK_FILTER = "#stalled #reason @all"
+PERMISSION_QUESTION = "opening/permission-sensitive"
+
+
+class GoalHost(Protocol):
+    """What the flow needs of the session screen."""
+
+    live: LiveSession
+    past: tuple[SessionFacts, ...]
+    flags: dict[str, str]
+    app: App
+
+    @property
+    def deck(self) -> DeckPane: ...
+
+    @property
+    def goals_pane(self) -> GoalsPane: ...
+
+    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
+
+    def blind(self, what: str) -> bool: ...
+
+    def focus_note(self) -> None: ...
+
+    def has_class(self, *names: str) -> bool: ...
+
+    def notify(self, message: str, **kwargs) -> None: ...
+
+
+class GoalFlow:
+    def __init__(self, screen: GoalHost):
+        self.screen = screen
+        self.reminded: set[str] = set()  # ask-first areas already pointed out this session
+
+    @property
+    def live(self) -> LiveSession:
+        return self.screen.live
+
+    @property
+    def app(self) -> App:
+        return self.screen.app
+
+    def _changed(self, title: str, change: Callable[[], object], done: Callable[[], object] | None = None) -> bool:
+        """A change to client.toml (or the session's goal fields), through the screen's funnel; committed with autocommit."""
+        live = self.live
+
+        def made() -> None:
+            self.app.records.autocommit([live.client.path], f"Client {live.client.slug}: goals")
+            if done is not None:
+                done()
+
+        return self.screen.change(title, change, done=made)
+
+    # reminders ------------------------------------------------------------------
+
+    def remind_permission(self, text: str) -> None:
+        """A gentle reminder, once per area per session, when a note or goal names an ask-first area."""
+        for area in self.live.goals.ask_first_areas(text):
+            if area.casefold() in self.reminded:
+                continue
+            self.reminded.add(area.casefold())
+            question = self.app.packs.question(PERMISSION_QUESTION) if self.app.packs else None
+            ask = f" You might ask: “{question.text}”" if question else ""
+            self.screen.notify(f"{self.live.client.name} asked to be asked first about {area}.{ask}", title=f"Ask first: {area}", timeout=15, markup=False)
+
+    # F7 ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """F7: the sidebar gets the cursor (at 80 columns, a goal picker); no goals yet: add one."""
+        if self.screen.blind("the goals"):
+            return
+        client = self.live.client
+        narrow = self.screen.has_class("-narrow")
+        if client.no_goals:
+            if narrow:
+                self._pick_area()
+            else:
+                self.screen.goals_pane.focus_list()
+            return
+        if not client.goals:
+            self.goal_action("", "add")
+        elif narrow:
+            self._pick_goal(lambda goal_id: self.goal_action(goal_id, "menu"))
+        else:
+            self.screen.goals_pane.focus_list()
+
+    def _pick_goal(self, then: Callable[[str], None]) -> None:
+        """Which goal? The sidebar's highlighted one if the sidebar has the cursor, else ask."""
+        if self.screen.blind("the goals"):
+            return
+        pane = self.screen.goals_pane
+        if pane.has_focus_within and pane.current_goal():
+            then(pane.current_goal())
+            return
+
+        def chosen(goal_id: str | None) -> None:
+            if goal_id == NEW_GOAL:
+                self.goal_action("", "add")
+            elif goal_id == ALIGNMENT:
+                self.alignment()
+            elif goal_id:
+                then(goal_id)
+
+        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals), chosen)
+
+    def _pick_area(self) -> None:
+        touched = self.live.document.info.focus_areas if self.live.document else ()
+        choices = [(a, f"{'✓' if a in touched else '·'} {a}") for a in self.app.config.focus_areas]
+        self.app.push_screen(
+            ChoiceDialog("Focus areas touched in this session (Enter ticks or unticks)", choices),
+            lambda area: area and self.toggle_area(area),
+        )
+
+    def toggle_area(self, area: str) -> None:
+        self._changed("Focus area not saved", lambda: self.live.goals.toggle_focus_area(area))
+
+    # one goal -----------------------------------------------------------------------
+
+    def goal_action(self, goal_id: str, what: str) -> None:
+        """Do `what` to a goal: an action from the sidebar, the goal menu or the palette."""
+        if self.screen.blind("the goals"):
+            return
+        live, goals = self.live, self.live.goals
+        if what == "add":
+            self._add_goal()
+            return
+        if what == "alignment":
+            self.alignment()
+            return
+        goal = live.client.goal(goal_id)
+        if goal is None:
+            return
+        if what == "menu":
+            self.app.push_screen(GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), lambda choice: choice and self.goal_action(goal_id, choice))
+        elif what == "status":
+            self.app.push_screen(GoalStatusDialog(goal), lambda result: result and self._set_status(goal_id, *result))
+        elif what == "rate":
+            trend = rating_trend(goal_id, list(self.screen.past))
+            self.app.push_screen(
+                RateDialog(goal.title, trend, goals.ratings_now().get(goal_id)),
+                lambda rating: rating and self._changed("Rating not saved", lambda: goals.rate_goal(goal_id, rating)),
+            )
+        elif what == "rename":
+            self.app.push_screen(
+                TextDialog(Content.from_markup("Rename [b]$title[/b]", title=goal.title), "The goal in the client's own words", goal.title),
+                lambda title: title and self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title)),
+            )
+        elif what in ("value", "move:value"):
+            values = live.client.values
+            hint = f"Their values: {', '.join(values)}. A new word is added to their values." if values else "A new word is added to their values."
+            self.app.push_screen(
+                TextDialog(Content.from_markup("Which value does [b]$title[/b] serve?", title=goal.title), hint, goal.value, suggestions=values, allow_blank=True),
+                lambda value: value is not None and self._changed("Value not linked", lambda: goals.link_value(goal_id, value)),
+            )
+        elif what == "tags":
+            self.app.push_screen(
+                TextDialog(Content.from_markup("Areas of life [b]$title[/b] touches", title=goal.title), "Comma-separated, e.g. family, health", ", ".join(goal.tags), allow_blank=True),
+                lambda text: text is not None and self._tagged(goal_id, text),
+            )
+        elif what in ("up", "down"):
+            self._changed("Goal not moved", lambda: goals.move_goal(goal_id, -1 if what == "up" else 1))
+        elif what.startswith("move:"):
+            self._playbook(goal_id, what[5:])
+
+    def _set_status(self, goal_id: str, status: GoalStatus, note: str) -> None:
+        goals = self.live.goals
+        if status is GoalStatus.CHANGED:
+            # A changed goal always links to what replaced it: ask for it, as the playbook does.
+            goal = self.live.client.goal(goal_id)
+            title = goal.title if goal else goal_id
+            self.app.push_screen(
+                TextDialog(f"“{title}” has changed: what is the goal now?", "In the client's own words", ok="Save"),
+                lambda title: title and self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, title, Move.REPLACE)),
+            )
+            return
+        self._changed("Goal not changed", lambda: goals.change_goal(goal_id, status, note), done=lambda: self.screen.notify(f"Goal status: {status.label}", markup=False))
+
+    def _tagged(self, goal_id: str, text: str) -> None:
+        tags = [t.strip() for t in text.split(",") if t.strip()]
+        self._changed(
+            "Areas not saved",
+            lambda: self.live.goals.tag_goal(goal_id, tags),
+            done=lambda: self.remind_permission(" ".join(f"#{t.replace(' ', '-')}" for t in tags)),
+        )
+
+    def _add_goal(self) -> None:
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self._changed("Goal not added", lambda: self.live.goals.add_goal(*result), done=lambda: self.screen.notify("Goal added", markup=False))
+
+        self.app.push_screen(AddGoalDialog(self.live.client.values), chosen)
+
+    # the stalled-goal playbook ---------------------------------------------------------
+
+    def _playbook(self, goal_id: str, move: str) -> None:
+        goals, goal = self.live.goals, self.live.client.goal(goal_id)
+        if goal is None:
+            return
+        if move == "reason":
+            self._changed("Move not recorded", lambda: goals.explore_reason(goal_id), done=lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER))
+        elif move == "support":
+            when = (self.app.clock.now() + timedelta(days=3)).strftime("%A")
+            self.app.push_screen(
+                TextDialog("Add support between sessions", "When shall you check in by message? (it becomes an action in this session)", when),
+                lambda text: text and self._changed("Support not added", lambda: goals.add_support(goal_id, text)),
+            )
+        elif move in ("shrink", "replace"):
+            label = "A step doable within a day or two, in the client's words" if move == "shrink" else "The new goal, in the client's words"
+            title = f"Shrink “{goal.title}”" if move == "shrink" else f"Replace “{goal.title}”"
+            self.app.push_screen(
+                TextDialog(title, label, ok="Save"),
+                lambda text: text and self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, text, Move(move))),
+            )
+        elif move == "aside":
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Set all goals aside for now?",
+                    "Work without goals",
+                    "Keep the goals",
+                    detail="The sidebar shows focus areas instead; every goal is kept and you can switch back any time.",
+                ),
+                lambda answer: answer == "yes" and self._changed("Not switched", lambda: goals.set_goals_aside(goal_id)),
+            )
+
+    # the client: values, goals or not, areas ----------------------------------------------
+
+    def alignment(self) -> None:
+        if self.screen.blind("the values and goals"):
+            return
+
+        def closed(ref: str | None) -> None:
+            if ref and not self.screen.deck.show_question(ref):
+                self.screen.notify("That question is not in the packs loaded.", markup=False)
+
+        self.app.push_screen(AlignmentScreen(self.live), closed)
+
+    def toggle_no_goals(self) -> None:
+        want = not self.live.client.no_goals
+        said = "Working without goals: the sidebar shows focus areas; the goals are kept." if want else "Working with goals again."
+        self._changed("Not switched", lambda: self.live.goals.set_no_goals(want), done=lambda: self.screen.notify(said, markup=False))
+
+    def areas(self) -> None:
+        if self.screen.blind("the agreed areas"):
+            return
+        client = self.live.client
+        self.app.push_screen(
+            AreasDialog(client.name, client.agreed, client.ask_first),
+            lambda result: result and self._changed("Areas not saved", lambda: self.live.goals.set_areas(*result)),
+        )
+
+    def commands(self) -> list[SystemCommand]:
+        """The goal work in the command palette (a goal is picked first when needed)."""
+        each = lambda what: lambda: self._pick_goal(lambda goal_id: self.goal_action(goal_id, what))  # noqa: E731
+        no_goals = self.live.client.no_goals
+        commands = [
+            SystemCommand("Values and goals", "The alignment view: which goal serves which value", self.alignment),
+            SystemCommand("Work with goals again" if no_goals else "Work without goals", "Switch; nothing is deleted", self.toggle_no_goals),
+            SystemCommand("Areas agreed and to ask first", "What the client agreed to be coached on, and what to ask about first", self.areas),
+        ]
+        if not no_goals:
+            commands += [
+                SystemCommand("Add goal", "Add a goal in the client's own words", lambda: self.goal_action("", "add")),
+                SystemCommand("Goal: change status", "With a one-line note for its history", each("status")),
+                SystemCommand("Goal: rate progress", "1 to 10, for this session", each("rate")),
+                SystemCommand("Goal: rename", "In the client's own words", each("rename")),
+                SystemCommand("Goal: link to a value", "Which of the client's values it serves", each("value")),
+                SystemCommand("Goal: areas it touches", "An ask-first area brings a reminder to ask", each("tags")),
+                SystemCommand("Goal: move up", "In the sidebar's order", each("up")),
+                SystemCommand("Goal: move down", "In the sidebar's order", each("down")),
+                SystemCommand("Goal: stalled-goal playbook", "Moves to try instead of pushing harder", each("menu")),
+                SystemCommand("Stalled-goal questions", "The playbook's questions in the deck", lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER)),
+            ]
+        return commands
