@@ -35,6 +35,17 @@ async def test_most_recent_first_and_type_to_filter_ignoring_accents(demo_home, 
         assert isinstance(app.screen, ClientPickerScreen)
 
 
+async def test_tab_then_a_name_still_filters_and_opens_that_client(demo_home, clock):
+    """Seen in a coach's week: Tab moved the cursor to the list, the letters were dropped and
+    Enter opened the highlighted client (another person)."""
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", *"jose", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) and app.screen.live.client.name == "José Álvarez"
+
+
 async def test_new_client_form_validates_then_creates(demo_home, clock):
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:

@@ -242,6 +242,27 @@ async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(dem
         assert questions[-1].text == "What matters most, now?"
 
 
+async def test_a_question_refused_by_a_pack_broken_by_hand_stays_in_the_form(demo_home, clock):
+    pack_edit.new_pack(demo_home, "mine", "Mine")
+    path = demo_home.prompts_dir / "mine.toml"
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "mine")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionDialog)
+        broken = path.read_text() + "\n[[questions]\n"  # the coach's editor left it half-typed
+        path.write_text(broken)
+        app.screen.query_one("#question-text", Input).value = "What would a kind friend say?"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("mine.toml" in n.message for n in app._notifications), "the problem is told"
+        assert isinstance(app.screen, QuestionDialog), "the question typed is not lost"
+        assert app.screen.query_one("#question-text", Input).value == "What would a kind friend say?"
+        assert path.read_text() == broken, "the broken file is left as it is"
+
+
 async def test_a_delete_that_leaves_less_than_half_of_a_pack_asks_first(demo_home, clock):
     from sessionpal.core.versions import list_versions
     from sessionpal.ui.dialogs.confirm import ConfirmDialog

@@ -1,0 +1,204 @@
+"""A live call's keystrokes and a shared screen: every sentence lands where it was typed, and the
+privacy blind shows nothing of the client anywhere the coach can go from the session."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from datetime import date
+
+from textual.screen import ModalScreen
+
+from sessionpal.core.clients import create_client, set_agreements, set_values
+from sessionpal.core.goals import add_goal
+from sessionpal.core.paths import Home
+from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.ui.widgets.notes import NoteInput
+
+from .conftest import make_app, settle
+
+SIZE = (120, 36)
+
+# Commands a coach gives mid-call, each as the keys pressed; each ends its own action (a dialog
+# confirmed or cancelled, a move made) as a coach would.
+COMMANDS = [
+    ["f7", "r", "3", "enter"],  # rate the highlighted goal
+    ["f7", "s", "escape"],  # status dialog, cancelled
+    ["f7", "e", "escape"],  # rename, cancelled
+    ["f7", "a", "escape"],  # add a goal, cancelled
+    ["f7", "v", "escape"],  # link a value, cancelled
+    ["f7", "enter", "escape"],  # the goal menu, closed
+    ["f7", "down", "r", "7", "enter"],
+    ["f8", "enter", "escape"],  # edit a note, cancelled
+    ["f8", "escape"],
+    ["f5", *"what", "enter"],  # filter the deck
+    ["f5", "escape"],
+    ["f4"],
+    ["f3"],
+    ["down"],
+    ["up"],
+    ["f6"],
+    ["ctrl+p", *"session model", "enter", "escape"],
+    ["ctrl+p", *"goal: rate", "enter", "enter", "5", "enter"],
+    ["ctrl+y", "escape"],
+    ["f1", "escape"],
+]
+
+SENTENCES = [
+    "Long runs feel like a chore",
+    "she says the team trusts her more now",
+    "wants to rest at weekends",
+    "talked about her sister at length",
+    "a quiet shift in how she speaks of work",
+    "easy to say yes, hard to say no",
+    "really energised by the race plan",
+    "tired after a long week of travel",
+]
+
+
+def modal_depth(app) -> int:
+    return sum(isinstance(screen, ModalScreen) for screen in app.screen_stack)
+
+
+async def test_random_commands_and_typed_sentences_every_sentence_lands_whole_and_once(demo_home, clock):
+    rng = random.Random(13)
+    app = make_app(demo_home, clock)
+    typed: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for step in range(60):
+            if rng.random() < 0.4:
+                sentence = f"{rng.choice(SENTENCES)} {step}"
+                at_home = isinstance(app.focused, NoteInput) and app.focused.id == "note"
+                await pilot.press(*sentence, "enter")
+                if at_home:
+                    typed.append(sentence)
+            else:
+                keys = rng.choice(COMMANDS)
+                for key in keys:
+                    await pilot.press(key)
+                    assert modal_depth(app) <= 1, f"two dialogs stacked after {keys} (step {step})"
+                await pilot.pause()
+            assert modal_depth(app) <= 1, f"two dialogs stacked at step {step}"
+            if modal_depth(app) == 0:
+                assert isinstance(app.focused, NoteInput) and app.focused.id == "note", f"the cursor is not home after step {step}"
+        await settle(pilot)
+        notes = [n.text for n in read_session(session_paths(demo_home, "ana-perez")[-1]).notes]
+    assert len(typed) >= 15
+    assert [t for t in notes if t in typed] == typed, "each sentence typed at the note line is saved whole, once, in order"
+
+
+async def test_a_rating_then_typing_goes_into_the_note_not_the_sidebar(demo_home, clock):
+    """Seen in a coach's week: F7, r, 3, Enter, then a sentence fired the sidebar's letters."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "r", "3", "enter")
+        await pilot.pause()
+        await pilot.press(*"Long runs feel like a chore", "enter")
+        await pilot.pause()
+        assert modal_depth(app) == 0
+        notes = read_session(session_paths(demo_home, "ana-perez")[-1]).notes
+        assert [n.text for n in notes] == ["Long runs feel like a chore"]
+
+
+async def test_the_palette_s_session_agreement_is_saved(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"session agreement", "enter")
+        await pilot.pause()
+        await pilot.press(*"clarity about the move", "enter")
+        await pilot.pause()
+        info = read_session(session_paths(demo_home, "ana-perez")[-1]).info
+        assert info.agreement == "clarity about the move"
+        assert isinstance(app.focused, NoteInput)
+
+
+# ---- the privacy blind ---------------------------------------------------------------------------
+
+NAME = "Zofia Quillfeather"
+SECRETS = [
+    NAME, "Quillfeather", "zofia-quillfeather",
+    "Open the pottery studio", "Walk the Camino alone",  # goals
+    "wabi-sabi",  # a value, in her words
+    "tango",  # an area to ask about first
+    "the lease worries her", "#tango lessons again",  # notes
+    "decide about the studio lease",  # the session agreement
+]
+
+
+def build_private_home(home: Home) -> None:
+    client = create_client(home, NAME, 60, date(2026, 10, 1))
+    add_goal(home, client.slug, "Open the pottery studio", value="wabi-sabi", today=date(2026, 10, 1))
+    add_goal(home, client.slug, "Walk the Camino alone", today=date(2026, 10, 1))
+    set_values(home, client.slug, ["wabi-sabi"])
+    set_agreements(home, client.slug, ["career"], ["tango"])
+
+
+def visible_text(app) -> str:
+    """Everything the terminal shows now (toasts included), as one string of its text in screen order."""
+    svg = app.export_screenshot()
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return "".join(html.unescape(re.sub(r"<[^>]+>", "", run)) for run in runs).replace("\xa0", " ")
+
+
+def leaks(app) -> list[str]:
+    shown = visible_text(app).casefold()
+    titles = f"{app.title} {app.sub_title} {app.screen.title} {app.screen.sub_title}".casefold()
+    return [s for s in SECRETS if s.casefold() in shown or s.casefold() in titles]
+
+
+# Every way out of the session a coach might try with the blind down; each ends where it began.
+WALK = [
+    ["f7"], ["f7", "a"], ["f7", "r"], ["f7", "enter"], ["f8"], ["f8", "enter"],
+    ["ctrl+y"], ["ctrl+o"], ["f1"], ["f5", *"studio"], ["f4"], ["f3"], ["f2"],
+    ["ctrl+p"],
+    ["ctrl+p", *"session model", "enter"],
+    ["ctrl+p", *"session agreement", "enter"],
+    ["ctrl+p", *"values and goals", "enter"],
+    ["ctrl+p", *"areas agreed", "enter"],
+    ["ctrl+p", *"add goal", "enter"],
+    ["ctrl+p", *"goal: rate", "enter"],
+    ["ctrl+p", *"goal: stalled", "enter"],
+    ["ctrl+p", *"review this client", "enter"],
+    [*"#tango lessons again", "enter"],  # an ask-first area: the reminder must not name her
+]
+
+
+async def test_with_the_blind_down_nothing_of_the_client_is_shown_anywhere(home, clock):
+    build_private_home(home)
+    app = make_app(home, clock, client=NAME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press(*"=decide about the studio lease", "enter", *"the lease worries her", "enter")
+        await pilot.pause()
+        assert "Quillfeather" in visible_text(app), "the check sees the client when the blind is up"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert leaks(app) == []
+        for keys in WALK:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert leaks(app) == [], f"shown after {keys}"
+            for _ in range(4):  # back to the session, whatever opened
+                if modal_depth(app) == 0 and type(app.screen).__name__ == "SessionScreen":
+                    break
+                await pilot.press("escape")
+                await pilot.pause()
+            assert type(app.screen).__name__ == "SessionScreen", f"{keys} left {app.screen_stack}"
+        notes = [n.text for n in read_session(session_paths(home, "zofia-quillfeather")[-1]).notes]
+        assert "#tango lessons again" in notes, "the note line works, masked, under the blind"
+        await pilot.press("f12", "enter")  # end the session: the summary, then the client list
+        await pilot.pause()
+        assert leaks(app) == [], "the summary"
+        await pilot.press("enter")
+        await pilot.pause()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientPickerScreen"
+        assert leaks(app) == [], "the client list"
+        await pilot.press("f9")
+        await pilot.pause()
+        await settle(pilot)
+        assert "Zofia Quillfeather" in visible_text(app), "F9 lifts the blind"
