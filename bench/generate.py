@@ -27,25 +27,176 @@ from sessionpal.core.packs import load_library
 from sessionpal.core.paths import slugify
 from sessionpal.core.tomledit import toml_value
 
-FIRST_NAMES = "Ana Ben José Marta Li Wei Sofía Noah Amara Jonas Inès Kenji Priya Oskar Zoë Malik Chiara Tomasz Aiyana Björn Leïla Mateo Yuki Fatima".split()
-LAST_NAMES = "Pérez Okafor Álvarez Novak Chen Müller Rossi Dubois Kowalski Haddad Sato Nørgaard Silva O'Brien Ivanova Mensah Costa Lindqvist".split()
-VALUES = "freedom family health courage honesty growth security creativity connection calm adventure respect learning fairness play".split()
+FIRST_NAMES = [
+    "Ana",
+    "Ben",
+    "José",
+    "Marta",
+    "Li",
+    "Wei",
+    "Sofía",
+    "Noah",
+    "Amara",
+    "Jonas",
+    "Inès",
+    "Kenji",
+    "Priya",
+    "Oskar",
+    "Zoë",
+    "Malik",
+    "Chiara",
+    "Tomasz",
+    "Aiyana",
+    "Björn",
+    "Leïla",
+    "Mateo",
+    "Yuki",
+    "Fatima",
+]
+LAST_NAMES = [
+    "Pérez",
+    "Okafor",
+    "Álvarez",
+    "Novak",
+    "Chen",
+    "Müller",
+    "Rossi",
+    "Dubois",
+    "Kowalski",
+    "Haddad",
+    "Sato",
+    "Nørgaard",
+    "Silva",
+    "O'Brien",
+    "Ivanova",
+    "Mensah",
+    "Costa",
+    "Lindqvist",
+]
+VALUES = [
+    "freedom",
+    "family",
+    "health",
+    "courage",
+    "honesty",
+    "growth",
+    "security",
+    "creativity",
+    "connection",
+    "calm",
+    "adventure",
+    "respect",
+    "learning",
+    "fairness",
+    "play",
+]
 GOAL_TITLES = [
-    "Leave the bank by spring", "Run 5 km without stopping", "Weekly call with her sister", "Ask for the promotion",
-    "Finish the first draft of the book", "Sleep by eleven on weeknights", "Say no to one extra project a week",
-    "Find a mentor outside the company", "Move to Lisbon", "Learn enough Spanish to talk with the neighbours",
-    "Take a real holiday this year", "Hire a second engineer", "Delegate the monthly report", "Start the pottery class",
+    "Leave the bank by spring",
+    "Run 5 km without stopping",
+    "Weekly call with her sister",
+    "Ask for the promotion",
+    "Finish the first draft of the book",
+    "Sleep by eleven on weeknights",
+    "Say no to one extra project a week",
+    "Find a mentor outside the company",
+    "Move to Lisbon",
+    "Learn enough Spanish to talk with the neighbours",
+    "Take a real holiday this year",
+    "Hire a second engineer",
+    "Delegate the monthly report",
+    "Start the pottery class",
 ]
 STATUSES = ["active", "on-track", "at-risk", "stalled", "achieved", "changed", "paused", "dropped"]
 AREAS = ["personal foundation", "skills", "personal evolution", "sounding board", "situational advice", "conceptual discussion"]
-NOTE_WORDS = (
-    "she talked about leaving the bank before spring her sister mother career promotion manager team fear courage "
-    "deadline offer Lisbon café naïve résumé values freedom health sleep running budget money savings move apartment "
-    "partner children school 学习 中文 español niño décision option plan week month year calls emails boundaries energy "
-    "tired excited worried proud stuck clarity choice really wants to try again but not sure whether it is worth it"
-).split()
-QUOTES = ["I always give up in March", "it is not my decision to make", "I'm tired of being the reliable one", "maybe I already know", "je ne sais pas", "我想试试"]
-ACTION_TEXTS = ["send the CV draft to Marta by Friday", "book a physio appointment", "write three options down", "call her sister on Sunday", "ask HR about the sabbatical rules", "run twice before the next session", "draft the email to the board"]
+NOTE_WORDS = [
+    "she",
+    "talked",
+    "about",
+    "leaving",
+    "the",
+    "bank",
+    "before",
+    "spring",
+    "her",
+    "sister",
+    "mother",
+    "career",
+    "promotion",
+    "manager",
+    "team",
+    "fear",
+    "courage",
+    "deadline",
+    "offer",
+    "Lisbon",
+    "café",
+    "naïve",
+    "résumé",
+    "values",
+    "freedom",
+    "health",
+    "sleep",
+    "running",
+    "budget",
+    "money",
+    "savings",
+    "move",
+    "apartment",
+    "partner",
+    "children",
+    "school",
+    "学习",
+    "中文",
+    "español",
+    "niño",
+    "décision",
+    "option",
+    "plan",
+    "week",
+    "month",
+    "year",
+    "calls",
+    "emails",
+    "boundaries",
+    "energy",
+    "tired",
+    "excited",
+    "worried",
+    "proud",
+    "stuck",
+    "clarity",
+    "choice",
+    "really",
+    "wants",
+    "to",
+    "try",
+    "again",
+    "but",
+    "not",
+    "sure",
+    "whether",
+    "it",
+    "is",
+    "worth",
+    "it",
+]
+QUOTES = [
+    "I always give up in March",
+    "it is not my decision to make",
+    "I'm tired of being the reliable one",
+    "maybe I already know",
+    "je ne sais pas",
+    "我想试试",
+]
+ACTION_TEXTS = [
+    "send the CV draft to Marta by Friday",
+    "book a physio appointment",
+    "write three options down",
+    "call her sister on Sunday",
+    "ask HR about the sabbatical rules",
+    "run twice before the next session",
+    "draft the email to the board",
+]
 OFFSET = timezone(timedelta(hours=1))
 
 
@@ -86,7 +237,7 @@ def client_text(rng: random.Random, name: str, slug: str, created: date, index: 
         for _ in range(rng.randint(0, 4)):
             day += timedelta(days=rng.randint(7, 60))
             after = rng.choice(STATUSES[:5])
-            history.append(f"  {{ date = {day.isoformat()}, from = \"{before}\", to = \"{after}\", note = {toml_value(sentence(rng, 2, 8))} }},")
+            history.append(f'  {{ date = {day.isoformat()}, from = "{before}", to = "{after}", note = {toml_value(sentence(rng, 2, 8))} }},')
             before = after
         status = before if history else status
         lines += [
@@ -166,7 +317,33 @@ def hand_edit(rng: random.Random, text: str, which: int) -> str:
 def write_pack(path: Path, pack_id: str, count: int, seed: int) -> None:
     """A user pack of `count` realistic questions (tags, phases, follow-ups, unicode)."""
     rng = random.Random(seed)
-    words = "what would matter most to you about this change really want afraid next step value family work freedom calm courage sea Lisbon café niño 学习".split()
+    words = [
+        "what",
+        "would",
+        "matter",
+        "most",
+        "to",
+        "you",
+        "about",
+        "this",
+        "change",
+        "really",
+        "want",
+        "afraid",
+        "next",
+        "step",
+        "value",
+        "family",
+        "work",
+        "freedom",
+        "calm",
+        "courage",
+        "sea",
+        "Lisbon",
+        "café",
+        "niño",
+        "学习",
+    ]
     lines = [f"# Generated for the benchmark ({count} questions).", "[pack]", f'id = "{pack_id}"', f'title = "My questions {pack_id[-2:]}"', ""]
     for n in range(count):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(6, 16))).capitalize() + "?"

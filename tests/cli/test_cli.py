@@ -139,11 +139,7 @@ def test_the_cli_does_not_import_textual_or_tomlkit():
 
 
 def test_packs_check_does_not_import_textual(tmp_path):
-    code = (
-        "import sys\nfrom sessionpal.cli import main\n"
-        f"main(['--home', {str(tmp_path)!r}, 'packs', 'check'])\n"
-        "print('textual' in sys.modules)"
-    )
+    code = f"import sys\nfrom sessionpal.cli import main\nmain(['--home', {str(tmp_path)!r}, 'packs', 'check'])\nprint('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
 
@@ -155,7 +151,19 @@ def test_packs_new_and_add(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
     bad = run("packs", "new", "Career Moves", home=tmp_path)
     assert bad.returncode == 1 and "not a valid pack id" in bad.stderr
-    added = run("packs", "add", "career-moves", "What would make this move worth it?", "--tags", "career,values", "--phase", "options", "--follow-up", "And what else?", home=tmp_path)
+    added = run(
+        "packs",
+        "add",
+        "career-moves",
+        "What would make this move worth it?",
+        "--tags",
+        "career,values",
+        "--phase",
+        "options",
+        "--follow-up",
+        "And what else?",
+        home=tmp_path,
+    )
     assert added.returncode == 0 and added.stdout.startswith("added career-moves/what-would-make-this-move-worth")
     from sessionpal.core.packs import load_pack_file
 

@@ -35,7 +35,11 @@ def test_built_wheel_ships_the_packs(tmp_path):
     # Run from an empty folder so nothing from the checkout can be picked up.
     run = lambda *args: subprocess.run(  # noqa: E731
         [str(bindir / "sessionpal"), "--home", str(tmp_path / "home"), *args],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
     )
     builtin = Path(run("locate", "builtin").stdout.strip())
     assert builtin.is_relative_to(env_dir), builtin

@@ -140,9 +140,7 @@ def test_edits_keep_comments_layout_and_unknown_keys(home):
     client = load_client(path)
     leave = client.goal("leave-job")
     assert leave.status is GoalStatus.AT_RISK
-    assert [(c.date, c.from_status, c.to_status, c.note) for c in leave.history] == [
-        (TODAY, GoalStatus.ACTIVE, GoalStatus.AT_RISK, "restructuring at work")
-    ]
+    assert [(c.date, c.from_status, c.to_status, c.note) for c in leave.history] == [(TODAY, GoalStatus.ACTIVE, GoalStatus.AT_RISK, "restructuring at work")]
     run = client.goal("run-5-km")
     assert (run.title, run.status, run.value, run.created) == ("Run 5 km", GoalStatus.ACTIVE, "health", TODAY)
     assert tomllib.loads(text)["billing"] == {"rate": 120}

@@ -159,8 +159,9 @@ def test_movement_in_the_session_in_progress_clears_the_flag(home):
 @settings(max_examples=200)
 @given(st.lists(st.one_of(st.none(), st.integers(1, 10)), min_size=3, max_size=8))
 def test_flagged_exactly_when_no_recent_rating_rises(ratings):
-    from sessionpal.core.model import Client, Goal
     from pathlib import Path
+
+    from sessionpal.core.model import Client, Goal
 
     goal = Goal("g", "A goal", created=DAY - timedelta(days=365))
     client = Client("c", "C", Path("c.toml"), goals=(goal,))

@@ -31,12 +31,7 @@ def _module_name(path: Path) -> str:
 def _imports(path: Path, name: str, known: set[str]) -> set[str]:
     """Every package module `path` imports, at module level or inside a function; not under TYPE_CHECKING."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {
-        id(n)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-        for n in ast.walk(node)
-    }
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
     package = name if path.stem == "__init__" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -69,7 +64,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()

@@ -6,8 +6,8 @@ import pytest
 
 from sessionpal.core import fsio
 from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.goals import add_goal
 from sessionpal.core.deck import Deck, DeckQuery, asked_ago
+from sessionpal.core.goals import add_goal
 from sessionpal.core.history import client_history, last_time
 from sessionpal.core.live import LiveSession, SaveFailed, close_unfinished, parse_typed, typed_form, unsaved_gap
 from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind, Phase, Question
@@ -51,7 +51,9 @@ def test_parse_typed(typed, expected):
     assert parse_typed(typed) == expected
 
 
-@pytest.mark.parametrize("entry", [Note(1, "x"), Note(1, "q", NoteKind.QUOTE), Note(1, "i", NoteKind.INSIGHT), Note(1, "?", NoteKind.QUESTION), Note(1, "!x"), Action("do")])
+@pytest.mark.parametrize(
+    "entry", [Note(1, "x"), Note(1, "q", NoteKind.QUOTE), Note(1, "i", NoteKind.INSIGHT), Note(1, "?", NoteKind.QUESTION), Note(1, "!x"), Action("do")]
+)
 def test_typed_form_round_trips(entry):
     kind, text = parse_typed(typed_form(entry))
     assert text == entry.text
@@ -263,7 +265,12 @@ def test_draw_prefers_questions_never_asked_of_this_client():
 def test_asked_ago():
     today = date(2026, 11, 23)
     assert [asked_ago(today - timedelta(days=d), today) for d in (0, 1, 5, 21, 120, 800)] == [
-        "today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"
+        "today",
+        "yesterday",
+        "5 days ago",
+        "3 weeks ago",
+        "4 months ago",
+        "2 years ago",
     ]
 
 

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, read_holder
 from sessionpal.core.live import LiveSession, SaveFailed
+from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, read_holder
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import session_paths
 

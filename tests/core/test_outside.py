@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.goals import add_goal
 from sessionpal.core.conflicts import CONFLICT_COPY, conflict_copies
+from sessionpal.core.goals import add_goal
 from sessionpal.core.live import LiveSession, SaveFailed
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import read_session, session_paths

@@ -85,13 +85,16 @@ def test_a_utf8_bom_is_accepted(tmp_path):
         ('[pack]\nid = "Bad Id"\ntitle = "t"\n', "pack.toml:2:1: 'id' = 'Bad Id' is not a valid id"),
         ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q_1"\ntext = "a"\n', "pack.toml:5:1: 'id' = 'q_1' is not a valid id"),
         ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\nphase = "middle"\n', "pack.toml:7:1: unknown phase 'middle'"),
-        ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\n[[questions]]\nid = "q"\ntext = "b"\n', "pack.toml:8:1: question id 'q' is used twice"),
+        (
+            '[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\n[[questions]]\nid = "q"\ntext = "b"\n',
+            "pack.toml:8:1: question id 'q' is used twice",
+        ),
         ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\ntags = "one"\n', "pack.toml:7:1: 'tags' must be a list"),
         ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\nfollow_ups = [1]\n', "pack.toml:7:1: 'follow_ups' item 1 must be text"),
         ('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\nfolow_ups = []\n', "did you mean 'follow_ups'?"),
         ("", "pack.toml:1:1: empty file"),
         ("   \n\n", "pack.toml:1:1: empty file"),
-        (b"[pack]\nid = \"x\"\ntitle = \"caf\xe9\"\n", "pack.toml:3:13: not valid UTF-8"),
+        (b'[pack]\nid = "x"\ntitle = "caf\xe9"\n', "pack.toml:3:13: not valid UTF-8"),
         (b"\xff\xfe[\x00p\x00", "pack.toml:1:1: not valid UTF-8"),
         (bytes(range(256)), "pack.toml:2:118: not valid UTF-8"),
         (b"\x00\x01\x02binary", "pack.toml:1:1: invalid TOML"),
@@ -197,7 +200,14 @@ def test_pack_text_round_trips_through_the_documented_format(questions):
 
     lines = ["[pack]", 'id = "gen"', 'title = "Generated"']
     for n, q in enumerate(questions):
-        lines += ["", "[[questions]]", f'id = "q{n}"', f"text = {toml_value(q['text'])}", f"tags = {toml_value(q['tags'])}", f"phase = {toml_value(q['phase'])}"]
+        lines += [
+            "",
+            "[[questions]]",
+            f'id = "q{n}"',
+            f"text = {toml_value(q['text'])}",
+            f"tags = {toml_value(q['tags'])}",
+            f"phase = {toml_value(q['phase'])}",
+        ]
     pack = parse_pack(Path("gen.toml"), "\n".join(lines) + "\n")
     assert [q.text for q in pack.questions] == [q["text"].strip() for q in questions]
     assert [list(q.tags) for q in pack.questions] == [[t.strip() for t in q["tags"]] for q in questions]
@@ -214,7 +224,10 @@ def test_builtin_dir_points_at_the_packs():
 
 
 question_values = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=12),
     st.sampled_from(["explore", "closing", "middle", "ok-id", "Bad Id", "x\n", "  ", "q1"]),
     st.lists(st.one_of(st.text(max_size=6), st.integers(), st.just("  ")), max_size=3),
 )
@@ -237,5 +250,5 @@ def test_the_fast_path_and_the_full_check_agree(items):
         try:
             full = parse_pack(Path("p.toml"), "\n".join(lines) + "\n")
         except FileProblems as error:
-            raise AssertionError(f"fast path accepted {item!r}, full check says {error}")
+            raise AssertionError(f"fast path accepted {item!r}, full check says {error}") from None
         assert full.questions == (quick,)

@@ -6,12 +6,12 @@ import io
 import subprocess
 import sys
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from sessionpal.core import pack_edit
-from sessionpal.core.clients import create_client, edit_client, load_client, set_values
+from sessionpal.core.clients import create_client, edit_client, list_clients, load_client, set_values
 from sessionpal.core.export import export_client
 from sessionpal.core.goals import add_goal
 from sessionpal.core.index import SearchIndex
@@ -19,7 +19,6 @@ from sessionpal.core.live import LiveSession
 from sessionpal.core.lock import LOCK_FILE, Holder, Locked
 from sessionpal.core.model import ActionState
 from sessionpal.core.records import AUDIT_LOG, erase_client, past_retention
-from sessionpal.core.clients import list_clients
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import set_action_state
 from sessionpal.core.timer import FakeClock
@@ -117,7 +116,11 @@ def test_erase_is_refused_while_another_sessionpal_holds_the_client(home):
 
 
 def test_retention_lists_clients_past_it_oldest_first(home):
-    for name, last in (("Old Client", datetime(2016, 5, 1, 10, tzinfo=timezone.utc)), ("Older", datetime(2015, 2, 1, 10, tzinfo=timezone.utc)), ("Recent", NOW - timedelta(days=30))):
+    for name, last in (
+        ("Old Client", datetime(2016, 5, 1, 10, tzinfo=UTC)),
+        ("Older", datetime(2015, 2, 1, 10, tzinfo=UTC)),
+        ("Recent", NOW - timedelta(days=30)),
+    ):
         client = create_client(home, name, 45, date(2014, 1, 1))
         finished_session(home, client.slug, last)
     create_client(home, "Never Seen", 45, date(2013, 1, 1))
@@ -135,7 +138,9 @@ def test_export_includes_the_kept_versions(home):
 
 
 def run(*args, home):
-    return subprocess.run([sys.executable, "-m", "sessionpal", *args, "--home", str(home.root)], capture_output=True, text=True, env=env_without_home(), stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "sessionpal", *args, "--home", str(home.root)], capture_output=True, text=True, env=env_without_home(), stdin=subprocess.DEVNULL
+    )
 
 
 def test_the_commands(home):

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from sessionpal.core.clients import create_client, edit_client, load_client
-from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
 from sessionpal.core.conflicts import conflict_copies
+from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
 from sessionpal.core.index import SearchIndex, _fts_query
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import ActionState
@@ -96,7 +96,7 @@ def test_two_clients_with_a_session_in_the_same_minute_are_both_found(practice):
     ben = create_client(practice, "Ben", 60, date(2026, 9, 1))
     twin = practice.sessions_dir(ben.slug) / ana.name
     twin.parent.mkdir(parents=True, exist_ok=True)
-    twin.write_text(ana.read_text().replace("client = \"ana-perez\"", "client = \"ben\""))
+    twin.write_text(ana.read_text().replace('client = "ana-perez"', 'client = "ben"'))
     assert sorted(search(practice, "noisy")) == [("ana-perez", "José said the café was noisy"), ("ben", "José said the café was noisy")]
     twin.write_text(twin.read_text().replace("noisy", "quiet"))
     assert search(practice, "noisy") == [("ana-perez", "José said the café was noisy")]
@@ -209,7 +209,12 @@ def test_icf_log_names_codes_hours_and_totals(practice):
 
 def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock):
     ana = load_client(practice.client_file("ana-perez"))
-    path = session(practice, ana, 1, ["=Decide about Lisbon", "+Remember: you said yes to yourself first", "private: worried about her health", '"I am scared', "!call the recruiter"])
+    path = session(
+        practice,
+        ana,
+        1,
+        ["=Decide about Lisbon", "+Remember: you said yes to yourself first", "private: worried about her health", '"I am scared', "!call the recruiter"],
+    )
     recap = share_recap(path, ana)
     assert "Decide about Lisbon" in recap and "Remember: you said yes to yourself first" in recap and "- [ ] call the recruiter" in recap
     assert "health" not in recap and "scared" not in recap

@@ -37,9 +37,34 @@ one_line = st.text(st.characters(blacklist_categories=("Cs",), blacklist_charact
 stamps = st.integers(min_value=0, max_value=200 * 3600)
 note_kinds = st.sampled_from([NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION, NoteKind.SHARED])
 tricky = st.sampled_from(
-    ["+++", "---", "# heading", "## Notes", "**Insight:** x", '"', '""', '"quoted"', "\\", "\\\\n", "\t\ttabs", "😀 emoji",
-     "مرحبا بالعالم RTL", "- [ ] not an action", "- [00:00:01] nested", "x" * 5000, " leading space", "trailing space ",
-     "`code` and *stars*", "[link](http://x)", "\u2028line sep", "\x00nul", "\x7fdel", "?", "!", "*"]
+    [
+        "+++",
+        "---",
+        "# heading",
+        "## Notes",
+        "**Insight:** x",
+        '"',
+        '""',
+        '"quoted"',
+        "\\",
+        "\\\\n",
+        "\t\ttabs",
+        "😀 emoji",
+        "مرحبا بالعالم RTL",
+        "- [ ] not an action",
+        "- [00:00:01] nested",
+        "x" * 5000,
+        " leading space",
+        "trailing space ",
+        "`code` and *stars*",
+        "[link](http://x)",
+        "\u2028line sep",
+        "\x00nul",
+        "\x7fdel",
+        "?",
+        "!",
+        "*",
+    ]
 )
 note_text = st.one_of(one_line, tricky, st.tuples(tricky, one_line).map("".join))
 
@@ -61,8 +86,10 @@ def test_notes_of_every_kind_come_back_identical(notes):
 
 
 @settings(max_examples=200)
-@given(st.lists(st.tuples(st.one_of(st.none(), stamps), note_text, st.sampled_from(list(ActionState))), max_size=10),
-       st.lists(st.tuples(stamps, note_text, st.sampled_from(["", "awareness/what-else", "a-b/c-1"])), max_size=10))
+@given(
+    st.lists(st.tuples(st.one_of(st.none(), stamps), note_text, st.sampled_from(list(ActionState))), max_size=10),
+    st.lists(st.tuples(stamps, note_text, st.sampled_from(["", "awareness/what-else", "a-b/c-1"])), max_size=10),
+)
 def test_actions_and_asked_questions_come_back_identical(actions, asked):
     document = new_doc()
     for stamp, text, state in actions:
@@ -73,7 +100,7 @@ def test_actions_and_asked_questions_come_back_identical(actions, asked):
     assert again.actions == [Action(t, s, st_) for s, t, st_ in actions]
     # An asked question's text is the pack's; the reference rides after it in backticks.
     assert [(a.stamp, a.ref) for a in again.asked] == [(s, r) for s, _, r in asked]
-    for got, (_, text, ref) in zip(again.asked, asked):
+    for got, (_, text, ref) in zip(again.asked, asked, strict=True):
         if ref or not text.rstrip().endswith("`"):
             assert got.text == text
 

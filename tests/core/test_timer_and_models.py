@@ -19,7 +19,11 @@ def timer(clock, planned=HOUR, **kwargs):
 def test_default_model_splits_the_hour_as_documented():
     spans = FALLBACK_MODEL.schedule(HOUR)
     assert [(s.phase.id, s.start / 60, s.end / 60) for s in spans] == [
-        ("opening", 0, 6), ("explore", 6, 30), ("options", 30, 42), ("action", 42, 54), ("closing", 54, 60)
+        ("opening", 0, 6),
+        ("explore", 6, 30),
+        ("options", 30, 42),
+        ("action", 42, 54),
+        ("closing", 54, 60),
     ]
 
 

@@ -40,7 +40,9 @@ def in_namespace(tmp_path: Path, script: str) -> dict:
 
 
 def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path):
-    found = in_namespace(tmp_path, """
+    found = in_namespace(
+        tmp_path,
+        """
         import json, os, subprocess, sys
         from datetime import datetime, timedelta, timezone
         from pathlib import Path
@@ -93,7 +95,8 @@ def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path):
         saved = [note.text for note in live.flush()]
         on_disk = "said during the full disk" in session.read_text()
         print(json.dumps(dict(errors=errors, intact=intact, waiting=waiting, temp=temp, saved=saved, on_disk=on_disk)))
-    """)
+    """,
+    )
     assert found["errors"][0].endswith("the disk is full")
     assert "the disk is full" in found["errors"][1]
     assert found["intact"], "the session file and client.toml are as they were before the full disk"
@@ -103,7 +106,9 @@ def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path):
 
 
 def test_a_read_only_home_is_explained_and_nothing_is_written(tmp_path):
-    found = in_namespace(tmp_path, """
+    found = in_namespace(
+        tmp_path,
+        """
         import hashlib, json, os, subprocess, sys
         from pathlib import Path
         from sessionpal.core.clients import create_client
@@ -122,7 +127,8 @@ def test_a_read_only_home_is_explained_and_nothing_is_written(tmp_path):
         app = subprocess.run(cli + ["--client", "Ana"], capture_output=True, text=True)
         listing = subprocess.run([sys.executable, "-m", "sessionpal", "clients", "--home", str(home.root)], capture_output=True, text=True)
         print(json.dumps(dict(code=app.returncode, stderr=app.stderr, listing=listing.stdout, listed=listing.returncode, same=tree() == before)))
-    """)
+    """,
+    )
     assert found["code"] == 1
     assert "is read-only, so notes could not be saved; choose another with --home DIR" in found["stderr"]
     assert "Traceback" not in found["stderr"]

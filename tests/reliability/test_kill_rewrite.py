@@ -19,7 +19,7 @@ from datetime import date
 import pytest
 
 from sessionpal.core.clients import create_client, set_model
-from sessionpal.core.pack_edit import edit_question, new_pack, add_question, user_pack_path
+from sessionpal.core.pack_edit import add_question, edit_question, new_pack, user_pack_path
 from sessionpal.core.paths import Home
 
 CHILD = r"""

@@ -40,8 +40,13 @@ def config_file(home: Home) -> tuple[Path, str]:
     return home.config_file, "stalled_after = 3\nbell = maybe\n"
 
 
-KINDS = {"pack": (pack, "mine.toml:6:19"), "model": (model, "short.toml:4:1"), "client.toml": (client_file, "client.toml:2:1"),
-         "session": (session_file, "T1002.md:4:1"), "config.toml": (config_file, "config.toml:2:8")}
+KINDS = {
+    "pack": (pack, "mine.toml:6:19"),
+    "model": (model, "short.toml:4:1"),
+    "client.toml": (client_file, "client.toml:2:1"),
+    "session": (session_file, "T1002.md:4:1"),
+    "config.toml": (config_file, "config.toml:2:8"),
+}
 
 
 @pytest.fixture

@@ -36,7 +36,11 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
     env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     app = subprocess.Popen(
         [sys.executable, "-m", "sessionpal", "--home", str(home.root), "--client", "Ana"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
     )
     os.close(slave)
     screen = bytearray()
@@ -70,4 +74,3 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
     assert document.info.timer == "running" and document.info.elapsed_seconds >= 1, "the timer state was saved on the way out"
     assert b"Traceback" not in bytes(screen)
     assert not (home.client_dir("ana") / "session.lock").exists(), "the client's lock is given back on the way out"
-

@@ -36,7 +36,13 @@ def build_demo_home(home: Home) -> None:
     ana = load_client(ana.path)
     earlier = FakeClock(START - timedelta(days=7))
     live = LiveSession(home, ana, earlier, FALLBACK_MODEL, 45)
-    for typed in ("wants clarity about leaving", '"I always give up in March', "*the deadline is hers", "!send the CV draft to Marta by Friday", "!book a physio appointment"):
+    for typed in (
+        "wants clarity about leaving",
+        '"I always give up in March',
+        "*the deadline is hers",
+        "!send the CV draft to Marta by Friday",
+        "!book a physio appointment",
+    ):
         earlier.advance(120)
         live.add_note(typed)
     earlier.advance(1800)

@@ -179,8 +179,13 @@ async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_expo
 
     from ..helpers import env_without_home
 
-    result = subprocess.run([sys.executable, "-m", "sessionpal", "export", "Sasha Ivanova", "--home", str(demo_home.root)],
-                            capture_output=True, text=True, env=env_without_home(), cwd=demo_home.root.parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "sessionpal", "export", "Sasha Ivanova", "--home", str(demo_home.root)],
+        capture_output=True,
+        text=True,
+        env=env_without_home(),
+        cwd=demo_home.root.parent,
+    )
     assert result.returncode == 0, result.stderr
     [zipped] = demo_home.root.parent.glob("*.zip")
     assert zipped.name.startswith(f"sessionpal-{slug}-")

@@ -218,7 +218,14 @@ async def test_areas_dialog_from_the_palette(history_home, clock):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Values and goals", "Work without goals", "Areas agreed and to ask first", "Session agreement", "Goal: rate progress", "Goal: stalled-goal playbook"):
+        for title in (
+            "Values and goals",
+            "Work without goals",
+            "Areas agreed and to ask first",
+            "Session agreement",
+            "Goal: rate progress",
+            "Goal: stalled-goal playbook",
+        ):
             assert title in titles, title
         app.screen.action_areas()
         await pilot.pause()

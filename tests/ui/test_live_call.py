@@ -120,11 +120,15 @@ async def test_the_palette_s_session_agreement_is_saved(demo_home, clock):
 
 NAME = "Zofia Quillfeather"
 SECRETS = [
-    NAME, "Quillfeather", "zofia-quillfeather",
-    "Open the pottery studio", "Walk the Camino alone",  # goals
+    NAME,
+    "Quillfeather",
+    "zofia-quillfeather",
+    "Open the pottery studio",
+    "Walk the Camino alone",  # goals
     "wabi-sabi",  # a value, in her words
     "tango",  # an area to ask about first
-    "the lease worries her", "#tango lessons again",  # notes
+    "the lease worries her",
+    "#tango lessons again",  # notes
     "decide about the studio lease",  # the session agreement
 ]
 
@@ -152,8 +156,19 @@ def leaks(app) -> list[str]:
 
 # Every way out of the session a coach might try with the blind down; each ends where it began.
 WALK = [
-    ["f7"], ["f7", "a"], ["f7", "r"], ["f7", "enter"], ["f8"], ["f8", "enter"],
-    ["ctrl+y"], ["ctrl+o"], ["f1"], ["f5", *"studio"], ["f4"], ["f3"], ["f2"],
+    ["f7"],
+    ["f7", "a"],
+    ["f7", "r"],
+    ["f7", "enter"],
+    ["f8"],
+    ["f8", "enter"],
+    ["ctrl+y"],
+    ["ctrl+o"],
+    ["f1"],
+    ["f5", *"studio"],
+    ["f4"],
+    ["f3"],
+    ["f2"],
     ["ctrl+p"],
     ["ctrl+p", *"session model", "enter"],
     ["ctrl+p", *"session agreement", "enter"],

@@ -81,16 +81,15 @@ async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
 
 
 async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home, clock):
+    # The laptop runs Ana's session: its lock and its session file.
+    from sessionpal.core.clients import load_client
+    from sessionpal.core.live import LiveSession
     from sessionpal.core.lock import LOCK_FILE, Holder
+    from sessionpal.core.session_models import FALLBACK_MODEL
     from sessionpal.ui.screens.clients import ClientPickerScreen
     from sessionpal.ui.screens.session import SessionScreen
 
     from ..helpers import START
-
-    # The laptop runs Ana's session: its lock and its session file.
-    from sessionpal.core.clients import load_client
-    from sessionpal.core.live import LiveSession
-    from sessionpal.core.session_models import FALLBACK_MODEL
 
     lock = demo_home.client_dir("ana-perez") / LOCK_FILE
     lock.write_text(Holder("laptop", 4242, START).render())

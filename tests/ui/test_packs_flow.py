@@ -80,7 +80,10 @@ async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
         pack = load_pack_file(path)
         added = pack.questions[-1]
         assert (added.text, added.tags, added.phase.value, added.follow_ups) == (
-            "What would make this move worth it?", ("career", "values"), "options", ("And what else?", "Who would you tell?")
+            "What would make this move worth it?",
+            ("career", "values"),
+            "options",
+            ("And what else?", "Who would you tell?"),
         )
         assert screen.question().ref == added.ref
         await pilot.press("left_square_bracket")
@@ -101,7 +104,7 @@ async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
         await pilot.press("enter")
         await pilot.pause()
         assert load_pack_file(path).title == "Career transitions"
-        assert '# Career moves: questions of your own.' in path.read_text(), "the file's comments survive"
+        assert "# Career moves: questions of your own." in path.read_text(), "the file's comments survive"
 
 
 async def test_make_a_built_in_question_and_pack_mine(demo_home, clock):

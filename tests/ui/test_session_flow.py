@@ -14,8 +14,8 @@ from sessionpal.core import fsio
 from sessionpal.core.clients import load_client
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind
-from sessionpal.core.sessions import read_session, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessions import read_session, session_paths
 from sessionpal.core.timer import FakeClock, TimerState
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.goals import GoalStatusDialog
@@ -79,7 +79,10 @@ async def test_every_note_kind_from_its_prefix(demo_home, clock):
             await type_note(pilot, typed)
         document = read_session(app.screen.live.path)
         assert [(n.kind, n.text) for n in document.notes] == [
-            (NoteKind.NOTE, "plain"), (NoteKind.QUOTE, "their words"), (NoteKind.INSIGHT, "an insight"), (NoteKind.QUESTION, "what would it take")
+            (NoteKind.NOTE, "plain"),
+            (NoteKind.QUOTE, "their words"),
+            (NoteKind.INSIGHT, "an insight"),
+            (NoteKind.QUESTION, "what would it take"),
         ]
         assert document.actions == [Action("send the CV", 40)]
         assert "- [ ] [00:00:40] send the CV" in app.screen.live.path.read_text()
@@ -495,7 +498,7 @@ async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home
         demo_home.config_file.write_text(f"bell = {'true' if bell else 'false'}\n")
         app = make_app(demo_home, clock)
         rings = []
-        app.bell = lambda: rings.append(1)
+        app.bell = lambda rings=rings: rings.append(1)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen

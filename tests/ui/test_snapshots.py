@@ -14,7 +14,13 @@ def during_session(clock):
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        for advance, typed in ((0, "wants to talk about the offer"), (130, '"I am scared of saying yes'), (400, "*money is not the real issue"), (90, "?what would make it a yes"), (200, "!ask Marta about part-time")):
+        for advance, typed in (
+            (0, "wants to talk about the offer"),
+            (130, '"I am scared of saying yes'),
+            (400, "*money is not the real issue"),
+            (90, "?what would make it a yes"),
+            (200, "!ask Marta about part-time"),
+        ):
             clock.advance(advance)
             await pilot.press(*typed, "enter")
         clock.advance(60)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .. import __version__
 from ..core.paths import HOME_ENV
@@ -45,10 +45,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     except fsio.WriteError as error:
         raise CommandError(f"cannot create the data home {home.root}: {error.reason}") from None
     if not os.access(home.root, os.W_OK):
-        raise CommandError(
-            f"the data home {home.root} is read-only, so notes could not be saved; "
-            f"choose another with --home DIR or ${HOME_ENV}"
-        )
+        raise CommandError(f"the data home {home.root} is read-only, so notes could not be saved; choose another with --home DIR or ${HOME_ENV}")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise CommandError("the app needs a terminal to run in (stdin or stdout is not one)", EXIT_USAGE)
     # Imported only now: Textual is slow to import, and no subcommand needs it.

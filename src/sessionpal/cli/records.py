@@ -128,7 +128,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise CommandError("no retention period: set retention_years in config.toml, or give --years N")
     today = datetime.now().astimezone().date()
     for past in past_retention(home, years, today):
-        print(f"{past.last.isoformat()}  {past.entry.name}  ({past.entry.slug})")
+        when = past.last.isoformat() if past.last else "no session"
+        print(f"{when}  {past.entry.name}  ({past.entry.slug})")
     return EXIT_OK
 
 

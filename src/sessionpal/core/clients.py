@@ -10,17 +10,23 @@ from __future__ import annotations
 import os
 import secrets
 import unicodedata
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
 from .saving import SaveFailed
-from .schema import Checker, KeyPath
+from .schema import Checker
 from .tomledit import edit_toml, toml_string
+from .tomlpos import KeyPath
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 SESSION_MINUTES_RANGE = (5, 600)
 
@@ -37,7 +43,7 @@ class ClientEditError(SaveFailed):
     """A change the coach asked for that cannot be made (unknown goal, blank title...)."""
 
 
-def _check_history(check: Checker, items: list[dict], where: KeyPath) -> tuple[StatusChange, ...]:
+def _check_history(check: Checker, items: list[dict[str, Any]], where: KeyPath) -> tuple[StatusChange, ...]:
     changes = []
     for index, item in enumerate(items):
         at = where + ("history", index)
@@ -52,12 +58,12 @@ def _check_history(check: Checker, items: list[dict], where: KeyPath) -> tuple[S
     return tuple(changes)
 
 
-def _status(check: Checker, table: dict, key: str, where: KeyPath, required: bool = False) -> GoalStatus | None:
+def _status(check: Checker, table: dict[str, Any], key: str, where: KeyPath, required: bool = False) -> GoalStatus | None:
     value = check.choice(table, key, where, GOAL_STATUSES, "goal status", required=required)
     return GoalStatus(value) if value else None
 
 
-def parse_client(path: Path, text: str, data: dict, slug: str = "") -> Client:
+def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") -> Client:
     check = Checker(path, text)
     name = check.text(data, "name", (), required=True, blank_ok=False)
     minutes = check.integer(data, "session_minutes", (), low=SESSION_MINUTES_RANGE[0], high=SESSION_MINUTES_RANGE[1])
@@ -116,8 +122,8 @@ def load_client(path: Path, slug: str = "") -> Client:
     return parse_client(path, text, parse_toml(path, text), slug)
 
 
-def _checker(slug: str):
-    def check(path: Path, text: str, data: dict) -> Client:
+def _checker(slug: str) -> Callable[[Path, str, dict[str, Any]], Client]:
+    def check(path: Path, text: str, data: dict[str, Any]) -> Client:
         return parse_client(path, text, data, slug)
 
     return check
@@ -232,7 +238,7 @@ def client_file_text(name: str, session_minutes: int | None, today: date, code: 
         "# [[goals]]",
         '# id = "run-a-half"',
         '# title = "Run a half marathon"',
-        "# status = \"active\"   # active, on-track, at-risk, stalled, achieved, changed, paused, dropped",
+        '# status = "active"   # active, on-track, at-risk, stalled, achieved, changed, paused, dropped',
         "",
     ]
     return "\n".join(lines)
@@ -271,14 +277,14 @@ def create_client(home: Home, name: str, session_minutes: int | None = None, tod
     raise ClientEditError("too many clients share this name")
 
 
-def edit_client(home: Home, slug: str, edit) -> Client:
+def edit_client(home: Home, slug: str, edit: Callable[[TOMLDocument], object]) -> Client:
     """Apply a tomlkit edit to a client's file (checked before and after) and return the client as saved."""
     path = home.client_file(slug)
     edit_toml(path, edit, _checker(slug), versions=home)
     return load_client(path, slug)
 
 
-def _set_list(document, key: str, items: list[str]) -> None:
+def _set_list(document: MutableMapping[str, Any], key: str, items: list[str]) -> None:
     if items:
         document[key] = items
     elif key in document:
@@ -305,7 +311,7 @@ def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str
     """Areas the client agreed to be coached on, and areas to ask about first."""
     import tomlkit
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         table = document.get("agreements")
         if table is None:
             table = tomlkit.table()

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .model import Config
 from .paths import Home
 from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas", "retention_years", "git")
 
@@ -66,7 +70,7 @@ class LoadedConfig:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
+def parse_config(path: Path, text: str, data: dict[str, Any]) -> LoadedConfig:
     check = Checker(path, text)
     check.unknown_keys(data, CONFIG_KEYS, (), "config.toml")
     defaults = Config()
@@ -88,7 +92,7 @@ def parse_config(path: Path, text: str, data: dict) -> LoadedConfig:
         if isinstance(key, str) and key.strip():
             keys[action] = key.strip()
         else:
-            check.add(("keys", action), f"keys.{action} must be a key name in quotes, like \"f5\" or \"ctrl+s\"")
+            check.add(("keys", action), f'keys.{action} must be a key name in quotes, like "f5" or "ctrl+s"')
     config = Config(
         session_minutes=minutes if minutes is not None else defaults.session_minutes,
         model=(model or defaults.model).strip(),
@@ -116,14 +120,14 @@ def load_config(home: Home) -> LoadedConfig:
         return LoadedConfig(Config(), error.problems)
 
 
-def _parses(path: Path, text: str, data: dict) -> None:
+def _parses(path: Path, text: str, data: dict[str, Any]) -> None:
     """Edits need only a file that parses: a key the app does not know is the coach's to keep."""
 
 
 def _toggle(home: Home, key: str, ref: str, on: bool) -> tuple[str, ...]:
     """Add or remove `ref` in a list in config.toml (created from a commented template if missing)."""
 
-    def edit(document) -> tuple[str, ...]:
+    def edit(document: TOMLDocument) -> tuple[str, ...]:
         current = [str(v) for v in document.get(key, [])]
         if on and ref not in current:
             if key in document:

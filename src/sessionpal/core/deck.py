@@ -23,7 +23,7 @@ class DeckQuery:
     phase: str | None = None  # a phase name, ALL_PHASES, or None to follow the timer
 
     @classmethod
-    def parse(cls, text: str) -> "DeckQuery":
+    def parse(cls, text: str) -> DeckQuery:
         words, tags, phase = [], [], None
         for token in text.split():
             folded = token.casefold()
@@ -49,19 +49,18 @@ class Deck:
 
     def __post_init__(self) -> None:
         # Searching folded text once up front keeps each keystroke cheap on a 5,000-question deck.
-        self._haystacks = [
-            " ".join((q.text, *q.tags, *q.follow_ups, q.pack)).casefold() for q in self.questions
-        ]
+        self._haystacks = [" ".join((q.text, *q.tags, *q.follow_ups, q.pack)).casefold() for q in self.questions]
         self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
         self._phases = [q.phase.value if q.phase is not None else None for q in self.questions]  # enum lookups are slow
         self._refs = [q.ref for q in self.questions]  # a property building a string: once, not per keystroke
 
     def matching(self, query: DeckQuery, timer_phase: Phase | None = None) -> list[Question]:
         phase = query.phase if query.phase is not None else (timer_phase.value if timer_phase else ALL_PHASES)
-        starred, rest = [], []
+        starred: list[Question] = []
+        rest: list[Question] = []
         any_phase = phase == ALL_PHASES
         words, wanted_tags, starred_refs = query.words, query.tags, self.starred
-        for question, hay, tags, its_phase, ref in zip(self.questions, self._haystacks, self._tags, self._phases, self._refs):
+        for question, hay, tags, its_phase, ref in zip(self.questions, self._haystacks, self._tags, self._phases, self._refs, strict=True):
             if not any_phase and its_phase is not None and its_phase != phase:
                 continue
             if wanted_tags and not all(t in tags for t in wanted_tags):

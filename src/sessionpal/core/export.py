@@ -17,13 +17,14 @@ from pathlib import Path
 
 from .clients import load_client
 from .fsio import is_temp_file
-from .lock import LOCK_FILES
-from .versions import VERSIONS_DIR, folder_for
 from .index import session_files
+from .lock import LOCK_FILES
 from .model import Action, ActionState, Client, Note, NoteKind
 from .paths import Home
 from .problems import FileProblems
+from .sessionfile import SessionInfo
 from .sessions import read_session
+from .versions import VERSIONS_DIR, folder_for
 
 
 def export_client(home: Home, slug: str) -> bytes:
@@ -69,7 +70,7 @@ def icf_log(home: Home, start: date | None = None, end: date | None = None) -> t
     """
     rows: list[LogRow] = []
     problems: list[str] = []
-    by_client: dict[str, list] = {}
+    by_client: dict[str, list[tuple[date, SessionInfo]]] = {}
     for slug, path in session_files(home):
         try:
             info = read_session(path).info
@@ -91,7 +92,7 @@ def icf_log(home: Home, start: date | None = None, end: date | None = None) -> t
         paid = pro_bono = 0.0
         for _, info in sessions:
             hours = info.elapsed_seconds / 3600
-            if (info.pro_bono if info.pro_bono is not None else client.pro_bono):
+            if info.pro_bono if info.pro_bono is not None else client.pro_bono:
                 pro_bono += hours
             else:
                 paid += hours
@@ -108,7 +109,9 @@ def icf_csv(rows: list[LogRow]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["Client", "Contact", "First session", "Last session", "Sessions", "Paid hours", "Pro bono hours"])
     for row in rows:
-        writer.writerow([row.client, row.contact, row.first.isoformat(), row.last.isoformat(), row.sessions, f"{row.paid_hours:.2f}", f"{row.pro_bono_hours:.2f}"])
+        writer.writerow(
+            [row.client, row.contact, row.first.isoformat(), row.last.isoformat(), row.sessions, f"{row.paid_hours:.2f}", f"{row.pro_bono_hours:.2f}"]
+        )
     paid = sum(r.paid_hours for r in rows)
     free = sum(r.pro_bono_hours for r in rows)
     writer.writerow(["Total", f"{len(rows)} clients", "", "", sum(r.sessions for r in rows), f"{paid:.2f}", f"{free:.2f}"])

@@ -25,14 +25,18 @@ def git_path() -> str | None:
     return shutil.which("git")  # fsio-ok: looks a program up, writes nothing
 
 
-def _run(home: Home, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+def _run(home: Home, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
     git = git_path()
     if git is None:
         raise GitProblem("git is not installed (or not on PATH), so git.autocommit and sync cannot work")
     try:
         return subprocess.run(
-            [git, "-C", str(home.root), *args], capture_output=True, text=True, timeout=timeout,
-            env=_environment(), stdin=subprocess.DEVNULL,
+            [git, "-C", str(home.root), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise GitProblem(f"git {args[0]} did not finish: {error}") from None
@@ -43,7 +47,7 @@ def _environment() -> dict[str, str]:
     return dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
 
 
-def _first_line(result: subprocess.CompletedProcess) -> str:
+def _first_line(result: subprocess.CompletedProcess[str]) -> str:
     """git's own words for what went wrong: its fatal or error line, else its last line."""
     lines = [line.strip() for line in (result.stderr or result.stdout or "").splitlines() if line.strip()]
     for line in lines:
@@ -102,7 +106,7 @@ def sync(home: Home) -> SyncResult:
         raise GitProblem(f'no remote is set: git -C "{home.root}" remote add origin URL')
     pulled = _run(home, *_identity(home), "pull", "--rebase", "--autostash")  # a rebase commits too
     if pulled.returncode != 0:
-        raise GitProblem(f"git pull --rebase failed: {_first_line(pulled)} (see git -C \"{home.root}\" status)")
+        raise GitProblem(f'git pull --rebase failed: {_first_line(pulled)} (see git -C "{home.root}" status)')
     pushed = _run(home, "push")
     if pushed.returncode != 0:
         raise GitProblem(f"git push failed: {_first_line(pushed)}")

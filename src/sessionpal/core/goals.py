@@ -11,11 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .clients import ClientEditError, edit_client, load_client
 from .model import Client, Goal, GoalStatus, Move
 from .paths import Home
 from .tomledit import snippet_array, snippet_inline, snippet_table
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+    from tomlkit.items import AbstractTable
 
 GOAL_ID_MAX = 40
 TITLE_MAX = 200
@@ -42,14 +47,15 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _find(document, goal_id: str):
-    goal = next((g for g in document.get("goals", []) if g.get("id") == goal_id), None)
+def _find(document: TOMLDocument, goal_id: str) -> AbstractTable:
+    # The file was checked before the edit, so each goal is a table (an [[goals]] block or an inline table).
+    goal: AbstractTable | None = next((g for g in document.get("goals", []) if g.get("id") == goal_id), None)
     if goal is None:
         raise ClientEditError(f"no goal {goal_id!r}")
     return goal
 
 
-def _record(goal, today: date, before: str, after: str, note: str, move: Move | None = None) -> None:
+def _record(goal: AbstractTable, today: date, before: str, after: str, note: str, move: Move | None = None) -> None:
     entry = {"date": today, "from": before, "to": after, "note": " ".join(note.split())}
     if move is not None:
         entry["move"] = move.value
@@ -59,7 +65,7 @@ def _record(goal, today: date, before: str, after: str, note: str, move: Move | 
         goal["history"] = snippet_array("history", [entry])
 
 
-def _append_goal(document, title: str, value: str, tags: list[str], today: date) -> str:
+def _append_goal(document: TOMLDocument, title: str, value: str, tags: list[str], today: date) -> str:
     import tomlkit
 
     goals = document.get("goals")
@@ -93,7 +99,7 @@ def change_goal_status(home: Home, slug: str, goal_id: str, to: GoalStatus, note
     """Set a goal's status and record the change, with its date and note, in the goal's history."""
     today = today or date.today()
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         before = str(goal.get("status", "active"))
         goal["status"] = to.value
@@ -116,7 +122,7 @@ def link_value(home: Home, slug: str, goal_id: str, value: str, *, today: date |
     value = " ".join(value.split())
     today = today or date.today()
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         status = str(goal.get("status", "active"))
         if value:
@@ -142,7 +148,7 @@ def set_goal_tags(home: Home, slug: str, goal_id: str, tags: list[str]) -> Goal:
         if tag and tag not in cleaned:
             cleaned.append(tag)
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         if cleaned:
             goal["tags"] = cleaned
@@ -155,11 +161,12 @@ def set_goal_tags(home: Home, slug: str, goal_id: str, tags: list[str]) -> Goal:
 def move_goal(home: Home, slug: str, goal_id: str, delta: int) -> Client:
     """Move a goal up (delta -1) or down (+1) in the client's list; the sidebar shows that order."""
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goals = document.get("goals")
         ids = [g.get("id") for g in goals] if goals is not None else []
         if goal_id not in ids:
             raise ClientEditError(f"no goal {goal_id!r}")
+        assert goals is not None  # ids is empty without goals, so we raised above
         index = ids.index(goal_id)
         target = index + delta
         if not 0 <= target < len(ids):
@@ -175,7 +182,7 @@ def record_move(home: Home, slug: str, goal_id: str, move: Move, note: str, *, t
     """Record a playbook move that changes no status (explore the reason, add support, set goals aside)."""
     today = today or date.today()
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         status = str(goal.get("status", "active"))
         _record(goal, today, status, status, note, move)
@@ -194,7 +201,7 @@ def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move
     today = today or date.today()
     holder: dict[str, str] = {}
 
-    def edit(document) -> None:
+    def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         tags = [str(t) for t in goal.get("tags", [])]
         new_id = _append_goal(document, new_title, str(goal.get("value", "")), tags, today)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .model import Action, ActionState, Note
 from .paths import Home
@@ -41,7 +42,7 @@ def last_time(home: Home, slug: str, exclude: Path | None = None, notes: int = 4
     )
 
 
-def _front_matter(path: Path) -> dict:
+def _front_matter(path: Path) -> dict[str, Any]:
     text = read_user_text(path)
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != FENCE:
@@ -78,7 +79,7 @@ def client_history(home: Home, slug: str, exclude: Path | None = None, with_note
         except FileProblems:
             continue
         started = front.get("started")
-        day = started.date() if hasattr(started, "date") else None
+        day = started.date() if isinstance(started, datetime) else None  # of the TOML types, only a datetime has .date()
         if day is None:
             continue
         questions = front.get("questions", [])

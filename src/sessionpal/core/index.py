@@ -13,11 +13,11 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from . import fsio
 from .model import Action, ActionState, AskedQuestion, Note
@@ -60,8 +60,7 @@ class IndexUnavailable(Exception):
     def __init__(self, path: Path, error: Exception):
         self.path = path
         super().__init__(
-            f"The search index {path} cannot be used ({error}). It is derived data: delete it and it is "
-            "built again; your session files are untouched."
+            f"The search index {path} cannot be used ({error}). It is derived data: delete it and it is built again; your session files are untouched."
         )
 
 
@@ -198,9 +197,7 @@ class SearchIndex:
 
     # keeping it current ----------------------------------------------------------
 
-    def refresh(
-        self, progress: Callable[[int, int], None] | None = None, names: dict[str, str] | None = None, client: str | None = None
-    ) -> Refresh:
+    def refresh(self, progress: Callable[[int, int], None] | None = None, names: dict[str, str] | None = None, client: str | None = None) -> Refresh:
         """Read again every session file that is new or changed since it was indexed; forget removed ones.
 
         With `client`, only that client's files are looked at: one client's review need not stat everyone's.
@@ -229,6 +226,7 @@ class SearchIndex:
                 names = self._client_names({slug for slug, _, _ in stale})
             result.removed = len(gone)
             for done, (slug, path, stat) in enumerate(stale, start=1):
+                assert names is not None  # filled in above whenever `stale` has a file
                 if str(path) in known:
                     self._forget(connection, str(path))
                 self._index_file(connection, slug, names.get(slug, slug), path, stat)
@@ -284,9 +282,22 @@ class SearchIndex:
         connection.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
             (
-                key, slug, name, stat.st_mtime_ns, stat.st_size, started, int(info.elapsed_seconds), info.planned_minutes,
-                len(document.notes), len(document.asked), sum(a.state is ActionState.OPEN for a in actions),
-                ",".join(info.goals), info.agreement, int(info.is_finished), base, json.dumps(info.ratings),
+                key,
+                slug,
+                name,
+                stat.st_mtime_ns,
+                stat.st_size,
+                started,
+                int(info.elapsed_seconds),
+                info.planned_minutes,
+                len(document.notes),
+                len(document.asked),
+                sum(a.state is ActionState.OPEN for a in actions),
+                ",".join(info.goals),
+                info.agreement,
+                int(info.is_finished),
+                base,
+                json.dumps(info.ratings),
             ),
         )
         connection.executemany(
@@ -327,7 +338,22 @@ class SearchIndex:
             sql = "SELECT path, client, name, started, elapsed, planned, notes, asked, open_actions, goals, agreement, finished, problem, ratings FROM files"
             rows = connection.execute(sql + (" WHERE client = ?" if client else ""), (client,) if client else ()).fetchall()
         result = [
-            SessionRow(Path(r[0]), r[1], r[2], _when(r[3]), r[4] or 0, r[5] or 0, r[6] or 0, r[7] or 0, r[8] or 0, tuple(g for g in (r[9] or "").split(",") if g), r[10] or "", bool(r[11]), r[12] or "", json.loads(r[13] or "{}"))
+            SessionRow(
+                Path(r[0]),
+                r[1],
+                r[2],
+                _when(r[3]),
+                r[4] or 0,
+                r[5] or 0,
+                r[6] or 0,
+                r[7] or 0,
+                r[8] or 0,
+                tuple(g for g in (r[9] or "").split(",") if g),
+                r[10] or "",
+                bool(r[11]),
+                r[12] or "",
+                json.loads(r[13] or "{}"),
+            )
             for r in rows
         ]
         return sorted(result, key=lambda row: (row.started or _named_time(row.path), session_sort_key(row.path.name)), reverse=True)
@@ -365,9 +391,9 @@ def _named_time(path: Path) -> datetime:
     """A session file's start minute, from its name: where a file that cannot be read sorts."""
     stamp = session_sort_key(path.name)[0]
     try:
-        return datetime.strptime(stamp, "%Y-%m-%dT%H%M").replace(tzinfo=timezone.utc)
+        return datetime.strptime(stamp, "%Y-%m-%dT%H%M").replace(tzinfo=UTC)
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _when(text: str | None) -> datetime | None:

@@ -8,17 +8,14 @@ write or by `flush()`; nothing the coach typed is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, TypeVar
 
 from . import fsio
 from .clients import load_client
-from .outside import OutsideChange, OutsideWatch
-from .problems import FileProblems
-from .saving import SaveFailed, saving
-from .session_goals import GoalChange, SessionGoals
 from .model import (
     NOTE_PREFIXES,
     Action,
@@ -30,7 +27,11 @@ from .model import (
     NoteKind,
     Question,
 )
+from .outside import OutsideChange, OutsideWatch
 from .paths import Home
+from .problems import FileProblems
+from .saving import SaveFailed, saving
+from .session_goals import GoalChange, SessionGoals
 from .session_models import SessionModel
 from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
 from .sessions import create_session, file_fingerprint, read_session, update_session
@@ -190,7 +191,7 @@ class LiveSession:
             self.revision += 1
         return result
 
-    def _timer_fields(self) -> dict:
+    def _timer_fields(self) -> dict[str, Any]:
         return {
             "elapsed_seconds": int(self.timer.elapsed),
             "timer": "ended" if self.ended else ("running" if self.timer.state is TimerState.RUNNING else "paused"),

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import fsio
+from .model import Entry
 from .problems import FileProblems
 from .sessionfile import SessionDocument
 from .sessions import file_fingerprint, read_session
@@ -46,7 +47,7 @@ def missing_lines(ours: SessionDocument, theirs: SessionDocument) -> int:
     note the coach reworded in an editor is an edit, not a loss; a hand-written line without a
     stamp is known by its words."""
 
-    def keys(document: SessionDocument) -> Counter:
+    def keys(document: SessionDocument) -> Counter[tuple[str, int | Entry]]:
         return Counter((line.section, line.entry.stamp if line.entry.stamp is not None else line.entry) for _, line in document.entries())
 
     return sum((keys(ours) - keys(theirs)).values())

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import cast
 
 from . import fsio
-from .versions import before_rewrite, home_of
 from .model import PHASES, Pack, Question
 from .packs import load_pack_file, parse_pack
 from .paths import Home
@@ -27,6 +27,7 @@ from .saving import SaveFailed
 from .schema import ID_MAX, ID_RE
 from .tomledit import toml_string
 from .tomlpos import key_positions, lines_in_string
+from .versions import before_rewrite, home_of
 
 
 class PackEditError(SaveFailed):
@@ -41,7 +42,10 @@ class Block:
     end: int  # one past the block, its own trailing comments included
 
 
-def _blocks(text: str) -> tuple[Block | None, list[Block]]:
+Blocks = tuple[Block | None, list[Block]]  # the [pack] block and the question blocks
+
+
+def _blocks(text: str) -> Blocks:
     """The [pack] block and every question's block, in file order."""
     lines = text.split("\n")
     in_string = lines_in_string(text)
@@ -54,9 +58,7 @@ def _blocks(text: str) -> tuple[Block | None, list[Block]]:
         headers.append(("question", positions[("questions", index)][0] - 1))
         index += 1
     # Any other table header also ends a block.
-    table_lines = sorted(
-        {i for i, line in enumerate(lines) if not in_string[i] and line.lstrip().startswith("[")} | {h for _, h in headers}
-    )
+    table_lines = sorted({i for i, line in enumerate(lines) if not in_string[i] and line.lstrip().startswith("[")} | {h for _, h in headers})
     pack_block, question_blocks = None, []
     for kind, header in headers:
         following = [t for t in table_lines if t > header]
@@ -87,13 +89,13 @@ def _read(path: Path) -> tuple[str, bytes]:
     return decode_utf8(path, raw), raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
 
 
-def edit_pack(path: Path, change: Callable[[list[str], Pack, tuple[Block | None, list[Block]]], list[str]]) -> Pack:
+def edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]]) -> Pack:
     """Apply a line-level change to a user pack; the result must be a valid pack, or nothing is written."""
     with fsio.exclusive(path):
         return _edit_pack(path, change)
 
 
-def _edit_pack(path: Path, change: Callable[[list[str], Pack, tuple[Block | None, list[Block]]], list[str]]) -> Pack:
+def _edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]]) -> Pack:
     text, bom = _read(path)
     newline = "\r\n" if "\r\n" in text else "\n"
     text = text.replace("\r\n", "\n")
@@ -132,10 +134,17 @@ def question_id_for(text: str, taken: set[str]) -> str:
 def _value(new: object, old_source: str | None = None) -> str:
     """TOML for a value; a string keeps the literal quoting it had when it can."""
     if isinstance(new, str):
-        if old_source is not None and old_source.lstrip().startswith("'") and "'" not in new and not any(c in new for c in "\n\r\t") and not any(ord(c) < 32 or ord(c) == 127 for c in new):
+        if (
+            old_source is not None
+            and old_source.lstrip().startswith("'")
+            and "'" not in new
+            and not any(c in new for c in "\n\r\t")
+            and not any(ord(c) < 32 or ord(c) == 127 for c in new)
+        ):
             return f"'{new}'"
         return toml_string(new)
-    items = [toml_string(v) for v in new]  # type: ignore[union-attr]
+    # Not text, so one of the list fields (tags, follow_ups): a list of text.
+    items = [toml_string(v) for v in cast("Iterable[str]", new)]
     if old_source is not None and "\n" in old_source.strip():
         # A list the coach wrote one item per line stays one item per line.
         indent = re.search(r"\n([ \t]+)\S", old_source)
@@ -171,13 +180,12 @@ def edit_question(path: Path, question_id: str, **values: object) -> Pack:
         raise ValueError(f"not a question field: {sorted(unknown)}")
     if "text" in values and not str(values["text"] or "").strip():
         raise PackEditError("a question needs its text")
-    if "phase" in values and values["phase"] is not None:
-        if values["phase"] not in PHASES:
-            raise PackEditError(f"unknown phase {values['phase']!r}: use one of {', '.join(PHASES)}")
+    if "phase" in values and values["phase"] is not None and values["phase"] not in PHASES:
+        raise PackEditError(f"unknown phase {values['phase']!r}: use one of {', '.join(PHASES)}")
     if "text" in values:
         values["text"] = " ".join(str(values["text"]).split())
 
-    def change(lines: list[str], pack: Pack, blocks) -> list[str]:
+    def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
         block = blocks[1][_index(pack, question_id)]
         # Only the keys go through tomlkit, so a new key lands under the last one, above any trailing comment.
         return lines[: block.header] + _set_keys(lines[block.header : block.keys_end], values) + lines[block.keys_end :]
@@ -185,14 +193,16 @@ def edit_question(path: Path, question_id: str, **values: object) -> Pack:
     return edit_pack(path, change)
 
 
-def add_question(path: Path, text: str, *, tags: list[str] | None = None, phase: str | None = None, follow_ups: list[str] | None = None, question_id: str | None = None) -> Question:
+def add_question(
+    path: Path, text: str, *, tags: list[str] | None = None, phase: str | None = None, follow_ups: list[str] | None = None, question_id: str | None = None
+) -> Question:
     """Append a question at the end of the pack; returns it (its id is made from its text if not given)."""
     text = " ".join(text.split())
     if not text:
         raise PackEditError("a question needs its text")
     holder: dict[str, str] = {}
 
-    def change(lines: list[str], pack: Pack, blocks) -> list[str]:
+    def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
         taken = {q.id for q in pack.questions}
         qid = question_id or question_id_for(text, taken)
         if qid in taken:
@@ -218,7 +228,7 @@ def add_question(path: Path, text: str, *, tags: list[str] | None = None, phase:
 
 
 def delete_question(path: Path, question_id: str) -> Pack:
-    def change(lines: list[str], pack: Pack, blocks) -> list[str]:
+    def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
         block = blocks[1][_index(pack, question_id)]
         before, after = lines[: block.start], lines[block.end :]
         # Do not leave two blank lines where the question was.
@@ -232,19 +242,13 @@ def delete_question(path: Path, question_id: str) -> Pack:
 def move_question(path: Path, question_id: str, delta: int) -> Pack:
     """Swap a question with its neighbour above (-1) or below (+1); the lines between them stay put."""
 
-    def change(lines: list[str], pack: Pack, blocks) -> list[str]:
+    def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
         index = _index(pack, question_id)
         other = index + delta
         if not 0 <= other < len(blocks[1]):
             return lines
         first, second = sorted((blocks[1][index], blocks[1][other]), key=lambda b: b.start)
-        return (
-            lines[: first.start]
-            + lines[second.start : second.end]
-            + lines[first.end : second.start]
-            + lines[first.start : first.end]
-            + lines[second.end :]
-        )
+        return lines[: first.start] + lines[second.start : second.end] + lines[first.end : second.start] + lines[first.start : first.end] + lines[second.end :]
 
     return edit_pack(path, change)
 
@@ -254,7 +258,7 @@ def rename_pack(path: Path, title: str) -> Pack:
     if not title:
         raise PackEditError("a pack needs a title")
 
-    def change(lines: list[str], pack: Pack, blocks) -> list[str]:
+    def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
         block = blocks[0]
         assert block is not None
         return lines[: block.header] + _set_keys(lines[block.header : block.keys_end], {"title": title}) + lines[block.keys_end :]
@@ -310,7 +314,12 @@ def copy_question(target: Path, question: Question) -> Question:
     taken = {q.id for q in pack.questions}
     qid = question.id if question.id not in taken else None
     return add_question(
-        target, question.text, tags=list(question.tags), phase=question.phase.value if question.phase else None, follow_ups=list(question.follow_ups), question_id=qid
+        target,
+        question.text,
+        tags=list(question.tags),
+        phase=question.phase.value if question.phase else None,
+        follow_ups=list(question.follow_ups),
+        question_id=qid,
     )
 
 

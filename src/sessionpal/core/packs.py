@@ -7,9 +7,10 @@ problem is reported (path:line:col) and skipped; the others still load.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from .model import PHASES, Pack, Phase, Question
 from .paths import Home, builtin_prompts_dir
@@ -140,7 +141,8 @@ class PackLibrary:
 
 
 class _HasId(Protocol):
-    id: str
+    @property
+    def id(self) -> str: ...  # read-only, so frozen dataclasses match
 
 
 T = TypeVar("T", bound=_HasId)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,9 +22,7 @@ CACHE_ENV = "SESSIONPAL_CACHE"
 
 SLUG_MAX = 60
 # Names Windows reserves for devices, whatever the extension; a folder so named cannot be opened there.
-_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"} | {
-    f"{base}{n}" for base in ("com", "lpt") for n in range(10)
-}
+_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"} | {f"{base}{n}" for base in ("com", "lpt") for n in range(10)}
 _SLUG_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 _SESSION_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{4})(?:-(\d+))?\.md$")
 
@@ -92,20 +91,20 @@ def default_home() -> Path:
 
 
 def resolve_home(flag: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Path:
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     if flag:
         chosen = Path(flag)
-    elif environ.get(HOME_ENV):
-        chosen = Path(environ[HOME_ENV])
+    elif env.get(HOME_ENV):
+        chosen = Path(env[HOME_ENV])
     else:
         chosen = default_home()
     return chosen.expanduser().absolute()
 
 
 def cache_root(environ: dict[str, str] | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    if environ.get(CACHE_ENV):
-        return Path(environ[CACHE_ENV]).expanduser().absolute()
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser().absolute()
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME, appauthor=False)

@@ -11,15 +11,18 @@ import re
 import tomllib
 
 try:  # tomli is tomllib's upstream; its compiled wheels parse a large pack about 3x faster.
-    import tomli as _toml
+    from tomli import TOMLDecodeError as _TomliDecodeError
+    from tomli import loads as _loads
 
-    _TOML_ERRORS: tuple[type[Exception], ...] = (_toml.TOMLDecodeError, tomllib.TOMLDecodeError)
+    _TOML_ERRORS: tuple[type[Exception], ...] = (_TomliDecodeError, tomllib.TOMLDecodeError)
 except ImportError:  # pragma: no cover - a platform without the dependency still works, slower
-    _toml = tomllib  # type: ignore[assignment]
+    from tomllib import loads as _loads
+
     _TOML_ERRORS = (tomllib.TOMLDecodeError,)
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 # Files larger than this are refused before reading: a pack or client file is a few hundred KB at most.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -94,10 +97,10 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def parse_toml(path: Path | str, text: str) -> dict:
+def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
     """Parse TOML, turning a syntax error into a positioned Problem."""
     try:
-        return _toml.loads(text)
+        return _loads(text)
     except _TOML_ERRORS as error:
         raise toml_problem(path, text, error) from None
 

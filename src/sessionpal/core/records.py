@@ -69,7 +69,8 @@ def past_retention(home: Home, years: int, today: date, entries: list[ClientEntr
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - years, day=28)
     found = [PastRetention(e, last_day(e)) for e in (entries if entries is not None else list_clients(home))]
-    return sorted((p for p in found if p.last is not None and p.last < cutoff), key=lambda p: p.last)
+    # Only dated entries are kept, so `or date.min` never applies: it tells mypy the key is a date.
+    return sorted((p for p in found if p.last is not None and p.last < cutoff), key=lambda p: p.last or date.min)
 
 
 def exposed_paths(home: Home, limit: int = 1000) -> list[Path]:
@@ -108,7 +109,4 @@ def exposed_paths(home: Home, limit: int = 1000) -> list[Path]:
 
 def exposure_warning(home: Home, found: list[Path]) -> str:
     more = f" and {len(found) - 1:,} more" if len(found) > 1 else ""
-    return (
-        f"Others on this computer may read your notes: {found[0]}{more} can be read or entered by other users. "
-        f'To fix it: chmod -R go-rwx "{home.root}"'
-    )
+    return f'Others on this computer may read your notes: {found[0]}{more} can be read or entered by other users. To fix it: chmod -R go-rwx "{home.root}"'

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .problems import FileProblems, Problem, did_you_mean
-from .tomlpos import KeyPath, key_positions, locate
+from .tomlpos import KeyPath, Position, key_positions, locate
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 64
@@ -51,7 +52,7 @@ class Checker:
         self.source = text
         self.line_offset = line_offset
         self.problems: list[Problem] = []
-        self._positions: dict | None = None
+        self._positions: dict[KeyPath, Position] | None = None
 
     def add(self, where: KeyPath, message: str) -> None:
         if self._positions is None:
@@ -63,13 +64,13 @@ class Checker:
         if self.problems:
             raise FileProblems(self.problems)
 
-    def unknown_keys(self, table: dict, allowed: Iterable[str], where: KeyPath, what: str) -> None:
+    def unknown_keys(self, table: dict[str, Any], allowed: Iterable[str], where: KeyPath, what: str) -> None:
         allowed = list(allowed)
         for key in table:
             if key not in allowed:
                 self.add(where + (key,), f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}")
 
-    def _typed(self, table: dict, key: str, where: KeyPath, kinds: tuple, wanted: str, required: bool) -> Any:
+    def _typed(self, table: dict[str, Any], key: str, where: KeyPath, kinds: tuple[type, ...], wanted: str, required: bool) -> Any:
         if key not in table:
             if required:
                 self.add(where, f"missing '{key}' in {show_path(where) or 'the file'}")
@@ -83,27 +84,26 @@ class Checker:
             return None
         return value
 
-    def text(self, table: dict, key: str, where: KeyPath, *, required: bool = False, blank_ok: bool = True) -> str | None:
-        value = self._typed(table, key, where, (str,), 'text in quotes, like "..."', required)
+    def text(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False, blank_ok: bool = True) -> str | None:
+        value: str | None = self._typed(table, key, where, (str,), 'text in quotes, like "..."', required)
         if value is not None and not blank_ok and not value.strip():
             self.add(where + (key,), f"'{key}' must not be blank")
             return None
         return value
 
-    def ident(self, table: dict, key: str, where: KeyPath, *, required: bool = True) -> str | None:
+    def ident(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = True) -> str | None:
         value = self.text(table, key, where, required=required)
         if value is None:
             return None
         if not ID_RE.fullmatch(value) or len(value) > ID_MAX:
             self.add(
                 where + (key,),
-                f"'{key}' = {value!r} is not a valid id: use lowercase letters, digits and single dashes "
-                f"(like 'what-matters'), at most {ID_MAX} characters",
+                f"'{key}' = {value!r} is not a valid id: use lowercase letters, digits and single dashes (like 'what-matters'), at most {ID_MAX} characters",
             )
             return None
         return value
 
-    def choice(self, table: dict, key: str, where: KeyPath, choices: tuple[str, ...], what: str, *, required: bool = False) -> str | None:
+    def choice(self, table: dict[str, Any], key: str, where: KeyPath, choices: tuple[str, ...], what: str, *, required: bool = False) -> str | None:
         """Text that must be one of `choices`; anything else is reported with the choices listed."""
         value = self.text(table, key, where, required=required)
         if value is not None and value not in choices:
@@ -111,37 +111,40 @@ class Checker:
             return None
         return value
 
-    def integer(self, table: dict, key: str, where: KeyPath, *, low: int, high: int, required: bool = False) -> int | None:
-        value = self._typed(table, key, where, (int,), "a whole number", required)
+    def integer(self, table: dict[str, Any], key: str, where: KeyPath, *, low: int, high: int, required: bool = False) -> int | None:
+        value: int | None = self._typed(table, key, where, (int,), "a whole number", required)
         if value is not None and not low <= value <= high:
             self.add(where + (key,), f"'{key}' must be between {low} and {high}, not {value}")
             return None
         return value
 
-    def number(self, table: dict, key: str, where: KeyPath, *, low: float, high: float, required: bool = False) -> float | None:
-        value = self._typed(table, key, where, (int, float), "a number", required)
+    def number(self, table: dict[str, Any], key: str, where: KeyPath, *, low: float, high: float, required: bool = False) -> float | None:
+        value: float | None = self._typed(table, key, where, (int, float), "a number", required)
         if value is not None and not low <= value <= high:
             self.add(where + (key,), f"'{key}' must be between {low:g} and {high:g}, not {value:g}")
             return None
         return value
 
-    def boolean(self, table: dict, key: str, where: KeyPath) -> bool | None:
-        return self._typed(table, key, where, (bool,), "true or false", False)
+    def boolean(self, table: dict[str, Any], key: str, where: KeyPath) -> bool | None:
+        value: bool | None = self._typed(table, key, where, (bool,), "true or false", False)
+        return value
 
-    def day(self, table: dict, key: str, where: KeyPath, *, required: bool = False) -> date | None:
-        return self._typed(table, key, where, (date,), "a date, like 2026-11-23", required)
+    def day(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> date | None:
+        value: date | None = self._typed(table, key, where, (date,), "a date, like 2026-11-23", required)
+        return value
 
-    def moment(self, table: dict, key: str, where: KeyPath, *, required: bool = False) -> datetime | None:
-        value = self._typed(table, key, where, (datetime,), "a date and time with offset, like 2026-11-23T10:00:00+01:00", required)
+    def moment(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> datetime | None:
+        value: datetime | None = self._typed(table, key, where, (datetime,), "a date and time with offset, like 2026-11-23T10:00:00+01:00", required)
         if value is not None and value.tzinfo is None:
             self.add(where + (key,), f"'{key}' needs a UTC offset, like 2026-11-23T10:00:00+01:00")
             return None
         return value
 
-    def table(self, table: dict, key: str, where: KeyPath, *, required: bool = False) -> dict | None:
-        return self._typed(table, key, where, (dict,), "a table", required)
+    def table(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> dict[str, Any] | None:
+        value: dict[str, Any] | None = self._typed(table, key, where, (dict,), "a table", required)
+        return value
 
-    def text_list(self, table: dict, key: str, where: KeyPath, *, blank_ok: bool = False) -> tuple[str, ...]:
+    def text_list(self, table: dict[str, Any], key: str, where: KeyPath, *, blank_ok: bool = False) -> tuple[str, ...]:
         value = self._typed(table, key, where, (list,), 'a list of text, like ["a", "b"]', False)
         if value is None:
             return ()
@@ -155,11 +158,11 @@ class Checker:
                 out.append(item)
         return tuple(out)
 
-    def table_list(self, table: dict, key: str, where: KeyPath) -> list[dict]:
+    def table_list(self, table: dict[str, Any], key: str, where: KeyPath) -> list[dict[str, Any]]:
         value = self._typed(table, key, where, (list,), f"a list of tables, written [[{key}]]", False)
         if value is None:
             return []
-        tables = []
+        tables: list[dict[str, Any]] = []
         for index, item in enumerate(value):
             if isinstance(item, dict):
                 tables.append(item)

@@ -8,9 +8,10 @@ matter. Every call is saved before it returns, or raises SaveFailed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
 from .clients import set_agreements, set_no_goals, set_values
@@ -139,6 +140,8 @@ class SessionGoals:
         """Mark a focus area as touched in this session (or not); starts the session if needed."""
         if not self.session.started:
             self.session.start()
+        # start() made the file; write_document below relies on the same (it asserts it too).
+        assert self.document is not None
         areas = self.document.info.focus_areas
         new = tuple(a for a in areas if a != area) if area in areas else (*areas, area)
         self.session.write_document(lambda d: d.set_front(focus_areas=new))
@@ -152,10 +155,13 @@ class SessionGoals:
     # the stalled-goal playbook -----------------------------------------------------
 
     def current_facts(self) -> SessionFacts | None:
-        if self.document is None or self.document.info.started is None:
+        document = self.document
+        if document is None:
             return None
-        info = self.document.info
-        return SessionFacts(info.started.date(), dict(info.ratings), tuple(n.text for n in self.document.notes))
+        info = document.info
+        if info.started is None:
+            return None
+        return SessionFacts(info.started.date(), dict(info.ratings), tuple(n.text for n in document.notes))
 
     def stalled(self, past: tuple[SessionFacts, ...], after: int) -> dict[str, str]:
         return stalled_goals(self.client, list(past), after, self.current_facts())

@@ -73,10 +73,7 @@ class SessionModel:
 FALLBACK_MODEL = SessionModel(
     DEFAULT_MODEL_ID,
     "GROW",
-    tuple(
-        ModelPhase(p.value, p.value.capitalize(), p, share=s)
-        for p, s in zip(Phase, (10, 40, 20, 20, 10))
-    ),
+    tuple(ModelPhase(p.value, p.value.capitalize(), p, share=s) for p, s in zip(Phase, (10, 40, 20, 20, 10), strict=True)),
 )
 
 

@@ -30,10 +30,11 @@ and whatever a person wrote by hand survives the app's saves.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
 from .problems import FileProblems, Problem, parse_toml, problem
@@ -72,7 +73,7 @@ def format_stamp(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _stamp(groups: tuple[str, str, str]) -> int:
+def _stamp(groups: Sequence[str]) -> int:
     h, m, s = groups
     return int(h) * 3600 + int(m) * 60 + int(s)
 
@@ -178,10 +179,25 @@ class SessionInfo:
         return self.timer == "ended"
 
 
-FRONT_KEYS = ("client", "started", "ended", "planned_minutes", "elapsed_seconds", "timer", "saved", "model", "questions", "goals", "agreement", "ratings", "focus_areas", "pro_bono")
+FRONT_KEYS = (
+    "client",
+    "started",
+    "ended",
+    "planned_minutes",
+    "elapsed_seconds",
+    "timer",
+    "saved",
+    "model",
+    "questions",
+    "goals",
+    "agreement",
+    "ratings",
+    "focus_areas",
+    "pro_bono",
+)
 
 
-def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
+def check_front(path: Path | str, front_text: str, data: dict[str, Any]) -> SessionInfo:
     check = Checker(path, front_text, line_offset=1)
     client = check.text(data, "client", (), required=True, blank_ok=False)
     started = check.moment(data, "started", ())
@@ -197,7 +213,7 @@ def check_front(path: Path | str, front_text: str, data: dict) -> SessionInfo:
     pro_bono = check.boolean(data, "pro_bono", ())
     focus_areas = check.text_list(data, "focus_areas", ())
     ratings: dict[str, int] = {}
-    for goal_id in (check.table(data, "ratings", ()) or {}):
+    for goal_id in check.table(data, "ratings", ()) or {}:
         rating = check.integer(data["ratings"], goal_id, ("ratings",), low=1, high=10)
         if rating is not None:
             ratings[goal_id] = rating
@@ -227,7 +243,7 @@ class SessionDocument:
         self,
         path: Path,
         front_text: str,
-        front: dict,
+        front: dict[str, Any],
         info: SessionInfo,
         body: list[str | EntryLine],
         fences: tuple[str, str] = (FENCE, FENCE),
@@ -242,7 +258,7 @@ class SessionDocument:
         self.newline = newline
         self.fingerprint: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the file as last read or written
 
-    def copy(self) -> "SessionDocument":
+    def copy(self) -> SessionDocument:
         """A copy to change: lines are immutable, so copying the list is enough."""
         twin = SessionDocument(self.path, self.front_text, self.front, self.info, list(self.body), self.fences, self.newline)
         twin.fingerprint = self.fingerprint
@@ -251,7 +267,7 @@ class SessionDocument:
     # reading ---------------------------------------------------------------
 
     @classmethod
-    def parse(cls, path: Path, text: str) -> "SessionDocument":
+    def parse(cls, path: Path, text: str) -> SessionDocument:
         newline = "\r\n" if "\r\n" in text else "\n"
         lines = text.replace("\r\n", "\n").split("\n")
         if lines[0].rstrip(" \t") != FENCE:
@@ -283,10 +299,12 @@ class SessionDocument:
         lines = [self.fences[0], *self.front_text.split("\n")[:-1], self.fences[1]]
         for index, item in enumerate(self.body):
             if isinstance(item, EntryLine):
-                if item.source is None:
+                source = item.source
+                if source is None:
                     # Remember the rendering, so a long session is not re-rendered on every save.
-                    item = self.body[index] = replace(item, source=item.render())
-                lines.append(item.source)
+                    source = item.render()
+                    self.body[index] = replace(item, source=source)
+                lines.append(source)
             else:
                 lines.append(item)
         return self.newline.join(lines)

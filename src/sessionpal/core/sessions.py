@@ -9,17 +9,18 @@ left alone: the change is refused rather than written over the person's work.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, TypeVar
 
 from . import fsio
-from .versions import before_rewrite, home_of
+from .model import Action, ActionState
 from .paths import Home, is_session_file_name, session_file_name, session_sort_key
 from .problems import FileProblems, Problem, read_user_text
-from .model import Action, ActionState
 from .sessionfile import ACTIONS, SessionDocument, new_session_text
+from .versions import before_rewrite, home_of
 
 T = TypeVar("T")
 
@@ -69,7 +70,7 @@ def clean_leftovers(home: Home, slug: str | None = None) -> int:
     return sum(fsio.clean_temp_files(folder) for folder in folders)
 
 
-def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
+def create_session(home: Home, slug: str, front: dict[str, Any]) -> SessionDocument:
     """Write a new session file named for its start minute; `-2`, `-3` when that name is taken."""
     started: datetime = front["started"]
     folder = home.sessions_dir(slug)
@@ -84,9 +85,7 @@ def create_session(home: Home, slug: str, front: dict) -> SessionDocument:
     raise fsio.WriteError(folder, "too many sessions started in the same minute")
 
 
-def update_session(
-    path: Path, change: Callable[[SessionDocument], T], known: SessionDocument | None = None
-) -> tuple[SessionDocument, T]:
+def update_session(path: Path, change: Callable[[SessionDocument], T], known: SessionDocument | None = None) -> tuple[SessionDocument, T]:
     """Change a session file and write it back atomically; returns the new document and change's result.
 
     `known` is the document as this process last wrote it: used as it is when the file is

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from .model import Client, Goal, GoalStatus
 
@@ -63,7 +64,7 @@ def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, curr
         recent_trend = rating_trend(goal.id, recent)
         earlier = trend[: len(trend) - len(recent_trend)]
         previous = earlier[-1:] + recent_trend
-        if any(later > before for before, later in zip(previous, previous[1:])):
+        if any(later > before for before, later in pairwise(previous)):
             continue
         if current is not None and _moved_now(goal, current, trend):
             continue

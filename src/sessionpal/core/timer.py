@@ -188,5 +188,5 @@ class SessionTimer:
             index = i
             if elapsed < span.end:
                 break
-        span = self.spans[index] if self.spans else None
-        return TimerReading(self.state, elapsed, self.planned, span, index)
+        current = self.spans[index] if self.spans else None
+        return TimerReading(self.state, elapsed, self.planned, current, index)

@@ -9,14 +9,18 @@ A file that does not parse is reported and left exactly as it is.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
 from .paths import Home
 from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes
 from .versions import before_rewrite
+
+if TYPE_CHECKING:
+    from tomlkit.items import Array, InlineTable, Table
 
 T = TypeVar("T")
 
@@ -24,7 +28,7 @@ T = TypeVar("T")
 def edit_toml(
     path: Path,
     edit: Callable[[Any], T],
-    check: Callable[[Path, str, dict], object],
+    check: Callable[[Path, str, dict[str, Any]], object],
     *,
     create: str | None = None,
     versions: Home | None = None,
@@ -38,7 +42,7 @@ def edit_toml(
         return _edit_toml(path, edit, check, create, versions)
 
 
-def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict], object], create: str | None, versions: Home | None) -> T:
+def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict[str, Any]], object], create: str | None, versions: Home | None) -> T:
     import tomlkit
 
     if create is not None and not path.exists():
@@ -93,27 +97,30 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def snippet_table(header: str, values: dict[str, Any]):
+def snippet_table(header: str, values: dict[str, Any]) -> Table:
     """An `[[header]]` table built from text, so a new block looks like a hand-written one."""
     import tomlkit
 
     lines = [f"[[{header}]]"] + [f"{key} = {toml_value(v)}" for key, v in values.items() if v is not None and v != ""]
-    return tomlkit.parse("\n".join(lines) + "\n\n")[header][0]
+    table: Table = tomlkit.parse("\n".join(lines) + "\n\n")[header][0]
+    return table
 
 
-def snippet_inline(values: dict[str, Any]):
+def snippet_inline(values: dict[str, Any]) -> InlineTable:
     import tomlkit
 
     body = ", ".join(f"{key} = {toml_value(v)}" for key, v in values.items())
-    return tomlkit.parse(f"x = {{ {body} }}\n")["x"]
+    inline: InlineTable = tomlkit.parse(f"x = {{ {body} }}\n")["x"]
+    return inline
 
 
-def snippet_array(key: str, items: list[dict[str, Any]]):
+def snippet_array(key: str, items: list[dict[str, Any]]) -> Array:
     """A multi-line array of inline tables, one per line, two-space indent, trailing comma."""
     import tomlkit
 
     rows = "".join(f"  {{ {', '.join(f'{k} = {toml_value(v)}' for k, v in item.items())} }},\n" for item in items)
-    return tomlkit.parse(f"{key} = [\n{rows}]\n")[key]
+    array: Array = tomlkit.parse(f"{key} = [\n{rows}]\n")[key]
+    return array
 
 
 __all__ = ["edit_toml", "snippet_table", "snippet_inline", "snippet_array", "toml_value", "FileProblems"]

@@ -10,9 +10,8 @@ nearest enclosing table, then to 1:1.
 from __future__ import annotations
 
 import json
-from typing import Union
 
-PathPart = Union[str, int]
+PathPart = str | int
 KeyPath = tuple[PathPart, ...]
 Position = tuple[int, int]
 

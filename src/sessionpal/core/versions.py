@@ -12,7 +12,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import fsio
@@ -64,7 +64,7 @@ def home_of(path: Path, depth: int) -> Home | None:
     """The home of a file `depth` folders down in the known layout (a session file 3, a pack 1);
     None for a file elsewhere (a pack checked from another folder has no history)."""
     names = [p.name for p in path.parents[:depth]]
-    if len(names) < depth or any(want is not None and name != want for name, want in zip(names, LAYOUT[depth])):
+    if len(names) < depth or any(want is not None and name != want for name, want in zip(names, LAYOUT[depth], strict=False)):
         return None
     return Home(path.parents[depth])
 
@@ -85,7 +85,7 @@ def before_rewrite(home: Home | None, path: Path, new_size: int) -> None:
 
 def keep(home: Home, path: Path, data: bytes) -> Path:
     folder = folder_for(home, path)
-    stamp = datetime.now(timezone.utc).strftime(STAMP)
+    stamp = datetime.now(UTC).strftime(STAMP)
     kept = folder / f"{stamp}{path.suffix}"
     fsio.atomic_write(kept, data)
     for old in list_versions(home, path)[KEEP:]:
@@ -102,7 +102,7 @@ def list_versions(home: Home, path: Path) -> list[Version]:
     found = []
     for number, entry in enumerate(entries, 1):
         try:
-            saved = datetime.strptime(entry.stem, STAMP).replace(tzinfo=timezone.utc)
+            saved = datetime.strptime(entry.stem, STAMP).replace(tzinfo=UTC)
         except ValueError:
             continue
         found.append(Version(number, entry, saved, entry.stat().st_size))

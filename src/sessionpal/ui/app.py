@@ -7,8 +7,8 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,6 +26,7 @@ from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
+from .context import TypedApp
 from .messages import PacksChanged
 from .records import RecordKeeper
 
@@ -33,11 +34,13 @@ _STARTED = time.perf_counter()
 PACK_POLL = 1.0  # seconds
 
 
-class StartScreen(Screen):
+class StartScreen(Screen[None]):
     """The bottom of the screen stack. Whenever it comes to the top, the client list goes over it."""
 
+    pal = TypedApp()
+
     def on_screen_resume(self) -> None:
-        self.app.call_later(self.app.show_client_list)
+        self.app.call_later(self.pal.show_client_list)
 
 
 class SessionPalApp(App[int]):
@@ -48,7 +51,14 @@ class SessionPalApp(App[int]):
         Binding("f1", "help", "Help", id="help", tooltip="Every key, the note prefixes and the deck filter"),
         # Works everywhere; shown in the client list's footer (the session's footer is full).
         Binding("ctrl+o", "packs", "Packs", id="packs", show=False, tooltip="The question packs: browse them, edit your own, hide or star questions"),
-        Binding("ctrl+y", "review", "Review", id="review", show=False, tooltip="Past sessions, open actions and search: this client's in a session, everyone's elsewhere"),
+        Binding(
+            "ctrl+y",
+            "review",
+            "Review",
+            id="review",
+            show=False,
+            tooltip="Past sessions, open actions and search: this client's in a session, everyone's elsewhere",
+        ),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
     ]
 
@@ -57,8 +67,14 @@ class SessionPalApp(App[int]):
     private: var[bool] = var(False)
 
     def __init__(
-        self, home: Home, *, clock: Clock | None = None, client: str | None = None, config: LoadedConfig | None = None,
-        seed: int | None = None, coded: bool = False,
+        self,
+        home: Home,
+        *,
+        clock: Clock | None = None,
+        client: str | None = None,
+        config: LoadedConfig | None = None,
+        seed: int | None = None,
+        coded: bool = False,
     ):
         super().__init__()
         self.home = home
@@ -240,7 +256,9 @@ class SessionPalApp(App[int]):
         from .dialogs.resume import ResumeDialog
 
         if entry.client is None:
-            self.notify("\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False)
+            self.notify(
+                "\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False
+            )
             return
         defaults = Defaults(self.config.model, self.config.session_minutes)
         try:

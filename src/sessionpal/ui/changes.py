@@ -9,15 +9,43 @@ bug, and the app's error handler saves what it can.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from textual.dom import DOMNode
+from textual.app import App
+from textual.notifications import SeverityLevel
 
 from ..core.saving import ChangeFailed, saving
 from ..core.versions import WouldShrink, shrinking_allowed
 
 
-def attempt(node: DOMNode, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool:
+class Teller(Protocol):
+    """A screen, a widget or the app: what can tell the coach and push a dialog."""
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
+
+
+def when_answered(then: Callable[[Any], object], *, blank: bool = False) -> Callable[[Any], None]:
+    """A dialog's callback: run `then` with the answer, unless the coach cancelled (None), or left it blank
+    (an empty answer counts only with `blank`)."""
+
+    # Any, not a type variable: the checker cannot infer one from the lambdas this is given.
+    def answered(answer: Any) -> None:
+        if answer is not None and (blank or answer):
+            then(answer)
+
+    return answered
+
+
+def when_yes(then: Callable[[], object]) -> Callable[[Any], None]:
+    """A ConfirmDialog's callback: run `then` only if the coach said yes."""
+    return when_answered(lambda answer: then() if answer == "yes" else None)
+
+
+def attempt(node: Teller, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool:
     """Run `change`; True when it was made (then `done` runs). A refusal is told under `title`.
 
     A change that would leave less than half of a file asks first; if the coach
@@ -36,7 +64,7 @@ def attempt(node: DOMNode, title: str, change: Callable[[], object], *, done: Ca
     return True
 
 
-def confirm_shrink(node: DOMNode, error: WouldShrink, retry: Callable[[], object]) -> None:
+def confirm_shrink(node: Teller, error: WouldShrink, retry: Callable[[], object]) -> None:
     """Ask before a change that would leave less than half of a file; run `retry` if the coach agrees."""
     from .dialogs.confirm import ConfirmDialog
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.binding import Binding
 
@@ -11,8 +11,8 @@ def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Bindi
     """(where, binding) for every binding with an id, in the order the help screen lists them.
 
     `everywhere`: the app's own bindings, passed in so that this module never imports the app."""
-    from .screens.alignment import AlignmentScreen
     from .dialogs.question import QuestionDialog
+    from .screens.alignment import AlignmentScreen
     from .screens.clients import ClientPickerScreen
     from .screens.conflicts import ConflictsScreen
     from .screens.packs import PacksScreen

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from ..core.config import Config
+from ..core.model import Config
 from ..core.paths import Home
 
 

@@ -75,7 +75,12 @@ class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
                 glyph, colour = STATUS_LOOK[status]
                 current = "  [$text-muted](now)[/]" if status is self.goal.status else ""
                 options.append(
-                    Option(Content.from_markup(f"[{colour}]$glyph $label[/]  [$text-muted]$help[/]{current}", glyph=glyph, label=f"{status.label:<9}", help=STATUS_HELP[status]), id=status.value)
+                    Option(
+                        Content.from_markup(
+                            f"[{colour}]$glyph $label[/]  [$text-muted]$help[/]{current}", glyph=glyph, label=f"{status.label:<9}", help=STATUS_HELP[status]
+                        ),
+                        id=status.value,
+                    )
                 )
             yield OptionList(*options, id="statuses")
             yield Label("Note for the goal's history (optional)")

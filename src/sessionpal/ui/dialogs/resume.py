@@ -17,9 +17,7 @@ class ResumeDialog(ChoiceDialog):
         elapsed = info.elapsed_seconds
         choices = [("resume", f"Resume it at {format_clock(elapsed)} (the timer stays paused until you start it)")]
         if gap >= GAP_WORTH_ASKING:
-            choices.append(
-                ("resume-gap", f"Resume it at {format_clock(elapsed + gap)}, counting the {format_clock(gap)} since it was last saved")
-            )
+            choices.append(("resume-gap", f"Resume it at {format_clock(elapsed + gap)}, counting the {format_clock(gap)} since it was last saved"))
         choices += [("new", "End it as it is and start a new session"), ("cancel", "Cancel")]
         super().__init__(
             f"This client has an unfinished session from {started}.",

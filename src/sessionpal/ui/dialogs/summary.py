@@ -32,7 +32,9 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
                 lines.append(Content.from_markup("  $title: new goal, $after", title=change.title, after=change.after.label))
                 continue
             note = f" ({change.note})" if change.note else ""
-            lines.append(Content.from_markup("  $title: $before → $after$note", title=change.title, before=change.before.label, after=change.after.label, note=note))
+            lines.append(
+                Content.from_markup("  $title: $before → $after$note", title=change.title, before=change.before.label, after=change.after.label, note=note)
+            )
     if summary.path is not None:
         lines.append(Content.from_markup("[$text-muted]Saved in $path[/]", path=str(summary.path)))
     return lines

@@ -36,7 +36,17 @@ class _Form(ModalScreen):
 class TextDialog(_Form):
     """One line of text; returns it (stripped), or None. Blank is refused unless allow_blank."""
 
-    def __init__(self, title: str | Content, label: str, value: str = "", *, placeholder: str = "", suggestions: tuple[str, ...] = (), allow_blank: bool = False, ok: str = "Save"):
+    def __init__(
+        self,
+        title: str | Content,
+        label: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        suggestions: tuple[str, ...] = (),
+        allow_blank: bool = False,
+        ok: str = "Save",
+    ):
         super().__init__()
         self.title_text = title
         self.label = label
@@ -80,7 +90,14 @@ class RateDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("Progress on [b]$title[/b] this session", title=self.title_text), classes="dialog-title")
             if self.trend:
-                yield Static(Content.from_markup("[$text-muted]Earlier sessions:[/] $spark  [$text-muted]($numbers)[/]", spark=sparkline(self.trend), numbers=", ".join(map(str, self.trend[-8:]))), classes="dialog-detail")
+                yield Static(
+                    Content.from_markup(
+                        "[$text-muted]Earlier sessions:[/] $spark  [$text-muted]($numbers)[/]",
+                        spark=sparkline(self.trend),
+                        numbers=", ".join(map(str, self.trend[-8:])),
+                    ),
+                    classes="dialog-detail",
+                )
             yield Label("1 (no progress) to 10 (done, or as good as it gets), in the client's own estimate")
             yield Input(str(self.current or ""), placeholder="1-10", id="rating", type="integer", max_length=2)
             yield from self.buttons("Save")

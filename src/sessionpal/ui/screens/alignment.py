@@ -8,7 +8,7 @@ deck, ready to ask.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 from ...core.live import LiveSession
 from ...core.stalled import Alignment, alignment
 from ..changes import attempt
+from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.text import TextDialog
 
@@ -39,10 +40,14 @@ def short(text: str, width: int = 20) -> str:
 class AlignmentScreen(ModalScreen[str | None]):
     """Returns the ref of a question to show in the deck, or None."""
 
+    pal = TypedApp()
+
     BINDINGS = [
-        Binding("space", "toggle", "Link/unlink", id="alignment_link", tooltip="Link the value in this row to the goal in this column, or unlink it"),
+        Binding("space", "link", "Link/unlink", id="alignment_link", tooltip="Link the value in this row to the goal in this column, or unlink it"),
         Binding("a", "add_value", "Add value", id="alignment_add_value", tooltip="Add a value, in the client's own words"),
-        Binding("x,delete", "remove_value", "Remove value", id="alignment_remove_value", tooltip="Remove this row's value (its goals are unlinked, not deleted)"),
+        Binding(
+            "x,delete", "remove_value", "Remove value", id="alignment_remove_value", tooltip="Remove this row's value (its goals are unlinked, not deleted)"
+        ),
         Binding("q", "question", "Question", id="alignment_question", tooltip="Put the matching question from the values pack in the deck"),
         Binding("escape", "close", "Close", id="close", tooltip="Back to the session"),
     ]
@@ -119,7 +124,7 @@ class AlignmentScreen(ModalScreen[str | None]):
 
         def made() -> None:
             self.refresh_view(keep)
-            self.app.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
+            self.pal.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
 
         attempt(self, "Not saved", change, done=made)
 
@@ -128,9 +133,9 @@ class AlignmentScreen(ModalScreen[str | None]):
     @on(DataTable.CellSelected)
     def _cell_selected(self) -> None:
         # The table takes Enter itself (to select the cell), so linking happens on its message.
-        self.action_toggle()
+        self.action_link()
 
-    def action_toggle(self) -> None:
+    def action_link(self) -> None:
         value, goal_id = self._cell()
         if value is None or goal_id is None:
             return

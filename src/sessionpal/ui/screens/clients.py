@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from ...core.clients import ClientEntry, list_clients
 from ...core.conflicts import Conflict, find_conflicts
 from ...core.paths import fold_name
+from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
 
 
@@ -26,6 +27,8 @@ def client_prompt(entry: ClientEntry) -> Content:
 
 
 class ClientPickerScreen(Screen):
+    pal = TypedApp()
+
     BINDINGS = [
         Binding("ctrl+n", "new_client", "New client", id="new_client", tooltip="Add a client: name and session length"),
         Binding("ctrl+o", "app.packs", "Question packs", id="packs", tooltip="Browse the packs, edit your own, hide or star questions"),
@@ -65,32 +68,40 @@ class ClientPickerScreen(Screen):
             self._filter(self.query_one("#client-filter", Input).value)
 
     def action_private(self) -> None:
-        self.app.private = not self.app.private
+        self.pal.private = not self.pal.private
 
     def on_screen_resume(self) -> None:
         self.load_clients()
 
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
-        entries = list_clients(self.app.home)
-        conflicts = find_conflicts(self.app.home)
+        entries = list_clients(self.pal.home)
+        conflicts = find_conflicts(self.pal.home)
         self.app.call_from_thread(self._loaded, entries, conflicts)
 
-    def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] = ()) -> None:
+    def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None) -> None:
         self.entries = entries
-        self._show_conflicts(list(conflicts))
+        self._show_conflicts(list(conflicts or ()))
         broken = [e for e in entries if e.client is None]
         if broken:
-            self.notify("\n".join(str(p) for e in broken for p in e.problems), title=f"{len(broken)} client file(s) cannot be read; left untouched", severity="warning", timeout=15, markup=False)
+            self.notify(
+                "\n".join(str(p) for e in broken for p in e.problems),
+                title=f"{len(broken)} client file(s) cannot be read; left untouched",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         self._filter(self.query_one("#client-filter", Input).value)
 
     def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
         banner = self.query_one("#conflict-banner", Static)
         if conflicts:
-            pairs = [Content.assemble("  ", c.describe(self.app.home)) for c in conflicts[:5]]
+            pairs = [Content.assemble("  ", c.describe(self.pal.home)) for c in conflicts[:5]]
             more = [Content(f"  and {len(conflicts) - 5} more")] if len(conflicts) > 5 else []
-            head = Content.assemble((f"Sync conflicts: {len(conflicts)} file(s) have a copy from another device. ", "bold"), "ctrl+g compares and resolves them.")
+            head = Content.assemble(
+                (f"Sync conflicts: {len(conflicts)} file(s) have a copy from another device. ", "bold"), "ctrl+g compares and resolves them."
+            )
             banner.update(Content("\n").join([head, *pairs, *more]))
         banner.set_class(bool(conflicts), "-visible")
         self.refresh_bindings()
@@ -114,7 +125,7 @@ class ClientPickerScreen(Screen):
         if self.shown:
             options.highlighted = 0
         empty = self.query_one("#picker-empty", Static)
-        if self.app.private:
+        if self.pal.private:
             message = "Private: the client list is hidden while you share your screen. F9 shows it."
         elif not self.entries:
             message = "No clients yet. Press ctrl+n to add your first client."
@@ -133,13 +144,13 @@ class ClientPickerScreen(Screen):
     def _submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#client-list", OptionList)
         if self.shown and options.highlighted is not None:
-            self.app.open_client(self.shown[options.highlighted])
+            self.pal.open_client(self.shown[options.highlighted])
         elif event.value.strip():
             self.action_new_client(event.value.strip())
 
     @on(OptionList.OptionSelected, "#client-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_client(self.shown[event.option_index])
+        self.pal.open_client(self.shown[event.option_index])
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#client-list", OptionList)
@@ -151,9 +162,9 @@ class ClientPickerScreen(Screen):
         self.query_one("#client-filter", Input).value = ""
 
     def action_new_client(self, name: str = "") -> None:
-        def created(result: tuple[str, int | None] | None) -> None:
+        def created(result: tuple[str, int | None, bool] | None) -> None:
             if result is not None:
                 self.query_one("#client-filter", Input).value = ""
-                self.app.create_and_open(*result)
+                self.pal.create_and_open(*result)
 
-        self.app.push_screen(NewClientDialog(name, self.app.config.session_minutes), created)
+        self.app.push_screen(NewClientDialog(name, self.pal.config.session_minutes), created)

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from ...core import fsio
 from ...core.conflicts import Conflict, find_conflicts, keep_copy, keep_original, read_version
+from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 
 
@@ -49,6 +50,8 @@ def editor_command() -> list[str] | None:
 
 
 class ConflictsScreen(Screen):
+    pal = TypedApp()
+
     BINDINGS = [
         Binding("1", "keep_file", "Keep this file", id="conflict_keep_file", tooltip="Keep the file as it is; the copy goes into its version history"),
         Binding("2", "keep_copy", "Keep the copy", id="conflict_keep_copy", tooltip="The copy replaces the file; the file goes into its version history"),
@@ -77,10 +80,10 @@ class ConflictsScreen(Screen):
         self.query_one("#conflict-list", OptionList).focus()
 
     def refresh_conflicts(self) -> None:
-        self.conflicts = find_conflicts(self.app.home)
+        self.conflicts = find_conflicts(self.pal.home)
         options = self.query_one("#conflict-list", OptionList)
         options.clear_options()
-        options.add_options([Option(c.describe(self.app.home), id=str(c.copy)) for c in self.conflicts])
+        options.add_options([Option(c.describe(self.pal.home), id=str(c.copy)) for c in self.conflicts])
         if self.conflicts:
             options.highlighted = 0
         self._show(self.current())
@@ -123,7 +126,7 @@ class ConflictsScreen(Screen):
             if answer != "yes":
                 return
             try:
-                resolve(self.app.home, conflict)
+                resolve(self.pal.home, conflict)
             except (OSError, fsio.WriteError) as error:
                 self.notify(str(error), title="Conflict not resolved", severity="error", markup=False)
                 return

@@ -9,14 +9,17 @@ nothing that would show a goal, a value or an area.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.app import SystemCommand
 from textual.content import Content
+from textual.notifications import SeverityLevel
 
 from ...core.model import GoalStatus, Move
 from ...core.stalled import SessionFacts, rating_trend
+from ..changes import when_answered, when_yes
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.goal_menu import GoalMenuDialog
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from ...core.live import LiveSession
+    from ..app import SessionPalApp
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
 PERMISSION_QUESTION = "opening/permission-sensitive"
@@ -40,7 +44,7 @@ class GoalHost(Protocol):
     live: LiveSession
     past: tuple[SessionFacts, ...]
     flags: dict[str, str]
-    app: App
+    app: App[int]
 
     @property
     def deck(self) -> DeckPane: ...
@@ -56,7 +60,7 @@ class GoalHost(Protocol):
 
     def has_class(self, *names: str) -> bool: ...
 
-    def notify(self, message: str, **kwargs) -> None: ...
+    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
 
 class GoalFlow:
@@ -69,15 +73,19 @@ class GoalFlow:
         return self.screen.live
 
     @property
-    def app(self) -> App:
+    def app(self) -> App[int]:
         return self.screen.app
+
+    @property
+    def pal(self) -> SessionPalApp:
+        return cast("SessionPalApp", self.screen.app)
 
     def _changed(self, title: str, change: Callable[[], object], done: Callable[[], object] | None = None) -> bool:
         """A change to client.toml (or the session's goal fields), through the screen's funnel; committed with autocommit."""
         live = self.live
 
         def made() -> None:
-            self.app.records.autocommit([live.client.path], f"Client {live.client.slug}: goals")
+            self.pal.records.autocommit([live.client.path], f"Client {live.client.slug}: goals")
             if done is not None:
                 done()
 
@@ -91,7 +99,7 @@ class GoalFlow:
             if area.casefold() in self.reminded:
                 continue
             self.reminded.add(area.casefold())
-            question = self.app.packs.question(PERMISSION_QUESTION) if self.app.packs else None
+            question = self.pal.packs.question(PERMISSION_QUESTION) if self.pal.packs else None
             ask = f" You might ask: “{question.text}”" if question else ""
             self.screen.notify(f"{self.live.client.name} asked to be asked first about {area}.{ask}", title=f"Ask first: {area}", timeout=15, markup=False)
 
@@ -121,8 +129,9 @@ class GoalFlow:
         if self.screen.blind("the goals"):
             return
         pane = self.screen.goals_pane
-        if pane.has_focus_within and pane.current_goal():
-            then(pane.current_goal())
+        current = pane.current_goal()
+        if pane.has_focus_within and current:
+            then(current)
             return
 
         def chosen(goal_id: str | None) -> None:
@@ -137,10 +146,10 @@ class GoalFlow:
 
     def _pick_area(self) -> None:
         touched = self.live.document.info.focus_areas if self.live.document else ()
-        choices = [(a, f"{'✓' if a in touched else '·'} {a}") for a in self.app.config.focus_areas]
+        choices = [(a, f"{'✓' if a in touched else '·'} {a}") for a in self.pal.config.focus_areas]
         self.app.push_screen(
             ChoiceDialog("Focus areas touched in this session (Enter ticks or unticks)", choices),
-            lambda area: area and self.toggle_area(area),
+            when_answered(lambda area: self.toggle_area(area)),
         )
 
     def toggle_area(self, area: str) -> None:
@@ -163,31 +172,38 @@ class GoalFlow:
         if goal is None:
             return
         if what == "menu":
-            self.app.push_screen(GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), lambda choice: choice and self.goal_action(goal_id, choice))
+            self.app.push_screen(GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), when_answered(lambda choice: self.goal_action(goal_id, choice)))
         elif what == "status":
-            self.app.push_screen(GoalStatusDialog(goal), lambda result: result and self._set_status(goal_id, *result))
+            self.app.push_screen(GoalStatusDialog(goal), when_answered(lambda result: self._set_status(goal_id, *result)))
         elif what == "rate":
             trend = rating_trend(goal_id, list(self.screen.past))
             self.app.push_screen(
                 RateDialog(goal.title, trend, goals.ratings_now().get(goal_id)),
-                lambda rating: rating and self._changed("Rating not saved", lambda: goals.rate_goal(goal_id, rating)),
+                when_answered(lambda rating: self._changed("Rating not saved", lambda: goals.rate_goal(goal_id, rating))),
             )
         elif what == "rename":
             self.app.push_screen(
                 TextDialog(Content.from_markup("Rename [b]$title[/b]", title=goal.title), "The goal in the client's own words", goal.title),
-                lambda title: title and self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title)),
+                when_answered(lambda title: self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title))),
             )
         elif what in ("value", "move:value"):
             values = live.client.values
             hint = f"Their values: {', '.join(values)}. A new word is added to their values." if values else "A new word is added to their values."
             self.app.push_screen(
-                TextDialog(Content.from_markup("Which value does [b]$title[/b] serve?", title=goal.title), hint, goal.value, suggestions=values, allow_blank=True),
-                lambda value: value is not None and self._changed("Value not linked", lambda: goals.link_value(goal_id, value)),
+                TextDialog(
+                    Content.from_markup("Which value does [b]$title[/b] serve?", title=goal.title), hint, goal.value, suggestions=values, allow_blank=True
+                ),
+                when_answered(lambda value: self._changed("Value not linked", lambda: goals.link_value(goal_id, value)), blank=True),
             )
         elif what == "tags":
             self.app.push_screen(
-                TextDialog(Content.from_markup("Areas of life [b]$title[/b] touches", title=goal.title), "Comma-separated, e.g. family, health", ", ".join(goal.tags), allow_blank=True),
-                lambda text: text is not None and self._tagged(goal_id, text),
+                TextDialog(
+                    Content.from_markup("Areas of life [b]$title[/b] touches", title=goal.title),
+                    "Comma-separated, e.g. family, health",
+                    ", ".join(goal.tags),
+                    allow_blank=True,
+                ),
+                when_answered(lambda text: self._tagged(goal_id, text), blank=True),
             )
         elif what in ("up", "down"):
             self._changed("Goal not moved", lambda: goals.move_goal(goal_id, -1 if what == "up" else 1))
@@ -202,10 +218,12 @@ class GoalFlow:
             title = goal.title if goal else goal_id
             self.app.push_screen(
                 TextDialog(f"“{title}” has changed: what is the goal now?", "In the client's own words", ok="Save"),
-                lambda title: title and self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, title, Move.REPLACE)),
+                when_answered(lambda title: self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, title, Move.REPLACE))),
             )
             return
-        self._changed("Goal not changed", lambda: goals.change_goal(goal_id, status, note), done=lambda: self.screen.notify(f"Goal status: {status.label}", markup=False))
+        self._changed(
+            "Goal not changed", lambda: goals.change_goal(goal_id, status, note), done=lambda: self.screen.notify(f"Goal status: {status.label}", markup=False)
+        )
 
     def _tagged(self, goal_id: str, text: str) -> None:
         tags = [t.strip() for t in text.split(",") if t.strip()]
@@ -231,17 +249,17 @@ class GoalFlow:
         if move == "reason":
             self._changed("Move not recorded", lambda: goals.explore_reason(goal_id), done=lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER))
         elif move == "support":
-            when = (self.app.clock.now() + timedelta(days=3)).strftime("%A")
+            when = (self.pal.clock.now() + timedelta(days=3)).strftime("%A")
             self.app.push_screen(
                 TextDialog("Add support between sessions", "When shall you check in by message? (it becomes an action in this session)", when),
-                lambda text: text and self._changed("Support not added", lambda: goals.add_support(goal_id, text)),
+                when_answered(lambda text: self._changed("Support not added", lambda: goals.add_support(goal_id, text))),
             )
         elif move in ("shrink", "replace"):
             label = "A step doable within a day or two, in the client's words" if move == "shrink" else "The new goal, in the client's words"
             title = f"Shrink “{goal.title}”" if move == "shrink" else f"Replace “{goal.title}”"
             self.app.push_screen(
                 TextDialog(title, label, ok="Save"),
-                lambda text: text and self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, text, Move(move))),
+                when_answered(lambda text: self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, text, Move(move)))),
             )
         elif move == "aside":
             self.app.push_screen(
@@ -251,7 +269,7 @@ class GoalFlow:
                     "Keep the goals",
                     detail="The sidebar shows focus areas instead; every goal is kept and you can switch back any time.",
                 ),
-                lambda answer: answer == "yes" and self._changed("Not switched", lambda: goals.set_goals_aside(goal_id)),
+                when_yes(lambda: self._changed("Not switched", lambda: goals.set_goals_aside(goal_id))),
             )
 
     # the client: values, goals or not, areas ----------------------------------------------
@@ -277,7 +295,7 @@ class GoalFlow:
         client = self.live.client
         self.app.push_screen(
             AreasDialog(client.name, client.agreed, client.ask_first),
-            lambda result: result and self._changed("Areas not saved", lambda: self.live.goals.set_areas(*result)),
+            when_answered(lambda result: self._changed("Areas not saved", lambda: self.live.goals.set_areas(*result))),
         )
 
     def commands(self) -> list[SystemCommand]:

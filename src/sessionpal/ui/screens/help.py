@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..context import TypedApp
 from ..widgets.goals import GoalList
 
 PREFIXES = [
@@ -20,7 +21,7 @@ PREFIXES = [
     ("*", "an insight"),
     ("?", "a question you asked in your own words"),
     ("+", "a note for the client: the only notes in a shared recap (sessionpal export-session --share)"),
-    ("\\", "type \\! (or \\\", \\*, \\?, \\=, \\+) to start a plain note with that character"),
+    ("\\", 'type \\! (or \\", \\*, \\?, \\=, \\+) to start a plain note with that character'),
     ("#tag", "anywhere in a note: #goal-id names a goal, #family an area (→ completes the tag)"),
 ]
 
@@ -32,11 +33,21 @@ FILTER = [
 ]
 
 
-KEY_NAMES = {"escape": "Esc", "up": "↑", "down": "↓", "left_square_bracket": "[", "right_square_bracket": "]", "shift+up": "shift+↑", "shift+down": "shift+↓", "delete": "Delete", "enter": "Enter"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "up": "↑",
+    "down": "↓",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "shift+up": "shift+↑",
+    "shift+down": "shift+↓",
+    "delete": "Delete",
+    "enter": "Enter",
+}
 
 
 def key_label(keys: str) -> str:
-    """"f2,ctrl+t" -> "F2 / ctrl+t"; names a coach would not recognise become the key's symbol."""
+    """ "f2,ctrl+t" -> "F2 / ctrl+t"; names a coach would not recognise become the key's symbol."""
     labels = []
     for key in (k.strip() for k in keys.split(",")):
         labels.append(key.upper() if re.fullmatch(r"f\d+", key) else KEY_NAMES.get(key, key))
@@ -44,6 +55,8 @@ def key_label(keys: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    pal = TypedApp()
+
     BINDINGS = [Binding("escape,f1,q", "close", "Close", id="close", tooltip="Close the help")]
 
     def __init__(self, under: Screen):
@@ -51,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def _key_lines(self) -> list[Content]:
-        keymap = self.app.config.keys
+        keymap = self.pal.config.keys
         seen: set[str] = set()
         lines = []
         for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
@@ -67,14 +80,23 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = [Content.from_markup("[b]Keys[/b]  [$text-muted](they work while you type; change them under $table in config.toml)[/]", table="[keys]")]
         lines += self._key_lines()
-        lines += [Content("  ctrl+p            Command palette: every command by name"), Content(""), Content.from_markup("[b]Note prefixes[/b]  [$text-muted](start a note with one)[/]")]
+        lines += [
+            Content("  ctrl+p            Command palette: every command by name"),
+            Content(""),
+            Content.from_markup("[b]Note prefixes[/b]  [$text-muted](start a note with one)[/]"),
+        ]
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in PREFIXES]
         lines += [Content(""), Content.from_markup("[b]Deck filter[/b]  [$text-muted](F5)[/]")]
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in FILTER]
         lines += [Content(""), Content.from_markup("[b]Goals sidebar[/b]  [$text-muted](F7; Esc returns to the note line)[/]")]
-        lines += [Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GoalList.BINDINGS if isinstance(b, Binding)]
+        lines += [
+            Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GoalList.BINDINGS if isinstance(b, Binding)
+        ]
         lines += [Content("  Enter             The goal's menu; for a goal that may be stalled, the stalled-goal playbook first")]
-        lines += [Content(""), Content.from_markup("[$text-muted]In the notes log (F8): Enter edits, x ticks an action, Delete removes; Esc returns to the note line.[/]")]
+        lines += [
+            Content(""),
+            Content.from_markup("[$text-muted]In the notes log (F8): Enter edits, x ticks an action, Delete removes; Esc returns to the note line.[/]"),
+        ]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))
 

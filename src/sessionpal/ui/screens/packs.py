@@ -10,7 +10,7 @@ touches only the lines of the question it changes.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +25,6 @@ from ...core.config import set_hidden, set_starred
 from ...core.deck import Deck, DeckQuery
 from ...core.model import Pack, Phase, Question
 from ...core.pack_edit import (
-    PackEditError,
     add_question,
     copy_question,
     delete_question,
@@ -37,7 +36,8 @@ from ...core.pack_edit import (
     rename_pack,
 )
 from ...core.packs import load_library
-from ..changes import attempt
+from ..changes import attempt, when_answered, when_yes
+from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
@@ -47,6 +47,8 @@ NEW_PACK = "+new-pack"
 
 
 class PacksScreen(Screen):
+    pal = TypedApp()
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="packs_back", tooltip="Back to the pack list, then out of the editor"),
         Binding("n", "new_pack", "New pack", id="pack_new", tooltip="Start a pack of your own"),
@@ -79,8 +81,8 @@ class PacksScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        if self.app.packs is None:
-            self.app.packs = load_library(self.app.home)
+        if self.pal.packs is None:
+            self.pal.packs = load_library(self.pal.home)
         self.refresh_packs()
         self.query_one("#pack-list", OptionList).focus()
 
@@ -88,7 +90,7 @@ class PacksScreen(Screen):
 
     @property
     def library(self):
-        return self.app.packs
+        return self.pal.packs
 
     def pack(self) -> Pack | None:
         return self.library.packs.get(self.pack_id) if self.pack_id != ALL else None
@@ -100,7 +102,7 @@ class PacksScreen(Screen):
         return self.shown[options.highlighted]
 
     def hidden(self) -> set[str]:
-        return set(self.app.config.hidden)
+        return set(self.pal.config.hidden)
 
     # drawing ------------------------------------------------------------------------
 
@@ -112,7 +114,9 @@ class PacksScreen(Screen):
         for pack in self.library.packs.values():
             whose = "built in" if pack.builtin else "yours"
             mark = "  [$text-warning]hidden[/]" if pack.id in hidden else ""
-            options.append(Option(Content.from_markup(f"$title  [$text-muted]$whose · $n[/]{mark}", title=pack.title, whose=whose, n=str(len(pack.questions))), id=pack.id))
+            options.append(
+                Option(Content.from_markup(f"$title  [$text-muted]$whose · $n[/]{mark}", title=pack.title, whose=whose, n=str(len(pack.questions))), id=pack.id)
+            )
         options.append(Option(Content.from_markup("[$accent]+[/] New pack…"), id=NEW_PACK))
         packs.clear_options()
         packs.add_options(options)
@@ -124,11 +128,12 @@ class PacksScreen(Screen):
         pack = self.pack()
         questions = list(pack.questions) if pack else self.library.questions()
         query = DeckQuery.parse(self.query_one("#packs-filter", Input).value)
-        deck = Deck(questions, starred=set(self.app.config.starred))
+        deck = Deck(questions, starred=set(self.pal.config.starred))
         self.shown = deck.matching(query, None) if (query.words or query.tags or query.phase) else questions
         hidden = self.hidden()
         options = self.query_one("#question-list", OptionList)
-        current = keep or (self.question().ref if self.question() else None)
+        question = self.question()
+        current = keep or (question.ref if question else None)
         options.clear_options()
         options.add_options([Option(self._prompt(q, hidden), id=q.ref) for q in self.shown])
         refs = [q.ref for q in self.shown]
@@ -138,7 +143,7 @@ class PacksScreen(Screen):
         self.refresh_bindings()
 
     def _prompt(self, question: Question, hidden: set[str]) -> Content:
-        star = "★ " if question.ref in self.app.config.starred else ""
+        star = "★ " if question.ref in self.pal.config.starred else ""
         mark = "  [$text-warning]hidden[/]" if question.ref in hidden or question.pack in hidden else ""
         phase = f"  [$text-muted]{question.phase.value}[/]" if question.phase else ""
         return Content.from_markup(f"$star$text{phase}{mark}", star=star, text=question.text)
@@ -218,7 +223,7 @@ class PacksScreen(Screen):
         """Through the app's one funnel; when the change is made, the packs are read again and shown."""
 
         def made() -> None:
-            self.app.reload_packs_now()
+            self.pal.reload_packs_now()
             self.refresh_packs(keep)
             if done is not None:
                 done()
@@ -245,7 +250,7 @@ class PacksScreen(Screen):
                 self.refresh_packs()
                 self.notify(f"New pack “{title}” with one example question; a adds more.", markup=False)
 
-            self._change("Pack not created", lambda: new_pack(self.app.home, pack_id, title), done=created)
+            self._change("Pack not created", lambda: new_pack(self.pal.home, pack_id, title), done=created)
 
         self.app.push_screen(TextDialog("A new pack of your own", "Its title", placeholder="Career transitions", ok="Create"), named)
 
@@ -264,8 +269,12 @@ class PacksScreen(Screen):
 
     def _offer_again(self, pack: Pack, values: dict, title: str) -> None:
         draft = Question(
-            pack.id, "draft", values["text"], tuple(values["tags"]),
-            Phase(values["phase"]) if values["phase"] else None, tuple(values["follow_ups"]),
+            pack.id,
+            "draft",
+            values["text"],
+            tuple(values["tags"]),
+            Phase(values["phase"]) if values["phase"] else None,
+            tuple(values["follow_ups"]),
         )
         self.app.push_screen(QuestionDialog(title, draft), lambda again: self._add(pack, again))
 
@@ -293,7 +302,7 @@ class PacksScreen(Screen):
         pack = self.library.packs[question.pack]
         self.app.push_screen(
             ConfirmDialog("Delete this question from your pack?", "Delete it", "Keep it", detail=question.text),
-            lambda answer: answer == "yes" and self._change("Question not deleted", lambda: delete_question(pack.path, question.id)),
+            when_yes(lambda: self._change("Question not deleted", lambda: delete_question(pack.path, question.id))),
         )
 
     def action_move(self, delta: int) -> None:
@@ -309,7 +318,7 @@ class PacksScreen(Screen):
             return
         self.app.push_screen(
             TextDialog("Rename the pack", "Its title", pack.title),
-            lambda title: title and self._change("Pack not renamed", lambda: rename_pack(pack.path, title)),
+            when_answered(lambda title: self._change("Pack not renamed", lambda: rename_pack(pack.path, title))),
         )
 
     def action_mine(self) -> None:
@@ -327,7 +336,7 @@ class PacksScreen(Screen):
                 "Cancel",
                 detail="The copy, comments and all, replaces the built-in pack, and you can change it freely.",
             ),
-            lambda answer: answer == "yes" and self._change("Pack not copied", lambda: make_pack_mine(self.app.home, pack)),
+            when_yes(lambda: self._change("Pack not copied", lambda: make_pack_mine(self.pal.home, pack))),
         )
 
     def _copy_question(self, question: Question) -> None:
@@ -339,7 +348,11 @@ class PacksScreen(Screen):
                 self.action_new_pack()
             elif pack_id:
                 target = self.library.packs[pack_id]
-                self._change("Question not copied", lambda: copy_question(target.path, question), done=lambda: self.notify(f"Copied into “{target.title}”.", markup=False))
+                self._change(
+                    "Question not copied",
+                    lambda: copy_question(target.path, question),
+                    done=lambda: self.notify(f"Copied into “{target.title}”.", markup=False),
+                )
 
         self.app.push_screen(ChoiceDialog("Make this question yours: copy it", choices, detail=question.text), chosen)
 
@@ -348,12 +361,12 @@ class PacksScreen(Screen):
         ref = question.ref if question else (self.pack_id if self.pack_id != ALL else None)
         if ref is None:
             return
-        hide = ref not in self.app.config.hidden
+        hide = ref not in self.pal.config.hidden
         saved: list[tuple[str, ...]] = []
-        if not attempt(self, "Not saved", lambda: saved.append(set_hidden(self.app.home, ref, hide))):
+        if not attempt(self, "Not saved", lambda: saved.append(set_hidden(self.pal.home, ref, hide))):
             return
-        self.app.update_config(hidden=saved[0])
-        self.app.packs_changed()
+        self.pal.update_config(hidden=saved[0])
+        self.pal.packs_changed()
         self.refresh_packs(question.ref if question else None)
         self.notify(("Hidden from the deck: " if hide else "Back in the deck: ") + (question.text if question else self.library.packs[ref].title), markup=False)
 
@@ -361,10 +374,10 @@ class PacksScreen(Screen):
         question = self.question()
         if question is None:
             return
-        star = question.ref not in self.app.config.starred
+        star = question.ref not in self.pal.config.starred
         saved: list[tuple[str, ...]] = []
-        if not attempt(self, "Not saved", lambda: saved.append(set_starred(self.app.home, question.ref, star))):
+        if not attempt(self, "Not saved", lambda: saved.append(set_starred(self.pal.home, question.ref, star))):
             return
-        self.app.update_config(starred=saved[0])
-        self.app.packs_changed()
+        self.pal.update_config(starred=saved[0])
+        self.pal.packs_changed()
         self.refresh_questions(question.ref)

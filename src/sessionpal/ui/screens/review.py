@@ -19,9 +19,9 @@ from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, S
 from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients
-from ...core.fsio import WriteError
 from ...core.conflicts import conflict_copies
-from ...core.index import IndexUnavailable, OpenAction, SearchIndex, SessionRow
+from ...core.fsio import WriteError
+from ...core.index import Hit, IndexUnavailable, OpenAction, SearchIndex, SessionRow
 from ...core.model import ActionState, Client
 from ...core.problems import FileProblems
 from ...core.records import past_retention
@@ -29,6 +29,7 @@ from ...core.sessionfile import format_stamp
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
 from ...core.timer import format_clock, format_span
+from ..context import TypedApp
 from ..widgets.goals import STATUS_LOOK
 from .session_view import SessionViewScreen
 
@@ -69,6 +70,8 @@ SESSIONS_PAGE = 100  # rows added to the sessions table at a time
 
 
 class ReviewScreen(Screen):
+    pal = TypedApp()
+
     BINDINGS = [
         Binding("escape", "close", "Back", id="review_back", tooltip="Back to where you were"),
         Binding("slash,f5", "search", "Search", id="review_search", tooltip="Search every note"),
@@ -81,14 +84,14 @@ class ReviewScreen(Screen):
         self.client = client
         self.rows: list[SessionRow] = []
         self.actions: list[OpenAction] = []
-        self.hits = []
+        self.hits: list[Hit] = []
         self.goal_titles: dict[str, dict[str, str]] = {}
         self.names: dict[str, str] = {}
         self.loaded_once = False
 
     @property
     def index(self) -> SearchIndex:
-        return SearchIndex(self.app.home)
+        return SearchIndex(self.pal.home)
 
     def compose(self) -> ComposeResult:
         who = self.client.name if self.client else "all clients"
@@ -135,7 +138,7 @@ class ReviewScreen(Screen):
             self.app.call_from_thread(self._progress, done, total)
 
         slug = self.client.slug if self.client else None
-        entries = [] if self.client else list_clients(self.app.home)
+        entries = [] if self.client else list_clients(self.pal.home)
         clients = [self.client] if self.client else [entry.client for entry in entries if entry.client]
         # Sessions record goals by id; the table shows them in the client's words.
         goal_titles = {client.slug: {goal.id: goal.title for goal in client.goals} for client in clients}
@@ -154,9 +157,9 @@ class ReviewScreen(Screen):
         except IndexUnavailable as error:
             self.app.call_from_thread(self._index_failed, error)
             return
-        conflicts = conflict_copies(self.app.home, slug)
-        years = self.app.config.retention_years
-        past = past_retention(self.app.home, years, self.app.clock.now().date(), entries) if years and not self.client else []
+        conflicts = conflict_copies(self.pal.home, slug)
+        years = self.pal.config.retention_years
+        past = past_retention(self.pal.home, years, self.pal.clock.now().date(), entries) if years and not self.client else []
         # Built here, off the event loop: thousands of them take a noticeable moment.
         action_options = [self._action_option(item, names) for item in actions]
         self.app.call_from_thread(self._rest_loaded, actions, action_options, refreshed.problems, conflicts, past)
@@ -164,9 +167,7 @@ class ReviewScreen(Screen):
     def _index_failed(self, error: Exception) -> None:
         self.query_one("#review-progress").display = False
         self.query_one("#sessions", DataTable).display = False
-        self.query_one("#problems", Static).update(
-            Content.from_markup("[b]The search index could not be opened[/b]\n  $error", error=str(error))
-        )
+        self.query_one("#problems", Static).update(Content.from_markup("[b]The search index could not be opened[/b]\n  $error", error=str(error)))
         self.query_one(TabbedContent).active = "tab-problems"
         self.notify(f"{error}", title="Review unavailable", severity="error", markup=False)
 
@@ -191,13 +192,21 @@ class ReviewScreen(Screen):
             lines.append(Content.from_markup("[b]Session files that cannot be read[/b] [$text-muted](left exactly as they are; fix them in your editor)[/]"))
             lines += [Content(f"  {p}") for p in problems]
         if conflicts:
-            lines.append(Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]"))
+            lines.append(
+                Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]")
+            )
             lines += [Content(f"  {c}") for c in conflicts]
         if past:
-            years = self.app.config.retention_years
-            lines.append(Content.from_markup(f"[b]Past your retention period ({years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"))
+            years = self.pal.config.retention_years
+            lines.append(
+                Content.from_markup(
+                    f"[b]Past your retention period ({years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
+                )
+            )
             lines += [Content(f"  {p.last.isoformat()}  {p.entry.name}  ({p.entry.slug})") for p in past]
-        self.query_one("#problems", Static).update(Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies."))
+        self.query_one("#problems", Static).update(
+            Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
+        )
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-problems").label = f"Problems ({len(problems) + len(conflicts) + len(past)})" if lines else "Problems"
         tabs.get_tab("tab-actions").label = f"Open actions ({len(actions)})"
@@ -218,7 +227,15 @@ class ReviewScreen(Screen):
                 when = row.started.strftime("%Y-%m-%d %H:%M") if row.started else row.path.stem
                 titles = self.goal_titles.get(row.client, {})
                 goals = ", ".join(titles.get(goal, goal) for goal in row.goals)
-                cells = [when, format_clock(row.elapsed), f"{row.planned} min", str(row.notes), str(row.asked), str(row.open_actions) if row.open_actions else "", goals]
+                cells = [
+                    when,
+                    format_clock(row.elapsed),
+                    f"{row.planned} min",
+                    str(row.notes),
+                    str(row.asked),
+                    str(row.open_actions) if row.open_actions else "",
+                    goals,
+                ]
             if self.client is None:
                 cells.insert(1, row.name)
             lines.append(cells)
@@ -258,7 +275,9 @@ class ReviewScreen(Screen):
             self.query_one("#lengths-summary", Static).update(
                 Content.from_markup(
                     "[$text-muted]$n sessions · $total in all · $mean on average[/]",
-                    n=f"{len(finished):,}", total=format_span(total), mean=format_span(total / len(finished)),
+                    n=f"{len(finished):,}",
+                    total=format_span(total),
+                    mean=format_span(total / len(finished)),
                 )
             )
         trends = self.query_one("#goal-trends", Static)

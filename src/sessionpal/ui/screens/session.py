@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import gc
 import random
-from typing import TYPE_CHECKING, Callable, Iterable, cast
+from collections.abc import Callable, Iterable
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -45,13 +45,15 @@ from ...core.deck import Deck
 from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
 from ...core.index import IndexUnavailable, SearchIndex
-from ...core.live import LiveSession, LogEntry, SaveFailed
+from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock, is_free
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
+from ...core.saving import SaveFailed
 from ...core.stalled import SessionFacts, rating_trend
 from ...core.timer import Level, TimerReading, TimerState, format_clock
-from ..changes import attempt
+from ..changes import attempt, when_answered
+from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
@@ -63,9 +65,6 @@ from ..widgets.goals import FLAG, GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.timer import TimerLine, TimerPane
 from .goal_flow import GoalFlow
-
-if TYPE_CHECKING:
-    from ..app import SessionPalApp
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
@@ -96,13 +95,14 @@ class SessionScreen(Screen):
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 
+    pal = TypedApp()
     revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
     past: var[tuple[SessionFacts, ...]] = var((), init=False)  # earlier sessions' goal facts (read with the deck)
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None):
         super().__init__()
         self.live = live
-        self.lock = lock  # this app's hold on the client; None when read-only here
+        self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
         self._told_free = False  # read-only here: the coach was told the holder let go
         self.rng = random.Random()
         self._level: Level | None = None
@@ -110,10 +110,6 @@ class SessionScreen(Screen):
         self.asked_before: dict = {}  # deck questions asked of this client before, with the last date
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self.goal_flow = GoalFlow(self)
-
-    @property
-    def pal(self) -> SessionPalApp:
-        return cast("SessionPalApp", self.app)
 
     # layout -------------------------------------------------------------------
 
@@ -195,7 +191,10 @@ class SessionScreen(Screen):
         name = "Private" if self.pal.private else self.live.client.name
         header = Content.from_markup(
             "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
-            name=name, minutes=str(self.live.planned_minutes), model=self.live.model.title, state=words,
+            name=name,
+            minutes=str(self.live.planned_minutes),
+            model=self.live.model.title,
+            state=words,
         )
         self.query_one("#session-header", Static).update(header)
         agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
@@ -223,7 +222,7 @@ class SessionScreen(Screen):
         else:
             self.deck.set_offer("")
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
-        self.query_one(NoteInput).suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
+        self.query_one(NoteInput).tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
     def _draw_unsaved(self) -> None:
         waiting = [] if self.pal.private else [n.text for n in self.live.pending]
@@ -313,7 +312,13 @@ class SessionScreen(Screen):
         self.pal.packs = packs
         if packs.problems and first_time:
             files = sorted({p.path for p in packs.problems})
-            self.notify("\n".join(str(p) for p in packs.problems), title=f"{len(files)} pack file(s) skipped; the rest are loaded", severity="warning", timeout=20, markup=False)
+            self.notify(
+                "\n".join(str(p) for p in packs.problems),
+                title=f"{len(files)} pack file(s) skipped; the rest are loaded",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self.asked_before = history.asked
         self._build_deck()
         self.past = history.sessions
@@ -407,7 +412,9 @@ class SessionScreen(Screen):
         self.live.outside.clear()
         for change in changes:
             quiet = change.adopted and not change.lost
-            self.notify(change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False)
+            self.notify(
+                change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False
+            )
 
     # notes --------------------------------------------------------------------
 
@@ -521,7 +528,7 @@ class SessionScreen(Screen):
         current = self.live.document.info.agreement if self.live.document else ""
         self.app.push_screen(
             TextDialog("The session agreement", "What does the client want from this session?", current),
-            lambda text: text and self.save_typed("=" + text),
+            when_answered(lambda text: self.save_typed("=" + text)),
         )
 
     # actions ------------------------------------------------------------------
@@ -630,9 +637,9 @@ class SessionScreen(Screen):
     # leaving ------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        if self.lock is not None:
+        if self.client_lock is not None:
             try:
-                self.lock.release()
+                self.client_lock.release()
             except WriteError:
                 pass  # a lock left behind is taken over at the next start (its process is gone)
 

@@ -62,7 +62,7 @@ class SessionViewScreen(Screen):
         await view.update(markdown)
         target = self._target_line(document, where)
         if target is not None:
-            self.call_after_refresh(self._scroll_to, target)
+            self.call_after_refresh(self._scroll_to_line, target)
 
     def _target_line(self, document: SessionDocument, where: dict[int, int]) -> int | None:
         if self.stamp is None and not self.text:
@@ -74,7 +74,7 @@ class SessionViewScreen(Screen):
                 return where[number]
         return None
 
-    def _scroll_to(self, line: int) -> None:
+    def _scroll_to_line(self, line: int) -> None:
         # The innermost rendered block whose source lines hold the match.
         blocks = [b for b in self.query(MarkdownBlock) if b.source_range[0] <= line < max(b.source_range[1], b.source_range[0] + 1)]
         if not blocks:

@@ -48,9 +48,7 @@ def goal_line(goal: Goal, *, stacked: bool = False, trend: list[int] | None = No
     if flagged:
         details += f"  [$text-warning]{FLAG} may be stalled[/]"
     markup += ("\n  " if stacked else "  ") + details
-    return Content.from_markup(
-        markup, glyph=glyph, title=goal.title, status=goal.status.label, trend=sparkline(trend or []), rated=str(rated)
-    )
+    return Content.from_markup(markup, glyph=glyph, title=goal.title, status=goal.status.label, trend=sparkline(trend or []), rated=str(rated))
 
 
 class GoalList(OptionList):
@@ -125,7 +123,11 @@ class GoalsPane(Vertical):
         key = ("goals", ordered, tuple(sorted((k, tuple(v)) for k, v in trends.items())), tuple(sorted(flagged)), tuple(sorted(rated.items())))
         if key == self._shown:
             return
-        self._fill([Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered], key, areas=False)
+        self._fill(
+            [Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered],
+            key,
+            areas=False,
+        )
         self.goals = ordered
         self.query_one("#goals-title", Static).update("Goals")
         self.set_class(not ordered, "-empty")

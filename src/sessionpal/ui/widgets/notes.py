@@ -74,6 +74,12 @@ class NoteInput(Input):
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
 
+    @property
+    def tag_suggester(self) -> TagSuggester:
+        """The #tag completer of the session's note line (the screen keeps its tags current)."""
+        assert isinstance(self.suggester, TagSuggester), "only the session's note line completes tags"
+        return self.suggester
+
     async def _on_key(self, event: events.Key) -> None:
         # Bindings run only once a key has bubbled up to the app, after any characters
         # already queued here; keystrokes that arrive in one burst (a fast typist, a
@@ -125,7 +131,7 @@ class NotesLog(OptionList):
         previous = self.highlighted
         old, self.items = self.items, items
         # The usual change is a note added at the end: add its line, not every line again.
-        kept = len(old) if len(items) >= len(old) and all(a.entry == b.entry for a, b in zip(old, items)) else 0
+        kept = len(old) if len(items) >= len(old) and all(a.entry == b.entry for a, b in zip(old, items, strict=False)) else 0
         with self.app.batch_update():
             if not kept:
                 self.clear_options()
@@ -217,6 +223,12 @@ class NotesPane(Vertical):
         if count:
             plural = "s" if count != 1 else ""
             because = f": {reason}" if reason else ""
-            lines = [Content.from_markup(f"[b]$count note{plural} not saved yet[/b]$because. Retrying every few seconds; nothing is lost while the app runs.", count=str(count), because=because)]
+            lines = [
+                Content.from_markup(
+                    f"[b]$count note{plural} not saved yet[/b]$because. Retrying every few seconds; nothing is lost while the app runs.",
+                    count=str(count),
+                    because=because,
+                )
+            ]
             lines += [Content.assemble("  ", (text, "italic")) for text in (waiting or [])[-3:]]
             unsaved.update(Content("\n").join(lines))
