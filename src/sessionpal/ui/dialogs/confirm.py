@@ -2,37 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+# A choice: (the id returned, its label); None draws a separator line.
+Choice = tuple[str, str | Content] | None
+
 
 class ChoiceDialog(ModalScreen[str | None]):
-    """A question and a short list of answers; Enter picks, Escape cancels."""
+    """A question and a short list of answers; Enter picks (the answer's id), Escape cancels (None).
+
+    The goal picker and the goal menu are ChoiceDialogs with labels of their own."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without choosing")]
 
-    def __init__(self, question: str, choices: list[tuple[str, str]], *, detail: str = ""):
+    def __init__(self, question: str | Content, choices: Sequence[Choice], *, detail: str | Content = "", wide: bool = False, list_id: str = "choices"):
         super().__init__()
         self.question = question
         self.detail = detail
         self.choices = choices
+        self.wide = wide
+        self.list_id = list_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
+        with Vertical(classes="dialog wide" if self.wide else "dialog"):
+            # Plain strings are shown as they are (a client's words may hold [brackets]).
+            yield Static(Content(self.question) if isinstance(self.question, str) else self.question, classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, classes="dialog-detail", markup=False)
-            yield OptionList(*[Option(label, id=key) for key, label in self.choices], id="choices", markup=False)
+                yield Static(Content(self.detail) if isinstance(self.detail, str) else self.detail, classes="dialog-detail")
+            options: list[Option | None] = []
+            for choice in self.choices:
+                if choice is None:
+                    options.append(None)
+                else:
+                    key, label = choice
+                    options.append(Option(Content(label) if isinstance(label, str) else label, id=key))
+            yield OptionList(*options, id=self.list_id)
 
     def on_mount(self) -> None:
-        self.query_one("#choices", OptionList).highlighted = 0
+        self.query_one(OptionList).highlighted = 0
 
-    @on(OptionList.OptionSelected, "#choices")
+    @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from ...core.model import Goal
 from ..widgets.goals import FLAG, goal_line
+from .confirm import Choice, ChoiceDialog
 
 # The playbook, in the order a coach would usually reach for it: understand before changing anything.
 PLAYBOOK = [
@@ -35,42 +29,20 @@ ACTIONS = [
 ]
 
 
-class GoalMenuDialog(ModalScreen[str | None]):
-    """Returns an action ("status", "rate", ...) or a playbook move prefixed "move:"."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close")]
+class GoalMenuDialog(ChoiceDialog):
+    """Returns an action ("status", "rate", ...) or a playbook move prefixed "move:"; None when closed."""
 
     def __init__(self, goal: Goal, flag: str = ""):
-        super().__init__()
+        choices: list[Choice] = []
+        detail = Content("")
+        if flag:
+            choices += [(f"move:{key}", Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint)) for key, label, hint in PLAYBOOK]
+            choices.append(None)
+            detail = Content.from_markup(
+                f"[$text-warning]{FLAG} This goal may be stalled[/] [$text-muted]($why)[/]. Pushing harder rarely helps; try one of these with the client:",
+                why=flag,
+            )
+        choices += [(key, Content.from_markup("[$text-muted]$letter[/]  $label", letter=letter, label=label)) for key, letter, label in ACTIONS]
+        super().__init__(goal_line(goal), choices, detail=detail, wide=True, list_id="goal-actions")
         self.goal = goal
         self.flag = flag
-
-    def compose(self) -> ComposeResult:
-        options: list[Option | None] = []
-        if self.flag:
-            for key, label, hint in PLAYBOOK:
-                options.append(Option(Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint), id=f"move:{key}"))
-            options.append(None)
-        for key, letter, label in ACTIONS:
-            options.append(Option(Content.from_markup("[$text-muted]$letter[/]  $label", letter=letter, label=label), id=key))
-        with Vertical(classes="dialog wide"):
-            yield Static(goal_line(self.goal), classes="dialog-title")
-            if self.flag:
-                yield Static(
-                    Content.from_markup(
-                        f"[$text-warning]{FLAG} This goal may be stalled[/] [$text-muted]($why)[/]. Pushing harder rarely helps; try one of these with the client:",
-                        why=self.flag,
-                    ),
-                    classes="dialog-detail",
-                )
-            yield OptionList(*options, id="goal-actions")
-
-    def on_mount(self) -> None:
-        self.query_one("#goal-actions", OptionList).highlighted = 0
-
-    @on(OptionList.OptionSelected, "#goal-actions")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from ...core.model import Goal, GoalStatus
 from ..widgets.goals import STATUS_LOOK, goal_line
+from .confirm import Choice, ChoiceDialog
 
 NEW_GOAL = "+new"
 ALIGNMENT = "+alignment"
@@ -30,32 +31,14 @@ STATUS_HELP = {
 }
 
 
-class GoalPickerDialog(ModalScreen[str | None]):
-    """Which goal? Returns its id, NEW_GOAL, or None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close")]
+class GoalPickerDialog(ChoiceDialog):
+    """Which goal? Returns its id, NEW_GOAL, ALIGNMENT, or None."""
 
     def __init__(self, goals: tuple[Goal, ...]):
-        super().__init__()
-        self.goals = goals
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Goals: choose one", classes="dialog-title")
-            options = [Option(goal_line(g), id=g.id) for g in self.goals]
-            options.append(Option(Content.from_markup("[$accent]+[/] Add a goal…"), id=NEW_GOAL))
-            options.append(Option(Content.from_markup("[$accent]≡[/] Values and goals side by side…"), id=ALIGNMENT))
-            yield OptionList(*options, id="goals")
-
-    def on_mount(self) -> None:
-        self.query_one("#goals", OptionList).highlighted = 0
-
-    @on(OptionList.OptionSelected, "#goals")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        choices: list[Choice] = [(g.id, goal_line(g)) for g in goals]
+        choices.append((NEW_GOAL, Content.from_markup("[$accent]+[/] Add a goal…")))
+        choices.append((ALIGNMENT, Content.from_markup("[$accent]≡[/] Values and goals side by side…")))
+        super().__init__("Goals: choose one", choices, list_id="goals")
 
 
 class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
