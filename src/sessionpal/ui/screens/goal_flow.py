@@ -101,6 +101,9 @@ class GoalFlow:
             self.reminded.add(area.casefold())
             question = self.pal.packs.question(PERMISSION_QUESTION) if self.pal.packs else None
             ask = f" You might ask: “{question.text}”" if question else ""
+            if self.pal.private:  # the blind is down: which area, and whose, stay hidden
+                self.screen.notify(f"A note names an area this client asked to be asked about first.{ask}", title="Ask first", timeout=15, markup=False)
+                continue
             self.screen.notify(f"{self.live.client.name} asked to be asked first about {area}.{ask}", title=f"Ask first: {area}", timeout=15, markup=False)
 
     # F7 ---------------------------------------------------------------------------
