@@ -163,7 +163,14 @@ class SessionScreen(Screen):
         self.query_one(NotesPane).show_log(self.live.log())
         self._draw_goals()
         self.set_class(self.live.started, "-started")
-        self.refresh_bindings()
+        # Which keys the footer offers depends on the timer's state only; redrawing it on every note
+        # would cost the keystroke a footer layout.
+        if self.live.timer.state != self._bindings_for:
+            self._bindings_for = self.live.timer.state
+            self.refresh_bindings()
+
+    _bindings_for: TimerState | None = None
+    _header_shown: tuple[object, ...] = ()
 
     def watch_past(self) -> None:
         self._draw_goals()
@@ -189,6 +196,11 @@ class SessionScreen(Screen):
         if self.live.read_only:
             words = "read-only: open in another sessionpal"
         name = "Private" if self.pal.private else self.live.client.name
+        agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
+        shown = (name, self.live.planned_minutes, self.live.model.title, words, agreement)
+        if shown == self._header_shown:  # Static.update lays the screen out again: only when it changed
+            return
+        self._header_shown = shown
         header = Content.from_markup(
             "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
             name=name,
@@ -197,10 +209,9 @@ class SessionScreen(Screen):
             state=words,
         )
         self.query_one("#session-header", Static).update(header)
-        agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
-        shown = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
+        line = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
         for widget in self.query(".agreement").results(Static):
-            widget.update(shown)
+            widget.update(line)
             widget.set_class(bool(agreement), "-visible")
 
     def _draw_goals(self) -> None:

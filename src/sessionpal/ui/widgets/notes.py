@@ -93,6 +93,10 @@ class NoteInput(Input):
         value = self.value
         if self.clear_on_submit and value.strip():
             self.value = ""
+            # Straight to the screen, not bubbling up through each pane's queue: the note is saved
+            # before the screen repaints, within the keystroke (bench/run.py's note save).
+            self.screen.post_message(self.Submitted(self, value))
+            return
         self.post_message(self.Submitted(self, value))
 
     def _on_paste(self, event: events.Paste) -> None:
