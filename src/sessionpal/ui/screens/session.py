@@ -109,6 +109,9 @@ class SessionScreen(Screen):
         self._timer_error = ""
         self.asked_before: dict = {}  # deck questions asked of this client before, with the last date
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
+        self._unsaved_reason = ""  # why the notes waiting above the note line could not be saved
+        self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
+        self._header_shown: tuple[object, ...] = ()  # what the header shows now
         self.goal_flow = GoalFlow(self)
 
     # layout -------------------------------------------------------------------
@@ -168,9 +171,6 @@ class SessionScreen(Screen):
         if self.live.timer.state != self._bindings_for:
             self._bindings_for = self.live.timer.state
             self.refresh_bindings()
-
-    _bindings_for: TimerState | None = None
-    _header_shown: tuple[object, ...] = ()
 
     def watch_past(self) -> None:
         self._draw_goals()
@@ -238,8 +238,6 @@ class SessionScreen(Screen):
     def _draw_unsaved(self) -> None:
         waiting = [] if self.pal.private else [n.text for n in self.live.pending]
         self.query_one(NotesPane).show_unsaved(len(self.live.pending), self._unsaved_reason, waiting)
-
-    _unsaved_reason = ""
 
     # the public face the goal flow and the tests use ---------------------------------
 
