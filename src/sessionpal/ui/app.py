@@ -83,7 +83,7 @@ class SessionPalApp(App[int]):
         self.coded = coded  # --code: a client created from --client is stored under a code
         self.loaded_config = config or load_config(home)
         self.config = self.loaded_config.config
-        self.records = RecordKeeper(self, home, self.config)
+        self.records = RecordKeeper(self)
         self.seed = seed
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
@@ -149,7 +149,6 @@ class SessionPalApp(App[int]):
     def update_config(self, **changes) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""
         self.config = replace(self.config, **changes)
-        self.records.config = self.config
 
     # packs and models -----------------------------------------------------------
 

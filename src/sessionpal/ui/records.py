@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from ..core.model import Config
 from ..core.paths import Home
 
+if TYPE_CHECKING:  # for the checker only: the app module imports this one
+    from .app import SessionPalApp
+
 
 class RecordKeeper:
-    def __init__(self, app: App, home: Home, config: Config):
+    def __init__(self, app: SessionPalApp):
         self.app = app
-        self.home = home
-        self.config = config  # the app replaces it when config.toml changes (update_config)
         self.git_problem = ""  # why git.autocommit cannot work here, once found
         self._git_lock = threading.Lock()  # one git command at a time: git's own index lock would refuse a second
+
+    @property
+    def home(self) -> Home:
+        return self.app.home
+
+    @property
+    def config(self) -> Config:
+        return self.app.config  # read each time: the app replaces it when config.toml changes
 
     def check_exposure(self) -> None:
         """Warn when others on this computer could read the notes, and when git.autocommit cannot work
