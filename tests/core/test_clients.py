@@ -131,8 +131,8 @@ def write_client(home, text, slug="ana"):
 
 def test_edits_keep_comments_layout_and_unknown_keys(home):
     path = write_client(home, HAND_WRITTEN)
-    add_goal(home, "ana", "Run 5 km", value="health", today=TODAY)
-    change_goal_status(home, "ana", "leave-job", GoalStatus.AT_RISK, "restructuring at work", today=TODAY)
+    add_goal(home, "ana", "Run 5 km", value="health", at=TODAY)
+    change_goal_status(home, "ana", "leave-job", GoalStatus.AT_RISK, "restructuring at work", at=TODAY)
     text = path.read_text("utf-8")
     for line in HAND_WRITTEN.splitlines():
         if line != 'status = "active"':
@@ -149,7 +149,7 @@ def test_edits_keep_comments_layout_and_unknown_keys(home):
 def test_history_grows_one_line_per_change(home):
     path = write_client(home, HAND_WRITTEN)
     for status in (GoalStatus.STALLED, GoalStatus.ON_TRACK, GoalStatus.ACHIEVED):
-        change_goal_status(home, "ana", "leave-job", status, f'to "{status}"', today=TODAY)
+        change_goal_status(home, "ana", "leave-job", status, f'to "{status}"', at=TODAY)
     history = load_client(path).goal("leave-job").history
     assert [(c.from_status, c.to_status) for c in history] == [
         (GoalStatus.ACTIVE, GoalStatus.STALLED),
@@ -161,7 +161,7 @@ def test_history_grows_one_line_per_change(home):
 
 def test_goal_ids_are_unique_and_ascii(home):
     write_client(home, 'name = "Li"\n', slug="li")
-    ids = [add_goal(home, "li", title, today=TODAY).id for title in ("学习中文", "学习中文", "Run!", "Run?")]
+    ids = [add_goal(home, "li", title, at=TODAY).id for title in ("学习中文", "学习中文", "Run!", "Run?")]
     assert ids == ["goal", "goal-2", "run", "run-2"]
 
 
@@ -174,14 +174,14 @@ def test_a_broken_client_file_is_listed_and_never_rewritten(home):
     assert entries["ana"].client is None
     assert str(entries["ana"].problems[0]).endswith("client.toml:2:1: 'session_minutes' must be a whole number, not text")
     with pytest.raises(FileProblems):
-        add_goal(home, "ana", "Anything", today=TODAY)
+        add_goal(home, "ana", "Anything", at=TODAY)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
 def test_unknown_goal_is_a_clear_error(home):
     write_client(home, HAND_WRITTEN)
     with pytest.raises(ClientEditError, match="no goal 'nope'"):
-        change_goal_status(home, "ana", "nope", GoalStatus.DROPPED, today=TODAY)
+        change_goal_status(home, "ana", "nope", GoalStatus.DROPPED, at=TODAY)
 
 
 def test_clients_are_listed_most_recent_session_first(home):

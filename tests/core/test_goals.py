@@ -1,6 +1,6 @@
 import itertools
 import tomllib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -46,8 +46,8 @@ def ana(home):
 @pytest.mark.parametrize("before, after", list(itertools.permutations(GoalStatus, 2)))
 def test_every_status_transition_is_written_to_history(home, ana, before, after):
     if before is not GoalStatus.ACTIVE:
-        change_goal_status(home, "ana", "leave", before, today=DAY - timedelta(days=1))
-    goal = change_goal_status(home, "ana", "leave", after, f"{before} to {after}", today=DAY)
+        change_goal_status(home, "ana", "leave", before, at=DAY - timedelta(days=1))
+    goal = change_goal_status(home, "ana", "leave", after, f"{before} to {after}", at=DAY)
     assert goal.status is after
     assert goal.history[-1] == StatusChange(DAY, before, after, f"{before} to {after}")
     text = home.client_file("ana").read_text()
@@ -57,7 +57,7 @@ def test_every_status_transition_is_written_to_history(home, ana, before, after)
 def test_rename_tags_value_and_order(home, ana):
     assert rename_goal(home, "ana", "leave", "  Leave the bank  by June ").title == "Leave the bank by June"
     assert set_goal_tags(home, "ana", "run", ["Health", "health", " body "]).tags == ("health", "body")
-    goal = link_value(home, "ana", "run", "vitality", today=DAY)
+    goal = link_value(home, "ana", "run", "vitality", at=DAY)
     assert goal.value == "vitality" and goal.history[-1].move is Move.VALUE
     assert load_client(home.client_file("ana")).values == ("freedom", "family", "vitality")
     client = move_goal(home, "ana", "run", -1)
@@ -72,9 +72,9 @@ def test_rename_tags_value_and_order(home, ana):
 
 @pytest.mark.parametrize("move, verb", [(Move.SHRINK, "shrunk to"), (Move.REPLACE, "replaced by")])
 def test_shrinking_or_replacing_a_goal_links_old_to_new(home, ana, move, verb):
-    link_value(home, "ana", "run", "health", today=DAY)
+    link_value(home, "ana", "run", "health", at=DAY)
     set_goal_tags(home, "ana", "run", ["body"])
-    old, new = succeed_goal(home, "ana", "run", "Walk 10 minutes on Tuesday", move, today=DAY)
+    old, new = succeed_goal(home, "ana", "run", "Walk 10 minutes on Tuesday", move, at=DAY)
     assert old.status is GoalStatus.CHANGED and old.replaced_by == new.id == "walk-10-minutes-on-tuesday"
     assert old.history[-1] == StatusChange(DAY, GoalStatus.ACTIVE, GoalStatus.CHANGED, f"{verb}: Walk 10 minutes on Tuesday", move)
     assert (new.status, new.value, new.tags, new.created) == (GoalStatus.ACTIVE, "health", ("body",), DAY)
@@ -98,7 +98,7 @@ def test_values_and_areas(home, ana):
 
 def history_client(home, **goal_kwargs):
     client = create_client(home, "Bo", None, DAY - timedelta(days=100))
-    add_goal(home, client.slug, "Write the thesis", today=DAY - timedelta(days=90))
+    add_goal(home, client.slug, "Write the thesis", at=DAY - timedelta(days=90))
     return load_client(client.path, client.slug)
 
 
@@ -126,18 +126,18 @@ def test_what_counts_as_movement(home):
     assert "write-the-thesis" in stalled_goals(client, loosely, 3), "only the title or #id names a goal"
     tagged = quiet[:-1] + [facts(7, notes=["blocked on #write-the-thesis"])]
     assert stalled_goals(client, tagged, 3) == {}
-    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.AT_RISK, today=DAY - timedelta(days=30))
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.AT_RISK, at=DAY - timedelta(days=30))
     assert "write-the-thesis" in stalled_goals(load_client(client.path), quiet, 3), "a change before the last 3 sessions is old news"
-    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, today=DAY - timedelta(days=10))
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, at=DAY - timedelta(days=10))
     assert stalled_goals(load_client(client.path), quiet, 3) == {}
 
 
 def test_marked_stalled_paused_and_finished_goals(home):
     client = history_client(home)
-    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.STALLED, today=DAY)
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.STALLED, at=DAY)
     assert stalled_goals(load_client(client.path), [], 3) == {"write-the-thesis": "marked stalled"}
     for status in (GoalStatus.PAUSED, GoalStatus.ACHIEVED, GoalStatus.DROPPED, GoalStatus.CHANGED):
-        change_goal_status(home, client.slug, "write-the-thesis", status, today=DAY)
+        change_goal_status(home, client.slug, "write-the-thesis", status, at=DAY)
         assert stalled_goals(load_client(client.path), [facts(d) for d in (21, 14, 7)], 3) == {}, status
 
 
@@ -180,8 +180,8 @@ def test_trend_and_sparkline():
 
 
 def test_alignment_highlights_what_stands_alone(home, ana):
-    link_value(home, "ana", "leave", "Freedom", today=DAY)
-    add_goal(home, "ana", "Call my sister weekly", value="connection", today=DAY)
+    link_value(home, "ana", "leave", "Freedom", at=DAY)
+    add_goal(home, "ana", "Call my sister weekly", value="connection", at=DAY)
     view = alignment(load_client(home.client_file("ana")))
     assert view.values == ("freedom", "family", "connection")
     assert view.links == {"leave": "freedom", "call-my-sister-weekly": "connection"}
@@ -247,3 +247,40 @@ def test_stalled_in_a_live_session(home, ana, clock):
     assert set(live.goals.stalled(past, 3)) == {"leave"}, "a first rating is movement"
     live.add_note("we talked about how to leave the bank by spring")
     assert live.goals.stalled(past, 3) == {}
+
+
+def test_a_goal_made_late_in_the_day_counts_only_the_sessions_after_it(home):
+    """Three sessions held this morning are not three sessions a goal made this afternoon sat still in."""
+    client = create_client(home, "Bo", None, DAY - timedelta(days=100))
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+    add_goal(home, client.slug, "Write one page", at=noon)
+    client = load_client(client.path, client.slug)
+    morning = [SessionFacts(noon - timedelta(hours=h)) for h in (3, 2, 1)]
+    assert stalled_goals(client, morning, 3) == {}
+    later = [SessionFacts(noon + timedelta(days=d)) for d in (7, 14, 21)]
+    assert "write-one-page" in stalled_goals(client, morning + later, 3)
+    assert stalled_goals(client, morning + later[:2], 3) == {}
+
+
+def test_goal_stamps_written_by_hand_as_dates_still_compare(home):
+    client = history_client(home)
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, at=datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc))
+    quiet = [SessionFacts(datetime(2026, 11, d, 10, 0, tzinfo=timezone.utc)) for d in (2, 9, 16)]
+    assert stalled_goals(load_client(client.path), quiet, 3) == {}, "a dated change before a timed session on that day is movement in it"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 12, 30)).map(lambda d: d.replace(microsecond=0)),
+    st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m))),
+)
+def test_a_goal_stamp_round_trips_with_its_offset(tmp_path_factory, when, offset):
+    from sessionpal.core.paths import Home
+
+    home = Home(tmp_path_factory.mktemp("home"))
+    create_client(home, "Bo", None, DAY)
+    at = when.replace(tzinfo=offset)
+    added = add_goal(home, "bo", "Write", at=at)
+    changed = change_goal_status(home, "bo", "write", GoalStatus.AT_RISK, at=at)
+    assert added.created == at and changed.history[-1].date == at
+    assert load_client(home.client_file("bo"), "bo").goal("write") == changed

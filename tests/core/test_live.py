@@ -22,7 +22,7 @@ from ..helpers import no_temp_files
 @pytest.fixture
 def client(home):
     client = create_client(home, "Ana Pérez", 45, date(2026, 11, 1))
-    add_goal(home, client.slug, "Leave the bank by spring", value="freedom", today=date(2026, 11, 1))
+    add_goal(home, client.slug, "Leave the bank by spring", value="freedom", at=date(2026, 11, 1))
     return load_client(client.path, client.slug)
 
 
@@ -295,3 +295,24 @@ def test_saves_do_not_reread_an_unchanged_file(live, monkeypatch):
         live.add_note(f"note {n}")
     assert reads == []
     assert len(read_session(live.path).notes) == 6
+
+
+def test_two_sessions_on_one_day_keep_their_goal_changes_apart(home, client, clock):
+    """A goal made in the morning's session is not "new" in the afternoon's, and its morning change is not repeated."""
+    morning = LiveSession(home, client, clock, FALLBACK_MODEL, 45)
+    morning.start()
+    clock.advance(60)
+    morning.goals.add_goal("Run 5 km")
+    morning.goals.change_goal("leave-the-bank-by-spring", GoalStatus.AT_RISK, "restructuring")
+    morning.end()
+    clock.advance(3 * 3600)
+    afternoon = LiveSession(home, load_client(client.path), clock, FALLBACK_MODEL, 45)
+    afternoon.start()
+    afternoon.goals.rate_goal("run-5-km", 6)
+    afternoon.goals.change_goal("leave-the-bank-by-spring", GoalStatus.ON_TRACK, "found a mentor")
+    changes = {c.goal_id: c for c in afternoon.end().goal_changes}
+    assert "run-5-km" not in changes, "rated only: the goal was made in the morning, not in this session"
+    leave = changes["leave-the-bank-by-spring"]
+    assert (leave.before, leave.after, leave.note) == (GoalStatus.AT_RISK, GoalStatus.ON_TRACK, "found a mentor")
+    stamp = load_client(client.path).goal("run-5-km").created
+    assert stamp == morning.document.info.started + timedelta(seconds=60), "a goal's creation carries its time and offset"

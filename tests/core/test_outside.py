@@ -18,7 +18,7 @@ from sessionpal.core.sessions import read_session, session_paths
 @pytest.fixture
 def live(home, clock):
     client = create_client(home, "Ana Pérez", 45, date(2026, 11, 1))
-    add_goal(home, client.slug, "Leave the bank by spring", today=date(2026, 11, 1))
+    add_goal(home, client.slug, "Leave the bank by spring", at=date(2026, 11, 1))
     live = LiveSession(home, load_client(client.path, client.slug), clock, FALLBACK_MODEL, 45)
     for text in ("first", "second"):
         clock.advance(60)

@@ -28,11 +28,11 @@ def no_cursor_blink(monkeypatch):
 def build_demo_home(home: Home) -> None:
     """Ana, with three goals and one earlier session; two more clients with no sessions."""
     ana = create_client(home, "Ana Pérez", 45, date(2026, 10, 1))
-    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", today=date(2026, 10, 1))
-    add_goal(home, ana.slug, "Run 5 km without stopping", value="health", today=date(2026, 10, 1))
-    add_goal(home, ana.slug, "Weekly call with her sister", value="family", today=date(2026, 10, 1))
-    change_goal_status(home, ana.slug, "run-5-km-without-stopping", GoalStatus.AT_RISK, "knee", today=date(2026, 11, 1))
-    change_goal_status(home, ana.slug, "weekly-call-with-her-sister", GoalStatus.ON_TRACK, today=date(2026, 11, 1))
+    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", at=date(2026, 10, 1))
+    add_goal(home, ana.slug, "Run 5 km without stopping", value="health", at=date(2026, 10, 1))
+    add_goal(home, ana.slug, "Weekly call with her sister", value="family", at=date(2026, 10, 1))
+    change_goal_status(home, ana.slug, "run-5-km-without-stopping", GoalStatus.AT_RISK, "knee", at=date(2026, 11, 1))
+    change_goal_status(home, ana.slug, "weekly-call-with-her-sister", GoalStatus.ON_TRACK, at=date(2026, 11, 1))
     ana = load_client(ana.path)
     earlier = FakeClock(START - timedelta(days=7))
     live = LiveSession(home, ana, earlier, FALLBACK_MODEL, 45)
@@ -90,7 +90,7 @@ def build_history_home(home: Home) -> None:
     "Ship the side project" was rated up; "Sleep by eleven" was named in a note."""
     ben = create_client(home, "Ben Okafor", 60, date(2026, 9, 1))
     for title, value in (("Ship the side project", "craft"), ("Find a mentor", ""), ("Sleep by eleven", "health")):
-        add_goal(home, ben.slug, title, value=value, today=date(2026, 9, 1))
+        add_goal(home, ben.slug, title, value=value, at=date(2026, 9, 1))
     from sessionpal.core.clients import set_agreements, set_values
 
     set_values(home, ben.slug, ["craft", "health", "family"])

@@ -148,8 +148,8 @@ SECRETS = [
 
 def build_private_home(home: Home) -> None:
     client = create_client(home, NAME, 60, date(2026, 10, 1))
-    add_goal(home, client.slug, "Open the pottery studio", value="wabi-sabi", today=date(2026, 10, 1))
-    add_goal(home, client.slug, "Walk the Camino alone", today=date(2026, 10, 1))
+    add_goal(home, client.slug, "Open the pottery studio", value="wabi-sabi", at=date(2026, 10, 1))
+    add_goal(home, client.slug, "Walk the Camino alone", at=date(2026, 10, 1))
     set_values(home, client.slug, ["wabi-sabi"])
     set_agreements(home, client.slug, ["career"], ["tango"])
 

@@ -47,7 +47,7 @@ def _check_history(check: Checker, items: list[dict[str, Any]], where: KeyPath) 
     changes = []
     for index, item in enumerate(items):
         at = where + ("history", index)
-        day = check.day(item, "date", at, required=True)
+        day = check.stamp(item, "date", at, required=True)
         to = _status(check, item, "to", at, required=True)
         before = _status(check, item, "from", at)
         note = check.text(item, "note", at) or ""
@@ -79,7 +79,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
         status = _status(check, item, "status", where) or GoalStatus.ACTIVE
         history = _check_history(check, check.table_list(item, "history", where), where)
         goal_value = check.text(item, "value", where) or ""
-        goal_created = check.day(item, "created", where)
+        goal_created = check.stamp(item, "created", where)
         target = check.day(item, "target", where)
         replaced_by = check.text(item, "replaced_by", where) or ""
         tags = check.text_list(item, "tags", where)

@@ -2,19 +2,21 @@
 
 Every change goes through clients.edit_client (tomlkit and the atomic writer),
 so the coach's comments and own keys survive. Status changes and playbook moves
-add a dated line to the goal's history; a move that changes no status is
-recorded with from = to.
+add a line to the goal's history stamped with the date and time (with its UTC
+offset); a move that changes no status is recorded with from = to. Times, not
+just days, because a coach may hold two sessions with a client on one day, and
+a goal made in the second must not count the first as a session it sat still in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .clients import ClientEditError, edit_client, load_client
-from .model import Client, Goal, GoalStatus, Move
+from .model import Client, Goal, GoalStatus, Move, moment_now
 from .paths import Home
 from .tomledit import snippet_array, snippet_inline, snippet_table
 
@@ -55,8 +57,8 @@ def _find(document: TOMLDocument, goal_id: str) -> AbstractTable:
     return goal
 
 
-def _record(goal: AbstractTable, today: date, before: str, after: str, note: str, move: Move | None = None) -> None:
-    entry = {"date": today, "from": before, "to": after, "note": " ".join(note.split())}
+def _record(goal: AbstractTable, at: date, before: str, after: str, note: str, move: Move | None = None) -> None:
+    entry = {"date": at, "from": before, "to": after, "note": " ".join(note.split())}
     if move is not None:
         entry["move"] = move.value
     if "history" in goal:
@@ -65,13 +67,13 @@ def _record(goal: AbstractTable, today: date, before: str, after: str, note: str
         goal["history"] = snippet_array("history", [entry])
 
 
-def _append_goal(document: TOMLDocument, title: str, value: str, tags: list[str], today: date) -> str:
+def _append_goal(document: TOMLDocument, title: str, value: str, tags: list[str], at: date) -> str:
     import tomlkit
 
     goals = document.get("goals")
     taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
     gid = goal_id_for(title, taken)
-    table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": today, "tags": tags or None})
+    table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": at, "tags": tags or None})
     if goals is None:
         array = tomlkit.aot()
         array.append(table)
@@ -81,11 +83,11 @@ def _append_goal(document: TOMLDocument, title: str, value: str, tags: list[str]
     return gid
 
 
-def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[str] | None = None, today: date | None = None) -> Goal:
+def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[str] | None = None, at: datetime | None = None) -> Goal:
     title = _clean_title(title)
-    today = today or date.today()
+    at = at or moment_now()
     holder: dict[str, str] = {}
-    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, " ".join(value.split()), tags or [], today)))
+    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, " ".join(value.split()), tags or [], at)))
     return _goal(client, holder["id"])
 
 
@@ -95,15 +97,15 @@ def _goal(client: Client, goal_id: str) -> Goal:
     return goal
 
 
-def change_goal_status(home: Home, slug: str, goal_id: str, to: GoalStatus, note: str = "", *, today: date | None = None) -> Goal:
+def change_goal_status(home: Home, slug: str, goal_id: str, to: GoalStatus, note: str = "", *, at: datetime | None = None) -> Goal:
     """Set a goal's status and record the change, with its date and note, in the goal's history."""
-    today = today or date.today()
+    at = at or moment_now()
 
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         before = str(goal.get("status", "active"))
         goal["status"] = to.value
-        _record(goal, today, before, to.value, note)
+        _record(goal, at, before, to.value, note)
 
     return _goal(edit_client(home, slug, edit), goal_id)
 
@@ -114,13 +116,13 @@ def rename_goal(home: Home, slug: str, goal_id: str, title: str) -> Goal:
     return _goal(edit_client(home, slug, lambda d: _find(d, goal_id).__setitem__("title", title)), goal_id)
 
 
-def link_value(home: Home, slug: str, goal_id: str, value: str, *, today: date | None = None) -> Goal:
+def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime | None = None) -> Goal:
     """Connect a goal to one of the client's values (added to their values if new); "" unlinks.
 
     Recorded in the goal's history as the playbook's "connect it to a value" move.
     """
     value = " ".join(value.split())
-    today = today or date.today()
+    at = at or moment_now()
 
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
@@ -133,7 +135,7 @@ def link_value(home: Home, slug: str, goal_id: str, value: str, *, today: date |
                     document["values"].append(value)
                 else:
                     document["values"] = [value]
-            _record(goal, today, status, status, f"connected to the value: {value}", Move.VALUE)
+            _record(goal, at, status, status, f"connected to the value: {value}", Move.VALUE)
         elif "value" in goal:
             del goal["value"]
 
@@ -178,19 +180,19 @@ def move_goal(home: Home, slug: str, goal_id: str, delta: int) -> Client:
     return edit_client(home, slug, edit)
 
 
-def record_move(home: Home, slug: str, goal_id: str, move: Move, note: str, *, today: date | None = None) -> Goal:
+def record_move(home: Home, slug: str, goal_id: str, move: Move, note: str, *, at: datetime | None = None) -> Goal:
     """Record a playbook move that changes no status (explore the reason, add support, set goals aside)."""
-    today = today or date.today()
+    at = at or moment_now()
 
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         status = str(goal.get("status", "active"))
-        _record(goal, today, status, status, note, move)
+        _record(goal, at, status, status, note, move)
 
     return _goal(edit_client(home, slug, edit), goal_id)
 
 
-def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move, *, today: date | None = None) -> tuple[Goal, Goal]:
+def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move, *, at: datetime | None = None) -> tuple[Goal, Goal]:
     """Shrink or replace a goal: a new goal takes its place and the old one becomes "changed", linked to it.
 
     Returns (old goal, new goal). The new goal keeps the old one's value and tags.
@@ -198,19 +200,19 @@ def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move
     if move not in (Move.SHRINK, Move.REPLACE):
         raise ValueError(move)
     new_title = _clean_title(new_title)
-    today = today or date.today()
+    at = at or moment_now()
     holder: dict[str, str] = {}
 
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         tags = [str(t) for t in goal.get("tags", [])]
-        new_id = _append_goal(document, new_title, str(goal.get("value", "")), tags, today)
+        new_id = _append_goal(document, new_title, str(goal.get("value", "")), tags, at)
         holder["id"] = new_id
         before = str(goal.get("status", "active"))
         goal["status"] = "changed"
         goal["replaced_by"] = new_id
         verb = "shrunk to" if move is Move.SHRINK else "replaced by"
-        _record(goal, today, before, "changed", f"{verb}: {new_title}", move)
+        _record(goal, at, before, "changed", f"{verb}: {new_title}", move)
 
     client = edit_client(home, slug, edit)
     return _goal(client, goal_id), _goal(client, holder["id"])

@@ -79,9 +79,9 @@ def client_history(home: Home, slug: str, exclude: Path | None = None, with_note
         except FileProblems:
             continue
         started = front.get("started")
-        day = started.date() if isinstance(started, datetime) else None  # of the TOML types, only a datetime has .date()
-        if day is None:
+        if not isinstance(started, datetime):
             continue
+        day = started.date()
         questions = front.get("questions", [])
         for ref in questions if isinstance(questions, list) else []:
             if isinstance(ref, str) and (ref not in asked or asked[ref] < day):
@@ -94,5 +94,5 @@ def client_history(home: Home, slug: str, exclude: Path | None = None, with_note
                 notes = tuple(n.text for n in read_session(path).notes)
             except FileProblems:
                 pass
-        facts.append(SessionFacts(day, ratings, notes))
+        facts.append(SessionFacts(started, ratings, notes))
     return ClientHistory(asked, tuple(facts))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from .model import (
     Note,
     NoteKind,
     Question,
+    at_or_after,
 )
 from .outside import OutsideChange, OutsideWatch
 from .paths import Home
@@ -353,8 +354,8 @@ class LiveSession:
             raise LookupError("that line was changed in the file meanwhile; nothing was changed")
         return index
 
-    def today(self) -> date:
-        return self.clock.now().date()
+    def now(self) -> datetime:
+        return self.clock.now()
 
     def edit_client(self, edit: Callable[[], T]) -> T:
         """Run a change to client.toml, then read the client again; saved before it returns."""
@@ -391,14 +392,14 @@ class LiveSession:
         document = self.document
         if document is None or document.info.started is None:
             return ()
-        day = document.info.started.date()
+        started = document.info.started
         changes = []
         for goal_id in document.info.goals:
             goal = self.client.goal(goal_id)
             if goal is None:
                 continue
-            since = [c for c in goal.history if c.date >= day]
-            new = goal.created is not None and goal.created >= day
+            since = [c for c in goal.history if at_or_after(c.date, started)]
+            new = goal.created is not None and at_or_after(goal.created, started)
             if not since and not new:
                 continue
             before = None if new else since[0].from_status

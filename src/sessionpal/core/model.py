@@ -4,8 +4,28 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+# When a goal was made or changed: a date and time with UTC offset as written
+# since 2026-11-29; a plain date in files written before, or by hand.
+Stamp = date | datetime
+
+
+def moment_now() -> datetime:
+    """Local wall-clock time with its UTC offset, to the second, as the files write it."""
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def at_or_after(stamp: Stamp, moment: Stamp) -> bool:
+    """`stamp` is no earlier than `moment`; by the day when either is a plain date (it has no time to compare)."""
+    if isinstance(stamp, datetime) and isinstance(moment, datetime):
+        return stamp >= moment
+    return _day(stamp) >= _day(moment)
+
+
+def _day(stamp: Stamp) -> date:
+    return stamp.date() if isinstance(stamp, datetime) else stamp
 
 
 class Phase(enum.StrEnum):
@@ -88,7 +108,7 @@ MOVES: tuple[str, ...] = tuple(m.value for m in Move)
 class StatusChange:
     """A line of a goal's history: a status change, or a playbook move (then from and to may be equal)."""
 
-    date: date
+    date: Stamp
     from_status: GoalStatus | None
     to_status: GoalStatus
     note: str = ""
@@ -101,7 +121,7 @@ class Goal:
     title: str
     status: GoalStatus = GoalStatus.ACTIVE
     value: str = ""
-    created: date | None = None
+    created: Stamp | None = None
     target: date | None = None
     history: tuple[StatusChange, ...] = ()
     replaced_by: str = ""

@@ -133,6 +133,13 @@ class Checker:
         value: date | None = self._typed(table, key, where, (date,), "a date, like 2026-11-23", required)
         return value
 
+    def stamp(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> date | datetime | None:
+        """A date, or a date and time with offset (a goal's history and creation)."""
+        value = table.get(key)
+        if isinstance(value, datetime):
+            return self.moment(table, key, where, required=required)
+        return self.day(table, key, where, required=required)
+
     def moment(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> datetime | None:
         value: datetime | None = self._typed(table, key, where, (datetime,), "a date and time with offset, like 2026-11-23T10:00:00+01:00", required)
         if value is not None and value.tzinfo is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
@@ -43,7 +43,7 @@ class GoalWriter(Protocol):
     @property
     def started(self) -> bool: ...
 
-    def today(self) -> date: ...
+    def now(self) -> datetime: ...
 
     def start(self) -> None: ...
 
@@ -85,12 +85,12 @@ class SessionGoals:
 
     def change_goal(self, goal_id: str, status: GoalStatus, note: str = "") -> GoalChange:
         before = self._goal(goal_id).status
-        goal = self.session.edit_client(lambda: goal_edits.change_goal_status(self.home, self.client.slug, goal_id, status, note, today=self.session.today()))
+        goal = self.session.edit_client(lambda: goal_edits.change_goal_status(self.home, self.client.slug, goal_id, status, note, at=self.session.now()))
         self._touch(goal_id)
         return GoalChange(goal_id, goal.title, before, goal.status, note)
 
     def add_goal(self, title: str, value: str = "") -> GoalChange:
-        goal = self.session.edit_client(lambda: goal_edits.add_goal(self.home, self.client.slug, title, value=value, today=self.session.today()))
+        goal = self.session.edit_client(lambda: goal_edits.add_goal(self.home, self.client.slug, title, value=value, at=self.session.now()))
         self._touch(goal.id)
         return GoalChange(goal.id, goal.title, None, goal.status, "new goal")
 
@@ -100,7 +100,7 @@ class SessionGoals:
 
     def link_value(self, goal_id: str, value: str) -> Goal:
         self._goal(goal_id)
-        goal = self.session.edit_client(lambda: goal_edits.link_value(self.home, self.client.slug, goal_id, value, today=self.session.today()))
+        goal = self.session.edit_client(lambda: goal_edits.link_value(self.home, self.client.slug, goal_id, value, at=self.session.now()))
         self._touch(goal_id)
         return goal
 
@@ -161,14 +161,14 @@ class SessionGoals:
         info = document.info
         if info.started is None:
             return None
-        return SessionFacts(info.started.date(), dict(info.ratings), tuple(n.text for n in document.notes))
+        return SessionFacts(info.started, dict(info.ratings), tuple(n.text for n in document.notes))
 
     def stalled(self, past: tuple[SessionFacts, ...], after: int) -> dict[str, str]:
         return stalled_goals(self.client, list(past), after, self.current_facts())
 
     def explore_reason(self, goal_id: str) -> Goal:
         goal = self.session.edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.REASON, "explored the real reason", today=self.session.today())
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.REASON, "explored the real reason", at=self.session.now())
         )
         self._touch(goal_id)
         return goal
@@ -179,7 +179,7 @@ class SessionGoals:
         when = " ".join(when.split()) or "a day between sessions"
         self.session.add_note(f"!Check in by message on {when} about: {goal.title}")
         goal = self.session.edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", today=self.session.today())
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", at=self.session.now())
         )
         self._touch(goal_id)
         return goal
@@ -187,7 +187,7 @@ class SessionGoals:
     def succeed_goal(self, goal_id: str, new_title: str, move: Move) -> tuple[Goal, Goal]:
         """Shrink or replace: the new goal is added and the old one marked changed, linked to it."""
         self._goal(goal_id)
-        old, new = self.session.edit_client(lambda: goal_edits.succeed_goal(self.home, self.client.slug, goal_id, new_title, move, today=self.session.today()))
+        old, new = self.session.edit_client(lambda: goal_edits.succeed_goal(self.home, self.client.slug, goal_id, new_title, move, at=self.session.now()))
         self._touch(goal_id)
         self._touch(new.id)
         return old, new
@@ -196,7 +196,7 @@ class SessionGoals:
         """Drop all goals for now: the client works without goals; nothing is deleted."""
         self._goal(goal_id)
         self.session.edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", today=self.session.today())
+            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", at=self.session.now())
         )
         self.set_no_goals(True)
         self._touch(goal_id)

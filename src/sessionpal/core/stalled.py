@@ -10,10 +10,9 @@ stalled. Flagging is a prompt to look at the goal with the client, never to push
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import pairwise
 
-from .model import Client, Goal, GoalStatus
+from .model import Client, Goal, GoalStatus, Stamp, at_or_after
 
 # Goals that can stall: set-aside (paused) and finished goals are not "stuck".
 WATCHED = (GoalStatus.ACTIVE, GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
@@ -21,9 +20,9 @@ WATCHED = (GoalStatus.ACTIVE, GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
 
 @dataclass(frozen=True)
 class SessionFacts:
-    """What one session says about the goals: its day, ratings and the text of its notes."""
+    """What one session says about the goals: when it started, its ratings and the text of its notes."""
 
-    day: date
+    started: Stamp
     ratings: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -51,12 +50,12 @@ def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, curr
             continue
         if goal.status not in WATCHED:
             continue
-        since = [s for s in sessions if goal.created is None or s.day >= goal.created]
+        since = [s for s in sessions if goal.created is None or at_or_after(s.started, goal.created)]
         if len(since) < after:
             continue  # too new to say
         recent = since[-after:]
-        first_day = recent[0].day
-        if any(change.date >= first_day and change.from_status != change.to_status for change in goal.history):
+        first = recent[0].started
+        if any(at_or_after(change.date, first) and change.from_status != change.to_status for change in goal.history):
             continue
         if any(mentions(goal, note) for s in recent for note in s.notes):
             continue
@@ -73,7 +72,7 @@ def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, curr
 
 
 def _moved_now(goal: Goal, current: SessionFacts, trend: list[int]) -> bool:
-    if any(change.date >= current.day and change.from_status != change.to_status for change in goal.history):
+    if any(at_or_after(change.date, current.started) and change.from_status != change.to_status for change in goal.history):
         return True
     if any(mentions(goal, note) for note in current.notes):
         return True

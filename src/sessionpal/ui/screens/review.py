@@ -285,7 +285,7 @@ class ReviewScreen(Screen):
             trends.update("")
             return
         # Each session's ratings came with its row from the index: no session file is read again here.
-        sessions = [SessionFacts(row.started.date(), row.ratings) for row in reversed(self.rows) if row.started and not row.problem]
+        sessions = [SessionFacts(row.started, row.ratings) for row in reversed(self.rows) if row.started and not row.problem]
         trends.update(goal_trends(self.client.goals, sessions))
 
     # actions ------------------------------------------------------------------
