@@ -11,7 +11,9 @@ from sessionpal.core.sessions import read_session, session_paths
 from sessionpal.ui.screens.review import SESSIONS_PAGE, ReviewScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
 
-from .conftest import make_app, settle
+from sessionpal.ui.widgets.notes import LastTimeCard
+
+from .conftest import make_app, settle, until
 
 SIZE = (140, 45)
 
@@ -84,6 +86,22 @@ async def test_open_actions_across_sessions_can_be_ticked(demo_home, clock):
         await settle(pilot)
         assert [a.state for a in read_session(session_paths(demo_home, "ana-perez")[0]).actions] == [ActionState.DONE, ActionState.DROPPED]
         assert str(tabs.get_tab("tab-actions").label) == "Open actions (0)"
+        await pilot.press("escape")
+        card = app.screen.query_one(LastTimeCard)
+        assert await until(pilot, lambda: "[ ]" not in str(card.render())), "the card under the review shows the actions as they are now"
+        assert "Last time" in str(card.render())
+
+
+async def test_the_last_time_card_follows_a_hand_edit_of_the_last_session(demo_home, clock):
+    app = make_app(demo_home, clock, client="Ana Pérez")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one(LastTimeCard)
+        assert await until(pilot, lambda: "[ ] book a physio appointment" in str(card.render()))
+        path = session_paths(demo_home, "ana-perez")[0]
+        path.write_text(path.read_text().replace("- [ ] [00:08:00] book a physio", "- [x] [00:08:00] book a physio"))
+        assert await until(pilot, lambda: "book a physio" not in str(card.render())), "an action ticked in an editor leaves the card"
+        assert "send the CV draft" in str(card.render())
 
 
 async def test_broken_files_and_conflict_copies_are_listed(demo_home, clock):

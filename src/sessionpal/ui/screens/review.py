@@ -30,6 +30,7 @@ from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
 from ...core.timer import format_clock, format_span
 from ..context import TypedApp
+from ..messages import PastSessionsChanged
 from ..widgets.goals import STATUS_LOOK
 from .session_view import SessionViewScreen
 
@@ -351,6 +352,8 @@ class ReviewScreen(Screen):
             self.notify(str(error), title="Action not changed", severity="error", markup=False)
             return
         self.notify(("Done: " if state is ActionState.DONE else "Dropped: ") + item.action.text, markup=False)
+        for screen in self.app.screen_stack:  # the session underneath shows open actions on its "last time" card
+            screen.post_message(PastSessionsChanged())
         self.refresh_index()
 
     def action_tick(self) -> None:

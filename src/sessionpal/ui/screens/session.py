@@ -49,6 +49,7 @@ from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock, is_free
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
+from ...core.sessions import file_fingerprint
 from ...core.saving import SaveFailed
 from ...core.stalled import SessionFacts, rating_trend
 from ...core.timer import Level, TimerReading, TimerState, format_clock
@@ -58,7 +59,7 @@ from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
 from ..dialogs.text import TextDialog
-from ..messages import PacksChanged
+from ..messages import PacksChanged, PastSessionsChanged
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.goals import FLAG, GoalsPane
@@ -112,6 +113,7 @@ class SessionScreen(Screen):
         self._unsaved_reason = ""  # why the notes waiting above the note line could not be saved
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
         self._header_shown: tuple[object, ...] = ()  # what the header shows now
+        self._last_seen: tuple[int, int, int] | None = None  # the "last time" card's file, as it was read
         self.goal_flow = GoalFlow(self)
 
     # layout -------------------------------------------------------------------
@@ -136,7 +138,7 @@ class SessionScreen(Screen):
     def on_mount(self) -> None:
         if self.pal.seed is not None:
             self.rng.seed(self.pal.seed)
-        self.query_one(LastTimeCard).show(self.live.client, last_time(self.pal.home, self.live.client.slug, exclude=self.live.path))
+        self.show_last_time()
         note_input = self.query_one(NoteInput)
         if self.live.read_only:
             note_input.placeholder = f"Read-only here: {self.live.read_only}"
@@ -351,6 +353,22 @@ class SessionScreen(Screen):
         card = self.query_one(LastTimeCard)
         card.show(self.live.client, card.last, actions)
 
+    def show_last_time(self) -> None:
+        """The "last time" card from the previous session's file as it is now (open actions follow from the index)."""
+        last = last_time(self.pal.home, self.live.client.slug, exclude=self.live.path)
+        self._last_seen = file_fingerprint(last.path) if last else None
+        self.query_one(LastTimeCard).show(self.live.client, last)
+
+    def on_past_sessions_changed(self, message: PastSessionsChanged) -> None:
+        self.show_last_time()
+        self.load_open_actions()
+
+    def _check_last_time(self) -> None:
+        # One stat: the previous session's file edited by hand (an action ticked in an editor) shows at once.
+        last = self.query_one(LastTimeCard).last
+        if last is not None and file_fingerprint(last.path) != self._last_seen:
+            self.on_past_sessions_changed(PastSessionsChanged())
+
     def _build_deck(self) -> None:
         packs = self.pal.packs
         assert packs is not None
@@ -410,6 +428,7 @@ class SessionScreen(Screen):
         if self.live.read_only and not self._told_free and is_free(self.pal.home, self.live.client.slug, self.pal.clock.now()):
             self._told_free = True
             self.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
+        self._check_last_time()
         changed = self.live.check_client_file()
         if changed is not None:
             message, broken = changed
