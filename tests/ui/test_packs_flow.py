@@ -219,6 +219,25 @@ async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
         assert await until(pilot, lambda: added.ref in {q.ref for q in deck.shown})
 
 
+async def test_the_pack_editor_shows_a_hand_edit_of_the_pack_it_shows(demo_home, clock):
+    mine = pack_edit.new_pack(demo_home, "mine", "Mine")
+    kept = pack_edit.add_question(mine.path, "What would you do with a free Tuesday?", phase="opening")
+    pack_edit.add_question(mine.path, "Who could help?", phase="options")
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "mine")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("end")
+        assert screen.question().text == "Who could help?"
+        # The coach's editor rewords the first question and adds one.
+        mine.path.write_text(mine.path.read_text().replace("free Tuesday", "free Wednesday") + '\n[[questions]]\nid = "by-hand"\ntext = "What else?"\n')
+        assert await until(pilot, lambda: [q.text for q in screen.shown][-1] == "What else?"), "the list follows the file"
+        assert {q.ref: q.text for q in screen.shown}[kept.ref] == "What would you do with a free Wednesday?"
+        assert screen.question().text == "Who could help?", "the highlight stays on the question the coach had"
+
+
 async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(demo_home, clock):
     pack_edit.new_pack(demo_home, "mine", "Mine")
     path = demo_home.prompts_dir / "mine.toml"

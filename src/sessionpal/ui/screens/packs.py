@@ -41,6 +41,7 @@ from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
+from ..messages import PacksChanged
 
 ALL = "+all"
 NEW_PACK = "+new-pack"
@@ -166,6 +167,11 @@ class PacksScreen(Screen):
         detail.update(Content("\n").join(lines))
 
     # events -----------------------------------------------------------------------------
+
+    def on_packs_changed(self, message: PacksChanged) -> None:
+        """A pack file was edited by hand (or synced): show it as it is now, on the question the coach had."""
+        question = self.question()
+        self.refresh_packs(question.ref if question else None)
 
     @on(OptionList.OptionHighlighted, "#pack-list")
     def _pack_highlighted(self, event: OptionList.OptionHighlighted) -> None:
