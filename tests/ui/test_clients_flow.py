@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Static
 
-from sessionpal.core.clients import load_client
+from sessionpal.core.clients import create_client, load_client
+from sessionpal.core.records import erase_client
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.new_client import NewClientDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.session import SessionScreen
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, until
 
 SIZE = (100, 30)
 
@@ -44,6 +45,24 @@ async def test_tab_then_a_name_still_filters_and_opens_that_client(demo_home, cl
         await pilot.press("tab", *"jose", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) and app.screen.live.client.name == "José Álvarez"
+
+
+async def test_the_list_follows_clients_erased_added_and_renamed_elsewhere(demo_home, clock):
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert picker_ids(app) == ["ana-perez", "jose-alvarez", "李雷"]
+        # Another terminal: `sessionpal erase jose-alvarez`, a new client, and a hand edit of a name.
+        erase_client(demo_home, "jose-alvarez", clock.now())
+        create_client(demo_home, "Zoë Adams", 60, clock.now().date())
+        assert await until(pilot, lambda: picker_ids(app) == ["ana-perez", "zoe-adams", "李雷"])
+        ana = demo_home.client_file("ana-perez")
+        with ana.open("r+") as opened:  # written in place, as some editors do: the folder does not change
+            text = opened.read().replace('name = "Ana Pérez"', 'name = "Ana Pérez-Luna"')
+            opened.seek(0)
+            opened.write(text)
+        first = app.screen.query_one("#client-list", OptionList)
+        assert await until(pilot, lambda: "Ana Pérez-Luna" in str(first.get_option_at_index(0).prompt)), "an edit in place is seen too"
 
 
 async def test_new_client_form_validates_then_creates(demo_home, clock):

@@ -180,6 +180,28 @@ def list_clients(home: Home) -> list[ClientEntry]:
     return entries
 
 
+def clients_fingerprint(home: Home) -> tuple[int, ...]:
+    """What the client list depends on, cheaply: the mtimes of clients/, each client.toml and sessions/ folder.
+
+    A client added or erased changes clients/; an edit to client.toml (in place or by a rename) changes its
+    mtime; a new session changes sessions/. Two stats per client, no file read: polled to notice another
+    terminal, a script or a sync tool changing the practice.
+    """
+    stamps: list[int] = []
+    try:
+        stamps.append(home.clients_dir.stat().st_mtime_ns)
+        folders = sorted(e.path for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return tuple(stamps)
+    for folder in folders:
+        for path in (os.path.join(folder, "client.toml"), os.path.join(folder, "sessions")):
+            try:
+                stamps.append(os.stat(path, follow_symlinks=False).st_mtime_ns)
+            except OSError:
+                stamps.append(0)
+    return tuple(stamps)
+
+
 def find_client(home: Home, query: str, entries: list[ClientEntry] | None = None) -> ClientEntry:
     """A client by display name or slug, case-insensitively; ClientNotFound lists close matches."""
     if entries is None:

@@ -10,11 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.clients import ClientEntry, list_clients
+from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
 from ...core.paths import fold_name
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
+
+CHECK_HOME_EVERY = 2.0  # seconds between looks at the clients folder
 
 
 def client_prompt(entry: ClientEntry) -> Content:
@@ -45,6 +47,7 @@ class ClientPickerScreen(Screen):
         self.entries: list[ClientEntry] = []
         self.shown: list[ClientEntry] = []
         self.conflicts: list[Conflict] = []
+        self._seen: tuple[int, ...] = ()  # the home's clients as last read (see clients_fingerprint)
 
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
@@ -61,6 +64,8 @@ class ClientPickerScreen(Screen):
         self.query_one("#client-list", OptionList).can_focus = False
         self.watch(self.app, "private", self._privacy_changed)
         self.load_clients()
+        # Another terminal erases a client, a sync tool brings a new one: the list follows within seconds.
+        self.set_interval(CHECK_HOME_EVERY, self.check_home)
 
     def _privacy_changed(self, private: bool) -> None:
         self.set_class(private, "-private")
@@ -75,9 +80,15 @@ class ClientPickerScreen(Screen):
 
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
+        self._seen = clients_fingerprint(self.pal.home)  # before reading: a change made meanwhile is read next time
         entries = list_clients(self.pal.home)
         conflicts = find_conflicts(self.pal.home)
         self.app.call_from_thread(self._loaded, entries, conflicts)
+
+    @work(thread=True, exclusive=True, group="check-home")
+    def check_home(self) -> None:
+        if self.is_current and clients_fingerprint(self.pal.home) != self._seen:
+            self.app.call_from_thread(self.load_clients)
 
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None) -> None:
         self.entries = entries
