@@ -193,10 +193,10 @@ def make_practice(root):
     clock = FakeClock(START - timedelta(days=7))
     live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
     live.start()
-    for text in ("José talked about the café", "+You named three options today", "!send the CV draft"):
+    for text in ("José talked about the café", "+You named three options today", "!send the CV draft", "我想跑半程马拉松"):
         clock.advance(60)
         live.add_note(text)
-    clock.advance(57 * 60)
+    clock.advance(56 * 60)
     live.end()
     return home, live.path
 
@@ -207,6 +207,8 @@ def test_search_prints_matches_and_exits_1_without(tmp_path):
     assert found.returncode == 0
     assert found.stdout.strip() == f"Ana Pérez  2026-11-16  00:01:00  José talked about the [café]  ({path})"
     assert run("search", "cafe", "--client", "ANA PÉREZ", home=tmp_path).returncode == 0
+    inside = run("search", "马拉松", home=tmp_path)
+    assert inside.stdout.strip() == f"Ana Pérez  2026-11-16  00:04:00  我想跑半程[马拉松]  ({path})", "a word inside a line written without spaces"
     none = run("search", "lighthouse", home=tmp_path)
     assert none.returncode == 1 and none.stderr.strip() == "no notes match"
     unknown = run("search", "x", "--client", "Bob", home=tmp_path)

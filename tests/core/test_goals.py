@@ -1,6 +1,6 @@
 import itertools
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -264,8 +264,8 @@ def test_a_goal_made_late_in_the_day_counts_only_the_sessions_after_it(home):
 
 def test_goal_stamps_written_by_hand_as_dates_still_compare(home):
     client = history_client(home)
-    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, at=datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc))
-    quiet = [SessionFacts(datetime(2026, 11, d, 10, 0, tzinfo=timezone.utc)) for d in (2, 9, 16)]
+    change_goal_status(home, client.slug, "write-the-thesis", GoalStatus.ON_TRACK, at=datetime(2026, 11, 16, 9, 0, tzinfo=UTC))
+    quiet = [SessionFacts(datetime(2026, 11, d, 10, 0, tzinfo=UTC)) for d in (2, 9, 16)]
     assert stalled_goals(load_client(client.path), quiet, 3) == {}, "a dated change before a timed session on that day is movement in it"
 
 

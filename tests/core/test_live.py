@@ -249,6 +249,18 @@ def test_deck_filters_by_phase_tag_and_words():
     assert values and all("values" in q.tags for q in values)
     assert [q.ref for q in deck.matching(DeckQuery.parse("@all afraid"))] == ["awareness/afraid-might-happen", "awareness/if-not-afraid"]
     assert deck.matching(DeckQuery.parse("@all zzzz")) == []
+    opening_values = DeckQuery.parse("values")
+    assert deck.matching(opening_values, Phase.OPENING) == [] and deck.in_other_phases(opening_values, Phase.OPENING) == len(
+        deck.matching(DeckQuery.parse("values @all"))
+    )
+    assert deck.in_other_phases(DeckQuery.parse("values @all"), Phase.OPENING) == 0
+
+
+def test_the_deck_filter_finds_words_inside_scripts_written_without_spaces():
+    questions = [Question("p", "a", "你想跑马拉松吗？", phase=Phase.EXPLORE), Question("p", "b", "ความฝันของคุณคืออะไร", phase=Phase.EXPLORE)]
+    deck = Deck(questions)
+    assert [q.id for q in deck.matching(DeckQuery.parse("马拉松"), Phase.EXPLORE)] == ["a"]
+    assert [q.id for q in deck.matching(DeckQuery.parse("ฝัน"), Phase.EXPLORE)] == ["b"]
 
 
 def test_draw_prefers_questions_never_asked_of_this_client():

@@ -13,7 +13,7 @@ import pytest
 from sessionpal.core.clients import create_client, edit_client, load_client
 from sessionpal.core.conflicts import conflict_copies
 from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
-from sessionpal.core.index import SearchIndex, _fts_query
+from sessionpal.core.index import SearchIndex, SearchQuery
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import ActionState
 from sessionpal.core.session_models import FALLBACK_MODEL
@@ -67,6 +67,28 @@ def test_search_words_prefixes_phrases_and_accents(practice):
         search(practice, odd)  # never an error
 
 
+def test_words_inside_scripts_written_without_spaces_are_found(home):
+    li = create_client(home, "李雷", 60, date(2026, 9, 1))
+    session(home, li, 3, ["我想跑半程马拉松", "フルマラソンを走りたい", "ฉันอยากวิ่งมาราธอน", "Ana说她想跑步 every morning", "마라톤을 완주하고 싶다"])
+    assert search(home, "马拉松") == [("李雷", "我想跑半程马拉松")], "a word in the middle of a line"
+    assert search(home, "我想") == [("李雷", "我想跑半程马拉松")]
+    assert {t for _, t in search(home, "想")} == {"我想跑半程马拉松", "Ana说她想跑步 every morning"}, "one character is enough"
+    assert search(home, "マラソン") == [("李雷", "フルマラソンを走りたい")]
+    assert search(home, "วิ่ง") == [("李雷", "ฉันอยากวิ่งมาราธอน")], "a Thai word with its vowel and tone marks"
+    assert search(home, "마라톤") == [("李雷", "마라톤을 완주하고 싶다")], "a Korean word with its particle attached"
+    assert search(home, "morn 跑步") == [("李雷", "Ana说她想跑步 every morning")], "words of both kinds, together"
+    assert search(home, "跑 马拉松 ana") == [], "every word must match"
+    assert search(home, "拉马") == [], "the characters in their order"
+    assert search(home, "marathon") == []
+    index = SearchIndex(home)
+    assert index.search("马拉松")[0].marked == "我想跑半程\x01马拉松\x02"
+    # A changed file leaves no trace of its old lines.
+    path = session_paths(home, "李雷")[0]
+    path.write_text(path.read_text().replace("马拉松", "全程"))
+    index.refresh()
+    assert search(home, "马拉松") == [] and search(home, "跑半程全程") == [("李雷", "我想跑半程全程")]
+
+
 def test_results_come_newest_first_with_the_match_marked(practice):
     index = SearchIndex(practice)
     index.refresh()
@@ -77,9 +99,11 @@ def test_results_come_newest_first_with_the_match_marked(practice):
 
 
 def test_fts_query_shapes():
-    assert _fts_query('leave "the bank" now') == '"leave"* "the bank" "now"*'
-    assert _fts_query('say "x"y') == '"say"* "x" "y"*'
-    assert _fts_query("  ") == "" and _fts_query('"') == ""
+    assert SearchQuery.parse('leave "the bank" now').lines == '"leave"* "the bank" "now"*'
+    assert SearchQuery.parse('say "x"y').lines == '"say"* "x" "y"*'
+    assert SearchQuery.parse("  ") == SearchQuery.parse('"') == SearchQuery("", "", ())
+    mixed = SearchQuery.parse("Ana 马拉松 ฉันอยาก")
+    assert (mixed.lines, mixed.spaceless) == ('"Ana"*', '"马 拉 松" "ฉั น อ ย า ก"')
 
 
 def test_a_hand_edited_file_shows_up_after_a_refresh(practice):

@@ -10,7 +10,6 @@ from sessionpal.core.model import ActionState
 from sessionpal.core.sessions import read_session, session_paths
 from sessionpal.ui.screens.review import SESSIONS_PAGE, ReviewScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
-
 from sessionpal.ui.widgets.notes import LastTimeCard
 
 from .conftest import make_app, settle, until

@@ -25,8 +25,9 @@ from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
 from .problems import FileProblems
 from .sessionfile import SessionDocument
 from .sessions import read_session
+from .spaceless import TOKENIZER, has_spaceless, mark, spaced
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BATCH = 200  # files per transaction while indexing
 LINES_PER_SESSION = 1 << 14  # line numbers within a session's block of rowids
 
@@ -36,7 +37,7 @@ LINES_PER_SESSION = 1 << 14  # line numbers within a session's block of rowids
 # and `notes` needs no path column or index (they were two thirds of the index's size). The block's
 # start encodes when the session started (see _base_rowid), so FTS5's own rowid order is newest first
 # and a search with LIMIT stops early instead of sorting every match.
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE files (
     path TEXT PRIMARY KEY, client TEXT NOT NULL, name TEXT NOT NULL,
     mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -53,6 +54,7 @@ CREATE INDEX actions_client ON actions (client, state);
 CREATE INDEX actions_path ON actions (path);
 CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE spaceless USING fts5(text, tokenize = "{TOKENIZER}");  -- lines in scripts without spaces, see core/spaceless.py
 """
 
 
@@ -127,17 +129,32 @@ def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, 
             yield slug, home.sessions_dir(slug) / name
 
 
-def _fts_query(text: str) -> str:
-    """The coach's words as an FTS5 query: "quoted phrases" stay phrases, other words match as prefixes."""
-    parts: list[str] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
-        if phrase.strip():
-            parts.append('"' + phrase.replace('"', "") + '"')
-        elif word:
-            cleaned = word.replace('"', "")
-            if re.search(r"\w", cleaned):
-                parts.append('"' + cleaned + '"*')
-    return " ".join(parts)
+@dataclass(frozen=True)
+class SearchQuery:
+    """The coach's words as FTS5 queries: for the `lines` table (words, prefixes, "quoted phrases") and for the
+    `spaceless` table (a word in a script without spaces, as the phrase of its characters); "" where none."""
+
+    lines: str
+    spaceless: str
+    terms: tuple[str, ...]  # what to mark in the results of a search with spaceless words
+
+    @classmethod
+    def parse(cls, text: str) -> SearchQuery:
+        lines: list[str] = []
+        spaceless: list[str] = []
+        terms: list[str] = []
+        for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+            cleaned = (phrase or word).replace('"', "")
+            if not re.search(r"\w", cleaned):
+                continue  # only punctuation: FTS5 could not read it
+            terms.append(cleaned.strip())
+            if has_spaceless(cleaned):
+                spaceless.append('"' + spaced(cleaned) + '"')
+            elif phrase:
+                lines.append('"' + cleaned + '"')
+            else:
+                lines.append('"' + cleaned + '"*')
+        return cls(" ".join(lines), " ".join(spaceless), tuple(terms))
 
 
 class SearchIndex:
@@ -261,6 +278,7 @@ class SearchIndex:
             # The FTS5 index forgets a line only when told its old text, so tell it before the text goes.
             connection.execute("INSERT INTO lines (lines, rowid, text) SELECT 'delete', id, text FROM notes WHERE id BETWEEN ? AND ?", block)
             connection.execute("DELETE FROM notes WHERE id BETWEEN ? AND ?", block)
+            connection.execute("DELETE FROM spaceless WHERE rowid BETWEEN ? AND ?", block)
         connection.execute("DELETE FROM files WHERE path = ?", (key,))
         connection.execute("DELETE FROM actions WHERE path = ?", (key,))
 
@@ -307,30 +325,38 @@ class SearchIndex:
         rows = [(base + n, stamp, kind, text) for n, (stamp, kind, text) in enumerate(_lines(document)) if n < LINES_PER_SESSION]
         connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(row[0], row[3]) for row in rows])
+        connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(row[0], spaced(row[3])) for row in rows if has_spaceless(row[3])])
 
     # reading ------------------------------------------------------------------------
 
     def search(self, query: str, client: str | None = None, limit: int = 100) -> list[Hit]:
-        fts = _fts_query(query)
-        if not fts:
+        wanted = SearchQuery.parse(query)
+        if not wanted.lines and not wanted.spaceless:
             return []
+        join = f"JOIN files AS f ON f.first_line = n.id / {LINES_PER_SESSION} * {LINES_PER_SESSION}"
+        params: list[object] = []
+        if not wanted.spaceless:  # the common case: FTS5 marks the matches itself
+            sql = f"SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, highlight(lines, 0, char(1), char(2)) FROM lines JOIN notes AS n ON n.id = lines.rowid {join} WHERE lines MATCH ?"
+            params.append(wanted.lines)
+            order = "lines.rowid"  # FTS5's own order: a LIMIT stops early instead of sorting every match
+        else:
+            order = "n.id"
+            sql = f"SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, NULL FROM notes AS n {join} WHERE n.id IN (SELECT rowid FROM spaceless WHERE spaceless MATCH ?)"
+            params.append(wanted.spaceless)
+            if wanted.lines:
+                sql += " AND n.id IN (SELECT rowid FROM lines WHERE lines MATCH ?)"
+                params.append(wanted.lines)
+        if client is not None:
+            sql += " AND f.client = ?"
+            params.append(client)
+        sql += f" ORDER BY {order} DESC LIMIT ?"
+        params.append(limit)
         with self.opened() as connection:
-            sql = (
-                "SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, highlight(lines, 0, char(1), char(2)) "
-                "FROM lines JOIN notes AS n ON n.id = lines.rowid "
-                f"JOIN files AS f ON f.first_line = n.id / {LINES_PER_SESSION} * {LINES_PER_SESSION} WHERE lines MATCH ?"
-            )
-            params: list[object] = [fts]
-            if client is not None:
-                sql += " AND f.client = ?"
-                params.append(client)
-            sql += " ORDER BY lines.rowid DESC LIMIT ?"
-            params.append(limit)
             try:
                 rows = connection.execute(sql, params).fetchall()
             except sqlite3.OperationalError:
-                return []  # a query FTS5 cannot read (only punctuation, say): no results, not an error
-            return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+                return []  # a query FTS5 cannot read: no results, not an error
+        return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7] if r[7] is not None else mark(r[6], list(wanted.terms))) for r in rows]
 
     def sessions(self, client: str | None = None) -> list[SessionRow]:
         """Sessions newest first (broken files too, with their problem)."""

@@ -49,8 +49,8 @@ from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock, is_free
 from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
-from ...core.sessions import file_fingerprint
 from ...core.saving import SaveFailed
+from ...core.sessions import file_fingerprint
 from ...core.stalled import SessionFacts, rating_trend
 from ...core.timer import Level, TimerReading, TimerState, format_clock
 from ..changes import attempt, when_answered

@@ -1,0 +1,69 @@
+"""Finding words in scripts written without spaces: Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese.
+
+SQLite's unicode61 tokenizer cuts text at spaces and punctuation, so
+"我想跑半程马拉松" is one token and "马拉松" inside it is never found. The
+search index keeps a second FTS5 table for lines in these scripts, where each
+character (with the marks that belong to it, as Thai vowels and tone marks do)
+is a token of its own; a word in such a script is searched as the phrase of its
+characters, which finds it anywhere in a line, however short it is. (FTS5's
+trigram tokenizer would need three characters: 我想 and 跑 would find nothing.)
+The live deck needs none of this: its filter already looks for substrings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Thai, Lao, Burmese, Khmer, Hiragana, Katakana, CJK ideographs (and extensions), Hangul syllables.
+SPACELESS = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+# For that table: letters, digits, private use and combining marks are parts of a token (unicode61's
+# default leaves marks out, which would cut Thai words apart at every vowel sign).
+TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+
+
+def has_spaceless(text: str) -> bool:
+    return SPACELESS.search(text) is not None
+
+
+def spaced(text: str) -> str:
+    """The text with every spaceless character a word of its own (marks stay with their character)."""
+    units: list[list[str]] = []  # [text, "s" if spaceless else ""]
+    for char in text:
+        if units and unicodedata.category(char).startswith("M"):
+            units[-1][0] += char  # a vowel sign or tone mark belongs to the character before it
+            continue
+        kind = "s" if SPACELESS.match(char) else ""
+        if units and not kind and not units[-1][1]:
+            units[-1][0] += char  # other scripts keep their words whole
+        else:
+            units.append([char, kind])
+    return " ".join(unit for unit, _ in units)
+
+
+def mark(text: str, terms: list[str]) -> str:
+    """The text with each occurrence of each term between \\x01 and \\x02 (case-insensitively), as FTS5's highlight()."""
+    folded = text.casefold()
+    spans: list[tuple[int, int]] = []
+    if len(folded) == len(text):  # casefold can change lengths (ß -> ss): then positions would not line up
+        for term in terms:
+            wanted = term.casefold()
+            start = folded.find(wanted)
+            while wanted and start >= 0:
+                spans.append((start, start + len(wanted)))
+                start = folded.find(wanted, start + len(wanted))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, at = [], 0
+    for start, end in merged:
+        out += [text[at:start], "\x01", text[start:end], "\x02"]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
