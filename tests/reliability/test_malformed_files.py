@@ -13,7 +13,7 @@ from sessionpal.core.paths import Home
 from sessionpal.core.sessions import read_session, session_paths
 from sessionpal.ui.screens.session import SessionScreen
 
-from ..ui.conftest import build_demo_home, make_app, settle
+from ..ui.conftest import build_demo_home, make_app, settle, told
 
 SIZE = (140, 45)
 
@@ -75,7 +75,7 @@ async def test_a_broken_file_is_reported_kept_and_the_rest_works(demo_home, cloc
         assert isinstance(app.screen, SessionScreen)
         await pilot.press(*"still working", "enter")
         await settle(pilot)
-        shown = [n.message for n in app._notifications] + [str(app.screen.query_one("#last-time", Static).render())]
+        shown = [n.message for n in told(app)] + [str(app.screen.query_one("#last-time", Static).render())]
         app.screen.save_before_exit()
     assert any(where in message for message in shown), shown
     assert digest(path) == before, "a broken file is never rewritten"

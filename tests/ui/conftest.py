@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -79,6 +80,24 @@ async def until(pilot, condition, timeout: float = 30.0) -> bool:
             return False
         await pilot.pause(0.05)
     return True
+
+
+@dataclass(frozen=True)
+class Told:
+    title: str
+    message: str
+    severity: str
+
+
+def told(app) -> list[Told]:
+    """Everything the app told the coach: toasts, and the news on session status lines."""
+    from sessionpal.ui.widgets.status import StatusLine
+
+    said = [Told(n.title, n.message, n.severity) for n in app._notifications]
+    for screen in app.screen_stack:
+        for line in screen.query(StatusLine):
+            said += [Told(title, message, "information") for title, message in line.said]
+    return said
 
 
 def fixed_clock() -> FakeClock:

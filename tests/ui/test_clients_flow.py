@@ -11,7 +11,7 @@ from sessionpal.ui.dialogs.new_client import NewClientDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.session import SessionScreen
 
-from .conftest import make_app, settle, until
+from .conftest import make_app, settle, told, until
 
 SIZE = (100, 30)
 
@@ -114,7 +114,7 @@ async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home, cl
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert "broken" in picker_ids(app)
-        assert any("client.toml:2:1: 'session_minutes' must be a whole number" in n.message for n in app._notifications)
+        assert any("client.toml:2:1: 'session_minutes' must be a whole number" in n.message for n in told(app))
         await pilot.press(*"broken", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ClientPickerScreen)

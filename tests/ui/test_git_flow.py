@@ -11,7 +11,7 @@ import pytest
 from sessionpal.core.sessions import session_paths
 from sessionpal.ui.screens.clients import ClientPickerScreen
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, told
 from .test_session_flow import SIZE, type_note
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -36,7 +36,7 @@ async def test_an_ended_session_and_a_new_client_are_committed(demo_home, clock)
         assert isinstance(app.screen, ClientPickerScreen)
         app.create_and_open("Marta Ruiz", 50)
         await settle(pilot)
-        assert not [n for n in app._notifications if n.title == "git"], [n.message for n in app._notifications]
+        assert not [n for n in told(app) if n.title == "git"], [n.message for n in told(app)]
     session = session_paths(demo_home, "ana-perez")[-1]
     assert git(demo_home.root, "log", "--format=%s").splitlines() == ["New client marta-ruiz", f"Session with ana-perez: {session.stem}"]
     tracked = git(demo_home.root, "ls-files").splitlines()
@@ -49,7 +49,7 @@ async def test_autocommit_outside_a_repository_is_explained(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        [said] = [n.message for n in app._notifications if n.title == "git"]
+        [said] = [n.message for n in told(app) if n.title == "git"]
         assert said.startswith("git.autocommit is on, but the data home is not a git repository: git init")
 
 
@@ -62,7 +62,7 @@ async def test_a_commit_git_refuses_is_reported_and_the_session_goes_on(demo_hom
         await settle(pilot)
         app.create_and_open("Marta Ruiz", 50)
         await settle(pilot)
-        [said] = [n.message for n in app._notifications if n.title == "git"]
+        [said] = [n.message for n in told(app) if n.title == "git"]
         assert said.startswith("Not committed: git add failed:") and "index.lock" in said
         await type_note(pilot, "still taking notes")
         assert session_paths(demo_home, "marta-ruiz")

@@ -15,7 +15,7 @@ from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.goals import GoalsPane
 from sessionpal.ui.widgets.notes import NoteInput
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, told
 
 SIZE = (140, 45)
 BEN = "Ben Okafor"
@@ -88,7 +88,7 @@ async def test_sidebar_keys_rename_value_areas_and_order(history_home, clock):
         assert ben.values == ("craft", "health", "family", "growth")
         assert [g.id for g in ben.goals][:2] == ["find-a-mentor", "ship-the-side-project"]
         assert sidebar(app)[0].startswith("○ Find a mentor in design")
-        assert any("asked to be asked first about family" in n.message for n in app._notifications)
+        assert any("asked to be asked first about family" in n.message for n in told(app))
 
 
 async def test_the_playbook_for_a_stalled_goal(history_home, clock):
@@ -207,7 +207,7 @@ async def test_a_note_tagged_with_an_ask_first_area_brings_one_reminder(history_
         await pilot.pause()
         await pilot.press(*"more about #family", "enter")
         await pilot.pause()
-        reminders = [n for n in app._notifications if n.title == "Ask first: family"]
+        reminders = [n for n in told(app) if n.title == "Ask first: family"]
         assert len(reminders) == 1
         assert "How would you like us to approach it, if at all?" in reminders[0].message
         assert [n.text for n in current_session(history_home).notes] == ["his brother #family", "more about #family"]

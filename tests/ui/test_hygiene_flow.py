@@ -11,7 +11,7 @@ from sessionpal.core.records import exposed_paths
 from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session import SessionScreen
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, told
 from .test_session_flow import SIZE, type_note
 
 
@@ -25,7 +25,7 @@ async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home, clo
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        [warning] = [n for n in app._notifications if n.title == "Your notes are not private"]
+        [warning] = [n for n in told(app) if n.title == "Your notes are not private"]
         assert "and 1 more" in warning.message and f'chmod -R go-rwx "{demo_home.root}"' in warning.message
 
 
@@ -41,7 +41,7 @@ async def test_a_private_home_gets_no_warning(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert not [n for n in app._notifications if n.title == "Your notes are not private"]
+        assert not [n for n in told(app) if n.title == "Your notes are not private"]
 
 
 @pytest.fixture
@@ -86,4 +86,4 @@ async def test_the_main_flows_open_no_network_connection(demo_home, clock, no_ne
     holding = [p.relative_to(demo_home.root) for p in demo_home.root.rglob("*") if p.is_file() and b"while offline" in p.read_bytes()]
     assert [p.parent.name for p in holding] == ["sessions"], holding
     assert no_network == [], no_network
-    assert not [n for n in app._notifications if n.severity == "error"]
+    assert not [n for n in told(app) if n.severity == "error"]

@@ -37,7 +37,9 @@ COMMANDS = [
     ["f5", *"what", "enter"],  # filter the deck
     ["f5", "escape"],
     ["f4"],
+    ["ctrl+d"],  # draw, from the note line: never the note line's delete-right
     ["f3"],
+    ["escape"],  # from the note line: clears a kept filter
     ["down"],
     ["up"],
     ["f6"],

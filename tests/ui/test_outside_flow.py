@@ -9,7 +9,7 @@ from sessionpal.core.sessions import read_session
 from sessionpal.ui.widgets.goals import GoalsPane
 from sessionpal.ui.widgets.notes import NoteInput
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, told
 from .test_session_flow import SIZE, log_texts, type_note
 
 
@@ -26,14 +26,14 @@ async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(dem
         path.write_text(ours.replace("] second", "] second, reworded") + "- [00:00:30] from the editor\n")
         app.screen.check_files()
         await pilot.pause()
-        assert any("its changes are kept and shown" in n.message for n in app._notifications)
+        assert any("its changes are kept and shown" in n.message for n in told(app))
         assert any("second, reworded" in line for line in log_texts(app))
         # A sync tool brings back an older version without "second".
         before_sync = path.read_text()
         path.write_text(ours.replace("- [00:01:00] second\n", ""))
         clock.advance(60)
         await type_note(pilot, "third")
-        dropped = [n.message for n in app._notifications if "dropped" in n.message]
+        dropped = [n.message for n in told(app) if "dropped" in n.message]
         assert len(dropped) == 1 and "(conflicted copy sessionpal" in dropped[0]
         [copy] = [p for p in path.parent.iterdir() if CONFLICT_COPY.search(p.name)]
         assert copy.read_text() == before_sync, "the version the coach saw, kept whole"
@@ -57,7 +57,7 @@ async def test_an_edit_to_a_line_changed_meanwhile_waits_in_the_note_line(demo_h
         assert [n.text for n in read_session(path).notes] == ["typo fixed elsewhere"], "the file's version is kept"
         assert app.screen.query_one(NoteInput).value == "typo here", "and the coach's wording is not lost"
         assert isinstance(app.focused, NoteInput)
-        assert any("Enter saves it as a new note" in n.message for n in app._notifications)
+        assert any("Enter saves it as a new note" in n.message for n in told(app))
         await pilot.press("enter")
         await settle(pilot)
         assert [n.text for n in read_session(path).notes] == ["typo fixed elsewhere", "typo here"]
@@ -73,11 +73,11 @@ async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
         await pilot.pause()
         shown = [str(option.prompt) for option in app.screen.query_one(GoalsPane).query_one(OptionList).options]
         assert any("Leave the bank by the summer" in line for line in shown), shown
-        assert any("the goals shown are its new version" in n.message for n in app._notifications)
+        assert any("the goals shown are its new version" in n.message for n in told(app))
         path.write_text(path.read_text() + "[[goals]\n")
         app.screen.check_files()
         await pilot.pause()
-        assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in app._notifications)
+        assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in told(app))
 
 
 async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home, clock):
@@ -101,7 +101,7 @@ async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home,
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.live.read_only
-        assert any("on laptop, process 4242" in n.message for n in app._notifications)
+        assert any("on laptop, process 4242" in n.message for n in told(app))
         assert "read-only" in str(screen.query_one("#session-header").render())
         assert screen.query_one(NoteInput).disabled
         assert log_texts(app)[-1].endswith("typed on the laptop"), "the holder's session, as it is"
@@ -114,7 +114,7 @@ async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home,
         lock.unlink()  # the laptop closes its sessionpal
         screen.check_files()
         await pilot.pause()
-        assert any(n.title == "Free now" for n in app._notifications)
+        assert any(n.title == "Free now" for n in told(app))
         lock.write_text(Holder("laptop", 4242, START).render())
         await pilot.press("f2", "f3", "f12")  # no timer, no asking, F12 only goes back
         await pilot.pause()

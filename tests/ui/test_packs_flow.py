@@ -17,7 +17,7 @@ from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 
 from ..helpers import START
-from .conftest import make_app, settle, until
+from .conftest import make_app, settle, told, until
 
 SIZE = (140, 45)
 
@@ -160,7 +160,7 @@ async def test_a_pack_edited_outside_the_app_is_reloaded_and_a_broken_edit_keeps
         app.check_pack_files()
         await settle(pilot)
         assert added.ref in {q.ref for q in deck.shown}, "the last good version stays"
-        warnings = [n.message for n in app._notifications if "last good version" in n.title]
+        warnings = [n.message for n in told(app) if "last good version" in n.title]
         assert warnings and "mine.toml:" in warnings[-1] and "unknown phase 'openning'" in warnings[-1]
 
 
@@ -254,7 +254,7 @@ async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(dem
         app.screen.query_one("#question-text", Input).value = "What matters most, now?"
         await pilot.press("enter")
         await pilot.pause()
-        assert any(original.id in n.message for n in app._notifications)
+        assert any(original.id in n.message for n in told(app))
         assert isinstance(app.screen, QuestionDialog), "the wording comes back in a dialog"
         assert app.screen.query_one("#question-text", Input).value == "What matters most, now?"
         await pilot.press("enter")
@@ -279,7 +279,7 @@ async def test_a_question_refused_by_a_pack_broken_by_hand_stays_in_the_form(dem
         app.screen.query_one("#question-text", Input).value = "What would a kind friend say?"
         await pilot.press("enter")
         await pilot.pause()
-        assert any("mine.toml" in n.message for n in app._notifications), "the problem is told"
+        assert any("mine.toml" in n.message for n in told(app)), "the problem is told"
         assert isinstance(app.screen, QuestionDialog), "the question typed is not lost"
         assert app.screen.query_one("#question-text", Input).value == "What would a kind friend say?"
         assert path.read_text() == broken, "the broken file is left as it is"

@@ -25,7 +25,7 @@ from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
-from .conftest import make_app, settle, until
+from .conftest import make_app, settle, told, until
 
 SIZE = (140, 45)
 
@@ -152,12 +152,16 @@ async def test_draw_gives_questions_not_yet_asked(demo_home, clock):
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
         asked = set()
-        for _ in range(5):
-            await pilot.press("f4")
+        for key in ("f4", "ctrl+d", "f4", "ctrl+d", "f4"):
+            await pilot.press(key)
             assert deck.current.ref not in asked
             await pilot.press("f3")
             asked.add(deck.current.ref)
         assert set(read_session(app.screen.live.path).info.questions) == asked
+        current = deck.current
+        await pilot.press("ctrl+n")  # a new client in the list; here it means nothing
+        await pilot.pause()
+        assert deck.current is current and isinstance(app.screen, SessionScreen)
 
 
 async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
@@ -173,6 +177,54 @@ async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
         assert "all phases" in str(app.screen.query_one("#deck-title", Static).render())
         await pilot.press("enter")
         assert isinstance(app.focused, NoteInput)
+
+
+async def test_words_found_only_in_other_phases_are_one_key_away(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        await pilot.press("f2")  # the opening phase
+        await pilot.press("f5", *"values")
+        await pilot.pause()
+        body = str(app.screen.query_one("#question", Static).render())
+        assert deck.shown == [] and deck.elsewhere > 0
+        assert "No question in the opening phase matches “values”." in body and f"{deck.elsewhere} in other phases: F5 shows them." in body
+        elsewhere = deck.elsewhere
+        await pilot.press("f5")
+        await pilot.pause()
+        assert len(deck.shown) == elsewhere and deck.query_text.split() == ["values", "@all"]
+        await pilot.press("f5")  # again: back to the timer's phase
+        await pilot.pause()
+        assert deck.shown == [] and deck.query_text.split() == ["values"]
+        # From the note line, where the coach went with Enter, F5 widens at once when nothing matches here.
+        await pilot.press("enter")
+        assert isinstance(app.focused, NoteInput)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert len(deck.shown) == elsewhere and app.focused is app.screen.query_one("#deck-filter")
+
+
+async def test_a_kept_filter_shows_and_one_key_clears_it(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        await pilot.press("f2")
+        following = list(deck.shown)
+        await pilot.press("f5", *"what", "enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#deck-title", Static).render())
+        assert "filter “what”" in title and "Esc clears" in title and deck.has_class("-filtered")
+        await pilot.press(*"she smiled")  # notes go on; the filter stays
+        await pilot.press("escape")
+        await pilot.pause()
+        assert deck.query_text == "" and deck.shown == following and not deck.has_class("-filtered")
+        assert "following the timer" in str(app.screen.query_one("#deck-title", Static).render())
+        assert app.screen.query_one(NoteInput).value == "she smiled", "Esc clears the filter, never the note"
+        await pilot.press("f5", *"#values", "escape")  # Esc in the filter: cleared, and home
+        await pilot.pause()
+        assert deck.query_text == "" and isinstance(app.focused, NoteInput)
 
 
 async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
@@ -348,7 +400,7 @@ async def test_a_failed_write_keeps_the_note_and_retries(demo_home, clock, monke
         unsaved = str(screen.query_one("#unsaved", Static).render())
         assert "disk is full" in unsaved and "the important one" in unsaved, "the waiting note is shown above the note line"
         assert screen.query_one("#unsaved").display
-        assert any("disk is full" in n.message for n in app._notifications)
+        assert any("disk is full" in n.message for n in told(app))
         clock.advance(10)
         await type_note(pilot, "NOTE two")  # typed while the first still waits: never glued onto it
         assert [n.text for n in screen.live.pending] == ["the important one", "NOTE two"]
@@ -418,7 +470,7 @@ async def test_keymap_from_config(demo_home, clock):
         await pilot.press("f10")
         await pilot.pause()
         assert read_session(app.screen.live.path).asked
-        assert any("'not_a_command' is not a command" in n.message for n in app._notifications)
+        assert any("'not_a_command' is not a command" in n.message for n in told(app))
 
 
 async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, clock):
@@ -446,7 +498,7 @@ async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home, clock
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert app.screen.query_one(DeckPane).shown
-        assert any("mine.toml:1:6: invalid TOML" in n.message for n in app._notifications)
+        assert any("mine.toml:1:6: invalid TOML" in n.message for n in told(app))
 
 
 async def test_an_unexpected_error_saves_and_leaves_a_short_message(demo_home, clock, monkeypatch):

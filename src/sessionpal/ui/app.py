@@ -13,6 +13,7 @@ from dataclasses import replace
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -246,11 +247,10 @@ class SessionPalApp(App[int]):
         made: list = []
         if attempt(self, "Client not created", lambda: made.append(create_client(self.home, name, minutes, self.clock.now().date(), coded=coded))):
             client = made[0]
-            self.notify("New client" if self.private else f"New client {client.name}", markup=False)
             self.records.autocommit([client.path], f"New client {client.slug}")
-            self.open_client(ClientEntry(client.slug, client.path, client))
+            self.open_client(ClientEntry(client.slug, client.path, client), news="New client")
 
-    def open_client(self, entry: ClientEntry) -> None:
+    def open_client(self, entry: ClientEntry, news: str = "") -> None:
         """Open a client's session: the core decides what there is; the coach answers if there is a choice."""
         from .dialogs.resume import ResumeDialog
 
@@ -269,7 +269,7 @@ class SessionPalApp(App[int]):
             self.notify(f"Read-only here: {opening.read_only}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
             self._show_session(opening, opening.resume())
         elif not opening.asks:
-            self._show_session(opening, opening.session())
+            self._show_session(opening, opening.session(), news)
         else:
             gap = opening.gap
 
@@ -289,10 +289,20 @@ class SessionPalApp(App[int]):
             assert opening.unfinished is not None
             self.push_screen(ResumeDialog(opening.unfinished, gap), chosen)
 
-    def _show_session(self, opening: ClientOpening, live) -> None:
+    def _show_session(self, opening: ClientOpening, live, news: str = "") -> None:
         from .screens.session import SessionScreen
 
-        self.push_screen(SessionScreen(live, opening.lock))
+        self.push_screen(SessionScreen(live, opening.lock, news=news))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
+        """News told during a session goes to its status line, not a toast over the deck or the notes."""
+        from .screens.session import SessionScreen
+
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        if severity == "information" and isinstance(screen, SessionScreen) and screen.is_mounted:
+            screen.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # quitting ---------------------------------------------------------------
 

@@ -30,6 +30,8 @@ FILTER = [
     ("#tag", "only questions with this tag, e.g. #values"),
     ("@phase", "opening, explore, options, action or closing; @all for every phase"),
     ("", "without @, the deck follows the timer's phase"),
+    ("F5 again", "the same filter in every phase (again: back to the timer's phase)"),
+    ("Esc", "clears the filter (in the filter, or in the note line)"),
 ]
 
 

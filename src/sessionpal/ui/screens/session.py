@@ -64,8 +64,10 @@ from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.goals import FLAG, GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
+from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
 from .goal_flow import GoalFlow
+from .help import key_label
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
@@ -83,7 +85,9 @@ class SessionScreen(Screen):
         Binding("f2,ctrl+t", "pause", "Pause", id="timer", tooltip="Pause the timer"),
         Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
         Binding("f3,ctrl+r", "ask", "Asked", id="ask", tooltip="Mark the current question asked: it goes into the notes with its time"),
-        Binding("f4,ctrl+n", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
+        # ctrl+d, not ctrl+n (a new client in the list, and a browser's new window): one key, one meaning.
+        # Priority, so the note line's delete-right (the Delete key does that too) does not take it.
+        Binding("f4,ctrl+d", "draw", "Draw", id="draw", priority=True, tooltip="Draw a random question not yet asked of this client"),
         Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
         Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
@@ -100,9 +104,10 @@ class SessionScreen(Screen):
     revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
     past: var[tuple[SessionFacts, ...]] = var((), init=False)  # earlier sessions' goal facts (read with the deck)
 
-    def __init__(self, live: LiveSession, lock: SessionLock | None = None):
+    def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
         self.live = live
+        self.news = news  # what brought the coach here ("New client"), told on the status line once shown
         self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
         self._told_free = False  # read-only here: the coach was told the holder let go
         self.rng = random.Random()
@@ -119,7 +124,9 @@ class SessionScreen(Screen):
     # layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="session-header")
+        with Horizontal(id="session-top"):
+            yield Static(id="session-header")
+            yield StatusLine(id="session-status")
         with Horizontal(id="columns"):
             with Vertical(id="side"):
                 yield TimerPane(id="timer")
@@ -147,6 +154,9 @@ class SessionScreen(Screen):
         else:
             self.focus_note()
         self.watch(self.app, "private", self._privacy_changed)
+        if self.news:
+            self.status.say(self.news)
+        self.deck.keys = {"widen": self._key_label("filter", "f5"), "clear": self._key_label("to_note", "escape")}
         self.sync()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
@@ -237,6 +247,10 @@ class SessionScreen(Screen):
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
         self.query_one(NoteInput).tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
+    def _key_label(self, binding_id: str, default: str) -> str:
+        """The first key the coach's keymap gives a command, written as in the README ("F5", "Esc", "ctrl+f")."""
+        return key_label(self.pal.config.keys.get(binding_id, default).split(",")[0])
+
     def _draw_unsaved(self) -> None:
         waiting = [] if self.pal.private else [n.text for n in self.live.pending]
         self.query_one(NotesPane).show_unsaved(len(self.live.pending), self._unsaved_reason, waiting)
@@ -281,7 +295,14 @@ class SessionScreen(Screen):
         if self.pal.private:
             redact = Redactor.for_client(self.live.client, self.live.document)
             message, title = redact(message), redact(title)
+        if severity == "information":  # news: on the status line, where it covers nothing the coach reads
+            self.status.say(message, title, timeout)
+            return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog, the values view, the review or the palette: the cursor goes home.
@@ -607,10 +628,18 @@ class SessionScreen(Screen):
         self.deck.move(delta)
 
     def action_find(self) -> None:
-        self.query_one(DeckFilter).focus()
+        """F5: to the filter; again (or when nothing matches in this phase but some do elsewhere): every phase."""
+        deck_filter = self.query_one(DeckFilter)
+        if self.focused is deck_filter or (not self.deck.shown and self.deck.elsewhere):
+            self.deck.widen()
+        self.set_focus(deck_filter)
 
     @on(DeckFilter.Done)
     def _filter_done(self) -> None:
+        self.focus_note()
+
+    @on(DeckFilter.Clear)
+    def _filter_cleared(self) -> None:
         self.focus_note()
 
     def action_star(self) -> None:
@@ -634,6 +663,9 @@ class SessionScreen(Screen):
         log.focus()
 
     def action_to_note(self) -> None:
+        """Esc: the cursor home; from the note line itself, the deck's filter cleared (the deck follows the timer)."""
+        if self.focused is self.query_one(NoteInput) and self.deck.filtered:
+            self.deck.clear_filter()
         self.focus_note()
 
     def action_private(self) -> None:

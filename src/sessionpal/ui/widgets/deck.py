@@ -34,7 +34,11 @@ class DeckFilter(Input):
         Binding("up", "move(-1)", "Previous question", id="filter_previous", show=False, tooltip="Previous question in the filtered deck"),
         Binding("down", "move(1)", "Next question", id="filter_next", show=False, tooltip="Next question in the filtered deck"),
         Binding("enter", "done", "Done", id="filter_done", show=False, tooltip="Keep this filter and go back to the note line"),
+        Binding("escape", "clear", "Clear", id="filter_clear", show=False, tooltip="Clear the filter (the deck follows the timer again) and go back to the note line"),
     ]
+
+    class Clear(Message):
+        """The coach cleared the filter: the deck follows the timer's phase again."""
 
     class Done(Message):
         """The coach is done filtering: focus goes back to the note."""
@@ -50,6 +54,10 @@ class DeckFilter(Input):
     def action_done(self) -> None:
         self.post_message(self.Done())
 
+    def action_clear(self) -> None:
+        self.value = ""
+        self.post_message(self.Clear())
+
 
 class DeckPane(Vertical):
     def __init__(self, **kwargs):
@@ -61,6 +69,8 @@ class DeckPane(Vertical):
         self.current: Question | None = None
         self.today: date | None = None
         self.pack_titles: dict[str, str] = {}
+        self.elsewhere = 0  # questions the filter finds in other phases only
+        self.keys = {"widen": "F5", "clear": "Esc"}  # as the coach's keymap names them (the screen keeps this right)
 
     def compose(self) -> ComposeResult:
         yield Static("Questions", id="deck-title", classes="pane-title")
@@ -89,6 +99,10 @@ class DeckPane(Vertical):
             return
         query = DeckQuery.parse(self.query_text)
         self.shown = self.deck.matching(query, self.timer_phase)
+        elsewhere = self.deck.in_other_phases(query, self.timer_phase) if not self.shown and self.filtered else 0
+        changed_hint = elsewhere != self.elsewhere
+        self.elsewhere = elsewhere
+        self.set_class(self.filtered, "-filtered")
         before = self.current
         previous = self.current if keep_current else None
         self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
@@ -102,13 +116,28 @@ class DeckPane(Vertical):
                 options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
             if rebuild or self.current is not before:
                 self._highlight()
-            if redraw or self.current is not before:
+            if redraw or self.current is not before or (self.current is None and (changed_hint or self.filtered)):
                 self._show_current()
             self._show_title(query)
 
     def set_filter(self, text: str) -> None:
         """Show the questions for a filter (what the coach would type after F5)."""
         self.query_one("#deck-filter", Input).value = text  # Input.Changed refilters
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.query_text.strip())
+
+    def clear_filter(self) -> None:
+        self.set_filter("")
+
+    def widen(self) -> None:
+        """The same filter in every phase, or (when it already is) back to following the timer."""
+        tokens = self.query_text.split()
+        phases = [t for t in tokens if t.startswith("@") and DeckQuery.parse(t).phase is not None]
+        rest = [t for t in tokens if t not in phases]
+        widened = DeckQuery.parse(self.query_text).phase == ALL_PHASES
+        self.set_filter(" ".join(rest) if widened else " ".join([*rest, "@all"]) + " ")
 
     def show_question(self, ref: str) -> bool:
         """Make one question current, widening the filter to every phase if it is not shown."""
@@ -204,9 +233,9 @@ class DeckPane(Vertical):
         follow = self.query_one("#follow-ups", Static)
         meta = self.query_one("#question-meta", Static)
         if question is None:
-            body.update("No question matches this filter." if self.deck is not None else "Loading questions…")
             follow.update("")
             meta.update("")
+            body.update(self._nothing_found() if self.deck is not None else "Loading questions…")
             return
         body.update(Text(question.text))
         follow.update(Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
@@ -221,6 +250,17 @@ class DeckPane(Vertical):
             parts.append(note)
         meta.update(Text(" · ".join(parts), style="dim"))
 
+    def _nothing_found(self) -> Text:
+        words = " ".join(t for t in self.query_text.split() if not t.startswith("@"))
+        phase = DeckQuery.parse(self.query_text).phase or (self.timer_phase.value if self.timer_phase else ALL_PHASES)
+        where = "in any phase" if phase == ALL_PHASES else f"in the {phase} phase"
+        text = Text(f"No question {where} matches “{words}”." if words else f"No question {where} matches this filter.")
+        if self.elsewhere:
+            text.append(f"\n{self.elsewhere} in other phases: {self.keys['widen']} shows them.", style="bold")
+        else:
+            text.append(f"\n{self.keys['clear']} clears the filter.", style="dim")
+        return text
+
     def _show_title(self, query: DeckQuery) -> None:
         if query.phase == ALL_PHASES:
             scope = "all phases"
@@ -233,6 +273,10 @@ class DeckPane(Vertical):
         count = len(self.shown)
         shown = f"{count}" if count <= LIST_LIMIT else f"first {LIST_LIMIT} of {count}"
         title = f"Questions · {scope} · {shown}"
+        if self.filtered:  # a filter kept after Enter stops the deck following the timer: say so, and how to undo it
+            typed = self.query_text.strip()
+            typed = typed if len(typed) <= 24 else typed[:23] + "…"
+            title = f"Questions · filter “{typed}” · {scope} · {shown} · {self.keys['clear']} clears"
         widget = self.query_one("#deck-title", Static)
         if widget.content != title:  # an update lays out the whole screen again: only when it says something new
             widget.update(title)
