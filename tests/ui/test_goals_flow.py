@@ -88,7 +88,7 @@ async def test_sidebar_keys_rename_value_areas_and_order(history_home, clock):
         assert ben.values == ("craft", "health", "family", "growth")
         assert [g.id for g in ben.goals][:2] == ["find-a-mentor", "ship-the-side-project"]
         assert sidebar(app)[0].startswith("○ Find a mentor in design")
-        assert any("asked to be asked first about family" in n.message for n in told(app))
+        assert any(n.title == "Ask first: family" for n in told(app))
 
 
 async def test_the_playbook_for_a_stalled_goal(history_home, clock):

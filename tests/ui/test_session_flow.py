@@ -583,3 +583,23 @@ async def test_the_last_time_card_carries_open_actions_forward_from_every_sessio
         assert "send the CV draft to Marta by Friday" in card and "16 Nov" in card, "the last session's first"
         assert "week 3: first step" in card and "week 0: first step" not in card
         assert "and 4 older: ctrl+y shows them all" in card
+
+
+async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home, clock):
+    from sessionpal.ui.widgets.status import StatusLine
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        status = app.screen.query_one(StatusLine)
+        assert str(status.render()).startswith("Starred: ") and status.has_class("-visible")
+        assert not [n for n in app._notifications if "Starred" in n.message], "no toast over the deck's question"
+        app.notify("told by the app")  # app-level news reaches the session's status line too
+        await pilot.pause()
+        assert str(status.render()) == "told by the app"
+        app.screen.notify("must be seen", severity="warning")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["must be seen"], "warnings stay toasts"
+        assert await until(pilot, lambda: not status.has_class("-visible"), timeout=30), "news fades"

@@ -28,7 +28,7 @@ from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import TypedApp
-from .messages import PacksChanged
+from .messages import News, PacksChanged
 from .records import RecordKeeper
 
 _STARTED = time.perf_counter()
@@ -295,14 +295,22 @@ class SessionPalApp(App[int]):
         self.push_screen(SessionScreen(live, opening.lock, news=news))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
-        """News told during a session goes to its status line, not a toast over the deck or the notes."""
+        """News told during a session goes to its status line, not a toast over the deck or the notes.
+
+        Thread-safe, as App.notify is: the news travels as a message and is placed on the app's thread."""
+        if severity == "information":
+            self.post_message(News(message, title, timeout, markup))
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_news(self, news: News) -> None:
         from .screens.session import SessionScreen
 
         screen = self.screen_stack[-1] if self.screen_stack else None
-        if severity == "information" and isinstance(screen, SessionScreen) and screen.is_mounted:
-            screen.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-            return
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        if isinstance(screen, SessionScreen) and screen.is_mounted:
+            screen.notify(news.message, title=news.title, timeout=news.timeout, markup=news.markup)
+        else:
+            super().notify(news.message, title=news.title, timeout=news.timeout, markup=news.markup)
 
     # quitting ---------------------------------------------------------------
 

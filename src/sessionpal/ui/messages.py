@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
 
@@ -11,3 +13,13 @@ class PacksChanged(Message):
 
 class PastSessionsChanged(Message):
     """A past session file was changed in the app (an action ticked in the review): cards showing it re-read it."""
+
+
+@dataclass
+class News(Message):
+    """Something to tell the coach that needs no answer (the app routes it to a session's status line)."""
+
+    message: str
+    title: str
+    timeout: float | None
+    markup: bool

@@ -104,7 +104,8 @@ class GoalFlow:
             if self.pal.private:  # the blind is down: which area, and whose, stay hidden
                 self.screen.notify(f"A note names an area this client asked to be asked about first.{ask}", title="Ask first", timeout=15, markup=False)
                 continue
-            self.screen.notify(f"{self.live.client.name} asked to be asked first about {area}.{ask}", title=f"Ask first: {area}", timeout=15, markup=False)
+            # Short, on the status line: the client's name is beside it, and the question is what helps now.
+            self.screen.notify(ask.strip() or "ask permission before coaching here.", title=f"Ask first: {area}", timeout=12, markup=False)
 
     # F7 ---------------------------------------------------------------------------
 

@@ -67,13 +67,20 @@ class HelpScreen(ModalScreen[None]):
 
     def _key_lines(self) -> list[Content]:
         keymap = self.pal.config.keys
+        bindings = [b for b in [*self.under.BINDINGS, *self.app.BINDINGS] if isinstance(b, Binding)]
+        # A command may have two bindings (draw: F4 in the footer, ctrl+d with priority over the note line).
+        keys_of: dict[str, list[str]] = {}
+        for binding in bindings:
+            if binding.id:
+                known = keys_of.setdefault(binding.id, [])
+                known += [k for k in binding.key.split(",") if k not in known]
         seen: set[str] = set()
         lines = []
-        for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.description or binding.id in seen:
+        for binding in bindings:
+            if not binding.description or binding.id in seen:
                 continue
             seen.add(binding.id or binding.action)
-            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            keys = keymap.get(binding.id, ",".join(keys_of[binding.id])) if binding.id else binding.key
             # One line for the start/pause/resume key, which changes its label as the session runs.
             description = "Start / pause / resume the timer" if binding.id == "timer" else binding.tooltip or binding.description
             lines.append(Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(keys):<16}", what=description))

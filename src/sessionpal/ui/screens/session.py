@@ -86,8 +86,10 @@ class SessionScreen(Screen):
         Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
         Binding("f3,ctrl+r", "ask", "Asked", id="ask", tooltip="Mark the current question asked: it goes into the notes with its time"),
         # ctrl+d, not ctrl+n (a new client in the list, and a browser's new window): one key, one meaning.
-        # Priority, so the note line's delete-right (the Delete key does that too) does not take it.
-        Binding("f4,ctrl+d", "draw", "Draw", id="draw", priority=True, tooltip="Draw a random question not yet asked of this client"),
+        # A priority binding of its own, so the note line's delete-right (the Delete key does that too) does
+        # not take it, and the footer keeps showing F4 in its place.
+        Binding("f4", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
+        Binding("ctrl+d", "draw", "Draw", id="draw", show=False, priority=True, tooltip="Draw a random question not yet asked of this client"),
         Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
         Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),

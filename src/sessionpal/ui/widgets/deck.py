@@ -34,7 +34,14 @@ class DeckFilter(Input):
         Binding("up", "move(-1)", "Previous question", id="filter_previous", show=False, tooltip="Previous question in the filtered deck"),
         Binding("down", "move(1)", "Next question", id="filter_next", show=False, tooltip="Next question in the filtered deck"),
         Binding("enter", "done", "Done", id="filter_done", show=False, tooltip="Keep this filter and go back to the note line"),
-        Binding("escape", "clear", "Clear", id="filter_clear", show=False, tooltip="Clear the filter (the deck follows the timer again) and go back to the note line"),
+        Binding(
+            "escape",
+            "clear",
+            "Clear",
+            id="filter_clear",
+            show=False,
+            tooltip="Clear the filter (the deck follows the timer again) and go back to the note line",
+        ),
     ]
 
     class Clear(Message):
