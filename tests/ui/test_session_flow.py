@@ -603,3 +603,22 @@ async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home, clock):
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["must be seen"], "warnings stay toasts"
         assert await until(pilot, lambda: not status.has_class("-visible"), timeout=30), "news fades"
+
+
+async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home, clock):
+    from sessionpal.ui.widgets.footer import CompactFooter
+
+    def footer_actions(app) -> list[str]:
+        return [getattr(w, "action", "") for w in app.screen.query_one(CompactFooter).children if getattr(w, "action", None)]
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "star" in footer_actions(app) and footer_actions(app)[-1] == "help"
+        await pilot.resize_terminal(80, 24)
+        assert await until(pilot, lambda: "star" not in footer_actions(app))
+        footer = app.screen.query_one(CompactFooter)
+        assert footer_actions(app)[-1] == "help" and sum(w.outer_size.width for w in footer.children) <= 80, "F1 fits"
+        await pilot.press("f6")  # left out of the footer, still bound
+        await pilot.pause()
+        assert any(t.message.startswith("Starred") for t in told(app))

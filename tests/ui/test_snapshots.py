@@ -111,3 +111,43 @@ def test_review_of_one_client_140x45(snap_compare, history_home, clock):
         await settle(pilot)
 
     assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)
+
+
+# Every screen and dialog a coach meets at 80x24, the smallest terminal we promise.
+
+
+def test_session_before_it_starts_80x24(snap_compare, history_home, clock):
+    """The "last time" card with open actions, last notes and goals, under a stalled-goal offer."""
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=settle)
+
+
+def test_goal_menu_80x24(snap_compare, history_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f7", "down", "enter")  # at 80 columns F7 is a goal picker; the stalled goal's menu has the playbook too
+        await settle(pilot)
+        for _ in range(12):  # to the last item: the list scrolls and the highlight stays in sight
+            await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_review_of_one_client_80x24(snap_compare, history_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_pack_editor_80x24(snap_compare, demo_home, clock):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(80, 24), run_before=run_before)

@@ -23,6 +23,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     The goal picker and the goal menu are ChoiceDialogs with labels of their own."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without choosing")]
+    # At 24 rows a long menu (a stalled goal's, with the playbook) must scroll inside the dialog, its
+    # highlight in sight, rather than run past the dialog's edge.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, question: str | Content, choices: Sequence[Choice], *, detail: str | Content = "", wide: bool = False, list_id: str = "choices"):
         super().__init__()

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.config import set_hidden, set_starred
@@ -42,6 +42,7 @@ from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
 from ..messages import PacksChanged
+from ..widgets.footer import CompactFooter
 
 ALL = "+all"
 NEW_PACK = "+new-pack"
@@ -49,6 +50,7 @@ NEW_PACK = "+new-pack"
 
 class PacksScreen(Screen):
     pal = TypedApp()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="packs_back", tooltip="Back to the pack list, then out of the editor"),
@@ -79,7 +81,8 @@ class PacksScreen(Screen):
                 yield Input(placeholder="Filter: words  #tag  @phase (this pack)", id="packs-filter")
                 yield OptionList(id="question-list")
                 yield Static(id="question-detail")
-        yield Footer(compact=True)
+        # At 80 columns: reordering and retitling stay bound (F1 lists them), out of the footer.
+        yield CompactFooter(left_out_when_narrow=("move(-1)", "move(1)", "retitle", "new_pack"))
 
     def on_mount(self) -> None:
         if self.pal.packs is None:

@@ -37,7 +37,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...core.clients import set_model
 from ...core.config import set_starred
@@ -62,6 +62,7 @@ from ..dialogs.text import TextDialog
 from ..messages import PacksChanged, PastSessionsChanged
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
+from ..widgets.footer import CompactFooter
 from ..widgets.goals import FLAG, GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
@@ -142,7 +143,7 @@ class SessionScreen(Screen):
                 yield NotesPane(id="notes")
         # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
         # the last keys. ctrl+p still opens the palette, and F1 says so.
-        yield Footer(compact=True, show_command_palette=False)
+        yield CompactFooter(left_out_when_narrow=("star", "log"))
 
     def on_mount(self) -> None:
         if self.pal.seed is not None:
@@ -243,7 +244,7 @@ class SessionScreen(Screen):
         if self.flags:
             titles = [goal.title for goal in (client.goal(g) for g in self.flags) if goal]
             which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
-            self.deck.set_offer(f"{FLAG} {which} may be stalled: F7 offers the playbook; the deck has its questions under #stalled")
+            self.deck.set_offer(f"{FLAG} {which} may be stalled · F7: the playbook · #stalled: its questions")
         else:
             self.deck.set_offer("")
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
