@@ -1,5 +1,6 @@
 import hashlib
 import os
+import re
 import threading
 from datetime import timedelta
 
@@ -121,3 +122,45 @@ def test_session_files_are_private(home):
     assert os.stat(path.parent).st_mode & 0o777 == 0o700
     assert fsio.is_private(path)
     assert read_session(path).info.client == "ana"
+
+
+def uncommented(text: str) -> str:
+    """The template with every example taken in, as a coach would: `# key = value` and `# [table]` lines."""
+    return re.sub(r"(?m)^# (\[[a-z]+\]|[a-z_]+ = .*)$", r"\1", text)
+
+
+def test_every_example_in_the_config_template_loads_as_written(home):
+    from sessionpal.core.config import DEFAULT_CONFIG_TEXT
+    from sessionpal.ui.app import SessionPalApp
+    from sessionpal.ui.keys import known_binding_ids
+
+    taken = uncommented(DEFAULT_CONFIG_TEXT)
+    assert taken.count("\n[") >= 2, "the tables were taken in too"
+    home.config_file.write_text(taken)
+    loaded = load_config(home)
+    assert loaded.problems == []
+    assert loaded.config.keys and set(loaded.config.keys) <= known_binding_ids(SessionPalApp.BINDINGS), "every key id is a command"
+
+
+def test_the_app_writes_its_lists_above_the_tables_whatever_the_comments_say(home):
+    from sessionpal.core.config import set_hidden
+
+    set_starred(home, "awareness/what-else", True)  # the file is made from the template
+    set_hidden(home, "closing", True)
+    home.config_file.write_text(uncommented(home.config_file.read_text()))  # then the coach takes in [git] and [keys]
+    loaded = load_config(home)
+    assert loaded.problems == [] and loaded.config.starred == ("awareness/what-else",) and loaded.config.hidden == ("closing",)
+    assert loaded.config.keys == {"timer": "f2"} and loaded.config.git_autocommit
+    # A hand-written file with real tables and a commented one: the new list still lands at the top level.
+    home.config_file.write_text('bell = true\n\n# my keys\n[keys]\ndraw = "f4"\n\n# [git]\n# autocommit = true\n')
+    set_starred(home, "closing/sum-up", True)
+    assert load_config(home).config.starred == ("closing/sum-up",) and load_config(home).config.keys == {"draw": "f4"}
+    text = home.config_file.read_text()
+    assert text.index("starred") < text.index("# my keys"), "a table's comment stays with it"
+
+
+def test_a_list_written_as_something_else_is_reported_not_overwritten(home):
+    home.config_file.write_text('starred = "awareness/what-else"\n')
+    with pytest.raises(FileProblems, match="'starred' must be a list"):
+        set_starred(home, "closing/sum-up", True)
+    assert home.config_file.read_text() == 'starred = "awareness/what-else"\n'

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Config
 from .paths import Home
-from .problems import FileProblems, Problem, parse_toml, read_user_text
+from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 
@@ -58,9 +58,10 @@ DEFAULT_CONFIG_TEXT = """\
 # [git]
 # autocommit = true
 
-# Your own keys for the app's commands: command id = "key".
+# Your own keys for the app's commands: command id = "keys" (the ids are in the
+# README and the help, F1). This one leaves the timer on F2 alone, without ctrl+t.
 # [keys]
-# start_session = "f5"
+# timer = "f2"
 """
 
 
@@ -128,17 +129,17 @@ def _toggle(home: Home, key: str, ref: str, on: bool) -> tuple[str, ...]:
     """Add or remove `ref` in a list in config.toml (created from a commented template if missing)."""
 
     def edit(document: TOMLDocument) -> tuple[str, ...]:
-        current = [str(v) for v in document.get(key, [])]
+        if not isinstance(document[key], list):
+            raise problem(home.config_file, f"'{key}' must be a list, like [\"pack/question\"]; it was left as it is")
+        current = [str(v) for v in document[key]]
         if on and ref not in current:
-            if key in document:
-                document[key].append(ref)
-            else:
-                document[key] = [ref]
+            document[key].append(ref)
         elif not on and ref in current:
             del document[key][current.index(ref)]
-        return tuple(str(v) for v in document.get(key, []))
+        return tuple(str(v) for v in document[key])
 
-    return edit_toml(home.config_file, edit, _parses, create=DEFAULT_CONFIG_TEXT)
+    # A new list goes above every table, real or commented out (appended, it would land in `# [keys]`).
+    return edit_toml(home.config_file, edit, _parses, create=DEFAULT_CONFIG_TEXT, top_level=key)
 
 
 def set_starred(home: Home, ref: str, starred: bool) -> tuple[str, ...]:

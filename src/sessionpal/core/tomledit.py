@@ -8,6 +8,7 @@ A file that does not parse is reported and left exactly as it is.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -32,17 +33,58 @@ def edit_toml(
     *,
     create: str | None = None,
     versions: Home | None = None,
+    top_level: str | None = None,
 ) -> T:
     """Apply `edit` to the tomlkit document of `path`; `check(path, text, data)` validates both versions.
 
     With `create`, a missing file starts from that text instead. With `versions`, the old file
-    is kept in that home's version history first.
+    is kept in that home's version history first. With `top_level`, a list of that name is made
+    first if missing, in its right place (see with_top_level_list), for `edit` to fill.
     """
     with fsio.exclusive(path):
-        return _edit_toml(path, edit, check, create, versions)
+        return _edit_toml(path, edit, check, create, versions, top_level)
 
 
-def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict[str, Any]], object], create: str | None, versions: Home | None) -> T:
+_HEADER = re.compile(r"^\s*#?\s*\[")  # a table's header line, or one commented out for the coach to take in
+
+
+def with_top_level_list(text: str, key: str) -> str:
+    """`text` with `key = []` where a top-level key belongs: above the first table, and above the first
+    table a comment offers (`# [keys]`), with that table's comments, so that uncommenting it as the
+    template invites never pulls the key into the table. Checked by parsing: never a wrong guess."""
+    lines = text.splitlines(keepends=True)
+    expected = tomllib.loads(text)
+
+    def fits(candidate: str) -> bool:
+        try:
+            data = tomllib.loads(candidate)
+        except tomllib.TOMLDecodeError:
+            return False  # the line was inside a multi-line string or array
+        return data.get(key) == [] and {k: v for k, v in data.items() if k != key} == expected
+
+    # Where the template shows it as an example (`# starred = []`): taking that line in, it never doubles.
+    example = re.compile(rf"^#\s*{re.escape(key)}\s*=")
+    for at, line in enumerate(lines):
+        if example.match(line):
+            candidate = "".join(lines[:at]) + f"{key} = []\n" + "".join(lines[at + 1 :])
+            if fits(candidate):
+                return candidate
+    for at in [i for i, line in enumerate(lines) if _HEADER.match(line)] + [len(lines)]:
+        start = at
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1  # the comments that introduce the table stay with it
+        before = "".join(lines[:start])
+        if before and not before.endswith("\n"):
+            before += "\n"
+        candidate = before + f"{key} = []\n" + ("\n" if start < len(lines) and lines[start].strip() else "") + "".join(lines[start:])
+        if fits(candidate):
+            return candidate
+    raise ValueError(f"no place for a top-level {key!r}")  # cannot happen: the end of a table-free file always works
+
+
+def _edit_toml(
+    path: Path, edit: Callable[[Any], T], check: Callable[[Path, str, dict[str, Any]], object], create: str | None, versions: Home | None, top_level: str | None
+) -> T:
     import tomlkit
 
     if create is not None and not path.exists():
@@ -51,7 +93,10 @@ def _edit_toml(path: Path, edit: Callable[[Any], T], check: Callable[[Path, str,
         raw = read_user_bytes(path)
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = decode_utf8(path, raw)
-    check(path, text, parse_toml(path, text))
+    data = parse_toml(path, text)
+    check(path, text, data)
+    if top_level is not None and top_level not in data:
+        text = with_top_level_list(text, top_level)
     document = tomlkit.parse(text)
     result = edit(document)
     new_text = tomlkit.dumps(document)
