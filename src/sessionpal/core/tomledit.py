@@ -93,9 +93,9 @@ def _edit_toml(
         raw = read_user_bytes(path)
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = decode_utf8(path, raw)
-    data = parse_toml(path, text)
-    check(path, text, data)
-    if top_level is not None and top_level not in data:
+    old_data = parse_toml(path, text)
+    check(path, text, old_data)
+    if top_level is not None and top_level not in old_data:
         text = with_top_level_list(text, top_level)
     document = tomlkit.parse(text)
     result = edit(document)
