@@ -212,11 +212,14 @@ def test_agreement_ratings_and_focus_areas_go_to_the_front_matter(live, clock):
         live.goals.rate_goal("leave", 11)
 
 
-def test_playbook_moves_from_the_session(live, home):
+def test_playbook_moves_from_the_session(live, home, clock):
     live.start()
     live.goals.explore_reason("run")
+    clock.advance(60)
     live.goals.add_support("run", "Thursday")
+    clock.advance(60)
     old, new = live.goals.succeed_goal("run", "Walk to work twice", Move.SHRINK)
+    clock.advance(60)
     live.goals.set_goals_aside("leave")
     client = load_client(home.client_file("ana"))
     run = client.goal("run")
@@ -227,10 +230,26 @@ def test_playbook_moves_from_the_session(live, home):
     ]
     assert client.no_goals and client.goal("leave").history[-1].move is Move.DROP_ALL
     document = read_session(live.path)
-    assert document.actions[0].text == "Check in by message on Thursday about: Run 5 km"
+    assert document.actions[0].text == "Coach: check in by message on Thursday about: Run 5 km"
+    assert document.actions[0].for_coach, "the coach's own: it stays out of the client's recap"
     assert set(document.info.goals) == {"run", "walk-to-work-twice", "leave"}
-    changes = {c.goal_id: c for c in live.summary().goal_changes}
+    live.goals.rate_goal("walk-to-work-twice", 4)
+    summary = live.summary()
+    changes = {c.goal_id: c for c in summary.goal_changes}
     assert changes["walk-to-work-twice"].before is None and changes["run"].after is GoalStatus.CHANGED
+    assert summary.ratings == (("Walk to work twice", 4),)
+    assert summary.moves == (
+        ("Run 5 km", "explored the real reason"),
+        ("Run 5 km", "added support between sessions: check in by message on Thursday"),
+        ("Run 5 km", "shrunk to a smaller step"),
+        ("Leave the bank by spring", "all goals set aside for now"),
+    )
+
+
+def test_the_summary_names_the_focus_areas_touched(live):
+    live.start()
+    live.goals.toggle_focus_area("skills")
+    assert live.summary().focus_areas == ("skills",)
 
 
 def test_ask_first_areas_named_with_a_hashtag(live):

@@ -237,9 +237,18 @@ def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock
         practice,
         ana,
         1,
-        ["=Decide about Lisbon", "+Remember: you said yes to yourself first", "private: worried about her health", '"I am scared', "!call the recruiter"],
+        [
+            "=Decide about Lisbon",
+            "+Remember: you said yes to yourself first",
+            "private: worried about her health",
+            '"I am scared',
+            "!call the recruiter",
+            "!Coach: check in by message on Thursday about: Lisbon",
+            "!Check in by message on Friday about: Lisbon",  # as the playbook wrote it before "Coach:"
+        ],
     )
     recap = share_recap(path, ana)
     assert "Decide about Lisbon" in recap and "Remember: you said yes to yourself first" in recap and "- [ ] call the recruiter" in recap
     assert "health" not in recap and "scared" not in recap
+    assert "check in" not in recap.casefold(), "the coach's own actions are not the client's to do"
     assert recap.startswith("# Ana Pérez: our session,")

@@ -127,7 +127,7 @@ async def test_the_playbook_for_a_stalled_goal(history_home, clock):
         assert [c.move for c in mentor.history] == [Move.REASON, Move.SUPPORT, Move.SHRINK]
         assert mentor.status is GoalStatus.CHANGED and mentor.replaced_by == "email-one-designer-i-admire"
         session = current_session(history_home)
-        assert session.actions[0].text == "Check in by message on Thursday about: Find a mentor"
+        assert session.actions[0].text == "Coach: check in by message on Thursday about: Find a mentor"
         assert "Email one designer I admire" in " ".join(sidebar(app))
 
 

@@ -294,6 +294,7 @@ async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "!call the recruiter")
+        app.screen.live.goals.rate_goal("run-5-km-without-stopping", 6)
         clock.advance(44 * 60)
         await pilot.press("f12")
         await pilot.pause()
@@ -305,6 +306,7 @@ async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
         assert isinstance(app.screen, SummaryDialog)
         summary = str(app.screen.query_one("#summary", Static).render())
         assert "44:00 of 45:00 planned" in summary and "call the recruiter" in summary
+        assert "Progress ratings\n  Run 5 km without stopping: 6/10" in summary
         path = session_paths(demo_home, "ana-perez")[-1]
         info = read_session(path).info
         assert info.is_finished and info.elapsed_seconds == 2640 and info.ended is not None

@@ -120,7 +120,8 @@ def icf_csv(rows: list[LogRow]) -> str:
 
 
 def share_recap(path: Path, client: Client | None = None) -> str:
-    """A recap for the client: the session agreement, the notes marked for them (+) and the actions.
+    """A recap for the client: the session agreement, the notes marked for them (+) and their actions
+    (the coach's own, "Coach: …", stay out).
 
     Everything else (notes, quotes, insights, questions) stays private.
     """
@@ -135,7 +136,7 @@ def share_recap(path: Path, client: Client | None = None) -> str:
     shared = [n for n in document.notes if isinstance(n, Note) and n.kind is NoteKind.SHARED]
     if shared:
         lines += ["## Notes for you", ""] + [f"- {n.text}" for n in shared] + [""]
-    actions = [a for a in document.actions if isinstance(a, Action) and a.state is not ActionState.DROPPED]
+    actions = [a for a in document.actions if isinstance(a, Action) and a.state is not ActionState.DROPPED and not a.for_coach]
     if actions:
         lines += ["## What you will do", ""] + [f"- [{'x' if a.state is ActionState.DONE else ' '}] {a.text}" for a in actions] + [""]
     if not shared and not actions and not info.agreement:

@@ -17,12 +17,14 @@ from typing import Any, TypeVar
 from . import fsio
 from .clients import load_client
 from .model import (
+    MOVE_WORDS,
     NOTE_PREFIXES,
     Action,
     ActionState,
     AskedQuestion,
     Client,
     Entry,
+    Move,
     Note,
     NoteKind,
     Question,
@@ -91,6 +93,9 @@ class Summary:
     actions: tuple[Action, ...]
     goal_changes: tuple[GoalChange, ...]
     path: Path | None
+    ratings: tuple[tuple[str, int], ...] = ()  # (goal title, progress 1-10) rated this session
+    moves: tuple[tuple[str, str], ...] = ()  # (goal title, what the playbook move did) this session
+    focus_areas: tuple[str, ...] = ()  # for a client working without goals: the areas touched
 
 
 @dataclass
@@ -407,8 +412,25 @@ class LiveSession:
             changes.append(GoalChange(goal_id, goal.title, before, goal.status, notes))
         return tuple(changes)
 
+    def playbook_moves(self) -> tuple[tuple[str, str], ...]:
+        """(goal title, what was done) for each playbook move made in this session, from the goals' history."""
+        document = self.document
+        if document is None or document.info.started is None:
+            return ()
+        started = document.info.started
+        made = [
+            (change.date if isinstance(change.date, datetime) else started, goal.title, change)  # a hand-written day: as the session began
+            for goal in self.client.goals
+            for change in goal.history
+            if change.move is not None and at_or_after(change.date, started)
+        ]
+        made.sort(key=lambda item: item[0])  # in the order they were made
+        return tuple((title, MOVE_WORDS[c.move] + (f": {c.note}" if c.move is Move.SUPPORT and c.note else "")) for _, title, c in made if c.move)
+
     def summary(self) -> Summary:
         document = self.document
+        info = document.info if document else None
+        ratings = tuple((goal.title if (goal := self.client.goal(g)) else g, r) for g, r in info.ratings.items()) if info else ()
         return Summary(
             elapsed=self.timer.elapsed,
             planned=self.timer.planned,
@@ -417,6 +439,9 @@ class LiveSession:
             actions=tuple(document.actions) if document else (),
             goal_changes=self.goal_changes(),
             path=document.path if document else None,
+            ratings=ratings,
+            moves=self.playbook_moves(),
+            focus_areas=info.focus_areas if info else (),
         )
 
     def end(self) -> Summary:

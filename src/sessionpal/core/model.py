@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -103,6 +104,16 @@ class Move(enum.StrEnum):
 
 MOVES: tuple[str, ...] = tuple(m.value for m in Move)
 
+# What a move did, in the words of the end-of-session summary.
+MOVE_WORDS = {
+    Move.REASON: "explored the real reason",
+    Move.SUPPORT: "added support between sessions",
+    Move.SHRINK: "shrunk to a smaller step",
+    Move.REPLACE: "replaced by another goal",
+    Move.DROP_ALL: "all goals set aside for now",
+    Move.VALUE: "connected to a value",
+}
+
 
 @dataclass(frozen=True)
 class StatusChange:
@@ -190,11 +201,23 @@ class ActionState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Action:
-    """A task from the Actions section, `- [ ] text`; stamp is None when a person wrote it by hand."""
+    """A task from the Actions section, `- [ ] text`; stamp is None when a person wrote it by hand.
+
+    An action that starts with "Coach:" is the coach's own (a check-in they promised, say): it stays out
+    of the client's recap."""
 
     text: str
     stamp: int | None = None
     state: ActionState = ActionState.OPEN
+
+    @property
+    def for_coach(self) -> bool:
+        # Also the check-ins the playbook wrote before it wrote "Coach:" in front of them.
+        return self.text.casefold().startswith(COACH_PREFIX.casefold()) or _OLD_CHECK_IN.match(self.text) is not None
+
+
+COACH_PREFIX = "Coach:"
+_OLD_CHECK_IN = re.compile(r"^Check in by message on .+ about: ")
 
 
 @dataclass(frozen=True)

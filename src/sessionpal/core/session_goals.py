@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
 from .clients import set_agreements, set_no_goals, set_values
-from .model import Client, Goal, GoalStatus, Move
+from .model import COACH_PREFIX, Client, Goal, GoalStatus, Move
 from .paths import Home
 from .saving import SaveFailed
 from .sessionfile import SessionDocument
@@ -177,7 +177,7 @@ class SessionGoals:
         """An action in this session ("check in by message on ..."), and the move in the goal's history."""
         goal = self._goal(goal_id)
         when = " ".join(when.split()) or "a day between sessions"
-        self.session.add_note(f"!Check in by message on {when} about: {goal.title}")
+        self.session.add_note(f"!{COACH_PREFIX} check in by message on {when} about: {goal.title}")  # the coach's, not the client's
         goal = self.session.edit_client(
             lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", at=self.session.now())
         )

@@ -23,8 +23,16 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
         Content.from_markup("Actions   [b]$n[/b]", n=str(len(summary.actions))),
     ]
     if private:
-        return lines + [Content.from_markup("[$text-muted]Private: the actions and goal changes are in the session file.[/]")]
+        return lines + [Content.from_markup("[$text-muted]Private: the actions, ratings and goal changes are in the session file.[/]")]
     lines += [Content.from_markup("  [ ] $text", text=a.text) for a in summary.actions]
+    if summary.ratings:
+        lines.append(Content("Progress ratings"))
+        lines += [Content.from_markup("  $title: [b]$rating[/b]/10", title=title, rating=str(rating)) for title, rating in summary.ratings]
+    if summary.moves:
+        lines.append(Content("Playbook"))
+        lines += [Content.from_markup("  $title: $did", title=title, did=did) for title, did in summary.moves]
+    if summary.focus_areas:
+        lines.append(Content.from_markup("Focus areas  $areas", areas=", ".join(summary.focus_areas)))
     if summary.goal_changes:
         lines.append(Content("Goal changes"))
         for change in summary.goal_changes:
