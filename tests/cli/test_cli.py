@@ -110,6 +110,14 @@ def test_clients_listing(tmp_path):
     assert re.search(r"^jose-alvarez\s+José Álvarez\s+no sessions$", result.stdout, re.M)
     assert re.search(r"^broken\s+\(cannot be read\)", result.stdout, re.M)
     assert "client.toml:1:8: invalid TOML" in result.stderr
+    create_client(Home(tmp_path), "李小龙", 50)
+    create_client(Home(tmp_path), "Ｚoë Wide", 50)  # a fullwidth letter, and a decomposed ë below
+    create_client(Home(tmp_path), "Zoe\u0308 Adams", 50)
+    from sessionpal.cli.common import display_width
+
+    rows = [line for line in run("clients", home=tmp_path).stdout.splitlines() if "no sessions" in line]
+    assert len(rows) == 5
+    assert {display_width(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1}, "columns line up on screen"
 
 
 def test_launching_without_a_terminal_says_so(tmp_path):

@@ -72,6 +72,13 @@ async def test_new_client_form_validates_then_creates(demo_home, clock):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, NewClientDialog)
+        coded = app.screen.query_one("#coded")
+        assert str(coded.render()).startswith("▐ ▌"), "unticked: an empty box, never a dim X"
+        coded.toggle()
+        await pilot.pause()
+        assert str(coded.render()).startswith("▐✓▌")
+        coded.toggle()
+        await pilot.pause()
         await pilot.press(*"Zoë Brontë", "tab", *"999", "enter")
         await pilot.pause()
         assert "5 to 600" in str(app.screen.query_one("#form-error", Static).render())

@@ -6,6 +6,7 @@ Imports nothing else from the CLI, so every other module can import it.
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
 
 from ..core.paths import HOME_ENV, Home, resolve_home
@@ -54,3 +55,18 @@ def write_file(path: Path, data: bytes | str) -> None:
         fsio.atomic_write(path.expanduser().absolute(), data)
     except fsio.WriteError as error:
         raise CommandError(str(error)) from None
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal: wide (CJK) characters two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` columns (as `f"{text:<width}"` would, counting columns, not characters)."""
+    return text + " " * max(0, width - display_width(text))

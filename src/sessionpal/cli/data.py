@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.paths import builtin_prompts_dir
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, write_file
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, pad, write_file
 
 
 def add_parsers(commands) -> None:
@@ -96,11 +96,11 @@ def cmd_clients(args: argparse.Namespace) -> int:
         last = entry.last_session[:10] if entry.last_session else "no sessions"
         if entry.client is None:
             broken += 1
-            print(f"{entry.slug:<28} {'(cannot be read)':<32} {last}")
+            print(f"{pad(entry.slug, 28)} {pad('(cannot be read)', 32)} {last}")
             for found in entry.problems:
                 print(f"  {found}", file=sys.stderr)
         else:
-            print(f"{entry.slug:<28} {entry.client.name:<32} {last}")
+            print(f"{pad(entry.slug, 28)} {pad(entry.client.name, 32)} {last}")
     return EXIT_PROBLEMS if broken else EXIT_OK
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.model import PHASES
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, open_home
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, display_width, home_option, open_home, pad
 
 
 def add_parsers(commands) -> None:
@@ -64,9 +64,9 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
 
 
 def _table(rows: list[tuple[str, str, str, str]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+        print(f"{pad(row[0], widths[0])}  {pad(row[1], widths[1])}  {row[2]:>{widths[2]}}  {row[3]}")
 
 
 def cmd_packs_list(args: argparse.Namespace) -> int:

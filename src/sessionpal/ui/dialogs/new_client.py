@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
+from ..widgets.tickbox import TickBox
 
 
 class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
@@ -27,7 +28,7 @@ class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
             yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name")
             yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
             yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
-            yield Checkbox("Store under a code (the name stays out of file names)", id="coded")
+            yield TickBox("Store under a code (the name stays out of file names)", id="coded")
             yield Static(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")
