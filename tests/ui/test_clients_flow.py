@@ -76,7 +76,7 @@ async def test_new_client_form_validates_then_creates(demo_home, clock):
         assert str(coded.render()).startswith("▐ ▌"), "unticked: an empty box, never a dim X"
         coded.toggle()
         await pilot.pause()
-        assert str(coded.render()).startswith("▐✓▌")
+        assert str(coded.render()).startswith("▐✓▌") and coded.has_class("-on")
         coded.toggle()
         await pilot.pause()
         await pilot.press(*"Zoë Brontë", "tab", *"999", "enter")

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox
 class TickBox(Checkbox):
     BUTTON_INNER = " "
 
-    def watch_value(self, value: bool) -> None:
-        self.BUTTON_INNER = "✓" if value else " "  # per box: the class keeps the unticked look
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "  # per box: the class keeps the unticked look
+        super().watch_value()  # the -on class and the Changed message
         self.refresh()
