@@ -135,8 +135,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     entry = lookup_client(args, args.client)
     out = args.out or Path(default_export_name(entry.slug))
-    write_file(out, export_client(open_home(args), entry.slug))
+    skipped: list[Path] = []
+    write_file(out, export_client(open_home(args), entry.slug, skipped))
     print(f"wrote {out}")
+    for path in skipped:
+        print(f"left out: {path} (a link or not a regular file: links are never followed into an export)", file=sys.stderr)
     return EXIT_OK
 
 

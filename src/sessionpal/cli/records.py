@@ -107,6 +107,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
     except fsio.WriteError as error:
         raise CommandError(f"not wholly erased: {error}") from None
     print(f"Erased {name}: {erased.files} file(s). audit.log records the date and the folder name ({erased.slug}) only.")
+    for link, target in erased.links:
+        print(f"Not erased: {link} was a link to {target}; the link is gone, what it pointed at was left as it is.", file=sys.stderr)
+    if erased.audit_problem:
+        print(f"Warning: the erasure is not in audit.log: {erased.audit_problem}", file=sys.stderr)
     _commit_erase(home, erased.slug)
     if erased.in_git:
         print(

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .clients import load_client
-from .fsio import is_temp_file
+from .fsio import is_temp_file, link_on_the_way
 from .index import session_files
 from .lock import LOCK_FILES
 from .model import Action, ActionState, Client, Note, NoteKind
@@ -27,20 +27,32 @@ from .sessions import read_session
 from .versions import VERSIONS_DIR, folder_for
 
 
-def export_client(home: Home, slug: str) -> bytes:
+def export_client(home: Home, slug: str, skipped: list[Path] | None = None) -> bytes:
     """A zip of everything held about one client: client.toml, every session file (a broken one as it
-    is), and any other file in their folder (attachments). Private notes included, as the law asks."""
+    is), and any other file in their folder (attachments). Private notes included, as the law asks.
+
+    Links are never followed (a link in their folder may point at anything on this computer, and the zip
+    leaves it): each one is left out and added to `skipped`."""
+    left_out = skipped if skipped is not None else []
     buffer = io.BytesIO()
     # Their earlier versions are held about them too: they go in, under .versions/.
     folders = [(home.client_dir(slug), Path(slug)), (folder_for(home, home.client_dir(slug)), Path(slug) / VERSIONS_DIR)]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for folder, inside in folders:
-            for root, dirs, files in os.walk(folder):
+            link = link_on_the_way(folder)
+            if link is not None:
+                left_out.append(link)
+                continue
+            for root, dirs, files in os.walk(folder):  # followlinks=False: a linked folder is listed, not entered
                 dirs.sort()
+                left_out += [Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d))]
                 for name in sorted(files):
+                    path = Path(root) / name
                     if is_temp_file(name) or name in LOCK_FILES:
                         continue
-                    path = Path(root) / name
+                    if path.is_symlink() or not path.is_file():
+                        left_out.append(path)  # a link, a FIFO, a device: not a record of theirs to hand over
+                        continue
                     archive.write(path, arcname=str(inside / path.relative_to(folder)))
     return buffer.getvalue()
 

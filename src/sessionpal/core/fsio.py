@@ -5,6 +5,14 @@ then renamed over the target with os.replace, and the folder is fsync'd so the
 rename itself survives a power cut. A reader therefore sees the old bytes or the
 new bytes, never a mix. Files are 0600 and folders 0700 whatever the umask:
 client notes are confidential.
+
+Links. A data home is synced, shared and edited by scripts, so a link inside it
+may point anywhere. The rule, applied here for every data home (see `guard`):
+sessionpal reads through a link, but never writes, creates or deletes anything
+through one and never walks into a linked folder: below the home's root, a path
+whose folder (or, for a write, itself) is a link is refused with LinkRefused. A
+link found while removing a folder is removed itself, its target left alone and
+reported. The home's root may itself be a link (a home kept in a synced folder).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
@@ -39,6 +48,52 @@ class WriteError(Exception):
         super().__init__(f"could not save {path}: {reason}")
 
 
+class LinkRefused(WriteError):
+    """The path goes through a link inside the data home: nothing was written or deleted there."""
+
+    def __init__(self, path: Path, link: Path):
+        self.link = link
+        super().__init__(
+            path, f"{link} is a link, and sessionpal never writes or deletes through a link in the data home (put the folder or file itself there)"
+        )
+
+
+_HOMES: set[str] = set()  # the data homes' roots (absolute, as given): below them the link rule holds
+
+
+def guard(root: Path) -> None:
+    """Hold the link rule below `root` (every Home does this when it is made)."""
+    _HOMES.add(os.path.abspath(root))
+
+
+def link_on_the_way(path: Path, *, itself: bool = True) -> Path | None:
+    """The first link between a data home's root and `path` (`path` included with `itself`); None if there is none
+    or `path` is in no data home. Only what exists is looked at: a missing folder is no link."""
+    target = os.path.abspath(path)
+    roots = [r for r in _HOMES if target.startswith(r + os.sep)]
+    if not roots:
+        return None
+    root = min(roots, key=len)  # a home inside another: the outer one's rule covers both
+    parts = target[len(root) + 1 :].split(os.sep)
+    current = root
+    for index, part in enumerate(parts):
+        if index == len(parts) - 1 and not itself:
+            break
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return Path(current)
+        except OSError:
+            return None
+    return None
+
+
+def refuse_links(path: Path, *, itself: bool = True) -> None:
+    link = link_on_the_way(path, itself=itself)
+    if link is not None:
+        raise LinkRefused(path, link)
+
+
 def describe_os_error(error: OSError) -> str:
     import errno
 
@@ -56,6 +111,7 @@ def describe_os_error(error: OSError) -> str:
 
 def ensure_dir(path: Path) -> Path:
     """Create `path` and any missing parents as 0700 folders."""
+    refuse_links(path)
     missing: list[Path] = []
     probe = path
     while not probe.exists():
@@ -82,6 +138,7 @@ def ensure_dir(path: Path) -> Path:
 def create_dir(path: Path) -> bool:
     """Create one new 0700 folder; False if something is already there (used to claim a name)."""
     ensure_dir(path.parent)
+    refuse_links(path)
     try:
         path.mkdir(mode=DIR_MODE)
     except FileExistsError:
@@ -158,8 +215,11 @@ def exclusive(path: Path) -> Iterator[None]:
     """Hold the write lock of `path`'s folder: a read-change-write of a file there happens
     whole, before or after another process's, never interleaved (which would lose one of them)."""
     ensure_dir(path.parent)
+    lock = path.parent / WRITE_LOCK
+    refuse_links(lock)
     try:
-        fd = os.open(path.parent / WRITE_LOCK, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        # O_NOFOLLOW: a link put there between the look and the open is refused by the kernel too.
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
     except OSError as error:
         raise WriteError(path, describe_os_error(error)) from error
     try:
@@ -172,6 +232,7 @@ def exclusive(path: Path) -> Iterator[None]:
 
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Replace `path` with `data` atomically and durably, mode 0600."""
+    refuse_links(path)  # replacing a link would move its target's place into the home, and hide the link
     temp = _write_temp(path, data)
     try:
         os.replace(temp, path)
@@ -185,8 +246,10 @@ def create_new(path: Path, data: bytes | str) -> bool:
     """Write `path` only if nothing is there yet (atomically); False if it already exists.
 
     Used for new session files and client files, so two created in the same
-    moment never overwrite each other.
+    moment never overwrite each other. A link already there counts as taken.
     """
+    if os.path.lexists(path):
+        return False
     temp = _write_temp(path, data)
     try:
         try:
@@ -208,7 +271,10 @@ def create_new(path: Path, data: bytes | str) -> bool:
 
 
 def remove_file(path: Path) -> None:
-    """Delete a file durably (a person asked for it, or a lock is given back); gone already is fine."""
+    """Delete a file durably (a person asked for it, or a lock is given back); gone already is fine.
+
+    A link is removed itself (never its target); a file reached through a linked folder is refused."""
+    refuse_links(path, itself=False)
     try:
         path.unlink()
     except FileNotFoundError:
@@ -225,27 +291,54 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
-def remove_tree(folder: Path) -> int:
-    """Delete a folder and everything in it (an erased client); returns the files removed."""
-    removed = 0
+@dataclass
+class Removed:
+    """What remove_tree did: the files it removed, and the links it removed whose targets it left alone."""
+
+    files: int = 0
+    links: list[tuple[Path, str]] = field(default_factory=list)  # (the link, where it pointed)
+
+
+def remove_tree(folder: Path, uncounted: tuple[str, ...] = ()) -> Removed:
+    """Delete a folder and everything in it (an erased client). Links are removed, never followed:
+    a linked folder's files, wherever they are, are left where they are and named in the result.
+    Files named in `uncounted` (bookkeeping, such as locks) go too, without being counted."""
+    refuse_links(folder, itself=False)
+    done = Removed()
+
+    def unlink_link(path: str) -> None:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        os.unlink(path)
+        done.links.append((Path(path), target))
+
     try:
-        for root, dirs, files in os.walk(folder, topdown=False):
-            for name in files:
-                os.unlink(os.path.join(root, name))
-                removed += 1
-            for name in dirs:
-                inner = os.path.join(root, name)
-                os.unlink(inner) if os.path.islink(inner) else os.rmdir(inner)  # a link is removed, never followed
-        if folder.exists():
+        if os.path.islink(folder):
+            unlink_link(str(folder))
+        elif os.path.isdir(folder):
+            for root, dirs, files in os.walk(folder, topdown=False):  # followlinks=False: a linked folder is in dirs
+                for name in files:
+                    inner = os.path.join(root, name)
+                    if os.path.islink(inner):
+                        unlink_link(inner)
+                    else:
+                        os.unlink(inner)
+                        done.files += name not in uncounted
+                for name in dirs:
+                    inner = os.path.join(root, name)
+                    unlink_link(inner) if os.path.islink(inner) else os.rmdir(inner)
             os.rmdir(folder)
     except OSError as error:
         raise WriteError(folder, describe_os_error(error)) from error
     _fsync_dir(folder.parent)
-    return removed
+    return done
 
 
 def append_line(path: Path, line: str) -> None:
     """Add a line to a small log file (audit.log), atomically: the whole file is rewritten."""
+    refuse_links(path)  # read through a link, the target's bytes would be copied into the home
     with exclusive(path):
         try:
             old = path.read_bytes()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from . import fsio
+
 APP_NAME = "sessionpal"
 HOME_ENV = "SESSIONPAL_HOME"
 CACHE_ENV = "SESSIONPAL_CACHE"
@@ -123,6 +125,9 @@ class Home:
     """The coach's data home and the layout inside it."""
 
     root: Path
+
+    def __post_init__(self) -> None:
+        fsio.guard(self.root)  # below the root, nothing is written or deleted through a link
 
     @property
     def clients_dir(self) -> Path:

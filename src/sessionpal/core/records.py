@@ -22,29 +22,43 @@ class Erased:
     slug: str
     files: int
     in_git: bool  # the home is a git repository: its history still holds the files
+    links: tuple[tuple[Path, str], ...] = ()  # links removed (never followed): their targets were not erased
+    audit_problem: str = ""  # why audit.log could not record the erasure ("" when it did)
 
 
 def erase_client(home: Home, slug: str, now: datetime) -> Erased:
     """Remove every file of a client, their versions and the search index; log the date and slug only.
 
-    Refused (Locked) while another sessionpal has the client open.
+    Refused (Locked) while another sessionpal has the client open. A link in their folders is
+    removed, never followed: what it pointed at is named in the result, not erased.
     """
-    lock = acquire(home, slug, now)
+    folder = home.client_dir(slug)
+    # A client folder that is itself a link cannot hold a lock (nothing is created through a link).
+    lock = None if os.path.islink(folder) else acquire(home, slug, now)
     files = 0
+    links: list[tuple[Path, str]] = []
     try:
-        versions = folder_for(home, home.client_dir(slug))
-        if versions.exists():
-            files += fsio.remove_tree(versions)
+        versions = folder_for(home, folder)
+        if os.path.lexists(versions):
+            removed = fsio.remove_tree(versions, LOCK_FILES)
+            files, links = files + removed.files, links + removed.links
         # The index holds their words too; it is rebuilt from the files when next needed.
         if home.cache_dir.exists():
             fsio.remove_tree(home.cache_dir)
-        folder = home.client_dir(slug)
-        files += sum(1 for p in folder.rglob("*") if p.is_file() and p.name not in LOCK_FILES)
-        fsio.remove_tree(folder)
+        if lock is not None:
+            lock.release()  # before the folder goes: the lock file is bookkeeping, not a record
+            lock = None
+        removed = fsio.remove_tree(folder, LOCK_FILES)
+        files, links = files + removed.files, links + removed.links
     finally:
-        lock.release()
-    fsio.append_line(home.root / AUDIT_LOG, f"{now.date().isoformat()} erased {slug}")
-    return Erased(slug, files, (home.root / ".git").exists())
+        if lock is not None:
+            lock.release()
+    audit_problem = ""
+    try:
+        fsio.append_line(home.root / AUDIT_LOG, f"{now.date().isoformat()} erased {slug}")
+    except fsio.WriteError as error:
+        audit_problem = str(error)
+    return Erased(slug, files, (home.root / ".git").exists(), tuple(links), audit_problem)
 
 
 @dataclass(frozen=True)

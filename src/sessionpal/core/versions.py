@@ -9,6 +9,7 @@ leave less than half of a file asks first: the app confirms, then runs the chang
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ class Version:
 
 
 def folder_for(home: Home, path: Path) -> Path:
-    relative = path.resolve().relative_to(home.root.resolve())
+    """Where the versions of `path` (a file or folder in the home) are kept. By the path as written, never
+    resolved: a link in the home (which fsio will not write through) must not make this fail or point away."""
+    relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(home.root))
     return home.root / VERSIONS_DIR / relative
 
 

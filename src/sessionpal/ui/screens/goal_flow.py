@@ -240,7 +240,10 @@ class GoalFlow:
     def _add_goal(self) -> None:
         def chosen(result: tuple[str, str] | None) -> None:
             if result is not None:
-                self._changed("Goal not added", lambda: self.live.goals.add_goal(*result), done=lambda: self.screen.notify("Goal added", markup=False))
+                # The refusal names the goal as typed, so the client's words are not lost with it.
+                self._changed(
+                    f"Goal not added: “{result[0]}”", lambda: self.live.goals.add_goal(*result), done=lambda: self.screen.notify("Goal added", markup=False)
+                )
 
         self.app.push_screen(AddGoalDialog(self.live.client.values), chosen)
 
