@@ -18,6 +18,7 @@ from sessionpal.core.goals import add_goal, change_goal_status
 from sessionpal.core.model import GoalStatus
 from sessionpal.core.paths import Home
 from sessionpal.core.problems import FileProblems
+from sessionpal.core.safe_text import has_control
 
 from ..helpers import file_modes
 
@@ -57,8 +58,13 @@ def test_a_leftover_folder_is_not_adopted(home):
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
-def test_any_name_creates_a_client_that_can_be_found(tmp_path_factory, name):
+def test_any_name_creates_a_client_that_can_be_found_or_is_refused_clearly(tmp_path_factory, name):
     home = Home(tmp_path_factory.mktemp("h"))
+    if has_control(" ".join(name.split())):
+        with pytest.raises(ClientEditError, match="cannot hold control characters"):
+            create_client(home, name, None, TODAY)
+        assert not home.clients_dir.exists() or not any(home.clients_dir.iterdir()), "nothing is left behind"
+        return
     client = create_client(home, name, None, TODAY)
     assert client.path.resolve().is_relative_to(home.clients_dir.resolve())
     assert find_client(home, name).slug == client.slug

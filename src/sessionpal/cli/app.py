@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..core.paths import HOME_ENV
 from . import data, packs, records
-from .common import EXIT_OK, EXIT_USAGE, CommandError, home_option, open_home
+from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, home_option, open_home
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,8 +55,20 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    outputs = sys.stdout, sys.stderr
+    # Every line a subcommand prints (argparse's errors too) shows control characters, never sends them.
+    sys.stdout, sys.stderr = VisibleText(sys.stdout), VisibleText(sys.stderr)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.handler is cmd_app:
+            sys.stdout, sys.stderr = outputs  # the app draws the screen itself, through Textual
+        return _dispatch(args)
+    finally:
+        sys.stdout, sys.stderr = outputs
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return args.handler(args)
     except CommandError as error:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from ..core.paths import HOME_ENV, Home, resolve_home
+from ..core.safe_text import visible
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -70,3 +72,19 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """`text` padded with spaces to `width` columns (as `f"{text:<width}"` would, counting columns, not characters)."""
     return text + " " * max(0, width - display_width(text))
+
+
+class VisibleText:
+    """A text stream that shows control characters instead of sending them (see core.safe_text).
+
+    Everything a subcommand prints (names, notes, titles, file names, link targets) goes through one of
+    these, to a terminal or a pipe: nothing read from the data home can drive the terminal."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible(text, keep="\n\t"))
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, close: as the stream's
+        return getattr(self.stream, name)

@@ -20,6 +20,7 @@ from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
+from .safe_text import refuse_control
 from .saving import SaveFailed
 from .schema import Checker
 from .tomledit import edit_toml, toml_string
@@ -276,7 +277,8 @@ def create_client(home: Home, name: str, session_minutes: int | None = None, tod
     `coded`: the folder is named for a random code (C-1A2B3C) kept in client.toml, so the
     name is written only inside that file, never in a path or an export's file name.
     """
-    name = " ".join(unicodedata.normalize("NFC", name).split())
+    name = " ".join(unicodedata.normalize("NFC", name).split())  # pasted line breaks and tabs become spaces
+    refuse_control(name, "a client's name", ClientEditError)
     if not name:
         raise ClientEditError("a client needs a name")
     if len(name) > 200:
@@ -345,6 +347,7 @@ def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str
 
 
 def _unique(items: list[str]) -> list[str]:
+    refuse_control([" ".join(item.split()) for item in items], "a value or area", ClientEditError)
     seen, out = set(), []
     for item in items:
         item = " ".join(item.split())

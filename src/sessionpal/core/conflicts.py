@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import fsio
 from .paths import Home
+from .safe_text import visible
 from .versions import keep
 
 # name.sync-conflict-20261120-090000-ABCDEF.md      (Syncthing)
@@ -44,7 +45,7 @@ class Conflict:
     copy: Path
 
     def describe(self, home: Home) -> str:
-        return f"{_relative(home, self.original)}  ↔  {self.copy.name}"
+        return visible(f"{_relative(home, self.original)}  ↔  {self.copy.name}")  # a sync tool's file name, as shown
 
 
 def _relative(home: Home, path: Path) -> str:
@@ -96,7 +97,7 @@ def find_conflicts(home: Home) -> list[Conflict]:
 def read_version(path: Path) -> str:
     """A side of a conflict as text, for showing; a missing or unreadable one says so."""
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return visible(path.read_bytes().decode("utf-8", errors="replace"), keep="\n\t")
     except FileNotFoundError:
         return ""
     except OSError as error:

@@ -22,6 +22,7 @@ from .lock import LOCK_FILES
 from .model import Action, ActionState, Client, Note, NoteKind
 from .paths import Home
 from .problems import FileProblems
+from .safe_text import csv_cell
 from .sessionfile import SessionInfo
 from .sessions import read_session
 from .versions import VERSIONS_DIR, folder_for
@@ -122,7 +123,16 @@ def icf_csv(rows: list[LogRow]) -> str:
     writer.writerow(["Client", "Contact", "First session", "Last session", "Sessions", "Paid hours", "Pro bono hours"])
     for row in rows:
         writer.writerow(
-            [row.client, row.contact, row.first.isoformat(), row.last.isoformat(), row.sessions, f"{row.paid_hours:.2f}", f"{row.pro_bono_hours:.2f}"]
+            # A name or contact a spreadsheet would run as a formula (=HYPERLINK(…), +1…) is kept as text.
+            [
+                csv_cell(row.client),
+                csv_cell(row.contact),
+                row.first.isoformat(),
+                row.last.isoformat(),
+                row.sessions,
+                f"{row.paid_hours:.2f}",
+                f"{row.pro_bono_hours:.2f}",
+            ]
         )
     paid = sum(r.paid_hours for r in rows)
     free = sum(r.pro_bono_hours for r in rows)

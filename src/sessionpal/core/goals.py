@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .clients import ClientEditError, edit_client, load_client
 from .model import Client, Goal, GoalStatus, Move, moment_now
 from .paths import Home
+from .safe_text import refuse_control
 from .tomledit import snippet_array, snippet_inline, snippet_table
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def goal_id_for(title: str, taken: set[str]) -> str:
 
 def _clean_title(title: str) -> str:
     title = " ".join(title.split())
+    refuse_control(title, "a goal's title", ClientEditError)
     if not title:
         raise ClientEditError("a goal needs a title")
     if len(title) > TITLE_MAX:
@@ -144,6 +146,7 @@ def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime 
 
 def set_goal_tags(home: Home, slug: str, goal_id: str, tags: list[str]) -> Goal:
     """The areas of life a goal touches (e.g. family); an ask-first area brings a permission reminder."""
+    refuse_control([" ".join(t.split()) for t in tags], "an area", ClientEditError)
     cleaned = []
     for tag in tags:
         tag = " ".join(tag.split()).casefold()

@@ -23,6 +23,7 @@ from .model import PHASES, Pack, Question
 from .packs import load_pack_file, parse_pack
 from .paths import Home
 from .problems import FileProblems, decode_utf8, problem, read_user_bytes
+from .safe_text import refuse_control
 from .saving import SaveFailed
 from .schema import ID_MAX, ID_RE
 from .tomledit import toml_string
@@ -178,6 +179,11 @@ def edit_question(path: Path, question_id: str, **values: object) -> Pack:
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"not a question field: {sorted(unknown)}")
+    for key in ("text", "tags", "follow_ups"):
+        given = values.get(key)
+        if isinstance(given, (str, list, tuple)):
+            texts = [str(v) for v in given] if isinstance(given, (list, tuple)) else [given]
+            refuse_control([" ".join(t.split()) for t in texts], f"a question's {key.replace('_', '-')}", PackEditError)
     if "text" in values and not str(values["text"] or "").strip():
         raise PackEditError("a question needs its text")
     if "phase" in values and values["phase"] is not None and values["phase"] not in PHASES:
@@ -197,6 +203,7 @@ def add_question(
     path: Path, text: str, *, tags: list[str] | None = None, phase: str | None = None, follow_ups: list[str] | None = None, question_id: str | None = None
 ) -> Question:
     """Append a question at the end of the pack; returns it (its id is made from its text if not given)."""
+    refuse_control([" ".join(t.split()) for t in (text, *(tags or []), *(follow_ups or []))], "a question's text, tags or follow-ups", PackEditError)
     text = " ".join(text.split())
     if not text:
         raise PackEditError("a question needs its text")
@@ -255,6 +262,7 @@ def move_question(path: Path, question_id: str, delta: int) -> Pack:
 
 def rename_pack(path: Path, title: str) -> Pack:
     title = " ".join(title.split())
+    refuse_control(title, "a pack's title", PackEditError)
     if not title:
         raise PackEditError("a pack needs a title")
 
@@ -291,6 +299,7 @@ def new_pack(home: Home, pack_id: str, title: str = "") -> Pack:
     if not ID_RE.fullmatch(pack_id) or len(pack_id) > ID_MAX:
         raise PackEditError(f"{pack_id!r} is not a valid pack id: use lowercase letters, digits and single dashes")
     title = " ".join(title.split()) or pack_id.replace("-", " ").capitalize()
+    refuse_control(title, "a pack's title", PackEditError)
     path = home.prompts_dir / f"{pack_id}.toml"
     text = STARTER.format(title=title, id=toml_string(pack_id), title_toml=toml_string(title))
     if not fsio.create_new(path, text):

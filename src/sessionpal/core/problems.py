@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .safe_text import visible
+
 # Files larger than this are refused before reading: a pack or client file is a few hundred KB at most.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -36,7 +38,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # A file's name, or its text quoted in the message, may hold control characters: shown, never sent.
+        return visible(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
 
 class FileProblems(Exception):

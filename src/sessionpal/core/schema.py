@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import FileProblems, Problem, did_you_mean
+from .safe_text import visible
 from .tomlpos import KeyPath, Position, key_positions, locate
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -89,7 +90,8 @@ class Checker:
         if value is not None and not blank_ok and not value.strip():
             self.add(where + (key,), f"'{key}' must not be blank")
             return None
-        return value
+        # What the app shows cannot drive the terminal, whatever the file holds (a TOML \u001b is legal).
+        return visible(value, keep="\n") if value is not None else None
 
     def ident(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = True) -> str | None:
         value = self.text(table, key, where, required=required)
@@ -162,7 +164,7 @@ class Checker:
             elif not blank_ok and not item.strip():
                 self.add(where + (key,), f"'{key}' item {index + 1} is blank")
             else:
-                out.append(item)
+                out.append(visible(item))
         return tuple(out)
 
     def table_list(self, table: dict[str, Any], key: str, where: KeyPath) -> list[dict[str, Any]]:

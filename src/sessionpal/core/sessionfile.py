@@ -38,6 +38,7 @@ from typing import Any
 
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
 from .problems import FileProblems, Problem, parse_toml, problem
+from .safe_text import visible
 from .schema import Checker
 
 FENCE = "+++"
@@ -64,8 +65,9 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def clean_text(text: str) -> str:
-    """Notes are one line: pasted line breaks become spaces, so every word is kept."""
-    return _LINE_BREAKS.sub(" ", text)
+    """Notes are one line: pasted line breaks become spaces, so every word is kept; a pasted control
+    character (ESC, say) is kept as its visible stand-in, never as something a terminal would act on."""
+    return visible(_LINE_BREAKS.sub(" ", text))
 
 
 def format_stamp(seconds: int) -> str:
@@ -111,6 +113,13 @@ def parse_note_text(rest: str) -> tuple[NoteKind, str]:
     return NoteKind.NOTE, rest
 
 
+def _shown(entry: Entry) -> Entry:
+    """The entry as a file written by the app holds it, and as reading it back gives it: no control characters."""
+    if isinstance(entry, AskedQuestion):
+        return replace(entry, text=visible(entry.text), ref=visible(entry.ref))
+    return replace(entry, text=visible(entry.text))
+
+
 def render_entry(entry: Entry) -> str:
     if isinstance(entry, Note):
         return f"- [{format_stamp(entry.stamp)}] {render_note_text(entry.kind, entry.text)}"
@@ -125,18 +134,19 @@ def parse_entry(section: str, line: str) -> Entry | None:
     if section == NOTES:
         found = _NOTE_RE.match(line)
         if found:
-            kind, text = parse_note_text(found.group(4))
+            # Shown as read, minus anything a terminal would act on (the line itself stays as it is).
+            kind, text = parse_note_text(visible(found.group(4)))
             return Note(_stamp(found.groups()[:3]), text, kind)
     elif section == ASKED:
         found = _ASKED_RE.match(line)
         if found:
-            return AskedQuestion(_stamp(found.groups()[:3]), found.group(4), found.group(5) or "")
+            return AskedQuestion(_stamp(found.groups()[:3]), visible(found.group(4)), visible(found.group(5) or ""))
     elif section == ACTIONS:
         found = _ACTION_RE.match(line)
         if found:
             state = ActionState.DONE if found.group(1) in "xX" else ActionState(found.group(1))
             stamp = _stamp(found.groups()[1:4]) if found.group(2) is not None else None
-            return Action(found.group(5), stamp, state)
+            return Action(visible(found.group(5)), stamp, state)
     return None
 
 
@@ -381,7 +391,7 @@ class SessionDocument:
     def add(self, section: str, entry: Entry) -> int:
         """Insert an entry after the last one of its section; return its index in `body`."""
         start, end = self._ensure_section(section)
-        line = EntryLine(section, entry)
+        line = EntryLine(section, _shown(entry))
         last = max((i for i, _ in self.entries(section) if start < i < end), default=None)
         if last is not None:
             at = last + 1
@@ -413,7 +423,7 @@ class SessionDocument:
 
     def replace_entry(self, index: int, expected: Entry, new: Entry) -> None:
         """Replace the entry at `index`, which must still be `expected`."""
-        self.body[index] = replace(self._checked(index, expected), entry=new, source=None)
+        self.body[index] = replace(self._checked(index, expected), entry=_shown(new), source=None)
 
     def delete_entry(self, index: int, expected: Entry) -> None:
         self._checked(index, expected)

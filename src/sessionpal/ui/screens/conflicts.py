@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from ...core import fsio
 from ...core.conflicts import Conflict, find_conflicts, keep_copy, keep_original, read_version
+from ...core.safe_text import visible
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 
@@ -104,7 +105,7 @@ class ConflictsScreen(Screen):
             return
         left, right = marked_sides(read_version(conflict.original), read_version(conflict.copy))
         self.query_one("#left-heading", Static).update(Content.assemble(("This file  ", "bold"), (conflict.original.name, "$text-muted")))
-        self.query_one("#right-heading", Static).update(Content.assemble(("The copy  ", "bold"), (conflict.copy.name, "$text-muted")))
+        self.query_one("#right-heading", Static).update(Content.assemble(("The copy  ", "bold"), (visible(conflict.copy.name), "$text-muted")))
         self.query_one("#left", Static).update(left)
         self.query_one("#right", Static).update(right)
 
@@ -130,7 +131,7 @@ class ConflictsScreen(Screen):
             except (OSError, fsio.WriteError) as error:
                 self.notify(str(error), title="Conflict not resolved", severity="error", markup=False)
                 return
-            self.notify(f"Resolved: {conflict.original.name}. The version given up is in its history (sessionpal versions).", markup=False)
+            self.notify(f"Resolved: {visible(conflict.original.name)}. The version given up is in its history (sessionpal versions).", markup=False)
             self.refresh_conflicts()
 
         self.app.push_screen(ConfirmDialog(question, "Yes", "Cancel", detail="The version given up is kept in the file's version history."), answered)

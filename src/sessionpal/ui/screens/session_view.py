@@ -14,6 +14,7 @@ from textual.widgets import Footer, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from ...core.problems import FileProblems
+from ...core.safe_text import visible
 from ...core.sessionfile import EntryLine, SessionDocument, format_stamp
 from ...core.sessions import read_session
 from ...core.timer import format_clock
@@ -32,7 +33,8 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
     where: dict[int, int] = {}
     for number, item in enumerate(document.body):
         where[number] = len(lines)
-        lines.append(item.render() if isinstance(item, EntryLine) else item)
+        # The lines as written, with anything a terminal would act on shown instead (see core.safe_text).
+        lines.append(visible(item.render() if isinstance(item, EntryLine) else item))
     return "\n".join(lines), where
 
 
@@ -69,7 +71,7 @@ class SessionViewScreen(Screen):
             return None
         stamp = f"[{format_stamp(self.stamp)}]" if self.stamp is not None else ""
         for number, item in enumerate(document.body):
-            line = item.render() if isinstance(item, EntryLine) else item
+            line = visible(item.render() if isinstance(item, EntryLine) else item)
             if stamp in line and self.text in line:
                 return where[number]
         return None
