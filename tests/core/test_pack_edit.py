@@ -192,3 +192,21 @@ def test_models_reload_too(home):
     path.write_text("[model\n")
     models = reload_models(models, home)
     assert models.get("mine").title == "Mine" and models.problems
+
+
+def test_adding_to_a_pack_written_with_an_inline_list_is_refused_not_broken(tmp_path):
+    path = tmp_path / "inline.toml"
+    path.write_text('questions = [{ id = "a", text = "A?" }]\n\n[pack]\nid = "inline"\ntitle = "Inline"\n')
+    before = path.read_bytes()
+    with pytest.raises(FileProblems, match="would make this pack invalid"):
+        E.add_question(path, "B?")
+    assert path.read_bytes() == before
+    assert [q.text for q in load_pack_file(path).questions] == ["A?"]
+
+
+def test_an_added_question_is_checked_like_any_other(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "a"\ntext = "A?"\n')
+    added = E.add_question(path, "What else, really?", tags=["depth"], phase="explore", follow_ups=["And?"])
+    assert added == load_pack_file(path).questions[-1] and added.pack == "mine"
+    assert [q.id for q in load_pack_file(path).questions] == ["a", added.id]

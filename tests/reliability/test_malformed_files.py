@@ -40,7 +40,25 @@ def config_file(home: Home) -> tuple[Path, str]:
     return home.config_file, "stalled_after = 3\nbell = maybe\n"
 
 
+DEEP = "x = " + "[" * 1000 + "\n"  # tomli recurses once per level: a RecursionError, caught
+
+
+def deep_pack(home: Home) -> tuple[Path, str]:
+    return home.prompts_dir / "deep.toml", DEEP
+
+
+def deep_client_file(home: Home) -> tuple[Path, str]:
+    return home.client_file("jose-alvarez"), DEEP
+
+
+def deep_config_file(home: Home) -> tuple[Path, str]:
+    return home.config_file, DEEP
+
+
 KINDS = {
+    "deep pack": (deep_pack, "deep.toml:1:1: invalid TOML: arrays or tables are nested too deeply"),
+    "deep client.toml": (deep_client_file, "client.toml:1:1: invalid TOML: arrays or tables are nested too deeply"),
+    "deep config.toml": (deep_config_file, "config.toml:1:1: invalid TOML: arrays or tables are nested too deeply"),
     "pack": (pack, "mine.toml:6:19"),
     "model": (model, "short.toml:4:1"),
     "client.toml": (client_file, "client.toml:2:1"),
@@ -82,3 +100,75 @@ async def test_a_broken_file_is_reported_kept_and_the_rest_works(demo_home, cloc
     newest = session_paths(demo_home, "ana-perez")
     assert len(newest) == sessions_before + 1
     assert [note.text for note in read_session(newest[-1]).notes] == ["still working"]
+
+
+def make_session(home: Home, notes: list[str]) -> Path:
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.session_models import FALLBACK_MODEL
+    from sessionpal.core.timer import FakeClock
+
+    from ..helpers import START
+
+    ana = next(e.client for e in __import__("sessionpal.core.clients", fromlist=["list_clients"]).list_clients(home) if e.slug == "ana-perez")
+    live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)
+    live.start()
+    for text in notes:
+        live.add_note(text)
+    live.end()
+    return live.path
+
+
+@pytest.mark.parametrize("command", [["clients"], ["search", "clarity"], ["log", "icf"], ["export", "ana-perez", "--out", "OUT"], ["retention"]])
+def test_deep_nesting_is_one_clear_line_in_every_command(demo_home, tmp_path, command):
+    from ..cli.test_cli import run
+
+    demo_home.client_file("jose-alvarez").write_text(DEEP)
+    result = run(*[str(tmp_path / "x.zip") if part == "OUT" else part for part in command], home=demo_home.root)  # run() fails on a traceback
+    output = result.stdout + result.stderr
+    if command[0] == "clients":
+        assert "client.toml:1:1: invalid TOML: arrays or tables are nested too deeply" in output
+
+
+def test_a_stamp_too_large_to_be_a_time_breaks_nothing(demo_home, clock):
+    from sessionpal.core.history import last_time
+    from sessionpal.core.index import SearchIndex
+
+    path = session_paths(demo_home, "ana-perez")[-1]
+    path.write_text(path.read_text().replace("- [00:00:00] wants clarity", "- [99999999999999999999:00:00] overflow here\n- [00:00:00] wants clarity"))
+    before = digest(path)
+    index = SearchIndex(demo_home)
+    index.refresh()
+    assert [h.text for h in index.search("clarity")] == ["wants clarity about leaving"], "the rest of the file is searchable"
+    assert "overflow here" not in [n.text for n in read_session(path).notes], "not a time: a hand-written line, kept as it is"
+    assert last_time(demo_home, "ana-perez") is not None
+    assert digest(path) == before
+
+
+def test_a_pipe_named_like_a_session_never_hangs_a_command(demo_home, tmp_path):
+    import os
+
+    from ..cli.test_cli import run
+
+    fifo = demo_home.sessions_dir("ana-perez") / "2026-11-20T1000.md"
+    os.mkfifo(fifo)
+    for command in (["search", "clarity"], ["log", "icf"], ["export", "ana-perez", "--out", str(tmp_path / "x.zip")]):
+        result = run(*command, home=demo_home.root)  # a hang would time out (60 s) and fail here
+        assert "Traceback" not in result.stderr
+    assert "is not a regular file" in run("log", "icf", home=demo_home.root).stderr
+
+
+def test_every_line_of_a_long_session_is_searchable_and_nul_truncates_nothing(demo_home):
+    from sessionpal.core.index import SearchIndex
+
+    path = make_session(demo_home, ["first"])
+    # 17,000 notes written as a script would (saving each through the app would take a minute of fsyncs).
+    lines = [f"- [00:{n // 60 % 60:02d}:{n % 60:02d}] line {n}" for n in range(17_000)] + [
+        "- [01:00:00] the very last insight",
+        "- [01:00:01] before\x00after the nul",
+    ]
+    path.write_text(path.read_text().replace("- [00:00:00] first", "\n".join(lines)))
+    index = SearchIndex(demo_home)
+    index.refresh()
+    assert [h.text for h in index.search("very last insight")] == ["the very last insight"], "line 17,001 is found"
+    [hit] = index.search("nul")
+    assert hit.text == "before␀after the nul" and "after" in hit.marked, "nothing cut at the NUL"

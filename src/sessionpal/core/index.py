@@ -27,9 +27,11 @@ from .sessionfile import SessionDocument
 from .sessions import read_session
 from .spaceless import TOKENIZER, has_spaceless, mark, spaced
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BATCH = 200  # files per transaction while indexing
-LINES_PER_SESSION = 1 << 14  # line numbers within a session's block of rowids
+# Line numbers within a session's block of rowids: more than a 16 MB session file can hold (a line is at
+# least 8 bytes), so every line is searchable; rowids stay far below SQLite's 2**63 until the year 9999.
+LINES_PER_SESSION = 1 << 21
 
 # Lines live in `notes`; `lines` is an FTS5 index over them, kept in step by _index_file and _forget
 # (not by triggers: row-by-row triggers made a full build four times slower). Each session owns a block

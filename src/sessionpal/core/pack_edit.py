@@ -11,10 +11,11 @@ is left as it was. Built-in packs are never edited: "make it mine" copies.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -22,7 +23,7 @@ from . import fsio
 from .model import PHASES, Pack, Question
 from .packs import load_pack_file, parse_pack
 from .paths import Home
-from .problems import FileProblems, decode_utf8, problem, read_user_bytes
+from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes
 from .safe_text import refuse_control
 from .saving import SaveFailed
 from .schema import ID_MAX, ID_RE
@@ -62,8 +63,8 @@ def _blocks(text: str) -> Blocks:
     table_lines = sorted({i for i, line in enumerate(lines) if not in_string[i] and line.lstrip().startswith("[")} | {h for _, h in headers})
     pack_block, question_blocks = None, []
     for kind, header in headers:
-        following = [t for t in table_lines if t > header]
-        end = following[0] if following else len(lines)
+        after = bisect.bisect_right(table_lines, header)  # the next header: a search, not a scan (100,000 questions)
+        end = table_lines[after] if after < len(table_lines) else len(lines)
         limit = end
         # The block ends at its last key; then comment lines right under it (no blank line) are its own,
         # unless they run straight into the next header, which they then introduce.
@@ -90,27 +91,41 @@ def _read(path: Path) -> tuple[str, bytes]:
     return decode_utf8(path, raw), raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
 
 
-def edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]]) -> Pack:
-    """Apply a line-level change to a user pack; the result must be a valid pack, or nothing is written."""
+def edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]], *, appends: bool = False) -> Pack:
+    """Apply a line-level change to a user pack; the result must be a valid pack, or nothing is written.
+
+    `appends`: the change only adds one question at the end, so the blocks are not worked out and the
+    new pack is checked by its last question alone (adding to a pack of 100,000 costs one reading of it)."""
     with fsio.exclusive(path):
-        return _edit_pack(path, change)
+        return _edit_pack(path, change, appends)
 
 
-def _edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]]) -> Pack:
+def _edit_pack(path: Path, change: Callable[[list[str], Pack, Blocks], list[str]], appends: bool = False) -> Pack:
     text, bom = _read(path)
     newline = "\r\n" if "\r\n" in text else "\n"
     text = text.replace("\r\n", "\n")
     pack = parse_pack(path, text)  # a broken pack is reported, never rewritten
-    lines = change(text.split("\n"), pack, _blocks(text))
+    lines = change(text.split("\n"), pack, (None, []) if appends else _blocks(text))
     new_text = "\n".join(lines)
     try:
-        new_pack = parse_pack(path, new_text)
+        new_pack = _with_last_question(path, pack, new_text) if appends else parse_pack(path, new_text)
     except FileProblems as error:
         raise problem(path, f"the edit would make this pack invalid, so it was not saved: {error.problems[0].message}") from None
     data = bom + new_text.replace("\n", newline).encode("utf-8")
     before_rewrite(home_of(path, 1), path, len(data))  # a user pack lives in <home>/prompts/
     fsio.atomic_write(path, data)
     return new_pack
+
+
+def _with_last_question(path: Path, pack: Pack, new_text: str) -> Pack:
+    """The pack once one question was appended: the new text still parses with exactly one more question
+    (say, an inline `questions = [...]` would break), and that question, alone in a pack, is valid."""
+    questions = parse_toml(path, new_text).get("questions")  # the compiled parser: a pass over the text, no checks
+    if not isinstance(questions, list) or len(questions) != len(pack.questions) + 1:
+        raise problem(path, "the new question did not land as one more [[questions]] table")
+    last = new_text[new_text.rindex("[[questions]]") :]
+    alone = parse_pack(path, f"[pack]\nid = {toml_string(pack.id)}\ntitle = {toml_string(pack.title or pack.id)}\n\n{last}")
+    return replace(pack, questions=(*pack.questions, *alone.questions))
 
 
 def _index(pack: Pack, question_id: str) -> int:
@@ -230,7 +245,7 @@ def add_question(
             lines = lines[:-1]
         return [*lines, "", *block, ""]
 
-    pack = edit_pack(path, change)
+    pack = edit_pack(path, change, appends=True)
     return pack.questions[_index(pack, holder["id"])]
 
 

@@ -7,7 +7,9 @@ rest of the app keeps working without it.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 
 try:  # tomli is tomllib's upstream; its compiled wheels parse a large pack about 3x faster.
@@ -55,12 +57,23 @@ def problem(path: Path | str, message: str, line: int = 1, col: int = 1) -> File
 
 
 def read_user_bytes(path: Path) -> bytes:
-    """Read a person's file, refusing ones too large to be what they claim to be."""
+    """Read a person's file, refusing ones too large to be what they claim to be, and anything that is
+    not a regular file: a FIFO named like a session would make the read wait forever."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise problem(path, f"file is too large ({size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)")
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; then fstat says what it is.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            found = os.fstat(fd)
+            if stat.S_ISDIR(found.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(found.st_mode):
+                raise problem(path, "is not a regular file (a pipe or a device?), so it is not read")
+            if found.st_size > MAX_FILE_BYTES:
+                raise problem(path, f"file is too large ({found.st_size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)")
+            with os.fdopen(os.dup(fd), "rb") as opened:
+                return opened.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except FileProblems:
         raise
     except IsADirectoryError:
@@ -106,6 +119,9 @@ def parse_toml(path: Path | str, text: str) -> dict[str, Any]:
         return _loads(text)
     except _TOML_ERRORS as error:
         raise toml_problem(path, text, error) from None
+    except RecursionError:
+        # `x = [[[[…` a thousand deep: the parser recurses once per level.
+        raise problem(path, "invalid TOML: arrays or tables are nested too deeply to read") from None
 
 
 def toml_problem(path: Path | str, text: str, error: Exception) -> FileProblems:

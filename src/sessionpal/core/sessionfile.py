@@ -51,7 +51,9 @@ SECTION_ORDER = (NOTES, ASKED, ACTIONS)
 
 TIMER_STATES = ("running", "paused", "ended")
 
-_STAMP = r"\[(\d{2,}):([0-5]\d):([0-5]\d)\]"
+# Hours of two to four digits: a stamp of twenty digits is not a time (it overflowed the index), and a
+# line holding one is kept as a hand-written line.
+_STAMP = r"\[(\d{2,4}):([0-5]\d):([0-5]\d)\]"
 _NOTE_RE = re.compile(rf"^- {_STAMP} (.*)$", re.DOTALL)
 _ASKED_RE = re.compile(rf"^- {_STAMP} (.*?)(?: `([a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)`)?$", re.DOTALL)
 _ACTION_RE = re.compile(rf"^- \[([ xX-])\] (?:{_STAMP} )?(.*)$", re.DOTALL)
