@@ -102,7 +102,8 @@ def test_erase_removes_every_file_versions_and_index_and_logs_only_date_and_slug
     index = SearchIndex(home)
     index.refresh()
     assert index.search("illness") == [] and index.search("ben's")
-    assert (home.root / AUDIT_LOG).read_text() == f"{NOW.date().isoformat()} erased ana-perez\n"
+    day = NOW.date().isoformat()
+    assert (home.root / AUDIT_LOG).read_text() == f"{day} erasing ana-perez\n{day} erased ana-perez\n", "begun, then done"
     leftovers = [p for p in home.root.rglob("*") if "illness" in (p.read_text(errors="replace") if p.is_file() else "")]
     assert leftovers == []
 

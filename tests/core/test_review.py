@@ -13,7 +13,8 @@ import pytest
 from sessionpal.core.clients import create_client, edit_client, load_client
 from sessionpal.core.conflicts import conflict_copies
 from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
-from sessionpal.core.index import SearchIndex, SearchQuery
+from sessionpal.core.index import SearchIndex
+from sessionpal.core.index_types import SearchQuery
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import ActionState
 from sessionpal.core.session_models import FALLBACK_MODEL

@@ -53,8 +53,12 @@ def lookup_client(args: argparse.Namespace, query: str):
 def write_file(path: Path, data: bytes | str) -> None:
     from ..core import fsio
 
+    target = path.expanduser().absolute()
+    # An earlier export killed mid-write left its temp file (all of a client's notes) beside the output,
+    # outside the home where leftovers are cleaned at start: clean that folder's orphans of ours now.
+    fsio.clean_temp_files(target.parent)
     try:
-        fsio.atomic_write(path.expanduser().absolute(), data)
+        fsio.atomic_write(target, data)
     except fsio.WriteError as error:
         raise CommandError(str(error)) from None
 

@@ -115,6 +115,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = index.search(" ".join(args.query), client)
     except IndexUnavailable as error:
         raise CommandError(str(error)) from None
+    if index.rebuilt:
+        print(index.rebuilt, file=sys.stderr)
     for found in refreshed.problems:
         print(f"skipped: {found}", file=sys.stderr)
     from ..core.sessionfile import format_stamp

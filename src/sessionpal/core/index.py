@@ -9,17 +9,18 @@ folder, like everything else of the coach's.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import fsio
+from .index_types import Hit, OpenAction, Refresh, SearchQuery, SessionRow
 from .model import Action, ActionState, AskedQuestion, Note
 from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
 from .problems import FileProblems
@@ -28,6 +29,8 @@ from .sessions import read_session
 from .spaceless import TOKENIZER, has_spaceless, mark, spaced
 
 SCHEMA_VERSION = 8
+HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
+T = TypeVar("T")
 BATCH = 200  # files per transaction while indexing
 # Line numbers within a session's block of rowids: more than a 16 MB session file can hold (a line is at
 # least 8 bytes), so every line is searchable; rowids stay far below SQLite's 2**63 until the year 9999.
@@ -68,52 +71,6 @@ class IndexUnavailable(Exception):
         )
 
 
-@dataclass(frozen=True)
-class SessionRow:
-    path: Path
-    client: str
-    name: str
-    started: datetime | None
-    elapsed: int
-    planned: int
-    notes: int
-    asked: int
-    open_actions: int
-    goals: tuple[str, ...]
-    agreement: str
-    finished: bool
-    problem: str  # "path:line:col: message" for a file that cannot be read
-    ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
-
-
-@dataclass(frozen=True)
-class Hit:
-    path: Path
-    client: str
-    name: str
-    started: datetime | None
-    stamp: int | None
-    kind: str
-    text: str
-    marked: str  # the text with the match between \x01 and \x02
-
-
-@dataclass(frozen=True)
-class OpenAction:
-    path: Path
-    client: str
-    started: datetime | None
-    action: Action
-
-
-@dataclass
-class Refresh:
-    indexed: int = 0  # files read again
-    removed: int = 0
-    total: int = 0
-    problems: tuple[str, ...] = ()  # "path:line:col: message" for every session file that cannot be read
-
-
 def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, Path]]:
     """(client slug, path) of every session file, clients and files in name order; leftovers skipped."""
     try:
@@ -131,38 +88,41 @@ def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, 
             yield slug, home.sessions_dir(slug) / name
 
 
-@dataclass(frozen=True)
-class SearchQuery:
-    """The coach's words as FTS5 queries: for the `lines` table (words, prefixes, "quoted phrases") and for the
-    `spaceless` table (a word in a script without spaces, as the phrase of its characters); "" where none."""
+def damaged(error: BaseException | None) -> bool:
+    """An SQLite error that says the index file is damaged or half made (not: locked, read-only, disk full)."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return True  # UNIQUE constraint failed: rows left by a write that was cut short
+    if isinstance(error, sqlite3.OperationalError):
+        return any(word in str(error) for word in ("malformed", "no such table", "no such column", "already exists", "corrupt"))
+    return isinstance(error, sqlite3.DatabaseError)  # "file is not a database", "database disk image is malformed"
 
-    lines: str
-    spaceless: str
-    terms: tuple[str, ...]  # what to mark in the results of a search with spaceless words
 
-    @classmethod
-    def parse(cls, text: str) -> SearchQuery:
-        lines: list[str] = []
-        spaceless: list[str] = []
-        terms: list[str] = []
-        for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
-            cleaned = (phrase or word).replace('"', "")
-            if not re.search(r"\w", cleaned):
-                continue  # only punctuation: FTS5 could not read it
-            terms.append(cleaned.strip())
-            if has_spaceless(cleaned):
-                spaceless.append('"' + spaced(cleaned) + '"')
-            elif phrase:
-                lines.append('"' + cleaned + '"')
-            else:
-                lines.append('"' + cleaned + '"*')
-        return cls(" ".join(lines), " ".join(spaceless), tuple(terms))
+def _healing(method: Callable[..., T]) -> Callable[..., T]:
+    """Run an index method; if the index turns out damaged, build it again from the session files and run it
+    once more. The index is derived data: damage is never the coach's problem, only a one-line notice."""
+
+    @functools.wraps(method)
+    def run(self: SearchIndex, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except IndexUnavailable as error:
+            if not damaged(error.__cause__):
+                raise
+            with fsio.exclusive(self.path):
+                self.delete()
+            self.rebuilt = f"The search index was damaged ({error.__cause__}); it is being built again from your session files, which are untouched."
+            if method.__name__ != "refresh":
+                self.refresh()
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class SearchIndex:
     def __init__(self, home: Home):
         self.home = home
         self.path = home.cache_dir / "index.sqlite3"
+        self.rebuilt = ""  # set when damage was found and the index built again: what to tell the coach
 
     # opening ----------------------------------------------------------------
 
@@ -170,30 +130,46 @@ class SearchIndex:
         fsio.ensure_dir(self.path.parent)
         if not self.path.exists():
             fsio.atomic_write(self.path, b"")  # SQLite takes an empty file as a new database, and keeps its 0600
-        connection = sqlite3.connect(self.path)
-        # Derived data: speed over durability. A crash mid-write leaves a damaged index, which connect()
-        # notices and rebuilds from the session files.
-        connection.execute("PRAGMA journal_mode = MEMORY")
+        connection = sqlite3.connect(self.path, timeout=60)  # another process's build: wait for it
+        # A write-ahead log: a process killed mid-write leaves the index whole (the log's unfinished part is
+        # dropped at the next open). Derived data, so no fsync: after a power cut, damage is found and healed.
+        connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = OFF")
         return connection
 
     def connect(self) -> sqlite3.Connection:
-        """An open, current index; a corrupt one or one of an older version is thrown away and started afresh."""
+        """An open, current index; a corrupt one or one of an older version is thrown away and started afresh.
+
+        Making it happens under the cache folder's lock, so two processes starting on an empty cache
+        (say, after an erase) build one index, not two halves of one."""
+        connection = self._current()
+        if connection is not None:
+            return connection
+        with fsio.exclusive(self.path):
+            connection = self._current()  # another process may have built it while this one waited
+            if connection is not None:
+                return connection
+            self.delete()
+            connection = self._connect()
+            connection.executescript(SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.commit()
+            fsio.atomic_write(self.path.parent / HOME_NOTE, os.path.realpath(self.home.root))
+            return connection
+
+    def _current(self) -> sqlite3.Connection | None:
         try:
             connection = self._connect()
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version == SCHEMA_VERSION:
+        except sqlite3.DatabaseError:
+            return None
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 connection.execute("SELECT count(*) FROM files").fetchone()
                 return connection
-            connection.close()
         except sqlite3.DatabaseError:
             pass
-        self.delete()
-        connection = self._connect()
-        connection.executescript(SCHEMA)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.commit()
-        return connection
+        connection.close()
+        return None
 
     @contextmanager
     def opened(self) -> Iterator[sqlite3.Connection]:
@@ -216,12 +192,15 @@ class SearchIndex:
 
     # keeping it current ----------------------------------------------------------
 
+    @_healing
     def refresh(self, progress: Callable[[int, int], None] | None = None, names: dict[str, str] | None = None, client: str | None = None) -> Refresh:
         """Read again every session file that is new or changed since it was indexed; forget removed ones.
 
         With `client`, only that client's files are looked at: one client's review need not stat everyone's.
+        One refresh at a time (the cache folder's lock): two at once would each add the same changed file.
         """
-        with self.opened() as connection:
+        # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
+        with self.opened() as connection, fsio.exclusive(self.path):
             sql = "SELECT path, mtime_ns, size FROM files" + (" WHERE client = ?" if client is not None else "")
             known = {row[0]: (row[1], row[2]) for row in connection.execute(sql, (client,) if client is not None else ())}
             files = list(session_files(self.home, client))
@@ -331,6 +310,7 @@ class SearchIndex:
 
     # reading ------------------------------------------------------------------------
 
+    @_healing
     def search(self, query: str, client: str | None = None, limit: int = 100) -> list[Hit]:
         wanted = SearchQuery.parse(query)
         if not wanted.lines and not wanted.spaceless:
@@ -360,6 +340,7 @@ class SearchIndex:
                 return []  # a query FTS5 cannot read: no results, not an error
         return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7] if r[7] is not None else mark(r[6], list(wanted.terms))) for r in rows]
 
+    @_healing
     def sessions(self, client: str | None = None) -> list[SessionRow]:
         """Sessions newest first (broken files too, with their problem)."""
         with self.opened() as connection:
@@ -386,6 +367,7 @@ class SearchIndex:
         ]
         return sorted(result, key=lambda row: (row.started or _named_time(row.path), session_sort_key(row.path.name)), reverse=True)
 
+    @_healing
     def open_actions(self, client: str | None = None) -> list[OpenAction]:
         with self.opened() as connection:
             sql = "SELECT path, client, started, stamp, text FROM actions WHERE state = ' '"

@@ -147,8 +147,9 @@ class Home:
 
     @property
     def cache_dir(self) -> Path:
-        # One cache per home, so two homes (a test's and the coach's) never share an index.
-        digest = hashlib.sha256(str(self.root).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        # One cache per home, so two homes (a test's and the coach's) never share an index; named from the
+        # home's real path, so the same home reached through a link or `..` finds the same index.
+        digest = hashlib.sha256(os.path.realpath(self.root).encode("utf-8", "surrogatepass")).hexdigest()[:12]
         return cache_root() / digest
 
     def client_dir(self, slug: str) -> Path:

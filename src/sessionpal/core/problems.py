@@ -61,7 +61,7 @@ def read_user_bytes(path: Path) -> bytes:
     not a regular file: a FIFO named like a session would make the read wait forever."""
     try:
         # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; then fstat says what it is.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))  # fsio-ok: reads only
         try:
             found = os.fstat(fd)
             if stat.S_ISDIR(found.st_mode):

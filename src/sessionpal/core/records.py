@@ -35,6 +35,13 @@ def erase_client(home: Home, slug: str, now: datetime) -> Erased:
     folder = home.client_dir(slug)
     # A client folder that is itself a link cannot hold a lock (nothing is created through a link).
     lock = None if os.path.islink(folder) else acquire(home, slug, now)
+    # Logged before anything goes: an erase cut short (killed, a full disk) still leaves its line, and the
+    # "erased" line below says it finished.
+    audit_problem = ""
+    try:
+        fsio.append_line(home.root / AUDIT_LOG, f"{now.date().isoformat()} erasing {slug}")
+    except fsio.WriteError as error:
+        audit_problem = str(error)
     files = 0
     links: list[tuple[Path, str]] = []
     try:
@@ -42,9 +49,10 @@ def erase_client(home: Home, slug: str, now: datetime) -> Erased:
         if os.path.lexists(versions):
             removed = fsio.remove_tree(versions, LOCK_FILES)
             files, links = files + removed.files, links + removed.links
-        # The index holds their words too; it is rebuilt from the files when next needed.
-        if home.cache_dir.exists():
-            fsio.remove_tree(home.cache_dir)
+        # The index holds their words too; it is rebuilt from the files when next needed. Every index of
+        # this home goes, under whatever path it was reached (see index.HOME_NOTE).
+        for cache in home_caches(home):
+            fsio.remove_tree(cache)
         if lock is not None:
             lock.release()  # before the folder goes: the lock file is bookkeeping, not a record
             lock = None
@@ -53,12 +61,32 @@ def erase_client(home: Home, slug: str, now: datetime) -> Erased:
     finally:
         if lock is not None:
             lock.release()
-    audit_problem = ""
     try:
         fsio.append_line(home.root / AUDIT_LOG, f"{now.date().isoformat()} erased {slug}")
     except fsio.WriteError as error:
         audit_problem = str(error)
     return Erased(slug, files, (home.root / ".git").exists(), tuple(links), audit_problem)
+
+
+def home_caches(home: Home) -> list[Path]:
+    """The cache folders of every index of this home: its own, and any other whose note names the same home."""
+    from .index import HOME_NOTE
+    from .paths import cache_root
+
+    real = os.path.realpath(home.root)
+    found = [home.cache_dir] if home.cache_dir.exists() else []
+    try:
+        folders = [Path(e.path) for e in os.scandir(cache_root()) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return found
+    for folder in folders:
+        try:
+            noted = (folder / HOME_NOTE).read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if noted == real and folder not in found:
+            found.append(folder)
+    return found
 
 
 @dataclass(frozen=True)

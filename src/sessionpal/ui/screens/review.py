@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 from ...core.clients import list_clients
 from ...core.conflicts import conflict_copies
 from ...core.fsio import WriteError
-from ...core.index import Hit, IndexUnavailable, OpenAction, SearchIndex, SessionRow
+from ...core.index import IndexUnavailable, SearchIndex
+from ...core.index_types import Hit, OpenAction, SessionRow
 from ...core.model import ActionState, Client
 from ...core.problems import FileProblems
 from ...core.records import past_retention
@@ -152,6 +153,9 @@ class ReviewScreen(Screen):
             if shown:
                 self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
             refreshed = index.refresh(step, names=names, client=slug)
+            if index.rebuilt:
+                self.app.call_from_thread(self.notify, index.rebuilt, title="Search index rebuilt", severity="warning", timeout=8, markup=False)
+                index.rebuilt = ""
             if not shown or refreshed.indexed or refreshed.removed:
                 self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
             actions = index.open_actions(slug)

@@ -1,0 +1,86 @@
+"""What the search index hands out (sessions, hits, open actions, what a refresh did) and the search
+query language: the coach's words as FTS5 queries. No SQL here: see index.py for the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .model import Action
+from .spaceless import has_spaceless, spaced
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    path: Path
+    client: str
+    name: str
+    started: datetime | None
+    elapsed: int
+    planned: int
+    notes: int
+    asked: int
+    open_actions: int
+    goals: tuple[str, ...]
+    agreement: str
+    finished: bool
+    problem: str  # "path:line:col: message" for a file that cannot be read
+    ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: Path
+    client: str
+    name: str
+    started: datetime | None
+    stamp: int | None
+    kind: str
+    text: str
+    marked: str  # the text with the match between \x01 and \x02
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    path: Path
+    client: str
+    started: datetime | None
+    action: Action
+
+
+@dataclass
+class Refresh:
+    indexed: int = 0  # files read again
+    removed: int = 0
+    total: int = 0
+    problems: tuple[str, ...] = ()  # "path:line:col: message" for every session file that cannot be read
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """The coach's words as FTS5 queries: for the `lines` table (words, prefixes, "quoted phrases") and for the
+    `spaceless` table (a word in a script without spaces, as the phrase of its characters); "" where none."""
+
+    lines: str
+    spaceless: str
+    terms: tuple[str, ...]  # what to mark in the results of a search with spaceless words
+
+    @classmethod
+    def parse(cls, text: str) -> SearchQuery:
+        lines: list[str] = []
+        spaceless: list[str] = []
+        terms: list[str] = []
+        for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+            cleaned = (phrase or word).replace('"', "")
+            if not re.search(r"\w", cleaned):
+                continue  # only punctuation: FTS5 could not read it
+            terms.append(cleaned.strip())
+            if has_spaceless(cleaned):
+                spaceless.append('"' + spaced(cleaned) + '"')
+            elif phrase:
+                lines.append('"' + cleaned + '"')
+            else:
+                lines.append('"' + cleaned + '"*')
+        return cls(" ".join(lines), " ".join(spaceless), tuple(terms))
