@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +77,66 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
     assert document.info.timer == "running" and document.info.elapsed_seconds >= 1, "the timer state was saved on the way out"
     assert b"Traceback" not in bytes(screen)
     assert not (home.client_dir("ana") / "session.lock").exists(), "the client's lock is given back on the way out"
+
+
+@pytest.fixture(scope="module")
+def large_home(tmp_path_factory) -> tuple[Home, str]:
+    """1,000 clients, 3,000 sessions: the app is busy (clients read, the deck and index loading) in its first seconds."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("large") / "home"
+    busiest = generate(root, clients=1000, sessions=3000, questions=500, seed=3)
+    return Home(root), busiest[0]
+
+
+TRIALS = 50
+
+
+@pytest.mark.slow
+def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(large_home):
+    """SIGHUP (the terminal closed, as tmux kill-session does) or SIGTERM at a random moment of the first
+    three seconds, on the client list or a busy client's session: gone within 2 s, lock given back."""
+    home, client = large_home
+    rng = random.Random(11)
+    env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
+    slow: list[str] = []
+    for trial in range(TRIALS):
+        args = ["--client", client] if trial % 2 else []
+        if trial % 3 == 0:  # a cold cache: the first index build runs in a worker while the signal comes
+            shutil.rmtree(home.cache_dir, ignore_errors=True)
+        master, slave = os.openpty()
+        app = subprocess.Popen(
+            [sys.executable, "-m", "sessionpal", "--home", str(home.root), *args],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        reader = threading.Thread(target=lambda fd=master: _drain(fd), daemon=True)
+        reader.start()
+        time.sleep(rng.uniform(0, 3))
+        signum = signal.SIGHUP if trial % 5 else signal.SIGTERM
+        os.close(master)  # the terminal is gone first, as when its window closes
+        sent = time.monotonic()
+        app.send_signal(signum)
+        try:
+            app.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait()
+            slow.append(f"trial {trial}: still running 30 s after {signum.name}")
+            continue
+        took = time.monotonic() - sent
+        if took > 2.0:
+            slow.append(f"trial {trial}: {took:.1f} s after {signum.name}")
+    assert slow == [], slow
+    leftover = sorted(str(p) for p in home.clients_dir.rglob("session.lock"))
+    assert leftover == [], "every lock was given back"
+
+
+def _drain(fd: int) -> None:
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return

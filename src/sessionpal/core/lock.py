@@ -78,15 +78,28 @@ def is_stale(holder: Holder, now: datetime) -> bool:
     return now - started > STALE_AFTER
 
 
-@dataclass
+@dataclass(eq=False)  # one lock is one hold: compared (and kept in _HELD) by identity
 class SessionLock:
     path: Path
     holder: Holder
 
     def release(self) -> None:
         """Remove the lock if it is still ours (never another process's)."""
+        _HELD.discard(self)
         if read_holder(self.path) == self.holder:
             fsio.remove_file(self.path)
+
+
+_HELD: set[SessionLock] = set()  # the locks this process holds, for release_all on the way out
+
+
+def release_all() -> None:
+    """Give back every lock this process holds (it is about to end, perhaps before its screens can)."""
+    for lock in list(_HELD):
+        try:
+            lock.release()
+        except fsio.WriteError:
+            pass  # a lock left behind names a process that is gone: the next start takes it over
 
 
 def is_free(home: Home, slug: str, now: datetime) -> bool:
@@ -101,11 +114,12 @@ def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
     me = Holder(socket.gethostname(), os.getpid(), now.replace(microsecond=0))
     # The folder's write lock makes "is it stale? then take it" one step for every process here.
     with fsio.exclusive(path):
-        if fsio.create_new(path, me.render()):
-            return SessionLock(path, me)
-        holder = read_holder(path)
-        ours = holder is not None and (holder.host, holder.pid) == (me.host, me.pid)  # this process again
-        if holder is not None and not ours and not is_stale(holder, now):
-            raise Locked(holder)
-        fsio.atomic_write(path, me.render())
-        return SessionLock(path, me)
+        if not fsio.create_new(path, me.render()):
+            holder = read_holder(path)
+            ours = holder is not None and (holder.host, holder.pid) == (me.host, me.pid)  # this process again
+            if holder is not None and not ours and not is_stale(holder, now):
+                raise Locked(holder)
+            fsio.atomic_write(path, me.render())
+        lock = SessionLock(path, me)
+        _HELD.add(lock)
+        return lock

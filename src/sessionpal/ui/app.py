@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,6 +20,7 @@ from textual.screen import Screen
 
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config
+from ..core.lock import release_all
 from ..core.opening import ClientOpening, Defaults, open_client
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home
@@ -90,6 +92,7 @@ class SessionPalApp(App[int]):
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
+        self._leaving = False  # a signal said to go: the next one changes nothing
 
     # start-up ---------------------------------------------------------------
 
@@ -139,13 +142,28 @@ class SessionPalApp(App[int]):
             self.notify("\n".join(problems), title="config.toml: using defaults for these", severity="warning", timeout=15, markup=False)
 
     def _install_signal_handlers(self) -> None:
-        # The terminal closing (SIGHUP) or a shutdown (SIGTERM) saves the session before exiting.
-        try:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(signum, self._exit_on_signal)
-        except (NotImplementedError, AttributeError, RuntimeError, ValueError):
-            pass  # Windows has no SIGHUP and no add_signal_handler
+        # The terminal closing (SIGHUP) or a shutdown (SIGTERM) saves the session and exits, within SIGNAL_GRACE
+        # seconds whatever the app is doing. A plain signal handler, not the event loop's: it runs between
+        # two bytecodes of the main thread even while a long first paint keeps the loop from its queue.
+        if self.is_headless:
+            return  # under Pilot the test process's own handlers stay
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+            signum = getattr(signal, name, None)
+            if signum is not None:
+                signal.signal(signum, lambda *_: self._on_signal(loop))
+
+    def _on_signal(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._leaving:
+            return
+        self._leaving = True
+        # Threads reading a large home cannot be stopped, and one waiting in call_from_thread would hold
+        # the interpreter's shutdown forever (seen: a hidden app keeping its client's lock). So, whatever
+        # is still running after the grace period, the locks are given back and the process ends.
+        watchdog = threading.Timer(SIGNAL_GRACE, _end_now)
+        watchdog.daemon = True
+        watchdog.start()
+        loop.call_soon_threadsafe(self._exit_on_signal)
 
     def update_config(self, **changes) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""
@@ -351,10 +369,11 @@ class SessionPalApp(App[int]):
         )
 
     def _exit_on_signal(self) -> None:
-        # No one is there to answer a question (the terminal may be gone): save and go.
+        # No one is there to answer a question (the terminal may be gone): save, let go of the clients, go.
         try:
             self._save_sessions()
         finally:
+            release_all()
             self.exit(0)
 
     def _handle_exception(self, error: Exception) -> None:
@@ -392,6 +411,15 @@ class SessionPalApp(App[int]):
             yield from commands()
         yield SystemCommand("Help", "Every key, the note prefixes and the deck filter", self.action_help)
         yield from super().get_system_commands(screen)
+
+
+SIGNAL_GRACE = 1.5  # seconds from SIGHUP/SIGTERM to the process's end, at the latest
+
+
+def _end_now() -> None:
+    """The last resort after a signal: the session was saved (or had nothing waiting); let go and end."""
+    release_all()
+    os._exit(0)
 
 
 def run_app(home: Home, client: str | None = None, coded: bool = False) -> int:
