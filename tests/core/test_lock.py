@@ -8,13 +8,15 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import date, timedelta
 
+import psutil
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.live import LiveSession, SaveFailed
-from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, read_holder
+from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, process_start, read_holder
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import session_paths
 
@@ -32,7 +34,7 @@ def plant(home, slug, holder: Holder) -> None:
 
 def test_taken_released_and_taken_again(home, slug):
     lock = acquire(home, slug, START)
-    assert read_holder(lock.path) == Holder(socket.gethostname(), os.getpid(), START)
+    assert read_holder(lock.path) == Holder(socket.gethostname(), os.getpid(), START, process_start(os.getpid()))
     assert oct(lock.path.stat().st_mode & 0o777) == "0o600"
     lock.release()
     assert not lock.path.exists()
@@ -49,7 +51,7 @@ def test_a_live_holder_elsewhere_is_named(home, slug):
 def test_a_live_process_on_this_computer_holds_it(home, slug):
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        plant(home, slug, Holder(socket.gethostname(), holder.pid, START))
+        plant(home, slug, Holder(socket.gethostname(), holder.pid, START, process_start(holder.pid)))
         with pytest.raises(Locked) as caught:
             acquire(home, slug, START)
         assert "this computer" in str(caught.value)
@@ -107,3 +109,34 @@ def test_a_read_only_session_writes_nothing(home, slug, clock):
             attempt()
     assert live.pending == [] and session_paths(home, slug) == []
     assert sorted(p.name for p in home.client_dir(slug).rglob("*")) == before
+
+
+def test_a_zombie_holder_holds_nothing(home, slug):
+    """Killed and never reaped (a container's pid 1, a crashed terminal): os.kill(pid, 0) still succeeds."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        started = process_start(zombie.pid)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # it exits; not waited for, it stays a zombie
+            if psutil.Process(zombie.pid).status() == psutil.STATUS_ZOMBIE:
+                break
+            time.sleep(0.05)
+        os.kill(zombie.pid, 0)  # what the old check asked: "alive"
+        plant(home, slug, Holder(socket.gethostname(), zombie.pid, START, started))
+        assert acquire(home, slug, START).holder.pid == os.getpid()
+    finally:
+        zombie.wait()
+
+
+def test_a_pid_reused_by_another_process_holds_nothing(home, slug):
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        real = process_start(sleeper.pid)
+        plant(home, slug, Holder(socket.gethostname(), sleeper.pid, START, real - 3600))  # the holder started an hour before
+        assert acquire(home, slug, START).holder.pid == os.getpid(), "same pid, another process"
+        # An older lock with no start time, naming pid 1 and dated months ago: pid 1 started after it.
+        plant(home, slug, Holder(socket.gethostname(), sleeper.pid, START - timedelta(days=120)))
+        assert acquire(home, slug, START).holder.pid == os.getpid()
+    finally:
+        sleeper.kill()
+        sleeper.wait()

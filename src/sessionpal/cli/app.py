@@ -69,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if os.name == "nt":
+        # Two writers are kept apart by flock, which Windows lacks: refuse rather than risk a lost note.
+        print("sessionpal: runs on Linux and macOS; on Windows, run it inside WSL (Windows Subsystem for Linux)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.handler(args)
     except CommandError as error:

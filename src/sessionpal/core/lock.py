@@ -1,9 +1,11 @@
 """One writer per client: a session lock file naming who holds it.
 
-The lock is `clients/<slug>/session.lock`, a small TOML file with the host, the process id and
-the time it was taken. A second sessionpal on the same client opens it read-only and says who
-holds it. A lock whose process is gone (same host), or one from another machine older than
-STALE_AFTER (no session lasts that long), was left by a crash and is taken over.
+The lock is `clients/<slug>/session.lock`, a small TOML file with the host, the process id, when
+that process started and the time the lock was taken. A second sessionpal on the same client opens it
+read-only and says who holds it. A lock was left by a crash, and is taken over, when on this host its
+process is gone, is a zombie (killed, never reaped), or is another process that got the same pid
+later (its start time differs); from another machine, when it is older than STALE_AFTER (no session
+lasts that long). Processes are looked at through psutil, the same on every system.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ class Holder:
     host: str
     pid: int
     started: datetime
+    process_started: float | None = None  # the holder process's start (seconds since the epoch); None in older locks
 
     def describe(self) -> str:
         where = "this computer" if self.host == socket.gethostname() else self.host
         return f"another sessionpal has this client open (on {where}, process {self.pid}, since {self.started:%a %d %b %H:%M})"
 
     def render(self) -> str:
-        return f'host = "{_escape(self.host)}"\npid = {self.pid}\nstarted = {self.started.isoformat(timespec="seconds")}\n'
+        text = f'host = "{_escape(self.host)}"\npid = {self.pid}\nstarted = {self.started.isoformat(timespec="seconds")}\n'
+        if self.process_started is not None:
+            text += f"process_started = {self.process_started!r}\n"
+        return text
 
 
 def _escape(text: str) -> str:
@@ -54,26 +60,52 @@ def read_holder(path: Path) -> Holder | None:
         started = data["started"]
         if not isinstance(started, datetime):
             return None
-        return Holder(str(data["host"]), int(data["pid"]), started)
+        process_started = data.get("process_started")
+        return Holder(str(data["host"]), int(data["pid"]), started, float(process_started) if isinstance(process_started, (int, float)) else None)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
         return None
 
 
-def process_alive(pid: int) -> bool:
-    if pid <= 0:
+SAME_START = 1.0  # seconds: two readings of one process's start time agree within this
+
+
+def process_start(pid: int) -> float | None:
+    """When the process started (seconds since the epoch); None if there is no such process."""
+    import psutil
+
+    try:
+        return float(psutil.Process(pid).create_time())
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return None
+    except psutil.Error:
+        return None
+
+
+def holder_alive(holder: Holder) -> bool:
+    """The process that took the lock is still running: not gone, not a zombie, not another one with its pid."""
+    import psutil
+
+    if holder.pid <= 0:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        process = psutil.Process(holder.pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False  # killed and never reaped (a container's pid 1, a crashed terminal): it holds nothing
+        created = process.create_time()
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
-    except (PermissionError, OSError):
-        return True  # someone else's process: alive
-    return True
+    except psutil.AccessDenied:
+        return True  # someone else's process we may not look at: alive
+    if holder.process_started is not None:
+        return bool(abs(created - holder.process_started) <= SAME_START)
+    # An older lock without the start time: a process started after the lock was taken cannot be its holder.
+    taken = holder.started if holder.started.tzinfo else holder.started.astimezone()
+    return bool(created <= taken.timestamp() + SAME_START)
 
 
 def is_stale(holder: Holder, now: datetime) -> bool:
     if holder.host == socket.gethostname():
-        return not process_alive(holder.pid)
+        return not holder_alive(holder)
     started = holder.started if holder.started.tzinfo else holder.started.astimezone()
     return now - started > STALE_AFTER
 
@@ -111,7 +143,7 @@ def is_free(home: Home, slug: str, now: datetime) -> bool:
 def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
     """Take the client's session lock, taking over a stale one; Locked names the live holder."""
     path = home.client_dir(slug) / LOCK_FILE
-    me = Holder(socket.gethostname(), os.getpid(), now.replace(microsecond=0))
+    me = Holder(socket.gethostname(), os.getpid(), now.replace(microsecond=0), process_start(os.getpid()))
     # The folder's write lock makes "is it stale? then take it" one step for every process here.
     with fsio.exclusive(path):
         if not fsio.create_new(path, me.render()):
