@@ -93,24 +93,24 @@ def test_pack_editor_140x45(snap_compare, demo_home, clock):
     from sessionpal.core import pack_edit
 
     pack_edit.new_pack(demo_home, "career-moves", "Career moves")
+    steps = pressing(("ctrl+o",), ("down", "down", "enter"))
+    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(140, 45), run_before=steps)
+
+
+def pressing(*steps: tuple[str, ...]):
+    """A run_before that presses each group of keys in turn, letting the app settle after each."""
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press("down", "down", "enter")
-        await settle(pilot)
+        for keys in steps:
+            await pilot.press(*keys)
+            await settle(pilot)
 
-    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(140, 45), run_before=run_before)
+    return run_before
 
 
 def test_review_of_one_client_140x45(snap_compare, history_home, clock):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("ctrl+y")
-        await settle(pilot)
-
-    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=run_before)
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(140, 45), run_before=pressing(("ctrl+y",)))
 
 
 # Every screen and dialog a coach meets at 80x24, the smallest terminal we promise.
@@ -122,32 +122,16 @@ def test_session_before_it_starts_80x24(snap_compare, history_home, clock):
 
 
 def test_goal_menu_80x24(snap_compare, history_home, clock):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("f7", "down", "enter")  # at 80 columns F7 is a goal picker; the stalled goal's menu has the playbook too
-        await settle(pilot)
-        for _ in range(12):  # to the last item: the list scrolls and the highlight stays in sight
-            await pilot.press("down")
-        await settle(pilot)
-
-    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=run_before)
+    # At 80 columns F7 is a goal picker; the stalled goal's menu has the playbook too. Then to its last item:
+    # the list scrolls and the highlight stays in sight.
+    steps = pressing(("f7", "down", "enter"), ("down",) * 12)
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=steps)
 
 
 def test_review_of_one_client_80x24(snap_compare, history_home, clock):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("ctrl+y")
-        await settle(pilot)
-
-    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(history_home, clock, client="Ben Okafor"), terminal_size=(80, 24), run_before=pressing(("ctrl+y",)))
 
 
 def test_pack_editor_80x24(snap_compare, demo_home, clock):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press("down", "down", "enter")
-        await settle(pilot)
-
-    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(80, 24), run_before=run_before)
+    steps = pressing(("ctrl+o",), ("down", "down", "enter"))
+    assert snap_compare(make_app(demo_home, clock, client=None), terminal_size=(80, 24), run_before=steps)

@@ -383,15 +383,19 @@ class SessionScreen(Screen):
         self._last_seen = file_fingerprint(last.path) if last else None
         self.query_one(LastTimeCard).show(self.live.client, last)
 
-    def on_past_sessions_changed(self, message: PastSessionsChanged) -> None:
+    def reread_past(self) -> None:
+        """A past session changed (in the review, or in an editor): the card and its open actions again."""
         self.show_last_time()
         self.load_open_actions()
+
+    def on_past_sessions_changed(self, message: PastSessionsChanged) -> None:
+        self.reread_past()
 
     def _check_last_time(self) -> None:
         # One stat: the previous session's file edited by hand (an action ticked in an editor) shows at once.
         last = self.query_one(LastTimeCard).last
         if last is not None and file_fingerprint(last.path) != self._last_seen:
-            self.on_past_sessions_changed(PastSessionsChanged())
+            self.reread_past()
 
     def _build_deck(self) -> None:
         packs = self.pal.packs
