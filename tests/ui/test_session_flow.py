@@ -605,6 +605,12 @@ async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home, clock):
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["must be seen"], "warnings stay toasts"
         assert await until(pilot, lambda: not status.has_class("-visible"), timeout=30), "news fades"
+        app.notify("Ask first: family")
+        await pilot.pause()
+        assert status.has_class("-visible")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert not status.has_class("-visible") and str(status.render()) == "", "the blind takes the news down with it"
 
 
 async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home, clock):

@@ -191,6 +191,8 @@ class SessionScreen(Screen):
         self._draw_goals()
 
     def _privacy_changed(self, private: bool) -> None:
+        if private:
+            self.status.clear()  # news told before the blind came down may hold the client's words
         self.set_class(private, "-private")
         self.query_one(NoteInput).password = private
         self._draw_header()
