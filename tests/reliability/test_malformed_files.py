@@ -129,19 +129,26 @@ def test_deep_nesting_is_one_clear_line_in_every_command(demo_home, tmp_path, co
         assert "client.toml:1:1: invalid TOML: arrays or tables are nested too deeply" in output
 
 
-def test_a_stamp_too_large_to_be_a_time_breaks_nothing(demo_home, clock):
+def test_a_stamp_too_large_to_be_a_time_is_one_clear_line_and_breaks_nothing_else(demo_home, clock):
     from sessionpal.core.history import last_time
     from sessionpal.core.index import SearchIndex
 
+    from ..cli.test_cli import run
+
     path = session_paths(demo_home, "ana-perez")[-1]
-    path.write_text(path.read_text().replace("- [00:00:00] wants clarity", "- [99999999999999999999:00:00] overflow here\n- [00:00:00] wants clarity"))
+    text = path.read_text()
+    line = text.split("\n").index("- [00:00:00] wants clarity about leaving") + 1
+    path.write_text(text.replace("- [00:00:00] wants clarity", "- [99999999999999999999:00:00] overflow here\n- [00:00:00] wants clarity"))
     before = digest(path)
     index = SearchIndex(demo_home)
-    index.refresh()
-    assert [h.text for h in index.search("clarity")] == ["wants clarity about leaving"], "the rest of the file is searchable"
-    assert "overflow here" not in [n.text for n in read_session(path).notes], "not a time: a hand-written line, kept as it is"
-    assert last_time(demo_home, "ana-perez") is not None
-    assert digest(path) == before
+    refreshed = index.refresh()
+    where = f"{path}:{line}:4: the time [999999999999…:…] is out of range"
+    assert [p for p in refreshed.problems if p.startswith(where)], refreshed.problems
+    card = last_time(demo_home, "ana-perez")
+    assert card is not None and str(card.problems[0]).startswith(where), "the card says which line, and the rest works"
+    result = run("search", "clarity", home=demo_home.root)  # once: OverflowError in every search
+    assert f"skipped: {where}" in result.stderr
+    assert digest(path) == before, "reported, never rewritten"
 
 
 def test_a_pipe_named_like_a_session_never_hangs_a_command(demo_home, tmp_path):

@@ -51,8 +51,7 @@ SECTION_ORDER = (NOTES, ASKED, ACTIONS)
 
 TIMER_STATES = ("running", "paused", "ended")
 
-# Hours of two to four digits: a stamp of twenty digits is not a time (it overflowed the index), and a
-# line holding one is kept as a hand-written line.
+# Hours of two to four digits: a stamp of five or more is no time a session had (see _check_stamp).
 _STAMP = r"\[(\d{2,4}):([0-5]\d):([0-5]\d)\]"
 _NOTE_RE = re.compile(rf"^- {_STAMP} (.*)$", re.DOTALL)
 _ASKED_RE = re.compile(rf"^- {_STAMP} (.*?)(?: `([a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)`)?$", re.DOTALL)
@@ -297,12 +296,14 @@ class SessionDocument:
         info = check_front(path, front_text, front)
         body: list[str | EntryLine] = []
         section = ""
-        for line in lines[close + 1 :]:
+        for number, line in enumerate(lines[close + 1 :], start=close + 2):
             if _is_section_break(line):
                 title = _HEADING_RE.match(line).group(2).strip().casefold()  # type: ignore[union-attr]
                 section = title if title in SECTION_TITLES else ""
                 body.append(line)
                 continue
+            if section:
+                _check_stamp(path, number, line)
             entry = parse_entry(section, line) if section else None
             body.append(EntryLine(section, entry, line) if entry is not None else line)
         return cls(path, front_text, front, info, body, (lines[0], lines[close]), newline)
@@ -437,6 +438,19 @@ class SessionDocument:
         if not matches:
             return None
         return matches[0] if near is None else min(matches, key=lambda i: abs(i - near))
+
+
+_LONG_STAMP = re.compile(r"^- (?:\[[ xX-]\] )?\[(\d{5,}):")
+
+
+def _check_stamp(path: Path, number: int, line: str) -> None:
+    """A note's time with five or more digits of hours is no time a session had (it once overflowed the
+    search index): the file is reported, as any broken file is, and left as it is."""
+    found = _LONG_STAMP.match(line)
+    if found:
+        hours = found.group(1)
+        shown = hours if len(hours) <= 12 else hours[:12] + "…"
+        raise problem(path, f"the time [{shown}:…] is out of range: a note's time has at most 4 digits of hours", number, found.start(1) + 1)
 
 
 def _is_section_break(line: str) -> bool:
