@@ -70,11 +70,14 @@ class Deck:
             (starred if ref in starred_refs else rest).append(question)
         return starred + rest
 
-    def in_other_phases(self, query: DeckQuery, timer_phase: Phase | None = None) -> int:
-        """How many more questions the same words and tags find in every phase: what widening would add."""
+    def in_other_phases(self, query: DeckQuery, timer_phase: Phase | None = None, here: int | None = None) -> int:
+        """How many more questions the same words and tags find in every phase: what widening would add.
+
+        `here`: how many the query finds now, when the caller has just counted them (one scan, not two)."""
         if query.phase == ALL_PHASES or (query.phase is None and timer_phase is None):
             return 0
-        return len(self.matching(DeckQuery(query.words, query.tags, ALL_PHASES))) - len(self.matching(query, timer_phase))
+        found_here = len(self.matching(query, timer_phase)) if here is None else here
+        return len(self.matching(DeckQuery(query.words, query.tags, ALL_PHASES))) - found_here
 
     def draw(self, candidates: list[Question], rng: random.Random, current: Question | None = None) -> Question | None:
         """A random question never asked of this client; else one not asked this session; else None."""

@@ -106,7 +106,7 @@ class DeckPane(Vertical):
             return
         query = DeckQuery.parse(self.query_text)
         self.shown = self.deck.matching(query, self.timer_phase)
-        elsewhere = self.deck.in_other_phases(query, self.timer_phase) if not self.shown and self.filtered else 0
+        elsewhere = self.deck.in_other_phases(query, self.timer_phase, here=0) if not self.shown and self.filtered else 0
         changed_hint = elsewhere != self.elsewhere
         self.elsewhere = elsewhere
         self.set_class(self.filtered, "-filtered")
