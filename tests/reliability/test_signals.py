@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,50 @@ from ..helpers import env_without_home
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 
+# The child makes the pty its controlling terminal, as a shell in a terminal window does, and then becomes sessionpal:
+# closing the pty's master (tmux kill-session, a closed window) then hangs it up, and the kernel sends SIGHUP.
+_OWN_TERMINAL = "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.executable, sys.argv[1:])"
+
+
+class Terminal:
+    """A pseudo-terminal with sessionpal in it, read as a terminal window reads it (or the app blocks writing)."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = os.openpty()
+        self.app = subprocess.Popen(
+            [sys.executable, "-c", _OWN_TERMINAL, sys.executable, "-m", "sessionpal", *args],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.screen = bytearray()
+        self._closing = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        # select with a timeout, never a blocking read: a read in progress would keep the master open after close().
+        while not self._closing.is_set():
+            if select.select([self.master], [], [], 0.05)[0]:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.screen.extend(chunk)
+
+    def type(self, text: bytes) -> None:
+        os.write(self.master, text)
+
+    def close(self) -> None:
+        """Close the window: the kernel hangs up the app's terminal (SIGHUP; reads and writes fail from then on)."""
+        if self.master < 0:
+            return
+        self._closing.set()
+        self._reader.join()
+        os.close(self.master)
+        self.master = -1
+
 
 def wait_for(condition, timeout: float = 60.0) -> bool:  # bounds a stall; the suite shares two cores
     deadline = time.monotonic() + timeout
@@ -32,50 +77,31 @@ def wait_for(condition, timeout: float = 60.0) -> bool:  # bounds a stall; the s
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_mid_session_saves_and_exits(tmp_path, signum):
+@pytest.mark.parametrize("how", ["SIGTERM", "window closed"])
+def test_a_signal_mid_session_saves_and_exits(tmp_path, how):
     home = Home(tmp_path / "home")
-    master, slave = os.openpty()
     env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
-    app = subprocess.Popen(
-        [sys.executable, "-m", "sessionpal", "--home", str(home.root), "--client", "Ana"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
-    screen = bytearray()
-
-    def drain() -> None:  # someone must read the terminal, or the app blocks writing to it
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            screen.extend(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    terminal = Terminal(["--home", str(home.root), "--client", "Ana"], env)
+    app = terminal.app
     try:
-        assert wait_for(lambda: b"Ana" in screen), "the session screen never appeared"
+        assert wait_for(lambda: b"Ana" in terminal.screen), "the session screen never appeared"
         assert (home.client_dir("ana") / "session.lock").exists(), "the open session holds the client"
-        os.write(master, b"the last thing she said\r")
+        terminal.type(b"the last thing she said\r")
         assert wait_for(lambda: bool(session_paths(home, "ana")) and read_session(session_paths(home, "ana")[0]).notes)
         time.sleep(1.2)
-        app.send_signal(signum)
+        if how == "SIGTERM":
+            app.send_signal(signal.SIGTERM)
+        else:
+            terminal.close()
         assert app.wait(timeout=20) == 0
     finally:
         if app.poll() is None:
             app.kill()
-        os.close(master)
+        terminal.close()
     document = read_session(session_paths(home, "ana")[0])
     assert [n.text for n in document.notes] == ["the last thing she said"]
     assert document.info.timer == "running" and document.info.elapsed_seconds >= 1, "the timer state was saved on the way out"
-    assert b"Traceback" not in bytes(screen)
+    assert b"Traceback" not in bytes(terminal.screen)
     assert not (home.client_dir("ana") / "session.lock").exists(), "the client's lock is given back on the way out"
 
 
@@ -96,8 +122,8 @@ TRIALS = 50
 
 @pytest.mark.slow
 def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(large_home):
-    """SIGHUP (the terminal closed, as tmux kill-session does) or SIGTERM at a random moment of the first
-    three seconds, on the client list or a busy client's session: gone within 2 s, lock given back."""
+    """The window closed (the kernel's SIGHUP, as tmux kill-session gives) or SIGTERM at a random moment of the
+    first three seconds, on the client list or a busy client's session: gone within 2 s, lock given back."""
     home, client = large_home
     rng = random.Random(11)
     env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
@@ -106,38 +132,26 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
         args = ["--client", client] if trial % 2 else []
         if trial % 2:  # a cold cache: the first index build runs in a worker while the signal comes
             shutil.rmtree(home.cache_dir, ignore_errors=True)
-        master, slave = os.openpty()
-        app = subprocess.Popen(
-            [sys.executable, "-m", "sessionpal", "--home", str(home.root), *args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-        )  # fmt: skip
-        os.close(slave)
-        reader = threading.Thread(target=lambda fd=master: _drain(fd), daemon=True)
-        reader.start()
+        terminal = Terminal(["--home", str(home.root), *args], env)
         time.sleep(rng.uniform(0, 3))
-        signum = signal.SIGHUP if trial % 5 else signal.SIGTERM
-        os.close(master)  # the terminal is gone first, as when its window closes
+        how = "SIGTERM" if trial % 5 == 0 else "window closed"
         sent = time.monotonic()
-        app.send_signal(signum)
+        if how == "SIGTERM":
+            terminal.app.send_signal(signal.SIGTERM)
+        else:
+            terminal.close()
         try:
-            app.wait(timeout=30)
+            terminal.app.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
-            slow.append(f"trial {trial}: still running 30 s after {signum.name}")
+            terminal.app.kill()
+            terminal.app.wait()
+            slow.append(f"trial {trial}: still running 30 s after {how}")
             continue
+        finally:
+            terminal.close()
         took = time.monotonic() - sent
         if took > 2.0:
-            slow.append(f"trial {trial}: {took:.1f} s after {signum.name}")
+            slow.append(f"trial {trial}: {took:.1f} s after {how}")
     assert slow == [], slow
     leftover = sorted(str(p) for p in home.clients_dir.rglob("session.lock"))
     assert leftover == [], "every lock was given back"
-
-
-def _drain(fd: int) -> None:
-    while True:
-        try:
-            if not os.read(fd, 65536):
-                return
-        except OSError:
-            return
