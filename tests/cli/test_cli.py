@@ -146,6 +146,27 @@ def test_the_cli_does_not_import_textual_or_tomlkit():
     assert result.stdout.strip() == "[]"
 
 
+def test_the_phases_the_cli_offers_are_the_models():
+    from sessionpal.cli.packs import PHASES as offered
+    from sessionpal.core.model import PHASES
+
+    assert offered == PHASES
+
+
+def test_a_search_of_a_current_index_reads_no_session_file(tmp_path):
+    """What a warm search imports is its start-up time: no session file reader, no model, when nothing changed."""
+    (tmp_path / "clients" / "ana" / "sessions").mkdir(parents=True)
+    cold = run("search", "anything", home=tmp_path)
+    assert cold.returncode == 1 and "no notes match" in cold.stderr
+    code = (
+        "import sys\nfrom sessionpal.cli import main\n"
+        f"main(['--home', {str(tmp_path)!r}, 'search', 'anything'])\n"
+        "print(sorted(m for m in ('sessionpal.core.index_rows', 'sessionpal.core.sessionfile', 'sessionpal.core.model') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env_without_home())
+    assert result.stdout.strip().endswith("[]")
+
+
 def test_packs_check_does_not_import_textual(tmp_path):
     code = f"import sys\nfrom sessionpal.cli import main\nmain(['--home', {str(tmp_path)!r}, 'packs', 'check'])\nprint('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

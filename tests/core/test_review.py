@@ -140,6 +140,64 @@ def test_refresh_reads_only_what_changed(practice):
     assert again.removed == 1 and search(practice, "学习") == []
 
 
+def _age(folder, seconds: float = 60) -> None:
+    """Make a folder look last changed a while ago, as a folder untouched since yesterday's session does."""
+    then = folder.stat().st_mtime - seconds
+    os.utime(folder, (then, then))
+
+
+def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice, monkeypatch):
+    index = SearchIndex(practice)
+    index.refresh()
+    for slug in ("ana-perez", "李雷"):
+        _age(practice.sessions_dir(slug))
+    index.refresh(full=False)  # records the folders' (now old) mtimes
+    path = session_paths(practice, "李雷")[0]
+    looked_at: list[str] = []
+    real_stat = type(path).stat
+    monkeypatch.setattr(type(path), "stat", lambda self, **kw: (self.suffix == ".md" and looked_at.append(self.name)) or real_stat(self, **kw))
+    quick = index.refresh(full=False)
+    assert (quick.indexed, quick.total, looked_at) == (0, 3, []), "no session file is looked at: a stat per client"
+    monkeypatch.undo()
+    # Edited in place, the folder unchanged: only a full refresh sees it.
+    folder_before = practice.sessions_dir("李雷").stat().st_mtime_ns
+    path.write_text(path.read_text().replace("every morning", "every morning by the harbour"))
+    assert practice.sessions_dir("李雷").stat().st_mtime_ns == folder_before
+    assert index.refresh(full=False).indexed == 0
+    assert index.search("harbour") == [], "the folder did not change: not looked at"
+    assert index.refresh(full=True).indexed == 1 and [h.client for h in index.search("harbour")] == ["李雷"]
+
+
+def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice):
+    index = SearchIndex(practice)
+    index.refresh()
+    ana = practice.sessions_dir("ana-perez")
+    _age(ana)
+    index.refresh(full=False)
+    first, second = sorted(session_paths(practice, "ana-perez"), key=lambda p: "José" not in p.read_text())
+    # Written as sessionpal and sync tools write: a new file renamed into place changes the folder.
+    replacement = ana / ".edit.tmp"
+    replacement.write_text(first.read_text().replace("the café", "the lighthouse café"))
+    os.replace(replacement, first)
+    assert index.refresh(full=False).indexed == 1 and len(index.search("lighthouse")) == 1
+    second.unlink()
+    assert index.refresh(full=False).removed == 1
+    # A folder changed just now is listed again next time too: its mtime may not move for a second change.
+    first.write_text(first.read_text().replace("lighthouse", "breakwater"))
+    assert index.refresh(full=False).indexed == 1, "changed within the last two seconds: looked at again"
+    assert len(index.search("breakwater")) == 1
+
+
+def test_a_quick_refresh_forgets_an_erased_client(practice):
+    index = SearchIndex(practice)
+    index.refresh(full=False)
+    assert index.search("学习")
+    import shutil
+
+    shutil.rmtree(practice.client_dir("李雷"))
+    assert index.refresh(full=False).removed == 1 and index.search("学习") == []
+
+
 def test_one_clients_refresh_looks_at_their_files_only(practice):
     index = SearchIndex(practice)
     assert index.refresh(client="李雷").total == 1
@@ -253,3 +311,38 @@ def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock
     assert "health" not in recap and "scared" not in recap
     assert "check in" not in recap.casefold(), "the coach's own actions are not the client's to do"
     assert recap.startswith("# Ana Pérez: our session,")
+
+
+def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practice, monkeypatch, tmp_path):
+    from sessionpal.core import index as index_module
+
+    here = SearchIndex(practice)
+    here.refresh()
+    expected = ([(h.client, h.text, h.stamp) for h in here.search("cafe OR noisy OR 学习")], here.sessions(), here.open_actions())
+    monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path / "other-cache"))
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(index_module, "BATCH", 1)  # a batch per file: three trips to the workers
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    workers = SearchIndex(type(practice)(practice.root))
+    assert workers.path != here.path
+    assert workers.refresh().indexed == 3
+    assert ([(h.client, h.text, h.stamp) for h in workers.search("cafe OR noisy OR 学习")], workers.sessions(), workers.open_actions()) == expected
+
+
+def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(practice, monkeypatch):
+    from sessionpal.core import index as index_module
+
+    monkeypatch.setattr(index_module, "BATCH", 1)
+    index = SearchIndex(practice)
+    calls = []
+
+    def stop_after_the_first(done: int, total: int) -> None:
+        calls.append(done)
+        if done == 1:
+            raise KeyboardInterrupt  # Ctrl+C while the second file is read
+
+    with pytest.raises(KeyboardInterrupt):
+        index.refresh(stop_after_the_first)
+    again = index.refresh()
+    assert (again.indexed, again.total) == (2, 3), "the first file stayed indexed; the other two are read now"
+    assert len(index.sessions()) == 3 and index.search("学习")

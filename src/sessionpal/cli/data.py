@@ -24,6 +24,11 @@ def add_parsers(commands) -> None:
     home_option(search, top=False)
     search.add_argument("query", nargs="+", help='words (each matches as a prefix) or "a quoted phrase"')
     search.add_argument("--client", metavar="NAME", help="only this client's sessions")
+    search.add_argument(
+        "--full",
+        action="store_true",
+        help="look at every session file, not only in client folders that changed (finds a note edited in place by an editor that does not replace the file)",
+    )
     search.set_defaults(handler=cmd_search)
 
     export = commands.add_parser("export", help="everything held about one client, as a zip (for an access request)")
@@ -110,16 +115,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     home = open_home(args)
     client = lookup_client(args, args.client).slug if args.client else None
     index = SearchIndex(home)
+    progress = IndexingProgress()
     try:
-        refreshed = index.refresh(client=client)
+        refreshed = index.refresh(progress.show if progress.stream else None, client=client, full=args.full)
         hits = index.search(" ".join(args.query), client)
     except IndexUnavailable as error:
         raise CommandError(str(error)) from None
+    except KeyboardInterrupt:
+        progress.stopped()
+        raise
     if index.rebuilt:
         print(index.rebuilt, file=sys.stderr)
     for found in refreshed.problems:
         print(f"skipped: {found}", file=sys.stderr)
-    from ..core.sessionfile import format_stamp
+    from ..core.stamps import format_stamp
 
     for hit in hits:
         when = hit.started.strftime("%Y-%m-%d") if hit.started else "????-??-??"
@@ -130,6 +139,30 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no notes match", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+class IndexingProgress:
+    """A count on one line of a terminal while the index reads many session files (a first search of a large
+    practice takes a while); nothing at all when stderr is a pipe or a file."""
+
+    SHOWN_FROM = 1000  # files: fewer are read in a blink
+
+    def __init__(self) -> None:
+        stream = sys.__stderr__  # the real one: the line is redrawn with \r, which VisibleText would spell out
+        self.stream = stream if stream is not None and stream.isatty() else None
+        self.shown = False
+
+    def show(self, done: int, total: int) -> None:
+        if self.stream is None or total < self.SHOWN_FROM:
+            return
+        self.shown = True
+        self.stream.write(f"\rIndexing session files: {done:,} of {total:,}" + ("\n" if done >= total else ""))
+        self.stream.flush()
+
+    def stopped(self) -> None:
+        if self.stream is not None and self.shown:
+            self.stream.write("\nStopped. The index keeps what was read; the next search goes on from there.\n")
+            self.stream.flush()
 
 
 def cmd_export(args: argparse.Namespace) -> int:

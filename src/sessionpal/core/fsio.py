@@ -18,7 +18,6 @@ reported. The home's root may itself be a link (a home kept in a synced folder).
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,7 +176,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _temp_path(path: Path) -> Path:
     # The writer's pid is in the name, so a later start can tell an orphan from a write in flight.
-    return path.parent / f"{TEMP_PREFIX}{path.name[:80]}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    return path.parent / f"{TEMP_PREFIX}{path.name[:80]}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
 
 
 def _write_temp(path: Path, data: bytes | str) -> Path:

@@ -13,25 +13,28 @@ import functools
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
 from .index_types import Hit, OpenAction, Refresh, SearchQuery, SessionRow
-from .model import Action, ActionState, AskedQuestion, Note
 from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
-from .problems import FileProblems
-from .sessionfile import SessionDocument
-from .sessions import read_session
-from .spaceless import TOKENIZER, has_spaceless, mark, spaced
 
-SCHEMA_VERSION = 8
+if TYPE_CHECKING:
+    from .index_rows import SessionRows
+from .spaceless import TOKENIZER, mark
+
+SCHEMA_VERSION = 9
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
-BATCH = 200  # files per transaction while indexing
+BATCH = 200  # files per transaction while indexing (and per trip to a worker process)
+PARALLEL_FROM = 2000  # files: fewer are read here, as starting the workers would take longer than they save
+WORKERS = 3  # at most; one core is left to this process, which writes the index
+TRUSTED_AFTER_NS = 2_000_000_000  # a folder's mtime this much older than now is trusted (FAT's mtimes step by 2 s)
 # Line numbers within a session's block of rowids: more than a 16 MB session file can hold (a line is at
 # least 8 bytes), so every line is searchable; rowids stay far below SQLite's 2**63 until the year 9999.
 LINES_PER_SESSION = 1 << 21
@@ -52,6 +55,7 @@ CREATE TABLE files (
 );
 CREATE INDEX files_client ON files (client, started);
 CREATE UNIQUE INDEX files_first_line ON files (first_line);
+CREATE INDEX files_problems ON files (path) WHERE problem != '';  -- every refresh lists them: a few rows, not a scan
 CREATE TABLE actions (
     path TEXT NOT NULL, client TEXT NOT NULL, started TEXT, stamp INTEGER, state TEXT NOT NULL, text TEXT NOT NULL
 );
@@ -60,6 +64,8 @@ CREATE INDEX actions_path ON actions (path);
 CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE spaceless USING fts5(text, tokenize = "{TOKENIZER}");  -- lines in scripts without spaces, see core/spaceless.py
+-- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust) and how many session files it held.
+CREATE TABLE folders (client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL);
 """
 
 
@@ -73,19 +79,27 @@ class IndexUnavailable(Exception):
 
 def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, Path]]:
     """(client slug, path) of every session file, clients and files in name order; leftovers skipped."""
+    for slug in client_folders(home, client):
+        for path in client_session_files(home, slug):
+            yield slug, path
+
+
+def client_folders(home: Home, client: str | None = None) -> list[str]:
+    """The slugs of the client folders in the home (or just `client`'s), in name order; leftovers skipped."""
     try:
         folders = sorted(e.name for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False))
     except OSError:
-        return
-    for slug in folders:
-        if not is_valid_slug(slug) or (client is not None and slug != client):
-            continue
-        try:
-            names = [e.name for e in os.scandir(home.sessions_dir(slug)) if is_session_file_name(e.name)]
-        except OSError:
-            continue
-        for name in sorted(names, key=session_sort_key):
-            yield slug, home.sessions_dir(slug) / name
+        return []
+    return [slug for slug in folders if is_valid_slug(slug) and (client is None or slug == client)]
+
+
+def client_session_files(home: Home, slug: str) -> list[Path]:
+    folder = home.sessions_dir(slug)
+    try:
+        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name)]
+    except OSError:
+        return []
+    return [folder / name for name in sorted(names, key=session_sort_key)]
 
 
 def damaged(error: BaseException | None) -> bool:
@@ -164,7 +178,7 @@ class SearchIndex:
             return None
         try:
             if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-                connection.execute("SELECT count(*) FROM files").fetchone()
+                connection.execute("SELECT 1 FROM files LIMIT 1").fetchone()  # the table is there (not: count 50,000 rows)
                 return connection
         except sqlite3.DatabaseError:
             pass
@@ -193,41 +207,78 @@ class SearchIndex:
     # keeping it current ----------------------------------------------------------
 
     @_healing
-    def refresh(self, progress: Callable[[int, int], None] | None = None, names: dict[str, str] | None = None, client: str | None = None) -> Refresh:
+    def refresh(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        names: dict[str, str] | None = None,
+        client: str | None = None,
+        full: bool = True,
+    ) -> Refresh:
         """Read again every session file that is new or changed since it was indexed; forget removed ones.
 
         With `client`, only that client's files are looked at: one client's review need not stat everyone's.
+        With `full=False`, a client folder whose sessions/ folder has not changed since it was last listed is
+        trusted without a look at its files: a stat per client, not per session. Every write by sessionpal,
+        a sync tool or most editors replaces a file (a rename), which changes the folder; only a file edited
+        in place is missed, until a full refresh.
         One refresh at a time (the cache folder's lock): two at once would each add the same changed file.
         """
         # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
         with self.opened() as connection, fsio.exclusive(self.path):
-            sql = "SELECT path, mtime_ns, size FROM files" + (" WHERE client = ?" if client is not None else "")
-            known = {row[0]: (row[1], row[2]) for row in connection.execute(sql, (client,) if client is not None else ())}
-            files = list(session_files(self.home, client))
-            result = Refresh(total=len(files))
+            where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
+            listed = {row[0]: (row[1], row[2]) for row in connection.execute("SELECT client, mtime_ns, files FROM folders" + where, params)}
+            now = time.time_ns()
+            slugs = client_folders(self.home, client)
+            folders: dict[str, int] = {}  # the folders to list: slug -> mtime to record
+            trusted_files = 0
+            for slug in slugs:
+                try:
+                    mtime = os.stat(self.home.sessions_dir(slug)).st_mtime_ns
+                except OSError:
+                    mtime = 0
+                if not full and mtime and listed.get(slug, (0, 0))[0] == mtime:
+                    trusted_files += listed[slug][1]
+                    continue
+                # A folder changed within the file system's timestamp granularity of now could change again
+                # without its mtime moving: recorded as 0, it is listed again next time.
+                folders[slug] = mtime if now - mtime > TRUSTED_AFTER_NS else 0
+            result = Refresh()
+            gone = [key for key in listed if key not in slugs]  # client folders erased or renamed
+            removed = [row[0] for slug in gone for row in connection.execute("SELECT path FROM files WHERE client = ?", (slug,))]
+            connection.executemany("DELETE FROM folders WHERE client = ?", [(slug,) for slug in gone])
+            known: dict[str, tuple[int, int]] = {}
+            if folders:
+                sql = "SELECT path, mtime_ns, size, client FROM files"
+                rows = connection.execute(sql + where, params) if len(folders) > 1 else connection.execute(sql + " WHERE client = ?", (next(iter(folders)),))
+                known = {row[0]: (row[1], row[2]) for row in rows if row[3] in folders}
             seen: set[str] = set()
             stale: list[tuple[str, Path, os.stat_result]] = []
-            for slug, path in files:
-                key = str(path)
-                seen.add(key)
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                if known.get(key) != (stat.st_mtime_ns, stat.st_size):
-                    stale.append((slug, path, stat))
-            gone = [key for key in known if key not in seen]
-            for key in gone:
+            for slug in folders:
+                files = client_session_files(self.home, slug)
+                connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", (slug, folders[slug], len(files)))
+                for path in files:
+                    key = str(path)
+                    seen.add(key)
+                    try:
+                        stat = path.stat()
+                    except OSError:
+                        continue
+                    if known.get(key) != (stat.st_mtime_ns, stat.st_size):
+                        stale.append((slug, path, stat))
+            removed += [key for key in known if key not in seen]
+            for key in removed:
                 self._forget(connection, key)
+            result.total = trusted_files + len(seen)
             stale.sort(key=lambda item: session_sort_key(item[1].name))  # oldest first: rowids grow with time
             if names is None and stale:  # only the clients whose files are read again: usually none at all
                 names = self._client_names({slug for slug, _, _ in stale})
-            result.removed = len(gone)
-            for done, (slug, path, stat) in enumerate(stale, start=1):
+            result.removed = len(removed)
+            taken = _TakenBases(connection, many=len(stale) > 500)
+            for done, (read, (slug, _, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
                 assert names is not None  # filled in above whenever `stale` has a file
-                if str(path) in known:
-                    self._forget(connection, str(path))
-                self._index_file(connection, slug, names.get(slug, slug), path, stat)
+                if str(read.path) in known:
+                    self._forget(connection, str(read.path))
+                _store(connection, slug, names.get(slug, slug), read, stat, taken)
                 if done % BATCH == 0:
                     connection.commit()
                     if progress:
@@ -237,11 +288,12 @@ class SearchIndex:
                 progress(len(stale), len(stale))
             result.indexed = len(stale)
             sql = "SELECT problem FROM files WHERE problem != ''" + (" AND client = ?" if client is not None else "") + " ORDER BY path"
-            result.problems = tuple(row[0] for row in connection.execute(sql, (client,) if client is not None else ()))
+            result.problems = tuple(row[0] for row in connection.execute(sql, params))
             return result
 
     def _client_names(self, slugs: set[str]) -> dict[str, str]:
         from .clients import load_client
+        from .problems import FileProblems
 
         names = {}
         for slug in slugs:
@@ -262,51 +314,6 @@ class SearchIndex:
             connection.execute("DELETE FROM spaceless WHERE rowid BETWEEN ? AND ?", block)
         connection.execute("DELETE FROM files WHERE path = ?", (key,))
         connection.execute("DELETE FROM actions WHERE path = ?", (key,))
-
-    def _index_file(self, connection: sqlite3.Connection, slug: str, name: str, path: Path, stat: os.stat_result) -> None:
-        key = str(path)
-        try:
-            document = read_session(path)
-        except FileProblems as error:
-            first = error.problems[0]
-            connection.execute(
-                "INSERT INTO files (path, client, name, mtime_ns, size, problem) VALUES (?, ?, ?, ?, ?, ?)",
-                (key, slug, name, stat.st_mtime_ns, stat.st_size, str(first)),
-            )
-            return
-        info = document.info
-        started = info.started.isoformat() if info.started else None
-        actions = document.actions
-        base = _free_base(connection, path)
-        connection.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
-            (
-                key,
-                slug,
-                name,
-                stat.st_mtime_ns,
-                stat.st_size,
-                started,
-                int(info.elapsed_seconds),
-                info.planned_minutes,
-                len(document.notes),
-                len(document.asked),
-                sum(a.state is ActionState.OPEN for a in actions),
-                ",".join(info.goals),
-                info.agreement,
-                int(info.is_finished),
-                base,
-                json.dumps(info.ratings),
-            ),
-        )
-        connection.executemany(
-            "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?)",
-            [(key, slug, started, a.stamp, a.state.value, a.text) for a in actions],
-        )
-        rows = [(base + n, stamp, kind, text) for n, (stamp, kind, text) in enumerate(_lines(document)) if n < LINES_PER_SESSION]
-        connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", rows)
-        connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(row[0], row[3]) for row in rows])
-        connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(row[0], spaced(row[3])) for row in rows if has_spaceless(row[3])])
 
     # reading ------------------------------------------------------------------------
 
@@ -372,7 +379,89 @@ class SearchIndex:
         with self.opened() as connection:
             sql = "SELECT path, client, started, stamp, text FROM actions WHERE state = ' '"
             rows = connection.execute(sql + (" AND client = ?" if client else "") + " ORDER BY started DESC, stamp", (client,) if client else ()).fetchall()
+        from .model import Action, ActionState
+
         return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN)) for r in rows]
+
+
+def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[SessionRows]:
+    """Each stale file's rows, in order. Many files (a first build) are read by worker processes, a batch at a
+    time, while this process writes what was read: reading and writing each take about half of a build."""
+    if not stale:
+        return  # a current index: the session file reader is not even imported
+    from .index_rows import many_session_rows, session_rows
+
+    paths = [path for _, path, _ in stale]
+    workers = min(WORKERS, (os.cpu_count() or 1) - 1)
+    if len(paths) < PARALLEL_FROM or workers < 1:
+        yield from map(session_rows, paths)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    batches = [paths[at : at + BATCH] for at in range(0, len(paths), BATCH)]
+    # spawn, not fork: the app calls this from a thread, and a forked copy of a threaded process can deadlock.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+    try:
+        waiting: deque[Future[list[SessionRows]]] = deque()
+        for batch in batches:
+            waiting.append(pool.submit(many_session_rows, batch))
+            if len(waiting) > 2 * workers:  # a few batches ahead, not the whole practice in memory
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _quiet_worker() -> None:
+    # Ctrl+C reaches the whole process group: the command stops the build; a worker just waits to be let go.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _TakenBases:
+    """The first rowids of the sessions already indexed: asked of SQLite per file, or (for many files) held."""
+
+    def __init__(self, connection: sqlite3.Connection, many: bool) -> None:
+        self.connection = connection
+        self.held: set[int] | None = {row[0] for row in connection.execute("SELECT first_line FROM files WHERE first_line IS NOT NULL")} if many else None
+
+    def __contains__(self, base: int) -> bool:
+        if self.held is not None:
+            return base in self.held
+        return self.connection.execute("SELECT 1 FROM files WHERE first_line = ?", (base,)).fetchone() is not None
+
+    def top(self) -> int:
+        return self.connection.execute("SELECT max(first_line) FROM files").fetchone()[0] or 0
+
+    def add(self, base: int) -> None:
+        if self.held is not None:
+            self.held.add(base)
+
+
+def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRows, stat: os.stat_result, taken: _TakenBases) -> None:
+    key = str(rows.path)
+    if rows.problem:
+        connection.execute(
+            "INSERT INTO files (path, client, name, mtime_ns, size, problem) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem),
+        )
+        return
+    base = _free_base(rows.path, taken)
+    taken.add(base)
+    summary = rows.summary
+    connection.execute(
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1]),
+    )
+    connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
+    lines = rows.lines[:LINES_PER_SESSION]
+    connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", [(base + n, *line) for n, line in enumerate(lines)])
+    connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(base + n, line[2]) for n, line in enumerate(lines)])
+    connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in rows.spaceless if n < LINES_PER_SESSION])
 
 
 SLOTS_PER_MINUTE = 64
@@ -384,17 +473,16 @@ def _base_rowid(path: Path, slot: int = 0) -> int:
     return (max(minute, 0) * SLOTS_PER_MINUTE + slot) * LINES_PER_SESSION
 
 
-def _free_base(connection: sqlite3.Connection, path: Path) -> int:
+def _free_base(path: Path, taken: _TakenBases) -> int:
     """A block of rowids no other session holds. Two clients can have a session in the same minute, and one
     client a -2, -3 copy: each takes the next free slot of that minute."""
     first = min(session_sort_key(path.name)[1], SLOTS_PER_MINUTE - 1)
     for slot in [*range(first, SLOTS_PER_MINUTE), *range(first)]:
         base = _base_rowid(path, slot)
-        if connection.execute("SELECT 1 FROM files WHERE first_line = ?", (base,)).fetchone() is None:
+        if base not in taken:
             return base
     # 64 sessions in one minute: the order of their lines in results no longer matters. Past every real minute.
-    top = connection.execute("SELECT max(first_line) FROM files").fetchone()[0] or 0
-    return top + LINES_PER_SESSION
+    return taken.top() + LINES_PER_SESSION
 
 
 def _named_time(path: Path) -> datetime:
@@ -408,16 +496,3 @@ def _named_time(path: Path) -> datetime:
 
 def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-def _lines(document: SessionDocument) -> Iterator[tuple[int | None, str, str]]:
-    for _, item in document.entries():
-        entry = item.entry
-        if isinstance(entry, Note):
-            yield entry.stamp, entry.kind.value, entry.text
-        elif isinstance(entry, AskedQuestion):
-            yield entry.stamp, "asked", entry.text
-        elif isinstance(entry, Action):
-            yield entry.stamp, "action", entry.text
-    if document.info.agreement:
-        yield None, "agreement", document.info.agreement

@@ -7,9 +7,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import Action
 from .spaceless import has_spaceless, spaced
+
+if TYPE_CHECKING:
+    from .model import Action
 
 
 @dataclass(frozen=True)

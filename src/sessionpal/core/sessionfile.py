@@ -40,6 +40,7 @@ from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
 from .problems import FileProblems, Problem, parse_toml, problem
 from .safe_text import visible
 from .schema import Checker
+from .stamps import format_stamp
 
 FENCE = "+++"
 
@@ -69,11 +70,6 @@ def clean_text(text: str) -> str:
     """Notes are one line: pasted line breaks become spaces, so every word is kept; a pasted control
     character (ESC, say) is kept as its visible stand-in, never as something a terminal would act on."""
     return visible(_LINE_BREAKS.sub(" ", text))
-
-
-def format_stamp(seconds: int) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _stamp(groups: Sequence[str]) -> int:

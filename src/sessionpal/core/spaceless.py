@@ -32,7 +32,7 @@ def has_spaceless(text: str) -> bool:
 
 def spaced(text: str) -> str:
     """The text with every spaceless character a word of its own (marks stay with their character)."""
-    return _unit().sub(r" \g<0> ", text)
+    return " ".join(_unit().sub(r" \g<0> ", text).split())
 
 
 @functools.cache
@@ -41,7 +41,7 @@ def _unit() -> re.Pattern[str]:
     # voicing marks): one regular-expression pass per line, not a Python loop per character.
     marks = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
     ranges, start = [], marks[0]
-    for previous, current in zip(marks, [*marks[1:], -1]):
+    for previous, current in zip(marks, [*marks[1:], -1], strict=True):
         if current != previous + 1:
             ranges.append(f"\\u{start:04x}-\\u{previous:04x}" if previous > start else f"\\u{start:04x}")
             start = current

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Static
 
 from ...core.live import LogEntry, typed_form
 from ...core.model import Action, ActionState
-from ...core.sessionfile import format_stamp
+from ...core.stamps import format_stamp
 from ..widgets.notes import NOTE_PLACEHOLDER, NoteInput
 
 

@@ -26,9 +26,9 @@ from ...core.index_types import Hit, OpenAction, SessionRow
 from ...core.model import ActionState, Client
 from ...core.problems import FileProblems
 from ...core.records import past_retention
-from ...core.sessionfile import format_stamp
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
+from ...core.stamps import format_stamp
 from ...core.timer import format_clock, format_span
 from ..context import TypedApp
 from ..messages import PastSessionsChanged

@@ -15,8 +15,9 @@ from textual.widgets.markdown import MarkdownBlock
 
 from ...core.problems import FileProblems
 from ...core.safe_text import visible
-from ...core.sessionfile import EntryLine, SessionDocument, format_stamp
+from ...core.sessionfile import EntryLine, SessionDocument
 from ...core.sessions import read_session
+from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 
 

@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 from ...core.history import LastTime
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
-from ...core.sessionfile import NOTES, clean_text, format_stamp
+from ...core.sessionfile import NOTES, clean_text
+from ...core.stamps import format_stamp
 from .goals import goal_line
 
 NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement   + for the client'
