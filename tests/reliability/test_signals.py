@@ -155,3 +155,34 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
     assert slow == [], slow
     leftover = sorted(str(p) for p in home.clients_dir.rglob("session.lock"))
     assert leftover == [], "every lock was given back"
+
+
+@pytest.mark.slow
+def test_a_build_killed_midway_leaves_no_worker_behind(large_home):
+    """The first index build reads files in worker processes: killed (as kill -9 or a closed terminal after its
+    grace would), the command takes its workers with it, and the next search goes on from what was written."""
+    import psutil
+
+    home, _ = large_home
+    shutil.rmtree(home.cache_dir, ignore_errors=True)
+    search = subprocess.Popen(
+        [sys.executable, "-m", "sessionpal", "--home", str(home.root), "search", "courage"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env_without_home(),
+    )  # fmt: skip
+    command = psutil.Process(search.pid)
+    try:
+        assert wait_for(lambda: len(command.children(recursive=True)) >= 2, timeout=60), "the build started its workers"
+        workers = command.children(recursive=True)
+        time.sleep(1)  # some batches written
+        search.kill()
+        search.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=5)
+        assert alive == [], "every worker ended with the command"
+    finally:
+        if search.poll() is None:
+            search.kill()
+    after = subprocess.run(
+        [sys.executable, "-m", "sessionpal", "--home", str(home.root), "search", "courage"],
+        capture_output=True, text=True, env=env_without_home(), timeout=120,
+    )  # fmt: skip
+    assert after.returncode == 0 and "courage" in after.stdout.lower() and "Traceback" not in after.stderr

@@ -418,8 +418,18 @@ def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[Session
 def _quiet_worker() -> None:
     # Ctrl+C reaches the whole process group: the command stops the build; a worker just waits to be let go.
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose process is gone (killed, or ended by a closed terminal) ends too, instead of waiting forever
+    to hand over rows no one will read."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 class _TakenBases:
