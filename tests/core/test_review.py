@@ -323,6 +323,12 @@ def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practic
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(index_module, "BATCH", 1)  # a batch per file: three trips to the workers
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    from sessionpal.core import index_rows
+
+    def not_here(paths):
+        raise AssertionError("read here, not by a worker")
+
+    monkeypatch.setattr(index_rows, "many_session_rows", not_here)
     workers = SearchIndex(type(practice)(practice.root))
     assert workers.path != here.path
     assert workers.refresh().indexed == 3
@@ -341,8 +347,10 @@ def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(pract
         if done == 1:
             raise KeyboardInterrupt  # Ctrl+C while the second file is read
 
+    for slug in ("ana-perez", "李雷"):
+        _age(practice.sessions_dir(slug))  # folders a quick refresh would trust, had they been read to the end
     with pytest.raises(KeyboardInterrupt):
         index.refresh(stop_after_the_first)
-    again = index.refresh()
+    again = index.refresh(full=False)
     assert (again.indexed, again.total) == (2, 3), "the first file stayed indexed; the other two are read now"
     assert len(index.sessions()) == 3 and index.search("学习")

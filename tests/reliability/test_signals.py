@@ -171,7 +171,7 @@ def test_a_build_killed_midway_leaves_no_worker_behind(large_home):
     )  # fmt: skip
     command = psutil.Process(search.pid)
     try:
-        assert wait_for(lambda: len(command.children(recursive=True)) >= 2, timeout=60), "the build started its workers"
+        assert wait_for(lambda: len(command.children(recursive=True)) >= 1, timeout=60), "the build started its workers"
         workers = command.children(recursive=True)
         time.sleep(1)  # some batches written
         search.kill()

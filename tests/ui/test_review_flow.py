@@ -48,6 +48,21 @@ async def test_review_of_one_client_from_the_session(history_home, clock):
         assert app.screen.__class__.__name__ == "SessionScreen"
 
 
+async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(history_home, clock, monkeypatch):
+    """A first build reads files in worker processes; inside the app (Textual holds sys.stderr) they must start
+    too: multiprocessing's helper process did not, and the review failed with a traceback."""
+    from sessionpal.core import index
+
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(index, "BATCH", 1)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    app = make_app(history_home, clock, client="Ben Okafor")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert await until(pilot, lambda: screen.query_one("#sessions", DataTable).row_count == 3)
+        assert not app.query(".toast")
+
+
 async def test_search_opens_the_session_at_the_line(history_home, clock):
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:

@@ -253,9 +253,10 @@ class SearchIndex:
                 known = {row[0]: (row[1], row[2]) for row in rows if row[3] in folders}
             seen: set[str] = set()
             stale: list[tuple[str, Path, os.stat_result]] = []
+            listings: list[tuple[str, int, int]] = []
             for slug in folders:
                 files = client_session_files(self.home, slug)
-                connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", (slug, folders[slug], len(files)))
+                listings.append((slug, folders[slug], len(files)))
                 for path in files:
                     key = str(path)
                     seen.add(key)
@@ -283,6 +284,8 @@ class SearchIndex:
                     connection.commit()
                     if progress:
                         progress(done, len(stale))
+            # Only now are these folders trusted: a build stopped midway leaves them to be listed again.
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", listings)
             connection.commit()
             if progress:
                 progress(len(stale), len(stale))
@@ -385,51 +388,14 @@ class SearchIndex:
 
 
 def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[SessionRows]:
-    """Each stale file's rows, in order. Many files (a first build) are read by worker processes, a batch at a
-    time, while this process writes what was read: reading and writing each take about half of a build."""
+    """Each stale file's rows, in order: read in worker processes for a build (see index_rows.read_rows)."""
     if not stale:
         return  # a current index: the session file reader is not even imported
-    from .index_rows import many_session_rows, session_rows
+    from .index_rows import read_rows
 
     paths = [path for _, path, _ in stale]
-    workers = min(WORKERS, (os.cpu_count() or 1) - 1)
-    if len(paths) < PARALLEL_FROM or workers < 1:
-        yield from map(session_rows, paths)
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    batches = [paths[at : at + BATCH] for at in range(0, len(paths), BATCH)]
-    # spawn, not fork: the app calls this from a thread, and a forked copy of a threaded process can deadlock.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
-    try:
-        waiting: deque[Future[list[SessionRows]]] = deque()
-        for batch in batches:
-            waiting.append(pool.submit(many_session_rows, batch))
-            if len(waiting) > 2 * workers:  # a few batches ahead, not the whole practice in memory
-                yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _quiet_worker() -> None:
-    # Ctrl+C reaches the whole process group: the command stops the build; a worker just waits to be let go.
-    import signal
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _end_with_parent(parent: int) -> None:
-    """A worker whose process is gone (killed, or ended by a closed terminal) ends too, instead of waiting forever
-    to hand over rows no one will read."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
+    workers = min(WORKERS, (os.cpu_count() or 1) - 1) if len(paths) >= PARALLEL_FROM else 0
+    yield from read_rows(paths, workers, BATCH)
 
 
 class _TakenBases:

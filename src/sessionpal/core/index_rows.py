@@ -3,13 +3,20 @@
 Kept apart from index.py for two reasons: a search whose index is current never reads a
 session file, so it need not import the session file reader (a quarter of a search's
 start-up); and reading files into rows is pure, so a first build can read them in
-another process while this one writes the rows already read.
+worker processes while the building process writes the rows already read (each half
+of a build's time). A worker is `python -m sessionpal.core.index_rows`, not a
+multiprocessing pool: inside the app, multiprocessing's helper process fails to start
+(Textual holds sys.stderr), and a plain child needs no helper to end with its parent.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +69,66 @@ def session_rows(path: Path) -> SessionRows:
     )
 
 
-def many_session_rows(paths: list[Path]) -> list[SessionRows]:
-    """Several files' rows at once: one trip to a worker process for a batch of files, not one per file."""
+def many_session_rows(paths: Sequence[Path]) -> list[SessionRows]:
     return [session_rows(path) for path in paths]
+
+
+def read_rows(paths: list[Path], workers: int, batch: int) -> Iterator[SessionRows]:
+    """Each file's rows, in the order given. With workers, each reads every workers-th batch of `batch` files
+    and hands it over through its stdout (a full pipe makes it wait: a few batches ahead, never the whole
+    practice in memory); a worker that fails leaves its batches to be read here."""
+    if workers < 1 or not sys.executable:
+        yield from map(session_rows, paths)
+        return
+    package_root = str(Path(__file__).resolve().parents[2])  # the same sessionpal, even run from a checkout
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    command = [sys.executable, "-m", "sessionpal.core.index_rows"]
+    started = [
+        subprocess.Popen([*command, str(n), str(workers), str(batch)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        for n in range(workers)
+    ]
+    try:
+        names = b"\0".join(os.fsencode(path) for path in paths)
+        for worker in started:
+            assert worker.stdin is not None
+            worker.stdin.write(names)  # read whole before the worker writes anything: no deadlock
+            worker.stdin.close()
+        failed: set[int] = set()
+        for number, at in enumerate(range(0, len(paths), batch)):
+            n = number % workers
+            rows = None if n in failed else _receive(started[n])
+            if rows is None:
+                failed.add(n)
+                rows = many_session_rows(paths[at : at + batch])
+            yield from rows
+    finally:
+        for worker in started:
+            worker.kill()
+            worker.wait()
+
+
+def _receive(worker: subprocess.Popen[bytes]) -> list[SessionRows] | None:
+    assert worker.stdout is not None
+    size = worker.stdout.read(8)
+    if len(size) < 8:
+        return None
+    data = worker.stdout.read(int.from_bytes(size, "big"))
+    try:
+        rows = pickle.loads(data)  # from a child of this process, running this module
+    except Exception:
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def _serve(number: int, workers: int, batch: int) -> None:
+    """A worker: the file names on stdin (NUL between), its batches' rows on stdout."""
+    names = sys.stdin.buffer.read().split(b"\0")
+    paths = [Path(os.fsdecode(name)) for name in names if name]
+    out = sys.stdout.buffer
+    for at in range(number * batch, len(paths), workers * batch):
+        data = pickle.dumps(many_session_rows(paths[at : at + batch]), protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
 
 
 def _lines(document: SessionDocument) -> Iterator[tuple[int | None, str, str]]:
@@ -78,3 +142,10 @@ def _lines(document: SessionDocument) -> Iterator[tuple[int | None, str, str]]:
             yield entry.stamp, "action", entry.text
     if document.info.agreement:
         yield None, "agreement", document.info.agreement
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so the rows pickle as sessionpal.core.index_rows.SessionRows, not __main__'s.
+    from sessionpal.core import index_rows
+
+    index_rows._serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
