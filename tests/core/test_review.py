@@ -6,9 +6,12 @@ import csv
 import io
 import os
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sessionpal.core.clients import create_client, edit_client, load_client
 from sessionpal.core.conflicts import conflict_copies
@@ -354,3 +357,32 @@ def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(pract
     again = index.refresh(full=False)
     assert (again.indexed, again.total) == (2, 3), "the first file stayed indexed; the other two are read now"
     assert len(index.sessions()) == 3 and index.search("学习")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+            st.integers(-12 * 60, 14 * 60),  # the offset, in minutes
+            st.integers(1, 3),  # a -2, -3 copy
+            st.booleans(),  # a file that cannot be read: only its name's time
+        ),
+        min_size=2,
+        max_size=20,
+    )
+)
+def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions):
+    """The review's first page comes from SQLite's ORDER BY; it must be the order of the moments themselves."""
+    from sessionpal.core.index import _named_time, _sort_key
+    from sessionpal.core.paths import session_sort_key
+
+    items = []
+    for naive, offset, copy, broken in sessions:
+        started = naive.replace(tzinfo=timezone(timedelta(minutes=offset)))
+        path = Path(f"{naive:%Y-%m-%dT%H%M}{'' if copy == 1 else f'-{copy}'}.md")
+        items.append((path, None if broken else started.isoformat()))
+    expected = sorted(
+        items, key=lambda item: (datetime.fromisoformat(item[1]) if item[1] else _named_time(item[0]), session_sort_key(item[0].name)), reverse=True
+    )
+    by_key = sorted(items, key=lambda item: _sort_key(*item), reverse=True)
+    assert [_sort_key(*item) for item in by_key] == [_sort_key(*item) for item in expected]

@@ -63,6 +63,36 @@ async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(
         assert not app.query(".toast")
 
 
+async def test_the_review_shows_its_first_page_before_reading_every_client(history_home, clock, monkeypatch):
+    """Everyone's review shows the newest sessions from the index at once; every client's file (a thousand of
+    them take seconds) is read after, and the rows shown stay as they are."""
+    import threading
+
+    from sessionpal.core.index import SearchIndex
+    from sessionpal.ui.screens import review
+
+    SearchIndex(history_home).refresh()  # a coach's index is current
+    reading = threading.Event()
+    real_list_clients = review.list_clients
+
+    def slow_list_clients(home):
+        assert reading.wait(30)
+        return real_list_clients(home)
+
+    monkeypatch.setattr(review, "list_clients", slow_list_clients)
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        table = app.screen.query_one("#sessions", DataTable)
+        assert await until(pilot, lambda: table.row_count > 0), "rows before any client file is read"
+        first = [table.get_row_at(i) for i in range(table.row_count)]
+        assert "Ship the side project" in str(first), "with the goals in the client's words"
+        reading.set()
+        assert await until(pilot, lambda: app.screen.query_one("#review-charts").display)
+        assert [table.get_row_at(i) for i in range(len(first))] == first
+
+
 async def test_search_opens_the_session_at_the_line(history_home, clock):
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
 BATCH = 200  # files per transaction while indexing (and per trip to a worker process)
@@ -51,9 +51,11 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
     started TEXT, elapsed INTEGER, planned INTEGER, notes INTEGER, asked INTEGER,
     open_actions INTEGER, goals TEXT, agreement TEXT, finished INTEGER, problem TEXT, first_line INTEGER,
-    ratings TEXT  -- JSON: goal id -> 1..10
+    ratings TEXT,  -- JSON: goal id -> 1..10
+    sort_key TEXT NOT NULL  -- newest first is this, descending: see _sort_key
 );
-CREATE INDEX files_client ON files (client, started);
+CREATE INDEX files_client ON files (client, sort_key);
+CREATE INDEX files_order ON files (sort_key);  -- the review's first page without reading every row
 CREATE UNIQUE INDEX files_first_line ON files (first_line);
 CREATE INDEX files_problems ON files (path) WHERE problem != '';  -- every refresh lists them: a few rows, not a scan
 CREATE TABLE actions (
@@ -351,12 +353,14 @@ class SearchIndex:
         return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7] if r[7] is not None else mark(r[6], list(wanted.terms))) for r in rows]
 
     @_healing
-    def sessions(self, client: str | None = None) -> list[SessionRow]:
-        """Sessions newest first (broken files too, with their problem)."""
+    def sessions(self, client: str | None = None, limit: int | None = None) -> list[SessionRow]:
+        """Sessions newest first (broken files too, with their problem); the first `limit` of them when given."""
         with self.opened() as connection:
             sql = "SELECT path, client, name, started, elapsed, planned, notes, asked, open_actions, goals, agreement, finished, problem, ratings FROM files"
-            rows = connection.execute(sql + (" WHERE client = ?" if client else ""), (client,) if client else ()).fetchall()
-        result = [
+            sql += (" WHERE client = ?" if client else "") + " ORDER BY sort_key DESC" + (" LIMIT ?" if limit is not None else "")
+            params = ((client,) if client else ()) + ((limit,) if limit is not None else ())
+            rows = connection.execute(sql, params).fetchall()
+        return [
             SessionRow(
                 Path(r[0]),
                 r[1],
@@ -371,11 +375,10 @@ class SearchIndex:
                 r[10] or "",
                 bool(r[11]),
                 r[12] or "",
-                json.loads(r[13] or "{}"),
+                json.loads(r[13]) if r[13] else {},
             )
             for r in rows
         ]
-        return sorted(result, key=lambda row: (row.started or _named_time(row.path), session_sort_key(row.path.name)), reverse=True)
 
     @_healing
     def open_actions(self, client: str | None = None) -> list[OpenAction]:
@@ -422,16 +425,16 @@ def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRo
     key = str(rows.path)
     if rows.problem:
         connection.execute(
-            "INSERT INTO files (path, client, name, mtime_ns, size, problem) VALUES (?, ?, ?, ?, ?, ?)",
-            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem),
+            "INSERT INTO files (path, client, name, mtime_ns, size, problem, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem, _sort_key(rows.path, None)),
         )
         return
     base = _free_base(rows.path, taken)
     taken.add(base)
     summary = rows.summary
     connection.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
-        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1]),
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
+        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1], _sort_key(rows.path, rows.started)),
     )
     connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
     lines = rows.lines[:LINES_PER_SESSION]
@@ -459,6 +462,16 @@ def _free_base(path: Path, taken: _TakenBases) -> int:
             return base
     # 64 sessions in one minute: the order of their lines in results no longer matters. Past every real minute.
     return taken.top() + LINES_PER_SESSION
+
+
+def _sort_key(path: Path, started: str | None) -> str:
+    """Text whose order is the sessions' order: when it started (in UTC, so offsets compare as moments), or for a
+    file that cannot be read the time in its name; then its name's minute and copy number (-2, -3)."""
+    when = _when(started) or _named_time(path)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    stamp, copy = session_sort_key(path.name)
+    return f"{when:%Y-%m-%dT%H:%M:%S.%f}|{stamp}|{copy:06d}"
 
 
 def _named_time(path: Path) -> datetime:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from ...core.clients import list_clients
+from ...core.clients import list_clients, load_client
 from ...core.conflicts import conflict_copies
 from ...core.fsio import WriteError
 from ...core.index import IndexUnavailable, SearchIndex
@@ -140,16 +140,19 @@ class ReviewScreen(Screen):
             self.app.call_from_thread(self._progress, done, total)
 
         slug = self.client.slug if self.client else None
-        entries = [] if self.client else list_clients(self.pal.home)
-        clients = [self.client] if self.client else [entry.client for entry in entries if entry.client]
-        # Sessions record goals by id; the table shows them in the client's words.
-        goal_titles = {client.slug: {goal.id: goal.title for goal in client.goals} for client in clients}
-        names = {client.slug: client.name for client in clients}
         try:
-            # The table first, then the rest: the coach opened the review to see the sessions. What the
-            # index already holds is shown at once; the look at the files follows and corrects it (rarely
-            # needed, and within a blink) so that opening never waits on three hundred stats.
+            # The first page first: the coach opened the review to see the latest sessions. What the index
+            # already holds is shown at once, with the goal titles of just those sessions' clients (everyone's
+            # client files and fifty thousand rows would take seconds); the rest follows, then the look at the
+            # files, which corrects it (rarely needed) so that opening never waits on thousands of stats.
             shown = index.path.exists()
+            if shown:
+                first = index.sessions(slug, limit=SESSIONS_PAGE)
+                clients = [self.client] if self.client else self._clients_of(first)
+                self.app.call_from_thread(self._sessions_loaded, first, *_goal_titles_and_names(clients), False)
+            entries = [] if self.client else list_clients(self.pal.home)
+            clients = [self.client] if self.client else [entry.client for entry in entries if entry.client]
+            goal_titles, names = _goal_titles_and_names(clients)
             if shown:
                 self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
             refreshed = index.refresh(step, names=names, client=slug)
@@ -169,6 +172,15 @@ class ReviewScreen(Screen):
         action_options = [self._action_option(item, names) for item in actions]
         self.app.call_from_thread(self._rest_loaded, actions, action_options, refreshed.problems, conflicts, past)
 
+    def _clients_of(self, rows: list[SessionRow]) -> list[Client]:
+        clients = []
+        for slug in dict.fromkeys(row.client for row in rows):
+            try:
+                clients.append(load_client(self.pal.home.client_file(slug), slug))
+            except FileProblems:
+                pass  # shown with goal ids, as for any client whose file cannot be read
+        return clients
+
     def _index_failed(self, error: Exception) -> None:
         self.query_one("#review-progress").display = False
         self.query_one("#sessions", DataTable).display = False
@@ -181,10 +193,15 @@ class ReviewScreen(Screen):
         bar.update(total=max(total, 1), progress=done)
         bar.display = done < total  # a bar only while files are being read
 
-    def _sessions_loaded(self, rows, goal_titles, names) -> None:
+    def _sessions_loaded(self, rows, goal_titles, names, complete: bool = True) -> None:
+        table = self.query_one("#sessions", DataTable)
+        shown = self.rows[: table.row_count]
+        unchanged = bool(shown) and shown == rows[: len(shown)] and all(self.goal_titles.get(r.client) == goal_titles.get(r.client) for r in shown)
         self.rows, self.goal_titles, self.names = rows, goal_titles, names
-        self._show_sessions()
-        self._show_charts()
+        if not unchanged:  # the rows already shown stay (and the cursor on them) when the whole list agrees
+            self._show_sessions()
+        if complete:  # the charts tell the whole story or none of it
+            self._show_charts()
         if not self.loaded_once:  # a reload (after ticking an action) leaves the cursor where the coach has it
             self.loaded_once = True
             self.query_one("#sessions", DataTable).focus()
@@ -376,3 +393,8 @@ class ReviewScreen(Screen):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def _goal_titles_and_names(clients: list[Client]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    # Sessions record goals by id; the table shows them in the client's words.
+    return {client.slug: {goal.id: goal.title for goal in client.goals} for client in clients}, {client.slug: client.name for client in clients}
