@@ -199,3 +199,26 @@ def test_clients_are_listed_most_recent_session_first(home):
         (folder / f"{stamp}.md").write_text("x")
     (home.sessions_dir("ana") / "2026-12-01T0900.sync-conflict-x.md").write_text("x")
     assert [e.slug for e in list_clients(home)] == ["cy", "ana", "ben"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Ana", "Ben", "Chloé", "Dario", "Émile", "Fatou"]), st.sampled_from(["", "2026-01-05T1000", "2026-02-01T0900", "2026-03-09T1500"])
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.integers(1, 15),
+)
+def test_the_first_clients_are_the_first_of_the_whole_list(tmp_path_factory, people, first):
+    """The client list's first screen reads only those clients' files; they must be exactly the full list's first."""
+    home = Home(tmp_path_factory.mktemp("home"))
+    for n, (name, last) in enumerate(people):
+        client = create_client(home, f"{name} {n}", 60, date(2026, 1, 1))
+        if last:
+            (home.sessions_dir(client.slug)).mkdir(parents=True, exist_ok=True)
+            (home.sessions_dir(client.slug) / f"{last}.md").write_text("+++\n+++\n")
+    everyone = list_clients(home)
+    assert [e.slug for e in list_clients(home, first=first)] == [e.slug for e in everyone[:first]]

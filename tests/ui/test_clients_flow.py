@@ -243,3 +243,27 @@ async def test_sync_conflicts_are_named_in_a_banner_and_resolved_side_by_side(de
         assert not app.screen.query_one("#conflict-banner", Static).display
     assert path.read_text() == theirs and not copy.exists()
     assert "values = []" in list_versions(demo_home, path)[0].path.read_text()
+
+
+async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name(home, clock, monkeypatch):
+    from datetime import date
+
+    from sessionpal.ui.screens import clients as picker
+
+    monkeypatch.setattr(picker, "LISTED_AT_MOST", 20)  # as 300 of a thousand, with fewer files to write
+    monkeypatch.setattr(picker, "FIRST_SCREEN", 5)
+    for n in range(25):
+        create_client(home, f"Client {n:02d}", 60, date(2026, 1, 1))
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = picker_ids(app)
+        assert len(ids) == 21 and ids[-1] == "more"
+        more = app.screen.query_one("#client-list", OptionList).get_option("more")
+        assert more.disabled and "and 5 more: type a few letters of a name" in str(more.prompt)
+        await pilot.press("down", "down")
+        await pilot.press("ctrl+y", "escape")  # back from the review: the list reloads, the same client highlighted
+        await settle(pilot)
+        assert app.screen.query_one("#client-list", OptionList).highlighted_option.id == ids[2]
+        await pilot.press(*"client 24")
+        assert picker_ids(app) == ["client-24"], "a client beyond the list is found by name"

@@ -155,8 +155,9 @@ def last_session_name(home: Home, slug: str) -> str:
     return max(names, key=session_sort_key, default="")
 
 
-def list_clients(home: Home) -> list[ClientEntry]:
-    """Every client folder, most recent session first, then by name."""
+def list_clients(home: Home, first: int | None = None) -> list[ClientEntry]:
+    """Every client folder, most recent session first, then by name; or just the `first` of them, reading only
+    their client files (and those tied with the last of them): a long list's first screen, at once."""
     entries: list[ClientEntry] = []
     try:
         folders = sorted((e for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False)), key=lambda e: e.name)
@@ -164,21 +165,27 @@ def list_clients(home: Home) -> list[ClientEntry]:
         return []
     except OSError:
         return []
+    found = []
     for folder in folders:
         slug = folder.name
         if not is_valid_slug(slug):
             continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
         path = Path(folder.path) / "client.toml"
-        if not path.exists():
-            continue
+        if path.exists():
+            found.append((slug, path, last_session_name(home, slug)))
+    if first is not None and len(found) > first:
+        found.sort(key=lambda item: item[2], reverse=True)
+        cut = found[first - 1][2]
+        found = [item for item in found if item[2] >= cut]
+    for slug, path, last in found:
         try:
             client, problems = load_client(path, slug), []
         except FileProblems as error:
             client, problems = None, error.problems
-        entries.append(ClientEntry(slug, path, client, problems, last_session_name(home, slug)))
+        entries.append(ClientEntry(slug, path, client, problems, last))
     entries.sort(key=lambda e: normalize_name(e.name))
     entries.sort(key=lambda e: e.last_session, reverse=True)
-    return entries
+    return entries[:first] if first is not None else entries
 
 
 def clients_fingerprint(home: Home) -> tuple[int, ...]:

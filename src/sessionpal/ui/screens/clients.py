@@ -16,6 +16,8 @@ from ...core.paths import fold_name
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
 
+FIRST_SCREEN = 60  # clients read before the list first shows: more than a tall terminal holds
+LISTED_AT_MOST = 300
 CHECK_HOME_EVERY = 2.0  # seconds between looks at the clients folder
 
 
@@ -70,7 +72,7 @@ class ClientPickerScreen(Screen):
     def _privacy_changed(self, private: bool) -> None:
         self.set_class(private, "-private")
         if self.entries or private:
-            self._filter(self.query_one("#client-filter", Input).value)
+            self._filter(self.query_one("#client-filter", Input).value, keep=True)
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
@@ -81,20 +83,24 @@ class ClientPickerScreen(Screen):
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
         self._seen = clients_fingerprint(self.pal.home)  # before reading: a change made meanwhile is read next time
-        entries = list_clients(self.pal.home)
+        # The conflicts banner first (it sits above the list: shown later, it would push the list down), then the
+        # clients a screen holds, then everyone: a thousand client files take a few hundred milliseconds.
         conflicts = find_conflicts(self.pal.home)
-        self.app.call_from_thread(self._loaded, entries, conflicts)
+        if not self.entries:
+            first = list_clients(self.pal.home, first=FIRST_SCREEN)
+            self.app.call_from_thread(self._loaded, first, conflicts, False)
+        self.app.call_from_thread(self._loaded, list_clients(self.pal.home), conflicts)
 
     @work(thread=True, exclusive=True, group="check-home")
     def check_home(self) -> None:
         if self.is_current and clients_fingerprint(self.pal.home) != self._seen:
             self.app.call_from_thread(self.load_clients)
 
-    def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None) -> None:
+    def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
         self.entries = entries
         self._show_conflicts(list(conflicts or ()))
         broken = [e for e in entries if e.client is None]
-        if broken:
+        if broken and complete:
             self.notify(
                 "\n".join(str(p) for e in broken for p in e.problems),
                 title=f"{len(broken)} client file(s) cannot be read; left untouched",
@@ -102,7 +108,7 @@ class ClientPickerScreen(Screen):
                 timeout=15,
                 markup=False,
             )
-        self._filter(self.query_one("#client-filter", Input).value)
+        self._filter(self.query_one("#client-filter", Input).value, keep=True)
 
     def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
@@ -127,14 +133,23 @@ class ClientPickerScreen(Screen):
 
         self.app.push_screen(ConflictsScreen())
 
-    def _filter(self, text: str) -> None:
+    def _filter(self, text: str, keep: bool = False) -> None:
+        """Show the clients matching `text`; with `keep`, the highlighted client stays highlighted (a reload)."""
         wanted = fold_name(text)
-        self.shown = [e for e in self.entries if not wanted or wanted in fold_name(e.name) or wanted in e.slug]
+        matching = [e for e in self.entries if not wanted or wanted in fold_name(e.name) or wanted in e.slug]
+        # A list is for the clients of these weeks; a name typed finds anyone. Options for a thousand clients
+        # would cost each keystroke a sixth of a second.
+        self.shown = matching[:LISTED_AT_MOST]
         options = self.query_one("#client-list", OptionList)
+        was = options.highlighted_option.id if options.highlighted_option is not None else None
         options.clear_options()
         options.add_options([Option(client_prompt(e), id=e.slug) for e in self.shown])
+        if len(matching) > len(self.shown):
+            more = f"… and {len(matching) - len(self.shown):,} more: type a few letters of a name"
+            options.add_option(Option(Content.styled(more, "$text-muted"), id="more", disabled=True))
         if self.shown:
-            options.highlighted = 0
+            slugs = [e.slug for e in self.shown]
+            options.highlighted = slugs.index(was) if keep and was in slugs else 0
         empty = self.query_one("#picker-empty", Static)
         if self.pal.private:
             message = "Private: the client list is hidden while you share your screen. F9 shows it."
