@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,34 +89,53 @@ def read_rows(paths: list[Path], workers: int, batch: int) -> Iterator[SessionRo
         subprocess.Popen([*command, str(n), str(workers), str(batch)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         for n in range(workers)
     ]
+    # A thread takes the batches off the workers' pipes (and unpickles them) while this one writes the index:
+    # a few batches queued smooth out a slow file on either side.
+    batches: queue.Queue[list[SessionRows] | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def receive_all() -> None:
+        failed: set[int] = set()
+        for number in range(0, (len(paths) + batch - 1) // batch):
+            n = number % workers
+            rows = None if n in failed else _receive(started[n])
+            if rows is None:
+                failed.add(n)
+            while not stop.is_set():
+                try:
+                    batches.put(rows, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+
+    receiver = threading.Thread(target=receive_all, daemon=True)
     try:
         names = b"\0".join(os.fsencode(path) for path in paths)
         for worker in started:
             assert worker.stdin is not None
             worker.stdin.write(names)  # read whole before the worker writes anything: no deadlock
             worker.stdin.close()
-        failed: set[int] = set()
-        for number, at in enumerate(range(0, len(paths), batch)):
-            n = number % workers
-            rows = None if n in failed else _receive(started[n])
-            if rows is None:
-                failed.add(n)
-                rows = many_session_rows(paths[at : at + batch])
-            yield from rows
+        receiver.start()
+        for at in range(0, len(paths), batch):
+            rows = batches.get()
+            yield from rows if rows is not None else many_session_rows(paths[at : at + batch])  # a failed worker's
     finally:
+        stop.set()
         for worker in started:
             worker.kill()
             worker.wait()
 
 
 def _receive(worker: subprocess.Popen[bytes]) -> list[SessionRows] | None:
+    """The worker's next batch; None when it has ended or sent something else (its batches are read here)."""
     assert worker.stdout is not None
-    size = worker.stdout.read(8)
-    if len(size) < 8:
-        return None
-    data = worker.stdout.read(int.from_bytes(size, "big"))
     try:
-        rows = pickle.loads(data)  # from a child of this process, running this module
+        size = worker.stdout.read(8)
+        if len(size) < 8:
+            return None
+        rows = pickle.loads(worker.stdout.read(int.from_bytes(size, "big")))  # from a child running this module
     except Exception:
         return None
     return rows if isinstance(rows, list) else None
