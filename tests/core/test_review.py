@@ -386,3 +386,23 @@ def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions):
     )
     by_key = sorted(items, key=lambda item: _sort_key(*item), reverse=True)
     assert [_sort_key(*item) for item in by_key] == [_sort_key(*item) for item in expected]
+
+
+def test_a_client_erased_after_a_stopped_build_is_forgotten(practice, monkeypatch):
+    from sessionpal.core import index as index_module
+
+    monkeypatch.setattr(index_module, "BATCH", 1)
+    index = SearchIndex(practice)
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.refresh(stop_after_two)  # oldest first: Ana's two sessions are in, Li's is not
+    assert {h.client for h in index.search("cafe")} == {"ana-perez"}
+    import shutil
+
+    shutil.rmtree(practice.client_dir("ana-perez"))
+    index.refresh(full=False)
+    assert index.sessions() and {row.client for row in index.sessions()} == {"李雷"}, "Ana's rows went with her folder"

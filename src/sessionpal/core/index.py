@@ -245,14 +245,16 @@ class SearchIndex:
                 # without its mtime moving: recorded as 0, it is listed again next time.
                 folders[slug] = mtime if now - mtime > TRUSTED_AFTER_NS else 0
             result = Refresh()
-            gone = [key for key in listed if key not in slugs]  # client folders erased or renamed
+            present = set(slugs)
+            gone = [key for key in listed if key not in present]  # client folders erased or renamed
             removed = [row[0] for slug in gone for row in connection.execute("SELECT path FROM files WHERE client = ?", (slug,))]
             connection.executemany("DELETE FROM folders WHERE client = ?", [(slug,) for slug in gone])
             known: dict[str, tuple[int, int]] = {}
-            if folders:
-                sql = "SELECT path, mtime_ns, size, client FROM files"
-                rows = connection.execute(sql + where, params) if len(folders) > 1 else connection.execute(sql + " WHERE client = ?", (next(iter(folders)),))
-                known = {row[0]: (row[1], row[2]) for row in rows if row[3] in folders}
+            sql = "SELECT path, mtime_ns, size, client FROM files"
+            if len(folders) > 50:  # many folders (a full refresh): one pass over the table
+                known = {row[0]: (row[1], row[2]) for row in connection.execute(sql + where, params) if row[3] in folders}
+            else:  # a few that changed: their rows alone, through the client index
+                known = {row[0]: (row[1], row[2]) for slug in folders for row in connection.execute(sql + " WHERE client = ?", (slug,))}
             seen: set[str] = set()
             stale: list[tuple[str, Path, os.stat_result]] = []
             listings: list[tuple[str, int, int]] = []
@@ -276,6 +278,9 @@ class SearchIndex:
             if names is None and stale:  # only the clients whose files are read again: usually none at all
                 names = self._client_names({slug for slug, _, _ in stale})
             result.removed = len(removed)
+            # Every client with files in the index has a row here (so an erased folder is noticed), untrusted (0)
+            # until all its files are indexed: a build stopped midway leaves these folders to be listed again.
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?)", [(slug, n) for slug, _, n in listings])
             taken = _TakenBases(connection, many=len(stale) > 500)
             for done, (read, (slug, _, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
                 assert names is not None  # filled in above whenever `stale` has a file
@@ -286,8 +291,7 @@ class SearchIndex:
                     connection.commit()
                     if progress:
                         progress(done, len(stale))
-            # Only now are these folders trusted: a build stopped midway leaves them to be listed again.
-            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", listings)
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", listings)  # now trusted
             connection.commit()
             if progress:
                 progress(len(stale), len(stale))
