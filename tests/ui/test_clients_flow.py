@@ -255,7 +255,7 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
     for n in range(25):
         create_client(home, f"Client {n:02d}", 60, date(2026, 1, 1))
     app = make_app(home, clock, client=None)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(100, 20)) as pilot:
         await settle(pilot)
         ids = picker_ids(app)
         assert len(ids) == 21 and ids[-1] == "more"
@@ -265,5 +265,9 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
         await pilot.press("ctrl+y", "escape")  # back from the review: the list reloads, the same client highlighted
         await settle(pilot)
         assert app.screen.query_one("#client-list", OptionList).highlighted_option.id == ids[2]
+        listed = app.screen.query_one("#client-list", OptionList)
+        await pilot.press(*["down"] * 25)
+        await settle(pilot)
+        assert listed.highlighted == 19 and listed.scroll_y == listed.max_scroll_y > 0, "the last client, and the line under it"
         await pilot.press(*"client 24")
         assert picker_ids(app) == ["client-24"], "a client beyond the list is found by name"

@@ -183,6 +183,8 @@ class ClientPickerScreen(Screen):
         if self.shown:
             current = options.highlighted if options.highlighted is not None else -1
             options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+            if options.highlighted == len(self.shown) - 1 and options.option_count > len(self.shown):
+                options.call_after_refresh(options.scroll_end, animate=False)  # the "… and N more" line in sight
 
     def action_clear_filter(self) -> None:
         self.query_one("#client-filter", Input).value = ""
