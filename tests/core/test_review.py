@@ -162,13 +162,22 @@ def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice, m
     quick = index.refresh(full=False)
     assert (quick.indexed, quick.total, looked_at) == (0, 3, []), "no session file is looked at: a stat per client"
     monkeypatch.undo()
-    # Edited in place, the folder unchanged: only a full refresh sees it.
+    # Edited in place, the folder unchanged: a client's latest session is looked at even so (the one a coach
+    # most often corrects by hand); an older one only by a full refresh.
     folder_before = practice.sessions_dir("李雷").stat().st_mtime_ns
     path.write_text(path.read_text().replace("every morning", "every morning by the harbour"))
     assert practice.sessions_dir("李雷").stat().st_mtime_ns == folder_before
-    assert index.refresh(full=False).indexed == 0
-    assert index.search("harbour") == [], "the folder did not change: not looked at"
-    assert index.refresh(full=True).indexed == 1 and [h.client for h in index.search("harbour")] == ["李雷"]
+    assert index.refresh(full=False).indexed == 1 and [h.client for h in index.search("harbour")] == ["李雷"]
+    _age(practice.sessions_dir("李雷"))
+    index.refresh(full=False)
+    older = sorted(session_paths(practice, "ana-perez"))[0]
+    _age(practice.sessions_dir("ana-perez"))
+    index.refresh(full=False)
+    folder_before = practice.sessions_dir("ana-perez").stat().st_mtime_ns
+    older.write_text(older.read_text().replace("the café", "the lighthouse café").replace("the offer", "the lighthouse offer"))
+    assert practice.sessions_dir("ana-perez").stat().st_mtime_ns == folder_before
+    assert index.refresh(full=False).indexed == 0 and index.search("lighthouse") == [], "an older session edited in place"
+    assert index.refresh(full=True).indexed == 1 and len(index.search("lighthouse")) == 1
 
 
 def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice):

@@ -63,7 +63,10 @@ def test_kill_9_during_a_refresh_never_leaves_a_broken_index(big):
     for trial in range(8):
         # Change some sessions, so the next refresh has work to do, then kill it part way.
         for path in sorted((big.root / "clients").rglob("*.md"))[trial::8]:
-            path.write_text(path.read_text().replace("courage note 0 ", f"courage marker{trial}x note 0 ", 1))
+            # Replaced, as sessionpal, sync tools and most editors write (an edit in place needs `search --full`).
+            edited = path.with_name(".edit.tmp")
+            edited.write_text(path.read_text().replace("courage note 0 ", f"courage marker{trial}x note 0 ", 1))
+            os.replace(edited, path)
         process = subprocess.Popen(
             [sys.executable, "-m", "sessionpal", "--home", str(big.root), "search", "courage"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

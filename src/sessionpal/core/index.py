@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
 BATCH = 200  # files per transaction while indexing (and per trip to a worker process)
@@ -66,8 +66,12 @@ CREATE INDEX actions_path ON actions (path);
 CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE spaceless USING fts5(text, tokenize = "{TOKENIZER}");  -- lines in scripts without spaces, see core/spaceless.py
--- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust) and how many session files it held.
-CREATE TABLE folders (client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL);
+-- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust), how many session files it
+-- held, and its latest session file with that file's mtime and size (the one a coach most often edits in place).
+CREATE TABLE folders (
+    client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL,
+    latest TEXT NOT NULL, latest_mtime_ns INTEGER NOT NULL, latest_size INTEGER NOT NULL
+);
 """
 
 
@@ -228,22 +232,9 @@ class SearchIndex:
         # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
         with self.opened() as connection, fsio.exclusive(self.path):
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
-            listed = {row[0]: (row[1], row[2]) for row in connection.execute("SELECT client, mtime_ns, files FROM folders" + where, params)}
-            now = time.time_ns()
+            listed = {row[0]: row[1:] for row in connection.execute("SELECT * FROM folders" + where, params)}
             slugs = client_folders(self.home, client)
-            folders: dict[str, int] = {}  # the folders to list: slug -> mtime to record
-            trusted_files = 0
-            for slug in slugs:
-                try:
-                    mtime = os.stat(self.home.sessions_dir(slug)).st_mtime_ns
-                except OSError:
-                    mtime = 0
-                if not full and mtime and listed.get(slug, (0, 0))[0] == mtime:
-                    trusted_files += listed[slug][1]
-                    continue
-                # A folder changed within the file system's timestamp granularity of now could change again
-                # without its mtime moving: recorded as 0, it is listed again next time.
-                folders[slug] = mtime if now - mtime > TRUSTED_AFTER_NS else 0
+            folders, trusted_files = self._folders_to_list(slugs, listed, full)
             result = Refresh()
             present = set(slugs)
             gone = [key for key in listed if key not in present]  # client folders erased or renamed
@@ -257,10 +248,10 @@ class SearchIndex:
                 known = {row[0]: (row[1], row[2]) for slug in folders for row in connection.execute(sql + " WHERE client = ?", (slug,))}
             seen: set[str] = set()
             stale: list[tuple[str, Path, os.stat_result]] = []
-            listings: list[tuple[str, int, int]] = []
+            listings: list[tuple[str, int, int, str, int, int]] = []
             for slug in folders:
                 files = client_session_files(self.home, slug)
-                listings.append((slug, folders[slug], len(files)))
+                latest: tuple[str, int, int] = ("", 0, 0)
                 for path in files:
                     key = str(path)
                     seen.add(key)
@@ -268,8 +259,10 @@ class SearchIndex:
                         stat = path.stat()
                     except OSError:
                         continue
+                    latest = (key, stat.st_mtime_ns, stat.st_size)  # the files come oldest first
                     if known.get(key) != (stat.st_mtime_ns, stat.st_size):
                         stale.append((slug, path, stat))
+                listings.append((slug, folders[slug], len(files), *latest))
             removed += [key for key in known if key not in seen]
             for key in removed:
                 self._forget(connection, key)
@@ -280,7 +273,7 @@ class SearchIndex:
             result.removed = len(removed)
             # Every client with files in the index has a row here (so an erased folder is noticed), untrusted (0)
             # until all its files are indexed: a build stopped midway leaves these folders to be listed again.
-            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?)", [(slug, n) for slug, _, n in listings])
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?, '', 0, 0)", [(slug, n) for slug, _, n, *_ in listings])
             taken = _TakenBases(connection, many=len(stale) > 500)
             for done, (read, (slug, _, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
                 assert names is not None  # filled in above whenever `stale` has a file
@@ -291,7 +284,7 @@ class SearchIndex:
                     connection.commit()
                     if progress:
                         progress(done, len(stale))
-            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", listings)  # now trusted
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)", listings)  # now trusted
             connection.commit()
             if progress:
                 progress(len(stale), len(stale))
@@ -299,6 +292,26 @@ class SearchIndex:
             sql = "SELECT problem FROM files WHERE problem != ''" + (" AND client = ?" if client is not None else "") + " ORDER BY path"
             result.problems = tuple(row[0] for row in connection.execute(sql, params))
             return result
+
+    def _folders_to_list(self, slugs: list[str], listed: dict[str, tuple[Any, ...]], full: bool) -> tuple[dict[str, int], int]:
+        """The client folders whose files must be looked at (slug -> the folder's mtime to record), and how many
+        session files the others hold. A quick refresh trusts a folder whose mtime has not moved and whose latest
+        session is as it was: a stat or two per client."""
+        now = time.time_ns()
+        folders: dict[str, int] = {}
+        trusted_files = 0
+        for slug in slugs:
+            try:
+                mtime = os.stat(self.home.sessions_dir(slug)).st_mtime_ns
+            except OSError:
+                mtime = 0
+            if not full and mtime and slug in listed and listed[slug][0] == mtime and _unchanged(*listed[slug][2:]):
+                trusted_files += listed[slug][1]
+                continue
+            # A folder changed within the file system's timestamp granularity of now could change again
+            # without its mtime moving: recorded as 0, it is listed again next time.
+            folders[slug] = mtime if now - mtime > TRUSTED_AFTER_NS else 0
+        return folders, trusted_files
 
     def _client_names(self, slugs: set[str]) -> dict[str, str]:
         from .clients import load_client
@@ -392,6 +405,16 @@ class SearchIndex:
         from .model import Action, ActionState
 
         return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN)) for r in rows]
+
+
+def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
+    if not path:
+        return True  # a folder with no session file
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_mtime_ns, stat.st_size) == (mtime_ns, size)
 
 
 def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[SessionRows]:
