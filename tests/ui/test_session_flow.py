@@ -179,6 +179,39 @@ async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
         assert isinstance(app.focused, NoteInput)
 
 
+async def test_the_question_list_follows_the_current_question_and_the_mouse(demo_home, clock):
+    """The list draws one question a line (the current one shown whole above it): moving past its last line
+    scrolls it, the wheel scrolls, a click picks; every match is listed, not a first few."""
+    from sessionpal.ui.widgets.question_list import QuestionList
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        listed = app.screen.query_one(QuestionList)
+        await pilot.press("f5", *"@all", "enter")
+        await pilot.pause()
+        assert listed.items == deck.shown and len(deck.shown) > listed.size.height, "more questions than lines"
+        assert f"· {len(deck.shown)}" in str(app.screen.query_one("#deck-title", Static).render())
+        await pilot.press("f5")  # back in the filter, where up and down move through the list
+        start = deck.shown.index(deck.current)
+        for _ in range(listed.size.height + 2):
+            await pilot.press("down")
+        await pilot.pause()
+        index = deck.shown.index(deck.current)
+        assert index == (start + listed.size.height + 2) % len(deck.shown) and listed.top <= index < listed.top + listed.size.height
+        lines = [listed.render_line(y).text for y in range(listed.size.height)]
+        assert all(len(line) <= listed.size.width for line in lines)
+        assert deck.current.text[:20] in lines[index - listed.top], "the current question's line is in view"
+        await pilot.click(QuestionList, offset=(3, 0))
+        await pilot.pause()
+        assert deck.current is deck.shown[listed.top], "a click picks the question on that line"
+        top = listed.top
+        listed.post_message(events.MouseScrollUp(listed, 3, 1, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert listed.top == max(0, top - 3) and deck.current is deck.shown[top], "the wheel scrolls, the question stays"
+
+
 async def test_words_found_only_in_other_phases_are_one_key_away(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:

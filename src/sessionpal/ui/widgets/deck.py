@@ -16,15 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets import Input, Static
 
 from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
 from ...core.model import Phase, Question
-
-# Options drawn at once; the title says how many more there are, and typing narrows them. Each option's
-# height is measured when the list changes, so this bounds a keystroke's cost on a deck of thousands.
-LIST_LIMIT = 60
+from .question_list import QuestionList
 
 
 class DeckFilter(Input):
@@ -86,7 +82,7 @@ class DeckPane(Vertical):
         yield Static(id="follow-ups")
         yield Static(id="question-meta")
         yield DeckFilter(placeholder="Filter: words  #tag  @phase  @all", id="deck-filter")
-        yield OptionList(id="deck-list")
+        yield QuestionList[Question](self._option_prompt, id="deck-list")
 
     # data in ----------------------------------------------------------------
 
@@ -113,15 +109,11 @@ class DeckPane(Vertical):
         before = self.current
         previous = self.current if keep_current else None
         self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
-        options = self.query_one("#deck-list", OptionList)
+        listed = self.query_one("#deck-list", QuestionList)
         with self.app.batch_update():
-            # Many keystrokes leave the list as it was (a space, the first letters of "@all"):
-            # rebuilding it anyway would wrap and lay out every line again for nothing.
-            rebuild = redraw or [o.id for o in options.options] != [q.ref for q in self.shown[:LIST_LIMIT]]
-            if rebuild:
-                options.clear_options()
-                options.add_options([Option(self._option_prompt(q), id=q.ref) for q in self.shown[:LIST_LIMIT]])
-            if rebuild or self.current is not before:
+            if redraw or listed.items != self.shown:
+                listed.show(self.shown, self._index_of(self.current))
+            elif self.current is not before:
                 self._highlight()
             if redraw or self.current is not before or (self.current is None and (changed_hint or self.filtered)):
                 self._show_current()
@@ -223,16 +215,15 @@ class DeckPane(Vertical):
         return text
 
     def _refresh_option(self, question: Question) -> None:
-        options = self.query_one("#deck-list", OptionList)
-        try:
-            options.replace_option_prompt(question.ref, self._option_prompt(question))
-        except OptionDoesNotExist:  # beyond LIST_LIMIT, so not drawn
-            pass
+        index = self._index_of(question)
+        if index is not None:
+            self.query_one("#deck-list", QuestionList).redraw(index)
+
+    def _index_of(self, question: Question | None) -> int | None:
+        return self.shown.index(question) if question is not None and question in self.shown else None
 
     def _highlight(self) -> None:
-        options = self.query_one("#deck-list", OptionList)
-        if self.current is not None and self.current in self.shown[:LIST_LIMIT]:
-            options.highlighted = self.shown.index(self.current)
+        self.query_one("#deck-list", QuestionList).highlight(self._index_of(self.current))
 
     def _show_current(self) -> None:
         question = self.current
@@ -277,16 +268,15 @@ class DeckPane(Vertical):
             scope = f"{self.timer_phase.value} (following the timer)"
         else:
             scope = "all phases"
-        count = len(self.shown)
-        shown = f"{count}" if count <= LIST_LIMIT else f"first {LIST_LIMIT} of {count}"
+        shown = f"{len(self.shown)}"
         title = f"Questions · {scope} · {shown}"
         if self.filtered:  # a filter kept after Enter stops the deck following the timer: say so, and how to undo it
             typed = self.query_text.strip()
             typed = typed if len(typed) <= 24 else typed[:23] + "…"
             title = f"Questions · filter “{typed}” · {scope} · {shown} · {self.keys['clear']} clears"
         widget = self.query_one("#deck-title", Static)
-        if widget.content != title:  # an update lays out the whole screen again: only when it says something new
-            widget.update(title)
+        if widget.content != title:
+            widget.update(title, layout=False)  # one line whatever it says: a repaint, not a new layout
 
     # events -----------------------------------------------------------------
 
@@ -300,9 +290,9 @@ class DeckPane(Vertical):
         event.stop()
         self.move(event.delta)
 
-    @on(OptionList.OptionHighlighted, "#deck-list")
-    def _list_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        index = event.option_index
-        if 0 <= index < len(self.shown) and self.shown[index] is not self.current:
-            self.current = self.shown[index]
+    @on(QuestionList.Picked)
+    def _list_picked(self, event: QuestionList.Picked) -> None:
+        if 0 <= event.index < len(self.shown) and self.shown[event.index] is not self.current:
+            self.current = self.shown[event.index]
+            self._highlight()
             self._show_current()
