@@ -85,8 +85,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_erase(args: argparse.Namespace) -> int:
     from ..core import fsio
     from ..core.lock import Locked
+    from ..core.paths import session_paths
     from ..core.records import erase_client
-    from ..core.sessions import session_paths
 
     home = open_home(args)
     entry = lookup_client(args, args.client)

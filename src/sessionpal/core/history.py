@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import Action, ActionState, Note
-from .paths import Home
+from .paths import Home, session_paths
 from .problems import FileProblems, Problem, parse_toml, read_user_text
 from .sessionfile import FENCE
-from .sessions import previous_session, read_session, session_paths
+from .sessions import previous_session, read_session
 from .stalled import SessionFacts
 
 

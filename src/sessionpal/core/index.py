@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
 from .index_types import Hit, OpenAction, Refresh, SearchQuery, SessionRow
-from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
+from .paths import Home, is_valid_slug, session_paths, session_sort_key
 
 if TYPE_CHECKING:
     from .index_rows import SessionRows
@@ -86,7 +86,7 @@ class IndexUnavailable(Exception):
 def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, Path]]:
     """(client slug, path) of every session file, clients and files in name order; leftovers skipped."""
     for slug in client_folders(home, client):
-        for path in client_session_files(home, slug):
+        for path in session_paths(home, slug):
             yield slug, path
 
 
@@ -97,15 +97,6 @@ def client_folders(home: Home, client: str | None = None) -> list[str]:
     except OSError:
         return []
     return [slug for slug in folders if is_valid_slug(slug) and (client is None or slug == client)]
-
-
-def client_session_files(home: Home, slug: str) -> list[Path]:
-    folder = home.sessions_dir(slug)
-    try:
-        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name)]
-    except OSError:
-        return []
-    return [folder / name for name in sorted(names, key=session_sort_key)]
 
 
 def damaged(error: BaseException | None) -> bool:
@@ -250,7 +241,7 @@ class SearchIndex:
             stale: list[tuple[str, Path, os.stat_result]] = []
             listings: list[tuple[str, int, int, str, int, int]] = []
             for slug in folders:
-                files = client_session_files(self.home, slug)
+                files = session_paths(self.home, slug)
                 latest: tuple[str, int, int] = ("", 0, 0)
                 for path in files:
                     key = str(path)

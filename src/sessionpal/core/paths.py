@@ -85,6 +85,16 @@ def session_sort_key(name: str) -> tuple[str, int]:
     return (found.group(1), int(found.group(2) or 1))
 
 
+def session_paths(home: Home, slug: str) -> list[Path]:
+    """A client's session files, oldest first; sync-conflict copies and temp files are not sessions."""
+    folder = home.sessions_dir(slug)
+    try:
+        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name) and e.is_file()]
+    except OSError:
+        return []
+    return [folder / name for name in sorted(names, key=session_sort_key)]
+
+
 def default_home() -> Path:
     from platformdirs import user_data_path
 

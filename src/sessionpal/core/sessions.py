@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from . import fsio
 from .model import Action, ActionState
-from .paths import Home, is_session_file_name, session_file_name, session_sort_key
+from .paths import Home, session_file_name, session_paths
 from .problems import FileProblems, Problem, read_user_text
 from .sessionfile import ACTIONS, SessionDocument, new_session_text
 from .versions import before_rewrite, home_of
@@ -27,16 +27,6 @@ T = TypeVar("T")
 
 def file_stamp(started: datetime) -> str:
     return started.strftime("%Y-%m-%dT%H%M")
-
-
-def session_paths(home: Home, slug: str) -> list[Path]:
-    """A client's session files, oldest first; sync-conflict copies and temp files are not sessions."""
-    folder = home.sessions_dir(slug)
-    try:
-        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name) and e.is_file()]
-    except OSError:
-        return []
-    return [folder / name for name in sorted(names, key=session_sort_key)]
 
 
 def fingerprint(stat: os.stat_result) -> tuple[int, int, int]:

@@ -77,7 +77,11 @@ class QuestionList(Widget, Generic[T], can_focus=False):
                 self.top = self.highlighted
             elif self.highlighted >= self.top + height:
                 self.top = self.highlighted - height + 1
-        self.top = max(0, min(self.top, max(0, len(self.items) - height)))
+        self.top = self._within(self.top)
+
+    def _within(self, top: int) -> int:
+        """The first line's item, so that the list is never scrolled past its last item."""
+        return max(0, min(top, len(self.items) - max(1, self.size.height)))
 
     def on_resize(self) -> None:
         self._keep_in_view()
@@ -110,7 +114,7 @@ class QuestionList(Widget, Generic[T], can_focus=False):
         event.stop()
 
     def _scroll(self, lines: int) -> None:
-        top = max(0, min(self.top + lines, max(0, len(self.items) - self.size.height)))
+        top = self._within(self.top + lines)
         if top != self.top:
             self.top = top
             self.refresh()
