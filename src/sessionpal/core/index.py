@@ -86,7 +86,7 @@ class IndexUnavailable(Exception):
 def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, Path]]:
     """(client slug, path) of every session file, clients and files in name order; leftovers skipped."""
     for slug in client_folders(home, client):
-        for path in session_paths(home, slug):
+        for path in session_paths(home, slug, only_files=False):
             yield slug, path
 
 
@@ -241,7 +241,7 @@ class SearchIndex:
             stale: list[tuple[str, Path, os.stat_result]] = []
             listings: list[tuple[str, int, int, str, int, int]] = []
             for slug in folders:
-                files = session_paths(self.home, slug)
+                files = session_paths(self.home, slug, only_files=False)
                 latest: tuple[str, int, int] = ("", 0, 0)
                 for path in files:
                     key = str(path)
