@@ -179,6 +179,54 @@ async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
         assert isinstance(app.focused, NoteInput)
 
 
+async def test_the_current_question_is_laid_out_again_only_when_its_height_changes(demo_home, clock):
+    """Typing in the filter repaints the current question in place; when the next one needs more (or
+    fewer) lines, it gets them: nothing cut off, no blank lines left behind."""
+    from rich.text import Text
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        body, follow = app.screen.query_one("#question", Static), app.screen.query_one("#follow-ups", Static)
+        questions = deck.deck.questions
+        longest = max(questions, key=lambda q: len(q.text))
+        shortest = min(questions, key=lambda q: len(q.text))
+        most_follow_ups = max(questions, key=lambda q: len(q.follow_ups))
+        assert len(most_follow_ups.follow_ups) >= 2 and any(not q.follow_ups for q in questions)
+        for question in [shortest, longest, shortest, most_follow_ups, shortest]:
+            assert deck.show_question(question.ref)
+            await pilot.pause()
+            wrapped = Text(question.text).wrap(app.console, body.content_region.width)
+            assert body.content_region.height == len(wrapped), question.text
+            follow_ups = Text("\n".join(f"↳ {f}" for f in question.follow_ups)).wrap(app.console, follow.content_region.width)
+            assert follow.content_region.height == len(follow_ups), question.ref
+        assert len(Text(longest.text).wrap(app.console, body.content_region.width)) > 1, "the demo needs a question that wraps"
+
+
+async def test_a_filter_longer_than_its_line_scrolls_to_keep_the_cursor_in_view(demo_home, clock):
+    """The filter line is repainted, not laid out, as it changes (DeckFilter.virtual_size): its scrolling must
+    still follow the cursor both ways."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        line = app.screen.query_one("#deck-filter", Input)
+        typed = "courage " * (line.content_region.width // 8 + 4)
+        line.value = typed  # as a paste would: typing it key by key takes the test 20 s
+        await pilot.press("end", *"ab")
+        await pilot.pause()
+        region = line.content_region
+        assert line.scroll_x > 0 and region.x <= line.cursor_screen_offset.x <= region.right  # as a stock Input: the cursor may sit in the right padding
+        await pilot.press("home")
+        await pilot.pause()
+        assert line.scroll_x == 0 and line.cursor_screen_offset.x == line.content_region.x
+        line.value = "cou"
+        await pilot.press("end")
+        await pilot.pause()
+        assert line.value == "cou" and line.scroll_x == 0, "the short filter is shown from its start"
+
+
 async def test_the_question_list_follows_the_current_question_and_the_mouse(demo_home, clock):
     """The list draws one question a line (the current one shown whole above it): moving past its last line
     scrolls it, the wheel scrolls, a click picks; every match is listed, not a first few."""

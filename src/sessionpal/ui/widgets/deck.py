@@ -15,7 +15,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
 from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
@@ -25,6 +27,11 @@ from .question_list import QuestionList
 
 class DeckFilter(Input):
     """The deck's filter line; up/down move through the list while typing."""
+
+    # Input sets its virtual size (the typed text's width) on every keystroke, and Widget's
+    # reactive lays the whole screen out for it. The line's own size never changes (height 1,
+    # width from the pane), and scrolling reads the virtual size directly: a repaint is enough.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     BINDINGS = [
         Binding("up", "move(-1)", "Previous question", id="filter_previous", show=False, tooltip="Previous question in the filtered deck"),
@@ -231,12 +238,12 @@ class DeckPane(Vertical):
         follow = self.query_one("#follow-ups", Static)
         meta = self.query_one("#question-meta", Static)
         if question is None:
-            follow.update("")
-            meta.update("")
-            body.update(self._nothing_found() if self.deck is not None else "Loading questions…")
+            _update_in_place(follow, Text())
+            meta.update("", layout=False)
+            _update_in_place(body, self._nothing_found() if self.deck is not None else Text("Loading questions…"))
             return
-        body.update(Text(question.text))
-        follow.update(Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
+        _update_in_place(body, Text(question.text))
+        _update_in_place(follow, Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
         parts = []
         if self.deck is not None and question.ref in self.deck.starred:
             parts.append("★ starred")
@@ -246,7 +253,7 @@ class DeckPane(Vertical):
         note = self._asked_note(question)
         if note:
             parts.append(note)
-        meta.update(Text(" · ".join(parts), style="dim"))
+        meta.update(Text(" · ".join(parts), style="dim"), layout=False)  # one line, always
 
     def _nothing_found(self) -> Text:
         words = " ".join(t for t in self.query_text.split() if not t.startswith("@"))
@@ -296,3 +303,19 @@ class DeckPane(Vertical):
             self.current = self.shown[event.index]
             self._highlight()
             self._show_current()
+
+
+def _update_in_place(widget: Static, content: Text) -> None:
+    """New content, laid out again only when its height at this width changes.
+
+    Typing in the filter changes the first match on most keystrokes; a layout of the whole
+    screen for each would cost more than the filtering itself.
+    """
+    width = widget.content_region.width
+    if not width:  # not laid out yet: the first layout measures it
+        widget.update(content)
+        return
+    before = widget.get_content_height(widget.size, widget.size, width)
+    widget.update(content, layout=False)
+    if widget.get_content_height(widget.size, widget.size, width) != before:
+        widget.refresh(layout=True)

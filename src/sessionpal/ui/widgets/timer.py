@@ -49,10 +49,11 @@ def digits_text(reading: TimerReading) -> str:
 
 
 def _set(widget: Static, text: str) -> None:
-    # Rendering only on change keeps the screen still between seconds.
+    # Rendering only on change keeps the screen still between seconds. Every line set here is
+    # one line high (app.tcss), so a new reading is a repaint, never a layout of the screen.
     if getattr(widget, "_shown", None) != text:
         widget._shown = text  # type: ignore[attr-defined]
-        widget.update(text)
+        widget.update(text, layout=False)
 
 
 def set_level(widget: Widget, reading: TimerReading) -> None:
