@@ -206,6 +206,20 @@ def test_packs_new_and_add(tmp_path):
     assert phase.returncode == 2 and "invalid choice" in phase.stderr
 
 
+def test_packs_add_finds_a_pack_whose_file_is_named_otherwise(tmp_path):
+    """`packs add ID` first tries prompts/ID.toml; a file of that name holding another pack is left alone."""
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "career.toml").write_text('[pack]\nid = "transitions"\ntitle = "Transitions"\n\n[[questions]]\nid = "a"\ntext = "A?"\n')
+    (prompts / "misc.toml").write_text('[pack]\nid = "career"\ntitle = "Career"\n\n[[questions]]\nid = "b"\ntext = "B?"\n')
+    before = (prompts / "career.toml").read_bytes()
+    added = run("packs", "add", "career", "What would the next step be?", home=tmp_path)
+    assert added.returncode == 0 and added.stdout.startswith(f"added career/what-would-the-next-step-be to {prompts / 'misc.toml'}")
+    assert (prompts / "career.toml").read_bytes() == before
+    again = run("packs", "add", "transitions", "What would the next step be?", home=tmp_path)
+    assert again.returncode == 0 and f"to {prompts / 'career.toml'}" in again.stdout
+
+
 def make_practice(root):
     from datetime import timedelta
 

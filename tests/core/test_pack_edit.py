@@ -204,6 +204,24 @@ def test_adding_to_a_pack_written_with_an_inline_list_is_refused_not_broken(tmp_
     assert [q.text for q in load_pack_file(path).questions] == ["A?"]
 
 
+def test_adding_a_question_whose_id_is_taken_numbers_it(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "what-else"\ntext = "What else?"\n\n[[questions]]\nid = "z"\ntext = "Z?"\n')
+    added = E.add_question(path, "What else?")
+    assert added.id == "what-else-2"
+    assert [q.id for q in load_pack_file(path).questions] == ["what-else", "z", "what-else-2"]
+
+
+def test_adding_to_a_broken_pack_reports_the_pack_and_writes_nothing(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "a"\ntext = "A?"\nphase = "middle"\n')
+    before = path.read_bytes()
+    with pytest.raises(FileProblems, match=r"mine.toml:8:\d+: .*phase") as raised:
+        E.add_question(path, "B?")
+    assert "would make this pack invalid" not in str(raised.value), "the pack was broken before the edit"
+    assert path.read_bytes() == before
+
+
 def test_an_added_question_is_checked_like_any_other(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "a"\ntext = "A?"\n')

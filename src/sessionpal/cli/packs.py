@@ -110,34 +110,40 @@ def cmd_packs_new(args: argparse.Namespace) -> int:
 
 def cmd_packs_add(args: argparse.Namespace) -> int:
     from ..core import fsio
-    from ..core.pack_edit import PackEditError, add_question, user_pack_path
+    from ..core.pack_edit import PackEditError, WrongPack, add_question, user_pack_path
     from ..core.packs import load_library
     from ..core.problems import FileProblems
+    from ..core.schema import ID_RE
 
-    library = load_library(open_home(args))
-    pack = library.packs.get(args.pack)
-    if pack is None:
-        from ..core.problems import close_matches
-
-        near = close_matches(args.pack, list(library.packs))
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise CommandError(f"no pack {args.pack!r}{hint} (`sessionpal packs new {args.pack}` makes one)")
-    if pack.builtin:
-        raise CommandError(
-            f"'{pack.id}' is built in and read-only: add the question to a pack of yours "
-            f"(`sessionpal packs new ID` makes one), or copy this one in the app's pack editor (ctrl+o, m)"
-        )
+    home = open_home(args)
+    options = {"tags": [t for t in args.tags.split(",") if t.strip()], "phase": args.phase, "follow_ups": args.follow_ups}
     try:
-        question = add_question(
-            user_pack_path(open_home(args), pack),
-            args.text,
-            tags=[t for t in args.tags.split(",") if t.strip()],
-            phase=args.phase,
-            follow_ups=args.follow_ups,
-        )
-    except (PackEditError, fsio.WriteError) as error:
-        raise CommandError(str(error)) from None
-    except FileProblems as error:
+        # Most packs live in prompts/<id>.toml: add there at the cost of one reading of that file,
+        # rather than reading every pack first to find it (a pack of thousands takes a while to read).
+        named = home.prompts_dir / f"{args.pack}.toml"
+        if ID_RE.fullmatch(args.pack) and named.is_file():
+            try:
+                question = add_question(named, args.text, pack_id=args.pack, **options)
+            except WrongPack:
+                pass
+            else:
+                print(f"added {question.ref} to {named}")
+                return EXIT_OK
+        library = load_library(home)
+        pack = library.packs.get(args.pack)
+        if pack is None:
+            from ..core.problems import close_matches
+
+            near = close_matches(args.pack, list(library.packs))
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise CommandError(f"no pack {args.pack!r}{hint} (`sessionpal packs new {args.pack}` makes one)")
+        if pack.builtin:
+            raise CommandError(
+                f"'{pack.id}' is built in and read-only: add the question to a pack of yours "
+                f"(`sessionpal packs new ID` makes one), or copy this one in the app's pack editor (ctrl+o, m)"
+            )
+        question = add_question(user_pack_path(home, pack), args.text, **options)
+    except (PackEditError, fsio.WriteError, FileProblems) as error:
         raise CommandError(str(error)) from None
     print(f"added {question.ref} to {pack.path}")
     return EXIT_OK

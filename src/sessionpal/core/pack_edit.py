@@ -215,16 +215,45 @@ def edit_question(path: Path, question_id: str, **values: object) -> Pack:
 
 
 def add_question(
-    path: Path, text: str, *, tags: list[str] | None = None, phase: str | None = None, follow_ups: list[str] | None = None, question_id: str | None = None
+    path: Path,
+    text: str,
+    *,
+    tags: list[str] | None = None,
+    phase: str | None = None,
+    follow_ups: list[str] | None = None,
+    question_id: str | None = None,
+    pack_id: str | None = None,
 ) -> Question:
-    """Append a question at the end of the pack; returns it (its id is made from its text if not given)."""
+    """Append a question at the end of the pack; returns it (its id is made from its text if not given).
+
+    `pack_id`: the pack the file must hold (WrongPack otherwise, and nothing is written)."""
     refuse_control([" ".join(t.split()) for t in (text, *(tags or []), *(follow_ups or []))], "a question's text, tags or follow-ups", PackEditError)
     text = " ".join(text.split())
     if not text:
         raise PackEditError("a question needs its text")
+    if phase and phase not in PHASES:
+        raise PackEditError(f"unknown phase {phase!r}: use one of {', '.join(PHASES)}")
+
+    def block(qid: str) -> list[str]:
+        lines = ["[[questions]]", f"id = {toml_string(qid)}", f"text = {toml_string(text)}"]
+        if tags:
+            lines.append(f"tags = {_value([t.strip() for t in tags if t.strip()])}")
+        if phase:
+            lines.append(f"phase = {toml_string(phase)}")
+        if follow_ups:
+            lines.append(f"follow_ups = {_value([f.strip() for f in follow_ups if f.strip()])}")
+        return lines
+
+    def appended(lines: list[str], qid: str) -> list[str]:
+        while lines and lines[-1] == "":
+            lines = lines[:-1]
+        return [*lines, "", *block(qid), ""]
+
     holder: dict[str, str] = {}
 
     def change(lines: list[str], pack: Pack, blocks: Blocks) -> list[str]:
+        if pack_id is not None and pack.id != pack_id:
+            raise WrongPack(f"{path} holds the pack {pack.id!r}, not {pack_id!r}")
         taken = {q.id for q in pack.questions}
         qid = question_id or question_id_for(text, taken)
         if qid in taken:
@@ -232,21 +261,39 @@ def add_question(
         if not ID_RE.fullmatch(qid) or len(qid) > ID_MAX:
             raise PackEditError(f"{qid!r} is not a valid question id")
         holder["id"] = qid
-        block = ["[[questions]]", f"id = {toml_string(qid)}", f"text = {toml_string(text)}"]
-        if tags:
-            block.append(f"tags = {_value([t.strip() for t in tags if t.strip()])}")
-        if phase:
-            if phase not in PHASES:
-                raise PackEditError(f"unknown phase {phase!r}: use one of {', '.join(PHASES)}")
-            block.append(f"phase = {toml_string(phase)}")
-        if follow_ups:
-            block.append(f"follow_ups = {_value([f.strip() for f in follow_ups if f.strip()])}")
-        while lines and lines[-1] == "":
-            lines = lines[:-1]
-        return [*lines, "", *block, ""]
+        return appended(lines, qid)
 
-    pack = edit_pack(path, change, appends=True)
+    with fsio.exclusive(path):
+        guess = question_id or question_id_for(text, set())
+        quick = _append_in_one_reading(path, guess, appended, pack_id) if ID_RE.fullmatch(guess) and len(guess) <= ID_MAX else None
+        if quick is not None:
+            return quick
+        pack = _edit_pack(path, change, appends=True)
     return pack.questions[_index(pack, holder["id"])]
+
+
+class WrongPack(PackEditError):
+    """The file holds another pack than the one named."""
+
+
+def _append_in_one_reading(path: Path, qid: str, appended: Callable[[list[str], str], list[str]], pack_id: str | None) -> Question | None:
+    """The common case of an append, at the cost of one reading: the new text, checked whole, is a valid
+    pack whose last question is the new one (so the old text was a valid pack too: a TOML prefix that
+    ends at a line, followed by one self-contained [[questions]] table). Anything else (a taken id, a
+    broken pack, another pack) returns None, and the careful path says what is wrong."""
+    text, bom = _read(path)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    new_text = "\n".join(appended(text.replace("\r\n", "\n").split("\n"), qid))
+    try:
+        pack = parse_pack(path, new_text)
+    except FileProblems:
+        return None
+    if not pack.questions or pack.questions[-1].id != qid or (pack_id is not None and pack.id != pack_id):
+        return None
+    data = bom + new_text.replace("\n", newline).encode("utf-8")
+    before_rewrite(home_of(path, 1), path, len(data))
+    fsio.atomic_write(path, data)
+    return pack.questions[-1]
 
 
 def delete_question(path: Path, question_id: str) -> Pack:
@@ -356,6 +403,7 @@ def user_pack_path(home: Home, pack: Pack) -> Path:
 
 __all__ = [
     "PackEditError",
+    "WrongPack",
     "add_question",
     "copy_question",
     "delete_question",
