@@ -4,7 +4,8 @@
     python3 dev.py run [sessionpal arguments...]   install what is needed, launch the app
     python3 dev.py test [pytest arguments...]      install what is needed, run the whole suite
 
-Everything goes into ./.venv, created here; nothing is installed anywhere else.
+Everything goes into ./.venv, created here; the one exception is the browser the browser
+tests drive: `test` installs Debian's chromium with apt-get when it is missing (as root).
 The venv is refreshed when pyproject.toml changes.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -52,6 +54,25 @@ def ensure_venv(extras: str) -> Path:
     return python
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium (Playwright cannot download its own browser on every
+    machine): installed when missing, where that is possible (root and apt-get); else they are skipped."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("dev.py: chromium is missing and only root with apt-get installs it here: the browser tests will be skipped", file=sys.stderr)
+        return
+    print("dev.py: installing chromium with apt-get, for the browser tests", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    quiet = {"stdout": subprocess.DEVNULL, "env": env}
+    installed = (
+        subprocess.run(["apt-get", "update", "-qq"], **quiet).returncode == 0
+        and subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"], **quiet).returncode == 0
+    )
+    if not installed:
+        print("dev.py: apt-get could not install chromium: the browser tests will be skipped", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < MIN_PYTHON:
         print(f"dev.py: sessionpal needs Python {'.'.join(map(str, MIN_PYTHON))} or newer", file=sys.stderr)
@@ -65,6 +86,7 @@ def main(argv: list[str]) -> int:
             python = ensure_venv("")
             return subprocess.call([str(python), "-m", "sessionpal", *rest], cwd=os.getcwd())
         python = ensure_venv("test")
+        ensure_chromium()
         # -n auto spreads the suite over the machine's cores.
         args = rest or ["-n", "auto"]
         return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)

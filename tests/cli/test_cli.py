@@ -123,7 +123,21 @@ def test_clients_listing(tmp_path):
 def test_launching_without_a_terminal_says_so(tmp_path):
     result = run(home=tmp_path, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
-    assert result.stderr.strip() == "sessionpal: the app needs a terminal to run in (stdin or stdout is not one)"
+    assert result.stderr.strip() == "sessionpal: the app needs a terminal to run in (stdin or stdout is not one); `sessionpal serve` runs it in a browser"
+
+
+def test_a_textual_driver_other_than_the_terminal_s_needs_no_terminal(tmp_path):
+    """As textual-serve and `textual serve` start it: TEXTUAL_DRIVER set, stdin and stdout pipes."""
+    env = env_without_home() | {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "sessionpal", "--home", str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        assert app.stdout is not None
+        assert app.stdout.readline() == b"__GANGLION__\n", "the web driver's greeting: the app started"
+    finally:
+        app.terminate()
+        app.communicate(timeout=30)
 
 
 def test_an_unwritable_home_is_refused_clearly(tmp_path):

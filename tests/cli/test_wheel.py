@@ -49,3 +49,13 @@ def test_built_wheel_ships_the_packs(tmp_path):
     assert str(env_dir) in listed.stdout and "stalled-goal" in listed.stdout
     checked = run("packs", "check")
     assert checked.returncode == 0 and "all valid: 7 packs" in checked.stdout
+    # Browser mode's page template is package data too.
+    page = subprocess.run(
+        [str(python), "-c", "from sessionpal.browser.server import TEMPLATES; print((TEMPLATES / 'app_index.html').is_file())"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert page.stdout.strip() == "True", page.stderr

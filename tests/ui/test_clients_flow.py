@@ -271,3 +271,44 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
         assert listed.highlighted == 19 and listed.scroll_y == listed.max_scroll_y > 0, "the last client, and the line under it"
         await pilot.press(*"client 24")
         assert picker_ids(app) == ["client-24"], "a client beyond the list is found by name"
+
+
+async def test_in_a_browser_tab_f2_adds_a_client_and_the_screens_say_so(home, clock, monkeypatch):
+    """A browser never passes ctrl+n (new window) or ctrl+t (new tab) to the page: in browser mode F2 does
+    their work, and the footer, the placeholder, the empty list and the help name F2."""
+    from textual.widgets import Footer
+
+    from sessionpal.ui.app import SessionPalApp
+    from sessionpal.ui.screens.help import HelpScreen
+
+    monkeypatch.setattr(SessionPalApp, "is_web", property(lambda app: True))
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientPickerScreen)
+        assert "F2 adds a client" in screen.query_one("#client-filter", Input).placeholder
+        assert "Press F2 to add" in str(screen.query_one("#picker-empty", Static).render())
+        assert any(b.key == "f2" and b.id == "new_client" for b in (s.binding for s in screen.active_bindings.values()))
+        assert screen.query_one(Footer) is not None
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "ctrl+n and ctrl+t belong to the browser" in str(app.screen.query_one(Static).render())
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, NewClientDialog)
+
+
+async def test_the_coach_s_own_keys_win_over_the_browser_s_alternatives(home, clock, monkeypatch):
+    from sessionpal.ui.app import SessionPalApp
+
+    home.config_file.write_text('[keys]\nnew_client = "f3"\n')
+    monkeypatch.setattr(SessionPalApp, "is_web", property(lambda app: True))
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "F3 adds a client" in app.screen.query_one("#client-filter", Input).placeholder
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, NewClientDialog)

@@ -530,6 +530,7 @@ async def test_session_commands_are_in_the_palette(demo_home, clock):
         for title in ("Start", "Asked", "Draw", "Goals", "Private", "Filter", "Star", "Notes", "Add goal", "Help"):
             assert title in titles, title
         assert "Pause" not in titles
+        assert len(titles) == len(set(titles)), "each command once (draw has two keys)"
 
 
 async def test_help_lists_keys_prefixes_and_filter(demo_home, clock):

@@ -12,9 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..core.paths import HOME_ENV
-from . import data, packs, records
-from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, home_option, open_home
+from . import data, packs, records, serve
+from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, app_home, home_option
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,21 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_parsers(commands)
     packs.add_parsers(commands)
     records.add_parsers(commands)
+    serve.add_parsers(commands)
     return parser
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from ..core import fsio
-
-    home = open_home(args)
-    try:
-        fsio.ensure_dir(home.root)
-    except fsio.WriteError as error:
-        raise CommandError(f"cannot create the data home {home.root}: {error.reason}") from None
-    if not os.access(home.root, os.W_OK):
-        raise CommandError(f"the data home {home.root} is read-only, so notes could not be saved; choose another with --home DIR or ${HOME_ENV}")
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise CommandError("the app needs a terminal to run in (stdin or stdout is not one)", EXIT_USAGE)
+    home = app_home(args)
+    # Textual told to use another driver (`sessionpal serve`, `textual serve`) needs no terminal.
+    if not os.environ.get("TEXTUAL_DRIVER") and (not sys.stdin.isatty() or not sys.stdout.isatty()):
+        raise CommandError("the app needs a terminal to run in (stdin or stdout is not one); `sessionpal serve` runs it in a browser", EXIT_USAGE)
     # Imported only now: Textual is slow to import, and no subcommand needs it.
     from ..ui.app import run_app
 

@@ -1,4 +1,4 @@
-"""What the subcommands share: exit codes, CommandError, the --home option, the home, client lookup, writing a file.
+"""What the subcommands share: exit codes, CommandError, the --home option, the home (and the app's), client lookup, writing a file.
 
 Imports nothing else from the CLI, so every other module can import it.
 """
@@ -6,6 +6,7 @@ Imports nothing else from the CLI, so every other module can import it.
 from __future__ import annotations
 
 import argparse
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,20 @@ def home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 def open_home(args: argparse.Namespace) -> Home:
     return Home(resolve_home(args.home))
+
+
+def app_home(args: argparse.Namespace) -> Home:
+    """The home the app will run on: made if new, and writable."""
+    from ..core import fsio
+
+    home = open_home(args)
+    try:
+        fsio.ensure_dir(home.root)
+    except fsio.WriteError as error:
+        raise CommandError(f"cannot create the data home {home.root}: {error.reason}") from None
+    if not os.access(home.root, os.W_OK):
+        raise CommandError(f"the data home {home.root} is read-only, so notes could not be saved; choose another with --home DIR or ${HOME_ENV}")
+    return home
 
 
 def lookup_client(args: argparse.Namespace, query: str):

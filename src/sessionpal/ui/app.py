@@ -108,8 +108,8 @@ class SessionPalApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
-        if self.config.keys:
-            self.set_keymap(self.config.keys)
+        if self.active_keys:
+            self.set_keymap(self.active_keys)
         self._report_config_problems()
         self._install_signal_handlers()
         clean_leftovers(self.home)
@@ -164,6 +164,22 @@ class SessionPalApp(App[int]):
         watchdog.daemon = True
         watchdog.start()
         loop.call_soon_threadsafe(self._exit_on_signal)
+
+    @property
+    def active_keys(self) -> dict[str, str]:
+        """Binding id -> keys, where they differ from the defaults: the coach's [keys], and in a browser
+        tab the alternatives for the keys a browser keeps for itself."""
+        if not self.is_web:
+            return self.config.keys
+        from .keys import BROWSER_KEYS
+
+        return {**BROWSER_KEYS, **self.config.keys}
+
+    def key_for(self, binding_id: str, default: str) -> str:
+        """The first key that runs a command here, written as the help screen writes it ("F5", "Esc", "ctrl+f")."""
+        from .keys import key_label
+
+        return key_label(self.active_keys.get(binding_id, default).split(",")[0])
 
     def update_config(self, **changes) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""

@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from textual.binding import Binding
+
+# A browser keeps some keys for itself and never passes them to a page: Chromium (Chrome, Edge)
+# ctrl+n, ctrl+t, ctrl+w, ctrl+shift+n/t/w, ctrl+tab and ctrl+page up/down; Firefox ctrl+q too.
+# In a browser tab (`sessionpal serve`) these commands use the keys here instead; the coach's
+# own [keys] in config.toml still win.
+BROWSER_KEYS = {
+    "new_client": "f2",  # ctrl+n opens a new browser window
+    "timer": "f2",  # ctrl+t opens a new tab (F2 is the timer's first key anyway)
+}
+
+KEY_NAMES = {
+    "escape": "Esc",
+    "up": "↑",
+    "down": "↓",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "shift+up": "shift+↑",
+    "shift+down": "shift+↓",
+    "delete": "Delete",
+    "enter": "Enter",
+}
+
+
+def key_label(keys: str) -> str:
+    """ "f2,ctrl+t" -> "F2 / ctrl+t"; names a coach would not recognise become the key's symbol."""
+    labels = []
+    for key in (k.strip() for k in keys.split(",")):
+        labels.append(key.upper() if re.fullmatch(r"f\d+", key) else KEY_NAMES.get(key, key))
+    return " / ".join(labels)
+
+
+BROWSER_NOTE = "In a browser tab: F2 adds a client and runs the timer (ctrl+n and ctrl+t belong to the browser); in Firefox, quit from ctrl+p."
 
 
 def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Binding]]:

@@ -1,4 +1,4 @@
-"""The client picker: most recent first, type to filter, Enter opens, ctrl+n adds a client."""
+"""The client picker: most recent first, type to filter, Enter opens, ctrl+n (F2 in a browser) adds a client."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ class ClientPickerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
         yield Static(id="conflict-banner")
-        yield Input(placeholder="Type to find a client · Enter opens · ctrl+n adds a client", id="client-filter")
+        adds = self.pal.key_for("new_client", "ctrl+n")
+        yield Input(placeholder=f"Type to find a client · Enter opens · {adds} adds a client", id="client-filter")
         yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
         yield Footer(compact=True)
@@ -154,7 +155,7 @@ class ClientPickerScreen(Screen):
         if self.pal.private:
             message = "Private: the client list is hidden while you share your screen. F9 shows it."
         elif not self.entries:
-            message = "No clients yet. Press ctrl+n to add your first client."
+            message = f"No clients yet. Press {self.pal.key_for('new_client', 'ctrl+n')} to add your first client."
         elif not self.shown:
             message = f"No client matches “{text.strip()}”. Enter adds them as a new client."
         else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..context import TypedApp
+from ..keys import key_label
 from ..widgets.goals import GoalList
 
 PREFIXES = [
@@ -35,27 +34,6 @@ FILTER = [
 ]
 
 
-KEY_NAMES = {
-    "escape": "Esc",
-    "up": "↑",
-    "down": "↓",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "shift+up": "shift+↑",
-    "shift+down": "shift+↓",
-    "delete": "Delete",
-    "enter": "Enter",
-}
-
-
-def key_label(keys: str) -> str:
-    """ "f2,ctrl+t" -> "F2 / ctrl+t"; names a coach would not recognise become the key's symbol."""
-    labels = []
-    for key in (k.strip() for k in keys.split(",")):
-        labels.append(key.upper() if re.fullmatch(r"f\d+", key) else KEY_NAMES.get(key, key))
-    return " / ".join(labels)
-
-
 class HelpScreen(ModalScreen[None]):
     pal = TypedApp()
 
@@ -66,7 +44,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def _key_lines(self) -> list[Content]:
-        keymap = self.pal.config.keys
+        keymap = self.pal.active_keys
         bindings = [b for b in [*self.under.BINDINGS, *self.app.BINDINGS] if isinstance(b, Binding)]
         # A command may have two bindings (draw: F4 in the footer, ctrl+d with priority over the note line).
         keys_of: dict[str, list[str]] = {}
@@ -89,6 +67,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = [Content.from_markup("[b]Keys[/b]  [$text-muted](they work while you type; change them under $table in config.toml)[/]", table="[keys]")]
         lines += self._key_lines()
+        if self.app.is_web:
+            from ..keys import BROWSER_NOTE
+
+            lines += [Content.from_markup("  [$text-muted]$note[/]", note=BROWSER_NOTE)]
         lines += [
             Content("  ctrl+p            Command palette: every command by name"),
             Content(""),

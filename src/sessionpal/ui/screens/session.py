@@ -68,7 +68,6 @@ from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
 from .goal_flow import GoalFlow
-from .help import key_label
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
@@ -159,7 +158,7 @@ class SessionScreen(Screen):
         self.watch(self.app, "private", self._privacy_changed)
         if self.news:
             self.status.say(self.news)
-        self.deck.keys = {"widen": self._key_label("filter", "f5"), "clear": self._key_label("to_note", "escape")}
+        self.deck.keys = {"widen": self.pal.key_for("filter", "f5"), "clear": self.pal.key_for("to_note", "escape")}
         self.sync()
         self.set_interval(TICK, self.tick)
         self.set_interval(RETRY_EVERY, self.retry_pending)
@@ -251,10 +250,6 @@ class SessionScreen(Screen):
             self.deck.set_offer("")
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
         self.query_one(NoteInput).tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
-
-    def _key_label(self, binding_id: str, default: str) -> str:
-        """The first key the coach's keymap gives a command, written as in the README ("F5", "Esc", "ctrl+f")."""
-        return key_label(self.pal.config.keys.get(binding_id, default).split(",")[0])
 
     def _draw_unsaved(self) -> None:
         waiting = [] if self.pal.private else [n.text for n in self.live.pending]
@@ -725,11 +720,13 @@ class SessionScreen(Screen):
     # command palette -------------------------------------------------------------
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        listed: set[str] = set()
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) or binding.action in ("to_note",) or binding.action.startswith("deck_move"):
                 continue
-            if not self.check_action(binding.action, ()):
-                continue
+            if binding.action in listed or not self.check_action(binding.action, ()):
+                continue  # once per command, though draw has two keys (F4, and ctrl+d over the note line)
+            listed.add(binding.action)
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
         yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)

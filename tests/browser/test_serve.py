@@ -1,0 +1,109 @@
+"""`sessionpal serve` without a browser: who may reach it, where it listens, and how it stops."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import aiohttp
+import psutil
+
+from ..helpers import env_without_home
+from .conftest import Tab, alive, lock_files, serving, wait_for
+
+
+def get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_only_the_printed_link_opens_anything(home):
+    with serving(home) as served:
+        origin, token = served.origin, served.url.rstrip("/").rsplit("/", 1)[1]
+        assert len(token) >= 32, "at least 128 bits, written in URL-safe base64"
+        status, headers, page = get(served.url)
+        assert status == 200 and f"{token}/ws" in page and "googleapis" not in page
+        assert headers["Cache-Control"] == "no-store" and headers["Referrer-Policy"] == "no-referrer"
+        for wrong in ["/", "/ws", "/static/js/textual.js", f"/{token[:-1]}/", f"/{token}x/ws", f"/x/{token}/", "/favicon.ico"]:
+            status, _, body = get(origin + wrong)
+            assert status == 403 and "needs the whole link" in body, wrong
+        assert get(f"{origin}/{token}/static/js/textual.js")[0] == 200
+        assert served.apps() == [], "no request without the token, nor the page itself, starts an app"
+
+
+def test_the_websocket_needs_the_token_and_the_page_s_own_origin(ana_home):
+    async def handshake(url: str, origin: str | None) -> int:
+        headers = {"Origin": origin} if origin else {}
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(url, headers=headers) as ws:
+                    await ws.close()
+                    return 101
+            except aiohttp.WSServerHandshakeError as error:
+                return error.status
+
+    with serving(ana_home) as served:
+        ws = served.url.replace("http://", "ws://") + "ws"
+        bare = served.origin.replace("http://", "ws://") + "/ws"
+        assert asyncio.run(handshake(bare, served.origin)) == 403
+        assert asyncio.run(handshake(ws, "http://evil.example")) == 403, "another site's page may not drive the app"
+        assert served.apps() == []
+        assert asyncio.run(handshake(ws, served.origin)) == 101
+
+
+def test_it_listens_on_loopback_only_and_stops_every_app_it_started(ana_home):
+    with serving(ana_home, "--client", "Ana Pérez") as served:
+        listening = [c.laddr for c in psutil.Process(served.process.pid).net_connections("inet") if c.status == psutil.CONN_LISTEN]
+        assert listening and all(ipaddress.ip_address(address.ip).is_loopback for address in listening), listening
+        tab = Tab(served)  # left open: its app runs, and holds Ana, until the server stops
+        assert wait_for(lambda: len(served.apps()) == 1 and lock_files(served.home) != [], timeout=60), "the tab's app opened Ana's session"
+        tab.type("Arrived tired but clear\r")
+        session = ana_home.client_dir("ana-perez") / "sessions"
+        assert wait_for(lambda: any("Arrived tired but clear" in p.read_text() for p in session.glob("*.md")), timeout=30), "a note typed in the tab is saved"
+        apps = served.apps()
+        assert served.stop(signal.SIGINT) == 0
+        assert alive(apps) == [], "the app ended with the server"
+        assert lock_files(served.home) == [], "and let go of Ana"
+        assert tab.closed.wait(10), "the tab was told"
+        tab.close()
+
+
+def test_a_killed_server_s_apps_save_and_end_by_themselves(ana_home):
+    with serving(ana_home, "--client", "Ana Pérez") as served:
+        tab = Tab(served)
+        assert wait_for(lambda: len(served.apps()) == 1 and lock_files(served.home) != [], timeout=60)
+        time.sleep(2)  # the screen settled: an idle app writes nothing, so only its input can tell it the server is gone
+        apps = served.apps()
+        served.process.kill()
+        served.process.wait()
+        assert wait_for(lambda: alive(apps) == [], timeout=10), "an app whose server is gone ends (its input ended)"
+        assert lock_files(served.home) == []
+        tab.close()
+
+
+def test_listening_beyond_loopback_warns(home):
+    with serving(home, "--host", "0.0.0.0") as served:
+        served.stop()
+        assert "travel unencrypted" in served.process.stderr.read()
+
+
+def test_a_port_in_use_is_a_clear_message(home):
+    with serving(home) as served:
+        port = served.origin.rsplit(":", 1)[1]
+        taken = subprocess.run(
+            [sys.executable, "-m", "sessionpal", "serve", "--home", str(home.root), "--no-browser", "--port", port],
+            capture_output=True,
+            text=True,
+            env=env_without_home(),
+            timeout=60,
+        )
+        assert taken.returncode == 1 and taken.stderr.startswith(f"sessionpal: cannot listen on 127.0.0.1:{port}:"), taken.stderr
