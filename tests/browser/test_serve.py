@@ -77,6 +77,20 @@ def test_it_listens_on_loopback_only_and_stops_every_app_it_started(ana_home):
         tab.close()
 
 
+def test_two_tabs_on_one_client_behave_as_two_terminals(ana_home):
+    """The second tab's app is read-only on Ana and follows the first one's notes."""
+    with serving(ana_home, "--client", "Ana Pérez") as served:
+        first = Tab(served)
+        assert wait_for(lambda: lock_files(served.home) != [] and b"Type a note" in first.screen, timeout=60)
+        second = Tab(served)
+        assert wait_for(lambda: b"read-only: open in another sessionpal" in second.screen, timeout=60), "the second tab says it is read-only"
+        first.type("She wants to lead the spring project\r")
+        assert wait_for(lambda: b"She wants to lead the spring project" in second.screen, timeout=30), "and follows the first"
+        assert len(served.apps()) == 2
+        first.close()
+        second.close()
+
+
 def test_a_killed_server_s_apps_save_and_end_by_themselves(ana_home):
     with serving(ana_home, "--client", "Ana Pérez") as served:
         tab = Tab(served)

@@ -19,6 +19,7 @@ from sessionpal.core.live import LiveSession, SaveFailed
 from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, process_start, read_holder
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import session_paths
+from sessionpal.core.timer import TimerState
 
 from ..helpers import REPO, START, env_without_home
 
@@ -109,6 +110,25 @@ def test_a_read_only_session_writes_nothing(home, slug, clock):
             attempt()
     assert live.pending == [] and session_paths(home, slug) == []
     assert sorted(p.name for p in home.client_dir(slug).rglob("*")) == before
+
+
+def test_a_read_only_session_follows_the_holder_s_session_once_it_is_written(home, slug, clock):
+    """Opened before the holder's first note: no session to follow yet; the holder's, once its file exists."""
+    client = load_client(home.client_file(slug), slug)
+    follower = LiveSession(home, client, clock, FALLBACK_MODEL, 45, read_only="another sessionpal has this client open")
+    assert follower.check_outside() is None and follower.document is None
+    holder = LiveSession(home, client, clock, FALLBACK_MODEL, 45)
+    holder.start()
+    clock.advance(90)
+    holder.add_note("She wants to lead the spring project")
+    holder.flush()
+    revision = follower.revision
+    follower.check_outside()
+    assert follower.path == holder.path and follower.revision > revision
+    assert [e.entry.text for e in follower.log()] == ["She wants to lead the spring project"]
+    assert follower.timer.state is TimerState.PAUSED, "the holder's session is under way (shown still here)"
+    with pytest.raises(SaveFailed, match="read-only here"):
+        follower.add_note("never written from here")
 
 
 def test_a_zombie_holder_holds_nothing(home, slug):

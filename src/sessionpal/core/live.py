@@ -37,7 +37,7 @@ from .saving import SaveFailed, saving
 from .session_goals import GoalChange, SessionGoals
 from .session_models import SessionModel
 from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
-from .sessions import create_session, file_fingerprint, read_session, update_session
+from .sessions import create_session, file_fingerprint, find_unfinished, read_session, update_session
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
@@ -121,14 +121,16 @@ class LiveSession:
 
     def __post_init__(self) -> None:
         self.goals = SessionGoals(self)
+        self.timer = self._timer_for(self.document)
+        self._client_seen = file_fingerprint(self.client.path)
+
+    def _timer_for(self, document: SessionDocument | None) -> SessionTimer:
         planned = self.planned_minutes * 60
         state, elapsed = TimerState.READY, 0.0
-        if self.document is not None:
-            info = self.document.info
-            elapsed = info.elapsed_seconds
-            state = TimerState.ENDED if info.is_finished else TimerState.PAUSED
-        self.timer = SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
-        self._client_seen = file_fingerprint(self.client.path)
+        if document is not None:
+            elapsed = document.info.elapsed_seconds
+            state = TimerState.ENDED if document.info.is_finished else TimerState.PAUSED
+        return SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
 
     # state ------------------------------------------------------------------
 
@@ -164,6 +166,13 @@ class LiveSession:
 
     def check_outside(self) -> OutsideChange | None:
         """Has another program changed the session file? Reconcile it (see outside.py) and say so."""
+        if self.read_only and self.document is None:
+            # The holder had not written a note when this one opened: follow its session once it has.
+            found = find_unfinished(self.home, self.client.slug, look_back=1)
+            if found is not None:
+                self.document, self.timer = found, self._timer_for(found)
+                self.revision += 1
+            return None
         if self.document is None:
             return None
         if self.read_only:
