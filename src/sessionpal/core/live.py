@@ -168,9 +168,9 @@ class LiveSession:
         """Has another program changed the session file? Reconcile it (see outside.py) and say so."""
         if self.read_only and self.document is None:
             # The holder had not written a note when this one opened: follow its session once it has.
-            found = find_unfinished(self.home, self.client.slug, look_back=1)
-            if found is not None:
-                self.document, self.timer = found, self._timer_for(found)
+            holders = find_unfinished(self.home, self.client.slug, look_back=1)
+            if holders is not None:
+                self.document, self.timer = holders, self._timer_for(holders)
                 self.revision += 1
             return None
         if self.document is None:
