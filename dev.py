@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 MIN_PYTHON = (3, 11)
+# Exact versions for the tests (snapshots change with rich and friends); the app itself installs with ranges.
+TEST_CONSTRAINTS = ROOT / "constraints" / "test.txt"
 
 
 def venv_python() -> Path:
@@ -30,14 +32,19 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def installed_stamp(extras: str) -> str:
+    """What an install with `extras` was made from: pyproject.toml, and the test constraints for the tests."""
+    made_from = (ROOT / "pyproject.toml").read_bytes() + (TEST_CONSTRAINTS.read_bytes() if extras == "test" else b"")
+    return hashlib.sha256(made_from + extras.encode()).hexdigest()
+
+
 def ensure_venv(extras: str) -> Path:
     """Create the venv and install the project (with `extras`) unless already current."""
     python = venv_python()
-    pyproject = (ROOT / "pyproject.toml").read_bytes()
     stamp = VENV / f".installed-{extras or 'app'}"
-    wanted = hashlib.sha256(pyproject + extras.encode()).hexdigest()
+    wanted = installed_stamp(extras)
     # The test install includes the app, so it serves `run` too.
-    current = [(stamp, wanted)] + ([] if extras else [(VENV / ".installed-test", hashlib.sha256(pyproject + b"test").hexdigest())])
+    current = [(stamp, wanted)] + ([] if extras else [(VENV / ".installed-test", installed_stamp("test"))])
     if python.exists() and any(s.exists() and s.read_text() == w for s, w in current):
         return python
     if not python.exists():
@@ -45,8 +52,9 @@ def ensure_venv(extras: str) -> Path:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     target = f".[{extras}]" if extras else "."
     print(f"dev.py: installing sessionpal{f'[{extras}]' if extras else ''} into {VENV}", flush=True)
+    constraints = ["-c", str(TEST_CONSTRAINTS)] if extras == "test" else []
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", *constraints, "-e", target],
         cwd=ROOT,
         check=True,
     )
