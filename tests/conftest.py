@@ -12,9 +12,11 @@ from .helpers import START
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
-    """No test reads or writes the real user's data home or cache."""
+    """No test reads or writes the real user's data home, cache or this computer's settings."""
     monkeypatch.delenv("SESSIONPAL_HOME", raising=False)
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
     monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SESSIONPAL_MACHINE_CONFIG", str(tmp_path_factory.mktemp("machine") / "machine.toml"))
 
 
 @pytest.fixture

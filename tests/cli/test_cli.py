@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +38,13 @@ def test_locate_prints_every_place(tmp_path):
     assert lines["config"] == str(tmp_path / "config.toml")
     assert lines["your packs"] == str(tmp_path / "prompts")
     assert "cache" in lines and lines["built-in packs"].endswith("prompts")
+    assert lines["this computer"] == os.environ["SESSIONPAL_MACHINE_CONFIG"], "machine.toml, outside the data home"
+    if not sys.platform.startswith("linux"):
+        return  # where platformdirs follows XDG_CONFIG_HOME
+    unset = env_without_home()
+    unset.pop("SESSIONPAL_MACHINE_CONFIG")
+    default = run("locate", "machine", home=tmp_path, env=unset | {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}).stdout.strip()
+    assert default == str(tmp_path / "xdg" / "sessionpal" / "machine.toml")
 
 
 def test_home_flag_env_and_position(tmp_path):
@@ -303,3 +311,39 @@ def test_export_log_and_shared_recap(tmp_path):
     assert "café" not in recap.stdout, "a private note stays private"
     missing = run("export-session", str(tmp_path / "nope.md"), "--share", home=tmp_path)
     assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_export_for_obsidian_writes_a_folder_of_copies(tmp_path):
+    home, path = make_practice(tmp_path / "home")
+    out = tmp_path / "vault" / "Coaching"
+    exported = run("export", "Ana Pérez", "--format", "obsidian", "--out", str(out), home=home.root)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith(f"wrote {out}: 1 session and ana-perez.md")
+    assert sorted(p.name for p in out.iterdir()) == [f"{path.stem}.md", "ana-perez.md"]
+    note = (out / f"{path.stem}.md").read_text()
+    assert note.startswith('---\nclient: "ana-perez"\n') and "José talked about the café" in note
+    assert path.read_text().startswith("+++\n"), "the session file itself stays as it is"
+    assert oct(out.stat().st_mode & 0o777) == "0o700" and oct((out / "ana-perez.md").stat().st_mode & 0o777) == "0o600"
+    (out / "ana-perez.md").unlink()
+    (out / "ana-perez.md").symlink_to(tmp_path / "elsewhere.md")  # a link where a note goes: never written through
+    again = run("export", "ana-perez", "--format", "obsidian", "--out", str(out), home=home.root)
+    assert again.returncode == 0 and not (tmp_path / "elsewhere.md").exists()
+    assert not (out / "ana-perez.md").is_symlink() and "# Ana Pérez" in (out / "ana-perez.md").read_text()
+
+
+def test_shell_completion_scripts(tmp_path):
+    """`--print-completion SHELL` (shtab): the bash script, sourced, completes commands and their subcommands."""
+    script = run("--print-completion", "bash")
+    assert script.returncode == 0 and "complete -o bashdefault -F _shtab_sessionpal sessionpal" in script.stdout
+    (tmp_path / "sessionpal.bash").write_text(script.stdout)
+    probe = (
+        f"source {tmp_path / 'sessionpal.bash'}; "
+        "COMP_WORDS=(sessionpal pa); COMP_CWORD=1; _shtab_sessionpal; echo ${COMPREPLY[@]}; "
+        "COMP_WORDS=(sessionpal packs ''); COMP_CWORD=2; _shtab_sessionpal; echo ${COMPREPLY[@]}"
+    )
+    completed = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=60)
+    assert completed.stdout.splitlines() == ["packs", "check list new add"], completed.stderr
+    assert run("--print-completion", "zsh").stdout.startswith("#compdef sessionpal")
+    assert "complete sessionpal" in run("--print-completion", "tcsh").stdout
+    unknown = run("--print-completion", "cmd")
+    assert unknown.returncode == 2 and "invalid choice: 'cmd'" in unknown.stderr

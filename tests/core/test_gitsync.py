@@ -46,11 +46,26 @@ def test_commit_takes_only_the_files_named_with_a_message_and_no_identity_needed
     assert check_autocommit(repo) == ""
     assert commit(repo, [ana.path], "New client ana-perez")
     assert git(repo.root, "log", "--format=%s") == "New client ana-perez"
-    assert git(repo.root, "ls-files") == "clients/ana-perez/client.toml"
+    assert git(repo.root, "ls-files").splitlines() == [".gitignore", "clients/ana-perez/client.toml"]
     assert not commit(repo, [ana.path], "nothing changed"), "an unchanged file makes no empty commit"
     set_values(repo, ana.slug, ["freedom"])
     assert commit(repo, [ana.path], "Client ana-perez: values")
     assert git(repo.root, "log", "--format=%s").splitlines() == ["Client ana-perez: values", "New client ana-perez"]
+
+
+def test_the_home_s_gitignore_keeps_locks_and_temp_files_out_of_a_coach_s_git_add(repo):
+    (repo.root / ".gitignore").write_text("*.bak")  # the coach's own line, no newline at the end
+    ana = create_client(repo, "Ana Pérez", 45, date(2026, 1, 1))
+    for leftover in ("clients/ana-perez/session.lock", "clients/ana-perez/.sessionpal.lock", ".sessionpal-client.toml.123.ab.tmp", ".versions/x/1"):
+        (repo.root / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / leftover).write_text("")
+    assert commit(repo, [ana.path], "New client ana-perez")
+    text = (repo.root / ".gitignore").read_text()
+    assert text.startswith("*.bak\n\n# sessionpal") and text.count("session.lock") == 1
+    git(repo.root, "add", "-A")  # what a coach may type
+    assert git(repo.root, "status", "--porcelain").splitlines() == [], "nothing of sessionpal's left to add"
+    assert set(git(repo.root, "ls-files").splitlines()) == {".gitignore", "clients/ana-perez/client.toml"}
+    assert gitsync.ensure_gitignore(repo) is None, "written once"
 
 
 def test_sync_pulls_and_pushes_through_the_coach_s_remote(repo, tmp_path, monkeypatch):

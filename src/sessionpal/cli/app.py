@@ -15,6 +15,20 @@ from .. import __version__
 from . import data, packs, records, serve
 from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, app_home, home_option
 
+SHELLS = ("bash", "zsh", "tcsh", "fish")
+
+
+class PrintCompletion(argparse.Action):
+    """--print-completion SHELL: shtab writes the script from the parser, then the command ends.
+
+    shtab is imported only here: every other start of sessionpal (a warm search) stays as quick."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        import shtab
+
+        print(shtab.complete(parser, shell=str(values)))
+        parser.exit(EXIT_OK)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -22,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A calm companion for live coaching calls: timer, question deck, notes and goals, in plain files.",
     )
     parser.add_argument("--version", action="version", version=f"sessionpal {__version__}")
+    parser.add_argument(
+        "--print-completion",
+        choices=SHELLS,
+        action=PrintCompletion,
+        help="print a completion script for this shell (see the README: Shell completion)",
+    )
     home_option(parser, top=True)
     parser.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
     parser.add_argument("--code", action="store_true", help="a client created by --client is stored under a code: the name stays inside client.toml")

@@ -27,12 +27,26 @@ class CommandError(Exception):
 
 def home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Accepted before and after a subcommand; SUPPRESS keeps a subcommand from hiding the top-level value.
-    parser.add_argument(
+    option = parser.add_argument(
         "--home",
         metavar="DIR",
         default=None if top else argparse.SUPPRESS,
         help=f"data home (default: ${HOME_ENV}, else your user data folder)",
     )
+    option.complete = FOLDERS  # type: ignore[attr-defined]  # for shtab (--print-completion)
+
+
+# What shtab completes a folder argument with, in each shell (shtab.DIRECTORY, written out: shtab is
+# imported only when a completion script is printed).
+FOLDERS = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/", "tcsh": "d", "fish": "(__fish_complete_directories)"}
+FILES = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f", "fish": "(__fish_complete_path (commandline -ct))"}
+
+
+def path_argument(parser: argparse.ArgumentParser, *names: str, **options: Any) -> argparse.Action:
+    """An argument naming a file: a Path, completed as a file name by the shell."""
+    action = parser.add_argument(*names, type=Path, **options)
+    action.complete = FILES  # type: ignore[attr-defined]
+    return action
 
 
 def open_home(args: argparse.Namespace) -> Home:

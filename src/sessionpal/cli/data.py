@@ -6,14 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.paths import builtin_prompts_dir
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, pad, write_file
+from ..core.paths import builtin_prompts_dir, machine_config_file
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, pad, path_argument, write_file
 
 
 def add_parsers(commands) -> None:
     locate = commands.add_parser("locate", help="print where data, config and cache live")
     home_option(locate, top=False)
-    locate.add_argument("what", nargs="?", choices=("data", "config", "cache", "packs", "models", "builtin"), help="print just this one path")
+    locate.add_argument("what", nargs="?", choices=("data", "config", "machine", "cache", "packs", "models", "builtin"), help="print just this one path")
     locate.set_defaults(handler=cmd_locate)
 
     clients = commands.add_parser("clients", help="list clients, most recent session first")
@@ -34,7 +34,14 @@ def add_parsers(commands) -> None:
     export = commands.add_parser("export", help="everything held about one client, as a zip (for an access request)")
     home_option(export, top=False)
     export.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
-    export.add_argument("--out", metavar="PATH", type=Path, help="the zip to write (default: sessionpal-SLUG-DATE.zip here)")
+    path_argument(export, "--out", metavar="PATH", help="the zip to write (default: sessionpal-SLUG-DATE.zip here), or the folder for --format obsidian")
+    export.add_argument(
+        "--format",
+        choices=("zip", "obsidian"),
+        default="zip",
+        help="zip: every file as it is (default); obsidian: copies of the sessions with YAML front matter, "
+        "for Obsidian and other Markdown tools, in a folder (default: sessionpal-SLUG-obsidian here)",
+    )
     export.set_defaults(handler=cmd_export)
 
     log = commands.add_parser("log", help="logs for credentialing bodies")
@@ -43,14 +50,14 @@ def add_parsers(commands) -> None:
     home_option(icf, top=False)
     icf.add_argument("--from", dest="start", metavar="DATE", type=_date, help="first day to count (YYYY-MM-DD)")
     icf.add_argument("--to", dest="end", metavar="DATE", type=_date, help="last day to count (YYYY-MM-DD)")
-    icf.add_argument("--out", metavar="FILE", type=Path, help="write the CSV here (default: print it)")
+    path_argument(icf, "--out", metavar="FILE", help="write the CSV here (default: print it)")
     icf.set_defaults(handler=cmd_log_icf)
 
     share = commands.add_parser("export-session", help="a session recap for the client: only what is marked for sharing")
     home_option(share, top=False)
-    share.add_argument("file", type=Path, help="the session file")
+    path_argument(share, "file", help="the session file")
     share.add_argument("--share", action="store_true", required=True, help="the client-facing recap (agreement, notes marked +, actions)")
-    share.add_argument("--out", metavar="FILE", type=Path, help="write the recap here (default: print it)")
+    path_argument(share, "--out", metavar="FILE", help="write the recap here (default: print it)")
     share.set_defaults(handler=cmd_export_session)
 
 
@@ -68,6 +75,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
     places = {
         "data": home.root,
         "config": home.config_file,
+        "machine": machine_config_file(),
         "cache": home.cache_dir,
         "packs": home.prompts_dir,
         "models": home.models_dir,
@@ -79,6 +87,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
     labels = {
         "data": "data home",
         "config": "config",
+        "machine": "this computer",
         "cache": "cache",
         "packs": "your packs",
         "models": "your models",
@@ -169,6 +178,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..core.export import default_export_name, export_client
 
     entry = lookup_client(args, args.client)
+    if args.format == "obsidian":
+        return _export_obsidian(args, entry.slug)
     out = args.out or Path(default_export_name(entry.slug))
     skipped: list[Path] = []
     write_file(out, export_client(open_home(args), entry.slug, skipped))
@@ -176,6 +187,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     for path in skipped:
         print(f"left out: {path} (a link or not a regular file: links are never followed into an export)", file=sys.stderr)
     return EXIT_OK
+
+
+def _export_obsidian(args: argparse.Namespace, slug: str) -> int:
+    from ..core import fsio
+    from ..core.export import obsidian_notes
+
+    problems: list[str] = []
+    notes = obsidian_notes(open_home(args), slug, problems)
+    folder = (args.out or Path(f"sessionpal-{slug}-obsidian")).expanduser().absolute()
+    try:
+        fsio.ensure_dir(folder)
+        fsio.clean_temp_files(folder)  # an export cut short before: its half-written copies
+        for name, text in notes.items():
+            fsio.atomic_write(folder / name, text)
+    except fsio.WriteError as error:
+        raise CommandError(str(error)) from None
+    sessions = len(notes) - 1
+    print(f"wrote {folder}: {sessions} session{'s' if sessions != 1 else ''} and {slug}.md, which links them (copies: edits there do not come back)")
+    for found in problems:
+        print(f"left out: {found}", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def cmd_log_icf(args: argparse.Namespace) -> int:

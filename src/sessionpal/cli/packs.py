@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, display_width, home_option, open_home, pad
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, display_width, home_option, open_home, pad, path_argument
 
 # core.model's PHASES, spelled out: importing the model costs every command 10 ms (a test keeps them equal).
 PHASES = ("opening", "explore", "options", "action", "closing")
@@ -17,7 +16,7 @@ def add_parsers(commands) -> None:
     pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
     check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")
     home_option(check, top=False)
-    check.add_argument("paths", nargs="*", metavar="PATH", type=Path, help="pack files to check")
+    path_argument(check, "paths", nargs="*", metavar="PATH", help="pack files to check")
     check.set_defaults(handler=cmd_packs_check)
     listing = pack_commands.add_parser("list", help="list packs and session models: id, title, size, file")
     home_option(listing, top=False)

@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, path_argument
 
 
 def add_parsers(commands) -> None:
     versions = commands.add_parser("versions", help="the kept earlier versions of a client.toml, pack or finished session file")
     home_option(versions, top=False)
-    versions.add_argument("path", type=Path, help="the file (as it is named in the data home)")
+    path_argument(versions, "path", help="the file (as it is named in the data home)")
     versions.set_defaults(handler=cmd_versions)
 
     restore = commands.add_parser("restore", help="bring back an earlier version of a file (the current one is kept too)")
     home_option(restore, top=False)
-    restore.add_argument("path", type=Path, help="the file")
+    path_argument(restore, "path", help="the file")
     restore.add_argument("version", type=int, help="the version's number, as `sessionpal versions PATH` lists it")
     restore.set_defaults(handler=cmd_restore)
 

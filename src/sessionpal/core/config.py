@@ -6,10 +6,11 @@ to their defaults; the rest still apply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import fsio
 from .model import Config
 from .paths import Home
 from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
@@ -65,15 +66,36 @@ DEFAULT_CONFIG_TEXT = """\
 """
 
 
+# What suits one computer's terminal rather than the coach's practice: machine.toml may set these,
+# and wins over config.toml (which may be synced to the coach's other computers).
+MACHINE_KEYS = ("bell", "theme", "keys")
+
+MACHINE_CONFIG_TEXT = """\
+# sessionpal: this computer's own settings. They win over the data home's config.toml,
+# which may be synced to your other computers. Only these keys belong here.
+
+# Ring the terminal bell at 10 and 5 minutes left and when over time.
+# bell = false
+
+# The theme: the app remembers here the last one you picked (ctrl+p, "Change theme").
+# $TEXTUAL_THEME, when set, wins over both files.
+# theme = "textual-dark"
+
+# Keys for this terminal, command id = "keys"; they win over config.toml's [keys], one by one.
+# [keys]
+# timer = "f2"
+"""
+
+
 @dataclass
 class LoadedConfig:
     config: Config
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_config(path: Path, text: str, data: dict[str, Any]) -> LoadedConfig:
+def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[str, ...] = CONFIG_KEYS, name: str = "config.toml") -> LoadedConfig:
     check = Checker(path, text)
-    check.unknown_keys(data, CONFIG_KEYS, (), "config.toml")
+    check.unknown_keys(data, allowed, (), name)
     defaults = Config()
     minutes = check.integer(data, "session_minutes", (), low=5, high=600)
     model = check.text(data, "model", (), blank_ok=False)
@@ -110,15 +132,44 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> LoadedConfig:
     return LoadedConfig(config, check.problems)
 
 
-def load_config(home: Home) -> LoadedConfig:
+def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
+    """config.toml, with this computer's machine.toml (when given) over it for the keys, theme and bell."""
+    loaded = LoadedConfig(Config())
     path = home.config_file
-    if not path.exists():
-        return LoadedConfig(Config())
+    if path.exists():
+        try:
+            text = read_user_text(path)
+            loaded = parse_config(path, text, parse_toml(path, text))
+        except FileProblems as error:
+            loaded = LoadedConfig(Config(), error.problems)
+    if machine is None or not machine.exists():
+        return loaded
     try:
-        text = read_user_text(path)
-        return parse_config(path, text, parse_toml(path, text))
+        text = read_user_text(machine)
+        data = parse_toml(machine, text)
     except FileProblems as error:
-        return LoadedConfig(Config(), error.problems)
+        return LoadedConfig(loaded.config, loaded.problems + error.problems)
+    local = parse_config(machine, text, data, allowed=MACHINE_KEYS, name="machine.toml")
+    mine = replace(
+        loaded.config,
+        bell=local.config.bell if "bell" in data else loaded.config.bell,
+        theme=local.config.theme if "theme" in data else loaded.config.theme,
+        keys={**loaded.config.keys, **local.config.keys},
+    )
+    return LoadedConfig(mine, loaded.problems + local.problems)
+
+
+def remember_theme(machine: Path, theme: str) -> None:
+    """The theme the coach picked, kept in this computer's machine.toml for the next start."""
+
+    def edit(document: TOMLDocument) -> None:
+        document["theme"] = theme
+
+    fsio.ensure_dir(machine.parent)
+    # top_level: a missing key is first made where it belongs (in place of the template's example,
+    # above the commented [keys]), then given its value; appended, it would fall into [keys] once
+    # the coach uncomments that table.
+    edit_toml(machine, edit, _parses, create=MACHINE_CONFIG_TEXT, top_level="theme")
 
 
 def _parses(path: Path, text: str, data: dict[str, Any]) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import math
 import os
+import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .clients import load_client
@@ -20,7 +23,7 @@ from .fsio import is_temp_file, link_on_the_way
 from .index import session_files
 from .lock import LOCK_FILES
 from .model import Action, ActionState, Client, Note, NoteKind
-from .paths import Home
+from .paths import Home, session_paths
 from .problems import FileProblems
 from .safe_text import csv_cell
 from .sessionfile import SessionInfo
@@ -56,6 +59,74 @@ def export_client(home: Home, slug: str, skipped: list[Path] | None = None) -> b
                         continue
                     archive.write(path, arcname=str(inside / path.relative_to(folder)))
     return buffer.getvalue()
+
+
+def obsidian_notes(home: Home, slug: str, problems: list[str] | None = None) -> dict[str, str]:
+    """One client's sessions as notes for Obsidian and other Markdown tools: file name -> text.
+
+    Those tools read YAML front matter between `---` lines; sessionpal's is TOML between `+++`, which
+    they show as text. Each copy has the same keys and values written as YAML (each value in JSON's
+    notation, which YAML reads as it is) and the same body; an index note lists the goals and links
+    every session. The session files themselves are not changed. A session that cannot be read is
+    left out and named in `problems`."""
+    client = load_client(home.client_file(slug), slug)
+    notes: dict[str, str] = {}
+    for path in session_paths(home, slug):
+        try:
+            document = read_session(path)
+        except FileProblems as error:
+            if problems is not None:
+                problems += [str(p) for p in error.problems]
+            continue
+        body = [item if isinstance(item, str) else (item.source or item.render()) for item in document.body]
+        notes[f"{path.stem}.md"] = "---\n" + _yaml_front(document.front) + "---\n" + "\n".join(body)
+    goals = [f"- {goal.title} ({goal.status.value})" for goal in client.goals]
+    sessions = [f"- [[{Path(name).stem}]]" for name in sorted(notes, reverse=True)]
+    index = ["---", f"client: {_yaml_string(slug)}", f"name: {_yaml_string(client.name)}", "---", f"# {client.name}", ""]
+    index += ["## Goals", "", *(goals or ["(none)"]), "", "## Sessions", "", *(sessions or ["(none)"]), ""]
+    notes[f"{slug}.md"] = "\n".join(index)
+    return notes
+
+
+# Characters YAML may not hold raw in a quoted string (or reads as a line break): written as escapes.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # YAML 1.1 reads these as values
+
+
+def _yaml_string(text: str) -> str:
+    # A JSON string is a YAML double-quoted scalar with the same escapes.
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _yaml_value(value: object) -> str:
+    """A TOML value as YAML flow notation (one line), read back as the same value; times as ISO text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        mantissa, _, exponent = repr(value).partition("e")
+        return (mantissa if "." in mantissa else mantissa + ".0") + (f"e{exponent}" if exponent else "")
+    if isinstance(value, (datetime, date, time)):
+        return _yaml_string(value.isoformat())
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_yaml_key(str(k))}: {_yaml_value(v)}" for k, v in value.items()) + "}"
+    return _yaml_string(str(value))
+
+
+def _yaml_key(key: str) -> str:
+    return key if _PLAIN_KEY.fullmatch(key) and key not in _YAML_WORDS else _yaml_string(key)
+
+
+def _yaml_front(front: dict[str, object]) -> str:
+    return "".join(f"{_yaml_key(key)}: {_yaml_value(value)}\n" for key, value in front.items())
 
 
 def client_code(client: Client) -> str:

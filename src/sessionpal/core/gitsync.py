@@ -12,7 +12,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fsio
 from .paths import Home
+from .problems import read_user_text
 
 TIMEOUT = 60  # seconds; a commit takes milliseconds, a push over a slow link may take a while
 
@@ -77,8 +79,39 @@ def _identity(home: Home) -> list[str]:
     return [] if name and email else ["-c", "user.name=sessionpal", "-c", "user.email=sessionpal@localhost"]
 
 
+# sessionpal's own files in the home that must never be versioned; a coach's `git add -A` would
+# otherwise commit them. .versions/ is the app's history of files, which git's history replaces.
+GITIGNORE_MARK = "# sessionpal's own files, never to be versioned (written once by sessionpal):"
+GITIGNORE_BLOCK = f"""{GITIGNORE_MARK}
+# which sessionpal holds a client, and a folder's writes
+session.lock
+.sessionpal.lock
+# a write cut short
+.sessionpal-*.tmp
+# earlier versions of files, kept by sessionpal when git is not there to keep them
+.versions/
+"""
+
+
+def ensure_gitignore(home: Home) -> Path | None:
+    """The home's .gitignore holds sessionpal's lines (added once below the coach's own); its path when
+    it was written now, None when they were there already."""
+    path = home.root / ".gitignore"
+    current = read_user_text(path) if path.exists() else ""
+    if GITIGNORE_MARK in current:
+        return None
+    before = current if not current or current.endswith("\n") else current + "\n"
+    fsio.atomic_write(path, before + ("\n" if before else "") + GITIGNORE_BLOCK)
+    return path
+
+
 def commit(home: Home, paths: list[Path], message: str) -> bool:
-    """Commit these files (and only these) with `message`; False when there was nothing to commit."""
+    """Commit these files (and only these) with `message`; False when there was nothing to commit.
+
+    The first commit also brings the home's .gitignore (see ensure_gitignore)."""
+    made = ensure_gitignore(home)
+    if made is not None:
+        paths = [*paths, made]
     relative = [str(p.resolve().relative_to(home.root.resolve())) for p in paths]
     added = _run(home, "add", "--all", "--", *relative)
     if added.returncode != 0:

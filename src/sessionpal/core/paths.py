@@ -20,6 +20,7 @@ from . import fsio
 APP_NAME = "sessionpal"
 HOME_ENV = "SESSIONPAL_HOME"
 CACHE_ENV = "SESSIONPAL_CACHE"
+MACHINE_ENV = "SESSIONPAL_MACHINE_CONFIG"
 
 SLUG_MAX = 60
 # Names Windows reserves for devices, whatever the extension; a folder so named cannot be opened there.
@@ -121,6 +122,17 @@ def cache_root(environ: dict[str, str] | None = None) -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def machine_config_file(environ: dict[str, str] | None = None) -> Path:
+    """This computer's own settings (machine.toml), outside the data home, which may be synced to others:
+    the keys, theme and bell that suit this terminal. $SESSIONPAL_MACHINE_CONFIG names another file."""
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if env.get(MACHINE_ENV):
+        return Path(env[MACHINE_ENV]).expanduser().absolute()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "machine.toml"
 
 
 def builtin_prompts_dir() -> Path:

@@ -19,11 +19,11 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
-from ..core.config import LoadedConfig, load_config
+from ..core.config import LoadedConfig, load_config, remember_theme
 from ..core.lock import release_all
 from ..core.opening import ClientOpening, Defaults, open_client
 from ..core.packs import PackLibrary, reload_library, user_files
-from ..core.paths import Home
+from ..core.paths import Home, machine_config_file
 from ..core.saving import SaveFailed
 from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers
@@ -84,7 +84,8 @@ class SessionPalApp(App[int]):
         self.clock: Clock = clock or SystemClock()
         self.client_query = client
         self.coded = coded  # --code: a client created from --client is stored under a code
-        self.loaded_config = config or load_config(home)
+        self.machine_config = machine_config_file()  # this computer's keys, theme and bell
+        self.loaded_config = config or load_config(home, self.machine_config)
         self.config = self.loaded_config.config
         self.records = RecordKeeper(self)
         self.seed = seed
@@ -107,7 +108,11 @@ class SessionPalApp(App[int]):
             self.push_screen(ClientPickerScreen())
 
     def on_mount(self) -> None:
-        self.theme = self.config.theme if self.config.theme in self.available_themes else "textual-dark"
+        # $TEXTUAL_THEME (Textual's own setting) wins; then the theme last picked on this computer.
+        wanted = os.environ.get("TEXTUAL_THEME") or self.config.theme
+        self.theme = wanted if wanted in self.available_themes else "textual-dark"
+        self.update_config(theme=self.theme)  # the theme in use: only a different pick is remembered
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.active_keys:
             self.set_keymap(self.active_keys)
         self._report_config_problems()
@@ -180,6 +185,12 @@ class SessionPalApp(App[int]):
         from .keys import key_label
 
         return key_label(self.active_keys.get(binding_id, default).split(",")[0])
+
+    def _remember_theme(self, theme) -> None:
+        if theme.name == self.config.theme:
+            return
+        if attempt(self, "Theme not remembered", lambda: remember_theme(self.machine_config, theme.name)):
+            self.update_config(theme=theme.name)
 
     def update_config(self, **changes) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""
