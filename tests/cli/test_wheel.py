@@ -59,3 +59,10 @@ def test_built_wheel_ships_the_packs(tmp_path):
         timeout=60,
     )
     assert page.stdout.strip() == "True", page.stderr
+    # The license travels with the package, and every dependency is declared and satisfied.
+    licenses = list(env_dir.glob("lib/python*/site-packages/sessionpal-*.dist-info/licenses/LICENSE"))
+    assert len(licenses) == 1 and licenses[0].read_text().startswith("MIT License")
+    checked_deps = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True, timeout=120)
+    assert checked_deps.returncode == 0, checked_deps.stdout
+    completion = run("--print-completion", "bash")
+    assert completion.returncode == 0 and "_shtab_sessionpal" in completion.stdout
