@@ -396,6 +396,57 @@ async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
         assert isinstance(app.screen, ClientPickerScreen)
 
 
+async def test_the_end_of_a_session_offers_the_client_s_recap(demo_home, clock):
+    """r in the summary: the shared recap (agreement, + notes, the client's own actions) saved beside the
+    session, copied to the clipboard (OSC 52 in a terminal, the page in a browser), and shown as copied."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for typed in (
+            "=Clarity on the move",
+            "she cried about her father",
+            "+You already chose courage once",
+            "!call the recruiter",
+            "!Coach: send the article",
+        ):
+            await type_note(pilot, typed)
+        clock.advance(45 * 60)
+        await pilot.press("f12", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        await pilot.press("r")
+        await pilot.pause()
+        session = session_paths(demo_home, "ana-perez")[-1]
+        recap = session.with_name(f"{session.stem}.recap.md")
+        text = recap.read_text()
+        assert "> Clarity on the move" in text and "You already chose courage once" in text and "- [ ] call the recruiter" in text
+        assert "cried" not in text and "send the article" not in text, "private notes and the coach's own actions stay out"
+        assert app.clipboard == text
+        shown = str(app.screen.query_one("#recap", Static).render())
+        assert "You already chose courage once" in shown and str(recap) in str(app.screen.query_one("#recap-saved", Static).render())
+        assert session_paths(demo_home, "ana-perez")[-1] == session, "the recap is never taken for a session"
+        await pilot.press("enter")  # the recap closes: back to the summary
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientPickerScreen)
+
+
+async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "+You already chose courage once")
+        await pilot.press("f9", "f12", "enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert "You already chose courage once" in app.clipboard
+        shown = str(app.screen.query_one("#recap", Static).render())
+        assert "private: not shown" in shown and "courage" not in shown
+
+
 async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:

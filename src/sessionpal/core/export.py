@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from . import fsio
 from .clients import load_client
 from .fsio import is_temp_file, link_on_the_way
 from .index import session_files
@@ -235,6 +236,19 @@ def share_recap(path: Path, client: Client | None = None) -> str:
     if not shared and not actions and not info.agreement:
         lines += ["(Nothing in this session was marked for sharing.)", ""]
     return "\n".join(lines)
+
+
+def recap_path(session: Path) -> Path:
+    """Where a session's recap for the client is kept: beside it, named so it is never read as a session."""
+    return session.with_name(f"{session.stem}.recap.md")
+
+
+def write_recap(session: Path, client: Client | None = None) -> tuple[Path, str]:
+    """The recap for the client (share_recap), written beside the session; its path and text."""
+    text = share_recap(session, client)
+    path = recap_path(session)
+    fsio.atomic_write(path, text)
+    return path, text
 
 
 def default_export_name(slug: str, today: date | None = None) -> str:

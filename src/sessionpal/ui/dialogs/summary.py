@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...core.live import Summary
 from ...core.timer import format_clock
+from ..changes import attempt
 
 
 def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
@@ -49,13 +53,17 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
 
 
 class SummaryDialog(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list"),
+        Binding("r", "recap", "Recap", id="recap", tooltip="The recap for the client: saved beside the session and copied to the clipboard"),
+    ]
 
-    def __init__(self, summary: Summary, client_name: str, *, private: bool = False):
+    def __init__(self, summary: Summary, client_name: str, *, private: bool = False, make_recap: Callable[[], tuple[Path, str]] | None = None):
         super().__init__()
         self.summary = summary
         self.client_name = client_name
         self.private = private  # the privacy blind was down when the session ended
+        self.make_recap = make_recap  # writes the recap (the screen's job, through the core): its path and text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -63,11 +71,53 @@ class SummaryDialog(ModalScreen[None]):
             yield Static(title, classes="dialog-title")
             yield Static(Content("\n").join(summary_lines(self.summary, self.private)), id="summary")
             with Horizontal(classes="dialog-buttons"):
+                if self.make_recap is not None and self.summary.path is not None:
+                    yield Button("Recap for the client (r)", id="recap-button")
                 yield Button("Done", variant="primary", id="done")
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#recap-button")
+    def action_recap(self) -> None:
+        """Write the client's recap, copy it, and show what was copied (only the fact, behind the blind)."""
+        if self.make_recap is None or self.summary.path is None:
+            return
+        made: list[tuple[Path, str]] = []
+        make = self.make_recap
+        if not attempt(self, "Recap not written", lambda: made.append(make())):
+            return
+        path, text = made[0]
+        self.app.copy_to_clipboard(text)
+        self.app.push_screen(RecapDialog(path, text, private=self.private))
+
+
+class RecapDialog(ModalScreen[None]):
+    """What was copied for the client, and where it was saved; behind the blind, only that it was."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
+
+    def __init__(self, path: Path, text: str, *, private: bool = False):
+        super().__init__()
+        self.path, self.text, self.private = path, text, private
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Recap for the client: copied to the clipboard", classes="dialog-title")
+            shown = Content.from_markup("[$text-muted](private: not shown)[/]") if self.private else Content(self.text.rstrip("\n"))
+            with VerticalScroll(id="recap-box"):
+                yield Static(shown, id="recap")
+            yield Static(Content.from_markup("[$text-muted]Saved as $path[/]", path=str(self.path)), id="recap-saved")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", variant="primary", id="recap-done")
+
+    def on_mount(self) -> None:
+        self.query_one("#recap-done", Button).focus()
+
+    @on(Button.Pressed, "#recap-done")
     def action_close(self) -> None:
         self.dismiss(None)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import random
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -687,7 +688,16 @@ class SessionScreen(Screen):
             summary = summaries[0]
             if summary.path is not None:
                 self.pal.records.autocommit([summary.path, self.live.client.path], f"Session with {self.live.client.slug}: {summary.path.stem}")
-            self.app.push_screen(SummaryDialog(summary, self.live.client.name, private=self.pal.private), lambda _: self.dismiss())
+            client, path = self.live.client, summary.path
+
+            def recap() -> tuple[Path, str]:
+                from ...core.export import write_recap
+
+                assert path is not None
+                return write_recap(path, client)
+
+            dialog = SummaryDialog(summary, client.name, private=self.pal.private, make_recap=recap)
+            self.app.push_screen(dialog, lambda _: self.dismiss())
 
         def answered(answer: str | None) -> None:
             if answer == "yes":
