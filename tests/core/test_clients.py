@@ -222,3 +222,31 @@ def test_the_first_clients_are_the_first_of_the_whole_list(tmp_path_factory, peo
             (home.sessions_dir(client.slug) / f"{last}.md").write_text("+++\n+++\n")
     everyone = list_clients(home)
     assert [e.slug for e in list_clients(home, first=first)] == [e.slug for e in everyone[:first]]
+
+
+def test_the_list_marks_a_client_whose_last_session_was_never_ended(home):
+    """Closed or killed mid-session: marked, so the coach resumes it (or closes it) on purpose."""
+    from sessionpal.core.clients import list_clients
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.lock import acquire
+    from sessionpal.core.session_models import FALLBACK_MODEL
+    from sessionpal.core.timer import FakeClock
+
+    from ..helpers import START
+
+    ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
+    clock = FakeClock(START)
+    left = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
+    left.start()
+    left.add_note("she was mid-sentence when the laptop died")
+    done = LiveSession(home, ben, clock, FALLBACK_MODEL, 45)
+    done.add_note("a whole session")
+    done.end()
+    assert {e.slug: e.left_open for e in list_clients(home)} == {"ana-perez": "unfinished", "ben-ode": ""}
+    held = acquire(home, ana.slug, START)  # another sessionpal (this process) has her open now
+    try:
+        assert {e.slug: e.left_open for e in list_clients(home)}["ana-perez"] == "open elsewhere"
+    finally:
+        held.release()
+    left.end()
+    assert {e.slug: e.left_open for e in list_clients(home)}["ana-perez"] == ""

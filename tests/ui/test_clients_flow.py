@@ -312,3 +312,19 @@ async def test_the_coach_s_own_keys_win_over_the_browser_s_alternatives(home, cl
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, NewClientDialog)
+
+
+async def test_a_client_with_an_unfinished_session_is_marked(demo_home, clock):
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.session_models import FALLBACK_MODEL
+
+    ana = load_client(demo_home.client_file("ana-perez"), "ana-perez")
+    left = LiveSession(demo_home, ana, clock, FALLBACK_MODEL, 45)
+    left.add_note("the call dropped here")  # and the app was closed without ending it
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one("#client-list", OptionList)
+        prompts = {options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt) for i in range(options.option_count)}
+        assert "unfinished: Enter to resume or close it" in prompts["ana-perez"]
+        assert "unfinished" not in prompts["jose-alvarez"]

@@ -8,18 +8,19 @@ does not parse is listed with its problems and never rewritten.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
-from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
+from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_bytes, read_user_text
 from .safe_text import refuse_control
 from .saving import SaveFailed
 from .schema import Checker
@@ -139,6 +140,9 @@ class ClientEntry:
     client: Client | None
     problems: list[Problem] = field(default_factory=list)
     last_session: str = ""  # newest session file name, which sorts by date
+    # The newest session was never ended: "unfinished" (the app was closed or killed mid-session, to be
+    # resumed or closed on purpose), or "open elsewhere" (another sessionpal has the client open now).
+    left_open: str = ""
 
     @property
     def name(self) -> str:
@@ -153,6 +157,36 @@ def last_session_name(home: Home, slug: str) -> str:
     from .paths import session_sort_key
 
     return max(names, key=session_sort_key, default="")
+
+
+_TIMER_LINE = re.compile(r'^\s*timer\s*=\s*"([^"]*)"')
+FRONT_HEAD = 8192  # bytes read of a session to see its timer's state: its front matter comes first
+
+
+def left_open(home: Home, slug: str, name: str, now: datetime | None = None) -> str:
+    """Whether the client's session `name` was never ended ("unfinished"), or is under way in another
+    sessionpal ("open elsewhere"); "" when it ended. Reads the file's first lines and, only for an
+    unended one, the client's lock."""
+    if not name:
+        return ""
+    try:
+        head = read_user_bytes(home.sessions_dir(slug) / name, limit=FRONT_HEAD).decode("utf-8", "replace")
+    except FileProblems:
+        return ""
+    lines = head.replace("\r\n", "\n").split("\n")
+    if lines[0].rstrip(" \t") != "+++":
+        return ""
+    for line in lines[1:]:
+        if line.rstrip(" \t") == "+++":
+            return ""  # no timer key: not a session the app left running
+        found = _TIMER_LINE.match(line)
+        if found:
+            if found.group(1) == "ended":
+                return ""
+            from .lock import is_free
+
+            return "unfinished" if is_free(home, slug, now or datetime.now(UTC)) else "open elsewhere"
+    return ""
 
 
 def list_clients(home: Home, first: int | None = None) -> list[ClientEntry]:
@@ -182,7 +216,7 @@ def list_clients(home: Home, first: int | None = None) -> list[ClientEntry]:
             client, problems = load_client(path, slug), []
         except FileProblems as error:
             client, problems = None, error.problems
-        entries.append(ClientEntry(slug, path, client, problems, last))
+        entries.append(ClientEntry(slug, path, client, problems, last, left_open(home, slug, last)))
     entries.sort(key=lambda e: normalize_name(e.name))
     entries.sort(key=lambda e: e.last_session, reverse=True)
     return entries[:first] if first is not None else entries

@@ -56,7 +56,7 @@ def problem(path: Path | str, message: str, line: int = 1, col: int = 1) -> File
     return FileProblems([Problem(str(path), line, col, message)])
 
 
-def read_user_bytes(path: Path) -> bytes:
+def read_user_bytes(path: Path, limit: int | None = None) -> bytes:
     """Read a person's file, refusing ones too large to be what they claim to be, and anything that is
     not a regular file: a FIFO named like a session would make the read wait forever."""
     try:
@@ -71,7 +71,7 @@ def read_user_bytes(path: Path) -> bytes:
             if found.st_size > MAX_FILE_BYTES:
                 raise problem(path, f"file is too large ({found.st_size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)")
             with os.fdopen(os.dup(fd), "rb") as opened:
-                return opened.read(MAX_FILE_BYTES + 1)
+                return opened.read(MAX_FILE_BYTES + 1 if limit is None else limit)
         finally:
             os.close(fd)
     except FileProblems:

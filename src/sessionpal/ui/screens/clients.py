@@ -27,6 +27,10 @@ def client_prompt(entry: ClientEntry) -> Content:
         first = entry.problems[0] if entry.problems else "unknown problem"
         return Content.assemble((f"{entry.slug}: client.toml cannot be read", "$error"), "  ", (str(first), "$text-muted"))
     when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
+    if entry.left_open == "unfinished":
+        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("unfinished: Enter to resume or close it", "$warning"))
+    if entry.left_open:
+        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("in session in another sessionpal", "$accent"))
     return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
 
 
