@@ -50,6 +50,8 @@ async def test_opens_on_the_client_with_the_note_line_focused(demo_home, clock):
         card = str(app.screen.query_one("#last-time", Static).render())
         assert "Last time · Mon 16 Nov 2026" in card
         assert "send the CV draft to Marta by Friday" in card and "book a physio appointment" in card
+        assert "send the CV draft to Marta by Friday  · overdue since Fri 20 Nov" in card, "'by Friday', said on Monday 16 Nov"
+        assert card.index("send the CV draft") < card.index("book a physio"), "dated actions first, soonest first"
         assert "“I always give up in March”" in card
         assert app.screen.query_one("#last-time").display
 

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
 BATCH = 200  # files per transaction while indexing (and per trip to a worker process)
@@ -59,7 +59,8 @@ CREATE INDEX files_order ON files (sort_key);  -- the review's first page withou
 CREATE UNIQUE INDEX files_first_line ON files (first_line);
 CREATE INDEX files_problems ON files (path) WHERE problem != '';  -- every refresh lists them: a few rows, not a scan
 CREATE TABLE actions (
-    path TEXT NOT NULL, client TEXT NOT NULL, started TEXT, stamp INTEGER, state TEXT NOT NULL, text TEXT NOT NULL
+    path TEXT NOT NULL, client TEXT NOT NULL, started TEXT, stamp INTEGER, state TEXT NOT NULL, text TEXT NOT NULL,
+    due TEXT  -- YYYY-MM-DD, or NULL
 );
 CREATE INDEX actions_client ON actions (client, state);
 CREATE INDEX actions_path ON actions (path);
@@ -391,11 +392,13 @@ class SearchIndex:
     @_healing
     def open_actions(self, client: str | None = None) -> list[OpenAction]:
         with self.opened() as connection:
-            sql = "SELECT path, client, started, stamp, text FROM actions WHERE state = ' '"
-            rows = connection.execute(sql + (" AND client = ?" if client else "") + " ORDER BY started DESC, stamp", (client,) if client else ()).fetchall()
+            sql = "SELECT path, client, started, stamp, text, due FROM actions WHERE state = ' '"
+            # Those with a due date first, soonest (so most overdue) first; then the rest, newest session first.
+            order = " ORDER BY due IS NULL, due, started DESC, stamp"
+            rows = connection.execute(sql + (" AND client = ?" if client else "") + order, (client,) if client else ()).fetchall()
         from .model import Action, ActionState
 
-        return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN)) for r in rows]
+        return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN, date.fromisoformat(r[5]) if r[5] else None)) for r in rows]
 
 
 def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
@@ -454,7 +457,7 @@ def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRo
         "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
         (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1], _sort_key(rows.path, rows.started)),
     )
-    connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
+    connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
     lines = rows.lines[:LINES_PER_SESSION]
     connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", [(base + n, *line) for n, line in enumerate(lines)])
     connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(base + n, line[2]) for n, line in enumerate(lines)])

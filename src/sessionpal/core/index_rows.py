@@ -38,7 +38,7 @@ class SessionRows:
     started: str | None = None
     # elapsed, planned, notes, asked, open actions, goals, agreement, finished, ratings (JSON): the files table's columns
     summary: tuple[object, ...] = ()
-    actions: tuple[tuple[int | None, str, str], ...] = ()  # stamp, state, text
+    actions: tuple[tuple[int | None, str, str, str | None], ...] = ()  # stamp, state, text, due (YYYY-MM-DD)
     lines: tuple[tuple[int | None, str, str], ...] = ()  # stamp, kind, text
     spaceless: tuple[tuple[int, str], ...] = ()  # line number, the line spaced for the spaceless table
 
@@ -65,7 +65,7 @@ def session_rows(path: Path) -> SessionRows:
             int(info.is_finished),
             json.dumps(info.ratings),
         ),
-        actions=tuple((a.stamp, a.state.value, a.text) for a in actions),
+        actions=tuple((a.stamp, a.state.value, a.text, a.due.isoformat() if a.due else None) for a in actions),
         lines=lines,
         spaceless=tuple((n, spaced(text)) for n, (_, _, text) in enumerate(lines) if has_spaceless(text)),
     )

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from . import fsio
 from .clients import load_client
+from .due import due_from_text
 from .model import (
     MOVE_WORDS,
     NOTE_PREFIXES,
@@ -329,7 +330,10 @@ class LiveSession:
         if isinstance(old, AskedQuestion):
             new: Entry = replace(old, text=text)
         elif kind is NoteKind.ACTION:
-            new = Action(text, old.stamp, old.state if isinstance(old, Action) else ActionState.OPEN)
+            started = self.document.info.started if self.document else None
+            text, due = due_from_text(text, started.date() if started else self.clock.now().date())
+            kept = old.due if isinstance(old, Action) else None  # a date said once holds until the words say another
+            new = Action(text, old.stamp, old.state if isinstance(old, Action) else ActionState.OPEN, due or kept)
         else:
             new = Note(old.stamp if old.stamp is not None else self._stamp(), text, kind)
 

@@ -209,6 +209,7 @@ class Action:
     text: str
     stamp: int | None = None
     state: ActionState = ActionState.OPEN
+    due: date | None = None  # "by Friday", "due 2026-12-04": kept as due:YYYY-MM-DD (see core/due.py)
 
     @property
     def for_coach(self) -> bool:

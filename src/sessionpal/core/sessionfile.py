@@ -32,10 +32,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .due import due_from_text, split_due, with_due
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
 from .problems import FileProblems, Problem, parse_toml, problem
 from .safe_text import visible
@@ -124,7 +125,7 @@ def render_entry(entry: Entry) -> str:
         ref = f" `{entry.ref}`" if entry.ref else ""
         return f"- [{format_stamp(entry.stamp)}] {entry.text}{ref}"
     stamp = f"[{format_stamp(entry.stamp)}] " if entry.stamp is not None else ""
-    return f"- [{entry.state.value}] {stamp}{entry.text}"
+    return f"- [{entry.state.value}] {stamp}{with_due(entry.text, entry.due)}"
 
 
 def parse_entry(section: str, line: str) -> Entry | None:
@@ -143,7 +144,8 @@ def parse_entry(section: str, line: str) -> Entry | None:
         if found:
             state = ActionState.DONE if found.group(1) in "xX" else ActionState(found.group(1))
             stamp = _stamp(found.groups()[1:4]) if found.group(2) is not None else None
-            return Action(visible(found.group(5)), stamp, state)
+            text, due = split_due(found.group(5))
+            return Action(visible(text), stamp, state, due)
     return None
 
 
@@ -411,7 +413,9 @@ class SessionDocument:
             self.set_front(agreement=note.text)
             return -1
         if note.kind is NoteKind.ACTION:
-            return self.add(ACTIONS, Action(note.text, note.stamp))
+            today = self.info.started.date() if self.info.started else date.today()
+            text, due = due_from_text(note.text, today)
+            return self.add(ACTIONS, Action(text, note.stamp, due=due))
         return self.add(NOTES, note)
 
     def _checked(self, index: int, expected: Entry) -> EntryLine:

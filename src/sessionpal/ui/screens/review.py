@@ -33,6 +33,7 @@ from ...core.timer import format_clock, format_span
 from ..context import TypedApp
 from ..messages import PastSessionsChanged
 from ..widgets.goals import STATUS_LOOK
+from ..widgets.notes import due_part
 from .session_view import SessionViewScreen
 
 
@@ -273,7 +274,8 @@ class ReviewScreen(Screen):
     def _action_option(self, item: OpenAction, names: dict[str, str]) -> Option:
         when = item.started.strftime("%Y-%m-%d") if item.started else "?"
         who = "" if self.client else f"{names.get(item.client, item.client)} · "
-        return Option(Content.assemble("[ ] ", item.action.text, "  ", (who + when, "$text-muted")))  # assemble: 30x faster than markup
+        due = due_part(item.action, self.pal.clock.now().date())
+        return Option(Content.assemble("[ ] ", item.action.text, *due, "  ", (who + when, "$text-muted")))  # assemble: 30x faster than markup
 
     def _show_actions(self, action_options: list[Option]) -> None:
         options = self.query_one("#open-actions", OptionList)

@@ -373,13 +373,13 @@ class SessionScreen(Screen):
 
     def _open_actions_loaded(self, actions) -> None:
         card = self.query_one(LastTimeCard)
-        card.show(self.live.client, card.last, actions)
+        card.show(self.live.client, card.last, actions, self.pal.clock.now().date())
 
     def show_last_time(self) -> None:
         """The "last time" card from the previous session's file as it is now (open actions follow from the index)."""
         last = last_time(self.pal.home, self.live.client.slug, exclude=self.live.path)
         self._last_seen = file_fingerprint(last.path) if last else None
-        self.query_one(LastTimeCard).show(self.live.client, last)
+        self.query_one(LastTimeCard).show(self.live.client, last, today=self.pal.clock.now().date())
 
     def reread_past(self) -> None:
         """A past session changed (in the review, or in an editor): the card and its open actions again."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...core.due import describe_due
 from ...core.history import LastTime
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
@@ -25,14 +28,24 @@ LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight"
 ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DROPPED: "[-]"}
 
 
-def log_line(item: LogEntry) -> Content:
+def due_part(action: Action, today: date | None) -> tuple[tuple[str, str], ...]:
+    """What follows an action's words when it has a due date: "  · due Fri 04 Dec", overdue in warning colours."""
+    if action.due is None:
+        return ()
+    if today is None:
+        return (("  · due " + action.due.strftime("%a %d %b"), "$text-muted"),)
+    said, overdue = describe_due(action.due, today)
+    return (("  · " + said, "$text-warning" if overdue and action.state is ActionState.OPEN else "$text-muted"),)
+
+
+def log_line(item: LogEntry, today: date | None = None) -> Content:
     # Content.assemble, not markup: a long session's log is drawn line by line, and markup parsing was
     # most of the time a note took to appear.
     entry = item.entry
     stamp = (format_stamp(entry.stamp) if entry.stamp is not None else "        ", "$text-muted")
     if isinstance(entry, Action):
         muted = {ActionState.DONE: "$text-muted", ActionState.DROPPED: "$text-muted strike"}.get(entry.state, "")
-        return Content.assemble(stamp, "  ", ("action ", "$accent"), f" {ACTION_MARKS[entry.state]} ", (entry.text, muted))
+        return Content.assemble(stamp, "  ", ("action ", "$accent"), f" {ACTION_MARKS[entry.state]} ", (entry.text, muted), *due_part(entry, today))
     if isinstance(entry, AskedQuestion):
         return Content.assemble(stamp, "  ", ("asked ◆", "$text-secondary"), " ", entry.text)
     assert isinstance(entry, Note)
@@ -168,13 +181,18 @@ class NotesLog(OptionList):
 CARD_ACTIONS = 6  # open actions shown on the "last time" card, newest first
 
 
+def _by_due(action: Action) -> tuple[bool, date]:
+    return (action.due is None, action.due or date.min)
+
+
 class LastTimeCard(Static):
     """Before the timer starts: the previous session at a glance, and where each goal stands."""
 
     last: LastTime | None = None
 
-    def show(self, client: Client, last: LastTime | None, open_actions: list | None = None) -> None:
-        """`open_actions` (from every earlier session, through the index) replaces the last session's own."""
+    def show(self, client: Client, last: LastTime | None, open_actions: list | None = None, today: date | None = None) -> None:
+        """`open_actions` (from every earlier session, through the index, soonest due first) replaces the last
+        session's own; `today` marks the overdue ones."""
         self.last = last
         lines: list[Content] = []
         if last is None:
@@ -189,7 +207,9 @@ class LastTimeCard(Static):
             if open_actions:
                 lines.append(Content.from_markup("[$text-muted]Open actions, from every session[/]"))
                 lines += [
-                    Content.from_markup("  [ ] $text  [$text-muted]$when[/]", text=a.action.text, when=a.started.strftime("%d %b") if a.started else "")
+                    Content.assemble(
+                        "  [ ] ", a.action.text, *due_part(a.action, today), "  ", (a.started.strftime("%d %b") if a.started else "", "$text-muted")
+                    )
                     for a in open_actions[:CARD_ACTIONS]
                 ]
                 if len(open_actions) > CARD_ACTIONS:  # the card must leave room for the notes and goals
@@ -197,7 +217,7 @@ class LastTimeCard(Static):
                     lines.append(Content.from_markup("  [$text-muted]and $more older: ctrl+y shows them all[/]", more=f"{more:,}"))
             elif last.open_actions:
                 lines.append(Content.from_markup("[$text-muted]Open actions[/]"))
-                lines += [Content.from_markup("  [ ] $text", text=a.text) for a in last.open_actions]
+                lines += [Content.assemble("  [ ] ", a.text, *due_part(a, today)) for a in sorted(last.open_actions, key=_by_due)]
             if last.last_notes:
                 lines.append(Content.from_markup("[$text-muted]Last notes[/]"))
                 lines += [Content("  ") + log_line(LogEntry(0, NOTES, n)) for n in last.last_notes]

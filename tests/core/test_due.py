@@ -1,0 +1,64 @@
+"""Due dates on actions: "by Friday", "due 2026-12-04", and the due:YYYY-MM-DD a session file keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sessionpal.core.due import describe_due, due_from_text, split_due, with_due
+from sessionpal.core.live import LiveSession
+from sessionpal.core.model import ActionState
+from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
+
+from ..helpers import START
+
+MONDAY, FRIDAY = date(2026, 11, 23), date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("typed", "today", "words", "due"),
+    [
+        ("Draft the list by Friday", MONDAY, "Draft the list by Friday", FRIDAY),
+        ("Draft the list by fri", MONDAY, "Draft the list by fri", FRIDAY),
+        ("Draft the list by Friday", FRIDAY, "Draft the list by Friday", date(2026, 12, 4)),  # said on a Friday: next week's
+        ("Call Marta by next Monday", MONDAY, "Call Marta by next Monday", date(2026, 11, 30)),
+        ("Book the physio by tomorrow", MONDAY, "Book the physio by tomorrow", date(2026, 11, 24)),
+        ("Send it by 2026-12-24", MONDAY, "Send it by 2026-12-24", date(2026, 12, 24)),
+        ("Draft the list due 2026-12-04", MONDAY, "Draft the list", date(2026, 12, 4)),
+        ("Draft the list due:2026-12-04", MONDAY, "Draft the list", date(2026, 12, 4)),
+        ("Draft the list due 2026-02-30", MONDAY, "Draft the list due 2026-02-30", None),  # no such day: words as typed
+        ("Stand by her decision", MONDAY, "Stand by her decision", None),
+        ("Go by bike", MONDAY, "Go by bike", None),
+    ],
+)
+def test_what_a_coach_types_gives_a_due_date(typed, today, words, due):
+    assert due_from_text(typed, today) == (words, due)
+
+
+def test_the_file_keeps_the_date_at_the_end_of_the_line():
+    assert with_due("Draft the list by Friday", FRIDAY) == "Draft the list by Friday due:2026-11-27"
+    assert split_due("Draft the list by Friday due:2026-11-27") == ("Draft the list by Friday", FRIDAY)
+    assert split_due("Pay due:2026-13-01") == ("Pay due:2026-13-01", None)
+    assert describe_due(FRIDAY, MONDAY) == ("due Fri 27 Nov", False)
+    assert describe_due(MONDAY, FRIDAY) == ("overdue since Mon 23 Nov", True)
+    assert describe_due(FRIDAY, FRIDAY) == ("due today", False)
+
+
+def test_an_action_typed_in_a_session_keeps_its_due_date_and_an_edit_keeps_it_too(home):
+    from sessionpal.core.clients import create_client
+
+    ana = create_client(home, "Ana Pérez", 45)
+    live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)  # START is a Monday
+    live.add_note("!Draft the list by Friday")
+    live.add_note("!Call Marta due 2026-12-04")
+    text = live.path.read_text()
+    assert "- [ ] [00:00:00] Draft the list by Friday due:2026-11-27" in text and "Call Marta due:2026-12-04" in text
+    actions = read_session(live.path).actions
+    assert [(a.text, a.due) for a in actions] == [("Draft the list by Friday", FRIDAY), ("Call Marta", date(2026, 12, 4))]
+    second = next(item for item in live.log() if getattr(item.entry, "text", "") == "Call Marta")
+    live.edit(second, "!Call Marta and Lou")  # the words changed, the date was not said again: it holds
+    assert read_session(live.path).actions[1].due == date(2026, 12, 4)
+    assert read_session(live.path).actions[1].state is ActionState.OPEN
