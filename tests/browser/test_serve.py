@@ -121,3 +121,79 @@ def test_a_port_in_use_is_a_clear_message(home):
             timeout=60,
         )
         assert taken.returncode == 1 and taken.stderr.startswith(f"sessionpal: cannot listen on 127.0.0.1:{port}:"), taken.stderr
+
+
+def test_a_host_name_made_to_point_here_is_turned_away(home):
+    """DNS rebinding: a page of evil.example made to resolve to 127.0.0.1 names itself as Host."""
+    with serving(home) as served:
+        port = served.origin.rsplit(":", 1)[1]
+        request = urllib.request.Request(served.url, headers={"Host": f"evil.example:{port}"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 403
+        for name in ("127.0.0.1", "localhost"):
+            assert get(served.url.replace("127.0.0.1", name))[0] == 200, name
+        missing = get(served.url + "static/nothing-here.js")
+        assert missing[0] == 404 and missing[1]["Cache-Control"] == "no-store", "every answer carries the safe headers"
+        assert get(served.url + "?fontsize=%C2%B2")[0] == 200, "a digit int() does not take is no crash"
+        assert "connect-src 'self'" in get(served.url)[1]["Content-Security-Policy"]
+
+
+def test_a_malformed_or_oversized_message_ends_that_tab_only(ana_home):
+    with serving(ana_home) as served:
+        first = Tab(served)
+        assert wait_for(lambda: len(served.apps()) == 1, timeout=60)
+        app = served.apps()[0]
+        first._run(first.socket.send_json(["resize", {"width": 30000, "height": 30000}]))
+        assert first.closed.wait(15), "the tab's connection closed"
+        assert wait_for(lambda: alive([app]) == [], timeout=15), "and its app ended"
+        second = Tab(served)
+        second._run(second.socket.send_str("not json"))
+        assert second.closed.wait(15)
+        assert served.process.poll() is None, "the server goes on"
+        first.close()
+        second.close()
+
+
+def test_a_client_name_that_looks_like_an_option_stays_a_name(home):
+    with serving(home, "--client=--version") as served:
+        tab = Tab(served)
+        assert wait_for(lambda: b"Type a note" in tab.screen, timeout=60), "the app opened a client called --version"
+        assert [p.name for p in home.clients_dir.iterdir()] == ["version"]
+        tab.close()
+
+
+def test_code_reaches_every_tab_s_app(home):
+    with serving(home, "--client", "Jane Doe", "--code") as served:
+        tab = Tab(served)
+        assert wait_for(lambda: home.clients_dir.exists() and any(home.clients_dir.iterdir()), timeout=60)
+        folders = [p.name for p in home.clients_dir.iterdir()]
+        assert len(folders) == 1 and folders[0].startswith("c-"), "stored under a code: the name is in no path"
+        tab.close()
+
+
+def test_more_tabs_than_allowed_get_503(monkeypatch):
+    from aiohttp.test_utils import make_mocked_request
+
+    from sessionpal.browser import server
+
+    served = server.SessionServer(["true"], "t" * 32)
+    served.apps = {object() for _ in range(server.MAX_TABS)}  # type: ignore[misc]
+    answer = asyncio.run(served.handle_websocket(make_mocked_request("GET", "/" + "t" * 32 + "/ws")))
+    assert answer.status == 503 and "tabs are open already" in answer.text
+
+
+def test_the_browser_is_given_a_private_page_not_the_link(tmp_path, monkeypatch):
+    """A browser's command line is listed for every account of the computer: the token must not be on it."""
+    from sessionpal.browser import server
+
+    opened = []
+    monkeypatch.setattr(server.webbrowser, "open", lambda target, new=0: opened.append(target))
+    url = "http://127.0.0.1:4242/" + "s" * 32 + "/"
+    server.open_in_browser(url, tmp_path)
+    page = tmp_path / "open-sessionpal.html"
+    assert opened == [page.as_uri()] and "s" * 32 not in opened[0]
+    assert url in page.read_text() and oct(page.stat().st_mode & 0o777) == "0o600"

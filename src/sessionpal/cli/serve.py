@@ -24,6 +24,14 @@ def add_parsers(commands) -> None:
         "the notes then travel unencrypted unless you put TLS in front (see the README)",
     )
     serve.add_argument("--no-browser", action="store_true", help="only print the link; do not open a browser")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name a reverse proxy in front of it passes on as Host (repeatable); others are turned away",
+    )
+    serve.add_argument("--code", action="store_true", default=argparse.SUPPRESS, help="a client created by --client is stored under a code")
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -46,9 +54,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         where = f"{args.host or '127.0.0.1'}:{args.port or 'any port'}"
         raise CommandError(f"cannot listen on {where}: {error.strerror or error}") from None
-    argv = [sys.executable, "-m", "sessionpal", "--home", str(home.root)]
+    # One argument each (--client=NAME): a name starting with "-" is never read as an option.
+    argv = [sys.executable, "-m", "sessionpal", f"--home={home.root}"]
     client = getattr(args, "client", None)
     if client:
-        argv += ["--client", client]
-    server.serve(argv, sockets, open_browser=not args.no_browser, out=sys.stdout)
+        argv.append(f"--client={client}")
+    if getattr(args, "code", False):
+        argv.append("--code")
+    server.serve(argv, sockets, open_browser=not args.no_browser, out=sys.stdout, host=args.host, extra_hosts=args.allow_host)
     return EXIT_OK

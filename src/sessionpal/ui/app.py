@@ -180,6 +180,15 @@ class SessionPalApp(App[int]):
 
         return {**BROWSER_KEYS, **self.config.keys}
 
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Only web and mail links open (a link in a note may say anything: file:, javascript:, a custom scheme)."""
+        from urllib.parse import urlsplit
+
+        if urlsplit(url.strip()).scheme.casefold() in ("http", "https", "mailto"):
+            super().open_url(url, new_tab=new_tab)
+        else:
+            self.notify("Only web (http, https) and mail links open from sessionpal.", title="Link not opened", severity="warning", markup=False)
+
     def key_for(self, binding_id: str, default: str) -> str:
         """The first key that runs a command here, written as the help screen writes it ("F5", "Esc", "ctrl+f")."""
         from .keys import key_label
