@@ -4,8 +4,8 @@
     python3 dev.py run [sessionpal arguments...]   install what is needed, launch the app
     python3 dev.py test [pytest arguments...]      install what is needed, run the whole suite
 
-Everything goes into ./.venv, created here; the one exception is the browser the browser
-tests drive: `test` installs Debian's chromium with apt-get when it is missing (as root).
+Everything goes into ./.venv, created here; the exceptions are two programs some tests drive:
+`test` installs Debian's chromium and age with apt-get when they are missing (as root).
 The venv is refreshed when pyproject.toml changes.
 """
 
@@ -62,23 +62,29 @@ def ensure_venv(extras: str) -> Path:
     return python
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium (Playwright cannot download its own browser on every
-    machine): installed when missing, where that is possible (root and apt-get); else they are skipped."""
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
+# Programs some tests drive, from Debian's packages: the browser tests' chromium (Playwright cannot
+# download its own browser on every machine) and age, which must open an encrypted export.
+SYSTEM_PACKAGES = {"chromium": ["chromium", "fonts-dejavu-core"], "age": ["age"]}
+
+
+def ensure_system_packages() -> None:
+    """Install what is missing, where that is possible (root and apt-get); else those tests are skipped."""
+    missing = [name for name in SYSTEM_PACKAGES if not shutil.which(name)]
+    if not missing:
         return
+    packages = [p for name in missing for p in SYSTEM_PACKAGES[name]]
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("dev.py: chromium is missing and only root with apt-get installs it here: the browser tests will be skipped", file=sys.stderr)
+        print(f"dev.py: {', '.join(missing)} missing, and only root with apt-get installs them here: their tests will be skipped", file=sys.stderr)
         return
-    print("dev.py: installing chromium with apt-get, for the browser tests", flush=True)
+    print(f"dev.py: installing {', '.join(missing)} with apt-get, for the tests that use them", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     quiet = {"stdout": subprocess.DEVNULL, "env": env}
     installed = (
         subprocess.run(["apt-get", "update", "-qq"], **quiet).returncode == 0
-        and subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"], **quiet).returncode == 0
+        and subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], **quiet).returncode == 0
     )
     if not installed:
-        print("dev.py: apt-get could not install chromium: the browser tests will be skipped", file=sys.stderr)
+        print(f"dev.py: apt-get could not install {', '.join(packages)}: their tests will be skipped", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
@@ -94,7 +100,7 @@ def main(argv: list[str]) -> int:
             python = ensure_venv("")
             return subprocess.call([str(python), "-m", "sessionpal", *rest], cwd=os.getcwd())
         python = ensure_venv("test")
-        ensure_chromium()
+        ensure_system_packages()
         # -n auto spreads the suite over the machine's cores.
         args = rest or ["-n", "auto"]
         return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -347,3 +348,62 @@ def test_shell_completion_scripts(tmp_path):
     assert "complete sessionpal" in run("--print-completion", "tcsh").stdout
     unknown = run("--print-completion", "cmd")
     assert unknown.returncode == 2 and "invalid choice: 'cmd'" in unknown.stderr
+
+
+def age_decrypt(path, passphrase: str):
+    """`age -d FILE` as a coach runs it: it asks for the passphrase on its terminal (no other way in)."""
+    import pty
+    import select
+    import time
+
+    pid, master = pty.fork()
+    if pid == 0:  # the child: its own terminal, then age
+        os.execvp("age", ["age", "-d", "-o", str(path) + ".out", str(path)])
+    seen, deadline, typed = b"", time.monotonic() + 30, False
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not typed and b"passphrase" in seen.lower():
+                os.write(master, passphrase.encode() + b"\n")
+                typed = True
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    return os.waitstatus_to_exitcode(status), seen
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason="age is not installed (python3 dev.py test installs it as root with apt-get)")
+def test_an_encrypted_export_opens_with_age(tmp_path):
+    import zipfile
+
+    home, path = make_practice(tmp_path / "home")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("correct horse battery staple\n")
+    out = tmp_path / "ana.zip.age"
+    exported = run("export", "ana-perez", "--passphrase-file", str(secret), "--out", str(out), home=home.root)
+    assert exported.returncode == 0 and "encrypted" in exported.stdout, exported.stderr
+    sealed = out.read_bytes()
+    assert sealed.startswith(b"age-encryption.org/v1\n") and b"client.toml" not in sealed and b"caf" not in sealed
+    code, said = age_decrypt(out, "correct horse battery staple")
+    assert code == 0, said
+    opened = zipfile.ZipFile(str(out) + ".out")
+    assert sorted(opened.namelist()) == ["ana-perez/client.toml", f"ana-perez/sessions/{path.name}"]
+    assert "José talked about the café" in opened.read(f"ana-perez/sessions/{path.name}").decode()
+
+
+def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_path):
+    home, _ = make_practice(tmp_path / "home")
+    piped = run("export", "ana-perez", "--encrypt", home=home.root, stdin=subprocess.DEVNULL)
+    assert piped.returncode == 2 and "use --passphrase-file FILE" in piped.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n")
+    refused = run("export", "ana-perez", "--passphrase-file", str(empty), home=home.root)
+    assert refused.returncode == 1 and "an empty passphrase protects nothing" in refused.stderr
+    assert not list(tmp_path.glob("*.age")) and not list(home.root.glob("*.age"))
+    obsidian = run("export", "ana-perez", "--format", "obsidian", "--encrypt", home=home.root)
+    assert obsidian.returncode == 2 and "--encrypt is for the zip" in obsidian.stderr

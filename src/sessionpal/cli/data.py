@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.paths import builtin_prompts_dir, machine_config_file
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, home_option, lookup_client, open_home, pad, path_argument, write_file
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, pad, path_argument, write_file
 
 
 def add_parsers(commands) -> None:
@@ -42,6 +42,10 @@ def add_parsers(commands) -> None:
         help="zip: every file as it is (default); obsidian: copies of the sessions with YAML front matter, "
         "for Obsidian and other Markdown tools, in a folder (default: sessionpal-SLUG-obsidian here)",
     )
+    export.add_argument(
+        "--encrypt", action="store_true", help="encrypt the zip with a passphrase, asked twice (the age format: *.zip.age, opened with age -d or rage -d)"
+    )
+    path_argument(export, "--passphrase-file", metavar="FILE", help="encrypt with the passphrase in this file (its first line) instead of asking")
     export.set_defaults(handler=cmd_export)
 
     log = commands.add_parser("log", help="logs for credentialing bodies")
@@ -178,15 +182,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..core.export import default_export_name, export_client
 
     entry = lookup_client(args, args.client)
+    encrypt = args.encrypt or args.passphrase_file is not None
     if args.format == "obsidian":
+        if encrypt:
+            raise CommandError("--encrypt is for the zip: an Obsidian folder is read by Obsidian as it is", EXIT_USAGE)
         return _export_obsidian(args, entry.slug)
-    out = args.out or Path(default_export_name(entry.slug))
+    secret = _passphrase(args) if encrypt else None
+    out = args.out or Path(default_export_name(entry.slug) + (".age" if encrypt else ""))
     skipped: list[Path] = []
-    write_file(out, export_client(open_home(args), entry.slug, skipped))
-    print(f"wrote {out}")
+    data = export_client(open_home(args), entry.slug, skipped)
+    if secret is not None:
+        from ..core.export import EncryptionUnavailable, encrypt_with_passphrase
+
+        try:
+            data = encrypt_with_passphrase(data, secret)
+        except EncryptionUnavailable as error:
+            raise CommandError(str(error)) from None
+    write_file(out, data)
+    print(f"wrote {out}" + (" (encrypted: open it with `age -d` or `rage -d` and the passphrase)" if secret is not None else ""))
     for path in skipped:
         print(f"left out: {path} (a link or not a regular file: links are never followed into an export)", file=sys.stderr)
     return EXIT_OK
+
+
+def _passphrase(args: argparse.Namespace) -> str:
+    """From --passphrase-file (its first line), or asked twice on the terminal; never from an argument,
+    which every account of the computer could read in the process list."""
+    if args.passphrase_file is not None:
+        from ..core.problems import FileProblems, read_user_text
+
+        try:
+            lines = read_user_text(args.passphrase_file.expanduser()).splitlines()
+        except FileProblems as error:
+            raise CommandError(str(error)) from None
+        secret = lines[0] if lines else ""
+        if not secret:
+            raise CommandError(f"{args.passphrase_file}: the first line is empty: an empty passphrase protects nothing")
+        return secret
+    if not sys.stdin.isatty():
+        raise CommandError("--encrypt asks for the passphrase on a terminal; without one, use --passphrase-file FILE", EXIT_USAGE)
+    import getpass
+
+    first = getpass.getpass("Passphrase for the export: ")
+    if not first:
+        raise CommandError("an empty passphrase protects nothing; nothing was written")
+    if getpass.getpass("The same again: ") != first:
+        raise CommandError("the two passphrases differ; nothing was written")
+    return first
 
 
 def _export_obsidian(args: argparse.Namespace, slug: str) -> int:

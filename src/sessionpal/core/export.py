@@ -251,5 +251,21 @@ def write_recap(session: Path, client: Client | None = None) -> tuple[Path, str]
     return path, text
 
 
+class EncryptionUnavailable(Exception):
+    """pyrage (the age format's library) is not installed here."""
+
+
+def encrypt_with_passphrase(data: bytes, passphrase: str) -> bytes:
+    """`data` in the age format (scrypt, from a passphrase): `age -d` or `rage -d` opens it."""
+    if not passphrase:
+        raise ValueError("an empty passphrase protects nothing")
+    try:
+        from pyrage import passphrase as age  # type: ignore[import-untyped]
+    except ImportError as error:
+        raise EncryptionUnavailable("encrypted export needs pyrage: pip install pyrage") from error
+    encrypted: bytes = age.encrypt(data, passphrase)
+    return encrypted
+
+
 def default_export_name(slug: str, today: date | None = None) -> str:
     return f"sessionpal-{slug}-{(today or datetime.now().date()).isoformat()}.zip"
