@@ -407,3 +407,17 @@ def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_pa
     assert not list(tmp_path.glob("*.age")) and not list(home.root.glob("*.age"))
     obsidian = run("export", "ana-perez", "--format", "obsidian", "--encrypt", home=home.root)
     assert obsidian.returncode == 2 and "--encrypt is for the zip" in obsidian.stderr
+
+
+def test_engagement_from_the_command_line(tmp_path):
+    home, _ = make_practice(tmp_path / "home")
+    shown = run("engagement", "Ana Pérez", home=home.root)
+    assert shown.returncode == 0 and shown.stdout.strip() == "Ana Pérez: no engagement recorded (1 session held)"
+    made = run("engagement", "ana-perez", "--sessions", "12", "--ends", "2027-03-31", home=home.root)
+    assert made.stdout.strip() == "Ana Pérez: 1 of 12 agreed sessions held, ends 2027-03-31"
+    moved = run("engagement", "ana-perez", "--next", "2026-12-07", home=home.root)
+    assert moved.stdout.strip().endswith("ends 2027-03-31, next session 2026-12-07"), "other fields kept"
+    bad = run("engagement", "ana-perez", "--ends", "March", home=home.root)
+    assert bad.returncode == 2 and "not a date like" in bad.stderr
+    cleared = run("engagement", "ana-perez", "--clear", home=home.root)
+    assert cleared.stdout.strip() == "Ana Pérez: no engagement recorded (1 session held)"

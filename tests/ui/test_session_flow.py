@@ -449,6 +449,35 @@ async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home, clo
         assert "private: not shown" in shown and "courage" not in shown
 
 
+async def test_the_engagement_set_from_the_palette_shows_where_the_session_stands(demo_home, clock):
+    """Ana has had one session: this is her second; with 12 agreed the header says "session 2 of 12"."""
+    from sessionpal.ui.dialogs.text import EngagementDialog
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one("#session-header", Static)
+        assert "session " not in str(header.render()), "no engagement, no count"
+        app.screen.action_engagement()
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementDialog)
+        app.screen.query_one("#sessions", Input).value = "12"
+        app.screen.query_one("#ends", Input).value = "2027-03-31"
+        app.screen.query_one("#next", Input).value = "next week"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementDialog), "a date that is no date is refused, the dialog stays"
+        assert "a date like 2026-12-04" in str(app.screen.query_one("#form-error", Static).render())
+        app.screen.query_one("#next", Input).value = "2026-11-30"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert "session 2 of 12" in str(header.render())
+        card = str(app.screen.query_one("#last-time", Static).render())
+        assert "This is session 2 of 12  · engagement ends Wed 31 Mar 2027  · next session Mon 30 Nov" in card
+        assert load_client(demo_home.client_file("ana-perez")).engagement.sessions == 12
+
+
 async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import data, packs, records, serve
+from . import data, packs, practice, records, serve
 from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, app_home, home_option
 
 SHELLS = ("bash", "zsh", "tcsh", "fish")
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     # This order is the order `sessionpal --help` lists them in.
     data.add_parsers(commands)
     packs.add_parsers(commands)
+    practice.add_parsers(commands)
     records.add_parsers(commands)
     serve.add_parsers(commands)
     return parser

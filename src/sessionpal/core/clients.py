@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fsio
-from .model import GOAL_STATUSES, MOVES, Client, Goal, GoalStatus, Move, StatusChange
+from .model import GOAL_STATUSES, MOVES, Client, Engagement, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_bytes, read_user_text
 from .safe_text import refuse_control
@@ -99,6 +99,15 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
     agreements = check.table(data, "agreements", ()) or {}
     agreed = check.text_list(agreements, "agreed", ("agreements",))
     ask_first = check.text_list(agreements, "ask_first", ("agreements",))
+    engagement = None
+    if "engagement" in data:
+        table = check.table(data, "engagement", ()) or {}
+        check.unknown_keys(table, ENGAGEMENT_KEYS, ("engagement",), "[engagement]")
+        engagement = Engagement(
+            check.integer(table, "sessions", ("engagement",), low=1, high=500),
+            check.day(table, "ends", ("engagement",)),
+            check.day(table, "next_session", ("engagement",)),
+        )
     check.raise_if_any()
     return Client(
         slug=slug or path.parent.name,
@@ -116,7 +125,11 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
         pro_bono=bool(pro_bono),
         agreed=agreed,
         ask_first=ask_first,
+        engagement=engagement,
     )
+
+
+ENGAGEMENT_KEYS = ("sessions", "ends", "next_session")
 
 
 def load_client(path: Path, slug: str = "") -> Client:
@@ -143,20 +156,24 @@ class ClientEntry:
     # The newest session was never ended: "unfinished" (the app was closed or killed mid-session, to be
     # resumed or closed on purpose), or "open elsewhere" (another sessionpal has the client open now).
     left_open: str = ""
+    attention: str = ""  # the engagement nearly over, or longer than usual without a session (core/engagement.py)
 
     @property
     def name(self) -> str:
         return self.client.name if self.client else self.slug
 
 
-def last_session_name(home: Home, slug: str) -> str:
+def session_names(home: Home, slug: str) -> list[str]:
     try:
-        names = [e.name for e in os.scandir(home.sessions_dir(slug)) if is_session_file_name(e.name)]
+        return [e.name for e in os.scandir(home.sessions_dir(slug)) if is_session_file_name(e.name)]
     except OSError:
-        return ""
+        return []
+
+
+def last_session_name(home: Home, slug: str, names: list[str] | None = None) -> str:
     from .paths import session_sort_key
 
-    return max(names, key=session_sort_key, default="")
+    return max(session_names(home, slug) if names is None else names, key=session_sort_key, default="")
 
 
 _TIMER_LINE = re.compile(r'^\s*timer\s*=\s*"([^"]*)"')
@@ -189,7 +206,7 @@ def left_open(home: Home, slug: str, name: str, now: datetime | None = None) -> 
     return ""
 
 
-def list_clients(home: Home, first: int | None = None) -> list[ClientEntry]:
+def list_clients(home: Home, first: int | None = None, today: date | None = None) -> list[ClientEntry]:
     """Every client folder, most recent session first, then by name; or just the `first` of them, reading only
     their client files (and those tied with the last of them): a long list's first screen, at once."""
     entries: list[ClientEntry] = []
@@ -206,17 +223,22 @@ def list_clients(home: Home, first: int | None = None) -> list[ClientEntry]:
             continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
         path = Path(folder.path) / "client.toml"
         if path.exists():
-            found.append((slug, path, last_session_name(home, slug)))
+            names = session_names(home, slug)
+            found.append((slug, path, last_session_name(home, slug, names), names))
     if first is not None and len(found) > first:
         found.sort(key=lambda item: item[2], reverse=True)
         cut = found[first - 1][2]
         found = [item for item in found if item[2] >= cut]
-    for slug, path, last in found:
+    from .engagement import attention, session_days
+
+    day = today or date.today()
+    for slug, path, last, names in found:
         try:
             client, problems = load_client(path, slug), []
         except FileProblems as error:
             client, problems = None, error.problems
-        entries.append(ClientEntry(slug, path, client, problems, last, left_open(home, slug, last)))
+        heed = attention(client.engagement, session_days(names), day) if client is not None else ""
+        entries.append(ClientEntry(slug, path, client, problems, last, left_open(home, slug, last), heed))
     entries.sort(key=lambda e: normalize_name(e.name))
     entries.sort(key=lambda e: e.last_session, reverse=True)
     return entries[:first] if first is not None else entries
@@ -383,6 +405,32 @@ def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str
             document.append("agreements", table)
         _set_list(table, "agreed", _unique(agreed))
         _set_list(table, "ask_first", _unique(ask_first))
+
+    return edit_client(home, slug, edit)
+
+
+def set_engagement(home: Home, slug: str, engagement: Engagement | None) -> Client:
+    """The engagement in client.toml's [engagement] table (None, or nothing in it: the table goes)."""
+    import tomlkit
+
+    if engagement is not None and engagement.sessions is not None and not 1 <= engagement.sessions <= 500:
+        raise ClientEditError("sessions agreed: a number from 1 to 500")
+
+    def edit(document: TOMLDocument) -> None:
+        values = {} if engagement is None else {"sessions": engagement.sessions, "ends": engagement.ends, "next_session": engagement.next_session}
+        values = {k: v for k, v in values.items() if v is not None}
+        if not values:
+            document.pop("engagement", None)
+            return
+        table = document.get("engagement")
+        if table is None:
+            table = tomlkit.table()
+            document.append("engagement", table)
+        for key in ENGAGEMENT_KEYS:
+            if key in values:
+                table[key] = values[key]
+            elif key in table:
+                del table[key]
 
     return edit_client(home, slug, edit)
 

@@ -140,6 +140,16 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class Engagement:
+    """What the coach and the client agreed: a number of sessions, perhaps an end date; and, if the coach
+    keeps it here, the date of the next session."""
+
+    sessions: int | None = None
+    ends: date | None = None
+    next_session: date | None = None
+
+
+@dataclass(frozen=True)
 class Client:
     slug: str
     name: str
@@ -156,6 +166,7 @@ class Client:
     pro_bono: bool = False  # sessions are pro bono unless a session says otherwise
     agreed: tuple[str, ...] = ()  # areas the client has agreed to be coached on
     ask_first: tuple[str, ...] = ()  # areas to ask permission about before coaching in them
+    engagement: Engagement | None = None
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)

@@ -1,6 +1,8 @@
-"""Small one-question dialogs: a line of text, a rating, the client's areas."""
+"""Small one-question dialogs: a line of text, a rating, the client's areas, the engagement."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
+from ...core.model import Engagement
 from ...core.stalled import sparkline
 
 
@@ -141,3 +144,46 @@ class AreasDialog(_Form):
     def _ok(self) -> None:
         split = lambda widget_id: [a.strip() for a in self.query_one(widget_id, Input).value.split(",") if a.strip()]  # noqa: E731
         self.dismiss((split("#agreed"), split("#ask-first")))
+
+
+class EngagementDialog(_Form):
+    """The engagement: sessions agreed, when it ends, the next session's date; each may stay empty.
+
+    Returns an Engagement (all empty: none), or None when cancelled."""
+
+    def __init__(self, name: str, engagement: Engagement | None):
+        super().__init__()
+        self.client_name = name
+        self.engagement = engagement or Engagement()
+
+    def compose(self) -> ComposeResult:
+        current = self.engagement
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup("The engagement with [b]$name[/b]", name=self.client_name), classes="dialog-title")
+            yield Label("Sessions agreed (empty: no number), e.g. 12")
+            yield Input(str(current.sessions or ""), id="sessions", max_length=3, select_on_focus=False)
+            yield Label("It ends on (YYYY-MM-DD, or empty)")
+            yield Input(current.ends.isoformat() if current.ends else "", id="ends", max_length=10, select_on_focus=False)
+            yield Label("Next session on (YYYY-MM-DD, or empty): shown on the last-time card")
+            yield Input(current.next_session.isoformat() if current.next_session else "", id="next", max_length=10, select_on_focus=False)
+            yield from self.buttons("Save")
+
+    def on_mount(self) -> None:
+        self.query_one("#sessions", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        sessions_text = self.query_one("#sessions", Input).value.strip()
+        if sessions_text and not (sessions_text.isascii() and sessions_text.isdigit() and 1 <= int(sessions_text) <= 500):
+            self._error("Sessions agreed: a number from 1 to 500, or empty.")
+            return
+        days: list[date | None] = []
+        for widget_id, what in (("#ends", "The end"), ("#next", "The next session")):
+            text = self.query_one(widget_id, Input).value.strip()
+            try:
+                days.append(date.fromisoformat(text) if text else None)
+            except ValueError:
+                self._error(f"{what}: a date like 2026-12-04, or empty.")
+                return
+        self.dismiss(Engagement(int(sessions_text) if sessions_text else None, days[0], days[1]))

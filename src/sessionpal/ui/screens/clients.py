@@ -27,6 +27,8 @@ def client_prompt(entry: ClientEntry) -> Content:
         first = entry.problems[0] if entry.problems else "unknown problem"
         return Content.assemble((f"{entry.slug}: client.toml cannot be read", "$error"), "  ", (str(first), "$text-muted"))
     when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
+    if entry.attention and not entry.left_open:
+        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", (entry.attention, "$text-warning"))
     if entry.left_open == "unfinished":
         return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("unfinished: Enter to resume or close it", "$warning"))
     if entry.left_open:
@@ -92,9 +94,9 @@ class ClientPickerScreen(Screen):
         # clients a screen holds, then everyone: a thousand client files take a few hundred milliseconds.
         conflicts = find_conflicts(self.pal.home)
         if not self.entries:
-            first = list_clients(self.pal.home, first=FIRST_SCREEN)
+            first = list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date())
             self.app.call_from_thread(self._loaded, first, conflicts, False)
-        self.app.call_from_thread(self._loaded, list_clients(self.pal.home), conflicts)
+        self.app.call_from_thread(self._loaded, list_clients(self.pal.home, today=self.pal.clock.now().date()), conflicts)
 
     @work(thread=True, exclusive=True, group="check-home")
     def check_home(self) -> None:

@@ -43,13 +43,15 @@ from textual.widgets import Static
 from ...core.clients import set_model
 from ...core.config import set_starred
 from ...core.deck import Deck
+from ...core.engagement import Standing, standing
 from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock, is_free
-from ...core.model import Action, ActionState
+from ...core.model import Action, ActionState, Engagement
 from ...core.packs import PackLibrary, load_library
+from ...core.paths import session_paths
 from ...core.saving import SaveFailed
 from ...core.sessions import file_fingerprint
 from ...core.stalled import SessionFacts, rating_trend
@@ -122,6 +124,7 @@ class SessionScreen(Screen):
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
         self._header_shown: tuple[object, ...] = ()  # what the header shows now
         self._last_seen: tuple[int, int, int] | None = None  # the "last time" card's file, as it was read
+        self._held_before = 0  # the client's session files other than this one (for "session 5 of 12")
         self.goal_flow = GoalFlow(self)
 
     # layout -------------------------------------------------------------------
@@ -214,16 +217,18 @@ class SessionScreen(Screen):
             words = "read-only: open in another sessionpal"
         name = "Private" if self.pal.private else self.live.client.name
         agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
-        shown = (name, self.live.planned_minutes, self.live.model.title, words, agreement)
+        where = self.standing()
+        shown = (name, self.live.planned_minutes, self.live.model.title, words, agreement, where)
         if shown == self._header_shown:  # Static.update lays the screen out again: only when it changed
             return
         self._header_shown = shown
         header = Content.from_markup(
-            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state[/]",
+            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state$where[/]",
             name=name,
             minutes=str(self.live.planned_minutes),
             model=self.live.model.title,
             state=words,
+            where=f" · {where.label()}" if where else "",
         )
         self.query_one("#session-header", Static).update(header)
         line = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
@@ -373,13 +378,20 @@ class SessionScreen(Screen):
 
     def _open_actions_loaded(self, actions) -> None:
         card = self.query_one(LastTimeCard)
-        card.show(self.live.client, card.last, actions, self.pal.clock.now().date())
+        card.show(self.live.client, card.last, actions, self.pal.clock.now().date(), self.standing())
+
+    def standing(self) -> Standing | None:
+        """Where this session stands in the client's engagement ("session 5 of 12"); None without one."""
+        return standing(self.live.client.engagement, self._held_before, current_has_file=False)
 
     def show_last_time(self) -> None:
         """The "last time" card from the previous session's file as it is now (open actions follow from the index)."""
-        last = last_time(self.pal.home, self.live.client.slug, exclude=self.live.path)
+        slug = self.live.client.slug
+        last = last_time(self.pal.home, slug, exclude=self.live.path)
+        self._held_before = len([p for p in session_paths(self.pal.home, slug) if p != self.live.path])
         self._last_seen = file_fingerprint(last.path) if last else None
-        self.query_one(LastTimeCard).show(self.live.client, last, today=self.pal.clock.now().date())
+        card = self.query_one(LastTimeCard)
+        card.show(self.live.client, last, today=self.pal.clock.now().date(), standing=self.standing())
 
     def reread_past(self) -> None:
         """A past session changed (in the review, or in an editor): the card and its open actions again."""
@@ -729,6 +741,20 @@ class SessionScreen(Screen):
 
     # command palette -------------------------------------------------------------
 
+    def action_engagement(self) -> None:
+        from ...core.clients import set_engagement
+        from ..dialogs.text import EngagementDialog
+
+        client = self.live.client
+
+        def answered(result: Engagement | None) -> None:
+            if result is not None:
+                self.change(
+                    "Engagement not saved", lambda: self.live.edit_client(lambda: set_engagement(self.pal.home, client.slug, result)), done=self.show_last_time
+                )
+
+        self.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         listed: set[str] = set()
         for binding in self.BINDINGS:
@@ -741,4 +767,5 @@ class SessionScreen(Screen):
         yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
         yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", self.action_agreement)
+        yield SystemCommand("Engagement", 'Sessions agreed, when it ends, the next session\'s date ("session 5 of 12")', self.action_engagement)
         yield from self.goal_flow.commands()

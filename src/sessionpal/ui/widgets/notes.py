@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.due import describe_due
+from ...core.engagement import Standing
 from ...core.history import LastTime
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
@@ -181,6 +182,15 @@ class NotesLog(OptionList):
 CARD_ACTIONS = 6  # open actions shown on the "last time" card, newest first
 
 
+def _engagement_details(standing: Standing) -> list[tuple[str, str]]:
+    details = []
+    if standing.ends is not None:
+        details.append(("  · engagement ends " + standing.ends.strftime("%a %d %b %Y"), "$text-muted"))
+    if standing.next_session is not None:
+        details.append(("  · next session " + standing.next_session.strftime("%a %d %b"), "$text-muted"))
+    return details
+
+
 def _by_due(action: Action) -> tuple[bool, date]:
     return (action.due is None, action.due or date.min)
 
@@ -190,11 +200,15 @@ class LastTimeCard(Static):
 
     last: LastTime | None = None
 
-    def show(self, client: Client, last: LastTime | None, open_actions: list | None = None, today: date | None = None) -> None:
+    def show(
+        self, client: Client, last: LastTime | None, open_actions: list | None = None, today: date | None = None, standing: Standing | None = None
+    ) -> None:
         """`open_actions` (from every earlier session, through the index, soonest due first) replaces the last
         session's own; `today` marks the overdue ones."""
         self.last = last
         lines: list[Content] = []
+        if standing is not None:
+            lines.append(Content.assemble(("This is " + standing.label(), "bold"), *_engagement_details(standing)))
         if last is None:
             lines.append(Content.from_markup("[b]First session with $name[/b]", name=client.name))
             lines.append(Content.from_markup("[$text-muted]F2 starts the timer, or simply start typing: the first note starts it.[/]"))

@@ -1,0 +1,70 @@
+"""A client's engagement: client.toml's [engagement], "session 5 of 12", and the client list's reminders."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sessionpal.core.clients import ClientEditError, create_client, list_clients, load_client, set_engagement
+from sessionpal.core.engagement import attention, session_days, standing, usual_gap
+from sessionpal.core.model import Engagement
+from sessionpal.core.paths import Home
+
+days = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(2199, 12, 31)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.none(), st.integers(min_value=1, max_value=500)), days, days)
+def test_an_engagement_comes_back_from_client_toml_as_it_was_set(tmp_path_factory, sessions, ends, next_session):
+    home = Home(tmp_path_factory.mktemp("home"))
+    ana = create_client(home, "Ana Pérez", 45)
+    wanted = Engagement(sessions, ends, next_session)
+    saved = set_engagement(home, ana.slug, wanted)
+    nothing = sessions is None and ends is None and next_session is None
+    assert saved.engagement == (None if nothing else wanted)
+    assert load_client(ana.path, ana.slug).engagement == saved.engagement
+    assert set_engagement(home, ana.slug, None).engagement is None
+    assert "[engagement]" not in ana.path.read_text(), "cleared: the table goes"
+
+
+def test_a_broken_engagement_is_reported_with_its_place(home):
+    ana = create_client(home, "Ana Pérez", 45)
+    ana.path.write_text(ana.path.read_text() + '\n[engagement]\nsessions = "twelve"\nlast = 3\n')
+    from sessionpal.core.problems import FileProblems
+
+    with pytest.raises(FileProblems) as raised:
+        load_client(ana.path, ana.slug)
+    said = str(raised.value)
+    assert "sessions" in said and f"{ana.path}:" in said and "unknown key 'last'" in said
+    with pytest.raises(ClientEditError):
+        set_engagement(home, "ana-perez", Engagement(0))
+
+
+def test_session_numbers_and_what_the_list_says():
+    week = [date(2026, 9, 7) + timedelta(days=7 * n) for n in range(10)]
+    assert usual_gap(week) == 7 and usual_gap(week[:2]) is None, "two sessions say no rhythm yet"
+    assert standing(Engagement(12), sessions_so_far=4, current_has_file=False).label() == "session 5 of 12"
+    assert standing(Engagement(), sessions_so_far=4, current_has_file=True).label() == "session 4"
+    assert standing(None, 4, False) is None
+    today = week[-1] + timedelta(days=3)
+    assert attention(Engagement(12), week, today) == "2 of 12 agreed sessions left"
+    assert attention(Engagement(10), week, today) == "all 10 agreed sessions held"
+    assert attention(Engagement(30, ends=today + timedelta(days=10)), week, today).startswith("engagement ends ")
+    assert attention(Engagement(30), week, today) == "", "on rhythm, far from the end"
+    late = week[-1] + timedelta(days=20)
+    assert attention(None, week, late) == "no session for 20 days (usually 7)"
+    assert session_days(["2026-11-23T1000.md", "2026-11-23T1400-2.md", "notes.md"]) == [date(2026, 11, 23), date(2026, 11, 23)]
+
+
+def test_the_client_list_carries_the_reminder(home):
+    ana = create_client(home, "Ana Pérez", 45)
+    set_engagement(home, ana.slug, Engagement(3))
+    folder = home.sessions_dir(ana.slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    for day in ("2026-11-02", "2026-11-09"):
+        (folder / f"{day}T1000.md").write_text('+++\nclient = "ana-perez"\ntimer = "ended"\n+++\n')
+    (entry,) = list_clients(home, today=date(2026, 11, 12))
+    assert entry.attention == "1 of 3 agreed sessions left"
