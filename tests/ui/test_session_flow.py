@@ -478,6 +478,38 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
         assert load_client(demo_home.client_file("ana-perez")).engagement.sessions == 12
 
 
+async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
+    from textual.widgets import Checkbox, TextArea
+
+    from sessionpal.ui.dialogs.text import PastSessionDialog
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = session_paths(demo_home, "ana-perez")
+        app.screen.action_past_session()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PastSessionDialog)
+        dialog.query_one("#day", Input).value = "2099-01-01"
+        dialog.query_one("#ok").press()
+        await pilot.pause()
+        assert "today or before" in str(dialog.query_one("#form-error", Static).render()), "a past session is in the past"
+        dialog.query_one("#day", Input).value = "2026-11-02"
+        dialog.query_one("#minutes", Input).value = "50"
+        dialog.query_one("#pro-bono", Checkbox).value = True
+        dialog.query_one("#past-notes", TextArea).text = "she named the fear for the first time\n!ask her sister for a weekend\n"
+        dialog.query_one("#ok").press()
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        (added,) = [p for p in session_paths(demo_home, "ana-perez") if p not in before]
+        document = read_session(added)
+        assert added.name == "2026-11-02T0000.md" and document.info.elapsed_seconds == 3000 and document.info.pro_bono is True
+        assert [n.text for n in document.notes] == ["she named the fear for the first time"]
+        assert [a.text for a in document.actions] == ["ask her sister for a weekend"]
+        assert not app.screen.live.started, "the session under way is untouched"
+
+
 async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,11 +1,12 @@
-"""Between sessions, the practice around the call: a client's engagement."""
+"""Between sessions, the practice around the call: a client's engagement, hours from before sessionpal."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
-from .common import EXIT_OK, CommandError, home_option, lookup_client, open_home
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, path_argument
 
 
 def _day(text: str) -> date:
@@ -30,6 +31,15 @@ def add_parsers(commands) -> None:
     engagement.add_argument("--next", dest="next_session", type=_day, metavar="DATE", help="the next session's date (YYYY-MM-DD)")
     engagement.add_argument("--clear", action="store_true", help="remove the engagement from client.toml")
     engagement.set_defaults(handler=cmd_engagement)
+
+    hours = commands.add_parser(
+        "import-hours",
+        help="sessions from before sessionpal, from a CSV file date,client,minutes,kind (paid or pro-bono), for the ICF log",
+    )
+    home_option(hours, top=False)
+    path_argument(hours, "file", metavar="FILE.csv", help="with the header date,client,minutes,kind")
+    hours.add_argument("--yes", action="store_true", help="create the clients the file names that are not here yet, without asking")
+    hours.set_defaults(handler=cmd_import_hours)
 
 
 def cmd_engagement(args: argparse.Namespace) -> int:
@@ -61,4 +71,53 @@ def cmd_engagement(args: argparse.Namespace) -> int:
     ends = f", ends {current.ends.isoformat()}" if current.ends else ""
     after = f", next session {current.next_session.isoformat()}" if current.next_session else ""
     print(f"{client.name}: {agreed}{ends}{after}")
+    return EXIT_OK
+
+
+def cmd_import_hours(args: argparse.Namespace) -> int:
+    from ..core.clients import ClientNotFound, create_client, find_client, list_clients
+    from ..core.past import already_recorded, read_hours, record_past_session
+    from ..core.saving import ChangeFailed, saving
+
+    home = open_home(args)
+    rows, problems = read_hours(args.file)
+    for found in problems:
+        print(found, file=sys.stderr)
+    if problems:
+        print(f"nothing was imported: {len(problems)} line{'s' if len(problems) != 1 else ''} to fix first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    entries = list_clients(home)
+    slugs: dict[str, str] = {}
+    unknown: list[str] = []
+    for row in rows:
+        if row.client in slugs or row.client in unknown:
+            continue
+        try:
+            slugs[row.client] = find_client(home, row.client, entries).slug
+        except ClientNotFound:
+            unknown.append(row.client)
+    if unknown and not args.yes:
+        names = ", ".join(unknown)
+        if not sys.stdin.isatty():
+            raise CommandError(f"not clients here yet: {names}; nothing was imported (--yes creates them)")
+        answer = input(f"Create {len(unknown)} new client{'s' if len(unknown) != 1 else ''}: {names}? [y/N] ")
+        if answer.strip().casefold() not in ("y", "yes"):
+            raise CommandError("nothing was imported", EXIT_USAGE)
+    added = skipped = 0
+    try:
+        with saving("the imported sessions"):
+            for name in unknown:
+                slugs[name] = create_client(home, name).slug
+            for row in rows:
+                if already_recorded(home, slugs[row.client], row.day, row.minutes):
+                    skipped += 1
+                    continue
+                record_past_session(home, slugs[row.client], row.day, row.minutes, pro_bono=row.pro_bono, imported=f"{args.file.name}:{row.line}")
+                added += 1
+    except ChangeFailed as error:
+        raise CommandError(f"{error} (after {added} session{'s' if added != 1 else ''} imported; running it again adds only the rest)") from None
+    hours = sum(r.minutes for r in rows) / 60
+    again = f"; {skipped} already imported before" if skipped else ""
+    made = f"; {len(unknown)} new client{'s' if len(unknown) != 1 else ''}" if unknown else ""
+    print(f"imported {added} session{'s' if added != 1 else ''} ({hours:.2f} hours in the file){again}{made}")
     return EXIT_OK

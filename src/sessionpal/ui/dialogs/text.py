@@ -1,4 +1,4 @@
-"""Small one-question dialogs: a line of text, a rating, the client's areas, the engagement."""
+"""Small dialogs: a line of text, a rating, the client's areas, the engagement, a past session."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from ...core.model import Engagement
 from ...core.stalled import sparkline
@@ -187,3 +187,47 @@ class EngagementDialog(_Form):
                 self._error(f"{what}: a date like 2026-12-04, or empty.")
                 return
         self.dismiss(Engagement(int(sessions_text) if sessions_text else None, days[0], days[1]))
+
+
+class PastSessionDialog(_Form):
+    """A session written up after the fact: its day, its length, paid or pro bono, and its notes (one a line,
+    with the note line's prefixes). Returns (day, minutes, pro_bono, notes), or None when cancelled."""
+
+    def __init__(self, name: str, minutes: int, today: date):
+        super().__init__()
+        self.client_name = name
+        self.minutes = minutes
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Content.from_markup("A past session with [b]$name[/b]", name=self.client_name), classes="dialog-title")
+            yield Label("Its day (YYYY-MM-DD) and how long it lasted (minutes)")
+            with Horizontal(classes="form-row"):
+                yield Input(placeholder=self.today.isoformat(), id="day", max_length=10, select_on_focus=False)
+                yield Input(str(self.minutes), id="minutes", max_length=4, select_on_focus=False)
+            yield Checkbox("Pro bono", id="pro-bono")
+            yield Label('Notes, one a line: ! an action, " their words, * an insight, + a note for the client')
+            yield TextArea(id="past-notes", soft_wrap=True)
+            yield from self.buttons("Save")
+
+    def on_mount(self) -> None:
+        self.query_one("#day", Input).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        day_text = self.query_one("#day", Input).value.strip()
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            self._error("The day: a date like 2026-11-23.")
+            return
+        if day > self.today:
+            self._error("A past session: the day is today or before.")
+            return
+        minutes = self.query_one("#minutes", Input).value.strip()
+        if not (minutes.isascii() and minutes.isdigit() and 1 <= int(minutes) <= 24 * 60):
+            self._error("How long: minutes, from 1 to 1440.")
+            return
+        notes = [line for line in self.query_one("#past-notes", TextArea).text.splitlines() if line.strip()]
+        self.dismiss((day, int(minutes), self.query_one("#pro-bono", Checkbox).value, notes))

@@ -755,6 +755,25 @@ class SessionScreen(Screen):
 
         self.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
 
+    def action_past_session(self) -> None:
+        from ...core.past import record_past_session
+        from ..dialogs.text import PastSessionDialog
+
+        client, home = self.live.client, self.pal.home
+
+        def answered(result) -> None:
+            if result is None:
+                return
+            day, minutes, pro_bono, notes = result
+            saved: list[Path] = []
+            record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes))  # noqa: E731
+            if attempt(self, "Past session not saved", record):
+                self.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
+                self.notify(f"The session of {day.isoformat()} is saved ({minutes} min): the review lists it.", title="Past session added", markup=False)
+                self.reread_past()
+
+        self.app.push_screen(PastSessionDialog(client.name, self.live.planned_minutes, self.pal.clock.now().date()), answered)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         listed: set[str] = set()
         for binding in self.BINDINGS:
@@ -767,5 +786,8 @@ class SessionScreen(Screen):
         yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
         yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", self.action_agreement)
+        yield SystemCommand(
+            "Add a past session", "A session held before sessionpal, or written up afterwards: its day, length and notes", self.action_past_session
+        )
         yield SystemCommand("Engagement", 'Sessions agreed, when it ends, the next session\'s date ("session 5 of 12")', self.action_engagement)
         yield from self.goal_flow.commands()
