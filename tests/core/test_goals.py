@@ -88,6 +88,22 @@ def test_no_goals_switches_on_and_off_without_losing_goals(home, ana):
     assert tomllib.loads(home.client_file("ana").read_text())["no_goals"] is False
 
 
+def test_a_goal_may_serve_several_values_and_an_old_single_value_still_reads(home, ana):
+    from sessionpal.core.goals import set_goal_values
+
+    path = home.client_file("ana")
+    path.write_text(path.read_text().replace('id = "run"', 'id = "run"\nvalue = "health"', 1))
+    assert load_client(path, "ana").goal("run").values == ("health",), 'value = "..." of files before several'
+    goal = set_goal_values(home, "ana", "run", ["health", "freedom", " Freedom", ""], at=DAY)
+    assert goal.values == ("health", "freedom") and goal.value == "health"
+    data = tomllib.loads(path.read_text())
+    run = next(g for g in data["goals"] if g["id"] == "run")
+    assert run["values"] == ["health", "freedom"] and "value" not in run, "one key now: values"
+    assert "freedom" in data["values"], "a new value joins the client's values"
+    assert [c.note for c in goal.history] == ["connected to the value: freedom"], "each new link recorded once"
+    assert set_goal_values(home, "ana", "run", []).values == ()
+
+
 def test_values_and_areas(home, ana):
     assert set_values(home, "ana", ["freedom", " Freedom ", "craft", ""]).values == ("freedom", "craft")
     client = set_agreements(home, "ana", ["career", "health"], ["family", "money"])
@@ -184,7 +200,7 @@ def test_alignment_highlights_what_stands_alone(home, ana):
     add_goal(home, "ana", "Call my sister weekly", value="connection", at=DAY)
     view = alignment(load_client(home.client_file("ana")))
     assert view.values == ("freedom", "family", "connection")
-    assert view.links == {"leave": "freedom", "call-my-sister-weekly": "connection"}
+    assert view.links == {"leave": ("freedom",), "call-my-sister-weekly": ("connection",)}
     assert view.goals_without_value == ("run",)
     assert view.values_without_goal == ("family",)
 

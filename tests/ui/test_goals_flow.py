@@ -172,6 +172,17 @@ async def test_alignment_view(history_home, clock):
         await pilot.pause()
         assert client(history_home).goal("find-a-mentor").value == "family"
         assert "Every goal serves a value" in str(view.query_one("#alignment-summary", Static).render())
+        # A goal may serve several values: "health" (row 2) joins what "Ship the side project" serves, then leaves.
+        served = client(history_home).goal("ship-the-side-project").values
+        table.cursor_coordinate = (1, 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert client(history_home).goal("ship-the-side-project").values == (*served, "health")
+        assert str(table.get_cell_at((1, 1))) == "●" and str(table.get_cell_at((0, 1))) == "●"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert client(history_home).goal("ship-the-side-project").values == served
+        assert table.fixed_columns == 1, "the values stay in view when the goals scroll"
         await pilot.press("a", *"adventure", "enter")
         await pilot.pause()
         assert client(history_home).values[-1] == "adventure"

@@ -80,7 +80,9 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
         title = check.text(item, "title", where, required=True, blank_ok=False)
         status = _status(check, item, "status", where) or GoalStatus.ACTIVE
         history = _check_history(check, check.table_list(item, "history", where), where)
-        goal_value = check.text(item, "value", where) or ""
+        # One value (value = "freedom", as files before several were possible) or several (values = [...]).
+        one = check.text(item, "value", where) or ""
+        goal_values = tuple(dict.fromkeys(v for v in (one.strip(), *(x.strip() for x in check.text_list(item, "values", where))) if v))
         goal_created = check.stamp(item, "created", where)
         target = check.day(item, "target", where)
         replaced_by = check.text(item, "replaced_by", where) or ""
@@ -90,7 +92,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
                 check.add(where + ("id",), f"goal id '{gid}' is used twice")
             seen.add(gid)
         if gid and title:
-            goals.append(Goal(gid, title.strip(), status, goal_value, goal_created, target, history, replaced_by, tags))
+            goals.append(Goal(gid, title.strip(), status, goal_values, goal_created, target, history, replaced_by, tags))
     no_goals = check.boolean(data, "no_goals", ())
     contact = check.text(data, "contact", ()) or ""
     code = check.text(data, "code", ()) or ""

@@ -69,13 +69,13 @@ def _record(goal: AbstractTable, at: date, before: str, after: str, note: str, m
         goal["history"] = snippet_array("history", [entry])
 
 
-def _append_goal(document: TOMLDocument, title: str, value: str, tags: list[str], at: date) -> str:
+def _append_goal(document: TOMLDocument, title: str, values: list[str], tags: list[str], at: date) -> str:
     import tomlkit
 
     goals = document.get("goals")
     taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
     gid = goal_id_for(title, taken)
-    table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "value": value, "created": at, "tags": tags or None})
+    table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "values": values or None, "created": at, "tags": tags or None})
     if goals is None:
         array = tomlkit.aot()
         array.append(table)
@@ -89,7 +89,8 @@ def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[s
     title = _clean_title(title)
     at = at or moment_now()
     holder: dict[str, str] = {}
-    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, " ".join(value.split()), tags or [], at)))
+    values = [" ".join(value.split())] if value.strip() else []
+    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, values, tags or [], at)))
     return _goal(client, holder["id"])
 
 
@@ -119,27 +120,47 @@ def rename_goal(home: Home, slug: str, goal_id: str, title: str) -> Goal:
 
 
 def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime | None = None) -> Goal:
-    """Connect a goal to one of the client's values (added to their values if new); "" unlinks.
-
-    Recorded in the goal's history as the playbook's "connect it to a value" move.
-    """
+    """Connect a goal to one more of the client's values (added to their values if new); "" unlinks them all."""
     value = " ".join(value.split())
+    if not value:
+        return set_goal_values(home, slug, goal_id, [], at=at)
+    current = _goal(load_client(home.client_file(slug), slug), goal_id).values
+    return set_goal_values(home, slug, goal_id, [*current, value], at=at)
+
+
+def set_goal_values(home: Home, slug: str, goal_id: str, values: list[str], *, at: datetime | None = None) -> Goal:
+    """The values a goal serves, in this order (new ones added to the client's values); [] unlinks.
+
+    Written as `values = [...]` (a lone `value = "..."` of an older file goes); each new link is recorded
+    in the goal's history as the playbook's "connect it to a value" move."""
+    refuse_control([" ".join(v.split()) for v in values], "a value", ClientEditError)
+    cleaned: list[str] = []
+    for value in (" ".join(v.split()) for v in values if v.strip()):
+        if value.casefold() not in {c.casefold() for c in cleaned}:  # "Freedom" is "freedom" again
+            cleaned.append(value)
     at = at or moment_now()
 
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         status = str(goal.get("status", "active"))
-        if value:
-            goal["value"] = value
-            values = [str(v) for v in document.get("values", [])]
-            if value.casefold() not in {v.casefold() for v in values}:
+        before = [str(goal["value"])] if "value" in goal else []
+        before += [str(v) for v in goal.get("values", [])]
+        if "value" in goal:
+            del goal["value"]
+        if cleaned:
+            goal["values"] = cleaned
+        elif "values" in goal:
+            del goal["values"]
+        known = [str(v) for v in document.get("values", [])]
+        for value in cleaned:
+            if value.casefold() not in {v.casefold() for v in known}:
                 if "values" in document:
                     document["values"].append(value)
                 else:
                     document["values"] = [value]
-            _record(goal, at, status, status, f"connected to the value: {value}", Move.VALUE)
-        elif "value" in goal:
-            del goal["value"]
+                known.append(value)
+            if value.casefold() not in {b.casefold() for b in before}:
+                _record(goal, at, status, status, f"connected to the value: {value}", Move.VALUE)
 
     return _goal(edit_client(home, slug, edit), goal_id)
 
@@ -209,7 +230,8 @@ def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move
     def edit(document: TOMLDocument) -> None:
         goal = _find(document, goal_id)
         tags = [str(t) for t in goal.get("tags", [])]
-        new_id = _append_goal(document, new_title, str(goal.get("value", "")), tags, at)
+        served = ([str(goal["value"])] if "value" in goal else []) + [str(v) for v in goal.get("values", [])]
+        new_id = _append_goal(document, new_title, list(dict.fromkeys(served)), tags, at)  # the new goal serves the same values
         holder["id"] = new_id
         before = str(goal.get("status", "active"))
         goal["status"] = "changed"

@@ -131,12 +131,17 @@ class Goal:
     id: str
     title: str
     status: GoalStatus = GoalStatus.ACTIVE
-    value: str = ""
+    values: tuple[str, ...] = ()  # the client's values it serves (client.toml: values = [...], or one value = "...")
     created: Stamp | None = None
     target: date | None = None
     history: tuple[StatusChange, ...] = ()
     replaced_by: str = ""
     tags: tuple[str, ...] = ()  # areas of life the goal touches, e.g. "family"
+
+    @property
+    def value(self) -> str:
+        """The first value it serves ("" for none), where one is shown."""
+        return self.values[0] if self.values else ""
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,12 @@ class SessionGoals:
         self._touch(goal_id)
         return goal
 
+    def set_goal_values(self, goal_id: str, values: list[str]) -> Goal:
+        self._goal(goal_id)
+        goal = self.session.edit_client(lambda: goal_edits.set_goal_values(self.home, self.client.slug, goal_id, values, at=self.session.now()))
+        self._touch(goal_id)
+        return goal
+
     def tag_goal(self, goal_id: str, tags: list[str]) -> Goal:
         self._goal(goal_id)
         return self.session.edit_client(lambda: goal_edits.set_goal_tags(self.home, self.client.slug, goal_id, tags))

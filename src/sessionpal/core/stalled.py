@@ -94,7 +94,7 @@ class Alignment:
 
     values: tuple[str, ...]
     goals: tuple[Goal, ...]
-    links: dict[str, str]  # goal id -> the value it expresses (as written in the values list)
+    links: dict[str, tuple[str, ...]]  # goal id -> the values it serves (as written in the values list)
     goals_without_value: tuple[str, ...]
     values_without_goal: tuple[str, ...]
 
@@ -103,14 +103,15 @@ def alignment(client: Client) -> Alignment:
     goals = tuple(g for g in client.goals if g.status.is_open)
     values = list(client.values)
     by_fold = {v.casefold(): v for v in values}
-    links: dict[str, str] = {}
+    links: dict[str, tuple[str, ...]] = {}
     for goal in goals:
-        if goal.value:
-            if goal.value.casefold() not in by_fold:  # a value written on a goal but missing from the list
-                values.append(goal.value)
-                by_fold[goal.value.casefold()] = goal.value
-            links[goal.id] = by_fold[goal.value.casefold()]
-    linked_values = {v.casefold() for v in links.values()}
+        for value in goal.values:
+            if value.casefold() not in by_fold:  # a value written on a goal but missing from the list
+                values.append(value)
+                by_fold[value.casefold()] = value
+        if goal.values:
+            links[goal.id] = tuple(by_fold[v.casefold()] for v in goal.values)
+    linked_values = {v.casefold() for linked in links.values() for v in linked}
     return Alignment(
         values=tuple(values),
         goals=goals,

@@ -1,7 +1,7 @@
 """Values and goals side by side: the five-values/five-goals calibration, done live with the client.
 
-Values run down the side, open goals across; a dot where a goal expresses a
-value. A goal with no value and a value with no goal are highlighted, and the
+Values run down the side, open goals across; a dot where a goal serves a value
+(a goal may serve several). A goal with no value and a value with no goal are highlighted, and the
 matching question from the values pack is one key (q) away: it goes to the
 deck, ready to ask.
 """
@@ -61,7 +61,8 @@ class AlignmentScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog alignment"):
             yield Static(Content.from_markup("Values and goals · [b]$name[/b]", name=self.live.client.name), classes="dialog-title")
             yield Static(id="alignment-help", classes="dialog-detail")
-            yield DataTable(id="alignment-table", cursor_type="cell", zebra_stripes=False)
+            # The values' column stays put while the goals scroll sideways (five goals are wider than a terminal).
+            yield DataTable(id="alignment-table", cursor_type="cell", zebra_stripes=False, fixed_columns=1)
             yield Static(id="alignment-summary")
             yield Static("Enter links/unlinks · a adds a value · x removes one · q puts the matching question in the deck · Esc closes", classes="dialog-hint")
 
@@ -86,7 +87,7 @@ class AlignmentScreen(ModalScreen[str | None]):
         for value in view.values:
             alone = value in view.values_without_goal
             label = Text(value + ("  · no goal" if alone else ""), style=warning if alone else "")
-            cells = [Text(LINK, justify="center") if view.links.get(goal.id) == value else Text("") for goal in view.goals]
+            cells = [Text(LINK, justify="center") if value in view.links.get(goal.id, ()) else Text("") for goal in view.goals]
             table.add_row(label, *cells, key=value)
         if keep is not None and table.row_count and len(view.goals):
             table.cursor_coordinate = Coordinate(min(keep.row, table.row_count - 1), min(max(keep.column, 1), len(view.goals)))
@@ -139,8 +140,9 @@ class AlignmentScreen(ModalScreen[str | None]):
         value, goal_id = self._cell()
         if value is None or goal_id is None:
             return
-        linked = self.view.links.get(goal_id) == value
-        self._attempt(lambda: self.live.goals.link_value(goal_id, "" if linked else value))
+        served = list(self.view.links.get(goal_id, ()))  # a goal may serve several values: this one goes or joins
+        wanted = [v for v in served if v != value] if value in served else [*served, value]
+        self._attempt(lambda: self.live.goals.set_goal_values(goal_id, wanted))
 
     def action_add_value(self) -> None:
         def added(value: str | None) -> None:
@@ -153,7 +155,7 @@ class AlignmentScreen(ModalScreen[str | None]):
         value, _ = self._cell()
         if value is None:
             return
-        linked = [g.id for g in self.view.goals if self.view.links.get(g.id) == value]
+        linked = [g.id for g in self.view.goals if value in self.view.links.get(g.id, ())]
 
         def answered(answer: str | None) -> None:
             if answer != "yes":
@@ -161,7 +163,7 @@ class AlignmentScreen(ModalScreen[str | None]):
 
             def remove() -> None:
                 for goal_id in linked:
-                    self.live.goals.link_value(goal_id, "")
+                    self.live.goals.set_goal_values(goal_id, [v for v in self.view.links.get(goal_id, ()) if v != value])
                 self.live.goals.set_values([v for v in self.live.client.values if v != value])
 
             self._attempt(remove)

@@ -192,12 +192,22 @@ class GoalFlow:
             )
         elif what in ("value", "move:value"):
             values = live.client.values
-            hint = f"Their values: {', '.join(values)}. A new word is added to their values." if values else "A new word is added to their values."
+            hint = (
+                "Comma-separated: a goal may serve several. "
+                + (f"Their values: {', '.join(values)}. " if values else "")
+                + "A new word is added to their values."
+            )
             self.app.push_screen(
                 TextDialog(
-                    Content.from_markup("Which value does [b]$title[/b] serve?", title=goal.title), hint, goal.value, suggestions=values, allow_blank=True
+                    Content.from_markup("Which values does [b]$title[/b] serve?", title=goal.title),
+                    hint,
+                    ", ".join(goal.values),
+                    suggestions=values,
+                    allow_blank=True,
                 ),
-                when_answered(lambda value: self._changed("Value not linked", lambda: goals.link_value(goal_id, value)), blank=True),
+                when_answered(
+                    lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")])), blank=True
+                ),
             )
         elif what == "tags":
             self.app.push_screen(
