@@ -440,3 +440,18 @@ def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):
     assert again.stdout.strip() == "imported 0 sessions (1.75 hours in the file); 2 already imported before"
     log = run("log", "icf", home=home.root).stdout
     assert log.strip().splitlines()[-2:] == ["Total,2 clients,,,3,2.00,0.75", "Total hours,,,,,2.75,"], log
+
+
+def test_move_session_to_the_right_client(tmp_path):
+    home, path = make_practice(tmp_path / "home")
+    from sessionpal.core.clients import create_client
+
+    create_client(home, "Ben Ode", 45)
+    moved = run("move-session", str(path), "Ben Ode", home=home.root)
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.splitlines()[0] == f"moved to {home.sessions_dir('ben-ode') / path.name}"
+    assert not path.exists() and (home.sessions_dir("ben-ode") / path.name).exists()
+    again = run("move-session", str(path), "Ben Ode", home=home.root)
+    assert again.returncode == 1 and "not a session file of this data home" in again.stderr
+    found = run("search", "cafe", home=home.root)
+    assert "Ben Ode" in found.stdout, "the search index follows"

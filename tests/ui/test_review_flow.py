@@ -246,3 +246,27 @@ async def test_clients_past_the_retention_period_are_listed(demo_home, clock):
         assert "Past your retention period (5 years)" in problems
         assert "2019-03-01  Long Gone  (long-gone)" in problems and "Ana" not in problems
         assert str(screen.query_one(TabbedContent).get_tab("tab-problems").label) == "Problems (1)"
+
+
+async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_review(history_home, clock):
+    from sessionpal.core.clients import create_client, load_client
+    from sessionpal.ui.dialogs.confirm import ChoiceDialog
+
+    create_client(history_home, "Cleo Marsh", 60)
+    newest = session_paths(history_home, "ben-okafor")[-1]
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        await pilot.press("enter")  # the newest session: Ben's "demo day booked"
+        await settle(pilot)
+        assert isinstance(app.screen, SessionViewScreen) and app.screen.path == newest
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # Cleo, the only other client
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen), "the view closes: its file has moved"
+    moved = history_home.sessions_dir("cleo-marsh") / newest.name
+    assert not newest.exists() and read_session(moved).info.client == "cleo-marsh"
+    assert load_client(history_home.client_file("cleo-marsh")).goal("ship-the-side-project") is not None, "the goal it rated came with it"
+    assert load_client(history_home.client_file("ben-okafor")).goal("ship-the-side-project") is not None, "Ben's other sessions still rate it"

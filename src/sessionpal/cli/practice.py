@@ -1,4 +1,5 @@
-"""Between sessions, the practice around the call: a client's engagement, hours from before sessionpal."""
+"""Between sessions, the practice around the call: a client's engagement, hours from before sessionpal, a
+session moved to the right client."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def add_parsers(commands) -> None:
     path_argument(hours, "file", metavar="FILE.csv", help="with the header date,client,minutes,kind")
     hours.add_argument("--yes", action="store_true", help="create the clients the file names that are not here yet, without asking")
     hours.set_defaults(handler=cmd_import_hours)
+
+    move = commands.add_parser("move-session", help="move a session recorded under the wrong client to the right one (its goals follow)")
+    home_option(move, top=False)
+    path_argument(move, "file", metavar="FILE", help="the session file (clients/<client>/sessions/<date>.md)")
+    move.add_argument("client", metavar="CLIENT", help="the right client's name or folder name")
+    move.set_defaults(handler=cmd_move_session)
 
 
 def cmd_engagement(args: argparse.Namespace) -> int:
@@ -120,4 +127,26 @@ def cmd_import_hours(args: argparse.Namespace) -> int:
     again = f"; {skipped} already imported before" if skipped else ""
     made = f"; {len(unknown)} new client{'s' if len(unknown) != 1 else ''}" if unknown else ""
     print(f"imported {added} session{'s' if added != 1 else ''} ({hours:.2f} hours in the file){again}{made}")
+    return EXIT_OK
+
+
+def cmd_move_session(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from ..core.moving import move_session
+    from ..core.saving import ChangeFailed, saving
+
+    home = open_home(args)
+    to = lookup_client(args, args.client)
+    try:
+        with saving("the session"):
+            moved = move_session(home, args.file.expanduser(), to.slug, datetime.now(UTC))
+    except ChangeFailed as error:
+        raise CommandError(str(error)) from None
+    print(f"moved to {moved.path}")
+    if moved.copied:
+        left = f"; they left {args.file.parent.parent.name}'s file" if moved.removed else ""
+        print(f"goals that came with it: {', '.join(moved.copied)}{left}")
+    if moved.kept_theirs:
+        print(f"goals {to.name} has already, kept as they are: {', '.join(moved.kept_theirs)}")
     return EXIT_OK

@@ -269,6 +269,29 @@ def create_new(path: Path, data: bytes | str) -> bool:
     return True
 
 
+def move_file(source: Path, target: Path) -> bool:
+    """Give `source` the name `target`, in one step and durably; False (nothing moved) if `target` exists.
+
+    A hard link then the old name's removal: never over a file already there (os.rename would replace
+    it), and at no moment is the file in neither place. Both within one home, so one file system."""
+    refuse_links(source)
+    refuse_links(target)
+    ensure_dir(target.parent)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise WriteError(target, describe_os_error(error)) from error
+    _fsync_dir(target.parent)
+    try:
+        source.unlink()
+    except OSError as error:
+        raise WriteError(source, describe_os_error(error)) from error
+    _fsync_dir(source.parent)
+    return True
+
+
 def remove_file(path: Path) -> None:
     """Delete a file durably (a person asked for it, or a lock is given back); gone already is fine.
 

@@ -15,10 +15,14 @@ from textual.widgets.markdown import MarkdownBlock
 
 from ...core.problems import FileProblems
 from ...core.safe_text import visible
+from ...core.saving import ChangeFailed
 from ...core.sessionfile import EntryLine, SessionDocument
 from ...core.sessions import read_session
 from ...core.stamps import format_stamp
 from ...core.timer import format_clock
+from ..changes import attempt
+from ..context import TypedApp
+from ..messages import PastSessionsChanged
 
 
 def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[int, int]]:
@@ -40,7 +44,12 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
 
 
 class SessionViewScreen(Screen):
-    BINDINGS = [Binding("escape,q", "close", "Back", id="view_back", tooltip="Back to the review")]
+    pal = TypedApp()
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="view_back", tooltip="Back to the review"),
+        Binding("m", "move", "Move to client", id="view_move", tooltip="Recorded under the wrong client? Move it to the right one (its goals follow)"),
+    ]
 
     def __init__(self, path: Path, name: str, stamp: int | None = None, text: str = ""):
         super().__init__()
@@ -87,4 +96,44 @@ class SessionViewScreen(Screen):
         self.query_one("#view", Markdown).scroll_to_widget(block, animate=False, top=True)
 
     def action_close(self) -> None:
+        self.dismiss()
+
+    def action_move(self) -> None:
+        if self.pal.private:
+            self.notify("Lift the privacy blind (F9) first: moving a session shows client names.", title="Not now", markup=False)
+            return
+        from ...core.clients import list_clients
+        from ...core.moving import client_of
+        from ..dialogs.confirm import ChoiceDialog
+
+        try:
+            here = client_of(self.pal.home, self.path)
+        except ChangeFailed as error:
+            self.notify(str(error), title="Not moved", severity="error", markup=False)
+            return
+        others = [e for e in list_clients(self.pal.home) if e.client is not None and e.slug != here]
+        if not others:
+            self.notify("There is no other client to move it to.", title="Not moved", markup=False)
+            return
+        choices = [(e.slug, e.name) for e in others]
+        detail = "The goals it worked on go with it; what was asked in it counts as asked of the new client."
+        self.app.push_screen(ChoiceDialog(f"Move {self.path.name} to which client?", choices, detail=detail), self._move_to)
+
+    def _move_to(self, slug: str | None) -> None:
+        from datetime import UTC, datetime
+
+        from ...core.moving import Moved, move_session
+
+        if not slug:
+            return
+        moved: list[Moved] = []
+        if not attempt(self, "Not moved", lambda: moved.append(move_session(self.pal.home, self.path, slug, datetime.now(UTC)))):
+            return
+        came = f" Goals that came with it: {', '.join(moved[0].copied)}." if moved[0].copied else ""
+        self.notify(f"Moved to {moved[0].path.parent.parent.name}.{came}", title="Session moved", markup=False)
+        for screen in self.app.screen_stack:  # the review's lists, and a session's last-time card, read the files again
+            screen.post_message(PastSessionsChanged())
+            refresh = getattr(screen, "refresh_index", None)
+            if callable(refresh) and screen is not self:
+                refresh()
         self.dismiss()
