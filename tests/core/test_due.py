@@ -62,3 +62,16 @@ def test_an_action_typed_in_a_session_keeps_its_due_date_and_an_edit_keeps_it_to
     live.edit(second, "!Call Marta and Lou")  # the words changed, the date was not said again: it holds
     assert read_session(live.path).actions[1].due == date(2026, 12, 4)
     assert read_session(live.path).actions[1].state is ActionState.OPEN
+
+
+def test_the_client_s_recap_says_when(home):
+    from sessionpal.core.clients import create_client
+    from sessionpal.core.export import share_recap
+
+    ana = create_client(home, "Ana Pérez", 45)
+    live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)
+    live.add_note("!Draft the list by Friday")
+    live.add_note("!Call Marta due 2026-12-04")
+    recap = share_recap(live.path, ana)
+    assert "- [ ] Draft the list by Friday\n" in recap, "the words say the day already"
+    assert "- [ ] Call Marta (by Friday 04 December)" in recap

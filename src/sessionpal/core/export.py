@@ -232,10 +232,18 @@ def share_recap(path: Path, client: Client | None = None) -> str:
         lines += ["## Notes for you", ""] + [f"- {n.text}" for n in shared] + [""]
     actions = [a for a in document.actions if isinstance(a, Action) and a.state is not ActionState.DROPPED and not a.for_coach]
     if actions:
-        lines += ["## What you will do", ""] + [f"- [{'x' if a.state is ActionState.DONE else ' '}] {a.text}" for a in actions] + [""]
+        lines += ["## What you will do", ""] + [f"- [{'x' if a.state is ActionState.DONE else ' '}] {a.text}{_by(a)}" for a in actions] + [""]
     if not shared and not actions and not info.agreement:
         lines += ["(Nothing in this session was marked for sharing.)", ""]
     return "\n".join(lines)
+
+
+def _by(action: Action) -> str:
+    """ "(by Friday 04 December)" after an action with a due date, unless its words say the day already."""
+    if action.due is None:
+        return ""
+    day = action.due.strftime("%A %d %B")
+    return "" if action.due.strftime("%A").casefold() in action.text.casefold() else f" (by {day})"
 
 
 def recap_path(session: Path) -> Path:

@@ -298,8 +298,8 @@ class ReviewScreen(Screen):
             total = sum(r.elapsed for r in finished)
             self.query_one("#lengths-summary", Static).update(
                 Content.from_markup(
-                    "[$text-muted]$n sessions · $total in all · $mean on average[/]",
-                    n=f"{len(finished):,}",
+                    "[$text-muted]$n · $total in all · $mean on average[/]",
+                    n=f"{len(finished):,} session{'s' if len(finished) != 1 else ''}",
                     total=format_span(total),
                     mean=format_span(total / len(finished)),
                 )
