@@ -85,3 +85,21 @@ def test_a_client_in_use_or_a_file_outside_is_refused(home, tmp_path):
         move_session(home, stray, ben.slug, START)
     with pytest.raises(MoveRefused, match="that client's already"):
         move_session(home, live.path, ana.slug, START)
+
+
+def test_a_client_open_in_this_very_app_keeps_its_lock(home):
+    """The review over a session under way: moving one of that client's past sessions must not give back
+    the lock the session under way holds."""
+    from sessionpal.core.lock import acquire
+
+    ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
+    past = LiveSession(home, ben, FakeClock(START), FALLBACK_MODEL, 45)
+    past.add_note("typed under Ben: it was Ana's")
+    past.end()
+    held = acquire(home, ben.slug, START)  # this app has Ben open now
+    try:
+        move_session(home, past.path, ana.slug, START)
+        assert (home.client_dir(ben.slug) / LOCK_FILE).exists(), "Ben is still held by the session under way"
+        assert not (home.client_dir(ana.slug) / LOCK_FILE).exists(), "Ana's lock, taken for the move, is given back"
+    finally:
+        held.release()

@@ -140,6 +140,12 @@ def is_free(home: Home, slug: str, now: datetime) -> bool:
     return holder is None or is_stale(holder, now)
 
 
+def held_here(home: Home, slug: str) -> bool:
+    """This very process holds the client (a session of theirs is open in this app)."""
+    holder = read_holder(home.client_dir(slug) / LOCK_FILE)
+    return holder is not None and (holder.host, holder.pid) == (socket.gethostname(), os.getpid())
+
+
 def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
     """Take the client's session lock, taking over a stale one; Locked names the live holder."""
     path = home.client_dir(slug) / LOCK_FILE

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import fsio
 from .clients import edit_client
-from .lock import Locked, acquire
+from .lock import Locked, acquire, held_here
 from .paths import Home, is_session_file_name, session_file_name, session_paths
 from .problems import FileProblems
 from .saving import SaveFailed
@@ -56,6 +56,8 @@ def move_session(home: Home, path: Path, to: str, now: datetime) -> Moved:
     locks = []
     try:
         for slug in sorted({source, to}):  # in one order everywhere: two moves never wait on each other
+            if held_here(home, slug):
+                continue  # open in this app already (the review over a session under way): that lock stays as it is
             try:
                 locks.append(acquire(home, slug, now))
             except Locked as error:
