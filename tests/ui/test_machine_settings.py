@@ -71,3 +71,14 @@ async def test_a_broken_machine_toml_is_reported_and_never_rewritten(home, clock
         await pilot.pause()
         assert any(n.title == "Theme not remembered" for n in told(app))
     assert machine().read_text() == 'theme = "nord\n'
+
+
+def test_a_key_machine_toml_gets_wrong_leaves_config_toml_s_standing(home):
+    from sessionpal.core.config import load_config
+
+    home.config_file.write_text('theme = "dracula"\nbell = true\n')
+    machine().parent.mkdir(parents=True, exist_ok=True)
+    machine().write_text('theme = ""\nbell = "loud"\n')
+    loaded = load_config(home, machine())
+    assert (loaded.config.theme, loaded.config.bell) == ("dracula", True)
+    assert len(loaded.problems) == 2 and all(str(machine()) in str(p) for p in loaded.problems)

@@ -150,10 +150,11 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
     except FileProblems as error:
         return LoadedConfig(loaded.config, loaded.problems + error.problems)
     local = parse_config(machine, text, data, allowed=MACHINE_KEYS, name="machine.toml")
+    # A key this file gets wrong is reported, and config.toml's stands (not the default).
     mine = replace(
         loaded.config,
-        bell=local.config.bell if "bell" in data else loaded.config.bell,
-        theme=local.config.theme if "theme" in data else loaded.config.theme,
+        bell=local.config.bell if isinstance(data.get("bell"), bool) else loaded.config.bell,
+        theme=local.config.theme if isinstance(data.get("theme"), str) and data["theme"].strip() else loaded.config.theme,
         keys={**loaded.config.keys, **local.config.keys},
     )
     return LoadedConfig(mine, loaded.problems + local.problems)
