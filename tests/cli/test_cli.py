@@ -329,6 +329,10 @@ def test_export_for_obsidian_writes_a_folder_of_copies(tmp_path):
     (out / "ana-perez.md").symlink_to(tmp_path / "elsewhere.md")  # a link where a note goes: never written through
     again = run("export", "ana-perez", "--format", "obsidian", "--out", str(out), home=home.root)
     assert again.returncode == 0 and not (tmp_path / "elsewhere.md").exists()
+    before = path.read_bytes()
+    inside = run("export", "ana-perez", "--format", "obsidian", "--out", str(path.parent), home=home.root)
+    assert inside.returncode == 1 and "inside the data home" in inside.stderr
+    assert path.read_bytes() == before, "a copy never replaces the session it copies"
     assert not (out / "ana-perez.md").is_symlink() and "# Ana Pérez" in (out / "ana-perez.md").read_text()
 
 

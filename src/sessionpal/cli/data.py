@@ -236,8 +236,12 @@ def _export_obsidian(args: argparse.Namespace, slug: str) -> int:
     from ..core.export import obsidian_notes
 
     problems: list[str] = []
-    notes = obsidian_notes(open_home(args), slug, problems)
+    home = open_home(args)
     folder = (args.out or Path(f"sessionpal-{slug}-obsidian")).expanduser().absolute()
+    if folder.resolve().is_relative_to(home.root.resolve()):
+        # Copies named like the sessions, inside the home, would replace the sessions themselves.
+        raise CommandError(f"{folder} is inside the data home: the copies go to a folder of their own (an Obsidian vault, say)")
+    notes = obsidian_notes(home, slug, problems)
     try:
         fsio.ensure_dir(folder)
         fsio.clean_temp_files(folder)  # an export cut short before: its half-written copies
