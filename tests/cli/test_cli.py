@@ -300,6 +300,9 @@ def test_export_log_and_shared_recap(tmp_path):
     assert exported.returncode == 0 and exported.stdout.strip() == f"wrote {out}"
     assert sorted(zipfile.ZipFile(out).namelist()) == ["ana-perez/client.toml", f"ana-perez/sessions/{path.name}"]
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    before = path.read_bytes()
+    over = run("export", "ana-perez", "--out", str(path), home=tmp_path)
+    assert over.returncode == 1 and "is a file of the data home" in over.stderr and path.read_bytes() == before
     log = run("log", "icf", "--from", "2026-01-01", home=tmp_path)
     lines = log.stdout.strip().splitlines()
     assert log.returncode == 0 and lines[0].startswith("Client,Contact,First session") and lines[1].endswith(",2026-11-16,2026-11-16,1,1.00,0.00")

@@ -79,10 +79,13 @@ def lookup_client(args: argparse.Namespace, query: str):
     return entry
 
 
-def write_file(path: Path, data: bytes | str) -> None:
+def write_file(path: Path, data: bytes | str, home: Home | None = None) -> None:
+    """An export, a log or a recap written where the coach said; never over a file of the data home."""
     from ..core import fsio
 
     target = path.expanduser().absolute()
+    if home is not None and target.exists() and target.resolve().is_relative_to(home.root.resolve()):
+        raise CommandError(f"{target} is a file of the data home: write the output somewhere else (nothing was written)")
     # An earlier export killed mid-write left its temp file (all of a client's notes) beside the output,
     # outside the home where leftovers are cleaned at start: clean that folder's orphans of ours now.
     fsio.clean_temp_files(target.parent)

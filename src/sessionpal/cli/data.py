@@ -198,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             data = encrypt_with_passphrase(data, secret)
         except EncryptionUnavailable as error:
             raise CommandError(str(error)) from None
-    write_file(out, data)
+    write_file(out, data, open_home(args))
     print(f"wrote {out}" + (" (encrypted: open it with `age -d` or `rage -d` and the passphrase)" if secret is not None else ""))
     for path in skipped:
         print(f"left out: {path} (a link or not a regular file: links are never followed into an export)", file=sys.stderr)
@@ -264,7 +264,7 @@ def cmd_log_icf(args: argparse.Namespace) -> int:
         print(f"skipped: {found}", file=sys.stderr)
     text = icf_csv(rows)
     if args.out:
-        write_file(args.out, text)
+        write_file(args.out, text, open_home(args))
         print(f"wrote {args.out}: {len(rows)} clients")
     else:
         sys.stdout.write(text)
@@ -285,7 +285,7 @@ def cmd_export_session(args: argparse.Namespace) -> int:
     except FileProblems as error:
         raise CommandError(str(error)) from None
     if args.out:
-        write_file(args.out, text)
+        write_file(args.out, text, open_home(args))
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
