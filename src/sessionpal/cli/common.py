@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,14 @@ def path_argument(parser: argparse.ArgumentParser, *names: str, **options: Any) 
     action = parser.add_argument(*names, type=Path, **options)
     action.complete = FILES  # type: ignore[attr-defined]
     return action
+
+
+def iso_date(text: str) -> date:
+    """An argument that is a day, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def open_home(args: argparse.Namespace) -> Home:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.paths import builtin_prompts_dir, machine_config_file
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, pad, path_argument, write_file
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, iso_date, lookup_client, open_home, pad, path_argument, write_file
 
 
 def add_parsers(commands) -> None:
@@ -52,8 +52,8 @@ def add_parsers(commands) -> None:
     log_commands = log.add_subparsers(dest="log_command", metavar="KIND", required=True)
     icf = log_commands.add_parser("icf", help="the ICF coaching log as CSV: clients, dates, paid and pro bono hours")
     home_option(icf, top=False)
-    icf.add_argument("--from", dest="start", metavar="DATE", type=_date, help="first day to count (YYYY-MM-DD)")
-    icf.add_argument("--to", dest="end", metavar="DATE", type=_date, help="last day to count (YYYY-MM-DD)")
+    icf.add_argument("--from", dest="start", metavar="DATE", type=iso_date, help="first day to count (YYYY-MM-DD)")
+    icf.add_argument("--to", dest="end", metavar="DATE", type=iso_date, help="last day to count (YYYY-MM-DD)")
     path_argument(icf, "--out", metavar="FILE", help="write the CSV here (default: print it)")
     icf.set_defaults(handler=cmd_log_icf)
 
@@ -63,15 +63,6 @@ def add_parsers(commands) -> None:
     share.add_argument("--share", action="store_true", required=True, help="the client-facing recap (agreement, notes marked +, actions)")
     path_argument(share, "--out", metavar="FILE", help="write the recap here (default: print it)")
     share.set_defaults(handler=cmd_export_session)
-
-
-def _date(text: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def cmd_locate(args: argparse.Namespace) -> int:

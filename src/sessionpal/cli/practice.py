@@ -5,16 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, path_argument
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, iso_date, lookup_client, open_home, path_argument
 
 
 def _sessions(text: str) -> int:
@@ -28,8 +20,8 @@ def add_parsers(commands) -> None:
     home_option(engagement, top=False)
     engagement.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     engagement.add_argument("--sessions", type=_sessions, metavar="N", help="sessions agreed")
-    engagement.add_argument("--ends", type=_day, metavar="DATE", help="when the engagement ends (YYYY-MM-DD)")
-    engagement.add_argument("--next", dest="next_session", type=_day, metavar="DATE", help="the next session's date (YYYY-MM-DD)")
+    engagement.add_argument("--ends", type=iso_date, metavar="DATE", help="when the engagement ends (YYYY-MM-DD)")
+    engagement.add_argument("--next", dest="next_session", type=iso_date, metavar="DATE", help="the next session's date (YYYY-MM-DD)")
     engagement.add_argument("--clear", action="store_true", help="remove the engagement from client.toml")
     engagement.set_defaults(handler=cmd_engagement)
 

@@ -8,7 +8,6 @@ does not parse is listed with its problems and never rewritten.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import unicodedata
 from collections.abc import Callable, MutableMapping
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Engagement, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
-from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_bytes, read_user_text
+from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
 from .safe_text import refuse_control
 from .saving import SaveFailed
 from .schema import Checker
@@ -178,34 +177,23 @@ def last_session_name(home: Home, slug: str, names: list[str] | None = None) -> 
     return max(session_names(home, slug) if names is None else names, key=session_sort_key, default="")
 
 
-_TIMER_LINE = re.compile(r'^\s*timer\s*=\s*"([^"]*)"')
 FRONT_HEAD = 8192  # bytes read of a session to see its timer's state: its front matter comes first
 
 
 def left_open(home: Home, slug: str, name: str, now: datetime | None = None) -> str:
     """Whether the client's session `name` was never ended ("unfinished"), or is under way in another
-    sessionpal ("open elsewhere"); "" when it ended. Reads the file's first lines and, only for an
+    sessionpal ("open elsewhere"); "" when it ended. Reads the file's front matter and, only for an
     unended one, the client's lock."""
     if not name:
         return ""
-    try:
-        head = read_user_bytes(home.sessions_dir(slug) / name, limit=FRONT_HEAD).decode("utf-8", "replace")
-    except FileProblems:
-        return ""
-    lines = head.replace("\r\n", "\n").split("\n")
-    if lines[0].rstrip(" \t") != "+++":
-        return ""
-    for line in lines[1:]:
-        if line.rstrip(" \t") == "+++":
-            return ""  # no timer key: not a session the app left running
-        found = _TIMER_LINE.match(line)
-        if found:
-            if found.group(1) == "ended":
-                return ""
-            from .lock import is_free
+    from .sessionfile import read_front_matter  # not at the top: a warm search reads no session file
 
-            return "unfinished" if is_free(home, slug, now or datetime.now(UTC)) else "open elsewhere"
-    return ""
+    timer = read_front_matter(home.sessions_dir(slug) / name, head=FRONT_HEAD).get("timer")
+    if timer is None or timer == "ended":
+        return ""
+    from .lock import is_free
+
+    return "unfinished" if is_free(home, slug, now or datetime.now(UTC)) else "open elsewhere"
 
 
 def list_clients(home: Home, first: int | None = None, today: date | None = None) -> list[ClientEntry]:

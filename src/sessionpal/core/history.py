@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from .model import Action, ActionState, Note
 from .paths import Home, session_paths
-from .problems import FileProblems, Problem, parse_toml, read_user_text
-from .sessionfile import FENCE
+from .problems import FileProblems, Problem
+from .sessionfile import read_front_matter
 from .sessions import previous_session, read_session
 from .stalled import SessionFacts
 
@@ -42,21 +41,6 @@ def last_time(home: Home, slug: str, exclude: Path | None = None, notes: int = 4
     )
 
 
-def _front_matter(path: Path) -> dict[str, Any]:
-    text = read_user_text(path)
-    lines = text.replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != FENCE:
-        return {}
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
-    except StopIteration:
-        return {}
-    try:
-        return parse_toml(path, "\n".join(lines[1:end]))
-    except FileProblems:
-        return {}
-
-
 @dataclass(frozen=True)
 class ClientHistory:
     """What past sessions say, gathered in one pass: questions asked (with the last date) and goal facts."""
@@ -75,7 +59,7 @@ def client_history(home: Home, slug: str, exclude: Path | None = None, with_note
     paths = [p for p in session_paths(home, slug) if p != exclude]
     for index, path in enumerate(paths):
         try:
-            front = _front_matter(path)
+            front = read_front_matter(path)
         except FileProblems:
             continue
         started = front.get("started")

@@ -38,7 +38,7 @@ from typing import Any
 
 from .due import due_from_text, split_due, with_due
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
-from .problems import FileProblems, Problem, parse_toml, problem
+from .problems import FileProblems, Problem, parse_toml, problem, read_user_bytes
 from .safe_text import visible
 from .schema import Checker
 from .stamps import format_stamp
@@ -457,6 +457,26 @@ def _is_section_break(line: str) -> bool:
     """A level 1 or 2 heading ends a section; deeper headings stay inside it."""
     heading = _HEADING_RE.match(line)
     return bool(heading) and len(heading.group(1)) <= 2  # type: ignore[union-attr]
+
+
+def read_front_matter(path: Path, head: int | None = None) -> dict[str, Any]:
+    """A session file's front matter alone, without reading its body into a document; {} when it has
+    none that parses. `head`: read at most that many bytes (a front matter past them counts as none)."""
+    try:
+        text = read_user_bytes(path, limit=head).decode("utf-8", "replace")
+    except FileProblems:
+        return {}
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        return {}
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        return {}
+    try:
+        return parse_toml(path, "\n".join(lines[1:end]))
+    except FileProblems:
+        return {}
 
 
 def new_session_text(front: dict[str, Any]) -> str:
