@@ -266,7 +266,36 @@ async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_revie
         await pilot.press("enter")  # Cleo, the only other client
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen), "the view closes: its file has moved"
+        await until(pilot, lambda: all(row.path != newest for row in app.screen.rows))
+        assert [r.path for r in app.screen.rows if r.path == newest] == [], "the review no longer lists it where it was"
     moved = history_home.sessions_dir("cleo-marsh") / newest.name
     assert not newest.exists() and read_session(moved).info.client == "cleo-marsh"
     assert load_client(history_home.client_file("cleo-marsh")).goal("ship-the-side-project") is not None, "the goal it rated came with it"
     assert load_client(history_home.client_file("ben-okafor")).goal("ship-the-side-project") is not None, "Ben's other sessions still rate it"
+
+
+async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(demo_home, clock):
+    """The session screen underneath refreshes the index too (its last-time card): the review must not wait
+    for its own look to find the change, which the other one already took in."""
+    from datetime import date
+
+    from sessionpal.core.past import record_past_session
+    from sessionpal.ui.dialogs.confirm import ChoiceDialog
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.save_typed("a note: the session is under way")
+        past = record_past_session(demo_home, "ana-perez", date(2026, 11, 2), 45, notes=["recorded under Ana by mistake"])
+        review = await open_review(pilot)
+        await until(pilot, lambda: past in [r.path for r in review.rows])
+        review.query_one("#sessions", DataTable).move_cursor(row=[r.path for r in review.rows].index(past))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is review
+        assert await until(pilot, lambda: past not in [r.path for r in review.rows]), [r.path.name for r in review.rows]

@@ -134,7 +134,9 @@ class ReviewScreen(Screen):
     # loading ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index")
-    def refresh_index(self) -> None:
+    def refresh_index(self, reload: bool = False) -> None:
+        """Bring the index up to date and show it. `reload`: a file just changed in this app; its screens may
+        have brought the index up to date already, so the lists are drawn again whatever this look finds."""
         index = self.index
 
         def step(done: int, total: int) -> None:
@@ -160,7 +162,7 @@ class ReviewScreen(Screen):
             if index.rebuilt:
                 self.app.call_from_thread(self.notify, index.rebuilt, title="Search index rebuilt", severity="warning", timeout=8, markup=False)
                 index.rebuilt = ""
-            if not shown or refreshed.indexed or refreshed.removed:
+            if not shown or refreshed.indexed or refreshed.removed or reload:
                 self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
             actions = index.open_actions(slug)
         except IndexUnavailable as error:
@@ -377,7 +379,7 @@ class ReviewScreen(Screen):
         self.notify(("Done: " if state is ActionState.DONE else "Dropped: ") + item.action.text, markup=False)
         for screen in self.app.screen_stack:  # the session underneath shows open actions on its "last time" card
             screen.post_message(PastSessionsChanged())
-        self.refresh_index()
+        self.refresh_index(reload=True)
 
     def action_tick(self) -> None:
         self._set_state(ActionState.DONE)

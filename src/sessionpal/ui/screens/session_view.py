@@ -57,6 +57,7 @@ class SessionViewScreen(Screen):
         self.client_name = name
         self.stamp = stamp
         self.text = text
+        self._names: dict[str, str] = {}  # the clients offered for a move, by folder name
 
     def compose(self) -> ComposeResult:
         yield Static(self.path.name, id="view-title")
@@ -116,6 +117,7 @@ class SessionViewScreen(Screen):
             self.notify("There is no other client to move it to.", title="Not moved", markup=False)
             return
         choices = [(e.slug, e.name) for e in others]
+        self._names = dict(choices)
         detail = "The goals it worked on go with it; what was asked in it counts as asked of the new client."
         self.app.push_screen(ChoiceDialog(f"Move {self.path.name} to which client?", choices, detail=detail), self._move_to)
 
@@ -130,10 +132,10 @@ class SessionViewScreen(Screen):
         if not attempt(self, "Not moved", lambda: moved.append(move_session(self.pal.home, self.path, slug, datetime.now(UTC)))):
             return
         came = f" Goals that came with it: {', '.join(moved[0].copied)}." if moved[0].copied else ""
-        self.notify(f"Moved to {moved[0].path.parent.parent.name}.{came}", title="Session moved", markup=False)
+        self.notify(f"Moved to {self._names.get(slug, slug)}.{came}", title="Session moved", markup=False)
         for screen in self.app.screen_stack:  # the review's lists, and a session's last-time card, read the files again
             screen.post_message(PastSessionsChanged())
             refresh = getattr(screen, "refresh_index", None)
             if callable(refresh) and screen is not self:
-                refresh()
+                refresh(reload=True)
         self.dismiss()
