@@ -461,14 +461,14 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
         app.screen.action_engagement()
         await pilot.pause()
         assert isinstance(app.screen, EngagementDialog)
-        app.screen.query_one("#sessions", Input).value = "12"
-        app.screen.query_one("#ends", Input).value = "2027-03-31"
-        app.screen.query_one("#next", Input).value = "next week"
+        app.screen.query_one("#engagement-sessions", Input).value = "12"
+        app.screen.query_one("#engagement-ends", Input).value = "2027-03-31"
+        app.screen.query_one("#engagement-next", Input).value = "next week"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EngagementDialog), "a date that is no date is refused, the dialog stays"
         assert "a date like 2026-12-04" in str(app.screen.query_one("#form-error", Static).render())
-        app.screen.query_one("#next", Input).value = "2026-11-30"
+        app.screen.query_one("#engagement-next", Input).value = "2026-11-30"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
@@ -479,9 +479,10 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
 
 
 async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
-    from textual.widgets import Checkbox, TextArea
+    from textual.widgets import TextArea
 
     from sessionpal.ui.dialogs.text import PastSessionDialog
+    from sessionpal.ui.widgets.tickbox import TickBox
 
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -491,13 +492,14 @@ async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, PastSessionDialog)
+        assert dialog.query_one("#day", Input).value == "2026-11-23", "today, written in: a day to correct, not a hint"
         dialog.query_one("#day", Input).value = "2099-01-01"
         dialog.query_one("#ok").press()
         await pilot.pause()
         assert "today or before" in str(dialog.query_one("#form-error", Static).render()), "a past session is in the past"
         dialog.query_one("#day", Input).value = "2026-11-02"
         dialog.query_one("#minutes", Input).value = "50"
-        dialog.query_one("#pro-bono", Checkbox).value = True
+        dialog.query_one("#pro-bono", TickBox).value = True
         dialog.query_one("#past-notes", TextArea).text = "she named the fear for the first time\n!ask her sister for a weekend\n"
         dialog.query_one("#ok").press()
         await settle(pilot)

@@ -22,5 +22,10 @@ class ResumeDialog(ChoiceDialog):
         super().__init__(
             f"This client has an unfinished session from {started}.",
             choices,
-            detail=f"{len(document.notes)} notes so far, {format_clock(elapsed)} on the timer. Nothing in it is lost whichever you choose.",
+            detail=f"{_lines(document)} in the notes so far, {format_clock(elapsed)} on the timer. Nothing in it is lost whichever you choose.",
         )
+
+
+def _lines(document: SessionDocument) -> str:
+    held = len(document.notes) + len(document.asked) + len(document.actions)
+    return f"{held} line{'s' if held != 1 else ''}"

@@ -107,11 +107,12 @@ class RecapDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Recap for the client: copied to the clipboard", classes="dialog-title")
+            yield Static("Recap for the client: sent to the clipboard", classes="dialog-title")
             shown = Content.from_markup("[$text-muted](private: not shown)[/]") if self.private else Content(self.text.rstrip("\n"))
             with VerticalScroll(id="recap-box"):
                 yield Static(shown, id="recap")
-            yield Static(Content.from_markup("[$text-muted]Saved as $path[/]", path=str(self.path)), id="recap-saved")
+            where = "In a browser tab it is in the clipboard; a terminal takes it if it passes OSC 52 (most do; tmux needs set-clipboard on)."
+            yield Static(Content.from_markup("[$text-muted]$where\nSaved as $path[/]", where=where, path=str(self.path)), id="recap-saved")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="recap-done")
 

@@ -11,10 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from ...core.model import Engagement
 from ...core.stalled import sparkline
+from ..widgets.tickbox import TickBox
 
 
 class _Form(ModalScreen):
@@ -161,25 +162,25 @@ class EngagementDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("The engagement with [b]$name[/b]", name=self.client_name), classes="dialog-title")
             yield Label("Sessions agreed (empty: no number), e.g. 12")
-            yield Input(str(current.sessions or ""), id="sessions", max_length=3, select_on_focus=False)
+            yield Input(str(current.sessions or ""), id="engagement-sessions", max_length=3, select_on_focus=False)
             yield Label("It ends on (YYYY-MM-DD, or empty)")
-            yield Input(current.ends.isoformat() if current.ends else "", id="ends", max_length=10, select_on_focus=False)
+            yield Input(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10, select_on_focus=False)
             yield Label("Next session on (YYYY-MM-DD, or empty): shown on the last-time card")
-            yield Input(current.next_session.isoformat() if current.next_session else "", id="next", max_length=10, select_on_focus=False)
+            yield Input(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10, select_on_focus=False)
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
-        self.query_one("#sessions", Input).focus()
+        self.query_one("#engagement-sessions", Input).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        sessions_text = self.query_one("#sessions", Input).value.strip()
+        sessions_text = self.query_one("#engagement-sessions", Input).value.strip()
         if sessions_text and not (sessions_text.isascii() and sessions_text.isdigit() and 1 <= int(sessions_text) <= 500):
             self._error("Sessions agreed: a number from 1 to 500, or empty.")
             return
         days: list[date | None] = []
-        for widget_id, what in (("#ends", "The end"), ("#next", "The next session")):
+        for widget_id, what in (("#engagement-ends", "The end"), ("#engagement-next", "The next session")):
             text = self.query_one(widget_id, Input).value.strip()
             try:
                 days.append(date.fromisoformat(text) if text else None)
@@ -204,10 +205,10 @@ class PastSessionDialog(_Form):
             yield Static(Content.from_markup("A past session with [b]$name[/b]", name=self.client_name), classes="dialog-title")
             yield Label("Its day (YYYY-MM-DD) and how long it lasted (minutes)")
             with Horizontal(classes="form-row"):
-                yield Input(placeholder=self.today.isoformat(), id="day", max_length=10, select_on_focus=False)
-                yield Input(str(self.minutes), id="minutes", max_length=4, select_on_focus=False)
-            yield Checkbox("Pro bono", id="pro-bono")
-            yield Label('Notes, one a line: ! an action, " their words, * an insight, + a note for the client')
+                yield Input(self.today.isoformat(), id="day", max_length=10)
+                yield Input(str(self.minutes), id="minutes", max_length=4)  # selected on focus: typing replaces it
+            yield TickBox("Pro bono", id="pro-bono")
+            yield Label('Notes, one a line: ! an action, " their words, * an insight, ? your question, + for the client, = the agreement')
             yield TextArea(id="past-notes", soft_wrap=True)
             yield from self.buttons("Save")
 
@@ -230,4 +231,4 @@ class PastSessionDialog(_Form):
             self._error("How long: minutes, from 1 to 1440.")
             return
         notes = [line for line in self.query_one("#past-notes", TextArea).text.splitlines() if line.strip()]
-        self.dismiss((day, int(minutes), self.query_one("#pro-bono", Checkbox).value, notes))
+        self.dismiss((day, int(minutes), self.query_one("#pro-bono", TickBox).value, notes))

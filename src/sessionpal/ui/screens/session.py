@@ -392,6 +392,7 @@ class SessionScreen(Screen):
         self._last_seen = file_fingerprint(last.path) if last else None
         card = self.query_one(LastTimeCard)
         card.show(self.live.client, last, today=self.pal.clock.now().date(), standing=self.standing())
+        self._draw_header()  # "session 5 of 12" counts the sessions just listed
 
     def reread_past(self) -> None:
         """A past session changed (in the review, or in an editor): the card and its open actions again."""
@@ -693,7 +694,8 @@ class SessionScreen(Screen):
 
     def action_end(self) -> None:
         elapsed = self.live.timer.read()
-        detail = f"{len(self.live.document.notes) if self.live.document else 0} notes so far. The session file is then final."
+        held = len(self.live.log())
+        detail = f"{held} line{'s' if held != 1 else ''} in the notes so far. The session file is then final."
         summaries: list = []
 
         def ended() -> None:
@@ -769,7 +771,7 @@ class SessionScreen(Screen):
             record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes))  # noqa: E731
             if attempt(self, "Past session not saved", record):
                 self.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
-                self.notify(f"The session of {day.isoformat()} is saved ({minutes} min): the review lists it.", title="Past session added", markup=False)
+                self.notify(f"{day.isoformat()}, {minutes} min: the review lists it.", title="Past session added", markup=False)
                 self.reread_past()
 
         self.app.push_screen(PastSessionDialog(client.name, self.live.planned_minutes, self.pal.clock.now().date()), answered)
