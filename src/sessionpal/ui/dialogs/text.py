@@ -208,7 +208,7 @@ class PastSessionDialog(_Form):
                 yield Input(self.today.isoformat(), id="day", max_length=10)
                 yield Input(str(self.minutes), id="minutes", max_length=4)  # selected on focus: typing replaces it
             yield TickBox("Pro bono", id="pro-bono")
-            yield Label('Notes, one a line: ! an action, " their words, * an insight, ? your question, + for the client, = the agreement')
+            yield Static('Notes, one a line, as in the note line: ! action  " their words  * insight  ? question  + for them  = agreement')  # wraps
             yield TextArea(id="past-notes", soft_wrap=True)
             yield from self.buttons("Save")
 
