@@ -137,7 +137,8 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
         fsynced[0] = time.perf_counter()
 
     app = SessionPalApp(Home(home), client=name)
-    saves, filters, refilters = [], [], []
+    saves: list[float] = []
+    refilters: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         while type(app.screen).__name__ != "SessionScreen" or app.screen.query_one(DeckPane).deck is None:
             await asyncio.sleep(0.01)
@@ -172,17 +173,7 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
         deck.refilter = timed_refilter
         await pilot.press("f5")  # the deck filter
         await pilot.pause()
-        typed = 0
-        while typed < keystrokes:
-            for key in FILTER_KEYS:
-                painted.clear()
-                started = time.perf_counter()
-                send_key(app, "space" if key == " " else key, None if key == "backspace" else key)
-                while not painted:
-                    await asyncio.sleep(0)
-                filters.append((painted[0] - started) * 1000)
-                typed += 1
-                await asyncio.sleep(0.05)  # a quick typist's pace
+        filters = await type_filter_keys(app, painted, keystrokes)
         shown = len(deck.shown)
         texts = [q.text for q in deck.deck.questions] if deck.deck else []
         session_file = app.screen.live.path
@@ -204,6 +195,21 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
 
 
 FILTER_KEYS = [*"what matters", *["backspace"] * 12, *"@all cour", *["backspace"] * 9]
+
+
+async def type_filter_keys(app, painted: list[float], keystrokes: int) -> list[float]:
+    """FILTER_KEYS over and over at a quick typist's pace: ms from each key to the repaint that appends to `painted`."""
+    times: list[float] = []
+    while len(times) < keystrokes:
+        for key in FILTER_KEYS:
+            painted.clear()
+            started = time.perf_counter()
+            send_key(app, "space" if key == " " else key, None if key == "backspace" else key)
+            while not painted:
+                await asyncio.sleep(0)
+            times.append((painted[0] - started) * 1000)
+            await asyncio.sleep(0.05)
+    return times
 
 
 async def measure_input_floor(texts: list[str], keystrokes: int) -> dict:
@@ -228,18 +234,9 @@ async def measure_input_floor(texts: list[str], keystrokes: int) -> dict:
             self.call_after_refresh(lambda: painted.append(time.perf_counter()))
 
     app = InputAlone()
-    times = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        while len(times) < keystrokes:
-            for key in FILTER_KEYS:
-                painted.clear()
-                started = time.perf_counter()
-                send_key(app, "space" if key == " " else key, None if key == "backspace" else key)
-                while not painted:
-                    await asyncio.sleep(0)
-                times.append((painted[0] - started) * 1000)
-                await asyncio.sleep(0.05)
+        times = await type_filter_keys(app, painted, keystrokes)
     return {"floor_p50_ms": statistics.median(times), "floor_p99_ms": percentile(times, 0.99)}
 
 
