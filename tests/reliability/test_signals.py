@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -120,10 +121,23 @@ def large_home(tmp_path_factory) -> tuple[Home, str]:
 TRIALS = 50
 
 
+def bare_exit_seconds() -> float:
+    """How long this machine takes, right now, to start and end a bare interpreter: the yardstick for how late a
+    process may be on a busy machine (2 cores shared with the rest of the suite, or a loaded CI host)."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.monotonic() - started
+
+
 @pytest.mark.slow
 def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(large_home):
     """The window closed (the kernel's SIGHUP, as tmux kill-session gives) or SIGTERM at a random moment of the
-    first three seconds, on the client list or a busy client's session: gone within 2 s, lock given back."""
+    first three seconds, on the client list or a busy client's session: gone within the app's grace (1.5 s) and
+    half a second, lock given back. On a loaded machine the half second grows with a bare interpreter's start and
+    end, measured beside each trial: what is checked is that the app ends on its own, not how fast the machine is
+    (a hang, the fault this guards against, is 30 s)."""
+    from sessionpal.ui.app import SIGNAL_GRACE
+
     home, client = large_home
     rng = random.Random(11)
     env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
@@ -135,6 +149,7 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
         terminal = Terminal(["--home", str(home.root), *args], env)
         time.sleep(rng.uniform(0, 3))
         how = "SIGTERM" if trial % 5 == 0 else "window closed"
+        yardstick = bare_exit_seconds()
         sent = time.monotonic()
         if how == "SIGTERM":
             terminal.app.send_signal(signal.SIGTERM)
@@ -150,20 +165,47 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
         finally:
             terminal.close()
         took = time.monotonic() - sent
-        if took > 2.0:
-            slow.append(f"trial {trial}: {took:.1f} s after {how}")
+        yardstick = max(yardstick, bare_exit_seconds())  # the machine as busy as it was on either side of the trial
+        allowed = SIGNAL_GRACE + max(0.5, 10 * yardstick)
+        if took > allowed:
+            slow.append(f"trial {trial}: {took:.1f} s after {how} (allowed {allowed:.1f} s: a bare interpreter took {yardstick:.2f} s)")
     assert slow == [], slow
     leftover = sorted(str(p) for p in home.clients_dir.rglob("session.lock"))
     assert leftover == [], "every lock was given back"
 
 
+@pytest.fixture(scope="module")
+def build_home(tmp_path_factory) -> Home:
+    """3,000 sessions: enough for the first build to use worker processes (from 2,000 files) and to commit in
+    batches of 200, small enough that the search after the kill finishes on a loaded machine."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("build") / "home"
+    generate(root, clients=30, sessions=3000, questions=100, seed=5)
+    return Home(root)
+
+
+def indexed_files(home: Home) -> int:
+    """How many session files the index holds now (0 while it is being made, or when it cannot be read yet)."""
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"file:{home.cache_dir / 'index.sqlite3'}?mode=ro", uri=True, timeout=0.1)) as db:
+            return int(db.execute("SELECT count(*) FROM files").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 @pytest.mark.slow
-def test_a_build_killed_midway_leaves_no_worker_behind(large_home):
+def test_a_build_killed_midway_leaves_no_worker_behind(build_home):
     """The first index build reads files in worker processes: killed (as kill -9 or a closed terminal after its
-    grace would), the command takes its workers with it, and the next search goes on from what was written."""
+    grace would) once its first batch is written, the command takes its workers with it, and the next search keeps
+    what was written and goes on from there. The order of events is what is checked; the only clock is a hang's."""
     import psutil
 
-    home, _ = large_home
+    home = build_home
+    total = len(list(home.clients_dir.glob("*/sessions/*.md")))
     shutil.rmtree(home.cache_dir, ignore_errors=True)
     search = subprocess.Popen(
         [sys.executable, "-m", "sessionpal", "--home", str(home.root), "search", "courage"],
@@ -171,18 +213,21 @@ def test_a_build_killed_midway_leaves_no_worker_behind(large_home):
     )  # fmt: skip
     command = psutil.Process(search.pid)
     try:
-        assert wait_for(lambda: len(command.children(recursive=True)) >= 1, timeout=60), "the build started its workers"
+        assert wait_for(lambda: len(command.children(recursive=True)) >= 1, timeout=300), "the build started its workers"
         workers = command.children(recursive=True)
-        time.sleep(1)  # some batches written
+        assert wait_for(lambda: indexed_files(home) > 0 or search.poll() is not None, timeout=300), "a first batch was written"
         search.kill()
         search.wait()
-        gone, alive = psutil.wait_procs(workers, timeout=5)
+        written = indexed_files(home)
+        assert 0 < written < total, f"killed midway: {written} of {total} files indexed"
+        gone, alive = psutil.wait_procs(workers, timeout=30)
         assert alive == [], "every worker ended with the command"
     finally:
         if search.poll() is None:
             search.kill()
     after = subprocess.run(
         [sys.executable, "-m", "sessionpal", "--home", str(home.root), "search", "courage"],
-        capture_output=True, text=True, env=env_without_home(), timeout=120,
+        capture_output=True, text=True, env=env_without_home(), timeout=900,
     )  # fmt: skip
     assert after.returncode == 0 and "courage" in after.stdout.lower() and "Traceback" not in after.stderr
+    assert indexed_files(home) >= total - 5, "the rest was indexed (a few hand-broken files of the generator aside)"
