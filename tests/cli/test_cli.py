@@ -12,7 +12,7 @@ import pytest
 
 from sessionpal import __version__
 
-from ..helpers import TOML_TEST_INVALID, env_without_home
+from ..helpers import START, TOML_TEST_INVALID, env_without_home
 
 POSITIONED = re.compile(r"^.+:\d+:\d+: \S")
 
@@ -252,8 +252,6 @@ def make_practice(root):
     from sessionpal.core.session_models import FALLBACK_MODEL
     from sessionpal.core.timer import FakeClock
 
-    from ..helpers import START
-
     home = Home(root)
     ana = create_client(home, "Ana Pérez", 45)
     clock = FakeClock(START - timedelta(days=7))
@@ -462,3 +460,32 @@ def test_move_session_to_the_right_client(tmp_path):
     assert again.returncode == 1 and "not a session file of this data home" in again.stderr
     found = run("search", "cafe", home=home.root)
     assert "Ben Ode" in found.stdout, "the search index follows"
+
+
+def test_any_command_finishes_a_move_a_kill_left_half_done(tmp_path, monkeypatch):
+    """Hardening 27.1: the move stopped after its links (the session in both folders); the next command, whatever
+    it is, finishes it first and says so; a folder that is not a client's is a clear refusal (27.4)."""
+    from sessionpal.core import moving
+    from sessionpal.core.clients import create_client
+
+    home, path = make_practice(tmp_path / "home")
+    create_client(home, "Ben Ode", 45)
+
+    def killed(step: str) -> None:
+        if step == "linked":
+            raise KeyboardInterrupt  # stands for the kill: nothing after this step happens
+
+    monkeypatch.setattr(moving, "_step", killed)
+    with pytest.raises(KeyboardInterrupt):
+        moving.move_session(home, path, "ben-ode", START)
+    assert path.exists() and (home.sessions_dir("ben-ode") / path.name).exists(), "in both folders"
+    listed = run("clients", home=home.root)
+    assert listed.returncode == 0
+    assert f"finished moving a session from {path.parent.parent.name} to ben-ode" in listed.stderr
+    assert not path.exists() and (home.sessions_dir("ben-ode") / path.name).exists()
+    assert run("clients", home=home.root).stderr == "", "said once"
+    odd = home.root / "X Y" / "sessions" / path.name
+    odd.parent.mkdir(parents=True)
+    odd.write_text("+++\n+++\n")
+    refused = run("move-session", str(odd), "Ben Ode", home=home.root)
+    assert refused.returncode == 1 and "not a session file of this data home" in refused.stderr

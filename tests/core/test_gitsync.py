@@ -56,7 +56,13 @@ def test_commit_takes_only_the_files_named_with_a_message_and_no_identity_needed
 def test_the_home_s_gitignore_keeps_locks_and_temp_files_out_of_a_coach_s_git_add(repo):
     (repo.root / ".gitignore").write_text("*.bak")  # the coach's own line, no newline at the end
     ana = create_client(repo, "Ana Pérez", 45, date(2026, 1, 1))
-    for leftover in ("clients/ana-perez/session.lock", "clients/ana-perez/.sessionpal.lock", ".sessionpal-client.toml.123.ab.tmp", ".versions/x/1"):
+    for leftover in (
+        "clients/ana-perez/session.lock",
+        "clients/ana-perez/.sessionpal.lock",
+        ".sessionpal-client.toml.123.ab.tmp",
+        ".versions/x/1",
+        ".moves/x.json",
+    ):
         (repo.root / leftover).parent.mkdir(parents=True, exist_ok=True)
         (repo.root / leftover).write_text("")
     assert commit(repo, [ana.path], "New client ana-perez")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
+import tomllib
+from datetime import timedelta
 
 import pytest
 
@@ -103,3 +107,224 @@ def test_a_client_open_in_this_very_app_keeps_its_lock(home):
         assert not (home.client_dir(ana.slug) / LOCK_FILE).exists(), "Ana's lock, taken for the move, is given back"
     finally:
         held.release()
+
+
+# One recoverable transaction: stopped at any step, finished by the next start ------------------------------
+
+
+class Crash(Exception):
+    """A kill at a step of the move (the test's crash point): nothing after it happens."""
+
+
+def _tomas_session_that_was_ngozis(home):
+    """Tomás's goal shrunk in a later session of his; the first session, rated on it, was really Ngozi's.
+    The moved session has a recap and a kept version beside it."""
+    from sessionpal.core.goals import succeed_goal
+    from sessionpal.core.model import Move
+
+    tomas, ngozi = create_client(home, "Tomás Ruiz", 45), create_client(home, "Ngozi Adeyemi", 45)
+    goal = add_goal(home, tomas.slug, "Talk to his manager about the move", value="honesty", at=START)
+    live = LiveSession(home, load_client(tomas.path, tomas.slug), FakeClock(START), FALLBACK_MODEL, 45)
+    live.add_note("she wants to ask for the transfer")
+    live.goals.rate_goal(goal.id, 4)
+    live.end()
+    wrong = live.path
+    update_session(wrong, lambda d: d.add_note(Note(60, "a correction after the end")))  # a version is kept
+    recap = wrong.with_name(wrong.stem + ".recap.md")
+    recap.write_text("# Recap\n\nshe will ask for the transfer\n")
+    later = START + timedelta(days=7)
+    live2 = LiveSession(home, load_client(tomas.path, tomas.slug), FakeClock(later), FALLBACK_MODEL, 45)
+    live2.add_note("he has not spoken to his manager")
+    live2.goals.rate_goal(goal.id, 3)
+    succeed_goal(home, tomas.slug, goal.id, "Book a 15-minute slot with his manager", Move.SHRINK, at=later + timedelta(minutes=10))
+    live2.end()
+    return tomas, ngozi, goal.id, wrong
+
+
+def _only_in_ngozis(home, tomas, ngozi, goal_id, wrong):
+    """Where a finished move leaves things: one copy, hers, saying so, with its recap and versions."""
+    ngozis = session_paths(home, ngozi.slug)
+    assert [p.name for p in ngozis] == [wrong.name], "the session is hers, once"
+    assert [p.name for p in session_paths(home, tomas.slug)] != [wrong.name] and not wrong.exists()
+    assert read_session(ngozis[0]).info.client == ngozi.slug
+    assert (ngozis[0].with_name(wrong.stem + ".recap.md")).read_text().startswith("# Recap")
+    assert not wrong.with_name(wrong.stem + ".recap.md").exists(), "the recap went with it"
+    assert list_versions(home, ngozis[0]) and not list_versions(home, wrong)
+    hers = load_client(ngozi.path, ngozi.slug).goal(goal_id)
+    assert hers is not None and load_client(tomas.path, tomas.slug).goal(goal_id) is not None, "his later session still names it"
+    assert not list(home.moves_dir.glob("*.json")), "no record left"
+    return hers
+
+
+def test_a_moved_goal_arrives_as_it_stood_in_that_session(home):
+    """Issue 26.1: nothing of Tomás's later sessions (the shrink, its successor, its history) reaches Ngozi."""
+    from sessionpal.core.model import GoalStatus
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    assert load_client(tomas.path, tomas.slug).goal(goal_id).status is GoalStatus.CHANGED
+    move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
+    hers = _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
+    assert hers.status is GoalStatus.ACTIVE and hers.replaced_by == "" and hers.history == ()
+    text = ngozi.path.read_text()
+    assert "15-minute" not in text and "shrunk" not in text and "replaced_by" not in text
+    assert load_client(ngozi.path, ngozi.slug).values == ("honesty",), "the value the goal serves is hers now"
+    assert [g.id for g in load_client(ngozi.path, ngozi.slug).goals] == [goal_id], "the successor made later stays his"
+
+
+def test_history_made_in_the_moved_session_comes_with_it(home):
+    from sessionpal.core.goals import change_goal_status
+    from sessionpal.core.model import GoalStatus
+
+    ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
+    goal = add_goal(home, ana.slug, "Run 5 km", at=START - timedelta(days=30))
+    change_goal_status(home, ana.slug, goal.id, GoalStatus.AT_RISK, "before", at=START - timedelta(days=7))
+    clock = FakeClock(START)
+    live = LiveSession(home, load_client(ana.path, ana.slug), clock, FALLBACK_MODEL, 45)
+    live.start()
+    live.goals.rate_goal(goal.id, 6)
+    clock.advance(20 * 60)
+    change_goal_status(home, ana.slug, goal.id, GoalStatus.ON_TRACK, "in this session", at=clock.now())
+    clock.advance(25 * 60)
+    live.end()
+    change_goal_status(home, ana.slug, goal.id, GoalStatus.STALLED, "a later one", at=START + timedelta(days=7))
+    move_session(home, live.path, ben.slug, START + timedelta(days=8))
+    bens = load_client(ben.path, ben.slug).goal(goal.id)
+    assert bens.status is GoalStatus.ON_TRACK
+    assert [h.note for h in bens.history] == ["in this session"]
+
+
+def _crash_at(monkeypatch, k: int) -> list[str]:
+    from sessionpal.core import moving
+
+    seen: list[str] = []
+
+    def step(name: str) -> None:
+        seen.append(name)
+        if len(seen) == k:
+            raise Crash(name)
+
+    monkeypatch.setattr(moving, "_step", step)
+    return seen
+
+
+STEPS = ["record written", "linked", "rewritten", "goals given", "old names removed", "goals taken"]
+
+
+@pytest.mark.parametrize("k", range(1, len(STEPS) + 1), ids=STEPS)
+def test_a_move_stopped_at_any_step_is_finished_by_the_next_start(home, monkeypatch, k):
+    from sessionpal.core import moving
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    seen = _crash_at(monkeypatch, k)
+    with pytest.raises(Crash):
+        move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
+    assert seen[-1] == STEPS[k - 1] and len(list(home.moves_dir.glob("*.json"))) == 1, "the record is there"
+    if STEPS[k - 1] == "linked":
+        assert os.path.samefile(wrong, home.sessions_dir(ngozi.slug) / wrong.name), "the same file in both places"
+    monkeypatch.setattr(moving, "_step", lambda name: None)
+    finished = finish_moves(home, START + timedelta(days=8))
+    assert len(finished) == 1 and "finished moving a session from tomas-ruiz to ngozi-adeyemi" in finished[0].message
+    _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
+    assert finish_moves(home, START + timedelta(days=8)) == [], "nothing is done twice"
+
+
+def test_the_same_move_tried_again_finishes_the_first_and_never_makes_a_second_copy(home, monkeypatch):
+    """Item 1 as it was met: the move run again after a kill made `<name>-2.md`, a permanent duplicate."""
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    _crash_at(monkeypatch, 2)  # after the links: the file in both folders
+    with pytest.raises(Crash):
+        move_session(home, wrong, ngozi.slug, START)
+    monkeypatch.undo()
+    moved = move_session(home, wrong, ngozi.slug, START)
+    assert moved.path == home.sessions_dir(ngozi.slug) / wrong.name
+    _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
+
+
+def test_a_write_error_half_way_leaves_a_move_the_next_start_finishes(home, monkeypatch):
+    """Item 3: the front matter's rewrite fails after the links (disk full): the coach is told, and nothing is lost."""
+    from sessionpal.core import fsio, moving
+    from sessionpal.core.moving import MoveUnfinished, finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    real = fsio.atomic_write
+
+    def full(path, data):
+        if path.parent == home.sessions_dir(ngozi.slug):
+            raise fsio.WriteError(path, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(moving.fsio, "atomic_write", full)
+    with pytest.raises(MoveUnfinished, match="stopped half way .*No space left.* finished the next time sessionpal starts"):
+        move_session(home, wrong, ngozi.slug, START)
+    assert wrong.exists() and read_session(wrong).info.client == tomas.slug, "still his, whole"
+    monkeypatch.setattr(moving.fsio, "atomic_write", real)
+    assert len(finish_moves(home, START)) == 1
+    _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
+
+
+def test_a_new_name_taken_meanwhile_undoes_the_move(home, monkeypatch):
+    """A sync brought a file of that name into the new client's folder between the kill and the next start."""
+    from sessionpal.core import moving
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    _crash_at(monkeypatch, 1)  # the record written, nothing moved
+    with pytest.raises(Crash):
+        move_session(home, wrong, ngozi.slug, START)
+    monkeypatch.setattr(moving, "_step", lambda name: None)
+    theirs = home.sessions_dir(ngozi.slug) / wrong.name
+    theirs.parent.mkdir(parents=True, exist_ok=True)
+    theirs.write_text("+++\nclient = 'ngozi-adeyemi'\n+++\n")
+    finished = finish_moves(home, START)
+    assert len(finished) == 1 and "was not moved" in finished[0].message
+    assert read_session(wrong).info.client == tomas.slug and theirs.read_text().startswith("+++\nclient = 'ngozi")
+    assert wrong.with_name(wrong.stem + ".recap.md").exists() and not list(home.moves_dir.glob("*.json"))
+
+
+def test_a_record_not_written_by_sessionpal_is_reported_and_never_acted_on(home):
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    home.moves_dir.mkdir()
+    forged = {"version": 1, "source": "tomas-ruiz", "to": "../../etc", "name": wrong.name, "target": "passwd", "goals": {}, "theirs": [], "leaving": []}
+    (home.moves_dir / "x.json").write_text(json.dumps(forged))
+    (home.moves_dir / "y.json").write_text("[" * 100_000)
+    os.mkfifo(home.moves_dir / "z.json")
+    finished = finish_moves(home, START)
+    assert len(finished) == 3 and all("not acted on" in f.message for f in finished)
+    assert wrong.exists() and read_session(wrong).info.client == tomas.slug
+
+
+@pytest.mark.parametrize("where", ["X Y/sessions", "clients/Ana/sessions", "clients/ana/notes"])
+def test_a_file_whose_folders_are_not_a_clients_is_refused_clearly(home, where):
+    """Item 4: a ValueError traceback before."""
+    create_client(home, "Ben Ode", 45)
+    path = home.root / where / "2026-11-23T1000.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("+++\nclient = 'ana'\n+++\n")
+    with pytest.raises(MoveRefused, match="not a session file of this data home"):
+        move_session(home, path, "ben-ode", START)
+
+
+def test_hand_written_dates_place_a_goal_s_history_without_failing(home):
+    """Plain dates count for their whole day, times without an offset are local, and a year-9999 moment or an
+    offset at the edge is placed nowhere (never an OverflowError)."""
+    from datetime import datetime
+
+    from sessionpal.core.goals_then import goals_as_they_stood
+    from sessionpal.core.sessionfile import SessionInfo
+
+    create_client(home, "Ana Pérez", 45)
+    home.client_file("ana-perez").write_text(
+        'name = "Ana Pérez"\n\n[[goals]]\nid = "g"\ntitle = "G"\nstatus = "stalled"\nhistory = [\n'
+        '  { date = 2026-11-23, from = "active", to = "at-risk", note = "that day" },\n'
+        '  { date = 2026-11-23T10:30:00, from = "at-risk", to = "on-track", note = "local time" },\n'
+        '  { date = 9999-12-31T23:59:59-23:59, from = "on-track", to = "stalled", note = "far away" },\n]\n'
+    )
+    for started in (datetime(2026, 11, 23, 10, 0), datetime(9999, 12, 31, 23, 0), datetime(1, 1, 1, 0, 0)):
+        info = SessionInfo("ana-perez", started, None, 45, 2700.0, "ended", None, "", (), ("g",))
+        block = goals_as_they_stood(home, "ana-perez", ["g"], info)["g"]
+        if started.year == 2026:
+            assert 'status = "on-track"' in block and "that day" in block and "local time" in block and "far away" not in block
+        assert tomllib.loads(block)["goals"][0]["id"] == "g", "a block sessionpal can write, whatever the dates"

@@ -328,3 +328,28 @@ async def test_a_client_with_an_unfinished_session_is_marked(demo_home, clock):
         prompts = {options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt) for i in range(options.option_count)}
         assert "unfinished: Enter to resume or close it" in prompts["ana-perez"]
         assert "unfinished" not in prompts["jose-alvarez"]
+
+
+async def test_the_app_finishes_a_move_a_kill_left_half_done_and_says_so(demo_home, clock, monkeypatch):
+    """Hardening 27.1: the session in both clients' folders after a kill; the app finishes the move before it
+    opens anyone, and the client list shows the session once, with its right client."""
+    import pytest
+
+    from sessionpal.core import moving
+    from sessionpal.core.paths import session_paths
+
+    session = session_paths(demo_home, "ana-perez")[0]
+
+    def killed(step: str) -> None:
+        if step == "linked":
+            raise KeyboardInterrupt  # stands for the kill
+
+    monkeypatch.setattr(moving, "_step", killed)
+    with pytest.raises(KeyboardInterrupt):
+        moving.move_session(demo_home, session, "jose-alvarez", clock.now())
+    monkeypatch.setattr(moving, "_step", lambda step: None)
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert any("finished moving a session from ana-perez to jose-alvarez" in n.message for n in told(app))
+    assert session_paths(demo_home, "ana-perez") == [] and len(session_paths(demo_home, "jose-alvarez")) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -58,15 +59,30 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
-def open_home(args: argparse.Namespace) -> Home:
-    return Home(resolve_home(args.home))
+_FINISHED: set[Path] = set()  # the homes whose half-done moves this process has looked for
+
+
+def open_home(args: argparse.Namespace, *, finish_moves: bool = True) -> Home:
+    """The home a command works on; a move a kill left half done there is finished first (once a process;
+    the app does it itself, to say so on its screen)."""
+    home = Home(resolve_home(args.home))
+    if finish_moves and home.root not in _FINISHED:
+        _FINISHED.add(home.root)
+        if home.moves_dir.is_dir():  # the move code is imported only when there is a record to read
+            from datetime import UTC, datetime
+
+            from ..core import moving
+
+            for finished in moving.finish_moves(home, datetime.now(UTC)):
+                print(f"sessionpal: {finished.message}", file=sys.stderr)
+    return home
 
 
 def app_home(args: argparse.Namespace) -> Home:
     """The home the app will run on: made if new, and writable."""
     from ..core import fsio
 
-    home = open_home(args)
+    home = open_home(args, finish_moves=False)
     try:
         fsio.ensure_dir(home.root)
     except fsio.WriteError as error:

@@ -269,11 +269,11 @@ def create_new(path: Path, data: bytes | str) -> bool:
     return True
 
 
-def move_file(source: Path, target: Path) -> bool:
-    """Give `source` the name `target`, in one step and durably; False (nothing moved) if `target` exists.
+def link_file(source: Path, target: Path) -> bool:
+    """Give the file `source` a second name, `target`, durably; False (nothing done) if `target` exists.
 
-    A hard link then the old name's removal: never over a file already there (os.rename would replace
-    it), and at no moment is the file in neither place. Both within one home, so one file system."""
+    The first step of a move that must survive a kill: until the old name is removed (remove_file), the
+    file is in both places, never in neither. Both names within one home, so one file system."""
     refuse_links(source)
     refuse_links(target)
     ensure_dir(target.parent)
@@ -284,6 +284,16 @@ def move_file(source: Path, target: Path) -> bool:
     except OSError as error:
         raise WriteError(target, describe_os_error(error)) from error
     _fsync_dir(target.parent)
+    return True
+
+
+def move_file(source: Path, target: Path) -> bool:
+    """Give `source` the name `target`, in one step and durably; False (nothing moved) if `target` exists.
+
+    A hard link then the old name's removal: never over a file already there (os.rename would replace
+    it), and at no moment is the file in neither place. Both within one home, so one file system."""
+    if not link_file(source, target):
+        return False
     try:
         source.unlink()
     except OSError as error:

@@ -90,6 +90,8 @@ session.lock
 .sessionpal-*.tmp
 # earlier versions of files, kept by sessionpal when git is not there to keep them
 .versions/
+# a move of a session under way (a kill leaves it; the next start finishes the move)
+.moves/
 """
 
 

@@ -170,6 +170,11 @@ class Home:
         return self.root / "config.toml"
 
     @property
+    def moves_dir(self) -> Path:
+        # The intent records of moves under way (core/moving.py): a kill leaves one, the next start finishes it.
+        return self.root / ".moves"
+
+    @property
     def cache_dir(self) -> Path:
         # One cache per home, so two homes (a test's and the coach's) never share an index; named from the
         # home's real path, so the same home reached through a link or `..` finds the same index.

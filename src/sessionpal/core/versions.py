@@ -90,6 +90,7 @@ def keep(home: Home, path: Path, data: bytes) -> Path:
     folder = folder_for(home, path)
     stamp = datetime.now(UTC).strftime(STAMP)
     kept = folder / f"{stamp}{path.suffix}"
+    fsio.clean_temp_files(folder)  # a version cut short by a kill, left beside the ones kept
     fsio.atomic_write(kept, data)
     for old in list_versions(home, path)[KEEP:]:
         fsio.remove_file(old.path)

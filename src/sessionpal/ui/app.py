@@ -118,6 +118,7 @@ class SessionPalApp(App[int]):
         self._report_config_problems()
         self._install_signal_handlers()
         clean_leftovers(self.home)
+        self._finish_moves()
         if self.client_query:
             # Straight to the client: the picker (which reads every client) comes only when it is needed.
             self.open_client_named(self.client_query)
@@ -126,6 +127,15 @@ class SessionPalApp(App[int]):
         self._user_files = user_files(self.home)
         self.set_interval(PACK_POLL, self.check_pack_files)
         self.call_after_refresh(self.records.check_exposure)
+
+    def _finish_moves(self) -> None:
+        """A move of a session a kill left half done is finished before any client is opened, and said."""
+        if not self.home.moves_dir.is_dir():
+            return
+        from ..core.moving import finish_moves
+
+        for finished in finish_moves(self.home, self.clock.now()):
+            self.notify(finished.message, title="A move finished", severity="warning", timeout=20, markup=False)
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
