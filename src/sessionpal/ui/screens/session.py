@@ -25,8 +25,6 @@ the areas): the coach is told to lift the blind first.
 
 from __future__ import annotations
 
-import gc
-import random
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -40,16 +38,13 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.clients import set_model
-from ...core.config import set_starred
-from ...core.deck import Deck
 from ...core.engagement import Standing, standing
 from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history, last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock, is_free
-from ...core.model import Action, ActionState, Engagement
+from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
 from ...core.paths import session_paths
 from ...core.saving import SaveFailed
@@ -58,7 +53,7 @@ from ...core.stalled import SessionFacts, rating_trend
 from ...core.timer import Level, TimerReading, TimerState, format_clock
 from ..changes import attempt, when_answered
 from ..context import TypedApp
-from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
+from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
 from ..dialogs.text import TextDialog
@@ -70,6 +65,8 @@ from ..widgets.goals import FLAG, GoalsPane
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
+from .client_flow import ClientFlow
+from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
@@ -115,10 +112,8 @@ class SessionScreen(Screen):
         self.news = news  # what brought the coach here ("New client"), told on the status line once shown
         self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
         self._told_free = False  # read-only here: the coach was told the holder let go
-        self.rng = random.Random()
         self._level: Level | None = None
         self._timer_error = ""
-        self.asked_before: dict = {}  # deck questions asked of this client before, with the last date
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self._unsaved_reason = ""  # why the notes waiting above the note line could not be saved
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
@@ -126,6 +121,8 @@ class SessionScreen(Screen):
         self._last_seen: tuple[int, int, int] | None = None  # the "last time" card's file, as it was read
         self._held_before = 0  # the client's session files other than this one (for "session 5 of 12")
         self.goal_flow = GoalFlow(self)
+        self.deck_flow = DeckFlow(self)
+        self.client_flow = ClientFlow(self)
 
     # layout -------------------------------------------------------------------
 
@@ -150,7 +147,7 @@ class SessionScreen(Screen):
 
     def on_mount(self) -> None:
         if self.pal.seed is not None:
-            self.rng.seed(self.pal.seed)
+            self.deck_flow.rng.seed(self.pal.seed)
         self.show_last_time()
         note_input = self.query_one(NoteInput)
         if self.live.read_only:
@@ -342,23 +339,7 @@ class SessionScreen(Screen):
         self.app.call_from_thread(self._deck_loaded, packs, history)
 
     def _deck_loaded(self, packs: PackLibrary, history: ClientHistory) -> None:
-        first_time = self.pal.packs is None
-        if first_time:
-            # What is loaded now (modules, thousands of questions) lives as long as the app: out of the
-            # collector's sight, a full collection no longer stalls a keystroke for tens of milliseconds.
-            gc.freeze()
-        self.pal.packs = packs
-        if packs.problems and first_time:
-            files = sorted({p.path for p in packs.problems})
-            self.notify(
-                "\n".join(str(p) for p in packs.problems),
-                title=f"{len(files)} pack file(s) skipped; the rest are loaded",
-                severity="warning",
-                timeout=20,
-                markup=False,
-            )
-        self.asked_before = history.asked
-        self._build_deck()
+        self.deck_flow.loaded(packs, history)
         self.past = history.sessions
         self.tick()
         self.refresh_bindings()
@@ -408,55 +389,22 @@ class SessionScreen(Screen):
         if last is not None and file_fingerprint(last.path) != self._last_seen:
             self.reread_past()
 
-    def _build_deck(self) -> None:
-        packs = self.pal.packs
-        assert packs is not None
-        deck = Deck(
-            packs.questions(self.pal.config.hidden),
-            starred=set(self.pal.config.starred),
-            asked_before=self.asked_before,
-            asked_now=self.live.asked_refs(),
-        )
-        titles = {pack.id: pack.title for pack in packs.packs.values()}
-        self.deck.set_deck(deck, self.pal.clock.now().date(), titles)
-
     def on_packs_changed(self, message: PacksChanged) -> None:
         """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
-        if self.deck.deck is not None and self.pal.packs is not None:
-            current = self.deck.current.ref if self.deck.current else None
-            self._build_deck()
-            if current:
-                self.deck.show_question(current)
+        self.deck_flow.packs_changed()
         if self.pal.models is not None:
             model = self.pal.models.get(self.live.model.id)
             if model != self.live.model:
                 self.change("Model not saved", lambda: self.live.set_model(model))
 
     def action_model(self) -> None:
-        """Choose the session model (the timer's phases); or make the current one this client's default."""
-        models = self.pal.model_library().models
-        current = self.live.model
-        choices = [(m.id, f"{'● ' if m.id == current.id else '  '}{m.title}  ({', '.join(p.title for p in m.phases)})") for m in models.values()]
-        if self.live.client.model != current.id:
-            whose = "this client's" if self.pal.private else f"{self.live.client.name}'s"
-            choices.append(("+default", f"Make “{current.title}” {whose} default model"))
+        self.client_flow.choose_model()
 
-        def chosen(model_id: str | None) -> None:
-            live = self.live
-            if model_id == "+default":
-                self.change(
-                    "Default not saved",
-                    lambda: live.edit_client(lambda: set_model(self.pal.home, live.client.slug, current.id)),
-                    done=lambda: self._model_made_default(current.title),
-                )
-            elif model_id and model_id != current.id:
-                self.change("Model not saved", lambda: live.set_model(models[model_id]))
+    def action_engagement(self) -> None:
+        self.client_flow.engagement()
 
-        self.app.push_screen(ChoiceDialog("Session model: the phases of this session", choices), chosen)
-
-    def _model_made_default(self, title: str) -> None:
-        self.pal.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: default session model")
-        self.notify(f"{title} is now {self.live.client.name}'s default.", markup=False)
+    def action_past_session(self) -> None:
+        self.client_flow.past_session()
 
     # files changed by another program -----------------------------------------------
 
@@ -632,25 +580,16 @@ class SessionScreen(Screen):
         self.change("Timer not saved", self.live.toggle)
 
     def action_ask(self) -> None:
-        question = self.deck.current
-        if question is None:
-            self.notify("No question is showing: change the filter (F5).", markup=False)
-            return
-        self.change("Question not recorded", lambda: self.live.mark_asked(question), done=lambda: self.deck.mark_asked(question))
+        self.deck_flow.ask()
 
     def action_draw(self) -> None:
-        if self.deck.draw(self.rng) is None:
-            self.notify("Every question in this filter has been asked this session. Widen it with F5 (@all).", markup=False)
+        self.deck_flow.draw()
 
     def action_deck_move(self, delta: int) -> None:
         self.deck.move(delta)
 
     def action_find(self) -> None:
-        """F5: to the filter; again (or when nothing matches in this phase but some do elsewhere): every phase."""
-        deck_filter = self.query_one(DeckFilter)
-        if self.focused is deck_filter or (not self.deck.shown and self.deck.elsewhere):
-            self.deck.widen()
-        self.set_focus(deck_filter)
+        self.deck_flow.find()
 
     @on(DeckFilter.Done)
     def _filter_done(self) -> None:
@@ -661,15 +600,7 @@ class SessionScreen(Screen):
         self.focus_note()
 
     def action_star(self) -> None:
-        question, deck = self.deck.current, self.deck.deck
-        if question is None or deck is None:
-            return
-        starred = question.ref not in deck.starred
-        refs: list[tuple[str, ...]] = []
-        if attempt(self, "Star not saved", lambda: refs.append(set_starred(self.pal.home, question.ref, starred))):
-            self.pal.update_config(starred=refs[0])  # the next session's deck starts from this
-            self.deck.set_starred(set(refs[0]))
-            self.notify(("Starred: " if starred else "Unstarred: ") + question.text, markup=False)
+        self.deck_flow.star()
 
     def action_log(self) -> None:
         if self.blind("the notes"):
@@ -742,39 +673,6 @@ class SessionScreen(Screen):
         return not self.live.pending
 
     # command palette -------------------------------------------------------------
-
-    def action_engagement(self) -> None:
-        from ...core.clients import set_engagement
-        from ..dialogs.text import EngagementDialog
-
-        client = self.live.client
-
-        def answered(result: Engagement | None) -> None:
-            if result is not None:
-                self.change(
-                    "Engagement not saved", lambda: self.live.edit_client(lambda: set_engagement(self.pal.home, client.slug, result)), done=self.show_last_time
-                )
-
-        self.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
-
-    def action_past_session(self) -> None:
-        from ...core.past import record_past_session
-        from ..dialogs.text import PastSessionDialog
-
-        client, home = self.live.client, self.pal.home
-
-        def answered(result) -> None:
-            if result is None:
-                return
-            day, minutes, pro_bono, notes = result
-            saved: list[Path] = []
-            record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes))  # noqa: E731
-            if attempt(self, "Past session not saved", record):
-                self.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
-                self.notify(f"{day.isoformat()}, {minutes} min: the review lists it.", title="Past session added", markup=False)
-                self.reread_past()
-
-        self.app.push_screen(PastSessionDialog(client.name, self.live.planned_minutes, self.pal.clock.now().date()), answered)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         listed: set[str] = set()

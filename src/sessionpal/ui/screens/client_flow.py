@@ -1,0 +1,107 @@
+"""The client's session model, engagement and past sessions, from the session screen's palette: a ClientFlow
+the screen owns. Each change goes through the screen's one funnel; the screen redraws from the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from ...core.clients import set_model
+from ...core.model import Engagement
+from ..dialogs.confirm import ChoiceDialog
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from ...core.live import LiveSession
+    from ..app import SessionPalApp
+
+
+class ClientHost(Protocol):
+    """What the flow needs of the session screen."""
+
+    live: LiveSession
+    app: App[int]
+
+    @property
+    def pal(self) -> SessionPalApp: ...
+
+    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
+
+    def show_last_time(self) -> None: ...
+
+    def reread_past(self) -> None: ...
+
+    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
+
+
+class ClientFlow:
+    def __init__(self, screen: ClientHost):
+        self.screen = screen
+
+    def choose_model(self) -> None:
+        """Choose the session model (the timer's phases); or make the current one this client's default."""
+        models = self.screen.pal.model_library().models
+        current = self.screen.live.model
+        choices = [(m.id, f"{'● ' if m.id == current.id else '  '}{m.title}  ({', '.join(p.title for p in m.phases)})") for m in models.values()]
+        if self.screen.live.client.model != current.id:
+            whose = "this client's" if self.screen.pal.private else f"{self.screen.live.client.name}'s"
+            choices.append(("+default", f"Make “{current.title}” {whose} default model"))
+
+        def chosen(model_id: str | None) -> None:
+            live = self.screen.live
+            if model_id == "+default":
+                self.screen.change(
+                    "Default not saved",
+                    lambda: live.edit_client(lambda: set_model(self.screen.pal.home, live.client.slug, current.id)),
+                    done=lambda: self._model_made_default(current.title),
+                )
+            elif model_id and model_id != current.id:
+                self.screen.change("Model not saved", lambda: live.set_model(models[model_id]))
+
+        self.screen.app.push_screen(ChoiceDialog("Session model: the phases of this session", choices), chosen)
+
+    def _model_made_default(self, title: str) -> None:
+        self.screen.pal.records.autocommit([self.screen.live.client.path], f"Client {self.screen.live.client.slug}: default session model")
+        self.screen.notify(f"{title} is now {self.screen.live.client.name}'s default.", markup=False)
+
+    def engagement(self) -> None:
+        from ...core.clients import set_engagement
+        from ..dialogs.text import EngagementDialog
+
+        client = self.screen.live.client
+
+        def answered(result: Engagement | None) -> None:
+            if result is not None:
+                self.screen.change(
+                    "Engagement not saved",
+                    lambda: self.screen.live.edit_client(lambda: set_engagement(self.screen.pal.home, client.slug, result)),
+                    done=self.screen.show_last_time,
+                )
+
+        self.screen.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
+
+    def past_session(self) -> None:
+        from ...core.past import record_past_session
+        from ..dialogs.text import PastSessionDialog
+
+        client, home = self.screen.live.client, self.screen.pal.home
+
+        def answered(result: tuple[date, int, bool, list[str]] | None) -> None:
+            if result is None:
+                return
+            day, minutes, pro_bono, notes = result
+            saved: list[Path] = []
+            record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes))  # noqa: E731
+
+            def recorded() -> None:
+                self.screen.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
+                self.screen.notify(f"{day.isoformat()}, {minutes} min: the review lists it.", title="Past session added", markup=False)
+                self.screen.reread_past()
+
+            self.screen.change("Past session not saved", record, done=recorded)
+
+        self.screen.app.push_screen(PastSessionDialog(client.name, self.screen.live.planned_minutes, self.screen.pal.clock.now().date()), answered)
