@@ -131,6 +131,73 @@ async def test_the_palette_s_session_agreement_is_saved(demo_home, clock):
         assert isinstance(app.focused, NoteInput)
 
 
+# With no pause between keys and a slow app: one key after F7 or F8 acts once, the rest is the note's.
+BURST_COMMANDS = [
+    (["f7", "escape"], None),
+    (["f7", "down", "up", "escape"], None),
+    (["f8", "escape"], None),
+    (["f8", "up", "x"], None),  # tick (or untick) a line: no dialog
+    (["f4"], None),
+    (["ctrl+d"], None),
+    (["f3"], None),
+    (["f6"], None),
+    (["f7", "r"], "RateDialog"),
+    (["f7", "s"], "GoalStatusDialog"),
+    (["f7", "down", "e"], "TextDialog"),
+    (["f7", "enter"], "GoalMenuDialog"),
+    (["f8", "enter"], "EditNoteDialog"),
+]
+KEY_NAMES = {" ": "space", ",": "comma"}
+
+
+def burst(app, keys: list[str]) -> None:
+    for key in keys:
+        app.post_message(events.Key(KEY_NAMES.get(key, key), key) if len(key) == 1 else events.Key(key, None))
+
+
+async def test_bursts_of_keys_on_a_slow_app_lose_nothing_and_open_only_what_was_asked(demo_home, clock, monkeypatch):
+    """Issue 25's done-when: thousands of keys sent with no pause, each redraw slowed (a busy machine): every
+    sentence lands whole and in order, and a command opens its own dialog or none, never two."""
+    import time
+
+    from sessionpal.ui.widgets.notes import NotesLog
+
+    real = NotesLog.show
+
+    def slow(self, items):
+        time.sleep(0.01)
+        real(self, items)
+
+    monkeypatch.setattr(NotesLog, "show", slow)
+    rng = random.Random(29)
+    app = make_app(demo_home, clock)
+    typed: list[str] = []
+    keys = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for step in range(80):
+            command, expected = rng.choice(BURST_COMMANDS)
+            sentence = f"{rng.choice(SENTENCES)} {step}"
+            if expected is None:  # the sentence right behind the command, in the same burst
+                burst(app, [*command, *sentence, "enter"])
+                keys += len(command) + len(sentence) + 1
+                typed.append(sentence)
+                await settle(pilot)
+                assert modal_depth(app) == 0, f"{command} opened {app.screen_stack} (step {step})"
+            else:
+                burst(app, command)
+                keys += len(command)
+                await settle(pilot)
+                opened = [type(s).__name__ for s in app.screen_stack if isinstance(s, ModalScreen)]
+                assert opened == [expected], f"{command} opened {opened} (step {step})"
+                await pilot.press("escape")
+                await settle(pilot)
+            assert type(app.screen).__name__ == "SessionScreen" and app.screen.armed.value == "note", f"step {step}"
+        notes = [n.text for n in read_session(session_paths(demo_home, "ana-perez")[-1]).notes]
+    assert keys > 1500
+    assert [t for t in notes if t in typed] == typed and len(notes) == len(typed), "each sentence saved whole, once, in order; nothing else"
+
+
 # ---- the privacy blind ---------------------------------------------------------------------------
 
 NAME = "Zofia Quillfeather"

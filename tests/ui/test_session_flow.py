@@ -21,7 +21,7 @@ from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.goals import GoalStatusDialog
 from sessionpal.ui.dialogs.summary import SummaryDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
-from sessionpal.ui.screens.session import SessionScreen
+from sessionpal.ui.screens.session import Armed, SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
@@ -314,8 +314,8 @@ async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f7")  # the cursor goes to the goals sidebar
-        assert app.focused.id == "goal-list"
+        await pilot.press("f7")  # the sidebar is armed: the next key acts on its highlighted goal
+        assert app.screen.armed is Armed.GOALS and isinstance(app.focused, NoteInput), "the cursor stays in the note line"
         await pilot.press("down", "s")  # the second goal, Run 5 km (at risk): change its status
         await pilot.pause()
         assert isinstance(app.screen, GoalStatusDialog)
@@ -350,7 +350,7 @@ async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
         clock.advance(5)
         await type_note(pilot, "!send the CV")
         await pilot.press("f8")
-        assert isinstance(app.focused, NotesLog)
+        assert app.screen.armed is Armed.LOG and isinstance(app.focused, NoteInput)
         await pilot.press("x")  # tick the action (the last line)
         await pilot.pause()
         assert read_session(app.screen.live.path).actions == [Action("send the CV", 5, ActionState.DONE)]

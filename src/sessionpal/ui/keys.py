@@ -51,14 +51,14 @@ def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Bindi
     from .screens.packs import PacksScreen
     from .screens.session import SessionScreen
     from .widgets.deck import DeckFilter
-    from .widgets.goals import GoalList
-    from .widgets.notes import NotesLog
+    from .widgets.goals import GOAL_KEYS
+    from .widgets.notes import LOG_KEYS
 
     found: list[tuple[str, Binding]] = []
     owners: tuple[tuple[str, Iterable[Binding | tuple]], ...] = (
         ("Session", SessionScreen.BINDINGS),
-        ("Goals sidebar", GoalList.BINDINGS),
-        ("Notes log", NotesLog.BINDINGS),
+        ("Goals sidebar", GOAL_KEYS),
+        ("Notes log", LOG_KEYS),
         ("Deck filter", DeckFilter.BINDINGS),
         ("Values and goals", AlignmentScreen.BINDINGS),
         ("Pack editor", PacksScreen.BINDINGS),

@@ -2,47 +2,76 @@
 
 from __future__ import annotations
 
+import enum
+
+from textual import events
 from textual.content import Content
 
-from ...core.model import Goal
+from ...core.model import Goal, Move
 from ..widgets.goals import FLAG, goal_line
 from .confirm import Choice, ChoiceDialog
 
+
+class GoalIntent(enum.Enum):
+    """What can be done with one goal, from its menu (a playbook move is a core.model.Move)."""
+
+    STATUS = "status"
+    RATE = "rate"
+    RENAME = "rename"
+    VALUES = "value"
+    AREAS = "tags"
+    UP = "up"
+    DOWN = "down"
+
+
 # The playbook, in the order a coach would usually reach for it: understand before changing anything.
 PLAYBOOK = [
-    ("reason", "Explore the real reason", "the playbook's questions, in the deck"),
-    ("support", "Add support between sessions", "an action: check in by message on a day you choose"),
-    ("shrink", "Shrink it to a step doable in a day or two", "the smaller goal takes its place; this one becomes changed"),
-    ("replace", "Replace it with a different goal", "a goal that gets the client what this one was meant to"),
-    ("value", "Connect it to a value", "which of the client's values could it serve?"),
-    ("aside", "Set all goals aside for now", "the client works without goals; nothing is deleted"),
+    (Move.REASON, "Explore the real reason", "the playbook's questions, in the deck"),
+    (Move.SUPPORT, "Add support between sessions", "an action: check in by message on a day you choose"),
+    (Move.SHRINK, "Shrink it to a step doable in a day or two", "the smaller goal takes its place; this one becomes changed"),
+    (Move.REPLACE, "Replace it with a different goal", "a goal that gets the client what this one was meant to"),
+    (Move.VALUE, "Connect it to a value", "which of the client's values could it serve?"),
+    (Move.DROP_ALL, "Set all goals aside for now", "the client works without goals; nothing is deleted"),
 ]
 
 ACTIONS = [
-    ("status", "s", "Change status…"),
-    ("rate", "r", "Rate progress this session (1–10)…"),
-    ("rename", "e", "Rename…"),
-    ("value", "v", "Link to a value…"),
-    ("tags", "t", "Areas of life it touches…"),
-    ("up", "[", "Move up"),
-    ("down", "]", "Move down"),
+    (GoalIntent.STATUS, "s", "Change status…"),
+    (GoalIntent.RATE, "r", "Rate progress this session (1–10)…"),
+    (GoalIntent.RENAME, "e", "Rename…"),
+    (GoalIntent.VALUES, "v", "Link to a value…"),
+    (GoalIntent.AREAS, "t", "Areas of life it touches…"),
+    (GoalIntent.UP, "[", "Move up"),
+    (GoalIntent.DOWN, "]", "Move down"),
 ]
 
 
+def menu_choice(option_id: str) -> GoalIntent | Move:
+    """The menu's answer (an option's id) as what it means."""
+    if option_id.startswith("move:"):
+        return Move(option_id[5:])
+    return GoalIntent(option_id)
+
+
 class GoalMenuDialog(ChoiceDialog):
-    """Returns an action ("status", "rate", ...) or a playbook move prefixed "move:"; None when closed."""
+    """Returns an option id (menu_choice tells what it means); None when closed. The letters it lists act at once."""
 
     def __init__(self, goal: Goal, flag: str = ""):
         choices: list[Choice] = []
         detail = Content("")
         if flag:
-            choices += [(f"move:{key}", Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint)) for key, label, hint in PLAYBOOK]
+            choices += [(f"move:{move.value}", Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint)) for move, label, hint in PLAYBOOK]
             choices.append(None)
             detail = Content.from_markup(
                 f"[$text-warning]{FLAG} This goal may be stalled[/] [$text-muted]($why)[/]. Pushing harder rarely helps; try one of these with the client:",
                 why=flag,
             )
-        choices += [(key, Content.from_markup("[$text-muted]$letter[/]  $label", letter=letter, label=label)) for key, letter, label in ACTIONS]
+        choices += [(intent.value, Content.from_markup("[$text-muted]$letter[/]  $label", letter=letter, label=label)) for intent, letter, label in ACTIONS]
         super().__init__(goal_line(goal), choices, detail=detail, wide=True, list_id="goal-actions")
         self.goal = goal
         self.flag = flag
+        self.letters = {letter: intent.value for intent, letter, _ in ACTIONS}
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character in self.letters:
+            event.stop()
+            self.dismiss(self.letters[event.character])

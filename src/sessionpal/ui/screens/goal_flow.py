@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, assert_never, cast
 
 from textual.app import SystemCommand
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
-from ...core.model import GoalStatus, Move
+from ...core.model import Goal, GoalStatus, Move
 from ...core.stalled import SessionFacts, rating_trend
 from ..changes import when_answered, when_yes
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
-from ..dialogs.goal_menu import GoalMenuDialog
+from ..dialogs.goal_menu import GoalIntent, GoalMenuDialog, menu_choice
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
 from ..dialogs.text import AreasDialog, RateDialog, TextDialog
 from ..widgets.deck import DeckPane
@@ -59,6 +59,8 @@ class GoalHost(Protocol):
     def focus_note(self) -> None: ...
 
     def has_class(self, *names: str) -> bool: ...
+
+    def arm_goals(self) -> None: ...
 
     def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
@@ -119,28 +121,24 @@ class GoalFlow:
             if narrow:
                 self._pick_area()
             else:
-                self.screen.goals_pane.focus_list()
+                self.screen.arm_goals()
             return
         if not client.goals:
-            self.goal_action("", "add")
+            self.add()
         elif narrow:
-            self._pick_goal(lambda goal_id: self.goal_action(goal_id, "menu"))
+            self._pick_goal(self.menu)
         else:
-            self.screen.goals_pane.focus_list()
+            self.screen.arm_goals()
 
     def _pick_goal(self, then: Callable[[str], None]) -> None:
-        """Which goal? The sidebar's highlighted one if the sidebar has the cursor, else ask."""
+        """Which goal? Asked in the goal picker (the palette's goal commands)."""
         if self.screen.blind("the goals"):
             return
         pane = self.screen.goals_pane
-        current = pane.current_goal()
-        if pane.has_focus_within and current:
-            then(current)
-            return
 
         def chosen(goal_id: str | None) -> None:
             if goal_id == NEW_GOAL:
-                self.goal_action("", "add")
+                self.add()
             elif goal_id == ALIGNMENT:
                 self.alignment()
             elif goal_id:
@@ -161,68 +159,104 @@ class GoalFlow:
 
     # one goal -----------------------------------------------------------------------
 
-    def goal_action(self, goal_id: str, what: str) -> None:
-        """Do `what` to a goal: an action from the sidebar, the goal menu or the palette."""
+    def _goal(self, goal_id: str) -> Goal | None:
+        """The goal to act on, unless the blind is down (or it is gone since it was highlighted)."""
         if self.screen.blind("the goals"):
+            return None
+        return self.live.client.goal(goal_id)
+
+    def choose(self, goal_id: str, choice: GoalIntent | Move) -> None:
+        """What the goal menu returned: one of its actions, or a playbook move."""
+        if isinstance(choice, Move):
+            self.playbook(goal_id, choice)
             return
-        live, goals = self.live, self.live.goals
-        if what == "add":
-            self._add_goal()
-            return
-        if what == "alignment":
-            self.alignment()
-            return
-        goal = live.client.goal(goal_id)
+        match choice:
+            case GoalIntent.STATUS:
+                self.status(goal_id)
+            case GoalIntent.RATE:
+                self.rate(goal_id)
+            case GoalIntent.RENAME:
+                self.rename(goal_id)
+            case GoalIntent.VALUES:
+                self.link_values(goal_id)
+            case GoalIntent.AREAS:
+                self.areas_of(goal_id)
+            case GoalIntent.UP:
+                self.reorder(goal_id, -1)
+            case GoalIntent.DOWN:
+                self.reorder(goal_id, 1)
+            case _:
+                assert_never(choice)
+
+    def menu(self, goal_id: str) -> None:
+        goal = self._goal(goal_id)
+        if goal is not None:
+            self.app.push_screen(
+                GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), when_answered(lambda choice: self.choose(goal_id, menu_choice(choice)))
+            )
+
+    def status(self, goal_id: str) -> None:
+        goal = self._goal(goal_id)
+        if goal is not None:
+            self.app.push_screen(GoalStatusDialog(goal), when_answered(lambda result: self._set_status(goal_id, *result)))
+
+    def rate(self, goal_id: str) -> None:
+        goal, goals = self._goal(goal_id), self.live.goals
         if goal is None:
             return
-        if what == "menu":
-            self.app.push_screen(GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), when_answered(lambda choice: self.goal_action(goal_id, choice)))
-        elif what == "status":
-            self.app.push_screen(GoalStatusDialog(goal), when_answered(lambda result: self._set_status(goal_id, *result)))
-        elif what == "rate":
-            trend = rating_trend(goal_id, list(self.screen.past))
-            self.app.push_screen(
-                RateDialog(goal.title, trend, goals.ratings_now().get(goal_id)),
-                when_answered(lambda rating: self._changed("Rating not saved", lambda: goals.rate_goal(goal_id, rating))),
-            )
-        elif what == "rename":
-            self.app.push_screen(
-                TextDialog(Content.from_markup("Rename [b]$title[/b]", title=goal.title), "The goal in the client's own words", goal.title),
-                when_answered(lambda title: self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title))),
-            )
-        elif what in ("value", "move:value"):
-            values = live.client.values
-            hint = (
-                "Comma-separated: a goal may serve several. "
-                + (f"Their values: {', '.join(values)}. " if values else "")
-                + "A new word is added to their values."
-            )
-            self.app.push_screen(
-                TextDialog(
-                    Content.from_markup("Which values does [b]$title[/b] serve?", title=goal.title),
-                    hint,
-                    ", ".join(goal.values),
-                    suggestions=values,
-                    allow_blank=True,
-                ),
-                when_answered(
-                    lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")])), blank=True
-                ),
-            )
-        elif what == "tags":
-            self.app.push_screen(
-                TextDialog(
-                    Content.from_markup("Areas of life [b]$title[/b] touches", title=goal.title),
-                    "Comma-separated, e.g. family, health",
-                    ", ".join(goal.tags),
-                    allow_blank=True,
-                ),
-                when_answered(lambda text: self._tagged(goal_id, text), blank=True),
-            )
-        elif what in ("up", "down"):
-            self._changed("Goal not moved", lambda: goals.move_goal(goal_id, -1 if what == "up" else 1))
-        elif what.startswith("move:"):
-            self._playbook(goal_id, what[5:])
+        trend = rating_trend(goal_id, list(self.screen.past))
+        self.app.push_screen(
+            RateDialog(goal.title, trend, goals.ratings_now().get(goal_id)),
+            when_answered(lambda rating: self._changed("Rating not saved", lambda: goals.rate_goal(goal_id, rating))),
+        )
+
+    def rename(self, goal_id: str) -> None:
+        goal, goals = self._goal(goal_id), self.live.goals
+        if goal is None:
+            return
+        self.app.push_screen(
+            TextDialog(Content.from_markup("Rename [b]$title[/b]", title=goal.title), "The goal in the client's own words", goal.title),
+            when_answered(lambda title: self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title))),
+        )
+
+    def link_values(self, goal_id: str) -> None:
+        goal, goals = self._goal(goal_id), self.live.goals
+        if goal is None:
+            return
+        values = self.live.client.values
+        hint = (
+            "Comma-separated: a goal may serve several. " + (f"Their values: {', '.join(values)}. " if values else "") + "A new word is added to their values."
+        )
+        self.app.push_screen(
+            TextDialog(
+                Content.from_markup("Which values does [b]$title[/b] serve?", title=goal.title),
+                hint,
+                ", ".join(goal.values),
+                suggestions=values,
+                allow_blank=True,
+            ),
+            when_answered(
+                lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")])), blank=True
+            ),
+        )
+
+    def areas_of(self, goal_id: str) -> None:
+        goal = self._goal(goal_id)
+        if goal is None:
+            return
+        self.app.push_screen(
+            TextDialog(
+                Content.from_markup("Areas of life [b]$title[/b] touches", title=goal.title),
+                "Comma-separated, e.g. family, health",
+                ", ".join(goal.tags),
+                allow_blank=True,
+            ),
+            when_answered(lambda text: self._tagged(goal_id, text), blank=True),
+        )
+
+    def reorder(self, goal_id: str, delta: int) -> None:
+        if self._goal(goal_id) is not None:
+            self._changed("Goal not moved", lambda: self.live.goals.move_goal(goal_id, delta))
 
     def _set_status(self, goal_id: str, status: GoalStatus, note: str) -> None:
         goals = self.live.goals
@@ -247,7 +281,10 @@ class GoalFlow:
             done=lambda: self.remind_permission(" ".join(f"#{t.replace(' ', '-')}" for t in tags)),
         )
 
-    def _add_goal(self) -> None:
+    def add(self) -> None:
+        if self.screen.blind("the goals"):
+            return
+
         def chosen(result: tuple[str, str] | None) -> None:
             if result is not None:
                 # The refusal names the goal as typed, so the client's words are not lost with it.
@@ -259,26 +296,28 @@ class GoalFlow:
 
     # the stalled-goal playbook ---------------------------------------------------------
 
-    def _playbook(self, goal_id: str, move: str) -> None:
-        goals, goal = self.live.goals, self.live.client.goal(goal_id)
+    def playbook(self, goal_id: str, move: Move) -> None:
+        goals, goal = self.live.goals, self._goal(goal_id)
         if goal is None:
             return
-        if move == "reason":
+        if move is Move.VALUE:
+            self.link_values(goal_id)
+        elif move is Move.REASON:
             self._changed("Move not recorded", lambda: goals.explore_reason(goal_id), done=lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER))
-        elif move == "support":
+        elif move is Move.SUPPORT:
             when = (self.pal.clock.now() + timedelta(days=3)).strftime("%A")
             self.app.push_screen(
                 TextDialog("Add support between sessions", "When shall you check in by message? (it becomes an action in this session)", when),
                 when_answered(lambda text: self._changed("Support not added", lambda: goals.add_support(goal_id, text))),
             )
-        elif move in ("shrink", "replace"):
-            label = "A step doable within a day or two, in the client's words" if move == "shrink" else "The new goal, in the client's words"
-            title = f"Shrink “{goal.title}”" if move == "shrink" else f"Replace “{goal.title}”"
+        elif move in (Move.SHRINK, Move.REPLACE):
+            label = "A step doable within a day or two, in the client's words" if move is Move.SHRINK else "The new goal, in the client's words"
+            title = f"Shrink “{goal.title}”" if move is Move.SHRINK else f"Replace “{goal.title}”"
             self.app.push_screen(
                 TextDialog(title, label, ok="Save"),
-                when_answered(lambda text: self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, text, Move(move)))),
+                when_answered(lambda text: self._changed("Goal not changed", lambda: goals.succeed_goal(goal_id, text, move))),
             )
-        elif move == "aside":
+        elif move is Move.DROP_ALL:
             self.app.push_screen(
                 ConfirmDialog(
                     "Set all goals aside for now?",
@@ -317,7 +356,7 @@ class GoalFlow:
 
     def commands(self) -> list[SystemCommand]:
         """The goal work in the command palette (a goal is picked first when needed)."""
-        each = lambda what: lambda: self._pick_goal(lambda goal_id: self.goal_action(goal_id, what))  # noqa: E731
+        each = lambda act: lambda: self._pick_goal(act)  # noqa: E731
         no_goals = self.live.client.no_goals
         commands = [
             SystemCommand("Values and goals", "The alignment view: which goal serves which value", self.alignment),
@@ -326,15 +365,15 @@ class GoalFlow:
         ]
         if not no_goals:
             commands += [
-                SystemCommand("Add goal", "Add a goal in the client's own words", lambda: self.goal_action("", "add")),
-                SystemCommand("Goal: change status", "With a one-line note for its history", each("status")),
-                SystemCommand("Goal: rate progress", "1 to 10, for this session", each("rate")),
-                SystemCommand("Goal: rename", "In the client's own words", each("rename")),
-                SystemCommand("Goal: link to a value", "Which of the client's values it serves", each("value")),
-                SystemCommand("Goal: areas it touches", "An ask-first area brings a reminder to ask", each("tags")),
-                SystemCommand("Goal: move up", "In the sidebar's order", each("up")),
-                SystemCommand("Goal: move down", "In the sidebar's order", each("down")),
-                SystemCommand("Goal: stalled-goal playbook", "Moves to try instead of pushing harder", each("menu")),
+                SystemCommand("Add goal", "Add a goal in the client's own words", self.add),
+                SystemCommand("Goal: change status", "With a one-line note for its history", each(self.status)),
+                SystemCommand("Goal: rate progress", "1 to 10, for this session", each(self.rate)),
+                SystemCommand("Goal: rename", "In the client's own words", each(self.rename)),
+                SystemCommand("Goal: link to a value", "Which of the client's values it serves", each(self.link_values)),
+                SystemCommand("Goal: areas it touches", "An ask-first area brings a reminder to ask", each(self.areas_of)),
+                SystemCommand("Goal: move up", "In the sidebar's order", each(lambda goal_id: self.reorder(goal_id, -1))),
+                SystemCommand("Goal: move down", "In the sidebar's order", each(lambda goal_id: self.reorder(goal_id, 1))),
+                SystemCommand("Goal: stalled-goal playbook", "Moves to try instead of pushing harder", each(self.menu)),
                 SystemCommand("Stalled-goal questions", "The playbook's questions in the deck", lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER)),
             ]
         return commands

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from ..context import TypedApp
 from ..keys import key_label
-from ..widgets.goals import GoalList
+from ..widgets.goals import GOAL_KEYS
 
 PREFIXES = [
     ("=", "the session agreement: what the client wants from today (shown under the timer)"),
@@ -79,14 +79,17 @@ class HelpScreen(ModalScreen[None]):
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in PREFIXES]
         lines += [Content(""), Content.from_markup("[b]Deck filter[/b]  [$text-muted](F5)[/]")]
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in FILTER]
-        lines += [Content(""), Content.from_markup("[b]Goals sidebar[/b]  [$text-muted](F7; Esc returns to the note line)[/]")]
         lines += [
-            Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GoalList.BINDINGS if isinstance(b, Binding)
+            Content(""),
+            Content.from_markup("[b]Goals sidebar[/b]  [$text-muted](F7, then one key; arrows move; Esc or any other key: the note line)[/]"),
         ]
+        lines += [Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GOAL_KEYS if isinstance(b, Binding)]
         lines += [Content("  Enter             The goal's menu; for a goal that may be stalled, the stalled-goal playbook first")]
         lines += [
             Content(""),
-            Content.from_markup("[$text-muted]In the notes log (F8): Enter edits, x ticks an action, Delete removes; Esc returns to the note line.[/]"),
+            Content.from_markup(
+                "[$text-muted]In the notes log (F8, then one key): Enter edits, x ticks an action, Delete removes; arrows move; Esc returns to the note line.[/]"
+            ),
         ]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))

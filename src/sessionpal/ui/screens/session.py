@@ -10,12 +10,24 @@ syncs too, so a change another program made shows within half a second.
 `past` (earlier sessions' goal facts, read in a worker) and the app's
 `private` blind are reactives as well.
 
-Focus. The note line is home. Every dialog, sidebar action or palette command
-ends with the cursor back in the note line: the screen takes the cursor home
-when it comes back to the top of the stack, and before it opens a dialog on a
-sidebar or log line. Single-letter keys act only in the goals sidebar (F7) and
-the notes log (F8), where the coach moved on purpose, and only until that action
-ends. F-keys and ctrl keys work from the note line.
+Focus. The note line is home. Every dialog and palette command ends with the
+cursor back in the note line (the screen takes it home when it comes back to
+the top of the stack); the sidebar and the log never take it.
+
+Keys. Textual hands each key to the widget focused when the app reads it, into
+that widget's own queue; focus moves later, when a handler runs. So where a key
+goes cannot be decided by focus: a key typed right after F7 would land in
+whichever widget had the cursor a moment before. It is decided in key order,
+in the note line's queue. F7 and F8 are priority bindings, run by the app as it
+reads them; `arm()` keeps the cursor in the note line and sends it an Arm
+message, which queues behind every key already there. The note line then takes
+the next key: one of the armed list's keys (the screen's GOAL_KEYS or LOG_KEYS
+bindings, with the coach's keymap) posts ArmedKey and is not typed; an arrow
+posts Steer and the list stays armed; anything else posts Disarmed and is typed.
+Those messages travel to the screen one after another, so the screen acts in
+key order too. `armed` (a reactive) is what the screen shows: the highlighted
+goal or line stands out (bound into the panes), and the footer lists the armed
+list's keys.
 
 Privacy. While the blind is down (F9) the client's name, notes, goals and deck
 are hidden, notifications from this screen have the client's words masked, and
@@ -26,6 +38,7 @@ the areas): the coach is told to lift the blind first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from enum import Enum
 from pathlib import Path
 
 from textual import on, work
@@ -57,17 +70,30 @@ from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
 from ..dialogs.text import TextDialog
+from ..key_names import key_names
 from ..messages import PacksChanged, PastSessionsChanged
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import FLAG, GoalsPane
-from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
+from ..widgets.goals import FLAG, GOAL_KEYS, GoalsPane
+from ..widgets.notes import LOG_KEYS, LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
 from .client_flow import ClientFlow
 from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
+
+
+class Armed(Enum):
+    """What the next key acts on: the note line (typing), or one key for the goals sidebar or the notes log."""
+
+    NOTE = "note"
+    GOALS = "goals"
+    LOG = "log"
+
+
+GOAL_ACTIONS = frozenset(b.action for b in GOAL_KEYS)
+LOG_ACTIONS = frozenset(b.action for b in LOG_KEYS)
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
@@ -81,6 +107,9 @@ class SessionScreen(Screen):
     # F-keys first (they reach the app in every terminal and never clash with typing),
     # then a ctrl key that Input, tmux (ctrl+b) and flow control (ctrl+s/q) leave alone.
     BINDINGS = [
+        # The armed sidebar's and log's keys first, so the footer shows them first while they wait (see "Keys").
+        *GOAL_KEYS,
+        *LOG_KEYS,
         Binding("f2,ctrl+t", "start", "Start", id="timer", tooltip="Start the session and its timer"),
         Binding("f2,ctrl+t", "pause", "Pause", id="timer", tooltip="Pause the timer"),
         Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
@@ -94,8 +123,11 @@ class SessionScreen(Screen):
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
         Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
         Binding("f6", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
-        Binding("f7,ctrl+g", "goals", "Goals", id="goals", tooltip="The goals sidebar (or focus areas): its keys act on the highlighted goal"),
-        Binding("f8,ctrl+l", "log", "Notes", id="log", tooltip="Move to the notes log to edit, tick or delete a note"),
+        # Priority: taken before any key typed after them reaches the note line (see "Keys" above).
+        Binding(
+            "f7,ctrl+g", "goals", "Goals", id="goals", priority=True, tooltip="The goals sidebar (or focus areas): the next key acts on the highlighted goal"
+        ),
+        Binding("f8,ctrl+l", "log", "Notes", id="log", priority=True, tooltip="The notes log: the next key edits, ticks or deletes the highlighted note"),
         Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
         Binding("f12", "end", "End", id="end", tooltip="End the session (asks first)"),
         Binding("f12", "close", "Back", id="end", tooltip="Back to the client list (nothing was started)"),
@@ -105,6 +137,9 @@ class SessionScreen(Screen):
     pal = TypedApp()
     revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
     past: var[tuple[SessionFacts, ...]] = var((), init=False)  # earlier sessions' goal facts (read with the deck)
+    armed: var[Armed] = var(Armed.NOTE, init=False)  # what the next key acts on (see "Keys"): shown, and in the footer
+    goals_armed: var[bool] = var(False)  # bound into the sidebar
+    log_armed: var[bool] = var(False)  # bound into the notes pane
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
@@ -121,6 +156,7 @@ class SessionScreen(Screen):
         self._last_seen: tuple[int, int, int] | None = None  # the "last time" card's file, as it was read
         self._held_before = 0  # the client's session files other than this one (for "session 5 of 12")
         self.goal_flow = GoalFlow(self)
+        self._arms = 0  # how many times a list was armed: an action that arms again keeps it armed
         self.deck_flow = DeckFlow(self)
         self.client_flow = ClientFlow(self)
 
@@ -133,14 +169,14 @@ class SessionScreen(Screen):
         with Horizontal(id="columns"):
             with Vertical(id="side"):
                 yield TimerPane(id="timer")
-                yield GoalsPane(id="goals")
+                yield GoalsPane(id="goals").data_bind(armed=SessionScreen.goals_armed)
             with Vertical(id="work"):
                 yield TimerLine(id="timer-line")
                 yield Static(id="agreement-line", classes="agreement")
                 yield DeckPane(id="deck")
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
                 yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
-                yield NotesPane(id="notes")
+                yield NotesPane(id="notes").data_bind(armed=SessionScreen.log_armed)
         # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
         # the last keys. ctrl+p still opens the palette, and F1 says so.
         yield CompactFooter(left_out_when_narrow=("star", "log"))
@@ -474,16 +510,12 @@ class SessionScreen(Screen):
         self.sync()
         self.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
 
-    @on(NotesLog.Chosen)
-    def _log_chosen(self, event: NotesLog.Chosen) -> None:
-        item = event.item
-        self.focus_note()  # the log's keys end with this action
-        if event.what == "tick":
-            self._tick_action(item)
-        elif event.what == "delete":
-            self._confirm_delete(item)
-        else:
-            self.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
+    @on(NotesLog.Opened)
+    def _log_clicked(self, event: NotesLog.Opened) -> None:
+        self._edit_note(event.item)
+
+    def _edit_note(self, item: LogEntry) -> None:
+        self.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
 
     def _edited(self, item: LogEntry, result: tuple[str, str] | None) -> None:
         if result is None:
@@ -515,11 +547,9 @@ class SessionScreen(Screen):
 
     # goals: the sidebar posts, the flow acts ---------------------------------------------
 
-    @on(GoalsPane.Chosen)
-    def _goal_chosen(self, event: GoalsPane.Chosen) -> None:
-        if event.what not in ("up", "down"):  # reordering keeps the cursor on the goal it moves
-            self.focus_note()
-        self.goal_flow.goal_action(event.goal_id, event.what)
+    @on(GoalsPane.Opened)
+    def _goal_clicked(self, event: GoalsPane.Opened) -> None:
+        self.goal_flow.menu(event.goal_id)
 
     @on(GoalsPane.AreaToggled)
     def _area_toggled(self, event: GoalsPane.AreaToggled) -> None:
@@ -566,6 +596,12 @@ class SessionScreen(Screen):
             return self.live.started and state is not TimerState.ENDED
         if action == "close":
             return not self.live.started
+        if action in GOAL_ACTIONS:  # the sidebar's keys, in the footer while it is armed
+            return self.armed is Armed.GOALS
+        if action in LOG_ACTIONS:
+            return self.armed is Armed.LOG
+        if action == "deck_move" and self.armed is not Armed.NOTE:
+            return True  # the arrows move the armed list's highlight
         if action in ("ask", "draw", "star", "find", "deck_move"):
             return True if self.deck.deck is not None else None
         return True
@@ -586,7 +622,13 @@ class SessionScreen(Screen):
         self.deck_flow.draw()
 
     def action_deck_move(self, delta: int) -> None:
-        self.deck.move(delta)
+        """The arrows: the armed list's highlight, else the deck's question."""
+        if self.armed is Armed.GOALS:
+            self.goals_pane.steer(delta)
+        elif self.armed is Armed.LOG:
+            self.query_one(NotesLog).steer(delta)
+        else:
+            self.deck.move(delta)
 
     def action_find(self) -> None:
         self.deck_flow.find()
@@ -605,17 +647,115 @@ class SessionScreen(Screen):
     def action_log(self) -> None:
         if self.blind("the notes"):
             return
-        log = self.query_one(NotesLog)
-        if not log.items:
+        if not self.query_one(NotesLog).items:
             self.notify("No notes yet.", markup=False)
             return
-        log.focus()
+        self.arm(Armed.LOG)
 
     def action_to_note(self) -> None:
-        """Esc: the cursor home; from the note line itself, the deck's filter cleared (the deck follows the timer)."""
-        if self.focused is self.query_one(NoteInput) and self.deck.filtered:
+        """Esc: the cursor home; from the note line itself, the deck's filter cleared (the deck follows the timer).
+        An armed list is only disarmed."""
+        if self.armed is not Armed.NOTE:
+            self.armed = Armed.NOTE
+        elif self.focused is self.query_one(NoteInput) and self.deck.filtered:
             self.deck.clear_filter()
         self.focus_note()
+
+    # keys: the armed sidebar or log ----------------------------------------------------
+
+    def compute_goals_armed(self) -> bool:
+        return self.armed is Armed.GOALS
+
+    def compute_log_armed(self) -> bool:
+        return self.armed is Armed.LOG
+
+    def watch_armed(self) -> None:
+        self.refresh_bindings()  # the footer shows the armed list's keys
+
+    def arm_goals(self) -> None:
+        self.arm(Armed.GOALS)
+
+    def arm(self, armed: Armed) -> None:
+        """The next key acts on the sidebar or the log (see "Keys"); the cursor stays in the note line."""
+        note = self.query_one(NoteInput)
+        if note.disabled:
+            return  # read-only here: nothing to change
+        self.set_focus(note)  # at once: every later key goes to the note line, which routes it in order
+        self._arms += 1
+        self.armed = armed
+        keys: dict[str, Callable[[], object]] = {}
+        for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
+            if armed is Armed.GOALS and self.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
+                continue  # working without goals: Enter ticks an area, l opens the values view
+            for key in key_names(self.pal.active_keys.get(binding.id or "", binding.key)):
+                keys[key] = getattr(self, f"action_{binding.action}")
+        for key in key_names(self.pal.active_keys.get("to_note", "escape")):
+            keys[key] = self.action_to_note
+        note.post_message(NoteInput.Arm(keys))
+
+    def on_note_input_armed_key(self, message: NoteInput.ArmedKey) -> None:
+        arms = self._arms
+        message.act()
+        if self._arms == arms:  # the one key has acted (an action that armed again keeps it armed)
+            self.armed = Armed.NOTE
+
+    def on_note_input_steer(self, message: NoteInput.Steer) -> None:
+        self.action_deck_move(message.delta)
+
+    def on_note_input_disarmed(self, message: NoteInput.Disarmed) -> None:
+        self.armed = Armed.NOTE
+
+    def _highlighted(self) -> str:
+        return self.goals_pane.current_goal() or ""
+
+    def action_add_goal(self) -> None:
+        self.goal_flow.add()
+
+    def action_goal_menu(self) -> None:
+        area = self.goals_pane.current_area()
+        if area is not None:
+            self.goal_flow.toggle_area(area)
+        elif self._highlighted():
+            self.goal_flow.menu(self._highlighted())
+
+    def action_goal_status(self) -> None:
+        self.goal_flow.status(self._highlighted())
+
+    def action_rate_goal(self) -> None:
+        self.goal_flow.rate(self._highlighted())
+
+    def action_rename_goal(self) -> None:
+        self.goal_flow.rename(self._highlighted())
+
+    def action_link_value(self) -> None:
+        self.goal_flow.link_values(self._highlighted())
+
+    def action_goal_areas(self) -> None:
+        self.goal_flow.areas_of(self._highlighted())
+
+    def action_goal_up(self) -> None:
+        self._reorder(-1)
+
+    def action_goal_down(self) -> None:
+        self._reorder(1)
+
+    def _reorder(self, delta: int) -> None:
+        goal_id = self._highlighted()
+        self.goal_flow.reorder(goal_id, delta)
+        self.goals_pane.select(goal_id)  # the highlight follows the goal it moved
+        self.arm(Armed.GOALS)  # moving a goal twice takes two keys, not F7 twice
+
+    def action_edit_note(self) -> None:
+        if (item := self.query_one(NotesLog).current) is not None:
+            self._edit_note(item)
+
+    def action_tick_note(self) -> None:
+        if (item := self.query_one(NotesLog).current) is not None:
+            self._tick_action(item)
+
+    def action_delete_note(self) -> None:
+        if (item := self.query_one(NotesLog).current) is not None:
+            self._confirm_delete(item)
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
@@ -677,7 +817,7 @@ class SessionScreen(Screen):
     def palette_commands(self) -> Iterable[SystemCommand]:
         listed: set[str] = set()
         for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or binding.action in ("to_note",) or binding.action.startswith("deck_move"):
+            if not isinstance(binding, Binding) or binding.action in ("to_note", *GOAL_ACTIONS, *LOG_ACTIONS) or binding.action.startswith("deck_move"):
                 continue
             if binding.action in listed or not self.check_action(binding.action, ()):
                 continue  # once per command, though draw has two keys (F4, and ctrl+d over the note line)

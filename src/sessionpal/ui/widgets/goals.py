@@ -1,9 +1,10 @@
 """The goals sidebar: each goal with a status glyph and colour, its rating trend, and a gentle flag
 when it may be stalled. For a client working without goals, the focus areas instead.
 
-F7 puts the cursor here; single keys then act on the highlighted goal (they are in
-the footer); Esc goes back to the note line. The pane only posts what the coach
-chose; the screen makes the change through the core.
+F7 arms the sidebar: the next key acts on the highlighted goal (the keys are in
+the footer), arrows move the highlight, Esc disarms; the cursor stays in the note
+line throughout. The pane draws and tells which goal is highlighted; the screen
+makes each change through the core.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -51,46 +53,41 @@ def goal_line(goal: Goal, *, stacked: bool = False, trend: list[int] | None = No
     return Content.from_markup(markup, glyph=glyph, title=goal.title, status=goal.status.label, trend=sparkline(trend or []), rated=str(rated))
 
 
+# The sidebar's keys, once F7 has armed it: each acts on the highlighted goal, once, and the note line has every
+# key after it (see SessionScreen, "Keys"). They are the session screen's bindings, shown in its footer while
+# the sidebar is armed, so that the cursor never leaves the note line.
+GOAL_KEYS = [
+    Binding("a", "add_goal", "Add", id="goal_add", tooltip="Add a goal in the client's own words"),
+    Binding("s", "goal_status", "Status", id="goal_status", tooltip="Change the goal's status, with a one-line note"),
+    Binding("r", "rate_goal", "Rate", id="goal_rate", tooltip="Rate progress on the goal this session, 1 to 10"),
+    Binding("e", "rename_goal", "Rename", id="goal_rename", tooltip="Rename the goal, in the client's words"),
+    Binding("v", "link_value", "Value", id="goal_value", tooltip="Link the goal to one of the client's values"),
+    Binding("t", "goal_areas", "Areas", id="goal_areas", tooltip="The areas of life the goal touches (an ask-first area reminds you to ask)"),
+    Binding("left_square_bracket,shift+up", "goal_up", "Move up", id="goal_up", tooltip="Move the goal up the list", show=False),
+    Binding("right_square_bracket,shift+down", "goal_down", "Move down", id="goal_down", tooltip="Move the goal down the list", show=False),
+    Binding("l", "alignment", "Alignment", id="alignment", tooltip="Values and goals side by side: which goal serves which value"),
+    Binding("enter", "goal_menu", "Menu", id="goal_menu", tooltip="Everything for this goal; the stalled-goal playbook first when it may be stalled"),
+]
+
+
 class GoalList(OptionList):
-    """The sidebar's list. Its keys act on the highlighted goal; in focus-area mode Enter ticks an area."""
+    """The sidebar's list: shown, highlighted and clicked, never focused (the note line keeps the cursor)."""
 
-    BINDINGS = [
-        Binding("a", "goal('add')", "Add", id="goal_add", tooltip="Add a goal in the client's own words"),
-        Binding("s", "goal('status')", "Status", id="goal_status", tooltip="Change the goal's status, with a one-line note"),
-        Binding("r", "goal('rate')", "Rate", id="goal_rate", tooltip="Rate progress on the goal this session, 1 to 10"),
-        Binding("e", "goal('rename')", "Rename", id="goal_rename", tooltip="Rename the goal, in the client's words"),
-        Binding("v", "goal('value')", "Value", id="goal_value", tooltip="Link the goal to one of the client's values"),
-        Binding("t", "goal('tags')", "Areas", id="goal_areas", tooltip="The areas of life the goal touches (an ask-first area reminds you to ask)"),
-        Binding("left_square_bracket,shift+up", "goal('up')", "Move up", id="goal_up", tooltip="Move the goal up the list", show=False),
-        Binding("right_square_bracket,shift+down", "goal('down')", "Move down", id="goal_down", tooltip="Move the goal down the list", show=False),
-        Binding("l", "goal('alignment')", "Alignment", id="alignment", tooltip="Values and goals side by side: which goal serves which value"),
-    ]
-
-    areas_mode = False
-
-    class Act(Message):
-        def __init__(self, what: str):
-            super().__init__()
-            self.what = what
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Working without goals, Enter ticks an area; the values view still applies.
-        return not (action == "goal" and self.areas_mode and parameters != ("alignment",))
-
-    def action_goal(self, what: str) -> None:
-        self.post_message(self.Act(what))
+    can_focus = False
 
 
 class GoalsPane(Vertical):
-    """Goals (or focus areas); posts what the coach picked."""
+    """Goals (or focus areas). `armed` (bound from the session screen) is on while F7's one key is awaited:
+    the highlighted goal then stands out. A click posts Opened or AreaToggled."""
 
-    class Chosen(Message):
-        """A goal action: "menu", "status", "rate", "rename", "value", "tags", "up", "down" or "add"."""
+    armed: var[bool] = var(False)
 
-        def __init__(self, goal_id: str, what: str):
+    class Opened(Message):
+        """The coach clicked a goal: its menu."""
+
+        def __init__(self, goal_id: str):
             super().__init__()
             self.goal_id = goal_id
-            self.what = what
 
     class AreaToggled(Message):
         def __init__(self, area: str):
@@ -108,6 +105,9 @@ class GoalsPane(Vertical):
         yield Static("Goals", id="goals-title", classes="pane-title")
         yield GoalList(id="goal-list")
         yield Static("No goals: F7 adds one. Working without goals is fine too.", id="goals-empty")
+
+    def watch_armed(self, armed: bool) -> None:
+        self.set_class(armed, "-armed")
 
     def show(
         self,
@@ -153,7 +153,6 @@ class GoalsPane(Vertical):
         same_mode = self.no_goals == areas
         self._shown, self.no_goals = key, areas
         goal_list = self.query_one(GoalList)
-        goal_list.areas_mode = areas
         highlighted = goal_list.highlighted if same_mode else 0
         goal_list.clear_options()
         goal_list.add_options(options)
@@ -166,15 +165,22 @@ class GoalsPane(Vertical):
             return None
         return self.goals[options.highlighted].id
 
-    def focus_list(self) -> None:
-        self.query_one(GoalList).focus()
+    def current_area(self) -> str | None:
+        options = self.query_one(GoalList)
+        if not self.no_goals or not self.areas or options.highlighted is None:
+            return None
+        return self.areas[options.highlighted]
 
-    @on(GoalList.Act)
-    def _act(self, event: GoalList.Act) -> None:
-        event.stop()
-        goal_id = self.current_goal()
-        if goal_id is not None or event.what in ("add", "alignment"):
-            self.post_message(self.Chosen(goal_id or "", event.what))
+    def select(self, goal_id: str) -> None:
+        """Highlight this goal (after it moved in the list)."""
+        if self.goals and goal_id in [g.id for g in self.goals]:
+            self.query_one(GoalList).highlighted = [g.id for g in self.goals].index(goal_id)
+
+    def steer(self, delta: int) -> None:
+        """Move the highlight (the armed sidebar's arrows)."""
+        goal_list = self.query_one(GoalList)
+        if goal_list.option_count:
+            goal_list.highlighted = max(0, min(goal_list.option_count - 1, (goal_list.highlighted or 0) + delta))
 
     @on(OptionList.OptionSelected, "#goal-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -183,4 +189,4 @@ class GoalsPane(Vertical):
         if option_id.startswith("area:"):
             self.post_message(self.AreaToggled(option_id[5:]))
         else:
-            self.post_message(self.Chosen(option_id, "menu"))
+            self.post_message(self.Opened(option_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from textual import events, on
@@ -10,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,6 +24,8 @@ from ...core.model import Action, ActionState, AskedQuestion, Client, Note, Note
 from ...core.sessionfile import NOTES, clean_text
 from ...core.stamps import format_stamp
 from .goals import goal_line
+
+STEERING = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}  # move an armed list's highlight, and leave it armed
 
 NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement   + for the client'
 
@@ -88,6 +92,7 @@ class NoteInput(Input):
     def __init__(self, *args, clear_on_submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
+        self._armed: dict[str, Callable[[], object]] = {}  # while the sidebar or log is armed: its keys, and what each does
 
     @property
     def tag_suggester(self) -> TagSuggester:
@@ -95,7 +100,55 @@ class NoteInput(Input):
         assert isinstance(self.suggester, TagSuggester), "only the session's note line completes tags"
         return self.suggester
 
-    async def _on_key(self, event: events.Key) -> None:
+    class Arm(Message):
+        """The next key, if it is one of `keys`, acts (key -> what it does) on the armed sidebar or log; sent to
+        the note line itself, so that it comes in key order (see SessionScreen, "Keys")."""
+
+        def __init__(self, keys: dict[str, Callable[[], object]]):
+            super().__init__()
+            self.keys = keys
+
+    class ArmedKey(Message):
+        """The one key the armed sidebar or log was waiting for: the screen does `act`."""
+
+        def __init__(self, act: Callable[[], object]):
+            super().__init__()
+            self.act = act
+
+    class Steer(Message):
+        """An arrow while a list is armed: its highlight moves by `delta`."""
+
+        def __init__(self, delta: int):
+            super().__init__()
+            self.delta = delta
+
+    class Disarmed(Message):
+        """A key the armed sidebar or log does not take: it is the note's, and the note line is home again."""
+
+    def on_note_input_arm(self, message: NoteInput.Arm) -> None:
+        message.stop()
+        self._armed = message.keys
+        self.refresh_bindings()  # the footer shows the armed list's keys (see check_consume_key)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # An armed list's letters are not typed: their bindings (the screen's) show in the footer.
+        return key not in self._armed and super().check_consume_key(key, character)
+
+    async def on_key(self, event: events.Key) -> None:
+        armed, self._armed = self._armed, {}
+        if armed:
+            if event.key in armed:  # the one key: not typed, acted on
+                event.stop()
+                event.prevent_default()
+                self.post_message(self.ArmedKey(armed[event.key]))
+                return
+            if event.key in STEERING:  # arrows move the armed list's highlight; it waits on
+                self._armed = armed
+                event.stop()
+                event.prevent_default()
+                self.post_message(self.Steer(STEERING[event.key]))  # the same way as the key after it: in order
+                return
+            self.post_message(self.Disarmed())
         # Bindings run only once a key has bubbled up to the app, after any characters
         # already queued here; keystrokes that arrive in one burst (a fast typist, a
         # laggy SSH link) would then merge two notes. Enter is taken here, in order.
@@ -114,7 +167,7 @@ class NoteInput(Input):
             return
         self.post_message(self.Submitted(self, value))
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler would paste the first line again
         if event.text:
             text = clean_text(event.text)
@@ -126,24 +179,32 @@ class NoteInput(Input):
         event.stop()
 
 
+# The notes log's keys, once F8 has armed it: each acts on the highlighted line, once (see GOAL_KEYS).
+LOG_KEYS = [
+    Binding("enter,e", "edit_note", "Edit", id="note_edit", tooltip="Edit this note"),
+    Binding("x", "tick_note", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
+    Binding("delete,d", "delete_note", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
+]
+
+
 class NotesLog(OptionList):
-    """The session's notes in time order; Enter edits the highlighted one."""
+    """The session's notes in time order. Never focused: F8 arms it (the next key acts on the highlighted
+    line); a click on a line posts Opened (to edit it)."""
 
-    BINDINGS = [
-        Binding("enter,e", "edit", "Edit", id="note_edit", tooltip="Edit this note"),
-        Binding("x", "tick", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
-        Binding("delete,d", "delete", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
-    ]
+    can_focus = False
+    armed: var[bool] = var(False)
 
-    class Chosen(Message):
-        def __init__(self, item: LogEntry, what: str):
+    class Opened(Message):
+        def __init__(self, item: LogEntry):
             super().__init__()
             self.item = item
-            self.what = what  # "edit", "tick" or "delete"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.items: list[LogEntry] = []
+
+    def watch_armed(self, armed: bool) -> None:
+        self.set_class(armed, "-armed")
 
     def show(self, items: list[LogEntry]) -> None:
         at_end = self.highlighted is None or self.highlighted >= len(self.items) - 1
@@ -160,23 +221,22 @@ class NotesLog(OptionList):
                 if at_end:
                     self.scroll_end(animate=False)
 
-    def _chosen(self, what: str) -> None:
+    @property
+    def current(self) -> LogEntry | None:
         if self.highlighted is not None and 0 <= self.highlighted < len(self.items):
-            self.post_message(self.Chosen(self.items[self.highlighted], what))
+            return self.items[self.highlighted]
+        return None
 
-    def action_edit(self) -> None:
-        self._chosen("edit")
-
-    def action_tick(self) -> None:
-        self._chosen("tick")
-
-    def action_delete(self) -> None:
-        self._chosen("delete")
+    def steer(self, delta: int) -> None:
+        """Move the highlight (the armed log's arrows)."""
+        if self.items:
+            self.highlighted = max(0, min(len(self.items) - 1, (self.highlighted if self.highlighted is not None else len(self.items) - 1) + delta))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._chosen("edit")
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
 
 
 CARD_ACTIONS = 6  # open actions shown on the "last time" card, newest first
@@ -245,10 +305,12 @@ class LastTimeCard(Static):
 
 
 class NotesPane(Vertical):
+    armed: var[bool] = var(False)  # bound from the session screen: F8's one key is awaited
+
     def compose(self) -> ComposeResult:
         yield Static("Notes", id="notes-title", classes="pane-title")
         yield LastTimeCard(id="last-time")
-        yield NotesLog(id="log")
+        yield NotesLog(id="log").data_bind(NotesPane.armed)
         yield Static(id="unsaved")
         yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True, suggester=TagSuggester())
 

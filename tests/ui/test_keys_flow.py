@@ -1,0 +1,120 @@
+"""Where a key goes is decided in key order, not by where focus lands: F7 or F8 then one key acts once, and
+every key after it is the note's, however fast the keys come and however slow the app is (issue 25.2, 26.3)."""
+
+from __future__ import annotations
+
+import time
+
+from textual import events
+from textual.screen import ModalScreen
+
+from sessionpal.core.model import ActionState
+from sessionpal.ui.dialogs.text import RateDialog
+from sessionpal.ui.screens.session import Armed, SessionScreen
+from sessionpal.ui.widgets.notes import NoteInput, NotesLog
+
+from .conftest import make_app, settle
+
+SIZE = (120, 36)
+NAMES = {" ": "space", ",": "comma", "[": "left_square_bracket", "]": "right_square_bracket", "!": "exclamation_mark"}
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a laggy link delivers them: all in the app's queue before it handles the first."""
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(NAMES.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+def dialogs(app) -> list[str]:
+    return [type(s).__name__ for s in app.screen_stack if isinstance(s, ModalScreen)]
+
+
+def note_line(app) -> NoteInput:
+    session = next(s for s in app.screen_stack if isinstance(s, SessionScreen))
+    return session.query_one("#note", NoteInput)
+
+
+async def test_f7_then_a_letter_acts_once_and_the_words_after_it_are_the_note_s(demo_home, clock):
+    """Seen by a coach: F7, r, then "ate is slow" fired Status, Values and Rename dialogs on each other."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "f7", *"rate is slow")
+        await settle(pilot)
+        assert dialogs(app) == ["RateDialog"], "the one letter acted, once"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert dialogs(app) == [] and note_line(app).value == "ate is slow", "every key after it is in the note line"
+        assert app.screen.armed is Armed.NOTE
+
+
+async def test_a_key_the_sidebar_does_not_take_is_typed(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "f7", *"zest for life", "enter")
+        await settle(pilot)
+        assert dialogs(app) == []
+        assert [n.text for n in app.screen.live.document.notes] == ["zest for life"]
+
+
+async def test_keys_typed_before_f7_stay_in_the_note_even_when_f7_is_handled_first(demo_home, clock):
+    """F7 is taken before the note line has handled the letters before it: they are still the note's."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, *"she wants", "f7", "down", "r")
+        await settle(pilot)
+        assert note_line(app).value == "she wants" and dialogs(app) == ["RateDialog"]
+        assert isinstance(app.screen, RateDialog) and "Run 5 km" in str(app.screen.query_one(".dialog-title").render())
+
+
+async def test_f8_then_x_ticks_the_action_and_the_rest_is_typed(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"!send the CV", "enter")
+        await settle(pilot)
+        burst(app, "f8", *"xylophone", "enter")
+        await settle(pilot)
+        document = app.screen.live.document
+        assert [a.state for a in document.actions] == [ActionState.DONE], "x ticked the action, once"
+        assert [n.text for n in document.notes] == ["ylophone"], "d (delete) and e (edit) among the letters after it did nothing"
+        assert dialogs(app) == []
+        assert not app.screen.query_one(NotesLog).has_class("-armed")
+
+
+async def test_a_slow_app_routes_every_key_the_same(demo_home, clock, monkeypatch):
+    """Every redraw of the notes log takes 30 ms (a large home, a busy machine): nothing changes."""
+    real = NotesLog.show
+
+    def slow(self, items):
+        time.sleep(0.03)
+        real(self, items)
+
+    monkeypatch.setattr(NotesLog, "show", slow)
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for n in range(5):
+            burst(app, *f"first {n}", "enter", "f7", "escape", *f"second {n}", "enter", "f8", "q", "enter")
+        await settle(pilot)
+        assert dialogs(app) == []
+        texts = [n.text for n in app.screen.live.document.notes]
+        assert texts == [t for n in range(5) for t in (f"first {n}", f"second {n}", "q")]
+
+
+async def test_the_goal_menu_s_letters_act(demo_home, clock):
+    """Issue 26.7: the letters the menu lists did nothing; only arrows and Enter worked."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "enter")
+        await settle(pilot)
+        assert dialogs(app) == ["GoalMenuDialog"]
+        await pilot.press("r")
+        await settle(pilot)
+        assert dialogs(app) == ["RateDialog"]
