@@ -269,3 +269,22 @@ async def test_marking_a_goal_changed_asks_for_the_goal_that_replaces_it(history
         ship = client(history_home).goal("ship-the-side-project")
         assert ship.status is GoalStatus.CHANGED and ship.replaced_by == "ship-a-smaller-first-version"
         assert ship.history[-1].note == "replaced by: Ship a smaller first version"
+
+
+async def test_a_prefilled_day_is_replaced_by_what_is_typed_and_the_check_in_is_due_then(history_home, clock):
+    """Issue 26.2: "Thursday" typed over the suggested day wrote "on FridayThursday", with no due date."""
+    from datetime import date
+
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "down", "enter", "down", "enter")  # the playbook: add support
+        await pilot.pause()
+        assert app.screen.query_one("#text", Input).value == "Thursday", "a day is suggested"
+        await pilot.press(*"Friday", "enter")
+        await pilot.pause()
+        action = current_session(history_home).actions[0]
+        assert action.text == "Coach: check in by message on Friday about: Find a mentor"
+        assert action.due == date(2026, 11, 27), "the Friday after the session's Monday"
+        history = client(history_home).goal("find-a-mentor").history[-1]
+        assert history.note == "check in by message on Friday"

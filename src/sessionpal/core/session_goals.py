@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
+from .due import due_from_text
 from .clients import set_agreements, set_no_goals, set_values
 from .model import COACH_PREFIX, Client, Goal, GoalStatus, Move
 from .paths import Home
@@ -183,7 +184,10 @@ class SessionGoals:
         """An action in this session ("check in by message on ..."), and the move in the goal's history."""
         goal = self._goal(goal_id)
         when = " ".join(when.split()) or "a day between sessions"
-        self.session.add_note(f"!{COACH_PREFIX} check in by message on {when} about: {goal.title}")  # the coach's, not the client's
+        # Due on the day named, as "by Friday" is in any action; kept as the file keeps every due date.
+        _, due = due_from_text(f"by {when}", self.session.now().date())
+        dated = f" due {due.isoformat()}" if due is not None else ""
+        self.session.add_note(f"!{COACH_PREFIX} check in by message on {when} about: {goal.title}{dated}")  # the coach's, not the client's
         goal = self.session.edit_client(
             lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.SUPPORT, f"check in by message on {when}", at=self.session.now())
         )

@@ -65,7 +65,9 @@ class TextDialog(_Form):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Label(self.label, markup=False)
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(self.value, placeholder=self.placeholder, id="text", suggester=suggester, max_length=300, select_on_focus=False)
+            # Selected on focus: what is typed replaces the suggested words (a day, a title), never joins them
+            # ("FridayThursday"); End or an arrow keeps them to add to.
+            yield Input(self.value, placeholder=self.placeholder, id="text", suggester=suggester, max_length=300)
             yield from self.buttons(self.ok)
 
     def on_mount(self) -> None:
@@ -132,9 +134,9 @@ class AreasDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("Areas [b]$name[/b] has agreed to, and areas to ask about first", name=self.client_name), classes="dialog-title")
             yield Label("Agreed to be coached on (comma-separated), e.g. career, health")
-            yield Input(", ".join(self.agreed), id="agreed", select_on_focus=False)
+            yield Input(", ".join(self.agreed), id="agreed")
             yield Label("Ask permission first, e.g. family, money. A note or goal tagged #family then brings a reminder")
-            yield Input(", ".join(self.ask_first), id="ask-first", select_on_focus=False)
+            yield Input(", ".join(self.ask_first), id="ask-first")
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
@@ -162,11 +164,11 @@ class EngagementDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("The engagement with [b]$name[/b]", name=self.client_name), classes="dialog-title")
             yield Label("Sessions agreed (empty: no number), e.g. 12")
-            yield Input(str(current.sessions or ""), id="engagement-sessions", max_length=3, select_on_focus=False)
+            yield Input(str(current.sessions or ""), id="engagement-sessions", max_length=3)
             yield Label("It ends on (YYYY-MM-DD, or empty)")
-            yield Input(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10, select_on_focus=False)
+            yield Input(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10)
             yield Label("Next session on (YYYY-MM-DD, or empty): shown on the last-time card")
-            yield Input(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10, select_on_focus=False)
+            yield Input(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10)
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
