@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
-from .due import due_from_text
 from .clients import set_agreements, set_no_goals, set_values
+from .due import due_from_text
 from .model import COACH_PREFIX, Client, Goal, GoalStatus, Move
 from .paths import Home
 from .saving import SaveFailed
