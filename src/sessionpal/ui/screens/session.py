@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import Enum
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -51,24 +50,17 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.engagement import Standing, standing
+from ...core.engagement import Standing
 from ...core.fsio import WriteError
-from ...core.history import ClientHistory, client_history, last_time
-from ...core.index import IndexUnavailable, SearchIndex
-from ...core.live import LiveSession, LogEntry
+from ...core.history import ClientHistory, client_history
+from ...core.live import LiveSession
 from ...core.lock import SessionLock, is_free
-from ...core.model import Action, ActionState
 from ...core.packs import PackLibrary, load_library
-from ...core.paths import session_paths
 from ...core.saving import SaveFailed
-from ...core.sessions import file_fingerprint
 from ...core.stalled import SessionFacts, rating_trend
-from ...core.timer import Level, TimerReading, TimerState, format_clock
+from ...core.timer import Level, TimerReading, TimerState
 from ..changes import attempt, when_answered
 from ..context import TypedApp
-from ..dialogs.confirm import ConfirmDialog
-from ..dialogs.edit_note import EditNoteDialog
-from ..dialogs.summary import SummaryDialog
 from ..dialogs.text import TextDialog
 from ..key_names import key_names
 from ..messages import PacksChanged, PastSessionsChanged
@@ -82,6 +74,8 @@ from ..widgets.timer import TimerLine, TimerPane
 from .client_flow import ClientFlow
 from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
+from .last_time_flow import LastTimeFlow
+from .note_flow import NoteFlow
 
 
 class Armed(Enum):
@@ -150,12 +144,11 @@ class SessionScreen(Screen):
         self._level: Level | None = None
         self._timer_error = ""
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
-        self._unsaved_reason = ""  # why the notes waiting above the note line could not be saved
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
         self._header_shown: tuple[object, ...] = ()  # what the header shows now
-        self._last_seen: tuple[int, int, int] | None = None  # the "last time" card's file, as it was read
-        self._held_before = 0  # the client's session files other than this one (for "session 5 of 12")
         self.goal_flow = GoalFlow(self)
+        self.note_flow = NoteFlow(self)
+        self.last_time = LastTimeFlow(self)
         self._arms = 0  # how many times a list was armed: an action that arms again keeps it armed
         self.deck_flow = DeckFlow(self)
         self.client_flow = ClientFlow(self)
@@ -232,7 +225,7 @@ class SessionScreen(Screen):
         self.set_class(private, "-private")
         self.query_one(NoteInput).password = private
         self._draw_header()
-        self._draw_unsaved()
+        self.show_unsaved()
 
     def _draw_timer(self) -> TimerReading:
         reading = self.live.timer.read()
@@ -290,9 +283,10 @@ class SessionScreen(Screen):
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
         self.query_one(NoteInput).tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
-    def _draw_unsaved(self) -> None:
+    def show_unsaved(self) -> None:
+        """The notes waiting for the disk, above the note line (their words hidden behind the blind)."""
         waiting = [] if self.pal.private else [n.text for n in self.live.pending]
-        self.query_one(NotesPane).show_unsaved(len(self.live.pending), self._unsaved_reason, waiting)
+        self.query_one(NotesPane).show_unsaved(len(self.live.pending), self.note_flow.unsaved_reason, waiting)
 
     # the public face the goal flow and the tests use ---------------------------------
 
@@ -303,6 +297,17 @@ class SessionScreen(Screen):
     @property
     def goals_pane(self) -> GoalsPane:
         return self.query_one(GoalsPane)
+
+    @property
+    def card(self) -> LastTimeCard:
+        return self.query_one(LastTimeCard)
+
+    @property
+    def note_line(self) -> NoteInput:
+        return self.query_one("#note", NoteInput)
+
+    def remind_permission(self, text: str) -> None:
+        self.goal_flow.remind_permission(text)
 
     def focus_note(self) -> None:
         """The cursor home, at once (Widget.focus waits for the next idle: a key typed before then would land elsewhere)."""
@@ -319,7 +324,7 @@ class SessionScreen(Screen):
                 done()
 
         made_it = attempt(self, title, change, done=made)
-        self._tell_outside()
+        self.tell_outside()
         self.sync()  # a failed change may still have moved something (the timer paused before its save failed)
         return made_it
 
@@ -380,35 +385,18 @@ class SessionScreen(Screen):
         self.tick()
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="open-actions")
     def load_open_actions(self) -> None:
-        # Open actions from every earlier session, through the search index (built here if need be),
-        # in a worker of its own so a first build on a large practice never holds up the deck.
-        index = SearchIndex(self.pal.home)
-        try:
-            slug = self.live.client.slug
-            index.refresh(names={slug: self.live.client.name}, client=slug)
-            actions = [a for a in index.open_actions(slug) if a.path != self.live.path]
-        except IndexUnavailable:
-            return  # the card keeps the previous session's open actions
-        self.app.call_from_thread(self._open_actions_loaded, actions)
+        self.last_time.load_open_actions()
 
-    def _open_actions_loaded(self, actions) -> None:
-        card = self.query_one(LastTimeCard)
-        card.show(self.live.client, card.last, actions, self.pal.clock.now().date(), self.standing())
+    def read_in_thread(self, read: Callable[[], None], group: str) -> None:
+        """A flow's file reading, off the UI thread (one at a time per group)."""
+        self.run_worker(read, thread=True, exclusive=True, group=group)
 
     def standing(self) -> Standing | None:
-        """Where this session stands in the client's engagement ("session 5 of 12"); None without one."""
-        return standing(self.live.client.engagement, self._held_before, current_has_file=False)
+        return self.last_time.standing()
 
     def show_last_time(self) -> None:
-        """The "last time" card from the previous session's file as it is now (open actions follow from the index)."""
-        slug = self.live.client.slug
-        last = last_time(self.pal.home, slug, exclude=self.live.path)
-        self._held_before = len([p for p in session_paths(self.pal.home, slug) if p != self.live.path])
-        self._last_seen = file_fingerprint(last.path) if last else None
-        card = self.query_one(LastTimeCard)
-        card.show(self.live.client, last, today=self.pal.clock.now().date(), standing=self.standing())
+        self.last_time.show()
         self._draw_header()  # "session 5 of 12" counts the sessions just listed
 
     def reread_past(self) -> None:
@@ -418,12 +406,6 @@ class SessionScreen(Screen):
 
     def on_past_sessions_changed(self, message: PastSessionsChanged) -> None:
         self.reread_past()
-
-    def _check_last_time(self) -> None:
-        # One stat: the previous session's file edited by hand (an action ticked in an editor) shows at once.
-        last = self.query_one(LastTimeCard).last
-        if last is not None and file_fingerprint(last.path) != self._last_seen:
-            self.reread_past()
 
     def on_packs_changed(self, message: PacksChanged) -> None:
         """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
@@ -447,25 +429,17 @@ class SessionScreen(Screen):
     def check_files(self) -> None:
         """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
         self.live.check_outside()
-        self._tell_outside()
+        self.tell_outside()
         if self.live.read_only and not self._told_free and is_free(self.pal.home, self.live.client.slug, self.pal.clock.now()):
             self._told_free = True
             self.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
-        self._check_last_time()
+        if self.last_time.changed_outside():
+            self.reread_past()
         changed = self.live.check_client_file()
         if changed is not None:
             message, broken = changed
             self.notify(message, title="Client file changed outside sessionpal", severity="error" if broken else "information", timeout=20, markup=False)
         self.sync()
-
-    def _tell_outside(self) -> None:
-        changes = list(self.live.outside)
-        self.live.outside.clear()
-        for change in changes:
-            quiet = change.adopted and not change.lost
-            self.notify(
-                change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False
-            )
 
     # notes --------------------------------------------------------------------
 
@@ -475,75 +449,17 @@ class SessionScreen(Screen):
         self.save_typed(event.value)
 
     def save_typed(self, text: str) -> None:
-        """Save what the coach typed (a note of any kind, or =the agreement); the log shows it once it is on disk.
-
-        A note that cannot be saved waits, in order, above the note line (never back in it, where the
-        next note would be typed onto it) and is saved once, as it was, when saving works again."""
-        if not text.strip():
-            return
-        try:
-            self.live.add_note(text)
-        except SaveFailed as error:
-            self._tell_outside()
-            self._unsaved_reason = str(error)
-            self._draw_unsaved()
-            self.notify(str(error), title="Note not saved yet", severity="error", timeout=15, markup=False)
-            self.sync()
-            return
-        self._tell_outside()
-        self._unsaved_reason = ""
-        self._draw_unsaved()
-        self.sync()
-        self.goal_flow.remind_permission(text)
+        self.note_flow.save_typed(text)
 
     def retry_pending(self) -> None:
-        if not self.live.pending:
-            return
-        try:
-            saved = self.live.flush()
-        except SaveFailed as error:
-            self._unsaved_reason = str(error)
-            self._draw_unsaved()
-            return
-        self._unsaved_reason = ""
-        self._draw_unsaved()
-        self.sync()
-        self.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
+        self.note_flow.retry_pending()
+
+    def tell_outside(self) -> None:
+        self.note_flow.tell_outside()
 
     @on(NotesLog.Opened)
     def _log_clicked(self, event: NotesLog.Opened) -> None:
-        self._edit_note(event.item)
-
-    def _edit_note(self, item: LogEntry) -> None:
-        self.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
-
-    def _edited(self, item: LogEntry, result: tuple[str, str] | None) -> None:
-        if result is None:
-            return
-        what, text = result
-        if what == "delete":
-            self._confirm_delete(item)
-        elif what == "tick":
-            self._tick_action(item)
-        elif not self.change("Note not changed", lambda: self.live.edit(item, text)):
-            # The coach's wording is not thrown away: it waits in the note line.
-            note_input = self.query_one(NoteInput)
-            if not note_input.value.strip():
-                note_input.value = text
-                self.notify("Your wording is in the note line: Enter saves it as a new note.", markup=False)
-
-    def _tick_action(self, item: LogEntry) -> None:
-        if isinstance(item.entry, Action):
-            new = ActionState.OPEN if item.entry.state is ActionState.DONE else ActionState.DONE
-            self.change("Action not changed", lambda: self.live.set_action_state(item, new))
-
-    def _confirm_delete(self, item: LogEntry) -> None:
-        def answered(answer: str | None) -> None:
-            if answer == "yes":
-                self.change("Note not deleted", lambda: self.live.delete(item))
-
-        preview = getattr(item.entry, "text", "")
-        self.app.push_screen(ConfirmDialog("Delete this note from the session file?", "Delete it", "Keep it", detail=preview), answered)
+        self.note_flow.edit(event.item)
 
     # goals: the sidebar posts, the flow acts ---------------------------------------------
 
@@ -747,15 +663,15 @@ class SessionScreen(Screen):
 
     def action_edit_note(self) -> None:
         if (item := self.query_one(NotesLog).current) is not None:
-            self._edit_note(item)
+            self.note_flow.edit(item)
 
     def action_tick_note(self) -> None:
         if (item := self.query_one(NotesLog).current) is not None:
-            self._tick_action(item)
+            self.note_flow.tick(item)
 
     def action_delete_note(self) -> None:
         if (item := self.query_one(NotesLog).current) is not None:
-            self._confirm_delete(item)
+            self.note_flow.confirm_delete(item)
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
@@ -764,34 +680,7 @@ class SessionScreen(Screen):
         self.dismiss()
 
     def action_end(self) -> None:
-        elapsed = self.live.timer.read()
-        held = len(self.live.log())
-        detail = f"{held} line{'s' if held != 1 else ''} in the notes so far. The session file is then final."
-        summaries: list = []
-
-        def ended() -> None:
-            summary = summaries[0]
-            if summary.path is not None:
-                self.pal.records.autocommit([summary.path, self.live.client.path], f"Session with {self.live.client.slug}: {summary.path.stem}")
-            client, path = self.live.client, summary.path
-
-            def recap() -> tuple[Path, str]:
-                from ...core.export import write_recap
-
-                assert path is not None
-                return write_recap(path, client)
-
-            dialog = SummaryDialog(summary, client.name, private=self.pal.private, make_recap=recap)
-            self.app.push_screen(dialog, lambda _: self.dismiss())
-
-        def answered(answer: str | None) -> None:
-            if answer == "yes":
-                self.change("Session not ended", lambda: summaries.append(self.live.end()), done=ended)
-
-        self.app.push_screen(
-            ConfirmDialog(f"End the session now, at {format_clock(elapsed.elapsed)}?", "End the session", "Keep going", detail=detail),
-            answered,
-        )
+        self.note_flow.end()
 
     # leaving ------------------------------------------------------------------
 

@@ -1,0 +1,81 @@
+"""The "last time" card on the session screen: a LastTimeFlow the screen owns.
+
+The previous session's date, open actions and last notes come from its file; the open actions of every
+earlier session come from the search index, read in a worker (a first build on a large practice never
+holds up the screen). The flow also counts the client's earlier sessions, for "session 5 of 12".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from ...core.engagement import Standing, standing
+from ...core.history import last_time
+from ...core.index import IndexUnavailable, SearchIndex
+from ...core.index_types import OpenAction
+from ...core.paths import session_paths
+from ...core.sessions import file_fingerprint
+from ..widgets.notes import LastTimeCard
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from ...core.live import LiveSession
+    from ..app import SessionPalApp
+
+
+class LastTimeHost(Protocol):
+    live: LiveSession
+    app: App[int]
+
+    @property
+    def pal(self) -> SessionPalApp: ...
+
+    @property
+    def card(self) -> LastTimeCard: ...
+
+    def read_in_thread(self, read: Callable[[], None], group: str) -> None: ...
+
+
+class LastTimeFlow:
+    def __init__(self, screen: LastTimeHost):
+        self.screen = screen
+        self.held_before = 0  # the client's session files other than this one (for "session 5 of 12")
+        self._seen: tuple[int, int, int] | None = None  # the card's file, as it was read
+
+    def standing(self) -> Standing | None:
+        """Where this session stands in the client's engagement ("session 5 of 12"); None without one."""
+        return standing(self.screen.live.client.engagement, self.held_before, current_has_file=False)
+
+    def show(self) -> None:
+        """The card from the previous session's file as it is now (open actions follow from the index)."""
+        live, pal = self.screen.live, self.screen.pal
+        last = last_time(pal.home, live.client.slug, exclude=live.path)
+        self.held_before = len([p for p in session_paths(pal.home, live.client.slug) if p != live.path])
+        self._seen = file_fingerprint(last.path) if last else None
+        self.screen.card.show(live.client, last, today=pal.clock.now().date(), standing=self.standing())
+
+    def changed_outside(self) -> bool:
+        """One stat: the previous session's file edited by hand (an action ticked in an editor)."""
+        last = self.screen.card.last
+        return last is not None and file_fingerprint(last.path) != self._seen
+
+    def load_open_actions(self) -> None:
+        self.screen.read_in_thread(self._read_open_actions, "open-actions")
+
+    def _read_open_actions(self) -> None:
+        # Open actions from every earlier session, through the search index (built here if need be).
+        live, pal = self.screen.live, self.screen.pal
+        index = SearchIndex(pal.home)
+        try:
+            slug = live.client.slug
+            index.refresh(names={slug: live.client.name}, client=slug)
+            actions = [a for a in index.open_actions(slug) if a.path != live.path]
+        except IndexUnavailable:
+            return  # the card keeps the previous session's open actions
+        self.screen.app.call_from_thread(self._open_actions_read, actions)
+
+    def _open_actions_read(self, actions: list[OpenAction]) -> None:
+        card = self.screen.card
+        card.show(self.screen.live.client, card.last, actions, self.screen.pal.clock.now().date(), self.standing())

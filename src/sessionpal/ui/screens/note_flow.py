@@ -1,0 +1,168 @@
+"""Notes on the session screen: a NoteFlow the screen owns.
+
+What the coach typed is saved through the LiveSession (a note that cannot be saved waits, in order,
+above the note line, and is retried); a line of the log is edited, ticked or deleted through the
+screen's one funnel; F12 ends the session and shows its summary. The screen draws from the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ...core.live import LiveSession, LogEntry
+from ...core.model import Action, ActionState
+from ...core.saving import SaveFailed
+from ...core.timer import format_clock
+from ..dialogs.confirm import ConfirmDialog
+from ..dialogs.edit_note import EditNoteDialog
+from ..dialogs.summary import SummaryDialog
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from ..app import SessionPalApp
+    from ..widgets.notes import NoteInput
+
+
+class NoteHost(Protocol):
+    """What the flow needs of the session screen."""
+
+    live: LiveSession
+    app: App[int]
+
+    @property
+    def pal(self) -> SessionPalApp: ...
+
+    @property
+    def note_line(self) -> NoteInput: ...
+
+    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
+
+    def sync(self) -> None: ...
+
+    def show_unsaved(self) -> None: ...
+
+    def remind_permission(self, text: str) -> None: ...
+
+    def dismiss(self, result: Any = None) -> Any: ...
+
+    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
+
+
+class NoteFlow:
+    def __init__(self, screen: NoteHost):
+        self.screen = screen
+        self.unsaved_reason = ""  # why the notes waiting above the note line could not be saved
+
+    def tell_outside(self) -> None:
+        """What another program changed in the session file, told."""
+        changes = list(self.screen.live.outside)
+        self.screen.live.outside.clear()
+        for change in changes:
+            quiet = change.adopted and not change.lost
+            self.screen.notify(
+                change.message(), title="Session file changed outside sessionpal", severity="information" if quiet else "error", timeout=20, markup=False
+            )
+
+    def save_typed(self, text: str) -> None:
+        """Save what the coach typed (a note of any kind, or =the agreement); the log shows it once it is on disk.
+
+        A note that cannot be saved waits, in order, above the note line (never back in it, where the
+        next note would be typed onto it) and is saved once, as it was, when saving works again."""
+        if not text.strip():
+            return
+        try:
+            self.screen.live.add_note(text)
+        except SaveFailed as error:
+            self.tell_outside()
+            self.unsaved_reason = str(error)
+            self.screen.show_unsaved()
+            self.screen.notify(str(error), title="Note not saved yet", severity="error", timeout=15, markup=False)
+            self.screen.sync()
+            return
+        self.tell_outside()
+        self.unsaved_reason = ""
+        self.screen.show_unsaved()
+        self.screen.sync()
+        self.screen.remind_permission(text)
+
+    def retry_pending(self) -> None:
+        if not self.screen.live.pending:
+            return
+        try:
+            saved = self.screen.live.flush()
+        except SaveFailed as error:
+            self.unsaved_reason = str(error)
+            self.screen.show_unsaved()
+            return
+        self.unsaved_reason = ""
+        self.screen.show_unsaved()
+        self.screen.sync()
+        self.screen.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
+
+    def edit(self, item: LogEntry) -> None:
+        self.screen.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
+
+    def _edited(self, item: LogEntry, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        what, text = result
+        if what == "delete":
+            self.confirm_delete(item)
+        elif what == "tick":
+            self.tick(item)
+        elif not self.screen.change("Note not changed", lambda: self.screen.live.edit(item, text)):
+            # The coach's wording is not thrown away: it waits in the note line.
+            note_input = self.screen.note_line
+            if not note_input.value.strip():
+                note_input.value = text
+                self.screen.notify("Your wording is in the note line: Enter saves it as a new note.", markup=False)
+
+    def tick(self, item: LogEntry) -> None:
+        if isinstance(item.entry, Action):
+            new = ActionState.OPEN if item.entry.state is ActionState.DONE else ActionState.DONE
+            self.screen.change("Action not changed", lambda: self.screen.live.set_action_state(item, new))
+
+    def confirm_delete(self, item: LogEntry) -> None:
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self.screen.change("Note not deleted", lambda: self.screen.live.delete(item))
+
+        preview = getattr(item.entry, "text", "")
+        self.screen.app.push_screen(ConfirmDialog("Delete this note from the session file?", "Delete it", "Keep it", detail=preview), answered)
+
+    def end(self) -> None:
+        """F12: asked first; then the summary, and the session file is final."""
+        elapsed = self.screen.live.timer.read()
+        held = len(self.screen.live.log())
+        detail = f"{held} line{'s' if held != 1 else ''} in the notes so far. The session file is then final."
+        summaries: list = []
+
+        def ended() -> None:
+            summary = summaries[0]
+            if summary.path is not None:
+                self.screen.pal.records.autocommit(
+                    [summary.path, self.screen.live.client.path], f"Session with {self.screen.live.client.slug}: {summary.path.stem}"
+                )
+            client, path = self.screen.live.client, summary.path
+
+            def recap() -> tuple[Path, str]:
+                from ...core.export import write_recap
+
+                assert path is not None
+                return write_recap(path, client)
+
+            dialog = SummaryDialog(summary, client.name, private=self.screen.pal.private, make_recap=recap)
+            self.screen.app.push_screen(dialog, lambda _: self.screen.dismiss())
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self.screen.change("Session not ended", lambda: summaries.append(self.screen.live.end()), done=ended)
+
+        self.screen.app.push_screen(
+            ConfirmDialog(f"End the session now, at {format_clock(elapsed.elapsed)}?", "End the session", "Keep going", detail=detail),
+            answered,
+        )
