@@ -58,8 +58,10 @@ def test_rename_tags_value_and_order(home, ana):
     assert rename_goal(home, "ana", "leave", "  Leave the bank  by June ").title == "Leave the bank by June"
     assert set_goal_tags(home, "ana", "run", ["Health", "health", " body "]).tags == ("health", "body")
     goal = link_value(home, "ana", "run", "vitality", at=DAY)
-    assert goal.value == "vitality" and goal.history[-1].move is Move.VALUE
+    assert goal.value == "vitality" and goal.history == (), "a link made outside the playbook is no playbook move"
     assert load_client(home.client_file("ana")).values == ("freedom", "family", "vitality")
+    goal = link_value(home, "ana", "run", "energy", at=DAY, playbook=True)
+    assert goal.values == ("vitality", "energy") and [h.move for h in goal.history] == [Move.VALUE], "the playbook's move is"
     client = move_goal(home, "ana", "run", -1)
     assert [g.id for g in client.goals] == ["run", "leave"]
     assert [g.id for g in move_goal(home, "ana", "run", -1).goals] == ["run", "leave"], "the first cannot go higher"
@@ -94,13 +96,13 @@ def test_a_goal_may_serve_several_values_and_an_old_single_value_still_reads(hom
     path = home.client_file("ana")
     path.write_text(path.read_text().replace('id = "run"', 'id = "run"\nvalue = "health"', 1))
     assert load_client(path, "ana").goal("run").values == ("health",), 'value = "..." of files before several'
-    goal = set_goal_values(home, "ana", "run", ["health", "freedom", " Freedom", ""], at=DAY)
+    goal = set_goal_values(home, "ana", "run", ["health", "freedom", " Freedom", ""], at=DAY, playbook=True)
     assert goal.values == ("health", "freedom") and goal.value == "health"
     data = tomllib.loads(path.read_text())
     run = next(g for g in data["goals"] if g["id"] == "run")
     assert run["values"] == ["health", "freedom"] and "value" not in run, "one key now: values"
     assert "freedom" in data["values"], "a new value joins the client's values"
-    assert [c.note for c in goal.history] == ["connected to the value: freedom"], "each new link recorded once"
+    assert [c.note for c in goal.history] == ["connected to the value: freedom"], "each new link recorded once, as the playbook's move"
     assert set_goal_values(home, "ana", "run", []).values == ()
 
 
@@ -198,6 +200,7 @@ def test_trend_and_sparkline():
 def test_alignment_highlights_what_stands_alone(home, ana):
     link_value(home, "ana", "leave", "Freedom", at=DAY)
     add_goal(home, "ana", "Call my sister weekly", value="connection", at=DAY)
+    assert load_client(home.client_file("ana")).values == ("freedom", "family", "connection"), "a goal's new value is the client's (26.11)"
     view = alignment(load_client(home.client_file("ana")))
     assert view.values == ("freedom", "family", "connection")
     assert view.links == {"leave": ("freedom",), "call-my-sister-weekly": ("connection",)}

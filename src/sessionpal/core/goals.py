@@ -90,7 +90,11 @@ def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[s
     at = at or moment_now()
     holder: dict[str, str] = {}
     values = [" ".join(value.split())] if value.strip() else []
-    client = edit_client(home, slug, lambda d: holder.setdefault("id", _append_goal(d, title, values, tags or [], at)))
+    def edit(document: TOMLDocument) -> None:
+        holder["id"] = _append_goal(document, title, values, tags or [], at)
+        _add_values(document, values)
+
+    client = edit_client(home, slug, edit)
     return _goal(client, holder["id"])
 
 
@@ -119,20 +123,33 @@ def rename_goal(home: Home, slug: str, goal_id: str, title: str) -> Goal:
     return _goal(edit_client(home, slug, lambda d: _find(d, goal_id).__setitem__("title", title)), goal_id)
 
 
-def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime | None = None) -> Goal:
+def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime | None = None, playbook: bool = False) -> Goal:
     """Connect a goal to one more of the client's values (added to their values if new); "" unlinks them all."""
     value = " ".join(value.split())
     if not value:
         return set_goal_values(home, slug, goal_id, [], at=at)
     current = _goal(load_client(home.client_file(slug), slug), goal_id).values
-    return set_goal_values(home, slug, goal_id, [*current, value], at=at)
+    return set_goal_values(home, slug, goal_id, [*current, value], at=at, playbook=playbook)
 
 
-def set_goal_values(home: Home, slug: str, goal_id: str, values: list[str], *, at: datetime | None = None) -> Goal:
+def _add_values(document: TOMLDocument, values: list[str]) -> None:
+    """A value named anywhere (a goal's, a link) is the client's value: added to their list if new."""
+    known = [str(v) for v in document.get("values", [])]
+    for value in values:
+        if value.casefold() not in {v.casefold() for v in known}:
+            if "values" in document:
+                document["values"].append(value)
+            else:
+                document["values"] = [value]
+            known.append(value)
+
+
+def set_goal_values(home: Home, slug: str, goal_id: str, values: list[str], *, at: datetime | None = None, playbook: bool = False) -> Goal:
     """The values a goal serves, in this order (new ones added to the client's values); [] unlinks.
 
-    Written as `values = [...]` (a lone `value = "..."` of an older file goes); each new link is recorded
-    in the goal's history as the playbook's "connect it to a value" move."""
+    Written as `values = [...]` (a lone `value = "..."` of an older file goes). With `playbook` (the stalled-goal
+    playbook's "connect it to a value"), each new link is recorded in the goal's history as that move; a link
+    made anywhere else is no move, and no history line."""
     refuse_control([" ".join(v.split()) for v in values], "a value", ClientEditError)
     cleaned: list[str] = []
     for value in (" ".join(v.split()) for v in values if v.strip()):
@@ -151,15 +168,9 @@ def set_goal_values(home: Home, slug: str, goal_id: str, values: list[str], *, a
             goal["values"] = cleaned
         elif "values" in goal:
             del goal["values"]
-        known = [str(v) for v in document.get("values", [])]
+        _add_values(document, cleaned)
         for value in cleaned:
-            if value.casefold() not in {v.casefold() for v in known}:
-                if "values" in document:
-                    document["values"].append(value)
-                else:
-                    document["values"] = [value]
-                known.append(value)
-            if value.casefold() not in {b.casefold() for b in before}:
+            if playbook and value.casefold() not in {b.casefold() for b in before}:
                 _record(goal, at, status, status, f"connected to the value: {value}", Move.VALUE)
 
     return _goal(edit_client(home, slug, edit), goal_id)

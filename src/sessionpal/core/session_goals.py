@@ -105,9 +105,12 @@ class SessionGoals:
         self._touch(goal_id)
         return goal
 
-    def set_goal_values(self, goal_id: str, values: list[str]) -> Goal:
+    def set_goal_values(self, goal_id: str, values: list[str], *, playbook: bool = False) -> Goal:
+        """`playbook`: the stalled-goal playbook's "connect it to a value", recorded as that move."""
         self._goal(goal_id)
-        goal = self.session.edit_client(lambda: goal_edits.set_goal_values(self.home, self.client.slug, goal_id, values, at=self.session.now()))
+        goal = self.session.edit_client(
+            lambda: goal_edits.set_goal_values(self.home, self.client.slug, goal_id, values, at=self.session.now(), playbook=playbook)
+        )
         self._touch(goal_id)
         return goal
 

@@ -219,7 +219,7 @@ class GoalFlow:
             when_answered(lambda title: self._changed("Goal not renamed", lambda: goals.rename_goal(goal_id, title))),
         )
 
-    def link_values(self, goal_id: str) -> None:
+    def link_values(self, goal_id: str, *, playbook: bool = False) -> None:
         goal, goals = self._goal(goal_id), self.live.goals
         if goal is None:
             return
@@ -236,7 +236,7 @@ class GoalFlow:
                 allow_blank=True,
             ),
             when_answered(
-                lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")])), blank=True
+                lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")], playbook=playbook)), blank=True
             ),
         )
 
@@ -301,7 +301,7 @@ class GoalFlow:
         if goal is None:
             return
         if move is Move.VALUE:
-            self.link_values(goal_id)
+            self.link_values(goal_id, playbook=True)
         elif move is Move.REASON:
             self._changed("Move not recorded", lambda: goals.explore_reason(goal_id), done=lambda: self.screen.deck.set_filter(PLAYBOOK_FILTER))
         elif move is Move.SUPPORT:
