@@ -73,5 +73,31 @@ def test_the_client_s_recap_says_when(home):
     live.add_note("!Draft the list by Friday")
     live.add_note("!Call Marta due 2026-12-04")
     recap = share_recap(live.path, ana)
-    assert "- [ ] Draft the list by Friday\n" in recap, "the words say the day already"
+    assert "- [ ] Draft the list by Friday (Friday 27 November)\n" in recap, "the words say the weekday: the date says which (26.12)"
     assert "- [ ] Call Marta (by Friday 04 December)" in recap
+
+
+def test_the_recap_names_the_goals_this_session_made_or_changed(home):
+    """Issue 26.12: the recap names new and changed goals, in the client's words; earlier and later changes stay out."""
+    from datetime import timedelta
+
+    from sessionpal.core.clients import create_client, load_client
+    from sessionpal.core.export import share_recap
+    from sessionpal.core.goals import add_goal, change_goal_status
+    from sessionpal.core.model import GoalStatus
+
+    ana = create_client(home, "Ana Pérez", 45)
+    add_goal(home, ana.slug, "Run 5 km", at=START - timedelta(days=30))
+    add_goal(home, ana.slug, "Sleep by eleven", at=START - timedelta(days=30))
+    clock = FakeClock(START)
+    live = LiveSession(home, load_client(ana.path), clock, FALLBACK_MODEL, 45)
+    live.start()
+    clock.advance(600)
+    live.goals.add_goal("Find a mentor in design", "")
+    live.goals.change_goal("run-5-km", GoalStatus.ON_TRACK, "two runs this week")
+    clock.advance(1800)
+    live.end()
+    change_goal_status(home, ana.slug, "sleep-by-eleven", GoalStatus.STALLED, "later", at=START + timedelta(days=3))
+    recap = share_recap(live.path, load_client(ana.path))
+    assert "## Your goals\n\n- Run 5 km: on track\n- New goal: Find a mentor in design\n" in recap
+    assert "Sleep by eleven" not in recap, "a change made after the session is not this session's"

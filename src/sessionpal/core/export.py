@@ -23,7 +23,7 @@ from .clients import load_client
 from .fsio import is_temp_file, link_on_the_way
 from .index import session_files
 from .lock import LOCK_FILES
-from .model import Action, ActionState, Client, Note, NoteKind
+from .model import Action, ActionState, Client, GoalStatus, Note, NoteKind
 from .paths import Home, session_paths
 from .problems import FileProblems
 from .safe_text import csv_cell
@@ -233,17 +233,43 @@ def share_recap(path: Path, client: Client | None = None) -> str:
     actions = [a for a in document.actions if isinstance(a, Action) and a.state is not ActionState.DROPPED and not a.for_coach]
     if actions:
         lines += ["## What you will do", ""] + [f"- [{'x' if a.state is ActionState.DONE else ' '}] {a.text}{_by(a)}" for a in actions] + [""]
-    if not shared and not actions and not info.agreement:
+    goals = _goal_news(client, info) if client is not None else []
+    if goals:
+        lines += ["## Your goals", ""] + [f"- {line}" for line in goals] + [""]
+    if not shared and not actions and not info.agreement and not goals:
         lines += ["(Nothing in this session was marked for sharing.)", ""]
     return "\n".join(lines)
 
 
 def _by(action: Action) -> str:
-    """ "(by Friday 04 December)" after an action with a due date, unless its words say the day already."""
+    """The day an action is due, after its words: "(by Friday 04 December)", or "(Friday 04 December)" when
+    the words say the weekday already ("by Friday" alone leaves the client to work out which Friday)."""
     if action.due is None:
         return ""
     day = action.due.strftime("%A %d %B")
-    return "" if action.due.strftime("%A").casefold() in action.text.casefold() else f" (by {day})"
+    return f" ({day})" if action.due.strftime("%A").casefold() in action.text.casefold() else f" (by {day})"
+
+
+def _goal_news(client: Client, info: SessionInfo) -> list[str]:
+    """The goals this session made or changed, in the client's words: new ones, and where a goal now stands."""
+    from .goals_then import made_during, session_window
+
+    window = session_window(info)
+    if window is None:
+        return []
+    news = []
+    for goal in client.goals:
+        if goal.created is not None and made_during(goal.created, window):
+            news.append(f"New goal: {goal.title}")
+            continue
+        changes = [c for c in goal.history if made_during(c.date, window) and c.from_status is not c.to_status]
+        if changes:
+            replaced = client.goal(goal.replaced_by) if goal.replaced_by else None
+            if changes[-1].to_status is GoalStatus.CHANGED and replaced is not None:
+                news.append(f"{goal.title}: now {replaced.title}")
+            else:
+                news.append(f"{goal.title}: {changes[-1].to_status.label}")
+    return news
 
 
 def recap_path(session: Path) -> Path:

@@ -90,6 +90,7 @@ def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[s
     at = at or moment_now()
     holder: dict[str, str] = {}
     values = [" ".join(value.split())] if value.strip() else []
+
     def edit(document: TOMLDocument) -> None:
         holder["id"] = _append_goal(document, title, values, tags or [], at)
         _add_values(document, values)

@@ -45,6 +45,16 @@ def _window(started: datetime | None, ended: datetime | None, elapsed: float) ->
         return None
 
 
+def session_window(session: SessionInfo) -> _Window | None:
+    """When a session was held (from its start to a little after its end); None when it does not say."""
+    return _window(session.started, session.ended, session.elapsed_seconds)
+
+
+def made_during(value: Any, window: _Window) -> bool:
+    """A goal's `created` or a history line's date falls within the session."""
+    return _when(value, window)[0]
+
+
 def _when(value: Any, window: _Window | None) -> tuple[bool, bool]:
     """(during the session, at or before its end) for a history line's date: a moment, or a plain date
     written by hand, which counts for its whole day. Neither, for a date that cannot be placed."""
@@ -71,7 +81,7 @@ def goals_as_they_stood(home: Home, slug: str, goal_ids: list[str], session: Ses
 
     from .problems import read_user_text
 
-    window = _window(session.started, session.ended, session.elapsed_seconds)
+    window = session_window(session)
     client = tomlkit.parse(read_user_text(home.client_file(slug)))
     tables = {str(g.get("id")): g for g in client.get("goals", [])}
     blocks: dict[str, str] = {}

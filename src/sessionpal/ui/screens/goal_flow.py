@@ -236,7 +236,10 @@ class GoalFlow:
                 allow_blank=True,
             ),
             when_answered(
-                lambda text: self._changed("Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")], playbook=playbook)), blank=True
+                lambda text: self._changed(
+                    "Values not linked", lambda: goals.set_goal_values(goal_id, [v.strip() for v in text.split(",")], playbook=playbook)
+                ),
+                blank=True,
             ),
         )
 
