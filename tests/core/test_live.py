@@ -328,3 +328,22 @@ def test_two_sessions_on_one_day_keep_their_goal_changes_apart(home, client, clo
     assert (leave.before, leave.after, leave.note) == (GoalStatus.AT_RISK, GoalStatus.ON_TRACK, "found a mentor")
     stamp = load_client(client.path).goal("run-5-km").created
     assert stamp == morning.document.info.started + timedelta(seconds=60), "a goal's creation carries its time and offset"
+
+
+def test_a_session_killed_after_a_note_resumes_no_earlier_than_that_note(home, clock):
+    """Issue 26.15: resume offered 00:05 when the last note was stamped 00:00:07 (the kill came before the timer's save)."""
+    from sessionpal.core.clients import create_client
+    from sessionpal.core.sessions import read_session, update_session
+    from sessionpal.ui.dialogs.resume import ResumeDialog
+
+    ana = create_client(home, "Ana Pérez", 45)
+    live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
+    live.start()
+    clock.advance(7)
+    live.add_note("she arrived late")
+    update_session(live.path, lambda d: d.set_front(elapsed_seconds=5))  # as the file stood when the kill came
+    document = read_session(live.path)
+    assert document.resume_seconds == 7
+    again = LiveSession(home, ana, clock, FALLBACK_MODEL, 45, document=document)
+    assert again.timer.elapsed == 7
+    assert "Resume it at 00:07 " in str(ResumeDialog(document, gap=0).choices[0]), "the dialog offers the same"

@@ -129,7 +129,7 @@ class LiveSession:
         planned = self.planned_minutes * 60
         state, elapsed = TimerState.READY, 0.0
         if document is not None:
-            elapsed = document.info.elapsed_seconds
+            elapsed = document.info.elapsed_seconds if document.info.is_finished else document.resume_seconds
             state = TimerState.ENDED if document.info.is_finished else TimerState.PAUSED
         return SessionTimer(self.clock, planned, self.model.schedule(planned), elapsed=elapsed, state=state)
 

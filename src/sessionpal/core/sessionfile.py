@@ -337,6 +337,13 @@ class SessionDocument:
     def actions(self) -> list[Action]:
         return [item.entry for _, item in self.entries(ACTIONS)]  # type: ignore[misc]
 
+    @property
+    def resume_seconds(self) -> float:
+        """Where the timer of an unfinished session goes on from: the time it last saved, and never before the
+        stamp of a line already written (a kill can come after a note and before the timer's next save)."""
+        stamps = [float(stamp) for _, item in self.entries() if (stamp := getattr(item.entry, "stamp", None)) is not None]
+        return max([self.info.elapsed_seconds, *stamps])
+
     # editing ---------------------------------------------------------------
 
     def set_front(self, **values: Any) -> None:

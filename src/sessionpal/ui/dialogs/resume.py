@@ -14,7 +14,7 @@ class ResumeDialog(ChoiceDialog):
     def __init__(self, document: SessionDocument, gap: float):
         info = document.info
         started = info.started.strftime("%a %d %b, %H:%M") if info.started else document.path.name
-        elapsed = info.elapsed_seconds
+        elapsed = document.resume_seconds  # never before a line already written
         choices = [("resume", f"Resume it at {format_clock(elapsed)} (the timer stays paused until you start it)")]
         if gap >= GAP_WORTH_ASKING:
             choices.append(("resume-gap", f"Resume it at {format_clock(elapsed + gap)}, counting the {format_clock(gap)} since it was last saved"))
