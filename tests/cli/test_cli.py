@@ -116,7 +116,10 @@ def test_clients_listing(tmp_path):
     (tmp_path / "clients" / "broken" / "client.toml").write_text("name = \n")
     result = run("clients", home=tmp_path)
     assert result.returncode == 1
-    assert re.search(r"^jose-alvarez\s+José Álvarez\s+no sessions$", result.stdout, re.M)
+    from sessionpal.core.clients import client_code, load_client
+
+    code = client_code(load_client(tmp_path / "clients" / "jose-alvarez" / "client.toml"))
+    assert re.search(rf"^jose-alvarez\s+José Álvarez\s+{code}\s+no sessions$", result.stdout, re.M), "the code the ICF log names him by (26.16)"
     assert re.search(r"^broken\s+\(cannot be read\)", result.stdout, re.M)
     assert "client.toml:1:8: invalid TOML" in result.stderr
     create_client(Home(tmp_path), "李小龙", 50)
@@ -126,7 +129,7 @@ def test_clients_listing(tmp_path):
 
     rows = [line for line in run("clients", home=tmp_path).stdout.splitlines() if "no sessions" in line]
     assert len(rows) == 5
-    assert {display_width(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1}, "columns line up on screen"
+    assert {display_width(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1 + 9 + 1}, "columns line up on screen"
 
 
 def test_launching_without_a_terminal_says_so(tmp_path):

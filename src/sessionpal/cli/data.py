@@ -94,7 +94,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
-    from ..core.clients import list_clients
+    from ..core.clients import client_code, list_clients
 
     entries = list_clients(open_home(args))
     if not entries:
@@ -105,11 +105,12 @@ def cmd_clients(args: argparse.Namespace) -> int:
         last = entry.last_session[:10] if entry.last_session else "no sessions"
         if entry.client is None:
             broken += 1
-            print(f"{pad(entry.slug, 28)} {pad('(cannot be read)', 32)} {last}")
+            print(f"{pad(entry.slug, 28)} {pad('(cannot be read)', 32)} {pad('', 9)} {last}")
             for found in entry.problems:
                 print(f"  {found}", file=sys.stderr)
         else:
-            print(f"{pad(entry.slug, 28)} {pad(entry.client.name, 32)} {last}")
+            # The code, as the ICF log names a client not named there (the log's only key back to them).
+            print(f"{pad(entry.slug, 28)} {pad(entry.client.name, 32)} {pad(client_code(entry.client), 9)} {last}")
     return EXIT_PROBLEMS if broken else EXIT_OK
 
 

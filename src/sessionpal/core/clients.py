@@ -434,3 +434,11 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(item.casefold())
             out.append(item)
     return out
+
+
+def client_code(client: Client) -> str:
+    """The client's code (theirs, or one made from their folder name that does not reveal it): how the ICF
+    log names a client who has not agreed to be named, and what `sessionpal clients` maps back to them."""
+    import hashlib
+
+    return client.code or "C-" + hashlib.sha256(client.slug.encode("utf-8")).hexdigest()[:6].upper()

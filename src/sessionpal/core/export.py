@@ -7,7 +7,6 @@ for printing. Nothing is sent anywhere.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -19,7 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from . import fsio
-from .clients import load_client
+from .clients import client_code, load_client
 from .fsio import is_temp_file, link_on_the_way
 from .index import session_files
 from .lock import LOCK_FILES
@@ -128,11 +127,6 @@ def _yaml_key(key: str) -> str:
 
 def _yaml_front(front: dict[str, object]) -> str:
     return "".join(f"{_yaml_key(key)}: {_yaml_value(value)}\n" for key, value in front.items())
-
-
-def client_code(client: Client) -> str:
-    """The client's code (theirs, or one made from their folder name that does not reveal it)."""
-    return client.code or "C-" + hashlib.sha256(client.slug.encode("utf-8")).hexdigest()[:6].upper()
 
 
 @dataclass(frozen=True)
