@@ -299,3 +299,63 @@ async def test_with_the_blind_down_nothing_of_the_client_is_shown_anywhere(home,
         await pilot.pause()
         await settle(pilot)
         assert "Zofia Quillfeather" in visible_text(app), "F9 lifts the blind"
+
+
+async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_saved_paths_and_the_client_filter(home, clock, tmp_path, monkeypatch):
+    """Issue 26.9 and 26.10: what a coach's week found showing the client with F9 on, and the screenshot."""
+    build_private_home(home)
+    app = make_app(home, clock, client=NAME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await pilot.press(*"the lease worries her", "enter")
+        await pilot.pause()
+        assert "Saved at" in visible_text(app) and "1 line in the notes" in visible_text(app), "a masked word that it was saved"
+        for command in ("engagement", "add a past session"):
+            await pilot.press("ctrl+p", *command, "enter")
+            await pilot.pause()
+            assert modal_depth(app) == 1 and leaks(app) == [], f"{command}: {leaks(app)}"
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+p", *"screenshot", "enter")
+        await pilot.pause(0.3)
+        assert modal_depth(app) == 0 and "no screenshot is taken while the blind is down" in visible_text(app)
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert leaks(app) == [], "the summary"
+        await pilot.press("r")
+        await pilot.pause()
+        assert leaks(app) == [] and "the client's folder, as" in visible_text(app), "the recap's saved path"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientPickerScreen"
+        await pilot.press(*"Zofia")
+        await pilot.pause()
+        assert leaks(app) == [] and "Zofia" not in visible_text(app), "the letters typed in the client filter"
+
+
+async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_a_file(demo_home, clock, tmp_path):
+    app = make_app(demo_home, clock)
+    target = tmp_path / "shot.svg"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"screenshot", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        field = app.screen.query_one("#text")
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text().startswith("<svg") and target.stat().st_mode & 0o777 == 0o600
+        before = target.read_bytes()
+        await pilot.press("ctrl+p", *"screenshot", "enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        app.screen.query_one("#text").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_bytes() == before and "exists already" in " ".join(n.message for n in app._notifications)

@@ -456,7 +456,16 @@ class SessionPalApp(App[int]):
         if commands is not None:
             yield from commands()
         yield SystemCommand("Help", "Every key, the note prefixes and the deck filter", self.action_help)
-        yield from super().get_system_commands(screen)
+        from .screenshot import screenshot_command
+
+        for command in super().get_system_commands(screen):
+            yield screenshot_command(self) if command.title == "Screenshot" else command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's screenshot action, the coach's way (see ui/screenshot.py)."""
+        from .screenshot import take
+
+        take(self)
 
 
 SIGNAL_GRACE = 1.5  # seconds from SIGHUP/SIGTERM to the process's end, at the latest

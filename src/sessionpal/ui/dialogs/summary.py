@@ -112,7 +112,8 @@ class RecapDialog(ModalScreen[None]):
             with VerticalScroll(id="recap-box"):
                 yield Static(shown, id="recap")
             where = "In a browser tab it is in the clipboard; a terminal takes it if it passes OSC 52 (most do; tmux needs set-clipboard on)."
-            yield Static(Content.from_markup("[$text-muted]$where\nSaved as $path[/]", where=where, path=str(self.path)), id="recap-saved")
+            saved = f"the client's folder, as {self.path.name}" if self.private else str(self.path)
+            yield Static(Content.from_markup("[$text-muted]$where\nSaved as $path[/]", where=where, path=saved), id="recap-saved")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="recap-done")
 

@@ -42,6 +42,10 @@ class ClientFlow:
     def __init__(self, screen: ClientHost):
         self.screen = screen
 
+    def _name(self) -> str:
+        """The client's name for a dialog's title; behind the privacy blind, no name."""
+        return "this client" if self.screen.pal.private else self.screen.live.client.name
+
     def choose_model(self) -> None:
         """Choose the session model (the timer's phases); or make the current one this client's default."""
         models = self.screen.pal.model_library().models
@@ -82,7 +86,7 @@ class ClientFlow:
                     done=self.screen.show_last_time,
                 )
 
-        self.screen.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
+        self.screen.app.push_screen(EngagementDialog(self._name(), client.engagement), answered)
 
     def past_session(self) -> None:
         from ...core.past import record_past_session
@@ -104,4 +108,4 @@ class ClientFlow:
 
             self.screen.change("Past session not saved", record, done=recorded)
 
-        self.screen.app.push_screen(PastSessionDialog(client.name, self.screen.live.planned_minutes, self.screen.pal.clock.now().date()), answered)
+        self.screen.app.push_screen(PastSessionDialog(self._name(), self.screen.live.planned_minutes, self.screen.pal.clock.now().date()), answered)

@@ -78,6 +78,7 @@ class ClientPickerScreen(Screen):
 
     def _privacy_changed(self, private: bool) -> None:
         self.set_class(private, "-private")
+        self.query_one("#client-filter", Input).password = private  # the letters typed may be a name
         if self.entries or private:
             self._filter(self.query_one("#client-filter", Input).value, keep=True)
 
