@@ -288,3 +288,19 @@ async def test_a_prefilled_day_is_replaced_by_what_is_typed_and_the_check_in_is_
         assert action.due == date(2026, 11, 27), "the Friday after the session's Monday"
         history = client(history_home).goal("find-a-mentor").history[-1]
         assert history.note == "check in by message on Friday"
+
+
+async def test_the_stalled_mark_shows_on_the_last_time_card_and_in_the_80_column_picker(history_home, clock):
+    """Issue 26.20: the ⚑ was in the banner only."""
+    from sessionpal.ui.widgets.notes import LastTimeCard
+
+    app = make_app(history_home, clock, client=BEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        card = str(app.screen.query_one(LastTimeCard).render())
+        assert "Find a mentor  active  ⚑ may be stalled" in card and "Sleep by eleven  active\n" in card + "\n"
+        await pilot.press("f7")  # at 80 columns: the goal picker
+        await pilot.pause()
+        picked = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert any(line.startswith("○ Find a mentor") and "⚑ may be stalled" in line for line in picked)
+        assert not any("Sleep by eleven" in line and "⚑" in line for line in picked)

@@ -34,8 +34,8 @@ STATUS_HELP = {
 class GoalPickerDialog(ChoiceDialog):
     """Which goal? Returns its id, NEW_GOAL, ALIGNMENT, or None."""
 
-    def __init__(self, goals: tuple[Goal, ...]):
-        choices: list[Choice] = [(g.id, goal_line(g)) for g in goals]
+    def __init__(self, goals: tuple[Goal, ...], flagged: frozenset[str] = frozenset()):
+        choices: list[Choice] = [(g.id, goal_line(g, flagged=g.id in flagged)) for g in goals]
         choices.append((NEW_GOAL, Content.from_markup("[$accent]+[/] Add a goal…")))
         choices.append((ALIGNMENT, Content.from_markup("[$accent]≡[/] Values and goals side by side…")))
         super().__init__("Goals: choose one", choices, list_id="goals")

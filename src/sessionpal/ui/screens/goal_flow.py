@@ -144,7 +144,7 @@ class GoalFlow:
             elif goal_id:
                 then(goal_id)
 
-        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals), chosen)
+        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.screen.flags)), chosen)
 
     def _pick_area(self) -> None:
         touched = self.live.document.info.focus_areas if self.live.document else ()

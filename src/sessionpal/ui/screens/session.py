@@ -274,6 +274,7 @@ class SessionScreen(Screen):
             self.flags = goals.stalled(self.past, self.pal.config.stalled_after)
             trends = {g.id: rating_trend(g.id, list(self.past)) for g in client.goals}
             pane.show(client.goals, trends=trends, flagged=self.flags, rated=goals.ratings_now())
+        self.card.set_flagged(frozenset(self.flags))
         if self.flags:
             titles = [goal.title for goal in (client.goal(g) for g in self.flags) if goal]
             which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"

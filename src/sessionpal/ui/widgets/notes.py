@@ -259,6 +259,16 @@ class LastTimeCard(Static):
     """Before the timer starts: the previous session at a glance, and where each goal stands."""
 
     last: LastTime | None = None
+    flagged: frozenset[str] = frozenset()  # goals that may be stalled (known once past sessions are read)
+    _shown: tuple[Client, list | None, date | None, Standing | None] | None = None
+
+    def set_flagged(self, flagged: frozenset[str]) -> None:
+        """The stalled flags, once the screen knows them: the card shows ⚑ beside those goals."""
+        if flagged != self.flagged:
+            self.flagged = flagged
+            if self._shown is not None:
+                client, open_actions, today, standing = self._shown
+                self.show(client, self.last, open_actions, today, standing)
 
     def show(
         self, client: Client, last: LastTime | None, open_actions: list | None = None, today: date | None = None, standing: Standing | None = None
@@ -266,6 +276,7 @@ class LastTimeCard(Static):
         """`open_actions` (from every earlier session, through the index, soonest due first) replaces the last
         session's own; `today` marks the overdue ones."""
         self.last = last
+        self._shown = (client, open_actions, today, standing)
         lines: list[Content] = []
         if standing is not None:
             lines.append(Content.assemble(("This is " + standing.label(), "bold"), *_engagement_details(standing)))
@@ -300,7 +311,7 @@ class LastTimeCard(Static):
         open_goals = [g for g in client.goals if g.status.is_open]
         if open_goals:
             lines.append(Content.from_markup("[$text-muted]Goals[/]"))
-            lines += [Content("  ") + goal_line(g) for g in open_goals]
+            lines += [Content("  ") + goal_line(g, flagged=g.id in self.flagged) for g in open_goals]
         self.update(Content("\n").join(lines))
 
 
