@@ -353,3 +353,21 @@ async def test_the_app_finishes_a_move_a_kill_left_half_done_and_says_so(demo_ho
         await settle(pilot)
         assert any("finished moving a session from ana-perez to jose-alvarez" in n.message for n in told(app))
     assert session_paths(demo_home, "ana-perez") == [] and len(session_paths(demo_home, "jose-alvarez")) == 1
+
+
+async def test_the_client_list_s_palette_has_its_own_commands(demo_home, clock):
+    """Issue 26.17: only Textual's system commands were in the client list's palette."""
+    from sessionpal.core.clients import load_client
+
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"New client", "Review everyone", "Question packs", "Private"} <= set(titles)
+        assert any(t.startswith("Engagement: ") for t in titles), "for the highlighted client"
+        await pilot.press("ctrl+p", *"engagement", "enter")
+        await pilot.pause()
+        await pilot.press(*"8", "enter")
+        await pilot.pause()
+        first = picker_ids(app)[0]
+        assert load_client(demo_home.client_file(first)).engagement.sessions == 8

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -196,6 +198,43 @@ class ClientPickerScreen(Screen):
 
     def action_clear_filter(self) -> None:
         self.query_one("#client-filter", Input).value = ""
+
+    # command palette ------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """What the client list does, in the palette too (issue 26.17: only Textual's own commands were there)."""
+        yield SystemCommand("New client", "Add a client: name and session length", self.action_new_client)
+        yield SystemCommand("Review everyone", "Every client's past sessions, open actions and search", self.pal.action_review)
+        yield SystemCommand("Question packs", "Browse the packs, edit your own, hide or star questions", self.pal.action_packs)
+        if self.conflicts:
+            yield SystemCommand("Sync conflicts", "Compare and resolve the copies a sync tool left", self.action_conflicts)
+        entry = self._highlighted()
+        if entry is not None and entry.client is not None and not self.pal.private:
+            yield SystemCommand(
+                f"Engagement: {entry.client.name}", "Sessions agreed, when it ends, the next session's date", lambda: self._engagement(entry.slug)
+            )
+        yield SystemCommand("Private", "Hide the client list (for screen sharing); again to show", self.action_private)
+
+    def _highlighted(self) -> ClientEntry | None:
+        options = self.query_one("#client-list", OptionList)
+        if self.shown and options.highlighted is not None and options.highlighted < len(self.shown):
+            return self.shown[options.highlighted]
+        return None
+
+    def _engagement(self, slug: str) -> None:
+        from ...core.clients import load_client, set_engagement
+        from ...core.model import Engagement
+        from ..changes import attempt
+        from ..dialogs.text import EngagementDialog
+
+        client = load_client(self.pal.home.client_file(slug), slug)
+
+        def answered(result: Engagement | None) -> None:
+            if result is not None and attempt(self, "Engagement not saved", lambda: set_engagement(self.pal.home, slug, result)):
+                self.notify(f"Engagement saved for {client.name}.", markup=False)
+                self.load_clients()
+
+        self.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
 
     def action_new_client(self, name: str = "") -> None:
         def created(result: tuple[str, int | None, bool] | None) -> None:
