@@ -828,3 +828,25 @@ async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home,
         await pilot.press("f6")  # left out of the footer, still bound
         await pilot.pause()
         assert any(t.message.startswith("Starred") for t in told(app))
+
+
+async def test_switch_client_leaves_the_session_open_to_resume(demo_home, clock):
+    """Issue 26.18: the only way back to the client list was to end the session."""
+    from sessionpal.core.lock import LOCK_FILE
+    from sessionpal.ui.dialogs.resume import ResumeDialog
+    from sessionpal.ui.screens.clients import ClientPickerScreen
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "she is between two offers")
+        path = app.screen.live.path
+        await pilot.press("ctrl+p", *"switch client", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+        document = read_session(path)
+        assert [n.text for n in document.notes] == ["she is between two offers"] and not document.info.is_finished
+        assert not (demo_home.client_dir("ana-perez") / LOCK_FILE).exists(), "the client is let go"
+        await pilot.press(*"Ana", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeDialog), "opened again: resume it"

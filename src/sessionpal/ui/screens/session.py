@@ -680,6 +680,14 @@ class SessionScreen(Screen):
     def action_close(self) -> None:
         self.dismiss()
 
+    def action_switch_client(self) -> None:
+        """Back to the client list with the session left open, as quitting leaves it: saved, its client let go,
+        and offered to resume when the client is opened again (issue 26.18)."""
+        if not self.live.read_only and not self.save_before_exit():
+            self.notify("Some notes are not saved yet, so the session stays open here.", title="Not switched", severity="error", markup=False)
+            return
+        self.dismiss()
+
     def action_end(self) -> None:
         self.note_flow.end()
 
@@ -714,6 +722,8 @@ class SessionScreen(Screen):
             listed.add(binding.action)
             yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
         yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
+        if self.live.started and not self.live.ended:
+            yield SystemCommand("Switch client", "Back to the client list; this session stays open, to resume later", self.action_switch_client)
         yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
         yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", self.action_agreement)
         yield SystemCommand(
