@@ -421,14 +421,18 @@ def test_engagement_from_the_command_line(tmp_path):
     home, _ = make_practice(tmp_path / "home")
     shown = run("engagement", "Ana Pérez", home=home.root)
     assert shown.returncode == 0 and shown.stdout.strip() == "Ana Pérez: no engagement recorded (1 session held)"
-    made = run("engagement", "ana-perez", "--sessions", "12", "--ends", "2027-03-31", home=home.root)
-    assert made.stdout.strip() == "Ana Pérez: 1 of 12 agreed sessions held, ends 2027-03-31"
+    made = run("engagement", "ana-perez", "--sessions", "12", "--ends", "2027-03-31", "--start", "2026-11-01", home=home.root)
+    assert made.stdout.strip() == "Ana Pérez: 1 of 12 agreed sessions held since 2026-11-01, ends 2027-03-31"
     moved = run("engagement", "ana-perez", "--next", "2026-12-07", home=home.root)
     assert moved.stdout.strip().endswith("ends 2027-03-31, next session 2026-12-07"), "other fields kept"
     bad = run("engagement", "ana-perez", "--ends", "March", home=home.root)
     assert bad.returncode == 2 and "not a date like" in bad.stderr
     cleared = run("engagement", "ana-perez", "--clear", home=home.root)
     assert cleared.stdout.strip() == "Ana Pérez: no engagement recorded (1 session held)"
+    from datetime import date
+
+    fresh = run("engagement", "ana-perez", "--sessions", "8", home=home.root)
+    assert fresh.stdout.strip() == f"Ana Pérez: 0 of 8 agreed sessions held since {date.today().isoformat()}", "a new agreement starts the day it is set"
 
 
 def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):

@@ -17,14 +17,17 @@ days = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.one_of(st.none(), st.integers(min_value=1, max_value=500)), days, days)
-def test_an_engagement_comes_back_from_client_toml_as_it_was_set(tmp_path_factory, sessions, ends, next_session):
+@given(st.one_of(st.none(), st.integers(min_value=1, max_value=500)), days, days, days)
+def test_an_engagement_comes_back_from_client_toml_as_it_was_set(tmp_path_factory, sessions, ends, next_session, started):
+    from dataclasses import replace
+
     home = Home(tmp_path_factory.mktemp("home"))
     ana = create_client(home, "Ana Pérez", 45)
-    wanted = Engagement(sessions, ends, next_session)
-    saved = set_engagement(home, ana.slug, wanted)
+    wanted = Engagement(sessions, ends, next_session, started)
+    today = date(2026, 11, 23)
+    saved = set_engagement(home, ana.slug, wanted, today)
     nothing = sessions is None and ends is None and next_session is None
-    assert saved.engagement == (None if nothing else wanted)
+    assert saved.engagement == (None if nothing else replace(wanted, started=started or today)), "one set without a start starts that day"
     assert load_client(ana.path, ana.slug).engagement == saved.engagement
     assert set_engagement(home, ana.slug, None).engagement is None
     assert "[engagement]" not in ana.path.read_text(), "cleared: the table goes"
@@ -61,10 +64,23 @@ def test_session_numbers_and_what_the_list_says():
 
 def test_the_client_list_carries_the_reminder(home):
     ana = create_client(home, "Ana Pérez", 45)
-    set_engagement(home, ana.slug, Engagement(3))
+    set_engagement(home, ana.slug, Engagement(3, started=date(2026, 11, 1)))
     folder = home.sessions_dir(ana.slug)
     folder.mkdir(parents=True, exist_ok=True)
     for day in ("2026-11-02", "2026-11-09"):
         (folder / f"{day}T1000.md").write_text('+++\nclient = "ana-perez"\ntimer = "ended"\n+++\n')
     (entry,) = list_clients(home, today=date(2026, 11, 12))
     assert entry.attention == "1 of 3 agreed sessions left"
+
+
+def test_only_the_sessions_of_this_engagement_count(home):
+    """Issue 26.13: "session 4 of 8" at the first session of a new 8-session agreement (imported sessions counted)."""
+    ana = create_client(home, "Ana Pérez", 45)
+    engagement = set_engagement(home, ana.slug, Engagement(8), today=date(2026, 11, 23)).engagement
+    assert engagement is not None and engagement.started == date(2026, 11, 23)
+    before = [date(2026, 10, 5), date(2026, 10, 19), date(2026, 11, 2)]  # imported, from an earlier agreement
+    held = len([d for d in before if engagement.counts(d)])
+    assert standing(engagement, held, current_has_file=False).label() == "session 1 of 8"
+    week = [*before, date(2026, 11, 23), date(2026, 11, 30)]
+    assert attention(engagement, week, date(2026, 12, 1)) == "", "2 of 8 held: not near the end"
+    assert Engagement(8).counts(date(2000, 1, 1)), "an engagement with no start (an older file) counts every session"

@@ -22,6 +22,9 @@ def add_parsers(commands) -> None:
     engagement.add_argument("--sessions", type=_sessions, metavar="N", help="sessions agreed")
     engagement.add_argument("--ends", type=iso_date, metavar="DATE", help="when the engagement ends (YYYY-MM-DD)")
     engagement.add_argument("--next", dest="next_session", type=iso_date, metavar="DATE", help="the next session's date (YYYY-MM-DD)")
+    engagement.add_argument(
+        "--start", dest="started", type=iso_date, metavar="DATE", help="when it started (default: the day it is set); earlier sessions do not count"
+    )
     engagement.add_argument("--clear", action="store_true", help="remove the engagement from client.toml")
     engagement.set_defaults(handler=cmd_engagement)
 
@@ -53,7 +56,9 @@ def cmd_engagement(args: argparse.Namespace) -> int:
     entry = lookup_client(args, args.client)
     client = entry.client
     home = open_home(args)
-    changes = {k: v for k, v in (("sessions", args.sessions), ("ends", args.ends), ("next_session", args.next_session)) if v is not None}
+    changes = {
+        k: v for k, v in (("sessions", args.sessions), ("ends", args.ends), ("next_session", args.next_session), ("started", args.started)) if v is not None
+    }
     if args.clear or changes:
         wanted = None if args.clear else replace(client.engagement or Engagement(), **changes)
         try:
@@ -61,15 +66,18 @@ def cmd_engagement(args: argparse.Namespace) -> int:
                 client = set_engagement(home, entry.slug, wanted)
         except ChangeFailed as error:
             raise CommandError(str(error)) from None
-    held = len(session_days([p.name for p in session_paths(home, entry.slug)]))
+    days = session_days([p.name for p in session_paths(home, entry.slug)])
     current = client.engagement
     if current is None:
+        held = len(days)
         print(f"{client.name}: no engagement recorded ({held} session{'s' if held != 1 else ''} held)")
         return EXIT_OK
+    held = len([d for d in days if current.counts(d)])
     agreed = f"{held} of {current.sessions} agreed sessions held" if current.sessions else f"{held} sessions held"
     ends = f", ends {current.ends.isoformat()}" if current.ends else ""
     after = f", next session {current.next_session.isoformat()}" if current.next_session else ""
-    print(f"{client.name}: {agreed}{ends}{after}")
+    since = f" since {current.started.isoformat()}" if current.started else ""
+    print(f"{client.name}: {agreed}{since}{ends}{after}")
     return EXIT_OK
 
 

@@ -108,6 +108,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
             check.integer(table, "sessions", ("engagement",), low=1, high=500),
             check.day(table, "ends", ("engagement",)),
             check.day(table, "next_session", ("engagement",)),
+            check.day(table, "started", ("engagement",)),
         )
     check.raise_if_any()
     return Client(
@@ -130,7 +131,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
     )
 
 
-ENGAGEMENT_KEYS = ("sessions", "ends", "next_session")
+ENGAGEMENT_KEYS = ("sessions", "ends", "next_session", "started")
 
 
 def load_client(path: Path, slug: str = "") -> Client:
@@ -399,8 +400,9 @@ def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str
     return edit_client(home, slug, edit)
 
 
-def set_engagement(home: Home, slug: str, engagement: Engagement | None) -> Client:
-    """The engagement in client.toml's [engagement] table (None, or nothing in it: the table goes)."""
+def set_engagement(home: Home, slug: str, engagement: Engagement | None, today: date | None = None) -> Client:
+    """The engagement in client.toml's [engagement] table (None, or nothing in it: the table goes). One set
+    without a start date starts `today`: the sessions held before it are not its own."""
     import tomlkit
 
     if engagement is not None and engagement.sessions is not None and not 1 <= engagement.sessions <= 500:
@@ -409,6 +411,8 @@ def set_engagement(home: Home, slug: str, engagement: Engagement | None) -> Clie
     def edit(document: TOMLDocument) -> None:
         values = {} if engagement is None else {"sessions": engagement.sessions, "ends": engagement.ends, "next_session": engagement.next_session}
         values = {k: v for k, v in values.items() if v is not None}
+        if values and engagement is not None:
+            values["started"] = engagement.started or today or date.today()
         if not values:
             document.pop("engagement", None)
             return

@@ -59,7 +59,7 @@ def attention(engagement: Engagement | None, days: list[date], today: date) -> s
     than usual without a session; "" when nothing."""
     if engagement is not None:
         if engagement.sessions is not None:
-            left = engagement.sessions - len(days)
+            left = engagement.sessions - len([d for d in days if engagement.counts(d)])
             if left <= 0:
                 return f"all {engagement.sessions} agreed sessions held"
             if left <= NEAR_END_SESSIONS:

@@ -152,6 +152,11 @@ class Engagement:
     sessions: int | None = None
     ends: date | None = None
     next_session: date | None = None
+    started: date | None = None  # sessions from this day on count ("session 1 of 8" at the first of a new agreement)
+
+    def counts(self, day: date) -> bool:
+        """A session held on `day` is one of this engagement's (every one, for an engagement with no start)."""
+        return self.started is None or day >= self.started
 
 
 @dataclass(frozen=True)

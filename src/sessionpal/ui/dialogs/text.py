@@ -154,10 +154,11 @@ class EngagementDialog(_Form):
 
     Returns an Engagement (all empty: none), or None when cancelled."""
 
-    def __init__(self, name: str, engagement: Engagement | None):
+    def __init__(self, name: str, engagement: Engagement | None, today: date | None = None):
         super().__init__()
         self.client_name = name
         self.engagement = engagement or Engagement()
+        self.today = today or date.today()
 
     def compose(self) -> ComposeResult:
         current = self.engagement
@@ -169,6 +170,8 @@ class EngagementDialog(_Form):
             yield Input(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10)
             yield Label("Next session on (YYYY-MM-DD, or empty): shown on the last-time card")
             yield Input(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10)
+            yield Label('It started on (YYYY-MM-DD): sessions before it are not counted in "session 1 of 12"')
+            yield Input((current.started or self.today).isoformat(), id="engagement-started", max_length=10)
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
@@ -182,14 +185,14 @@ class EngagementDialog(_Form):
             self._error("Sessions agreed: a number from 1 to 500, or empty.")
             return
         days: list[date | None] = []
-        for widget_id, what in (("#engagement-ends", "The end"), ("#engagement-next", "The next session")):
+        for widget_id, what in (("#engagement-ends", "The end"), ("#engagement-next", "The next session"), ("#engagement-started", "The start")):
             text = self.query_one(widget_id, Input).value.strip()
             try:
                 days.append(date.fromisoformat(text) if text else None)
             except ValueError:
                 self._error(f"{what}: a date like 2026-12-04, or empty.")
                 return
-        self.dismiss(Engagement(int(sessions_text) if sessions_text else None, days[0], days[1]))
+        self.dismiss(Engagement(int(sessions_text) if sessions_text else None, days[0], days[1], days[2]))
 
 
 class PastSessionDialog(_Form):

@@ -82,11 +82,11 @@ class ClientFlow:
             if result is not None:
                 self.screen.change(
                     "Engagement not saved",
-                    lambda: self.screen.live.edit_client(lambda: set_engagement(self.screen.pal.home, client.slug, result)),
+                    lambda: self.screen.live.edit_client(lambda: set_engagement(self.screen.pal.home, client.slug, result, self.screen.pal.clock.now().date())),
                     done=self.screen.show_last_time,
                 )
 
-        self.screen.app.push_screen(EngagementDialog(self._name(), client.engagement), answered)
+        self.screen.app.push_screen(EngagementDialog(self._name(), client.engagement, self.screen.pal.clock.now().date()), answered)
 
     def past_session(self) -> None:
         from ...core.past import record_past_session

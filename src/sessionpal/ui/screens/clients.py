@@ -230,11 +230,11 @@ class ClientPickerScreen(Screen):
         client = load_client(self.pal.home.client_file(slug), slug)
 
         def answered(result: Engagement | None) -> None:
-            if result is not None and attempt(self, "Engagement not saved", lambda: set_engagement(self.pal.home, slug, result)):
+            if result is not None and attempt(self, "Engagement not saved", lambda: set_engagement(self.pal.home, slug, result, self.pal.clock.now().date())):
                 self.notify(f"Engagement saved for {client.name}.", markup=False)
                 self.load_clients()
 
-        self.app.push_screen(EngagementDialog(client.name, client.engagement), answered)
+        self.app.push_screen(EngagementDialog(client.name, client.engagement, self.pal.clock.now().date()), answered)
 
     def action_new_client(self, name: str = "") -> None:
         def created(result: tuple[str, int | None, bool] | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from ...core.engagement import Standing, standing
+from ...core.engagement import Standing, session_days, standing
 from ...core.history import last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import OpenAction
@@ -52,7 +52,10 @@ class LastTimeFlow:
         """The card from the previous session's file as it is now (open actions follow from the index)."""
         live, pal = self.screen.live, self.screen.pal
         last = last_time(pal.home, live.client.slug, exclude=live.path)
-        self.held_before = len([p for p in session_paths(pal.home, live.client.slug) if p != live.path])
+        engagement = live.client.engagement
+        before = [p for p in session_paths(pal.home, live.client.slug) if p != live.path]
+        # "session 5 of 12" counts the sessions of this engagement only: those from its start on.
+        self.held_before = len([d for d in session_days([p.name for p in before]) if engagement is None or engagement.counts(d)])
         self._seen = file_fingerprint(last.path) if last else None
         self.screen.card.show(live.client, last, today=pal.clock.now().date(), standing=self.standing())
 
