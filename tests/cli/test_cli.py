@@ -496,3 +496,14 @@ def test_any_command_finishes_a_move_a_kill_left_half_done(tmp_path, monkeypatch
     odd.write_text("+++\n+++\n")
     refused = run("move-session", str(odd), "Ben Ode", home=home.root)
     assert refused.returncode == 1 and "not a session file of this data home" in refused.stderr
+
+
+def test_packs_check_says_how_many_the_deck_offers_and_why_not_all(tmp_path):
+    """Issue 26.21: packs check counted 190 questions where the deck showed 172, with no word of why."""
+    before = run("packs", "check", home=tmp_path)
+    total = int(re.search(r"\((\d+) questions\)", before.stdout).group(1))
+    assert f"the deck offers {total} of the {total};" in before.stdout
+    (tmp_path / "config.toml").write_text('hidden = ["grow/what-else", "stalled-goal"]\n')
+    after = run("packs", "check", home=tmp_path)
+    offered = int(re.search(r"the deck offers (\d+) of", after.stdout).group(1))
+    assert offered < total - 1 and f"({total - offered} hidden in config.toml)" in after.stdout

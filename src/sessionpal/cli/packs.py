@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, display_width, home_option, open_home, pad, path_argument
+
+if TYPE_CHECKING:
+    from ..core.packs import PackLibrary
+    from ..core.paths import Home
 
 # core.model's PHASES, spelled out: importing the model costs every command 10 ms (a test keeps them equal).
 PHASES = ("opening", "explore", "options", "action", "closing")
@@ -61,7 +66,27 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
     if models:
         summary += f", {len(models)} session model{'s' if len(models) != 1 else ''}"
     print(summary)
+    if not args.paths:
+        print(_deck_count(home, library, questions))
     return EXIT_OK
+
+
+def _deck_count(home: Home, library: PackLibrary, questions: int) -> str:
+    """How many of them the app's deck offers, and why the others are not there (the deck then shows the
+    timer's phase of these, or every phase with @all)."""
+    from ..core.config import load_config
+
+    hidden = set(load_config(home).config.hidden)
+    offered = len(library.questions(hidden))
+    replaced = sum(len(p.questions) for p in library.overridden.values())
+    held_back = sum(len(p.questions) for p in library.packs.values()) - offered
+    why = []
+    if held_back:
+        why.append(f"{held_back} hidden in config.toml")
+    if replaced:
+        why.append(f"{replaced} in built-in packs that packs of yours with the same id replace")
+    because = f" ({'; '.join(why)})" if why else ""
+    return f"the deck offers {offered} of the {questions}{because}; each phase of a session shows its own part of them, @all every one"
 
 
 def _table(rows: list[tuple[str, str, str, str]]) -> None:
