@@ -277,7 +277,7 @@ def test_a_new_name_taken_meanwhile_undoes_the_move(home, monkeypatch):
     theirs.parent.mkdir(parents=True, exist_ok=True)
     theirs.write_text("+++\nclient = 'ngozi-adeyemi'\n+++\n")
     finished = finish_moves(home, START)
-    assert len(finished) == 1 and "was not moved" in finished[0].message
+    assert len(finished) == 1 and "was not made" in finished[0].message
     assert read_session(wrong).info.client == tomas.slug and theirs.read_text().startswith("+++\nclient = 'ngozi")
     assert wrong.with_name(wrong.stem + ".recap.md").exists() and not list(home.moves_dir.glob("*.json"))
 
@@ -328,3 +328,123 @@ def test_hand_written_dates_place_a_goal_s_history_without_failing(home):
         if started.year == 2026:
             assert 'status = "on-track"' in block and "that day" in block and "local time" in block and "far away" not in block
         assert tomllib.loads(block)["goals"][0]["id"] == "g", "a block sessionpal can write, whatever the dates"
+
+
+# An attacker's and a clumsy user's read of the transaction ----------------------------------------------
+
+
+def test_a_move_that_leaves_the_old_client_file_much_smaller_is_no_question_and_no_stuck_record(home):
+    """The goal that left carried most of the file: step 5 raised WouldShrink, and every later start a traceback."""
+    from sessionpal.core.goals import change_goal_status
+    from sessionpal.core.model import GoalStatus
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    for n in range(30):
+        change_goal_status(home, tomas.slug, goal_id, GoalStatus.AT_RISK, f"a long note about the week, number {n} " * 3, at=START - timedelta(days=60 - n))
+    for later in session_paths(home, tomas.slug)[1:]:
+        later.unlink()  # only the moved session names the goal now
+    move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
+    assert load_client(tomas.path, tomas.slug).goal(goal_id) is None and not list(home.moves_dir.glob("*.json"))
+    assert finish_moves(home, START) == []
+
+
+def test_whatever_a_record_holds_a_start_never_fails(home):
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    home.moves_dir.mkdir()
+    good = {"version": 2, "source": tomas.slug, "to": ngozi.slug, "name": wrong.name, "target": wrong.name, "theirs": [], "source_sha": "", "target_sha": ""}
+    for n, goals in enumerate(({"g": "this is not toml"}, {"g": "x = 1"}, {"g": "goals = 3"}, {"g": '[[goals]]\nid = "other"'})):
+        (home.moves_dir / f"{n}.json").write_text(json.dumps(good | {"goals": goals, "host": socket.gethostname()}))
+    (home.moves_dir / "elsewhere.json").write_text(json.dumps(good | {"goals": {}, "host": "other-laptop"}))
+    finished = finish_moves(home, START)
+    assert [f.record.name for f in finished] == ["0.json", "1.json", "2.json", "3.json", "elsewhere.json"]
+    assert all("not acted on" in f.message for f in finished[:4]) and "begun on other-laptop" in finished[4].message
+    assert wrong.exists() and read_session(wrong).info.client == tomas.slug, "nothing was moved by any of them"
+
+
+def test_a_link_beside_the_session_stays_and_the_move_is_whole(home, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the home's")
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    (wrong.with_name(wrong.stem + ".zz")).symlink_to(outside)
+    moved = move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
+    assert read_session(moved.path).info.client == ngozi.slug and not wrong.exists()
+    assert not list(home.moves_dir.glob("*.json")) and outside.read_text() == "not the home's"
+
+
+def test_a_broken_client_file_or_a_session_under_way_is_refused_before_anything_moves(home):
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    good = tomas.path.read_text()
+    tomas.path.write_text(good.replace('to = "changed"', 'to = "done"', 1))
+    with pytest.raises(MoveRefused, match="nothing was moved"):
+        move_session(home, wrong, ngozi.slug, START)
+    tomas.path.write_text(good)
+    live = LiveSession(home, load_client(tomas.path, tomas.slug), FakeClock(START + timedelta(days=9)), FALLBACK_MODEL, 45)
+    live.add_note("under way")
+    with pytest.raises(MoveRefused, match="not ended"):
+        move_session(home, live.path, ngozi.slug, START)
+    assert not home.moves_dir.exists() or not list(home.moves_dir.glob("*.json"))
+
+
+def test_the_session_edited_while_the_move_waited_moves_as_it_is_now(home, monkeypatch):
+    """A sync or an editor replaced the file (a new inode) after the move's links: no stale copy stays."""
+    from sessionpal.core import moving
+    from sessionpal.core.moving import finish_moves
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    _crash_at(monkeypatch, 3)  # after the rewrite
+    with pytest.raises(Crash):
+        move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
+    monkeypatch.setattr(moving, "_step", lambda name: None)
+    edited = wrong.with_name("edited.tmp")
+    edited.write_text(wrong.read_text().replace("she wants to ask for the transfer", "she wants to ask for the transfer in March"))
+    os.replace(edited, wrong)
+    assert len(finish_moves(home, START + timedelta(days=8))) == 1
+    hers = _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
+    assert hers is not None
+    notes = [n.text for n in read_session(home.sessions_dir(ngozi.slug) / wrong.name).notes]
+    assert "she wants to ask for the transfer in March" in notes, "the edit moved with it"
+
+
+def test_a_half_done_move_with_a_third_client_is_not_finished_without_that_client(home, monkeypatch):
+    from sessionpal.core import moving
+    from sessionpal.core.moving import ClientBusy
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    carol = create_client(home, "Carol Lee", 45)
+    _crash_at(monkeypatch, 1)
+    with pytest.raises(Crash):
+        move_session(home, wrong, carol.slug, START)
+    monkeypatch.setattr(moving, "_step", lambda name: None)
+    with pytest.raises(ClientBusy, match="carol-lee"):
+        move_session(home, wrong, ngozi.slug, START)
+    assert session_paths(home, carol.slug) == [] and session_paths(home, ngozi.slug) == []
+
+
+def test_temp_files_are_never_cleaned_through_a_link(home, tmp_path):
+    from sessionpal.core.fsio import clean_temp_files
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    precious = outside / ".sessionpal-precious.tmp"
+    precious.write_text("someone else's")
+    (home.root / "clients").mkdir()
+    (home.root / "clients" / "linked").symlink_to(outside)
+    assert clean_temp_files(home.root / "clients" / "linked") == 0 and precious.exists()
+
+
+def test_a_retried_move_keeps_no_needless_versions(home, monkeypatch):
+    from sessionpal.core import moving
+    from sessionpal.core.moving import finish_moves
+    from sessionpal.core.versions import list_versions
+
+    tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
+    _crash_at(monkeypatch, 4)  # after the goals were given
+    with pytest.raises(Crash):
+        move_session(home, wrong, ngozi.slug, START)
+    kept = len(list_versions(home, ngozi.path))
+    monkeypatch.setattr(moving, "_step", lambda name: None)
+    finish_moves(home, START)
+    assert len(list_versions(home, ngozi.path)) == kept, "the goals were there: her file was not written again"

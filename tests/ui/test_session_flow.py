@@ -469,6 +469,8 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
         assert isinstance(app.screen, EngagementDialog), "a date that is no date is refused, the dialog stays"
         assert "a date like 2026-12-04" in str(app.screen.query_one("#form-error", Static).render())
         app.screen.query_one("#engagement-next", Input).value = "2026-11-30"
+        assert app.screen.query_one("#engagement-started", Input).value == "2026-11-23", "it starts today unless said"
+        app.screen.query_one("#engagement-started", Input).value = "2026-11-01"  # her first session was part of it
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)

@@ -415,6 +415,8 @@ def clean_temp_files(folder: Path, now: float | None = None) -> int:
 
     now = time.time() if now is None else now
     removed = 0
+    if link_on_the_way(folder) is not None:
+        return 0  # a linked folder in the home is not walked into: what is there is not the home's
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -12,24 +12,30 @@ never moved from under it.
 
 How it survives a kill or a power cut, as a database survives with its journal: before any file is
 touched, an intent record (`<home>/.moves/<id>.json`: the two clients, the file's old and new name, the
-goals as they will arrive) is written durably. Then each step, itself durable and safe to do again:
+goals as they will arrive, a digest of the file before and after its rewrite, the computer) is written
+durably. Then each step, itself durable and safe to do again:
   1. every file gets its new name beside the old one (a hard link: the same file in both places);
   2. the new name's front matter is rewritten to name the new client;
-  3. the goals go into the new client's file (those already there are not added twice);
+  3. the goals go into the new client's file (those already there are not added again);
   4. the old names are removed (only where the new name holds the file);
-  5. the goals no other session of the old client names leave the old client's file;
+  5. the goals no session of the old client names now leave the old client's file;
   6. the record is removed.
 A move found with its record (`finish_moves`, run where every command and the app open the home, and by the
-next move between either client) is finished from the step it stopped at: each step looks at what is on
-disk and does only what is missing. The one case undone instead is a new name taken meanwhile by another
-file (a sync tool's): the move's own links are removed and the session stays where it was.
+next move between the same two clients) is finished from the step it stopped at: each step looks at what is
+on disk and does only what is missing. The session edited while the move waited moves as it is now; a new
+name taken meanwhile by a file that is not the move's own undoes the move. A record is data from a synced
+home: only the computer that began a move finishes it, every name in a record must be one this module
+writes, and a step takes from the files as they are now (which goals leave), never from the record alone.
+Only an ended session moves: one under way belongs to the sessionpal writing it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +52,7 @@ from .problems import FileProblems, read_user_bytes
 from .saving import SaveFailed
 from .sessionfile import SessionDocument
 from .sessions import clean_leftovers, read_session
-from .versions import folder_for
+from .versions import folder_for, shrinking_allowed
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -81,6 +87,10 @@ class Moved:
     kept_theirs: list[str] = field(default_factory=list)  # goal ids the new client has already (theirs kept)
 
 
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 @dataclass
 class Plan:
     """What the intent record says: everything a later start needs to finish the move."""
@@ -91,27 +101,42 @@ class Plan:
     target: str  # its name in the new client's sessions/
     goals: dict[str, str]  # goal id -> its [[goals]] block as it will arrive (TOML text)
     theirs: list[str]  # goal ids the new client had already: theirs are kept
-    leaving: list[str]  # goal ids no other session of the old client names: they leave its file
+    source_sha: str  # the session file's bytes when the move was planned
+    target_sha: str  # the same, rewritten to name the new client: what step 2 writes
+    host: str  # the computer that began it: only that one finishes it
 
     def render(self) -> str:
-        return json.dumps({"version": 1, **self.__dict__}, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps({"version": 2, **self.__dict__}, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
     def parse(cls, data: Any) -> Plan:
         """The record as sessionpal wrote it, or ValueError: a record in a synced home may have been made by
         anyone, so every name in it must be one this module could have written before anything is acted on."""
-        if not isinstance(data, dict) or data.get("version") != 1:
+        if not isinstance(data, dict) or data.get("version") != 2:
             raise ValueError("not a move record of this sessionpal")
         source, to, name, target = (data.get(k) for k in ("source", "to", "name", "target"))
         slugs_ok = all(isinstance(s, str) and is_valid_slug(s) for s in (source, to)) and source != to
         names_ok = all(isinstance(n, str) and is_session_file_name(n) for n in (name, target))
-        goals, theirs, leaving = data.get("goals"), data.get("theirs"), data.get("leaving")
-        goals_ok = isinstance(goals, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in goals.items())
-        lists_ok = all(isinstance(x, list) and all(isinstance(i, str) for i in x) for x in (theirs, leaving))
-        if not (slugs_ok and names_ok and goals_ok and lists_ok):
-            raise ValueError("a move record with names sessionpal would not write")
-        assert isinstance(goals, dict) and isinstance(theirs, list) and isinstance(leaving, list)  # checked above
-        return cls(str(source), str(to), str(name), str(target), dict(goals), list(theirs), list(leaving))
+        goals, theirs = data.get("goals"), data.get("theirs")
+        texts_ok = all(isinstance(data.get(k), str) for k in ("source_sha", "target_sha", "host"))
+        goals_ok = isinstance(goals, dict) and all(isinstance(k, str) and isinstance(v, str) and _goal_block(k, v) for k, v in goals.items())
+        theirs_ok = isinstance(theirs, list) and all(isinstance(i, str) for i in theirs)
+        if not (slugs_ok and names_ok and goals_ok and theirs_ok and texts_ok):
+            raise ValueError("a move record with names or goals sessionpal would not write")
+        assert isinstance(goals, dict) and isinstance(theirs, list)  # checked above
+        return cls(str(source), str(to), str(name), str(target), dict(goals), list(theirs), data["source_sha"], data["target_sha"], data["host"])
+
+
+def _goal_block(goal_id: str, block: str) -> bool:
+    """A goal as this module writes one: `[[goals]]` with one table whose id is `goal_id`."""
+    import tomllib
+
+    try:
+        parsed = tomllib.loads(block)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+    goals = parsed.get("goals")
+    return list(parsed) == ["goals"] and isinstance(goals, list) and len(goals) == 1 and isinstance(goals[0], dict) and goals[0].get("id") == goal_id
 
 
 def client_of(home: Home, path: Path) -> str:
@@ -121,7 +146,7 @@ def client_of(home: Home, path: Path) -> str:
     where = "is not a session file of this data home (clients/<client>/sessions/<date>.md)"
     if not is_valid_slug(slug) or not is_session_file_name(path.name):
         raise MoveRefused(f"{path} {where}")
-    if path.parent != home.sessions_dir(slug).absolute() or not path.is_file():
+    if path.parent != home.sessions_dir(slug).absolute() or not path.is_file() or path.is_symlink():
         raise MoveRefused(f"{path} {where}")
     return slug
 
@@ -132,12 +157,19 @@ def move_session(home: Home, path: Path, to: str, now: datetime) -> Moved:
     if source == to:
         raise MoveRefused("the session is that client's already")
     with _holding(home, [source, to], now):
-        # A move between these clients stopped half way is finished first: it may be this very session's.
+        # A move between these two clients stopped half way is finished first: it may be this very session's.
+        # One that involves a third client waits for a start that can hold that client too.
         for record, plan in _records(home):
-            if {plan.source, plan.to} & {source, to}:
-                done = _finish(home, record, plan)
-                if plan.source == source and plan.name == path.name:
-                    return done
+            if not {plan.source, plan.to} & {source, to} or plan.host != socket.gethostname():
+                continue
+            if not {plan.source, plan.to} <= {source, to}:
+                other = ({plan.source, plan.to} - {source, to}).pop()
+                raise ClientBusy(f"a move of a session with {other} is half done; it is finished the next time sessionpal starts with {other} free")
+            done = _finish(home, record, plan)
+            if plan.source == source and plan.name == path.name:
+                return done
+        if not path.exists():
+            raise MoveRefused(f"{path} is not a session file of this data home (moved meanwhile?)")
         plan = _plan(home, path.absolute(), source, to)
         record = home.moves_dir / f"{plan.name[:15]}-{secrets.token_hex(4)}.json"
         try:
@@ -157,13 +189,24 @@ class Finished:
 
 
 def finish_moves(home: Home, now: datetime) -> list[Finished]:
-    """Finish every move a kill or a failed write left half done, where both clients are free; the
-    moves of a sessionpal running now (it holds their clients) are its own to finish. Cheap when there is
+    """Finish every move a kill or a failed write left half done on this computer, where both clients are
+    free; the moves of a sessionpal running now (it holds their clients) are its own to finish. Whatever a
+    record holds, this never raises: a start of sessionpal must not depend on it. Cheap when there is
     nothing: one look at a folder that does not exist."""
     found: list[Finished] = []
     if not home.moves_dir.is_dir():
         return found
+    if fsio.link_on_the_way(home.moves_dir) is not None:
+        return [Finished(home.moves_dir, f"{home.moves_dir} is a link: the moves recorded there are not acted on")]
     for record, plan in _records(home, found):
+        where = f"a move of a session of {plan.source} to {plan.to}"
+        if plan.host != socket.gethostname():
+            found.append(Finished(record, f"{where}, begun on {plan.host}, is half done: sessionpal on {plan.host} finishes it"))
+            continue
+        if not (home.client_dir(plan.source).is_dir() and home.client_dir(plan.to).is_dir()):
+            _drop(record)
+            found.append(Finished(record, f"{where} was not finished: a client of it is gone from this home; its record is removed"))
+            continue
         try:
             with _holding(home, [plan.source, plan.to], now):
                 if not record.exists():
@@ -172,15 +215,25 @@ def finish_moves(home: Home, now: datetime) -> list[Finished]:
                 moved = _finish(home, record, plan)
         except ClientBusy:
             continue  # the move is under way in that sessionpal, or waits until it lets go
-        except MoveRefused as error:  # undone (its new name was taken), or a client gone since
-            found.append(Finished(record, f"a session of {plan.source} was not moved to {plan.to}: {error}"))
+        except MoveRefused as error:  # undone (its new name was taken meanwhile)
+            found.append(Finished(record, f"{where} was not made: {error}"))
             continue
         except SaveFailed as error:
-            found.append(Finished(record, f"a move of a session of {plan.source} to {plan.to} is still half done: {error}"))
+            found.append(Finished(record, f"{where} is still half done: {error}"))
             continue
-        where = moved.path.relative_to(home.root) if moved.path.is_relative_to(home.root) else moved.path
-        found.append(Finished(record, f"finished moving a session from {plan.source} to {plan.to} (stopped half way earlier): {where}"))
+        except Exception as error:  # noqa: BLE001 - whatever the record or the files hold, the start goes on
+            found.append(Finished(record, f"{where} could not be finished ({type(error).__name__}); its record {record} is left for you to look at"))
+            continue
+        shown = moved.path.relative_to(home.root) if moved.path.is_relative_to(home.root) else moved.path
+        found.append(Finished(record, f"finished moving a session from {plan.source} to {plan.to} (stopped half way earlier): {shown}"))
     return found
+
+
+def _drop(record: Path) -> None:
+    try:
+        fsio.remove_file(record)
+    except fsio.WriteError:
+        pass  # reported again next time: the coach can remove it
 
 
 @contextmanager
@@ -198,6 +251,8 @@ def _holding(home: Home, slugs: list[str], now: datetime) -> Iterator[None]:
                 locks.append(acquire(home, slug, now))
             except Locked as error:
                 raise ClientBusy(f"{slug} is open in another sessionpal ({error}); close it there first") from None
+            except fsio.WriteError as error:  # a linked or read-only client folder
+                raise MoveRefused(f"{slug}'s folder cannot be written: {error.reason}") from None
         for slug in slugs:
             clean_leftovers(home, slug)  # what a killed write left in the folders the move writes
         yield
@@ -210,6 +265,8 @@ def _records(home: Home, problems: list[Finished] | None = None) -> Iterator[tup
     """The intent records in the home, oldest first; one that is not what sessionpal writes is reported
     (into `problems`) and never acted on."""
     folder = home.moves_dir
+    if fsio.link_on_the_way(folder) is not None:
+        return
     try:
         names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".json") and not fsio.is_temp_file(e.name))
     except OSError:
@@ -227,32 +284,25 @@ def _records(home: Home, problems: list[Finished] | None = None) -> Iterator[tup
 
 
 def _plan(home: Home, path: Path, source: str, to: str) -> Plan:
+    from .clients import load_client
+
     try:
         document = read_session(path)
+        load_client(home.client_file(source), source)  # both files must read: the goals go from one to the other
+        new = load_client(home.client_file(to), to)
     except FileProblems as error:
-        raise MoveRefused(f"the session file cannot be read, so it is not moved: {error.problems[0]}") from None
+        raise MoveRefused(f"nothing was moved: {error.problems[0]}") from None
+    if not document.info.is_finished:
+        raise MoveRefused("the session is not ended: end it (or close it from the client list) first, so it is not moved from under a sessionpal writing it")
     stem = path.stem.rsplit("-", 1)[0] if path.stem.count("-") > 2 else path.stem  # 2026-11-23T1000(-2)
     target = next((n for n in (session_file_name(stem, i) for i in range(1, 1000)) if _free(home, to, n)), None)
     if target is None:
         raise MoveRefused(f"too many sessions of {to} named {stem}")
     goal_ids = list(dict.fromkeys([*document.info.goals, *document.info.ratings]))
     goals = goals_as_they_stood(home, source, goal_ids, document.info)
-    from .clients import load_client
-
-    new = load_client(home.client_file(to), to)
     theirs = [gid for gid in goals if new.goal(gid) is not None]
-    still_named: set[str] = set()
-    for other in session_paths(home, source):
-        if other.name == path.name:
-            continue
-        try:
-            info = read_session(other).info
-        except FileProblems:
-            still_named |= set(goals)  # unreadable: it might name them, so they stay
-            continue
-        still_named |= {*info.goals, *info.ratings}
-    leaving = [gid for gid in goals if gid not in still_named and gid not in theirs]
-    return Plan(source, to, path.name, target, goals, theirs, leaving)
+    raw = read_user_bytes(path)
+    return Plan(source, to, path.name, target, goals, theirs, _sha(raw), _sha(_rewritten(read_session(path), to)), socket.gethostname())
 
 
 def _free(home: Home, slug: str, name: str) -> bool:
@@ -267,10 +317,11 @@ def _free(home: Home, slug: str, name: str) -> bool:
 
 
 def _belonging(folder: Path, name: str) -> list[str]:
-    """The names in `folder` that belong to the session `name`: itself and every `<session>.*`."""
+    """The files in `folder` that belong to the session `name`: itself and every `<session>.*` that is a
+    file (a link or a folder named so stays where it is: nothing is moved through a link)."""
     stem = name.removesuffix(".md") + "."
     try:
-        return sorted(e.name for e in os.scandir(folder) if e.name.startswith(stem) and not e.is_dir(follow_symlinks=False))
+        return sorted(e.name for e in os.scandir(folder) if e.name.startswith(stem) and e.is_file(follow_symlinks=False))
     except FileNotFoundError:
         return []
 
@@ -278,7 +329,8 @@ def _belonging(folder: Path, name: str) -> list[str]:
 def _finish(home: Home, record: Path, plan: Plan) -> Moved:
     """Carry out (or carry on with) the move the record describes; see the module's docstring."""
     try:
-        return _carry_out(home, record, plan)
+        with shrinking_allowed():  # the coach asked for the move: a client file left smaller by it is no surprise
+            return _carry_out(home, record, plan)
     except fsio.WriteError as error:
         raise MoveUnfinished(
             f"the move of {plan.name} to {plan.to} stopped half way ({error.reason}); it is finished the next time sessionpal starts"
@@ -291,13 +343,24 @@ def _carry_out(home: Home, record: Path, plan: Plan) -> Moved:
     old_dir, new_dir = home.sessions_dir(plan.source), home.sessions_dir(plan.to)
     new_stem = plan.target.removesuffix(".md")
     pairs = [(old_dir / n, new_dir / (new_stem + n.removeprefix(plan.name.removesuffix(".md")))) for n in _belonging(old_dir, plan.name)]
-    session_target = new_dir / plan.target
+    session_source, session_target = old_dir / plan.name, new_dir / plan.target
+    ours = {plan.source_sha, plan.target_sha}
     # 1. every file in both places
     for old, new in pairs:
-        if not fsio.link_file(old, new) and not _holds(new, old, new == session_target, plan.to):
+        if fsio.link_file(old, new) or _holds(new, old, new == session_target, plan.to):
+            pass
+        elif new == session_target and _digest(new) in ours:
+            # The session was edited (or replaced by a sync) while the move waited: the copy made then goes,
+            # and the file as it is now moves.
+            fsio.remove_file(new)
+            fsio.link_file(old, new)
+        else:
             return _undo(home, record, plan, pairs)
         for version in _versions(home, old):
             fsio.link_file(version, folder_for(home, new) / version.name)
+    if not session_source.exists() and not session_target.exists():
+        fsio.remove_file(record)
+        raise MoveRefused(f"{plan.name} is in neither client's folder any more: there is nothing to move")
     _step("linked")
     # 2. the new name says whose it is
     if session_target.exists() and not _names(session_target, plan.to):
@@ -305,9 +368,8 @@ def _carry_out(home: Home, record: Path, plan: Plan) -> Moved:
             fsio.atomic_write(session_target, _rewritten(read_session(session_target), plan.to))
     _step("rewritten")
     moved = Moved(session_target, kept_theirs=list(plan.theirs))
-    # 3. the goals arrive
-    if plan.goals:
-        edit_client(home, plan.to, lambda d: _give(d, plan, moved))
+    # 3. the goals arrive (a file is written only when one is missing: a retry keeps no needless version)
+    _give(home, plan, moved)
     _step("goals given")
     # 4. the old names go, where the new one holds the file
     for old, new in pairs:
@@ -317,16 +379,22 @@ def _carry_out(home: Home, record: Path, plan: Plan) -> Moved:
         if old.exists() and _holds(new, old, new == session_target, plan.to):
             fsio.remove_file(old)
     _step("old names removed")
-    # 5. goals no other session of the old client names leave its file
-    if plan.leaving:
-        edit_client(home, plan.source, lambda d: _take(d, plan.leaving, moved))
+    # 5. goals no session of the old client names now leave its file (decided now, not when planned)
+    _take(home, plan, moved)
     _step("goals taken")
     fsio.remove_file(record)
     return moved
 
 
+def _digest(path: Path) -> str | None:
+    try:
+        return _sha(read_user_bytes(path))
+    except FileProblems:
+        return None
+
+
 def _holds(new: Path, old: Path, is_session: bool, to: str) -> bool:
-    """The new name holds what the old one did: the same file (step 1), or the session as step 2 rewrites it,
+    """The new name holds what the old one does: the same file (step 1), or the session as step 2 rewrites it,
     byte for byte (a file that merely says it is the new client's may be anyone's: it is never taken for it)."""
     if _same(old, new):
         return True
@@ -358,6 +426,8 @@ def _names(path: Path, slug: str) -> bool:
 
 def _versions(home: Home, path: Path) -> list[Path]:
     folder = folder_for(home, path)
+    if fsio.link_on_the_way(folder) is not None:
+        return []  # a linked versions folder is not walked into
     try:
         return sorted(Path(e.path) for e in os.scandir(folder) if e.is_file(follow_symlinks=False))
     except OSError:
@@ -365,29 +435,39 @@ def _versions(home: Home, path: Path) -> list[Path]:
 
 
 def _undo(home: Home, record: Path, plan: Plan, pairs: list[tuple[Path, Path]]) -> Moved:
-    """A new name was taken meanwhile by another file: the move's own second names go, and it is refused."""
+    """A new name was taken meanwhile by another file: the move's own copies go, and it is refused."""
+    ours = {plan.source_sha, plan.target_sha}
+    session_target = home.sessions_dir(plan.to) / plan.target
     for old, new in pairs:
         for version in _versions(home, old):
             if _same(version, folder_for(home, new) / version.name):
                 fsio.remove_file(folder_for(home, new) / version.name)
-        if _same(old, new):
+        if _same(old, new) or (new == session_target and _digest(new) in ours):
             fsio.remove_file(new)
     fsio.remove_file(record)
     raise MoveRefused(f"{plan.to} has a file named {plan.target} now (a sync?): the session stays with {plan.source}; move it again")
 
 
-def _give(document: TOMLDocument, plan: Plan, moved: Moved) -> None:
+def _give(home: Home, plan: Plan, moved: Moved) -> None:
+    from .clients import load_client
+
+    wanted = [gid for gid in plan.goals if gid not in plan.theirs]
+    moved.copied.extend(wanted)
+    have = load_client(home.client_file(plan.to), plan.to)
+    if all(have.goal(gid) is not None for gid in wanted):
+        return  # given by an earlier try of this move, or nothing to give
+    edit_client(home, plan.to, lambda d: _add_goals(d, plan, wanted))
+
+
+def _add_goals(document: TOMLDocument, plan: Plan, wanted: list[str]) -> None:
     import tomlkit
 
     have = {str(g.get("id")) for g in document.get("goals", [])}
     values = [str(v) for v in document.get("values", [])]
-    for gid, block in plan.goals.items():
-        if gid in plan.theirs:
-            continue
-        moved.copied.append(gid)
+    for gid in wanted:
         if gid in have:
-            continue  # given by an earlier try of this move
-        table = tomlkit.parse(block)["goals"][0]
+            continue
+        table = tomlkit.parse(plan.goals[gid])["goals"][0]
         for value in [str(v) for v in table.get("values", [])] + ([str(table["value"])] if "value" in table else []):
             if value.casefold() not in {v.casefold() for v in values}:
                 values.append(value)
@@ -411,10 +491,33 @@ def _give(document: TOMLDocument, plan: Plan, moved: Moved) -> None:
             goals.append(inline)
 
 
-def _take(document: TOMLDocument, leaving: list[str], moved: Moved) -> None:
-    goals = document.get("goals", [])
-    for table in [g for g in goals if str(g.get("id")) in leaving]:
-        goals.remove(table)
-    if "goals" in document and len(document["goals"]) == 0:
-        del document["goals"]  # an empty array of tables would be written as `goals = []` at the top
+def _take(home: Home, plan: Plan, moved: Moved) -> None:
+    """The goals that came with the session leave the old client's file when none of their sessions names
+    them now; an unreadable session might, so then they stay."""
+    from .clients import load_client
+
+    candidates = [gid for gid in plan.goals if gid not in plan.theirs]
+    old = load_client(home.client_file(plan.source), plan.source)
+    present = [gid for gid in candidates if old.goal(gid) is not None]
+    if not present:
+        return
+    still_named: set[str] = set()
+    for other in session_paths(home, plan.source):
+        try:
+            info = read_session(other).info
+        except FileProblems:
+            return  # unreadable: it might name them, so they stay
+        still_named |= {*info.goals, *info.ratings}
+    leaving = [gid for gid in present if gid not in still_named]
+    if not leaving:
+        return
+
+    def take(document: TOMLDocument) -> None:
+        goals = document.get("goals", [])
+        for table in [g for g in goals if str(g.get("id")) in leaving]:
+            goals.remove(table)
+        if "goals" in document and len(document["goals"]) == 0:
+            del document["goals"]  # an empty array of tables would be written as `goals = []` at the top
+
+    edit_client(home, plan.source, take)
     moved.removed.extend(leaving)

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
+from textual.signal import Signal
 
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config, remember_theme
@@ -30,7 +31,7 @@ from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import TypedApp
-from .messages import News, PacksChanged
+from .messages import News
 from .records import RecordKeeper
 
 _STARTED = time.perf_counter()
@@ -94,6 +95,9 @@ class SessionPalApp(App[int]):
         self.models: ModelLibrary | None = None
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
         self._leaving = False  # a signal said to go: the next one changes nothing
+        # Changes made in the app that other screens show: one signal each, which the screens that care subscribe to.
+        self.packs_signal: Signal[None] = Signal(self, "packs_changed")
+        self.past_sessions_signal: Signal[None] = Signal(self, "past_sessions_changed")
 
     # start-up ---------------------------------------------------------------
 
@@ -255,9 +259,13 @@ class SessionPalApp(App[int]):
         self.packs_changed()
 
     def packs_changed(self) -> None:
-        """Tell every screen that the packs (or what is hidden or starred) changed."""
-        for screen in self.screen_stack:
-            screen.post_message(PacksChanged())
+        """Tell every screen that cares that the packs (or what is hidden or starred) changed."""
+        self.packs_signal.publish(None)
+
+    def past_sessions_changed(self) -> None:
+        """A past session file was changed in this app (an action ticked, a session moved): every screen that
+        shows one (the review's lists, a session's last-time card) reads it again."""
+        self.past_sessions_signal.publish(None)
 
     def action_review(self) -> None:
         from .screens.review import ReviewScreen

@@ -1,18 +1,10 @@
-"""Messages the app sends to its screens."""
+"""Messages the app sends to its screens. (A change other screens show travels by the app's signals: packs_signal, past_sessions_signal.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.message import Message
-
-
-class PacksChanged(Message):
-    """The question packs or session models were reloaded (edited in the app or outside it)."""
-
-
-class PastSessionsChanged(Message):
-    """A past session file was changed in the app (an action ticked in the review): cards showing it re-read it."""
 
 
 @dataclass

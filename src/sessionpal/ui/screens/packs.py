@@ -41,7 +41,6 @@ from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
-from ..messages import PacksChanged
 from ..widgets.footer import CompactFooter
 
 ALL = "+all"
@@ -85,6 +84,7 @@ class PacksScreen(Screen):
         yield CompactFooter(left_out_when_narrow=("move(-1)", "move(1)", "retitle", "new_pack"))
 
     def on_mount(self) -> None:
+        self.pal.packs_signal.subscribe(self, lambda _: self.packs_changed())
         if self.pal.packs is None:
             self.pal.packs = load_library(self.pal.home)
         self.refresh_packs()
@@ -171,7 +171,7 @@ class PacksScreen(Screen):
 
     # events -----------------------------------------------------------------------------
 
-    def on_packs_changed(self, message: PacksChanged) -> None:
+    def packs_changed(self) -> None:
         """A pack file was edited by hand (or synced): show it as it is now, on the question the coach had."""
         question = self.question()
         self.refresh_packs(question.ref if question else None)

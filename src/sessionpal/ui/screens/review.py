@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients, load_client
 from ...core.conflicts import conflict_copies
-from ...core.fsio import WriteError
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import Hit, OpenAction, SessionRow
 from ...core.model import ActionState, Client
@@ -30,8 +29,8 @@ from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
 from ...core.stamps import format_stamp
 from ...core.timer import format_clock, format_span
+from ..changes import attempt
 from ..context import TypedApp
-from ..messages import PastSessionsChanged
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.notes import due_part
 from .session_view import SessionViewScreen
@@ -130,6 +129,7 @@ class ReviewScreen(Screen):
         # flashing on and off would pull the eye.
         self.query_one("#review-progress").display = not self.index.path.exists()
         self.refresh_index()
+        self.pal.past_sessions_signal.subscribe(self, lambda _: self.refresh_index(reload=True))
 
     # loading ------------------------------------------------------------------
 
@@ -371,15 +371,10 @@ class ReviewScreen(Screen):
         if options.highlighted is None or not 0 <= options.highlighted < len(self.actions):
             return
         item = self.actions[options.highlighted]
-        try:
-            set_action_state(item.path, item.action, state)
-        except (FileProblems, LookupError, WriteError) as error:
-            self.notify(str(error), title="Action not changed", severity="error", markup=False)
-            return
+        if not attempt(self, "Action not changed", lambda: set_action_state(item.path, item.action, state)):
+            return  # told, through the one funnel (a broken file, a line gone since, a full disk)
         self.notify(("Done: " if state is ActionState.DONE else "Dropped: ") + item.action.text, markup=False)
-        for screen in self.app.screen_stack:  # the session underneath shows open actions on its "last time" card
-            screen.post_message(PastSessionsChanged())
-        self.refresh_index(reload=True)
+        self.pal.past_sessions_changed()  # the session underneath shows open actions on its "last time" card; this list too
 
     def action_tick(self) -> None:
         self._set_state(ActionState.DONE)

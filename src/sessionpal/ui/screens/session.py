@@ -63,7 +63,6 @@ from ..changes import attempt, when_answered
 from ..context import TypedApp
 from ..dialogs.text import TextDialog
 from ..key_names import key_names
-from ..messages import PacksChanged, PastSessionsChanged
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
@@ -177,6 +176,8 @@ class SessionScreen(Screen):
     def on_mount(self) -> None:
         if self.pal.seed is not None:
             self.deck_flow.rng.seed(self.pal.seed)
+        self.pal.packs_signal.subscribe(self, lambda _: self.packs_changed())
+        self.pal.past_sessions_signal.subscribe(self, lambda _: self.reread_past())
         self.show_last_time()
         note_input = self.query_one(NoteInput)
         if self.live.read_only:
@@ -405,10 +406,7 @@ class SessionScreen(Screen):
         self.show_last_time()
         self.load_open_actions()
 
-    def on_past_sessions_changed(self, message: PastSessionsChanged) -> None:
-        self.reread_past()
-
-    def on_packs_changed(self, message: PacksChanged) -> None:
+    def packs_changed(self) -> None:
         """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
         self.deck_flow.packs_changed()
         if self.pal.models is not None:

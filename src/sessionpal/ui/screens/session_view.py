@@ -22,7 +22,6 @@ from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
-from ..messages import PastSessionsChanged
 
 
 def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[int, int]]:
@@ -133,9 +132,5 @@ class SessionViewScreen(Screen):
             return
         came = f" Goals that came with it: {', '.join(moved[0].copied)}." if moved[0].copied else ""
         self.notify(f"Moved to {self._names.get(slug, slug)}.{came}", title="Session moved", markup=False)
-        for screen in self.app.screen_stack:  # the review's lists, and a session's last-time card, read the files again
-            screen.post_message(PastSessionsChanged())
-            refresh = getattr(screen, "refresh_index", None)
-            if callable(refresh) and screen is not self:
-                refresh(reload=True)
+        self.pal.past_sessions_changed()  # the review's lists, and a session's last-time card, read the files again
         self.dismiss()
