@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
-# No deadline for a single example: on a loaded machine (a shared CI host, the suite's other worker) one
-# example of a round trip can take 400 ms, and what the tests check is the result, not the machine's speed.
-settings.register_profile("sessionpal", deadline=None)
-settings.load_profile("sessionpal")
-
 from sessionpal.core.paths import Home
 from sessionpal.core.timer import FakeClock
 
 from .helpers import START
+
+# No deadline for a single example: on a loaded machine (a shared CI host, the suite's other worker) one
+# example of a round trip can take 400 ms, and what the tests check is the result, not the machine's speed.
+settings.register_profile("sessionpal", deadline=None)
+settings.load_profile("sessionpal")
 
 
 @pytest.fixture(autouse=True)
