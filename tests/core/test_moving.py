@@ -76,7 +76,7 @@ def test_a_client_in_use_or_a_file_outside_is_refused(home, tmp_path):
     try:
         lock = home.client_dir(ben.slug) / LOCK_FILE
         lock.write_text(Holder(socket.gethostname(), other.pid, START, process_start(other.pid)).render())
-        with pytest.raises(MoveRefused, match="ben-ode is open in another sessionpal"):
+        with pytest.raises(MoveRefused, match="ben-ode: another sessionpal has this client open"):
             move_session(home, live.path, ben.slug, START)
         assert lock.exists(), "the other's lock is left alone"
     finally:
@@ -448,3 +448,17 @@ def test_a_retried_move_keeps_no_needless_versions(home, monkeypatch):
     monkeypatch.setattr(moving, "_step", lambda name: None)
     finish_moves(home, START)
     assert len(list_versions(home, ngozi.path)) == kept, "the goals were there: her file was not written again"
+
+
+def test_a_goal_the_new_client_has_already_leaves_the_old_client_too(home):
+    """Found by a coach's look: Priya had the goal's id already, and Maria's copy stayed in her sidebar."""
+    ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
+    add_goal(home, ben.slug, "Publish one article", at=START)
+    add_goal(home, ana.slug, "Publish one article", at=START)
+    live = LiveSession(home, load_client(ana.path, ana.slug), FakeClock(START), FALLBACK_MODEL, 45)
+    live.goals.rate_goal("publish-one-article", 3)
+    live.end()
+    moved = move_session(home, live.path, ben.slug, START)
+    assert moved.kept_theirs == ["publish-one-article"] and moved.removed == ["publish-one-article"]
+    assert load_client(ana.path, ana.slug).goal("publish-one-article") is None
+    assert load_client(ben.path, ben.slug).goal("publish-one-article") is not None

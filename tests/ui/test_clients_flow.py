@@ -371,3 +371,24 @@ async def test_the_client_list_s_palette_has_its_own_commands(demo_home, clock):
         await pilot.pause()
         first = picker_ids(app)[0]
         assert load_client(demo_home.client_file(first)).engagement.sessions == 8
+
+
+async def test_back_from_a_session_the_list_is_fresh_and_enter_opens_the_first_client(demo_home, clock):
+    """Found by a coach's look: the old filter stayed (typing 'priya' made 'jamespriya') and the old highlight
+    had Enter open another client than the one listed first."""
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"josé", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SessionScreen" and app.screen.live.client.slug == "jose-alvarez"
+        await pilot.press(*"she arrived", "enter", "ctrl+p", *"switch client", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+        assert app.screen.query_one("#client-filter", Input).value == ""
+        first = picker_ids(app)[0]
+        assert app.screen.query_one("#client-list", OptionList).highlighted == 0
+        assert first == "jose-alvarez", "most recent first: the session just left open"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ResumeDialog", "Enter opens the first client listed: José, to resume"

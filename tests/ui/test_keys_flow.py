@@ -118,3 +118,38 @@ async def test_the_goal_menu_s_letters_act(demo_home, clock):
         await pilot.press("r")
         await settle(pilot)
         assert dialogs(app) == ["RateDialog"]
+
+
+async def test_f8_then_a_word_is_a_note_and_never_a_dialog_on_the_note_just_typed(demo_home, clock):
+    """Found by a coach's look: F8, "do this next", Enter saved "o this next" and then asked to delete it."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"first note", "enter")
+        await settle(pilot)
+        burst(app, "f8", *"do this next", "enter")
+        await settle(pilot)
+        assert dialogs(app) == []
+        assert [n.text for n in app.screen.live.document.notes] == ["first note", "do this next"]
+        await pilot.press(*"!an action", "enter")
+        await settle(pilot)
+        log = app.screen.query_one(NotesLog)
+        log.highlighted = 0
+        burst(app, "f8", "x")  # F8 starts at the newest line, whatever was highlighted before
+        await settle(pilot)
+        assert [a.state for a in app.screen.live.document.actions] == [ActionState.DONE]
+
+
+async def test_words_typed_fast_across_tab_land_in_the_field_they_were_typed_for(demo_home, clock):
+    """Found by a coach's look: "Lead the team with confidence" Tab "courage" saved "...confidencecour" and "age"."""
+    from sessionpal.core.clients import load_client
+
+    app = make_app(demo_home, clock, client="José Álvarez")  # no goals yet: F7 opens the form
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        burst(app, *"Lead the team with confidence", "tab", *"courage", "enter")
+        await settle(pilot)
+        goals = load_client(demo_home.client_file("jose-alvarez")).goals
+        assert [(g.title, g.values) for g in goals] == [("Lead the team with confidence", ("courage",))]

@@ -359,3 +359,21 @@ async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_
         await pilot.press("enter")
         await pilot.pause()
         assert target.read_bytes() == before and "exists already" in " ".join(n.message for n in app._notifications)
+
+
+async def test_behind_the_blind_a_completed_tag_and_a_new_client_s_name_are_masked_too(home, clock):
+    """Found by a coach's look: #lea completed the goal's words in clear; ctrl+n showed the name typed."""
+    build_private_home(home)
+    app = make_app(home, clock, client=NAME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f9", *"she spoke of #op")
+        await pilot.pause()
+        assert "pottery" not in visible_text(app).casefold() and "-the-" not in visible_text(app)
+        await pilot.press("ctrl+u", "f12")
+        await pilot.pause()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientPickerScreen"
+        await pilot.press("ctrl+n", *"Quentin Marlowe")
+        await pilot.pause()
+        assert "Quentin" not in visible_text(app), "the new client's name, masked"

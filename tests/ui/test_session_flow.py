@@ -364,7 +364,7 @@ async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
         assert read_session(app.screen.live.path).notes == [Note(0, "typo here")]
         assert app.screen.query_one(NotesLog).highlighted == 0, "the edited line stays selected"
         assert isinstance(app.focused, NoteInput)
-        await pilot.press("f8", "delete")
+        await pilot.press("f8", "up", "delete")  # F8 starts at the newest line: up to the note
         await pilot.pause()
         await pilot.press("enter")  # "Delete it"
         await pilot.pause()

@@ -250,7 +250,7 @@ def _holding(home: Home, slugs: list[str], now: datetime) -> Iterator[None]:
             try:
                 locks.append(acquire(home, slug, now))
             except Locked as error:
-                raise ClientBusy(f"{slug} is open in another sessionpal ({error}); close it there first") from None
+                raise ClientBusy(f"{slug}: {error}; close it there first") from None
             except fsio.WriteError as error:  # a linked or read-only client folder
                 raise MoveRefused(f"{slug}'s folder cannot be written: {error.reason}") from None
         for slug in slugs:
@@ -496,7 +496,7 @@ def _take(home: Home, plan: Plan, moved: Moved) -> None:
     them now; an unreadable session might, so then they stay."""
     from .clients import load_client
 
-    candidates = [gid for gid in plan.goals if gid not in plan.theirs]
+    candidates = list(plan.goals)  # a goal the new client had already leaves too: the session now points at theirs
     old = load_client(home.client_file(plan.source), plan.source)
     present = [gid for gid in candidates if old.goal(gid) is not None]
     if not present:

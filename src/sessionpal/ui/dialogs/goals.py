@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from ...core.model import Goal, GoalStatus
 from ..widgets.goals import STATUS_LOOK, goal_line
 from .confirm import Choice, ChoiceDialog
+from .form_keys import FORM_KEYS
 
 NEW_GOAL = "+new"
 ALIGNMENT = "+alignment"
@@ -44,7 +45,7 @@ class GoalPickerDialog(ChoiceDialog):
 class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
     """A new status for one goal, with an optional one-line note for its history."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing the goal")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing the goal"), *FORM_KEYS]
 
     def __init__(self, goal: Goal):
         super().__init__()
@@ -97,7 +98,7 @@ class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
 class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
     """A goal in the client's own words, and optionally the value it expresses."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without adding a goal")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without adding a goal"), *FORM_KEYS]
 
     def __init__(self, values: tuple[str, ...]):
         super().__init__()

@@ -11,21 +11,23 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
 from ..widgets.tickbox import TickBox
+from .form_keys import FORM_KEYS
 
 
 class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without creating a client")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without creating a client"), *FORM_KEYS]
 
-    def __init__(self, name: str = "", default_minutes: int = 60):
+    def __init__(self, name: str = "", default_minutes: int = 60, *, private: bool = False):
         super().__init__()
         self.initial_name = name
         self.default_minutes = default_minutes
+        self.private = private  # behind the privacy blind: the name typed is masked
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("New client", classes="dialog-title")
             yield Label("Name, as you would say it")
-            yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name")
+            yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name", password=self.private)
             yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
             yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
             yield TickBox("Store under a code (the name stays out of file names)", id="coded")

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.model import PHASES, Question
+from .form_keys import FORM_KEYS
 
 
 class QuestionDialog(ModalScreen[dict | None]):
@@ -18,6 +19,7 @@ class QuestionDialog(ModalScreen[dict | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", id="question_save", tooltip="Save the question"),
+        *FORM_KEYS,
     ]
 
     def __init__(self, title: str, question: Question | None = None):

@@ -16,10 +16,11 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from ...core.model import Engagement
 from ...core.stalled import sparkline
 from ..widgets.tickbox import TickBox
+from .form_keys import FORM_KEYS
 
 
 class _Form(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing anything")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing anything"), *FORM_KEYS]
 
     def _error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)

@@ -58,6 +58,8 @@ class ClientPickerScreen(Screen):
         self.shown: list[ClientEntry] = []
         self.conflicts: list[Conflict] = []
         self._seen: tuple[int, ...] = ()  # the home's clients as last read (see clients_fingerprint)
+        self._opened = False  # a client was opened from here: the list comes back fresh
+        self._keep_highlight = True  # a reload keeps the highlighted client, unless the list comes back fresh
 
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
@@ -88,7 +90,17 @@ class ClientPickerScreen(Screen):
         self.pal.private = not self.pal.private
 
     def on_screen_resume(self) -> None:
+        if self._opened:
+            # Back from a session: a fresh list, the filter empty and the first client highlighted; the old
+            # filter and highlight had the next Enter open someone else (found by a coach's look).
+            self._opened = False
+            self.query_one("#client-filter", Input).value = ""
+            self._keep_highlight = False
         self.load_clients()
+
+    def _open(self, entry: ClientEntry) -> None:
+        self._opened = True
+        self.pal.open_client(entry)
 
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
@@ -118,7 +130,8 @@ class ClientPickerScreen(Screen):
                 timeout=15,
                 markup=False,
             )
-        self._filter(self.query_one("#client-filter", Input).value, keep=True)
+        self._filter(self.query_one("#client-filter", Input).value, keep=self._keep_highlight)
+        self._keep_highlight = True
 
     def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
@@ -180,13 +193,13 @@ class ClientPickerScreen(Screen):
     def _submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#client-list", OptionList)
         if self.shown and options.highlighted is not None:
-            self.pal.open_client(self.shown[options.highlighted])
+            self._open(self.shown[options.highlighted])
         elif event.value.strip():
             self.action_new_client(event.value.strip())
 
     @on(OptionList.OptionSelected, "#client-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.pal.open_client(self.shown[event.option_index])
+        self._open(self.shown[event.option_index])
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#client-list", OptionList)
@@ -240,6 +253,7 @@ class ClientPickerScreen(Screen):
         def created(result: tuple[str, int | None, bool] | None) -> None:
             if result is not None:
                 self.query_one("#client-filter", Input).value = ""
+                self._opened = True
                 self.pal.create_and_open(*result)
 
-        self.app.push_screen(NewClientDialog(name, self.pal.config.session_minutes), created)
+        self.app.push_screen(NewClientDialog(name, self.pal.config.session_minutes, private=self.pal.private), created)

@@ -225,6 +225,7 @@ class SessionScreen(Screen):
             self.status.clear()  # news told before the blind came down may hold the client's words
         self.set_class(private, "-private")
         self.query_one(NoteInput).password = private
+        self.query_one(NoteInput).tag_suggester.muted = private
         self._draw_header()
         self.show_unsaved()
 
@@ -596,6 +597,8 @@ class SessionScreen(Screen):
         if note.disabled:
             return  # read-only here: nothing to change
         self.set_focus(note)  # at once: every later key goes to the note line, which routes it in order
+        if armed is Armed.LOG and armed is not self.armed:
+            self.query_one(NotesLog).steer(len(self.query_one(NotesLog).items))  # F8 starts at the newest line
         self._arms += 1
         self.armed = armed
         keys: dict[str, Callable[[], object]] = {}

@@ -70,8 +70,11 @@ class TagSuggester(Suggester):
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.tags: list[str] = []
+        self.muted = False  # behind the privacy blind: a completed #tag would show a goal's words in clear
 
     async def get_suggestion(self, value: str) -> str | None:
+        if self.muted:
+            return None
         word = value.rsplit(" ", 1)[-1]
         if len(word) < 2 or not word.startswith("#"):
             return None
@@ -140,15 +143,15 @@ class NoteInput(Input):
             if event.key in armed:  # the one key: not typed, acted on
                 event.stop()
                 event.prevent_default()
-                self.post_message(self.ArmedKey(armed[event.key]))
+                self.screen.post_message(self.ArmedKey(armed[event.key]))  # the way a note goes (action_submit): in order
                 return
             if event.key in STEERING:  # arrows move the armed list's highlight; it waits on
                 self._armed = armed
                 event.stop()
                 event.prevent_default()
-                self.post_message(self.Steer(STEERING[event.key]))  # the same way as the key after it: in order
+                self.screen.post_message(self.Steer(STEERING[event.key]))  # the same way as the key after it: in order
                 return
-            self.post_message(self.Disarmed())
+            self.screen.post_message(self.Disarmed())
         # Bindings run only once a key has bubbled up to the app, after any characters
         # already queued here; keystrokes that arrive in one burst (a fast typist, a
         # laggy SSH link) would then merge two notes. Enter is taken here, in order.
@@ -181,9 +184,10 @@ class NoteInput(Input):
 
 # The notes log's keys, once F8 has armed it: each acts on the highlighted line, once (see GOAL_KEYS).
 LOG_KEYS = [
-    Binding("enter,e", "edit_note", "Edit", id="note_edit", tooltip="Edit this note"),
+    # No letters that begin words (e, d): "F8, do this next" must not open a dialog on a note.
+    Binding("enter", "edit_note", "Edit", id="note_edit", tooltip="Edit this note"),
     Binding("x", "tick_note", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
-    Binding("delete,d", "delete_note", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
+    Binding("delete", "delete_note", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
 ]
 
 
