@@ -73,7 +73,7 @@ def test_the_client_s_recap_says_when(home):
     live.add_note("!Draft the list by Friday")
     live.add_note("!Call Marta due 2026-12-04")
     recap = share_recap(live.path, ana)
-    assert "- [ ] Draft the list by Friday (Friday 27 November)\n" in recap, "the words say the weekday: the date says which (26.12)"
+    assert "- [ ] Draft the list by Friday (27 November)\n" in recap, "the words say the weekday: the date says which (26.12)"
     assert "- [ ] Call Marta (by Friday 04 December)" in recap
 
 

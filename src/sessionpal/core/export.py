@@ -240,8 +240,19 @@ def _by(action: Action) -> str:
     the words say the weekday already ("by Friday" alone leaves the client to work out which Friday)."""
     if action.due is None:
         return ""
-    day = action.due.strftime("%A %d %B")
-    return f" ({day})" if action.due.strftime("%A").casefold() in action.text.casefold() else f" (by {day})"
+    if action.due.strftime("%A").casefold() in action.text.casefold():
+        return f" ({action.due.strftime('%d %B')})"  # "by Friday (04 December)": which Friday, not the weekday twice
+    return f" (by {action.due.strftime('%A %d %B')})"
+
+
+# How a goal's change reads in the client's recap; the coach's own readings (at risk, stalled) stay out.
+CLIENT_WORDS = {
+    GoalStatus.ACHIEVED: "achieved",
+    GoalStatus.ON_TRACK: "on track",
+    GoalStatus.ACTIVE: "active again",
+    GoalStatus.PAUSED: "paused for now",
+    GoalStatus.DROPPED: "set aside",
+}
 
 
 def _goal_news(client: Client, info: SessionInfo) -> list[str]:
@@ -259,10 +270,11 @@ def _goal_news(client: Client, info: SessionInfo) -> list[str]:
         changes = [c for c in goal.history if made_during(c.date, window) and c.from_status is not c.to_status]
         if changes:
             replaced = client.goal(goal.replaced_by) if goal.replaced_by else None
-            if changes[-1].to_status is GoalStatus.CHANGED and replaced is not None:
+            to = changes[-1].to_status
+            if to is GoalStatus.CHANGED and replaced is not None:
                 news.append(f"{goal.title}: now {replaced.title}")
-            else:
-                news.append(f"{goal.title}: {changes[-1].to_status.label}")
+            elif to in CLIENT_WORDS:  # "at risk" or "stalled" is the coach's reading, not news for the client
+                news.append(f"{goal.title}: {CLIENT_WORDS[to]}")
     return news
 
 
