@@ -31,6 +31,7 @@ from sessionpal.core.timer import FakeClock
 from sessionpal.core.versions import list_versions
 
 from ..helpers import START, env_without_home
+from .test_kill import alive
 
 # One process imports the move code once, then forks a fresh mover for each trial.
 ZYGOTE = r"""
@@ -63,14 +64,6 @@ for line in sys.stdin:
 
 TRIALS = 2000 if os.environ.get("SESSIONPAL_LONG") else 200
 TIMEOUT = 120.0  # bounds a stall, not the machine's speed
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def moves_done(progress) -> int:

@@ -3,39 +3,22 @@ the screen owns. Each change goes through the screen's one funnel; the screen re
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ...core.clients import set_model
 from ...core.model import Engagement
 from ..dialogs.confirm import ChoiceDialog
-
-if TYPE_CHECKING:
-    from textual.app import App
-    from textual.notifications import SeverityLevel
-
-    from ...core.live import LiveSession
-    from ..app import SessionPalApp
+from .host import SessionHost
 
 
-class ClientHost(Protocol):
+class ClientHost(SessionHost, Protocol):
     """What the flow needs of the session screen."""
-
-    live: LiveSession
-    app: App[int]
-
-    @property
-    def pal(self) -> SessionPalApp: ...
-
-    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
 
     def show_last_time(self) -> None: ...
 
     def reread_past(self) -> None: ...
-
-    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
 
 class ClientFlow:

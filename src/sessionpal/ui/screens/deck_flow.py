@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import random
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,24 +19,14 @@ from ...core.history import ClientHistory
 from ...core.packs import PackLibrary
 from ..changes import attempt
 from ..widgets.deck import DeckFilter, DeckPane
+from .host import SessionHost
 
 if TYPE_CHECKING:
-    from textual.app import App
-    from textual.notifications import SeverityLevel
     from textual.widget import Widget
 
-    from ...core.live import LiveSession
-    from ..app import SessionPalApp
 
-
-class DeckHost(Protocol):
+class DeckHost(SessionHost, Protocol):
     """What the flow needs of the session screen."""
-
-    live: LiveSession
-    app: App[int]
-
-    @property
-    def pal(self) -> SessionPalApp: ...
 
     @property
     def deck(self) -> DeckPane: ...
@@ -45,11 +34,7 @@ class DeckHost(Protocol):
     @property
     def focused(self) -> Widget | None: ...
 
-    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
-
     def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None: ...
-
-    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
 
 class DeckFlow:

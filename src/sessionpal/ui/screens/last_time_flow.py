@@ -8,7 +8,7 @@ holds up the screen). The flow also counts the client's earlier sessions, for "s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ...core.engagement import Standing, session_days, standing
 from ...core.history import last_time
@@ -17,21 +17,10 @@ from ...core.index_types import OpenAction
 from ...core.paths import session_paths
 from ...core.sessions import file_fingerprint
 from ..widgets.notes import LastTimeCard
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from ...core.live import LiveSession
-    from ..app import SessionPalApp
+from .host import SessionHost
 
 
-class LastTimeHost(Protocol):
-    live: LiveSession
-    app: App[int]
-
-    @property
-    def pal(self) -> SessionPalApp: ...
-
+class LastTimeHost(SessionHost, Protocol):
     @property
     def card(self) -> LastTimeCard: ...
 

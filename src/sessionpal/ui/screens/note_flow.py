@@ -7,39 +7,27 @@ screen's one funnel; F12 ends the session and shows its summary. The screen draw
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ...core.live import LiveSession, LogEntry
+from ...core.live import LogEntry
 from ...core.model import Action, ActionState
 from ...core.saving import SaveFailed
 from ...core.timer import format_clock
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
+from .host import SessionHost
 
 if TYPE_CHECKING:
-    from textual.app import App
-    from textual.notifications import SeverityLevel
-
-    from ..app import SessionPalApp
     from ..widgets.notes import NoteInput
 
 
-class NoteHost(Protocol):
+class NoteHost(SessionHost, Protocol):
     """What the flow needs of the session screen."""
-
-    live: LiveSession
-    app: App[int]
-
-    @property
-    def pal(self) -> SessionPalApp: ...
 
     @property
     def note_line(self) -> NoteInput: ...
-
-    def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
 
     def sync(self) -> None: ...
 
@@ -48,8 +36,6 @@ class NoteHost(Protocol):
     def remind_permission(self, text: str) -> None: ...
 
     def dismiss(self, result: Any = None) -> Any: ...
-
-    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
 
 class NoteFlow:
