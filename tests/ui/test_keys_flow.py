@@ -153,3 +153,16 @@ async def test_words_typed_fast_across_tab_land_in_the_field_they_were_typed_for
         await settle(pilot)
         goals = load_client(demo_home.client_file("jose-alvarez")).goals
         assert [(g.title, g.values) for g in goals] == [("Lead the team with confidence", ("courage",))]
+
+
+async def test_at_80_columns_words_typed_after_f7_go_to_the_note_line(demo_home, clock):
+    """Found by a coach's look: at 80x24 F7 opens the goal picker, and "rate is slow" typed after it was lost."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "f7", *"rate is slow")
+        await settle(pilot)
+        assert dialogs(app) == [] and note_line(app).value == "rate is slow"
+        await pilot.press("f7")
+        await settle(pilot)
+        assert dialogs(app) == ["GoalPickerDialog"], "F7 alone still opens the picker"

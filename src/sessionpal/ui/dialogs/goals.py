@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -35,11 +37,20 @@ STATUS_HELP = {
 class GoalPickerDialog(ChoiceDialog):
     """Which goal? Returns its id, NEW_GOAL, ALIGNMENT, or None."""
 
-    def __init__(self, goals: tuple[Goal, ...], flagged: frozenset[str] = frozenset()):
+    def __init__(self, goals: tuple[Goal, ...], flagged: frozenset[str] = frozenset(), typed: Callable[[str], None] | None = None):
         choices: list[Choice] = [(g.id, goal_line(g, flagged=g.id in flagged)) for g in goals]
         choices.append((NEW_GOAL, Content.from_markup("[$accent]+[/] Add a goal…")))
         choices.append((ALIGNMENT, Content.from_markup("[$accent]≡[/] Values and goals side by side…")))
         super().__init__("Goals: choose one", choices, list_id="goals")
+        self.typed = typed  # where words typed over the picker go (the note line): none is lost
+
+    def on_key(self, event: events.Key) -> None:
+        # F7 at 80 columns opens this picker; a coach typing on (F7 then "rate is slow") meant a note.
+        if self.typed is not None and event.is_printable and event.character:
+            event.stop()
+            self.typed(event.character)
+            if self.is_current:
+                self.dismiss(None)
 
 
 class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from ...core.live import LiveSession
     from ..app import SessionPalApp
+    from ..widgets.notes import NoteInput
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
 PERMISSION_QUESTION = "opening/permission-sensitive"
@@ -61,6 +62,9 @@ class GoalHost(Protocol):
     def has_class(self, *names: str) -> bool: ...
 
     def arm_goals(self) -> None: ...
+
+    @property
+    def note_line(self) -> NoteInput: ...
 
     def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
 
@@ -144,7 +148,8 @@ class GoalFlow:
             elif goal_id:
                 then(goal_id)
 
-        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.screen.flags)), chosen)
+        typed = self.screen.note_line.insert_text_at_cursor
+        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.screen.flags), typed), chosen)
 
     def _pick_area(self) -> None:
         touched = self.live.document.info.focus_areas if self.live.document else ()
