@@ -310,7 +310,7 @@ async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_sa
         await pilot.press("f9")
         await pilot.press(*"the lease worries her", "enter")
         await pilot.pause()
-        assert "Saved at" in visible_text(app) and "1 line in the notes" in visible_text(app), "a masked word that it was saved"
+        assert "Note: saved at" in visible_text(app) and "· 1 line" in visible_text(app), "a masked word that it was saved"
         for command in ("engagement", "add a past session"):
             await pilot.press("ctrl+p", *command, "enter")
             await pilot.pause()

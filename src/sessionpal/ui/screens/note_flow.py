@@ -76,7 +76,7 @@ class NoteFlow:
         if self.screen.pal.private:  # the log is hidden: a word that it was saved, with nothing of what it says
             lines = len(self.screen.live.log())
             at = format_clock(self.screen.live.timer.read().elapsed)
-            self.screen.notify(f"Saved at {at} · {lines} line{'s' if lines != 1 else ''} in the notes", title="Note")
+            self.screen.notify(f"saved at {at} · {lines} line{'s' if lines != 1 else ''}", title="Note")
         self.screen.remind_permission(text)
 
     def retry_pending(self) -> None:
