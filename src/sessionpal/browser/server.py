@@ -347,8 +347,15 @@ async def _serve(server: SessionServer, sockets: list[socket.socket], url: str, 
     await runner.setup()
     stack = ExitStack()
     try:
+        # The stop signals are taken before the link is printed: a Ctrl+C right after it is a stop like any other.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            with suppress(AttributeError, NotImplementedError, ValueError):
+                loop.add_signal_handler(getattr(signal, name), stop.set)
         for sock in sockets:
-            await web.SockSite(runner, sock).start()
+            # A connection still open when the server stops is closed after a few seconds, not aiohttp's 60.
+            await web.SockSite(runner, sock, shutdown_timeout=STOP_GRACE).start()
         print("sessionpal is ready. Open this link in your browser (it is new each time):", file=out)
         print(url, file=out)
         print("Ctrl+C here stops it; every open tab saves first.", file=out, flush=True)
@@ -356,11 +363,6 @@ async def _serve(server: SessionServer, sockets: list[socket.socket], url: str, 
             private = tempfile.TemporaryDirectory(prefix="sessionpal-")  # 0700, removed when the server stops
             stack.callback(private.cleanup)
             await asyncio.to_thread(open_in_browser, url, Path(private.name))
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            with suppress(AttributeError, NotImplementedError, ValueError):
-                loop.add_signal_handler(getattr(signal, name), stop.set)
         await stop.wait()
         print("sessionpal: stopping; each open tab saves and closes…", file=out, flush=True)
     finally:
