@@ -166,3 +166,15 @@ async def test_at_80_columns_words_typed_after_f7_go_to_the_note_line(demo_home,
         await pilot.press("f7")
         await settle(pilot)
         assert dialogs(app) == ["GoalPickerDialog"], "F7 alone still opens the picker"
+
+
+async def test_f12_then_enter_at_once_ends_the_session(demo_home, clock):
+    """Seen in a browser tab: Enter sent right after F12 reached the note line before the question was up."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"a note", "enter")
+        await settle(pilot)
+        burst(app, "f12", "enter")
+        await settle(pilot)
+        assert dialogs(app) == ["SummaryDialog"], "the question came up before the Enter, which answered it: ended"

@@ -22,7 +22,12 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     The goal picker and the goal menu are ChoiceDialogs with labels of their own."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without choosing")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without choosing"),
+        # Enter that arrives before the list has the cursor (typed right after the key that opened this) still
+        # picks the highlighted answer: the dialog's own binding, the list's when it has the cursor.
+        Binding("enter", "choose", "Choose", show=False),
+    ]
     # At 24 rows a long menu (a stalled goal's, with the playbook) must scroll inside the dialog, its
     # highlight in sight, rather than run past the dialog's edge.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -59,6 +64,12 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_choose(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted if options.highlighted is not None else 0
+        if 0 <= index < options.option_count and not options.get_option_at_index(index).disabled:
+            self.dismiss(options.get_option_at_index(index).id)
 
 
 class ConfirmDialog(ChoiceDialog):

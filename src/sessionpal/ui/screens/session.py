@@ -122,8 +122,9 @@ class SessionScreen(Screen):
         ),
         Binding("f8,ctrl+l", "log", "Notes", id="log", priority=True, tooltip="The notes log: the next key edits, ticks or deletes the highlighted note"),
         Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
-        Binding("f12", "end", "End", id="end", tooltip="End the session (asks first)"),
-        Binding("f12", "close", "Back", id="end", tooltip="Back to the client list (nothing was started)"),
+        # Priority, as F7: the question is on screen before the key typed after F12 (its Enter) is handed on.
+        Binding("f12", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
+        Binding("f12", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 
