@@ -23,7 +23,7 @@ from .tomledit import snippet_array, snippet_inline, snippet_table
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
-    from tomlkit.items import AbstractTable
+    from tomlkit.items import AbstractTable, Table
 
 GOAL_ID_MAX = 40
 TITLE_MAX = 200
@@ -70,19 +70,33 @@ def _record(goal: AbstractTable, at: date, before: str, after: str, note: str, m
 
 
 def _append_goal(document: TOMLDocument, title: str, values: list[str], tags: list[str], at: date) -> str:
-    import tomlkit
 
     goals = document.get("goals")
     taken = {str(g.get("id", "")) for g in goals} if goals is not None else set()
     gid = goal_id_for(title, taken)
     table = snippet_table("goals", {"id": gid, "title": title, "status": "active", "values": values or None, "created": at, "tags": tags or None})
+    append_goal_table(document, table)
+    return gid
+
+
+def append_goal_table(document: TOMLDocument, table: Table) -> None:
+    """One more `[[goals]]` block at the end of the client's goals, however the file holds them now."""
+    import tomlkit
+
+    goals = document.get("goals")
+    if goals is not None and len(goals) == 0:
+        del document["goals"]  # `goals = []`, written by hand or by an older sessionpal: blocks follow instead
+        goals = None
     if goals is None:
         array = tomlkit.aot()
         array.append(table)
         document.append("goals", array)
-    else:
+    elif isinstance(goals, tomlkit.items.AoT):
         goals.append(table)
-    return gid
+    else:  # goals = [{ ... }] written by hand: one more inline table
+        inline = tomlkit.inline_table()
+        inline.update(table.unwrap())
+        goals.append(inline)
 
 
 def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[str] | None = None, at: datetime | None = None) -> Goal:
@@ -93,7 +107,7 @@ def add_goal(home: Home, slug: str, title: str, *, value: str = "", tags: list[s
 
     def edit(document: TOMLDocument) -> None:
         holder["id"] = _append_goal(document, title, values, tags or [], at)
-        _add_values(document, values)
+        add_values(document, values)
 
     client = edit_client(home, slug, edit)
     return _goal(client, holder["id"])
@@ -133,7 +147,7 @@ def link_value(home: Home, slug: str, goal_id: str, value: str, *, at: datetime 
     return set_goal_values(home, slug, goal_id, [*current, value], at=at, playbook=playbook)
 
 
-def _add_values(document: TOMLDocument, values: list[str]) -> None:
+def add_values(document: TOMLDocument, values: list[str]) -> None:
     """A value named anywhere (a goal's, a link) is the client's value: added to their list if new."""
     known = [str(v) for v in document.get("values", [])]
     for value in values:
@@ -169,7 +183,7 @@ def set_goal_values(home: Home, slug: str, goal_id: str, values: list[str], *, a
             goal["values"] = cleaned
         elif "values" in goal:
             del goal["values"]
-        _add_values(document, cleaned)
+        add_values(document, cleaned)
         for value in cleaned:
             if playbook and value.casefold() not in {b.casefold() for b in before}:
                 _record(goal, at, status, status, f"connected to the value: {value}", Move.VALUE)

@@ -301,8 +301,9 @@ def _plan(home: Home, path: Path, source: str, to: str) -> Plan:
     goal_ids = list(dict.fromkeys([*document.info.goals, *document.info.ratings]))
     goals = goals_as_they_stood(home, source, goal_ids, document.info)
     theirs = [gid for gid in goals if new.goal(gid) is not None]
-    raw = read_user_bytes(path)
-    return Plan(source, to, path.name, target, goals, theirs, _sha(raw), _sha(_rewritten(read_session(path), to)), socket.gethostname())
+    before = _sha(read_user_bytes(path))
+    after = _sha(_rewritten(document, to))  # the document's last use: the rewrite changes it
+    return Plan(source, to, path.name, target, goals, theirs, before, after, socket.gethostname())
 
 
 def _free(home: Home, slug: str, name: str) -> bool:
@@ -462,33 +463,15 @@ def _give(home: Home, plan: Plan, moved: Moved) -> None:
 def _add_goals(document: TOMLDocument, plan: Plan, wanted: list[str]) -> None:
     import tomlkit
 
+    from .goals import add_values, append_goal_table
+
     have = {str(g.get("id")) for g in document.get("goals", [])}
-    values = [str(v) for v in document.get("values", [])]
     for gid in wanted:
         if gid in have:
             continue
         table = tomlkit.parse(plan.goals[gid])["goals"][0]
-        for value in [str(v) for v in table.get("values", [])] + ([str(table["value"])] if "value" in table else []):
-            if value.casefold() not in {v.casefold() for v in values}:
-                values.append(value)
-                if "values" in document:
-                    document["values"].append(value)
-                else:
-                    document["values"] = [value]
-        goals = document.get("goals")
-        if goals is not None and len(goals) == 0:
-            del document["goals"]  # `goals = []`, written by hand or by an older sessionpal: blocks follow instead
-            goals = None
-        if goals is None:
-            array = tomlkit.aot()
-            array.append(table)
-            document.append("goals", array)
-        elif isinstance(goals, tomlkit.items.AoT):
-            goals.append(table)
-        else:  # goals = [{ ... }] written by hand: one more inline table
-            inline = tomlkit.inline_table()
-            inline.update(table.unwrap())
-            goals.append(inline)
+        add_values(document, [str(v) for v in table.get("values", [])] + ([str(table["value"])] if "value" in table else []))
+        append_goal_table(document, table)
 
 
 def _take(home: Home, plan: Plan, moved: Moved) -> None:
