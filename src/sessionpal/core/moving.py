@@ -211,7 +211,6 @@ def finish_moves(home: Home, now: datetime) -> list[Finished]:
             with _holding(home, [plan.source, plan.to], now):
                 if not record.exists():
                     continue  # finished by another start meanwhile
-                fsio.clean_temp_files(home.moves_dir)  # a record cut short by the kill
                 moved = _finish(home, record, plan)
         except ClientBusy:
             continue  # the move is under way in that sessionpal, or waits until it lets go
@@ -255,6 +254,7 @@ def _holding(home: Home, slugs: list[str], now: datetime) -> Iterator[None]:
                 raise MoveRefused(f"{slug}'s folder cannot be written: {error.reason}") from None
         for slug in slugs:
             clean_leftovers(home, slug)  # what a killed write left in the folders the move writes
+        fsio.clean_temp_files(home.moves_dir)  # and a record cut short by a kill
         yield
     finally:
         for lock in locks:
