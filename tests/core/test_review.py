@@ -415,3 +415,16 @@ def test_a_client_erased_after_a_stopped_build_is_forgotten(practice, monkeypatc
     shutil.rmtree(practice.client_dir("ana-perez"))
     index.refresh(full=False)
     assert index.sessions() and {row.client for row in index.sessions()} == {"李雷"}, "Ana's rows went with her folder"
+
+
+@pytest.mark.parametrize("started", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "1969-12-31T23:00:00+00:00"])
+def test_a_session_started_at_an_impossible_moment_is_one_problem_line(practice, started):
+    folder = practice.sessions_dir("ana-perez")
+    good = folder / "2026-11-30T1000.md"
+    good.write_text(f"+++\nclient = \"ana-perez\"\nstarted = {started}\n+++\n## Notes\n\n- [00:00:01] odd date words\n")
+    index = SearchIndex(practice)
+    refreshed = index.refresh()
+    assert len(refreshed.problems) == 1 and "2026-11-30T1000.md:3:1" in refreshed.problems[0], refreshed.problems
+    assert "between 1970 and 2199" in refreshed.problems[0]
+    assert search(practice, "physio") == [("ana-perez", "book the physio")], "every other session still searches"
+    assert index.sessions("ana-perez")[0].problem

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from .dates import WINDOW, sane_day, sane_moment
 from .problems import FileProblems, Problem, did_you_mean
 from .safe_text import visible
 from .tomlpos import KeyPath, Position, key_positions, locate
@@ -133,6 +134,9 @@ class Checker:
 
     def day(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> date | None:
         value: date | None = self._typed(table, key, where, (date,), "a date, like 2026-11-23", required)
+        if value is not None and not sane_day(value):
+            self.add(where + (key,), f"'{key}' must be a date {WINDOW}, not {value.isoformat()}")
+            return None
         return value
 
     def stamp(self, table: dict[str, Any], key: str, where: KeyPath, *, required: bool = False) -> date | datetime | None:
@@ -146,6 +150,9 @@ class Checker:
         value: datetime | None = self._typed(table, key, where, (datetime,), "a date and time with offset, like 2026-11-23T10:00:00+01:00", required)
         if value is not None and value.tzinfo is None:
             self.add(where + (key,), f"'{key}' needs a UTC offset, like 2026-11-23T10:00:00+01:00")
+            return None
+        if value is not None and not sane_moment(value):
+            self.add(where + (key,), f"'{key}' must be a moment {WINDOW} (in UTC), not {value.isoformat()}")
             return None
         return value
 
