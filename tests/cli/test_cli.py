@@ -442,16 +442,18 @@ def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):
     refused = run("import-hours", str(bad), home=home.root)
     assert refused.returncode == 1 and f"{bad}:3: minutes 'lots'" in refused.stderr and "nothing was imported" in refused.stderr
     hours = tmp_path / "hours.csv"
-    hours.write_text("date,client,minutes,kind\n2024-03-04,Ana Pérez,60,paid\n2024-03-11,Old Client,45,pro-bono\n")
+    hours.write_text("date,client,minutes,kind\n2024-03-04,Ana Pérez,60,paid\n2024-03-11,Old Client,45,pro-bono\n2024-03-11,Old Client,45,pro-bono\n")
     asked = run("import-hours", str(hours), home=home.root, stdin=subprocess.DEVNULL)
     assert asked.returncode == 1 and "not clients here yet: Old Client" in asked.stderr
     assert not (home.clients_dir / "old-client").exists(), "nothing imported, no client made"
     done = run("import-hours", str(hours), "--yes", home=home.root)
-    assert done.returncode == 0 and done.stdout.strip() == "imported 2 sessions (1.75 hours in the file); 1 new client"
+    assert done.returncode == 0 and done.stdout.strip() == "imported 3 sessions, 2.50 hours (2.50 hours in the file); 1 new client"
     again = run("import-hours", str(hours), "--yes", home=home.root)
-    assert again.stdout.strip() == "imported 0 sessions (1.75 hours in the file); 2 already imported before"
+    assert again.stdout.strip() == (
+        "imported 0 sessions, 0.00 hours (2.50 hours in the file); 3 already here (2.50 hours, the same client, day and minutes)"
+    )
     log = run("log", "icf", home=home.root).stdout
-    assert log.strip().splitlines()[-2:] == ["Total,2 clients,,,3,2.00,0.75", "Total hours,,,,,2.75,"], log
+    assert log.strip().splitlines()[-2:] == ["Total,2 clients,,,4,2.00,1.50", "Total hours,,,,,3.50,"], log
 
 
 def test_move_session_to_the_right_client(tmp_path):

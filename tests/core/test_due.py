@@ -30,6 +30,8 @@ MONDAY, FRIDAY = date(2026, 11, 23), date(2026, 11, 27)
         ("Draft the list due 2026-12-04", MONDAY, "Draft the list", date(2026, 12, 4)),
         ("Draft the list due:2026-12-04", MONDAY, "Draft the list", date(2026, 12, 4)),
         ("Draft the list due 2026-02-30", MONDAY, "Draft the list due 2026-02-30", None),  # no such day: words as typed
+        ("Draft the list due 0001-01-01", MONDAY, "Draft the list due 0001-01-01", None),  # outside 1970-2199: no date
+        ("Send it by 9999-12-31", MONDAY, "Send it by 9999-12-31", None),
         ("Stand by her decision", MONDAY, "Stand by her decision", None),
         ("Go by bike", MONDAY, "Go by bike", None),
     ],
@@ -42,6 +44,7 @@ def test_the_file_keeps_the_date_at_the_end_of_the_line():
     assert with_due("Draft the list by Friday", FRIDAY) == "Draft the list by Friday due:2026-11-27"
     assert split_due("Draft the list by Friday due:2026-11-27") == ("Draft the list by Friday", FRIDAY)
     assert split_due("Pay due:2026-13-01") == ("Pay due:2026-13-01", None)
+    assert split_due("Pay due:9999-12-31") == ("Pay due:9999-12-31", None), "a hand-typed year 9999 is words, not a date"
     assert describe_due(FRIDAY, MONDAY) == ("due Fri 27 Nov", False)
     assert describe_due(MONDAY, FRIDAY) == ("overdue since Mon 23 Nov", True)
     assert describe_due(FRIDAY, FRIDAY) == ("due today", False)

@@ -6,17 +6,18 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessionpal.core.clients import create_client
 from sessionpal.core.export import icf_log
-from sessionpal.core.past import PastSession, already_recorded, read_hours, record_past_session
+from sessionpal.core.past import PastSession, plan_import, read_hours, record_past_session, recorded_count
 from sessionpal.core.sessions import read_session
 
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30).filter(lambda n: n.strip() == n and n)
 rows = st.lists(
-    st.tuples(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)), names, st.integers(1, 1440), st.booleans()),
+    st.tuples(st.dates(min_value=date(1970, 1, 1), max_value=date(2027, 12, 3)), names, st.integers(1, 1440), st.booleans()),
     max_size=8,
 )
 
@@ -31,7 +32,7 @@ def test_any_hours_file_reads_back_as_written(tmp_path_factory, written):
         writer.writerow([day.isoformat(), name, minutes, "pro-bono" if pro_bono else "paid"])
     path = tmp_path_factory.mktemp("hours") / "hours.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    read, problems = read_hours(path)
+    read, problems = read_hours(path, today=date(2026, 12, 2))
     assert problems == []
     assert [(r.day, r.client, r.minutes, r.pro_bono) for r in read] == written
 
@@ -73,4 +74,36 @@ def test_a_past_session_counts_in_the_icf_log_and_keeps_its_notes(home):
     assert [n.text for n in document.notes] == ["she chose the harder path"] and [a.text for a in document.actions] == ["write to Marta"]
     rows, problems = icf_log(home)
     assert problems == [] and (rows[0].sessions, rows[0].pro_bono_hours) == (1, 0.83)
-    assert already_recorded(home, ana.slug, date(2024, 3, 4), 50) and not already_recorded(home, ana.slug, date(2024, 3, 4), 60)
+    assert recorded_count(home, ana.slug, date(2024, 3, 4), 50) == 1 and recorded_count(home, ana.slug, date(2024, 3, 4), 60) == 0
+
+
+def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path, home):
+    path = tmp_path / "hours.csv"
+    path.write_text("date,client,minutes,kind\n0026-11-23,Ana,60,paid\n0001-01-01,Ana,60,paid\n9999-12-31,Ana,1440,paid\n1969-12-31,Ana,60,paid\n1970-01-01,Ana,60,paid\n")
+    read, problems = read_hours(path, today=date(2026, 12, 2))
+    assert [r.line for r in read] == [6]
+    assert problems == [
+        f"{path}:2: the date 0026-11-23 is outside 1970-01-01 to 2027-12-03",
+        f"{path}:3: the date 0001-01-01 is outside 1970-01-01 to 2027-12-03",
+        f"{path}:4: the date 9999-12-31 is outside 1970-01-01 to 2027-12-03",
+        f"{path}:5: the date 1969-12-31 is outside 1970-01-01 to 2027-12-03",
+    ]
+    ana = create_client(home, "Ana Pérez", 45)
+    for day in (date(1, 1, 1), date(9999, 12, 31), date(26, 11, 23)):
+        with pytest.raises(ValueError, match="outside"):
+            record_past_session(home, ana.slug, day, 1440)
+    assert list(home.sessions_dir(ana.slug).glob("*.md")) == [], "nothing half-written"
+
+
+def test_a_genuine_second_session_is_kept_and_a_file_imported_again_adds_nothing(tmp_path, home):
+    ana = create_client(home, "Ana Pérez", 45)
+    rows = [PastSession(date(2024, 3, 4), "Ana", 60, False, 2), PastSession(date(2024, 3, 4), "Ana", 60, False, 3), PastSession(date(2024, 3, 5), "Ana", 45, False, 4)]
+    slugs = {"Ana": ana.slug}
+    new, old = plan_import(home, rows, slugs)
+    assert (new, old) == (rows, [])
+    for row in new:
+        record_past_session(home, ana.slug, row.day, row.minutes, imported=f"hours.csv:{row.line}")
+    assert plan_import(home, rows, slugs) == ([], rows), "the same file again adds nothing"
+    other = [PastSession(date(2024, 3, 4), "Ana", 60, False, 2), PastSession(date(2024, 3, 4), "Ana", 60, False, 3), PastSession(date(2024, 3, 4), "Ana", 60, False, 4)]
+    assert plan_import(home, other, slugs) == ([other[2]], other[:2]), "a third that day is new"
+    assert recorded_count(home, ana.slug, date(2024, 3, 4), 60) == 2

@@ -499,6 +499,11 @@ async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
         dialog.query_one("#ok").press()
         await pilot.pause()
         assert "today or before" in str(dialog.query_one("#form-error", Static).render()), "a past session is in the past"
+        for far in ("0001-01-01", "0026-11-23", "1969-12-31"):
+            dialog.query_one("#day", Input).value = far
+            dialog.query_one("#ok").press()
+            await pilot.pause()
+            assert "1970 or after" in str(dialog.query_one("#form-error", Static).render()), far
         dialog.query_one("#day", Input).value = "2026-11-02"
         dialog.query_one("#minutes", Input).value = "50"
         dialog.query_one("#pro-bono", TickBox).value = True

@@ -53,10 +53,15 @@ def path_argument(parser: argparse.ArgumentParser, *names: str, **options: Any) 
 
 def iso_date(text: str) -> date:
     """An argument that is a day, YYYY-MM-DD."""
+    from ..core.dates import WINDOW, sane_day
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+    if not sane_day(day):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date {WINDOW}")
+    return day
 
 
 _FINISHED: set[Path] = set()  # the homes whose half-done moves this process has looked for

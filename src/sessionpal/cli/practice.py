@@ -83,7 +83,7 @@ def cmd_engagement(args: argparse.Namespace) -> int:
 
 def cmd_import_hours(args: argparse.Namespace) -> int:
     from ..core.clients import ClientNotFound, create_client, find_client, list_clients
-    from ..core.past import already_recorded, read_hours, record_past_session
+    from ..core.past import plan_import, read_hours, record_past_session
     from ..core.saving import ChangeFailed, saving
 
     home = open_home(args)
@@ -110,23 +110,23 @@ def cmd_import_hours(args: argparse.Namespace) -> int:
         answer = input(f"Create {len(unknown)} new client{'s' if len(unknown) != 1 else ''}: {names}? [y/N] ")
         if answer.strip().casefold() not in ("y", "yes"):
             raise CommandError("nothing was imported", EXIT_USAGE)
-    added = skipped = 0
+    added = 0
     try:
         with saving("the imported sessions"):
             for name in unknown:
                 slugs[name] = create_client(home, name).slug
-            for row in rows:
-                if already_recorded(home, slugs[row.client], row.day, row.minutes):
-                    skipped += 1
-                    continue
+            new, old = plan_import(home, rows, slugs)
+            for row in new:
                 record_past_session(home, slugs[row.client], row.day, row.minutes, pro_bono=row.pro_bono, imported=f"{args.file.name}:{row.line}")
                 added += 1
     except ChangeFailed as error:
         raise CommandError(f"{error} (after {added} session{'s' if added != 1 else ''} imported; running it again adds only the rest)") from None
     hours = sum(r.minutes for r in rows) / 60
-    again = f"; {skipped} already imported before" if skipped else ""
+    again = ""
+    if old:  # what was added and what was here already add up to the file, always
+        again = f"; {len(old)} already here ({sum(r.minutes for r in old) / 60:.2f} hours, the same client, day and minutes)"
     made = f"; {len(unknown)} new client{'s' if len(unknown) != 1 else ''}" if unknown else ""
-    print(f"imported {added} session{'s' if added != 1 else ''} ({hours:.2f} hours in the file){again}{made}")
+    print(f"imported {added} session{'s' if added != 1 else ''}, {sum(r.minutes for r in new) / 60:.2f} hours ({hours:.2f} hours in the file){again}{made}")
     return EXIT_OK
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from .dates import sane_day
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = "|".join([*WEEKDAYS, *(d[:3] for d in WEEKDAYS)])
 _EXPLICIT = re.compile(r"\s+due[:\s]\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
@@ -23,10 +25,9 @@ def due_from_text(text: str, today: date) -> tuple[str, date | None]:
     the words (it is kept as the date); "by Friday" stays in them, as the coach said it."""
     explicit = _EXPLICIT.search(text)
     if explicit:
-        try:
-            return text[: explicit.start()].rstrip(), date.fromisoformat(explicit.group(1))
-        except ValueError:
-            pass  # "due 2026-02-30" is no date: the words stay as typed
+        if (day := _day(explicit.group(1))) is not None:
+            return text[: explicit.start()].rstrip(), day
+        # "due 2026-02-30" (or year 0001) is no date: the words stay as typed
     said = list(_BY.finditer(text))
     if not said:
         return text, None
@@ -37,21 +38,24 @@ def due_from_text(text: str, today: date) -> tuple[str, date | None]:
         wanted = next(i for i, d in enumerate(WEEKDAYS) if d.startswith(weekday.casefold()[:3]))
         ahead = (wanted - today.weekday()) % 7 or 7  # "by Friday" said on a Friday: next week's
         return text, today + timedelta(days=ahead)
-    try:
-        return text, date.fromisoformat(iso)
-    except ValueError:
-        return text, None
+    return text, _day(iso)
 
 
 def split_due(line_text: str) -> tuple[str, date | None]:
     """An action's text as read from a file: its words, and the `due:` date at the end (if a real date)."""
     found = SUFFIX.search(line_text)
-    if found:
-        try:
-            return line_text[: found.start()], date.fromisoformat(found.group(1))
-        except ValueError:
-            pass
+    if found and (day := _day(found.group(1))) is not None:
+        return line_text[: found.start()], day
     return line_text, None
+
+
+def _day(iso: str) -> date | None:
+    """The date written, if it is one in the window every date is kept in (core/dates.py)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return None
+    return day if sane_day(day) else None
 
 
 def with_due(text: str, due: date | None) -> str:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from ...core.dates import FIRST_YEAR, LAST_YEAR, sane_day
 from ...core.model import Engagement
 from ...core.stalled import sparkline
 from ..widgets.tickbox import TickBox
@@ -189,10 +190,13 @@ class EngagementDialog(_Form):
         for widget_id, what in (("#engagement-ends", "The end"), ("#engagement-next", "The next session"), ("#engagement-started", "The start")):
             text = self.query_one(widget_id, Input).value.strip()
             try:
-                days.append(date.fromisoformat(text) if text else None)
+                day = date.fromisoformat(text) if text else None
             except ValueError:
-                self._error(f"{what}: a date like 2026-12-04, or empty.")
+                day = date.min
+            if day is not None and not sane_day(day):
+                self._error(f"{what}: a date like 2026-12-04 (from {FIRST_YEAR} to {LAST_YEAR}), or empty.")
                 return
+            days.append(day)
         self.dismiss(Engagement(int(sessions_text) if sessions_text else None, days[0], days[1], days[2]))
 
 
@@ -231,6 +235,9 @@ class PastSessionDialog(_Form):
             return
         if day > self.today:
             self._error("A past session: the day is today or before.")
+            return
+        if not sane_day(day):
+            self._error(f"A past session: the day is in {FIRST_YEAR} or after.")
             return
         minutes = self.query_one("#minutes", Input).value.strip()
         if not (minutes.isascii() and minutes.isdigit() and 1 <= int(minutes) <= 24 * 60):

@@ -82,7 +82,7 @@ class ClientFlow:
                 return
             day, minutes, pro_bono, notes = result
             saved: list[Path] = []
-            record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes))  # noqa: E731
+            record = lambda: saved.append(record_past_session(home, client.slug, day, minutes, pro_bono=pro_bono, notes=notes, now=self.screen.pal.clock.now()))  # noqa: E731
 
             def recorded() -> None:
                 self.screen.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
