@@ -160,3 +160,58 @@ def test_a_pid_reused_by_another_process_holds_nothing(home, slug):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def finishes(call, seconds: float = 60.0):
+    """The call's result, failing the test (not hanging it) when the call waits forever."""
+    import threading
+
+    out: list = []
+    failed: list[BaseException] = []
+
+    def run():
+        try:
+            out.append(call())
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            failed.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"{call} was still waiting after {seconds} s"
+    if failed:
+        raise failed[0]
+    return out[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_lock_that_is_a_pipe_or_a_device_is_replaced_never_read(home, slug):
+    path = home.client_dir(slug) / LOCK_FILE
+    os.mkfifo(path)
+    assert finishes(lambda: read_holder(path)) is None
+    lock = finishes(lambda: acquire(home, slug, START))
+    assert read_holder(path) == lock.holder and path.is_file(), "the pipe became an ordinary lock"
+    lock.release()
+    os.symlink("/dev/zero", path)  # read to the end, it never ends (MemoryError)
+    assert finishes(lambda: read_holder(path)) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_audit_log_that_is_a_pipe_stops_nothing(home, slug):
+    from sessionpal.core.records import erase_client
+
+    os.mkfifo(home.root / "audit.log")
+    erased = finishes(lambda: erase_client(home, slug, START))
+    assert not home.client_dir(slug).exists(), "the client is erased"
+    assert "not a regular file" in erased.audit_problem, erased
+
+
+def test_a_foreign_lock_dated_in_the_future_is_taken_over_with_a_notice(home, slug):
+    plant(home, slug, Holder("other-laptop", 4242, START.replace(year=2099)))
+    lock = acquire(home, slug, START)
+    assert lock.holder.pid == os.getpid()
+    assert "other-laptop" in lock.taken_over and "2099-11-23" in lock.taken_over and "clock is wrong" in lock.taken_over
+    lock.release()
+    plant(home, slug, Holder("other-laptop", 4242, START + timedelta(minutes=20)))  # clocks a little apart: still held
+    with pytest.raises(Locked):
+        acquire(home, slug, START)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import fsio
 from .paths import Home
+from .problems import FileProblems, read_user_bytes
 from .safe_text import visible
 from .versions import keep
 
@@ -97,25 +98,33 @@ def find_conflicts(home: Home) -> list[Conflict]:
 def read_version(path: Path) -> str:
     """A side of a conflict as text, for showing; a missing or unreadable one says so."""
     try:
-        return visible(path.read_bytes().decode("utf-8", errors="replace"), keep="\n\t")
-    except FileNotFoundError:
-        return ""
-    except OSError as error:
-        return f"(cannot be read: {error.strerror})"
+        return visible(read_user_bytes(path).decode("utf-8", errors="replace"), keep="\n\t")
+    except FileProblems as error:
+        if not os.path.lexists(path):
+            return ""
+        return f"(cannot be read: {error.problems[0].message})"
 
 
 def keep_original(home: Home, conflict: Conflict) -> None:
     """The original stays; the copy goes (into the version history of the original)."""
     with fsio.exclusive(conflict.original):
-        keep(home, conflict.original, conflict.copy.read_bytes())
+        keep(home, conflict.original, _bytes(conflict.copy))
         fsio.remove_file(conflict.copy)
 
 
 def keep_copy(home: Home, conflict: Conflict) -> None:
     """The copy's bytes become the file; the original's are kept in its version history."""
-    data = conflict.copy.read_bytes()
+    data = _bytes(conflict.copy)
     with fsio.exclusive(conflict.original):
-        if conflict.original.exists():
-            keep(home, conflict.original, conflict.original.read_bytes())
+        if (current := fsio.read_current(conflict.original)) is not None:
+            keep(home, conflict.original, current)
         fsio.atomic_write(conflict.original, data)
         fsio.remove_file(conflict.copy)
+
+
+def _bytes(path: Path) -> bytes:
+    """A conflict copy's bytes (a pipe or a device named like one is refused, not waited on)."""
+    data = fsio.read_current(path)
+    if data is None:
+        raise fsio.WriteError(path, "the copy is gone")
+    return data

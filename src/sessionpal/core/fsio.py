@@ -368,16 +368,24 @@ def remove_tree(folder: Path, uncounted: tuple[str, ...] = ()) -> Removed:
     return done
 
 
+def read_current(path: Path) -> bytes | None:
+    """A file's bytes before it is rewritten, None when there is none. Read through the one careful reader:
+    a pipe or a device where a file is expected is refused (WriteError), never waited on or read forever."""
+    from .problems import FileProblems, read_user_bytes
+
+    try:
+        return read_user_bytes(path)
+    except FileProblems as error:
+        if not os.path.lexists(path):
+            return None
+        raise WriteError(path, error.problems[0].message) from None
+
+
 def append_line(path: Path, line: str) -> None:
     """Add a line to a small log file (audit.log), atomically: the whole file is rewritten."""
     refuse_links(path)  # read through a link, the target's bytes would be copied into the home
     with exclusive(path):
-        try:
-            old = path.read_bytes()
-        except FileNotFoundError:
-            old = b""
-        except OSError as error:
-            raise WriteError(path, describe_os_error(error)) from error
+        old = read_current(path) or b""
         if old and not old.endswith(b"\n"):
             old += b"\n"
         atomic_write(path, old + line.rstrip("\n").encode("utf-8") + b"\n")

@@ -5,7 +5,10 @@ that process started and the time the lock was taken. A second sessionpal on the
 read-only and says who holds it. A lock was left by a crash, and is taken over, when on this host its
 process is gone, is a zombie (killed, never reaped), or is another process that got the same pid
 later (its start time differs); from another machine, when it is older than STALE_AFTER (no session
-lasts that long). Processes are looked at through psutil, the same on every system.
+lasts that long), or dated more than CLOCK_SKEW ahead of now (a synced device with a wrong clock: such a
+lock would otherwise never go stale), which the one taking it over is told. A lock that is not a small
+regular file (a pipe, a device, a link to one) is not ours and is replaced, never read from.
+Processes are looked at through psutil, the same on every system.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from pathlib import Path
 
 from . import fsio
 from .paths import Home
+from .problems import FileProblems, read_user_bytes
 
 LOCK_FILE = "session.lock"
 LOCK_FILES = (LOCK_FILE, fsio.WRITE_LOCK)  # bookkeeping, not records: never exported or counted
 STALE_AFTER = timedelta(hours=12)
+CLOCK_SKEW = timedelta(hours=1)  # a lock dated further ahead than this was written by a clock that is wrong
+LOCK_BYTES = 4096  # a lock is four short lines; a larger one is not ours
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,14 @@ class Locked(Exception):
 def read_holder(path: Path) -> Holder | None:
     """Who holds the lock; None when there is no lock or it is not one of ours (taken over)."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(read_user_bytes(path, LOCK_BYTES).decode("utf-8"))
         started = data["started"]
         if not isinstance(started, datetime):
             return None
         process_started = data.get("process_started")
         return Holder(str(data["host"]), int(data["pid"]), started, float(process_started) if isinstance(process_started, (int, float)) else None)
+    except FileProblems:
+        return None  # none, or a pipe, a device, a folder: not a lock of ours, replaced by the next taker
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
         return None
 
@@ -103,17 +111,32 @@ def holder_alive(holder: Holder) -> bool:
     return bool(created <= taken.timestamp() + SAME_START)
 
 
+def impossible_time(holder: Holder, now: datetime) -> bool:
+    """The lock says it was taken later than now can be (allowing for clocks a little apart)."""
+    started = holder.started if holder.started.tzinfo else holder.started.astimezone()
+    try:
+        return started - now.astimezone() > CLOCK_SKEW
+    except OverflowError:
+        return True
+
+
 def is_stale(holder: Holder, now: datetime) -> bool:
     if holder.host == socket.gethostname():
         return not holder_alive(holder)
+    if impossible_time(holder, now):
+        return True
     started = holder.started if holder.started.tzinfo else holder.started.astimezone()
-    return now - started > STALE_AFTER
+    try:
+        return now - started > STALE_AFTER
+    except OverflowError:
+        return True
 
 
 @dataclass(eq=False)  # one lock is one hold: compared (and kept in _HELD) by identity
 class SessionLock:
     path: Path
     holder: Holder
+    taken_over: str = ""  # what the coach is told of a lock taken over that was not plainly left by a crash
 
     def release(self) -> None:
         """Remove the lock if it is still ours (never another process's)."""
@@ -151,13 +174,19 @@ def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
     path = home.client_dir(slug) / LOCK_FILE
     me = Holder(socket.gethostname(), os.getpid(), now.replace(microsecond=0), process_start(os.getpid()))
     # The folder's write lock makes "is it stale? then take it" one step for every process here.
+    notice = ""
     with fsio.exclusive(path):
         if not fsio.create_new(path, me.render()):
             holder = read_holder(path)
             ours = holder is not None and (holder.host, holder.pid) == (me.host, me.pid)  # this process again
             if holder is not None and not ours and not is_stale(holder, now):
                 raise Locked(holder)
+            if holder is not None and not ours and impossible_time(holder, now):
+                notice = (
+                    f"a lock from {holder.host} dated {holder.started:%Y-%m-%d %H:%M}, later than now, was taken over: "
+                    "that device's clock is wrong; if sessionpal is open on this client there, close it"
+                )
             fsio.atomic_write(path, me.render())
-        lock = SessionLock(path, me)
+        lock = SessionLock(path, me, notice)
         _HELD.add(lock)
         return lock

@@ -12,6 +12,7 @@ from . import fsio
 from .clients import ClientEntry, list_clients
 from .lock import LOCK_FILES, acquire
 from .paths import Home
+from .problems import FileProblems, read_user_bytes
 from .versions import folder_for
 
 AUDIT_LOG = "audit.log"
@@ -81,8 +82,8 @@ def home_caches(home: Home) -> list[Path]:
         return found
     for folder in folders:
         try:
-            noted = (folder / HOME_NOTE).read_text(encoding="utf-8").strip()
-        except OSError:
+            noted = read_user_bytes(folder / HOME_NOTE, 64 * 1024).decode("utf-8", errors="replace").strip()
+        except FileProblems:
             continue
         if noted == real and folder not in found:
             found.append(folder)

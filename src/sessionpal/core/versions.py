@@ -74,12 +74,9 @@ def home_of(path: Path, depth: int) -> Home | None:
 
 def before_rewrite(home: Home | None, path: Path, new_size: int) -> None:
     """Check the shrink rule, then keep the file's current bytes as its newest version."""
-    try:
-        old = path.read_bytes()
-    except FileNotFoundError:
+    old = fsio.read_current(path)
+    if old is None:
         return
-    except OSError as error:
-        raise fsio.WriteError(path, fsio.describe_os_error(error)) from error
     if len(old) >= SHRINK_CHECK_FROM and new_size * 2 < len(old) and not _shrink_allowed.get():
         raise WouldShrink(path, len(old), new_size)
     if home is not None:
@@ -115,10 +112,10 @@ def list_versions(home: Home, path: Path) -> list[Version]:
 
 def restore(home: Home, path: Path, version: Version) -> None:
     """Bring a version back; the current file (if any) is kept as a version first."""
-    data = version.path.read_bytes()
+    data = fsio.read_current(version.path)
+    if data is None:
+        raise fsio.WriteError(version.path, "the version is gone")
     with fsio.exclusive(path):
-        try:
-            keep(home, path, path.read_bytes())
-        except FileNotFoundError:
-            pass
+        if (current := fsio.read_current(path)) is not None:
+            keep(home, path, current)
         fsio.atomic_write(path, data)

@@ -337,6 +337,8 @@ class SessionPalApp(App[int]):
         except SaveFailed as error:
             self.notify(str(error), title="Client not opened", severity="error", markup=False)
             return
+        if opening.lock is not None and opening.lock.taken_over:
+            self.notify(opening.lock.taken_over.capitalize() + ".", title="Lock taken over", severity="warning", timeout=15, markup=False)
         if opening.read_only:
             self.notify(f"Read-only here: {opening.read_only}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
             self._show_session(opening, opening.resume())
