@@ -23,7 +23,7 @@ from sessionpal.ui.dialogs.summary import SummaryDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.session import Armed, SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
-from sessionpal.ui.widgets.notes import NoteInput, NotesLog
+from sessionpal.ui.widgets.notes import LastTimeCard, NoteInput, NotesLog
 
 from .conftest import make_app, settle, told, until
 
@@ -857,3 +857,16 @@ async def test_switch_client_leaves_the_session_open_to_resume(demo_home, clock)
         await pilot.press(*"Ana", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ResumeDialog), "opened again: resume it"
+
+
+async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home, clock):
+    # Wrapping the whole line for the last-time card took 34 s before the client's screen appeared.
+    last = session_paths(demo_home, "ana-perez")[-1]
+    huge = "word " * 2_000_000
+    last.write_text(last.read_text().replace("\n## Notes\n\n", f"\n## Notes\n\n- [00:00:09] {huge}\n", 1))
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = str(app.screen.query_one(LastTimeCard).render())
+        assert "more characters in the file" in shown and len(shown) < 20_000, len(shown)
+    assert huge in last.read_text(), "the file keeps the note whole"

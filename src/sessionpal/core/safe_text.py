@@ -54,3 +54,14 @@ def refuse_control(texts: str | list[str] | tuple[str, ...], what: str, error: t
 def csv_cell(text: str) -> str:
     """A cell a spreadsheet shows as text: one starting = + - @ (or tab, CR) would be run as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+SHOWN_CHARS = 1000  # one note on screen: far more than a coach types; a pasted book is cut here, the file keeps it whole
+
+
+def glimpse(text: str, limit: int = SHOWN_CHARS) -> str:
+    """The text as a screen shows it: whole up to `limit` characters, then cut with a word of what is left
+    (wrapping a 10 MB line took the screen half a minute)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters in the file)"

@@ -22,6 +22,7 @@ from ...core.history import LastTime
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
 from ...core.sessionfile import NOTES, clean_text
+from ...core.safe_text import glimpse
 from ...core.stamps import format_stamp
 from .goals import goal_line
 
@@ -47,21 +48,22 @@ def log_line(item: LogEntry, today: date | None = None) -> Content:
     # Content.assemble, not markup: a long session's log is drawn line by line, and markup parsing was
     # most of the time a note took to appear.
     entry = item.entry
+    text = glimpse(entry.text)
     stamp = (format_stamp(entry.stamp) if entry.stamp is not None else "        ", "$text-muted")
     if isinstance(entry, Action):
         muted = {ActionState.DONE: "$text-muted", ActionState.DROPPED: "$text-muted strike"}.get(entry.state, "")
-        return Content.assemble(stamp, "  ", ("action ", "$accent"), f" {ACTION_MARKS[entry.state]} ", (entry.text, muted), *due_part(entry, today))
+        return Content.assemble(stamp, "  ", ("action ", "$accent"), f" {ACTION_MARKS[entry.state]} ", (text, muted), *due_part(entry, today))
     if isinstance(entry, AskedQuestion):
-        return Content.assemble(stamp, "  ", ("asked ◆", "$text-secondary"), " ", entry.text)
+        return Content.assemble(stamp, "  ", ("asked ◆", "$text-secondary"), " ", text)
     assert isinstance(entry, Note)
     label = f"{LABELS[entry.kind]:<7}"
     if entry.kind is NoteKind.QUOTE:
-        return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", (f"“{entry.text}”", "italic"))
+        return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", (f"“{text}”", "italic"))
     if entry.kind is NoteKind.SHARED:
-        return Content.assemble(stamp, "  ", (label, "$text-success"), " ", entry.text)
+        return Content.assemble(stamp, "  ", (label, "$text-success"), " ", text)
     if entry.kind is NoteKind.INSIGHT:
-        return Content.assemble(stamp, "  ", (label, "$warning"), " ", (entry.text, "bold"))
-    return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", entry.text)
+        return Content.assemble(stamp, "  ", (label, "$warning"), " ", (text, "bold"))
+    return Content.assemble(stamp, "  ", (label, "$text-muted"), " ", text)
 
 
 class TagSuggester(Suggester):
@@ -297,7 +299,7 @@ class LastTimeCard(Static):
                 lines.append(Content.from_markup("[$text-muted]Open actions, from every session[/]"))
                 lines += [
                     Content.assemble(
-                        "  [ ] ", a.action.text, *due_part(a.action, today), "  ", (a.started.strftime("%d %b") if a.started else "", "$text-muted")
+                        "  [ ] ", glimpse(a.action.text), *due_part(a.action, today), "  ", (a.started.strftime("%d %b") if a.started else "", "$text-muted")
                     )
                     for a in open_actions[:CARD_ACTIONS]
                 ]
@@ -306,7 +308,7 @@ class LastTimeCard(Static):
                     lines.append(Content.from_markup("  [$text-muted]and $more older: ctrl+y shows them all[/]", more=f"{more:,}"))
             elif last.open_actions:
                 lines.append(Content.from_markup("[$text-muted]Open actions[/]"))
-                lines += [Content.assemble("  [ ] ", a.text, *due_part(a, today)) for a in sorted(last.open_actions, key=_by_due)]
+                lines += [Content.assemble("  [ ] ", glimpse(a.text), *due_part(a, today)) for a in sorted(last.open_actions, key=_by_due)]
             if last.last_notes:
                 lines.append(Content.from_markup("[$text-muted]Last notes[/]"))
                 lines += [Content("  ") + log_line(LogEntry(0, NOTES, n)) for n in last.last_notes]
