@@ -870,3 +870,7 @@ async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home, c
         shown = str(app.screen.query_one(LastTimeCard).render())
         assert "more characters in the file" in shown and len(shown) < 20_000, len(shown)
     assert huge in last.read_text(), "the file keeps the note whole"
+    from sessionpal.ui.screens.session_view import session_markdown
+
+    markdown, _ = session_markdown(read_session(last), "Ana Pérez")
+    assert len(markdown) < 30_000 and "more characters in the file" in markdown, "the review's reading view cuts it too (it took 10 s)"

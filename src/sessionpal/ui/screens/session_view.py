@@ -14,7 +14,7 @@ from textual.widgets import Footer, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from ...core.problems import FileProblems
-from ...core.safe_text import visible
+from ...core.safe_text import SHOWN_CHARS, glimpse, visible
 from ...core.saving import ChangeFailed
 from ...core.sessionfile import EntryLine, SessionDocument
 from ...core.sessions import read_session
@@ -22,6 +22,8 @@ from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
+
+VIEW_CHARS = 20 * SHOWN_CHARS  # one line in the reading view
 
 
 def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[int, int]]:
@@ -37,8 +39,9 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
     where: dict[int, int] = {}
     for number, item in enumerate(document.body):
         where[number] = len(lines)
-        # The lines as written, with anything a terminal would act on shown instead (see core.safe_text).
-        lines.append(visible(item.render() if isinstance(item, EntryLine) else item))
+        # The lines as written, with anything a terminal would act on shown instead (see core.safe_text), and
+        # a line of megabytes cut: the reading view shows far more of one than the live screen, never all of it.
+        lines.append(visible(glimpse(item.render() if isinstance(item, EntryLine) else item, VIEW_CHARS)))
     return "\n".join(lines), where
 
 
