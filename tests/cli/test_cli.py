@@ -295,26 +295,31 @@ def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path, monkeypat
 def test_export_log_and_shared_recap(tmp_path):
     import zipfile
 
-    home, path = make_practice(tmp_path)
+    home, path = make_practice(tmp_path / "home")
     out = tmp_path / "out" / "ana.zip"
-    exported = run("export", "ana-perez", "--out", str(out), home=tmp_path)
+    exported = run("export", "ana-perez", "--out", str(out), home=home.root)
     assert exported.returncode == 0 and exported.stdout.strip() == f"wrote {out}"
     assert sorted(zipfile.ZipFile(out).namelist()) == ["ana-perez/client.toml", f"ana-perez/sessions/{path.name}"]
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     before = path.read_bytes()
-    over = run("export", "ana-perez", "--out", str(path), home=tmp_path)
-    assert over.returncode == 1 and "is a file of the data home" in over.stderr and path.read_bytes() == before
-    log = run("log", "icf", "--from", "2026-01-01", home=tmp_path)
+    over = run("export", "ana-perez", "--out", str(path), home=home.root)
+    assert over.returncode == 1 and "is inside the data home" in over.stderr and path.read_bytes() == before
+    for inside in (home.client_dir("ana-perez") / "ana.zip", home.sessions_dir("ana-perez") / "2030-01-01T1000.md", home.root / "new" / "x.zip"):
+        refused = run("export", "ana-perez", "--out", str(inside), home=home.root)
+        assert refused.returncode == 1 and "is inside the data home" in refused.stderr and not inside.exists(), inside
+    refused = run("log", "icf", "--out", str(home.root / "icf.csv"), home=home.root)
+    assert refused.returncode == 1 and not (home.root / "icf.csv").exists(), "every --out keeps out of the home"
+    log = run("log", "icf", "--from", "2026-01-01", home=home.root)
     lines = log.stdout.strip().splitlines()
     assert log.returncode == 0 and lines[0].startswith("Client,Contact,First session") and lines[1].endswith(",2026-11-16,2026-11-16,1,1.00,0.00")
     assert lines[-1] == "Total hours,,,,,1.00,"
-    bad_date = run("log", "icf", "--from", "yesterday", home=tmp_path)
+    bad_date = run("log", "icf", "--from", "yesterday", home=home.root)
     assert bad_date.returncode == 2 and "not a date like 2026-11-23" in bad_date.stderr
-    recap = run("export-session", str(path), "--share", home=tmp_path)
+    recap = run("export-session", str(path), "--share", home=home.root)
     assert recap.returncode == 0
     assert "You named three options today" in recap.stdout and "- [ ] send the CV draft" in recap.stdout
     assert "café" not in recap.stdout, "a private note stays private"
-    missing = run("export-session", str(tmp_path / "nope.md"), "--share", home=tmp_path)
+    missing = run("export-session", str(tmp_path / "nope.md"), "--share", home=home.root)
     assert missing.returncode == 1 and "file not found" in missing.stderr
 
 
@@ -392,9 +397,11 @@ def test_an_encrypted_export_opens_with_age(tmp_path):
     home, path = make_practice(tmp_path / "home")
     secret = tmp_path / "passphrase.txt"
     secret.write_text("correct horse battery staple\n")
+    secret.chmod(0o600)
     out = tmp_path / "ana.zip.age"
     exported = run("export", "ana-perez", "--passphrase-file", str(secret), "--out", str(out), home=home.root)
     assert exported.returncode == 0 and "encrypted" in exported.stdout, exported.stderr
+    assert "can be read by other accounts" not in exported.stderr, "a file only the coach can read: no warning"
     sealed = out.read_bytes()
     assert sealed.startswith(b"age-encryption.org/v1\n") and b"client.toml" not in sealed and b"caf" not in sealed
     code, said = age_decrypt(out, "correct horse battery staple")
@@ -410,8 +417,10 @@ def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_pa
     assert piped.returncode == 2 and "use --passphrase-file FILE" in piped.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("\n")
+    empty.chmod(0o644)
     refused = run("export", "ana-perez", "--passphrase-file", str(empty), home=home.root)
     assert refused.returncode == 1 and "an empty passphrase protects nothing" in refused.stderr
+    assert f"warning: {empty} can be read by other accounts of this computer (mode 0644)" in refused.stderr
     assert not list(tmp_path.glob("*.age")) and not list(home.root.glob("*.age"))
     obsidian = run("export", "ana-perez", "--format", "obsidian", "--encrypt", home=home.root)
     assert obsidian.returncode == 2 and "--encrypt is for the zip" in obsidian.stderr

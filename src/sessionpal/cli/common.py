@@ -110,12 +110,13 @@ def lookup_client(args: argparse.Namespace, query: str):
 
 
 def write_file(path: Path, data: bytes | str, home: Home | None = None) -> None:
-    """An export, a log or a recap written where the coach said; never over a file of the data home."""
+    """An export, a log or a recap written where the coach said; never into the data home, where a new file
+    is read as the home's own (a zip named like a session became another client's "last session")."""
     from ..core import fsio
 
     target = path.expanduser().absolute()
-    if home is not None and target.exists() and target.resolve().is_relative_to(home.root.resolve()):
-        raise CommandError(f"{target} is a file of the data home: write the output somewhere else (nothing was written)")
+    if home is not None and target.resolve().is_relative_to(home.root.resolve()):
+        raise CommandError(f"{target} is inside the data home ({home.root}): write the output somewhere else (nothing was written)")
     # An earlier export killed mid-write left its temp file (all of a client's notes) beside the output,
     # outside the home where leftovers are cleaned at start: clean that folder's orphans of ours now.
     fsio.clean_temp_files(target.parent)

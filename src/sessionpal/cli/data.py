@@ -203,10 +203,12 @@ def _passphrase(args: argparse.Namespace) -> str:
     if args.passphrase_file is not None:
         from ..core.problems import FileProblems, read_user_text
 
+        path = args.passphrase_file.expanduser()
         try:
-            lines = read_user_text(args.passphrase_file.expanduser()).splitlines()
+            lines = read_user_text(path).splitlines()
         except FileProblems as error:
             raise CommandError(str(error)) from None
+        _warn_if_others_can_read(path)
         secret = lines[0] if lines else ""
         if not secret:
             raise CommandError(f"{args.passphrase_file}: the first line is empty: an empty passphrase protects nothing")
@@ -221,6 +223,25 @@ def _passphrase(args: argparse.Namespace) -> str:
     if getpass.getpass("The same again: ") != first:
         raise CommandError("the two passphrases differ; nothing was written")
     return first
+
+
+def _warn_if_others_can_read(path: Path) -> None:
+    """As ssh does for a key: a passphrase that other accounts of the computer can read protects little."""
+    import os
+    import stat
+
+    from ..core.safe_text import visible
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if os.name != "nt" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        print(
+            f"warning: {visible(str(path))} can be read by other accounts of this computer (mode {stat.S_IMODE(mode):04o}); "
+            f"`chmod 600 {visible(str(path))}` keeps the passphrase yours",
+            file=sys.stderr,
+        )
 
 
 def _export_obsidian(args: argparse.Namespace, slug: str) -> int:
