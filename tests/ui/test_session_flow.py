@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import tomllib
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from textual import events
 from textual.widgets import Input, OptionList, Static
@@ -678,6 +680,34 @@ async def test_keymap_from_config(demo_home, clock):
         await pilot.pause()
         assert read_session(app.screen.live.path).asked
         assert any("'not_a_command' is not a command" in n.message for n in told(app))
+
+
+async def test_a_key_the_note_line_types_is_refused_for_a_command_and_kept_after_f7(demo_home, clock):
+    demo_home.config_file.write_text('[keys]\nquit = "enter"\ntimer = "f2,a"\ngoal_rename = "n"\n')
+    machine = Path(os.environ["SESSIONPAL_MACHINE_CONFIG"])  # this test's own (tests/conftest.py)
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text('[keys]\nask = "shift+q"\n')
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        said = "\n".join(n.message for n in told(app))
+        assert f"{demo_home.config_file}:2:1: keys.quit = 'enter': 'enter' is typed into the note line" in said, said
+        assert f"{demo_home.config_file}:3:1: keys.timer = 'f2,a'" in said and f"{machine}:2:1: keys.ask = 'shift+q'" in said, said
+        assert app.active_keys == {"goal_rename": "n"}, "one key after F7 may be a letter, as the defaults are"
+        await type_note(pilot, "a Quiet day")
+        assert app.is_running and [n.text for n in read_session(app.screen.live.path).notes] == ["a Quiet day"]
+        assert not read_session(app.screen.live.path).asked, "shift+q typed a Q, asked nothing"
+
+
+def test_no_command_that_works_while_typing_has_a_typed_key_of_its_own():
+    from sessionpal.core.config import takes_typing
+    from sessionpal.ui.app import SessionPalApp
+    from sessionpal.ui.keys import ids_while_typing
+
+    live = ids_while_typing(SessionPalApp.BINDINGS)
+    assert {"quit", "timer", "ask", "new_client", "goal_menu"} & live.keys() == {"quit", "timer", "ask", "new_client"}
+    typed = {i: k for i, k in live.items() if any(takes_typing(key) for key in k.split(","))}
+    assert typed == {"filter_done": "enter"}, "only the deck filter's own Enter, which ends the filter"
 
 
 async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, clock):

@@ -87,10 +87,33 @@ MACHINE_CONFIG_TEXT = """\
 """
 
 
+# Keys the note line takes for typing and editing (as Textual names them), besides single characters.
+TYPING_KEYS = frozenset({"enter", "return", "space", "tab", "backspace", "delete", "left", "right", "home", "end", "ctrl+m", "ctrl+j", "ctrl+i", "ctrl+h"})
+
+
+def takes_typing(key: str) -> bool:
+    """The key types or edits text in the note line: "a", "A", "shift+a", "[", "left_square_bracket", "enter"..."""
+    import unicodedata
+
+    name = key.strip().casefold()
+    if name.startswith("shift+"):
+        name = name[len("shift+") :]  # shift+a types "A"; shift+f5 stays a command, below
+    if len(name) == 1 or name in TYPING_KEYS or (name.startswith("upper_") and len(name) == len("upper_") + 1):
+        return True
+    try:
+        char = unicodedata.lookup(name.replace("_", " "))  # Textual names punctuation: "full_stop", "comma"
+    except KeyError:
+        return False
+    return char.isprintable()
+
+
 @dataclass
 class LoadedConfig:
     config: Config
     problems: list[Problem] = field(default_factory=list)
+    # Keys that type or edit text (a letter, Enter), by command id, with where the file says so: a command that
+    # works while the coach types cannot have one (the UI knows which commands those are, and refuses them).
+    typing_keys: dict[str, Problem] = field(default_factory=dict)
 
 
 def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[str, ...] = CONFIG_KEYS, name: str = "config.toml") -> LoadedConfig:
@@ -110,12 +133,22 @@ def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[
     check.unknown_keys(git, ("autocommit",), ("git",), "[git]")
     autocommit = check.boolean(git, "autocommit", ("git",))
     keys: dict[str, str] = {}
+    typing: dict[str, Problem] = {}
     table = check.table(data, "keys", ())
     for action, key in (table or {}).items():
-        if isinstance(key, str) and key.strip():
-            keys[action] = key.strip()
-        else:
+        if not (isinstance(key, str) and key.strip()):
             check.add(("keys", action), f'keys.{action} must be a key name in quotes, like "f5" or "ctrl+s"')
+        else:
+            keys[action] = key.strip()
+            typed = next((k for k in key.split(",") if takes_typing(k)), None)
+            if typed is not None:  # refused by the UI where that command works while the coach types
+                before = len(check.problems)
+                check.add(
+                    ("keys", action),
+                    f"keys.{action} = {key.strip()!r}: {typed.strip()!r} is typed into the note line, so it cannot be a command "
+                    "there; use an F-key or a ctrl+ or alt+ key (the default stands)",
+                )
+                typing[action] = check.problems.pop(before)
     config = Config(
         session_minutes=minutes if minutes is not None else defaults.session_minutes,
         model=(model or defaults.model).strip(),
@@ -129,7 +162,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[
         retention_years=retention_years,
         git_autocommit=bool(autocommit),
     )
-    return LoadedConfig(config, check.problems)
+    return LoadedConfig(config, check.problems, typing)
 
 
 def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
@@ -148,7 +181,7 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
         text = read_user_text(machine)
         data = parse_toml(machine, text)
     except FileProblems as error:
-        return LoadedConfig(loaded.config, loaded.problems + error.problems)
+        return LoadedConfig(loaded.config, loaded.problems + error.problems, loaded.typing_keys)
     local = parse_config(machine, text, data, allowed=MACHINE_KEYS, name="machine.toml")
     # A key this file gets wrong is reported, and config.toml's stands (not the default).
     mine = replace(
@@ -157,7 +190,8 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
         theme=local.config.theme if isinstance(data.get("theme"), str) and data["theme"].strip() else loaded.config.theme,
         keys={**loaded.config.keys, **local.config.keys},
     )
-    return LoadedConfig(mine, loaded.problems + local.problems)
+    typing = {k: v for k, v in loaded.typing_keys.items() if k not in local.config.keys} | local.typing_keys
+    return LoadedConfig(mine, loaded.problems + local.problems, typing)
 
 
 def remember_theme(machine: Path, theme: str) -> None:

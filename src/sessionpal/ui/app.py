@@ -117,9 +117,9 @@ class SessionPalApp(App[int]):
         self.theme = wanted if wanted in self.available_themes else "textual-dark"
         self.update_config(theme=self.theme)  # the theme in use: only a different pick is remembered
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._report_config_problems()  # first: it drops the keys the note line would lose
         if self.active_keys:
             self.set_keymap(self.active_keys)
-        self._report_config_problems()
         self._install_signal_handlers()
         clean_leftovers(self.home)
         self._finish_moves()
@@ -149,9 +149,15 @@ class SessionPalApp(App[int]):
         # Knowing every command id means importing every screen: only worth it when there are keys to check.
         known: set[str] = set()
         if self.config.keys:
-            from .keys import known_binding_ids
+            from .keys import ids_while_typing, known_binding_ids
 
             known = known_binding_ids(self.BINDINGS)
+            live = ids_while_typing(self.BINDINGS)
+            typing = self.loaded_config.typing_keys
+            refused = {k: p for k, p in typing.items() if k in live and self.config.keys.get(k) != live[k]}
+            if refused:
+                problems += [str(p) for p in refused.values()]
+                self.config = replace(self.config, keys={k: v for k, v in self.config.keys.items() if k not in refused})
         for action in self.config.keys:
             if action not in known:
                 from ..core.problems import did_you_mean

@@ -74,5 +74,19 @@ def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Bindi
     return found
 
 
+# Where the coach types (the note line, the client filter, the deck filter, the question form): a command
+# there that took a letter or Enter would fire instead of the word being typed, and lose the note.
+WHILE_TYPING = ("Session", "Everywhere", "Clients", "Deck filter", "Question form")
+
+
+def ids_while_typing(everywhere: Iterable[Binding | tuple]) -> dict[str, str]:
+    """The commands whose keys work while the coach types, with their default keys (the deck filter's Enter
+    is its own). The key after F7 or F8 is not one of them: the session screen holds those bindings too,
+    but they act only once armed, where a letter is right."""
+    found = all_bindings(everywhere)
+    armed = {binding.id for where, binding in found if where in ("Goals sidebar", "Notes log")}
+    return {binding.id: binding.key for where, binding in found if binding.id and where in WHILE_TYPING and binding.id not in armed}
+
+
 def known_binding_ids(everywhere: Iterable[Binding | tuple]) -> set[str]:
     return {binding.id for _, binding in all_bindings(everywhere) if binding.id}
