@@ -458,9 +458,7 @@ def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):
     done = run("import-hours", str(hours), "--yes", home=home.root)
     assert done.returncode == 0 and done.stdout.strip() == "imported 3 sessions, 2.50 hours (2.50 hours in the file); 1 new client"
     again = run("import-hours", str(hours), "--yes", home=home.root)
-    assert again.stdout.strip() == (
-        "imported 0 sessions, 0.00 hours (2.50 hours in the file); 3 already here (2.50 hours, the same client, day and minutes)"
-    )
+    assert again.stdout.strip() == ("imported 0 sessions, 0.00 hours (2.50 hours in the file); 3 already here (2.50 hours, the same client, day and minutes)")
     log = run("log", "icf", home=home.root).stdout
     assert log.strip().splitlines()[-2:] == ["Total,2 clients,,,4,2.00,1.50", "Total hours,,,,,3.50,"], log
 

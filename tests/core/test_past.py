@@ -79,7 +79,9 @@ def test_a_past_session_counts_in_the_icf_log_and_keeps_its_notes(home):
 
 def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path, home):
     path = tmp_path / "hours.csv"
-    path.write_text("date,client,minutes,kind\n0026-11-23,Ana,60,paid\n0001-01-01,Ana,60,paid\n9999-12-31,Ana,1440,paid\n1969-12-31,Ana,60,paid\n1970-01-01,Ana,60,paid\n")
+    path.write_text(
+        "date,client,minutes,kind\n0026-11-23,Ana,60,paid\n0001-01-01,Ana,60,paid\n9999-12-31,Ana,1440,paid\n1969-12-31,Ana,60,paid\n1970-01-01,Ana,60,paid\n"
+    )
     read, problems = read_hours(path, today=date(2026, 12, 2))
     assert [r.line for r in read] == [6]
     assert problems == [
@@ -97,13 +99,21 @@ def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path, h
 
 def test_a_genuine_second_session_is_kept_and_a_file_imported_again_adds_nothing(tmp_path, home):
     ana = create_client(home, "Ana Pérez", 45)
-    rows = [PastSession(date(2024, 3, 4), "Ana", 60, False, 2), PastSession(date(2024, 3, 4), "Ana", 60, False, 3), PastSession(date(2024, 3, 5), "Ana", 45, False, 4)]
+    rows = [
+        PastSession(date(2024, 3, 4), "Ana", 60, False, 2),
+        PastSession(date(2024, 3, 4), "Ana", 60, False, 3),
+        PastSession(date(2024, 3, 5), "Ana", 45, False, 4),
+    ]
     slugs = {"Ana": ana.slug}
     new, old = plan_import(home, rows, slugs)
     assert (new, old) == (rows, [])
     for row in new:
         record_past_session(home, ana.slug, row.day, row.minutes, imported=f"hours.csv:{row.line}")
     assert plan_import(home, rows, slugs) == ([], rows), "the same file again adds nothing"
-    other = [PastSession(date(2024, 3, 4), "Ana", 60, False, 2), PastSession(date(2024, 3, 4), "Ana", 60, False, 3), PastSession(date(2024, 3, 4), "Ana", 60, False, 4)]
+    other = [
+        PastSession(date(2024, 3, 4), "Ana", 60, False, 2),
+        PastSession(date(2024, 3, 4), "Ana", 60, False, 3),
+        PastSession(date(2024, 3, 4), "Ana", 60, False, 4),
+    ]
     assert plan_import(home, other, slugs) == ([other[2]], other[:2]), "a third that day is new"
     assert recorded_count(home, ana.slug, date(2024, 3, 4), 60) == 2

@@ -421,7 +421,7 @@ def test_a_client_erased_after_a_stopped_build_is_forgotten(practice, monkeypatc
 def test_a_session_started_at_an_impossible_moment_is_one_problem_line(practice, started):
     folder = practice.sessions_dir("ana-perez")
     good = folder / "2026-11-30T1000.md"
-    good.write_text(f"+++\nclient = \"ana-perez\"\nstarted = {started}\n+++\n## Notes\n\n- [00:00:01] odd date words\n")
+    good.write_text(f'+++\nclient = "ana-perez"\nstarted = {started}\n+++\n## Notes\n\n- [00:00:01] odd date words\n')
     index = SearchIndex(practice)
     refreshed = index.refresh()
     assert len(refreshed.problems) == 1 and "2026-11-30T1000.md:3:1" in refreshed.problems[0], refreshed.problems

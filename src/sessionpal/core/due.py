@@ -24,10 +24,9 @@ def due_from_text(text: str, today: date) -> tuple[str, date | None]:
     """The action's words and its due date, if it says one. An explicit `due DATE` at the end is taken off
     the words (it is kept as the date); "by Friday" stays in them, as the coach said it."""
     explicit = _EXPLICIT.search(text)
-    if explicit:
-        if (day := _day(explicit.group(1))) is not None:
-            return text[: explicit.start()].rstrip(), day
-        # "due 2026-02-30" (or year 0001) is no date: the words stay as typed
+    # "due 2026-02-30" (or year 0001) is no date: the words stay as typed
+    if explicit and (day := _day(explicit.group(1))) is not None:
+        return text[: explicit.start()].rstrip(), day
     said = list(_BY.finditer(text))
     if not said:
         return text, None

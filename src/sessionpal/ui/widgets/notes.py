@@ -21,8 +21,8 @@ from ...core.engagement import Standing
 from ...core.history import LastTime
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
-from ...core.sessionfile import NOTES, clean_text
 from ...core.safe_text import glimpse
+from ...core.sessionfile import NOTES, clean_text
 from ...core.stamps import format_stamp
 from .goals import goal_line
 
