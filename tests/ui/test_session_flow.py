@@ -6,6 +6,8 @@ import asyncio
 import errno
 import os
 import tomllib
+
+import pytest
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -904,3 +906,22 @@ async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home, c
 
     markdown, _ = session_markdown(read_session(last), "Ana Pérez")
     assert len(markdown) < 30_000 and "more characters in the file" in markdown, "the review's reading view cuts it too (it took 10 s)"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_home, clock, size):
+    last = session_paths(demo_home, "ana-perez")[-1]
+    more = "".join(f"- [ ] [00:1{i}:00] a long action number {i} that the client named in her own words by Friday\n" for i in range(6))
+    last.write_text(last.read_text().replace("- [ ] [00:08:00] book a physio appointment\n", "- [ ] [00:08:00] book a physio appointment\n" + more))
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press(*"test")
+        await pilot.pause()
+        note = app.screen.query_one("#note", NoteInput)
+        footer_top = size[1] - 1
+        assert note.value == "test" and note.region.height == 3, note.region
+        assert note.region.bottom <= footer_top, f"the note line ends at row {note.region.bottom}, below the screen's {footer_top}"
+        card = app.screen.query_one(LastTimeCard)
+        assert card.region.bottom <= note.region.y, "the card ends above the note line"
+        assert card.max_scroll_y > 0, "a card too long for its room scrolls"
