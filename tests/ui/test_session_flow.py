@@ -6,11 +6,10 @@ import asyncio
 import errno
 import os
 import tomllib
-
-import pytest
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input, OptionList, Static
 
