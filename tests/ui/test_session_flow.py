@@ -924,3 +924,32 @@ async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_
         card = app.screen.query_one(LastTimeCard)
         assert card.region.bottom <= note.region.y, "the card ends above the note line"
         assert card.max_scroll_y > 0, "a card too long for its room scrolls"
+
+
+async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_blind(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "!the first action she chose")
+        for number in range(8):
+            app.screen.live.add_note(f"!action number {number} she chose")
+        app.screen.live.goals.rate_goal("run-5-km-without-stopping", 6)
+        await pilot.press("f9")  # the blind down as the session ends
+        clock.advance(45 * 60)
+        await pilot.press("f12", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SummaryDialog)
+        assert "Progress ratings" not in str(dialog.query_one("#summary", Static).render())
+        await pilot.press("f9")
+        await pilot.pause()
+        shown = str(dialog.query_one("#summary", Static).render())
+        assert not app.private and "Run 5 km without stopping: 6/10" in shown, "the blind lifted, what it masked shows"
+        done = dialog.query_one("#done")
+        assert done.region.bottom <= 24 and done.region.height > 0, f"Done is on screen: {done.region}"
+        box = dialog.query_one("#summary-box")
+        assert box.max_scroll_y > 0, "at 24 rows the summary scrolls"
+        await pilot.press("pagedown", "down")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y, "PageDown reaches the end (Saved in ...)"
+        assert isinstance(app.screen, SummaryDialog)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from ...core.live import Summary
 from ...core.timer import format_clock
 from ..changes import attempt
+from ..context import TypedApp
 
 
 def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
@@ -53,30 +54,57 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
 
 
 class SummaryDialog(ModalScreen[None]):
+    pal = TypedApp()
     BINDINGS = [
         Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list"),
         Binding("r", "recap", "Recap", id="recap", tooltip="The recap for the client: saved beside the session and copied to the clipboard"),
+        # The blind is the session's F9 here too: lifted, the ratings and goal changes it masked show.
+        Binding("f9", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
+        # The Done button has the cursor: these keys scroll what does not fit (80x24) all the same.
+        Binding("down", "scroll_summary(1)", "Down", show=False),
+        Binding("up", "scroll_summary(-1)", "Up", show=False),
+        Binding("pagedown", "scroll_summary(10)", "Page down", show=False),
+        Binding("pageup", "scroll_summary(-10)", "Page up", show=False),
     ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, summary: Summary, client_name: str, *, private: bool = False, make_recap: Callable[[], tuple[Path, str]] | None = None):
         super().__init__()
         self.summary = summary
         self.client_name = client_name
-        self.private = private  # the privacy blind was down when the session ended
+        self.private = private  # the privacy blind is down: counts only (follows the app's blind once shown)
         self.make_recap = make_recap  # writes the recap (the screen's job, through the core): its path and text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            title = Content("Session ended") if self.private else Content.from_markup("Session with $name ended", name=self.client_name)
-            yield Static(title, classes="dialog-title")
-            yield Static(Content("\n").join(summary_lines(self.summary, self.private)), id="summary")
+            yield Static(self._title(), classes="dialog-title", id="summary-title")
+            with VerticalScroll(id="summary-box", can_focus=False):
+                yield Static(self._body(), id="summary")
             with Horizontal(classes="dialog-buttons"):
                 if self.make_recap is not None and self.summary.path is not None:
                     yield Button("Recap for the client (r)", id="recap-button")
                 yield Button("Done", variant="primary", id="done")
 
+    def _title(self) -> Content:
+        return Content("Session ended") if self.private else Content.from_markup("Session with $name ended", name=self.client_name)
+
+    def _body(self) -> Content:
+        return Content("\n").join(summary_lines(self.summary, self.private))
+
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()
+        self.watch(self.pal, "private", self._blind_changed, init=False)
+
+    def _blind_changed(self, private: bool) -> None:
+        self.private = private
+        self.query_one("#summary-title", Static).update(self._title())
+        self.query_one("#summary", Static).update(self._body())
+
+    def action_private(self) -> None:
+        self.pal.private = not self.pal.private
+
+    def action_scroll_summary(self, lines: int) -> None:
+        self.query_one("#summary-box", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed, "#done")
     def action_close(self) -> None:
