@@ -3,6 +3,7 @@ the alignment view, working without goals, the agreement and permission reminder
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from sessionpal.core.clients import load_client
@@ -13,7 +14,7 @@ from sessionpal.ui.screens.alignment import AlignmentScreen
 from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.goals import GoalsPane
-from sessionpal.ui.widgets.notes import NoteInput
+from sessionpal.ui.widgets.notes import NoteInput, Reminder
 
 from .conftest import make_app, settle, told
 
@@ -206,9 +207,10 @@ async def test_the_agreement_is_saved_and_shown_under_the_timer(history_home, cl
         assert agreement.display and "Decide whether to pitch" in str(agreement.render())
 
 
-async def test_a_note_tagged_with_an_ask_first_area_brings_one_reminder(history_home, clock):
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_a_note_tagged_with_an_ask_first_area_brings_one_reminder(history_home, clock, size):
     app = make_app(history_home, clock, client=BEN)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press(*"his brother #fam")
         await pilot.pause()
@@ -216,8 +218,20 @@ async def test_a_note_tagged_with_an_ask_first_area_brings_one_reminder(history_
         assert note._suggestion == "his brother #family", "the tag completes"
         await pilot.press("right", "enter")
         await pilot.pause()
+        reminder = app.screen.query_one(Reminder)
+        question = "This may be a tender area. How would you like us to approach it, if at all?"
+        shown = " ".join(strip.text.strip() for strip in reminder.render_lines(reminder.region.reset_offset))
+        assert reminder.display and question in shown, f"whole above the note line at {size}: {shown!r}"
+        assert reminder.region.bottom <= note.region.y, "above the note line, not over it"
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = str(app.screen.query_one(Static).render())
+        assert f"Ask first: family · You might ask: “{question}”" in help_text, "F1 has the news whole"
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press(*"more about #family", "enter")
         await pilot.pause()
+        assert not reminder.display, "the next note: the moment has passed"
         reminders = [n for n in told(app) if n.title == "Ask first: family"]
         assert len(reminders) == 1
         assert "How would you like us to approach it, if at all?" in reminders[0].message

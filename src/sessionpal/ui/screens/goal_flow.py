@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ...core.live import LiveSession
     from ..app import SessionPalApp
     from ..widgets.notes import NoteInput
+    from ..widgets.status import StatusLine
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
 PERMISSION_QUESTION = "opening/permission-sensitive"
@@ -43,6 +44,7 @@ class GoalHost(Protocol):
     """What the flow needs of the session screen."""
 
     live: LiveSession
+    reminder: tuple[str, str]
     past: tuple[SessionFacts, ...]
     flags: dict[str, str]
     app: App[int]
@@ -60,6 +62,9 @@ class GoalHost(Protocol):
     def focus_note(self) -> None: ...
 
     def has_class(self, *names: str) -> bool: ...
+
+    @property
+    def status(self) -> StatusLine: ...
 
     def arm_goals(self) -> None: ...
 
@@ -106,12 +111,14 @@ class GoalFlow:
                 continue
             self.reminded.add(area.casefold())
             question = self.pal.packs.question(PERMISSION_QUESTION) if self.pal.packs else None
-            ask = f" You might ask: “{question.text}”" if question else ""
+            ask = f"You might ask: “{question.text}”" if question else "Ask permission before coaching here."
+            # Whole, above the note line (the status line would cut it), until the next note; and in F1's news.
             if self.pal.private:  # the blind is down: which area, and whose, stay hidden
-                self.screen.notify(f"A note names an area this client asked to be asked about first.{ask}", title="Ask first", timeout=15, markup=False)
-                continue
-            # Short, on the status line: the client's name is beside it, and the question is what helps now.
-            self.screen.notify(ask.strip() or "ask permission before coaching here.", title=f"Ask first: {area}", timeout=12, markup=False)
+                title, message = "Ask first", f"A note names an area this client asked to be asked about first. {ask}"
+            else:
+                title, message = f"Ask first: {area}", ask
+            self.screen.reminder = (title, message)
+            self.screen.status.said.append((title, message))
 
     # F7 ---------------------------------------------------------------------------
 

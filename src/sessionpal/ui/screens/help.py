@@ -34,6 +34,9 @@ FILTER = [
 ]
 
 
+NEWS = 5  # the latest news lines F1 shows whole
+
+
 class HelpScreen(ModalScreen[None]):
     pal = TypedApp()
 
@@ -64,8 +67,23 @@ class HelpScreen(ModalScreen[None]):
             lines.append(Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(keys):<16}", what=description))
         return lines
 
+    def _news_lines(self) -> list[Content]:
+        """What the status line said lately, whole (it cuts a long line at the screen's edge), newest first."""
+        from ..widgets.status import StatusLine
+
+        said = [item for line in self.under.query(StatusLine) for item in line.said][-NEWS:]
+        if not said:
+            return []
+        lines = [Content.from_markup("[b]Latest news[/b]  [$text-muted](newest first)[/]")]
+        if self.pal.private:  # told before the blind came down, it may hold the client's words
+            lines.append(Content.from_markup("  [$text-muted]Hidden while Private is on (F9).[/]"))
+        else:
+            lines += [Content.assemble("  ", (f"{title} · " if title else "", "bold"), message.replace("\n", " · ")) for title, message in reversed(said)]
+        return [*lines, Content("")]
+
     def compose(self) -> ComposeResult:
-        lines = [Content.from_markup("[b]Keys[/b]  [$text-muted](they work while you type; change them under $table in config.toml)[/]", table="[keys]")]
+        lines = self._news_lines()
+        lines += [Content.from_markup("[b]Keys[/b]  [$text-muted](they work while you type; change them under $table in config.toml)[/]", table="[keys]")]
         lines += self._key_lines()
         if self.app.is_web:
             from ..keys import BROWSER_NOTE

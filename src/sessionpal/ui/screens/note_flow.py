@@ -35,6 +35,8 @@ class NoteHost(SessionHost, Protocol):
 
     def remind_permission(self, text: str) -> None: ...
 
+    reminder: tuple[str, str]
+
     def dismiss(self, result: Any = None) -> Any: ...
 
 
@@ -71,6 +73,7 @@ class NoteFlow:
             return
         self.tell_outside()
         self.unsaved_reason = ""
+        self.screen.reminder = ("", "")  # the coach has typed on: the moment it was for has passed
         self.screen.show_unsaved()
         self.screen.sync()
         if self.screen.pal.private:  # the log is hidden: a word that it was saved, with nothing of what it says

@@ -134,6 +134,9 @@ class SessionScreen(Screen):
     armed: var[Armed] = var(Armed.NOTE, init=False)  # what the next key acts on (see "Keys"): shown, and in the footer
     goals_armed: var[bool] = var(False)  # bound into the sidebar
     log_armed: var[bool] = var(False)  # bound into the notes pane
+    # (title, message) of the reminder above the note line (ask permission first): set by the goal flow, gone
+    # with the next note; bound into the notes pane.
+    reminder: var[tuple[str, str]] = var(("", ""))
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
@@ -169,7 +172,7 @@ class SessionScreen(Screen):
                 yield DeckPane(id="deck")
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
                 yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
-                yield NotesPane(id="notes").data_bind(armed=SessionScreen.log_armed)
+                yield NotesPane(id="notes").data_bind(armed=SessionScreen.log_armed, reminder=SessionScreen.reminder)
         # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
         # the last keys. ctrl+p still opens the palette, and F1 says so.
         yield CompactFooter(left_out_when_narrow=("star", "log"))

@@ -321,14 +321,42 @@ class LastTimeCard(Static):
         self.update(Content("\n").join(lines))
 
 
+class Reminder(Static):
+    """A reminder for this moment of the call (ask permission first), whole, above the note line: it wraps
+    rather than being cut, and goes when the next note is saved."""
+
+    DEFAULT_CSS = """
+    Reminder {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        margin: 0 1;
+        color: $text-warning;
+        background: $warning-muted;
+    }
+    Reminder.-visible {
+        display: block;
+    }
+    """
+
+    said: var[tuple[str, str]] = var(("", ""))  # (title, message), bound from the session screen; empty: none
+
+    def watch_said(self, said: tuple[str, str]) -> None:
+        title, message = said
+        self.set_class(bool(title or message), "-visible")
+        self.update(Content.assemble((title, "bold"), "  " if title else "", message))
+
+
 class NotesPane(Vertical):
     armed: var[bool] = var(False)  # bound from the session screen: F8's one key is awaited
+    reminder: var[tuple[str, str]] = var(("", ""))  # bound from the session screen: shown above the note line
 
     def compose(self) -> ComposeResult:
         yield Static("Notes", id="notes-title", classes="pane-title")
         yield LastTimeCard(id="last-time")
         yield NotesLog(id="log").data_bind(NotesPane.armed)
         yield Static(id="unsaved")
+        yield Reminder(id="reminder").data_bind(said=NotesPane.reminder)
         yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True, suggester=TagSuggester())
 
     def show_log(self, items: list[LogEntry]) -> None:
