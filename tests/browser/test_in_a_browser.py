@@ -85,7 +85,9 @@ def test_a_short_session_in_a_browser_tab(home, browser, tmp_path):
         assert wait_for(lambda: session_of(served.home, "ana-perez").asked != [], timeout=10), "F3 reached the app"
         shot = screenshot(page, "browser-session.png", tmp_path)
         assert shot.stat().st_size > 20_000, "a screen was drawn, not a blank page"
-        page.keyboard.press("F12")  # end: asks first (Enter ends), then the summary
+        page.keyboard.press("Control+s")  # F6's ctrl key (a Mac laptop's F-keys need fn): stars the deck's question
+        assert wait_for(lambda: "starred" in (served.home.config_file.read_text() if served.home.config_file.exists() else ""), timeout=30)
+        page.keyboard.press("Control+e")  # F12's ctrl key, past the browser: asks first (Enter ends), then the summary
         page.keyboard.press("Enter")
         assert wait_for(lambda: session_of(served.home, "ana-perez").info.is_finished, timeout=30), "the session was ended from the browser"
         apps = served.apps()

@@ -672,6 +672,37 @@ async def test_help_lists_keys_prefixes_and_filter(demo_home, clock):
         assert isinstance(app.screen, SessionScreen)
 
 
+async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home, clock):
+    """F6, F9 and F12 need fn on a Mac laptop: ctrl+s, ctrl+\\ and ctrl+e do the same (issue 26.19)."""
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        question = deck.current
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert question.ref in app.config.starred, "ctrl+s stars, as F6"
+        await pilot.press("ctrl+backslash")
+        await pilot.pause()
+        assert app.private, "ctrl+\\ lowers the blind, as F9"
+        await pilot.press("ctrl+backslash")
+        await pilot.pause()
+        assert not app.private
+        await type_note(pilot, "she is here")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog), "ctrl+e asks to end, as F12 (the note line's end-of-line gives way)"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        await pilot.press("ctrl+backslash")
+        await pilot.pause()
+        assert app.private, "in the summary too"
+    from sessionpal.ui.keys import key_label
+
+    assert key_label("f9,ctrl+backslash") == "F9 / ctrl+\\"
+
+
 async def test_keymap_from_config(demo_home, clock):
     demo_home.config_file.write_text('[keys]\nask = "f10"\nnot_a_command = "f11"\n')
     app = make_app(demo_home, clock)

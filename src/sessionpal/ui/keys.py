@@ -26,6 +26,7 @@ KEY_NAMES = {
     "shift+down": "shift+↓",
     "delete": "Delete",
     "enter": "Enter",
+    "ctrl+backslash": "ctrl+\\",
 }
 
 

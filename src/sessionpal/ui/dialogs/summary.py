@@ -59,7 +59,7 @@ class SummaryDialog(ModalScreen[None]):
         Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list"),
         Binding("r", "recap", "Recap", id="recap", tooltip="The recap for the client: saved beside the session and copied to the clipboard"),
         # The blind is the session's F9 here too: lifted, the ratings and goal changes it masked show.
-        Binding("f9", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
+        Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
         # The Done button has the cursor: these keys scroll what does not fit (80x24) all the same.
         Binding("down", "scroll_summary(1)", "Down", show=False),
         Binding("up", "scroll_summary(-1)", "Up", show=False),

@@ -49,7 +49,7 @@ class ClientPickerScreen(Screen):
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
-        Binding("f9", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
+        Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
     ]
 
     def __init__(self):

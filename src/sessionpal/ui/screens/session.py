@@ -115,16 +115,18 @@ class SessionScreen(Screen):
         Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
         Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
         Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
-        Binding("f6", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
+        Binding("f6,ctrl+s", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
         # Priority: taken before any key typed after them reaches the note line (see "Keys" above).
         Binding(
             "f7,ctrl+g", "goals", "Goals", id="goals", priority=True, tooltip="The goals sidebar (or focus areas): the next key acts on the highlighted goal"
         ),
         Binding("f8,ctrl+l", "log", "Notes", id="log", priority=True, tooltip="The notes log: the next key edits, ticks or deletes the highlighted note"),
-        Binding("f9", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
+        # Each F-key has a ctrl key too: on a Mac laptop F-keys need fn. ctrl+\ and ctrl+e reach the app in
+        # Terminal.app, iTerm2, tmux and a browser tab; ctrl+e, the note line's "end of line", gives way (End stays).
+        Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
         # Priority, as F7: the question is on screen before the key typed after F12 (its Enter) is handed on.
-        Binding("f12", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
-        Binding("f12", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
+        Binding("f12,ctrl+e", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
+        Binding("f12,ctrl+e", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 
