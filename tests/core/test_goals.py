@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sessionpal.core.clients import ClientEditError, create_client, load_client, set_agreements, set_no_goals, set_values
+from sessionpal.core.clients import ClientEditError, create_client, load_client, set_agreements, set_values
 from sessionpal.core.goals import add_goal, change_goal_status, link_value, move_goal, rename_goal, set_goal_tags, succeed_goal
 from sessionpal.core.live import LiveSession, SaveFailed
 from sessionpal.core.model import GoalStatus, Move, StatusChange
@@ -82,11 +82,16 @@ def test_shrinking_or_replacing_a_goal_links_old_to_new(home, ana, move, verb):
     assert (new.status, new.value, new.tags, new.created) == (GoalStatus.ACTIVE, "health", ("body",), DAY)
 
 
-def test_no_goals_switches_on_and_off_without_losing_goals(home, ana):
+def test_no_goals_switches_on_and_off_without_losing_goals_and_each_goal_says_when(home, ana):
+    from sessionpal.core.goals import SET_ASIDE, TAKEN_UP, work_without_goals
+
     before = load_client(home.client_file("ana")).goals
-    assert set_no_goals(home, "ana", True).no_goals
-    client = set_no_goals(home, "ana", False)
-    assert not client.no_goals and client.goals == before
+    assert work_without_goals(home, "ana", True, at=DAY).no_goals
+    client = work_without_goals(home, "ana", False, at=DAY)
+    assert not client.no_goals and [g.id for g in client.goals] == [g.id for g in before]
+    assert all(g.status == b.status for g, b in zip(client.goals, before, strict=True)), "no status changes"
+    for goal in (g for g in client.goals if g.status.is_open):
+        assert [(h.note, h.move) for h in goal.history[-2:]] == [(SET_ASIDE, None), (TAKEN_UP, None)], goal.id
     assert tomllib.loads(home.client_file("ana").read_text())["no_goals"] is False
 
 

@@ -130,6 +130,14 @@ async def test_the_playbook_for_a_stalled_goal(history_home, clock):
         session = current_session(history_home)
         assert session.actions[0].text == "Coach: check in by message on Thursday about: Find a mentor"
         assert "Email one designer I admire" in " ".join(sidebar(app))
+        # The smaller goal is new, so not stalled: its menu still offers the playbook's other moves (issue 26.14).
+        app.screen.goal_flow.menu("email-one-designer-i-admire")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, GoalMenuDialog)
+        offered = [str(o.prompt).split("  ")[0] for o in menu.query_one(OptionList).options][:4]
+        assert offered == ["Add support between sessions", "Replace it with a different goal", "Connect it to a value", "Set all goals aside for now"]
+        assert "explored the real reason, added support between sessions, shrunk to a smaller step" in str(menu.detail)
 
 
 async def test_setting_goals_aside_and_back(history_home, clock):
@@ -153,6 +161,9 @@ async def test_setting_goals_aside_and_back(history_home, clock):
         after = client(history_home)
         assert not after.no_goals
         assert [(g.id, g.title, g.status) for g in after.goals] == [(g.id, g.title, g.status) for g in before]
+        mentor, other = after.goal("find-a-mentor"), next(g for g in after.goals if g.id != "find-a-mentor" and g.status.is_open)
+        assert [(h.move, h.note) for h in mentor.history[-2:]] == [(Move.DROP_ALL, "all goals set aside for now"), (None, "taken up again: working with goals")]
+        assert [h.note for h in other.history[-2:]] == ["set aside for now: working without goals", "taken up again: working with goals"]
 
 
 async def test_alignment_view(history_home, clock):

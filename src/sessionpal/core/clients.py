@@ -380,11 +380,6 @@ def set_model(home: Home, slug: str, model_id: str) -> Client:
     return edit_client(home, slug, lambda document: document.__setitem__("model", model_id))
 
 
-def set_no_goals(home: Home, slug: str, no_goals: bool) -> Client:
-    """Work without goals for now, or with them again; the goals themselves are never touched."""
-    return edit_client(home, slug, lambda document: document.__setitem__("no_goals", no_goals))
-
-
 def set_agreements(home: Home, slug: str, agreed: list[str], ask_first: list[str]) -> Client:
     """Areas the client agreed to be coached on, and areas to ask about first."""
     import tomlkit

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .clients import ClientEditError, edit_client, load_client
-from .model import Client, Goal, GoalStatus, Move, moment_now
+from .model import MOVE_WORDS, Client, Goal, GoalStatus, Move, moment_now
 from .paths import Home
 from .safe_text import refuse_control
 from .tomledit import snippet_array, snippet_inline, snippet_table
@@ -57,6 +57,9 @@ def _find(document: TOMLDocument, goal_id: str) -> AbstractTable:
     if goal is None:
         raise ClientEditError(f"no goal {goal_id!r}")
     return goal
+
+
+OPEN_STATUSES = frozenset(s.value for s in GoalStatus if s.is_open)
 
 
 def _record(goal: AbstractTable, at: date, before: str, after: str, note: str, move: Move | None = None) -> None:
@@ -240,6 +243,30 @@ def record_move(home: Home, slug: str, goal_id: str, move: Move, note: str, *, a
         _record(goal, at, status, status, note, move)
 
     return _goal(edit_client(home, slug, edit), goal_id)
+
+
+SET_ASIDE = "set aside for now: working without goals"
+TAKEN_UP = "taken up again: working with goals"
+
+
+def work_without_goals(home: Home, slug: str, without: bool, *, at: datetime | None = None, move_on: str = "") -> Client:
+    """Work without goals for now, or with them again: the goals are kept, and each open goal's history says
+    when (the coach looking back sees why a goal went quiet). `move_on`: the stalled goal whose playbook move
+    this is; its line says so. One write of client.toml."""
+    at = at or moment_now()
+
+    def edit(document: TOMLDocument) -> None:
+        document["no_goals"] = without
+        for goal in document.get("goals", []):
+            status = str(goal.get("status", "active"))
+            if status not in OPEN_STATUSES:
+                continue  # achieved, changed, dropped: nothing to set aside
+            if move_on and goal.get("id") == move_on:
+                _record(goal, at, status, status, MOVE_WORDS[Move.DROP_ALL], Move.DROP_ALL)
+            else:
+                _record(goal, at, status, status, SET_ASIDE if without else TAKEN_UP)
+
+    return edit_client(home, slug, edit)
 
 
 def succeed_goal(home: Home, slug: str, goal_id: str, new_title: str, move: Move, *, at: datetime | None = None) -> tuple[Goal, Goal]:

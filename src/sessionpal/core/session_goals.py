@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from . import goals as goal_edits
-from .clients import set_agreements, set_no_goals, set_values
+from .clients import set_agreements, set_values
 from .due import due_from_text
-from .model import COACH_PREFIX, Client, Goal, GoalStatus, Move
+from .model import COACH_PREFIX, Client, Goal, GoalStatus, Move, at_or_after
 from .paths import Home
 from .saving import SaveFailed
 from .sessionfile import SessionDocument
@@ -70,6 +70,19 @@ class SessionGoals:
     @property
     def home(self) -> Home:
         return self.session.home
+
+    def playbook_tried(self, goal_id: str) -> tuple[Move, ...]:
+        """The playbook moves made this session on this goal, or on the goal it took the place of (shrunk or
+        replaced into it): the coach may carry on with the rest once the goal no longer looks stalled."""
+        document = self.document
+        if document is None or document.info.started is None:
+            return ()
+        started = document.info.started
+        lineage = [g for g in self.client.goals if g.id == goal_id or g.replaced_by == goal_id]
+        tried: list[Move] = []
+        for goal in lineage:
+            tried += [c.move for c in goal.history if c.move is not None and at_or_after(c.date, started) and c.move not in tried]
+        return tuple(tried)
 
     def _touch(self, goal_id: str) -> None:
         """Record in the session's front matter that this goal was worked on (if a session is running)."""
@@ -141,7 +154,8 @@ class SessionGoals:
         self.session.edit_client(lambda: set_values(self.home, self.client.slug, values))
 
     def set_no_goals(self, no_goals: bool) -> None:
-        self.session.edit_client(lambda: set_no_goals(self.home, self.client.slug, no_goals))
+        """Work without goals for now (or with them again), noted in each open goal's history."""
+        self.session.edit_client(lambda: goal_edits.work_without_goals(self.home, self.client.slug, no_goals, at=self.session.now()))
 
     def set_areas(self, agreed: list[str], ask_first: list[str]) -> None:
         self.session.edit_client(lambda: set_agreements(self.home, self.client.slug, agreed, ask_first))
@@ -208,8 +222,5 @@ class SessionGoals:
     def set_goals_aside(self, goal_id: str) -> None:
         """Drop all goals for now: the client works without goals; nothing is deleted."""
         self._goal(goal_id)
-        self.session.edit_client(
-            lambda: goal_edits.record_move(self.home, self.client.slug, goal_id, Move.DROP_ALL, "all goals set aside for now", at=self.session.now())
-        )
-        self.set_no_goals(True)
+        self.session.edit_client(lambda: goal_edits.work_without_goals(self.home, self.client.slug, True, at=self.session.now(), move_on=goal_id))
         self._touch(goal_id)

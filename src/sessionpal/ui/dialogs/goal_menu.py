@@ -7,7 +7,7 @@ import enum
 from textual import events
 from textual.content import Content
 
-from ...core.model import Goal, Move
+from ...core.model import MOVE_WORDS, Goal, Move
 from ..widgets.goals import FLAG, goal_line
 from .confirm import Choice, ChoiceDialog
 
@@ -55,16 +55,23 @@ def menu_choice(option_id: str) -> GoalIntent | Move:
 class GoalMenuDialog(ChoiceDialog):
     """Returns an option id (menu_choice tells what it means); None when closed. The letters it lists act at once."""
 
-    def __init__(self, goal: Goal, flag: str = ""):
+    def __init__(self, goal: Goal, flag: str = "", tried: tuple[Move, ...] = ()):
+        """`flag`: why the goal may be stalled; `tried`: playbook moves made on it this session (then the rest stay
+        offered, though a move has made it look unstalled: a shrink's smaller goal is new, a reason explored is movement)."""
         choices: list[Choice] = []
         detail = Content("")
-        if flag:
-            choices += [(f"move:{move.value}", Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint)) for move, label, hint in PLAYBOOK]
+        if flag or tried:
+            # Still stalled: the whole playbook. A move made it look otherwise: the moves not yet tried (support again too).
+            offered = [(move, label, hint) for move, label, hint in PLAYBOOK if flag or move not in tried or move is Move.SUPPORT]
+            choices += [(f"move:{move.value}", Content.from_markup("$label  [$text-muted]$hint[/]", label=label, hint=hint)) for move, label, hint in offered]
             choices.append(None)
+        if flag:
             detail = Content.from_markup(
                 f"[$text-warning]{FLAG} This goal may be stalled[/] [$text-muted]($why)[/]. Pushing harder rarely helps; try one of these with the client:",
                 why=flag,
             )
+        elif tried:
+            detail = Content.from_markup("[$text-muted]The playbook this session: $done. Its other moves:[/]", done=", ".join(MOVE_WORDS[m] for m in tried))
         choices += [(intent.value, Content.from_markup("[$text-muted]$letter[/]  $label", letter=letter, label=label)) for intent, letter, label in ACTIONS]
         super().__init__(goal_line(goal), choices, detail=detail, wide=True, list_id="goal-actions")
         self.goal = goal

@@ -204,7 +204,8 @@ class GoalFlow:
         goal = self._goal(goal_id)
         if goal is not None:
             self.app.push_screen(
-                GoalMenuDialog(goal, self.screen.flags.get(goal_id, "")), when_answered(lambda choice: self.choose(goal_id, menu_choice(choice)))
+                GoalMenuDialog(goal, self.screen.flags.get(goal_id, ""), self.live.goals.playbook_tried(goal_id)),
+                when_answered(lambda choice: self.choose(goal_id, menu_choice(choice))),
             )
 
     def status(self, goal_id: str) -> None:
