@@ -703,6 +703,18 @@ async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home, clock):
     assert key_label("f9,ctrl+backslash") == "F9 / ctrl+\\"
 
 
+async def test_the_deck_says_of_how_many_and_how_many_are_hidden(demo_home, clock):
+    """`packs check` counts every question; the deck the timer's phase of those not hidden (issue 26.21)."""
+    demo_home.config_file.write_text('hidden = ["opening/permission-sensitive", "closing"]\n')
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deck = app.screen.query_one(DeckPane)
+        closing = len([q for q in app.packs.questions() if q.pack == "closing"])
+        title = str(deck.query_one("#deck-title", Static).render())
+        assert closing > 0 and f"{len(deck.shown)} of {len(deck.deck.questions)} · {closing + 1} hidden" in title, title
+
+
 async def test_keymap_from_config(demo_home, clock):
     demo_home.config_file.write_text('[keys]\nask = "f10"\nnot_a_command = "f11"\n')
     app = make_app(demo_home, clock)

@@ -46,6 +46,7 @@ class Deck:
     starred: set[str] = field(default_factory=set)
     asked_before: dict[str, date] = field(default_factory=dict)  # ref -> last date asked of this client
     asked_now: set[str] = field(default_factory=set)  # refs asked in this session
+    hidden: int = 0  # the packs' questions hidden in config.toml, left out of `questions` (the deck says how many)
 
     def __post_init__(self) -> None:
         # Searching folded text once up front keeps each keystroke cheap on a 5,000-question deck.

@@ -74,11 +74,13 @@ class DeckFlow:
         pal = self.screen.pal
         packs = pal.packs
         assert packs is not None
+        offered = packs.questions(pal.config.hidden)
         deck = Deck(
-            packs.questions(pal.config.hidden),
+            offered,
             starred=set(pal.config.starred),
             asked_before=self.asked_before,
             asked_now=self.screen.live.asked_refs(),
+            hidden=len(packs.questions(())) - len(offered),
         )
         titles = {pack.id: pack.title for pack in packs.packs.values()}
         self.deck.set_deck(deck, pal.clock.now().date(), titles)

@@ -125,8 +125,11 @@ class SessionScreen(Screen):
         # Terminal.app, iTerm2, tmux and a browser tab; ctrl+e, the note line's "end of line", gives way (End stays).
         Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
         # Priority, as F7: the question is on screen before the key typed after F12 (its Enter) is handed on.
-        Binding("f12,ctrl+e", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
-        Binding("f12,ctrl+e", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
+        Binding("f12", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
+        Binding("f12", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
+        # Apart and unshown, as ctrl+d: the note line binds ctrl+e too, and the footer would list it first.
+        Binding("ctrl+e", "end", "End", id="end", show=False, priority=True, tooltip="End the session (asks first)"),
+        Binding("ctrl+e", "close", "Back", id="end", show=False, priority=True, tooltip="Back to the client list (nothing was started)"),
         Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
     ]
 

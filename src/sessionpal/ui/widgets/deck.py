@@ -275,7 +275,11 @@ class DeckPane(Vertical):
             scope = f"{self.timer_phase.value} (following the timer)"
         else:
             scope = "all phases"
-        shown = f"{len(self.shown)}"
+        # Of how many: `packs check` counts every question, the deck the timer's phase of those not hidden.
+        total = len(self.deck.questions) if self.deck is not None else 0
+        shown = f"{len(self.shown)} of {total}" if total != len(self.shown) else f"{len(self.shown)}"
+        if self.deck is not None and self.deck.hidden:
+            shown += f" · {self.deck.hidden} hidden"
         title = f"Questions · {scope} · {shown}"
         if self.filtered:  # a filter kept after Enter stops the deck following the timer: say so, and how to undo it
             typed = self.query_text.strip()
