@@ -178,3 +178,26 @@ async def test_f12_then_enter_at_once_ends_the_session(demo_home, clock):
         burst(app, "f12", "enter")
         await settle(pilot)
         assert dialogs(app) == ["SummaryDialog"], "the question came up before the Enter, which answered it: ended"
+
+
+async def test_once_f8_has_armed_the_log_the_footer_shows_its_keys_and_f1_at_80_columns(demo_home, clock):
+    from sessionpal.ui.widgets.footer import CompactFooter
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"!call the recruiter", "enter")
+        await pilot.pause()
+
+        def shown() -> list[str]:
+            footer = app.screen.query_one(CompactFooter)
+            return [str(getattr(key, "action", "")) for key in footer.children if getattr(key, "action", None) and key.region.right <= 80]
+
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.pause()
+        keys = shown()
+        assert {"edit_note", "tick_note", "delete_note", "end", "help"} <= set(keys), keys
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "edit_note" not in shown() and "ask" in shown(), "the note line's keys again"

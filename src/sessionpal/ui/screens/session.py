@@ -180,7 +180,9 @@ class SessionScreen(Screen):
                 yield NotesPane(id="notes").data_bind(armed=SessionScreen.log_armed, reminder=SessionScreen.reminder)
         # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
         # the last keys. ctrl+p still opens the palette, and F1 says so.
-        yield CompactFooter(left_out_when_narrow=("star", "log"))
+        yield CompactFooter(
+            left_out_when_narrow=("star", "log"), armed=GOAL_ACTIONS | LOG_ACTIONS, left_out_when_armed=("ask", "draw", "find", "star", "log", "private")
+        )
 
     def on_mount(self) -> None:
         if self.pal.seed is not None:

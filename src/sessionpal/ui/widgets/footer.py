@@ -15,9 +15,13 @@ class CompactFooter(Footer):
     terminal is narrow: they stay bound, and in the help (F1) and the palette. A key is told by its action
     (Footer's key widget is private to Textual)."""
 
-    def __init__(self, left_out_when_narrow: Iterable[str] = (), **kwargs):
+    def __init__(self, left_out_when_narrow: Iterable[str] = (), *, armed: Iterable[str] = (), left_out_when_armed: Iterable[str] = (), **kwargs):
+        """`armed`: the actions of keys shown while a list waits for its one key; then `left_out_when_armed`
+        go, so that those keys, End and F1 fit (the goals' eight at 140 columns, the log's three at 80)."""
         super().__init__(compact=True, show_command_palette=False, **kwargs)
         self.left_out_when_narrow = frozenset(left_out_when_narrow)
+        self.armed = frozenset(armed)
+        self.left_out_when_armed = frozenset(left_out_when_armed)
         self._narrow: bool | None = None
 
     def on_resize(self) -> None:
@@ -27,9 +31,13 @@ class CompactFooter(Footer):
     def compose(self) -> ComposeResult:
         narrow = self._narrow = self.app.size.width < NARROW
         keys = 0
-        for widget in super().compose():
+        widgets = list(super().compose())
+        left_out = self.left_out_when_narrow if narrow else frozenset()
+        if any(getattr(w, "action", None) in self.armed for w in widgets):
+            left_out = left_out | self.left_out_when_armed
+        for widget in widgets:
             action = getattr(widget, "action", None)
-            if narrow and action in self.left_out_when_narrow:
+            if action in left_out:
                 continue
             keys += action is not None
             yield widget

@@ -135,6 +135,16 @@ class NoteInput(Input):
         self._armed = message.keys
         self.refresh_bindings()  # the footer shows the armed list's keys (see check_consume_key)
 
+    # The note line's own bindings of keys an armed list takes (the notes log's Enter and Delete).
+    OWN_ACTIONS = {"enter": "submit", "delete": "delete_right"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a list is armed, its key is its own (on_key takes it before any binding): the note line's binding
+        # of that key gives way, and the footer shows the list's (Enter: Edit) instead of nothing.
+        if self._armed and any(self.OWN_ACTIONS.get(key) == action for key in self._armed):
+            return False
+        return super().check_action(action, parameters)
+
     def check_consume_key(self, key: str, character: str | None) -> bool:
         # An armed list's letters are not typed: their bindings (the screen's) show in the footer.
         return key not in self._armed and super().check_consume_key(key, character)
