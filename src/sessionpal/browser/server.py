@@ -11,6 +11,19 @@ private:
 - the websocket must come from the page's own origin; pages are never cached, framed, or named
   to another site as a referrer; the page fetches nothing from outside the computer.
 
+What keeps it serving the coach while another account of the machine, without the token, tries to
+wear it down:
+
+- a connection that has not shown the token IDLE_TIMEOUT seconds after it opened is closed, as is
+  any connection idle that long after an answer (a tab's websocket is a request in progress);
+  past MAX_STRANGERS connections without the token, the oldest are closed once they have had
+  STRANGER_GRACE seconds to show it; a wrong address's 403 closes its connection. So idle
+  connections cannot use up the server's file descriptors (it also raises its soft limit to the
+  hard one), nor keep the coach's tab out;
+- at most MAX_TABS apps run, counted as tabs are let in, before any of them has started;
+- its terminal gets the link and one-line notices, each kind at most every NOTICE_EVERY seconds,
+  never a traceback; a malformed request gets its 400 and nothing on the terminal.
+
 Stopping (Ctrl+C, SIGTERM, SIGHUP) sends each app SIGTERM: it saves and lets go of its client as
 on a shutdown, and is killed only if it has not ended STOP_GRACE seconds later. Apps run in their
 own process group, so Ctrl+C in the server's terminal reaches the server alone, which stops them
@@ -21,10 +34,12 @@ in order; if the server dies, each app sees its input end and saves and ends by 
 from __future__ import annotations
 
 import asyncio
+import errno
 import hmac
 import html
 import ipaddress
 import json
+import logging
 import os
 import secrets
 import shlex
@@ -32,6 +47,7 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 import webbrowser
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack, suppress
@@ -42,6 +58,7 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 import jinja2
 from aiohttp import WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -50,6 +67,11 @@ from ..ui.web_driver import DRIVER
 TOKEN_BYTES = 24  # 192 bits
 STOP_GRACE = 5.0  # seconds an app has to save and end after SIGTERM (it takes 1.5 at most: ui/app.py)
 MAX_TABS = 8  # apps running at once: a tab stuck reloading must not start hundreds
+IDLE_TIMEOUT = 5.0  # seconds a connection may go without a whole request (a browser sends one at once)
+MAX_STRANGERS = 64  # connections open at once that have not shown the token (past their grace)
+STRANGER_GRACE = 1.0  # seconds a new connection has to show the token before the cap may close it
+NOTICE_EVERY = 10.0  # seconds between two notices of one kind on the server's terminal
+SHORTAGE = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)  # accept() out of resources
 MAX_CELLS = (500, 300)  # the widest and tallest terminal a page may ask for (a 4K screen in a small font)
 TEMPLATES = Path(__file__).parent / "templates"
 LOOPBACK = ("127.0.0.1", "::1")
@@ -120,7 +142,14 @@ class TabApp(AppService):
         if self._task is not None:
             task, self._task = self._task, None
             await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-            await task
+            try:
+                await task
+            except asyncio.CancelledError:
+                # textual-serve's run() ends so when the app's output ends before its stderr reader has started;
+                # only a cancel of this stop itself goes on up (else the tab would count against MAX_TABS forever).
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
         self.running.discard(self)
 
 
@@ -135,7 +164,51 @@ class SessionServer(Server):
         # (DNS rebinding) is turned away even before its missing token is. None: any (tests).
         self.hosts = hosts
         self.apps: set[TabApp] = set()
+        self.tabs = 0  # tabs let in and not ended yet: taken before any await, so tabs opened at once count each other
         self.sockets: set[web.WebSocketResponse] = set()
+        # The connections none of whose requests has shown the token yet, oldest first.
+        self.strangers: dict[web.RequestHandler, float] = {}  # to the loop's time it arrived
+        self._trim_handle: asyncio.TimerHandle | None = None
+
+    def arrived(self, connection: web.RequestHandler) -> None:
+        """A new connection is a stranger until it shows the token. Past MAX_STRANGERS the oldest are closed, not the
+        newest (a crowd of idle ones must not keep the coach's tab out), and only after STRANGER_GRACE: a burst of
+        hundreds is accepted in batches, and would close the coach's connection before its request was read."""
+        loop = asyncio.get_running_loop()
+        self.strangers[connection] = loop.time()
+        # Its own timer: aiohttp's keepalive_timeout runs from a connection's opening only in recent versions.
+        loop.call_later(IDLE_TIMEOUT, self._expire, connection)
+        self._trim()
+
+    def _expire(self, connection: web.RequestHandler) -> None:
+        if connection in self.strangers:  # IDLE_TIMEOUT seconds, and still no request with the token
+            self._let_go(connection)
+
+    def _trim(self) -> None:
+        loop = asyncio.get_running_loop()
+        while len(self.strangers) > MAX_STRANGERS:
+            oldest, since = next(iter(self.strangers.items()))
+            if loop.time() - since < STRANGER_GRACE:
+                if self._trim_handle is None:  # one timer at a time, for the oldest one's grace
+                    self._trim_handle = loop.call_at(since + STRANGER_GRACE, self._trim_later)
+                return
+            self._let_go(oldest)
+
+    def _trim_later(self) -> None:
+        self._trim_handle = None
+        self._trim()
+
+    def left(self, connection: web.RequestHandler) -> None:
+        self.strangers.pop(connection, None)
+
+    def make_room(self) -> None:
+        """Out of file descriptors: the older half of the strangers are closed, so that the next accept() finds some."""
+        for connection in list(self.strangers)[: (len(self.strangers) + 1) // 2]:
+            self._let_go(connection)
+
+    def _let_go(self, connection: web.RequestHandler) -> None:
+        self.strangers.pop(connection, None)
+        connection.force_close()
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._guard])
@@ -155,16 +228,17 @@ class SessionServer(Server):
     @web.middleware
     async def _guard(self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
         if self.hosts is not None and request.host.casefold() not in self.hosts:
-            return web.Response(status=403, text=FORBIDDEN, headers=SAFE_HEADERS)
+            return _refused()
         first = request.path.split("/", 2)[1] if request.path.startswith("/") else ""
         if not hmac.compare_digest(first.encode(), self.token.encode()):
-            return web.Response(status=403, text=FORBIDDEN, headers=SAFE_HEADERS)
+            return _refused()
+        self.strangers.pop(request.protocol, None)
         if request.path == f"/{self.token}":
             raise web.HTTPFound(f"/{self.token}/", headers=SAFE_HEADERS)
         origin = request.headers.get("Origin")
         if origin is not None and urlsplit(origin).netloc != request.host:
             # A page of another site may not drive the app (it would need the token too; this is a second lock).
-            return web.Response(status=403, text=FORBIDDEN, headers=SAFE_HEADERS)
+            return _refused()
         try:
             response = await handler(request)
         except web.HTTPException as error:  # a 404 under the token: the same headers as any answer
@@ -186,31 +260,35 @@ class SessionServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         """As textual-serve's, with the tab's app started as TabApp and every socket known, to close at the end."""
-        if len(self.apps) >= MAX_TABS:
+        if max(self.tabs, len(self.apps)) >= MAX_TABS:
             return web.Response(status=503, text=TOO_MANY, headers=SAFE_HEADERS)
-        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1024 * 1024)
-        width = _number(request.query.get("width"), 80, 10, MAX_CELLS[0])
-        height = _number(request.query.get("height"), 24, 5, MAX_CELLS[1])
-        app: TabApp | None = None
+        self.tabs += 1  # before the first await; given back once the tab's app has ended, or failed to start
         try:
-            await websocket.prepare(request)
-            self.sockets.add(websocket)
-            app = TabApp(
-                self.argv,
-                self.apps,
-                write_bytes=websocket.send_bytes,  # fsio-ok: to the browser, not a file
-                write_str=websocket.send_str,
-                close=websocket.close,
-                download_manager=self.download_manager,
-            )
-            await app.start(width, height)
-            await self._process_messages(websocket, app)
-        except asyncio.CancelledError:
-            await websocket.close()
+            websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1024 * 1024)
+            width = _number(request.query.get("width"), 80, 10, MAX_CELLS[0])
+            height = _number(request.query.get("height"), 24, 5, MAX_CELLS[1])
+            app: TabApp | None = None
+            try:
+                await websocket.prepare(request)
+                self.sockets.add(websocket)
+                app = TabApp(
+                    self.argv,
+                    self.apps,
+                    write_bytes=websocket.send_bytes,  # fsio-ok: to the browser, not a file
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                )
+                await app.start(width, height)
+                await self._process_messages(websocket, app)
+            except asyncio.CancelledError:
+                await websocket.close()
+            finally:
+                self.sockets.discard(websocket)
+                if app is not None:
+                    await app.stop()
         finally:
-            self.sockets.discard(websocket)
-            if app is not None:
-                await app.stop()
+            self.tabs -= 1
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
@@ -221,7 +299,7 @@ class SessionServer(Server):
                 continue
             try:
                 envelope = json.loads(message.data)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: "[[[…" nested deeper than Python recurses
                 break
             if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
                 break
@@ -241,9 +319,128 @@ class SessionServer(Server):
                 await app_service.focus()
 
     async def on_shutdown(self, app: web.Application) -> None:
+        if self._trim_handle is not None:
+            self._trim_handle.cancel()
         await asyncio.gather(*(tab.stop() for tab in list(self.apps)))
         for websocket in list(self.sockets):
             await websocket.close()
+
+
+def _refused() -> web.Response:
+    """403, and the connection closed after it: one without the token is not kept open for another try."""
+    response = web.Response(status=403, text=FORBIDDEN, headers=SAFE_HEADERS)
+    response.force_close()
+    return response
+
+
+class Doorway(web.Server):
+    """aiohttp's server of connections, telling the SessionServer of each one's coming and going."""
+
+    def __init__(self, session: SessionServer, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def connection_made(self, handler: web.RequestHandler, transport: asyncio.Transport) -> None:
+        super().connection_made(handler, transport)
+        self.session.arrived(handler)
+
+    def connection_lost(self, handler: web.RequestHandler, exc: BaseException | None = None) -> None:
+        super().connection_lost(handler, exc)
+        self.session.left(handler)
+
+
+class Runner(web.AppRunner):
+    """aiohttp's runner with a Doorway for its server: connections idle past IDLE_TIMEOUT closed, no access log."""
+
+    def __init__(self, app: web.Application, session: SessionServer):
+        # keepalive_timeout: a connection that showed the token is closed once idle that long after an answer.
+        # A connection still open when the server stops is closed after STOP_GRACE seconds, not aiohttp's 60.
+        super().__init__(app, handle_signals=False, access_log=None, keepalive_timeout=IDLE_TIMEOUT, shutdown_timeout=STOP_GRACE)
+        self.session = session
+
+    async def _make_server(self) -> web.Server:
+        made = await super()._make_server()  # the app started and frozen, as aiohttp's runner does it
+        return Doorway(self.session, made.request_handler, request_factory=made.request_factory, loop=asyncio.get_running_loop(), **self._kwargs)
+
+
+class Listener(socket.socket):
+    """A listening socket that reports running out of file descriptors once per turn of the event loop: asyncio's
+    accept loop (3.11) goes on calling accept() after EMFILE, up to 128 times, each time scheduling another retry;
+    the retries multiplied, spun the CPU and printed thousands of tracebacks a second."""
+
+    short = False
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        if self.short:
+            raise BlockingIOError(errno.EAGAIN, "out of file descriptors: asyncio retries in a second")
+        try:
+            return super().accept()
+        except OSError as error:
+            if error.errno in SHORTAGE:
+                with suppress(RuntimeError):  # no loop running: every call tries again
+                    asyncio.get_running_loop().call_soon(setattr, self, "short", False)
+                    self.short = True
+            raise
+
+
+class Notices(logging.Handler):
+    """What reaches the server's terminal besides the link: one line per kind of trouble, at most every NOTICE_EVERY
+    seconds, never a traceback (a crowd of idle connections once printed thousands of them a second there)."""
+
+    def __init__(self, on_shortage: Callable[[], None], stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic):
+        super().__init__(logging.WARNING)
+        self.on_shortage = on_shortage
+        self.stream = stream  # None: sys.stderr as it is at each notice
+        self.clock = clock
+        self.said: dict[tuple[str, ...], float] = {}
+        self.held: dict[tuple[str, ...], int] = {}
+
+    def say(self, kind: tuple[str, ...], text: str) -> None:
+        now = self.clock()
+        if kind in self.said and now - self.said[kind] < NOTICE_EVERY:
+            self.held[kind] = self.held.get(kind, 0) + 1
+            return
+        self.said[kind] = now
+        held = self.held.pop(kind, 0)
+        line = " ".join(text.split())[:300] + (f" (and {held} more like it)" if held else "")
+        with suppress(OSError, ValueError):  # a terminal gone (SIGHUP) is no reason to fail
+            print(f"sessionpal: {line}", file=self.stream or sys.stderr, flush=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            return  # a malformed request: its 400 told the one who sent it
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        self.say((record.name, str(record.msg), type(error).__name__), message.split("\n", 1)[0] + _what(error))
+
+    def loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The event loop's errors (accept() failing, a task's exception never retrieved), as notices."""
+        error = context.get("exception")
+        message = str(context.get("message") or "error in the event loop").split("\n", 1)[0]
+        if isinstance(error, OSError) and error.errno in SHORTAGE:
+            self.on_shortage()
+            message = "out of file descriptors; closing connections that have not shown the link's token"
+        self.say(("asyncio", message, type(error).__name__), message + _what(error))
+
+
+def _what(error: BaseException | None) -> str:
+    return f" ({type(error).__name__}: {error})" if error is not None else ""
+
+
+def raise_open_files_limit() -> None:
+    """The soft limit on open files up to the hard one (often 1,024 under far more): room for tabs and strangers."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    with suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else 10240  # macOS refuses an unlimited soft limit (OPEN_MAX)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _number(value: str | None, default: int, low: int, high: int) -> int:
@@ -265,11 +462,12 @@ def listen(host: str | None, port: int) -> list[socket.socket]:
     """Sockets for the server: loopback's two addresses on one port (::1 only where the machine has it)."""
     hosts = [host] if host else list(LOOPBACK)
     sockets: list[socket.socket] = []
+    sock: socket.socket
     try:
         for index, name in enumerate(hosts):
             family = socket.AF_INET6 if ":" in name else socket.AF_INET
             try:
-                sock = socket.socket(family, socket.SOCK_STREAM)
+                sock = Listener(family, socket.SOCK_STREAM)
             except OSError:
                 if index:  # no IPv6 here: 127.0.0.1 alone
                     continue
@@ -339,13 +537,19 @@ def serve(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     url = url_for(sockets, token)
     server = SessionServer(argv, token, allowed_hosts(sockets, host, extra_hosts or []))
+    raise_open_files_limit()
     asyncio.run(_serve(server, sockets, url, open_browser, out))
 
 
 async def _serve(server: SessionServer, sockets: list[socket.socket], url: str, open_browser: bool, out: TextIO) -> None:
-    runner = web.AppRunner(await server._make_app(), handle_signals=False, access_log=None)
+    runner = Runner(await server._make_app(), server)
     await runner.setup()
     stack = ExitStack()
+    # From here on aiohttp's and asyncio's errors reach the terminal as one-line notices, not tracebacks.
+    notices = Notices(server.make_room)
+    asyncio.get_running_loop().set_exception_handler(notices.loop_exception)
+    logging.getLogger().addHandler(notices)
+    stack.callback(logging.getLogger().removeHandler, notices)
     try:
         # The stop signals are taken before the link is printed: a Ctrl+C right after it is a stop like any other.
         stop = asyncio.Event()
@@ -354,8 +558,7 @@ async def _serve(server: SessionServer, sockets: list[socket.socket], url: str, 
             with suppress(AttributeError, NotImplementedError, ValueError):
                 loop.add_signal_handler(getattr(signal, name), stop.set)
         for sock in sockets:
-            # A connection still open when the server stops is closed after a few seconds, not aiohttp's 60.
-            await web.SockSite(runner, sock, shutdown_timeout=STOP_GRACE).start()
+            await web.SockSite(runner, sock).start()
         print("sessionpal is ready. Open this link in your browser (it is new each time):", file=out)
         print(url, file=out)
         print("Ctrl+C here stops it; every open tab saves first.", file=out, flush=True)
