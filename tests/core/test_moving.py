@@ -131,7 +131,7 @@ def _tomas_session_that_was_ngozis(home):
     wrong = live.path
     update_session(wrong, lambda d: d.add_note(Note(60, "a correction after the end")))  # a version is kept
     recap = wrong.with_name(wrong.stem + ".recap.md")
-    recap.write_text("# Recap\n\nshe will ask for the transfer\n")
+    recap.write_text("# Tomás Ruiz: our session, Monday 23 November 2026\n\nshe will ask for the transfer\n")
     later = START + timedelta(days=7)
     live2 = LiveSession(home, load_client(tomas.path, tomas.slug), FakeClock(later), FALLBACK_MODEL, 45)
     live2.add_note("he has not spoken to his manager")
@@ -147,7 +147,8 @@ def _only_in_ngozis(home, tomas, ngozi, goal_id, wrong):
     assert [p.name for p in ngozis] == [wrong.name], "the session is hers, once"
     assert [p.name for p in session_paths(home, tomas.slug)] != [wrong.name] and not wrong.exists()
     assert read_session(ngozis[0]).info.client == ngozi.slug
-    assert (ngozis[0].with_name(wrong.stem + ".recap.md")).read_text().startswith("# Recap")
+    recap = ngozis[0].with_name(wrong.stem + ".recap.md").read_text()
+    assert recap == "# Ngozi Adeyemi: our session, Monday 23 November 2026\n\nshe will ask for the transfer\n", "hers, as the coach left it"
     assert not wrong.with_name(wrong.stem + ".recap.md").exists(), "the recap went with it"
     assert list_versions(home, ngozis[0]) and not list_versions(home, wrong)
     hers = load_client(ngozi.path, ngozi.slug).goal(goal_id)
@@ -207,7 +208,7 @@ def _crash_at(monkeypatch, k: int) -> list[str]:
     return seen
 
 
-STEPS = ["record written", "linked", "rewritten", "goals given", "old names removed", "goals taken"]
+STEPS = ["record written", "linked", "rewritten", "goals given", "old names removed", "goals taken", "recap renamed"]
 
 
 @pytest.mark.parametrize("k", range(1, len(STEPS) + 1), ids=STEPS)

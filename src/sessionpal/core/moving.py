@@ -19,7 +19,8 @@ durably. Then each step, itself durable and safe to do again:
   3. the goals go into the new client's file (those already there are not added again);
   4. the old names are removed (only where the new name holds the file);
   5. the goals no session of the old client names now leave the old client's file;
-  6. the record is removed.
+  6. the recap's heading names the new client (it is otherwise left as it was: the coach may have edited it);
+  7. the record is removed.
 A move found with its record (`finish_moves`, run where every command and the app open the home, and by the
 next move between the same two clients) is finished from the step it stopped at: each step looks at what is
 on disk and does only what is missing. The session edited while the move waited moves as it is now; a new
@@ -383,8 +384,28 @@ def _carry_out(home: Home, record: Path, plan: Plan) -> Moved:
     # 5. goals no session of the old client names now leave its file (decided now, not when planned)
     _take(home, plan, moved)
     _step("goals taken")
+    # 6. the recap's heading says whose session it is now
+    _rename_recap(home, plan, session_target)
+    _step("recap renamed")
     fsio.remove_file(record)
     return moved
+
+
+def _rename_recap(home: Home, plan: Plan, session: Path) -> None:
+    """ "# Tomás Ruiz: our session, …" becomes "# Ngozi Adeyemi: our session, …" (export.share_recap's heading);
+    the rest of the recap stays as the coach may have edited it. Done again, it changes nothing."""
+    from .clients import load_client
+    from .export import recap_path
+
+    recap = recap_path(session)
+    try:
+        text = read_user_bytes(recap).decode("utf-8")
+        old, new = load_client(home.client_file(plan.source), plan.source).name, load_client(home.client_file(plan.to), plan.to).name
+    except (FileProblems, UnicodeDecodeError):
+        return  # no recap (or not one to read): nothing names the old client
+    first, newline, rest = text.partition("\n")
+    if first.startswith(f"# {old}: "):
+        fsio.atomic_write(recap, f"# {new}: {first.removeprefix(f'# {old}: ')}{newline}{rest}")
 
 
 def _digest(path: Path) -> str | None:
