@@ -44,7 +44,6 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
@@ -67,6 +66,7 @@ from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
 from ..widgets.goals import FLAG, GOAL_KEYS, GoalsPane
+from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
 from ..widgets.notes import LOG_KEYS, LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
@@ -142,6 +142,8 @@ class SessionScreen(Screen):
     # (title, message) of the reminder above the note line (ask permission first): set by the goal flow, gone
     # with the next note; bound into the notes pane.
     reminder: var[tuple[str, str]] = var(("", ""))
+    header: var[HeaderFacts | None] = var(None)  # bound into the header row
+    agreement: var[str] = var("")  # the session agreement, bound into its two lines ("" behind the blind)
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
@@ -153,7 +155,6 @@ class SessionScreen(Screen):
         self._timer_error = ""
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
-        self._header_shown: tuple[object, ...] = ()  # what the header shows now
         self.goal_flow = GoalFlow(self)
         self.note_flow = NoteFlow(self)
         self.last_time = LastTimeFlow(self)
@@ -165,15 +166,15 @@ class SessionScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="session-top"):
-            yield Static(id="session-header")
+            yield SessionHeader(id="session-header").data_bind(facts=SessionScreen.header)
             yield StatusLine(id="session-status")
         with Horizontal(id="columns"):
             with Vertical(id="side"):
-                yield TimerPane(id="timer")
+                yield TimerPane(id="timer").data_bind(agreement=SessionScreen.agreement)
                 yield GoalsPane(id="goals").data_bind(armed=SessionScreen.goals_armed)
             with Vertical(id="work"):
                 yield TimerLine(id="timer-line")
-                yield Static(id="agreement-line", classes="agreement")
+                yield AgreementLine(id="agreement-line").data_bind(agreement=SessionScreen.agreement)
                 yield DeckPane(id="deck")
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
                 yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
@@ -250,30 +251,15 @@ class SessionScreen(Screen):
         return reading
 
     def _draw_header(self) -> None:
+        """The header's and the agreement's reactives, from the session (their widgets draw, if they changed)."""
         state = self.live.timer.state
         words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
         if self.live.read_only:
             words = "read-only: open in another sessionpal"
         name = "Private" if self.pal.private else self.live.client.name
-        agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
         where = self.standing()
-        shown = (name, self.live.planned_minutes, self.live.model.title, words, agreement, where)
-        if shown == self._header_shown:  # Static.update lays the screen out again: only when it changed
-            return
-        self._header_shown = shown
-        header = Content.from_markup(
-            "[b]$name[/b]  [$text-muted]$minutes min · $model · $state$where[/]",
-            name=name,
-            minutes=str(self.live.planned_minutes),
-            model=self.live.model.title,
-            state=words,
-            where=f" · {where.label()}" if where else "",
-        )
-        self.query_one("#session-header", Static).update(header)
-        line = Content.from_markup("[$text-muted]Agreement:[/] $agreement", agreement=agreement) if agreement else Content("")
-        for widget in self.query(".agreement").results(Static):
-            widget.update(line)
-            widget.set_class(bool(agreement), "-visible")
+        self.header = HeaderFacts(name, self.live.planned_minutes, self.live.model.title, words, where.label() if where else "")
+        self.agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
 
     def _draw_goals(self) -> None:
         """The sidebar (goals or focus areas), the stalled flags, the deck's offer and the tags the note line completes."""

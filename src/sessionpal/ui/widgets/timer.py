@@ -11,11 +11,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from ...core.session_models import PhaseSpan
 from ...core.timer import Level, TimerReading, TimerState, format_clock
+from .header import AgreementLine
 
 LEVEL_CLASSES = tuple(f"-level-{level.value}" for level in Level)
 
@@ -100,14 +102,16 @@ class PhaseStrip(Widget):
 
 
 class TimerPane(Vertical):
-    """The large timer for the side column."""
+    """The large timer for the side column, and under it the session agreement (bound from the screen)."""
+
+    agreement: var[str] = var("")
 
     def compose(self) -> ComposeResult:
         yield Digits("00:00", id="elapsed")
         yield Static(id="remaining")
         yield Static(id="phase")
         yield PhaseStrip(id="phase-strip")
-        yield Static(id="agreement", classes="agreement")
+        yield AgreementLine(id="agreement").data_bind(agreement=TimerPane.agreement)
 
     def show(self, reading: TimerReading, spans: tuple[PhaseSpan, ...]) -> None:
         digits = self.query_one("#elapsed", Digits)
