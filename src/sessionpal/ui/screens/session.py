@@ -1,48 +1,26 @@
 """The live session screen: timer, question deck, notes and goals, for the length of a call.
 
-State. What the screen shows comes from its LiveSession: the session counts
-its changes (`live.revision`) and the screen mirrors that count in the
-`revision` reactive, whose watcher redraws the header, the agreement, the notes
-log and the sidebar. Nothing redraws by hand after a change: a change goes
-through `change()` (the one funnel: core change, error told, shrink asked), and
-`sync()` copies the revision, which redraws if anything moved. The timer's tick
-syncs too, so a change another program made shows within half a second.
-`past` (earlier sessions' goal facts, read in a worker) and the app's
-`private` blind are reactives as well.
+State. What the screen shows comes from its LiveSession: the session counts its changes
+(`live.revision`) and the screen mirrors that count in the `revision` reactive, whose watcher sets the
+reactives the panes are bound to (the header, the agreement, the reminder, what is armed) and hands the
+log and the sidebar their lines. A change goes through `change()` (the one funnel: core change, error
+told, shrink asked); `sync()` copies the revision. The timer's tick syncs too, so a change another
+program made shows within half a second.
 
-Focus. The note line is home. Every dialog and palette command ends with the
-cursor back in the note line (the screen takes it home when it comes back to
-the top of the stack); the sidebar and the log never take it.
+Focus and keys. The note line is home: every dialog and palette command ends with the cursor back in
+it, and where a key goes is decided in key order, not by focus (F7 and F8 arm one key for the sidebar
+or the log; session_keys.py holds the bindings). docs/architecture.md, "Keys", walks through it.
 
-Keys. Textual hands each key to the widget focused when the app reads it, into
-that widget's own queue; focus moves later, when a handler runs. So where a key
-goes cannot be decided by focus: a key typed right after F7 would land in
-whichever widget had the cursor a moment before. It is decided in key order,
-in the note line's queue. F7 and F8 are priority bindings, run by the app as it
-reads them; `arm()` keeps the cursor in the note line and sends it an Arm
-message, which queues behind every key already there. The note line then takes
-the next key: one of the armed list's keys (the screen's GOAL_KEYS or LOG_KEYS
-bindings, with the coach's keymap) posts ArmedKey and is not typed; an arrow
-posts Steer and the list stays armed; anything else posts Disarmed and is typed.
-Those messages travel to the screen one after another, so the screen acts in
-key order too. `armed` (a reactive) is what the screen shows: the highlighted
-goal or line stands out (bound into the panes), and the footer lists the armed
-list's keys.
-
-Privacy. While the blind is down (F9) the client's name, notes, goals and deck
-are hidden, notifications from this screen have the client's words masked, and
-nothing opens that would show them (goals, the log, the review, the values view,
-the areas): the coach is told to lift the blind first.
+Privacy. While the blind is down (F9) the client's words are hidden and nothing opens that would show
+them; docs/architecture.md, "Where state lives", says how.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import Enum
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.reactive import var
@@ -75,18 +53,10 @@ from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
+from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, session_commands
 
+__all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
-class Armed(Enum):
-    """What the next key acts on: the note line (typing), or one key for the goals sidebar or the notes log."""
-
-    NOTE = "note"
-    GOALS = "goals"
-    LOG = "log"
-
-
-GOAL_ACTIONS = frozenset(b.action for b in GOAL_KEYS)
-LOG_ACTIONS = frozenset(b.action for b in LOG_KEYS)
 
 TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
 RETRY_EVERY = 5.0
@@ -97,41 +67,7 @@ class SessionScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
-    # F-keys first (they reach the app in every terminal and never clash with typing),
-    # then a ctrl key that Input, tmux (ctrl+b) and flow control (ctrl+s/q) leave alone.
-    BINDINGS = [
-        # The armed sidebar's and log's keys first, so the footer shows them first while they wait (see "Keys").
-        *GOAL_KEYS,
-        *LOG_KEYS,
-        Binding("f2,ctrl+t", "start", "Start", id="timer", tooltip="Start the session and its timer"),
-        Binding("f2,ctrl+t", "pause", "Pause", id="timer", tooltip="Pause the timer"),
-        Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
-        Binding("f3,ctrl+r", "ask", "Asked", id="ask", tooltip="Mark the current question asked: it goes into the notes with its time"),
-        # ctrl+d, not ctrl+n (a new client in the list, and a browser's new window): one key, one meaning.
-        # A priority binding of its own, so the note line's delete-right (the Delete key does that too) does
-        # not take it, and the footer keeps showing F4 in its place.
-        Binding("f4", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
-        Binding("ctrl+d", "draw", "Draw", id="draw", show=False, priority=True, tooltip="Draw a random question not yet asked of this client"),
-        Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
-        Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
-        Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
-        Binding("f6,ctrl+s", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
-        # Priority: taken before any key typed after them reaches the note line (see "Keys" above).
-        Binding(
-            "f7,ctrl+g", "goals", "Goals", id="goals", priority=True, tooltip="The goals sidebar (or focus areas): the next key acts on the highlighted goal"
-        ),
-        Binding("f8,ctrl+l", "log", "Notes", id="log", priority=True, tooltip="The notes log: the next key edits, ticks or deletes the highlighted note"),
-        # Each F-key has a ctrl key too: on a Mac laptop F-keys need fn. ctrl+\ and ctrl+e reach the app in
-        # Terminal.app, iTerm2, tmux and a browser tab; ctrl+e, the note line's "end of line", gives way (End stays).
-        Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
-        # Priority, as F7: the question is on screen before the key typed after F12 (its Enter) is handed on.
-        Binding("f12", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
-        Binding("f12", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
-        # Apart and unshown, as ctrl+d: the note line binds ctrl+e too, and the footer would list it first.
-        Binding("ctrl+e", "end", "End", id="end", show=False, priority=True, tooltip="End the session (asks first)"),
-        Binding("ctrl+e", "close", "Back", id="end", show=False, priority=True, tooltip="Back to the client list (nothing was started)"),
-        Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
-    ]
+    BINDINGS = SESSION_BINDINGS
 
     pal = TypedApp()
     revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
@@ -708,24 +644,5 @@ class SessionScreen(Screen):
             return False
         return not self.live.pending
 
-    # command palette -------------------------------------------------------------
-
     def palette_commands(self) -> Iterable[SystemCommand]:
-        listed: set[str] = set()
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or binding.action in ("to_note", *GOAL_ACTIONS, *LOG_ACTIONS) or binding.action.startswith("deck_move"):
-                continue
-            if binding.action in listed or not self.check_action(binding.action, ()):
-                continue  # once per command, though draw has two keys (F4, and ctrl+d over the note line)
-            listed.add(binding.action)
-            yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: self.run_action(action))
-        yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", self.pal.action_review)
-        if self.live.started and not self.live.ended:
-            yield SystemCommand("Switch client", "Back to the client list; this session stays open, to resume later", self.action_switch_client)
-        yield SystemCommand("Session model", f"The timer's phases (now {self.live.model.title}); or make it the client's default", self.action_model)
-        yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", self.action_agreement)
-        yield SystemCommand(
-            "Add a past session", "A session held before sessionpal, or written up afterwards: its day, length and notes", self.action_past_session
-        )
-        yield SystemCommand("Engagement", 'Sessions agreed, when it ends, the next session\'s date ("session 5 of 12")', self.action_engagement)
-        yield from self.goal_flow.commands()
+        return session_commands(self)

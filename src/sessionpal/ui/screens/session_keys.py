@@ -1,0 +1,85 @@
+"""The session screen's keys and palette commands: its bindings (the armed sidebar's and log's first),
+what the next key acts on (`Armed`), and the commands the palette lists. See docs/architecture.md, "Keys"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+
+from ..widgets.goals import GOAL_KEYS
+from ..widgets.notes import LOG_KEYS
+
+if TYPE_CHECKING:
+    from .session import SessionScreen
+
+
+class Armed(Enum):
+    """What the next key acts on: the note line (typing), or one key for the goals sidebar or the notes log."""
+
+    NOTE = "note"
+    GOALS = "goals"
+    LOG = "log"
+
+
+GOAL_ACTIONS = frozenset(b.action for b in GOAL_KEYS)
+LOG_ACTIONS = frozenset(b.action for b in LOG_KEYS)
+
+# F-keys first (they reach the app in every terminal and never clash with typing),
+# then a ctrl key that Input, tmux (ctrl+b) and flow control (ctrl+s/q) leave alone.
+SESSION_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    # The armed sidebar's and log's keys first, so the footer shows them first while they wait (see "Keys").
+    *GOAL_KEYS,
+    *LOG_KEYS,
+    Binding("f2,ctrl+t", "start", "Start", id="timer", tooltip="Start the session and its timer"),
+    Binding("f2,ctrl+t", "pause", "Pause", id="timer", tooltip="Pause the timer"),
+    Binding("f2,ctrl+t", "resume", "Resume", id="timer", tooltip="Resume the timer"),
+    Binding("f3,ctrl+r", "ask", "Asked", id="ask", tooltip="Mark the current question asked: it goes into the notes with its time"),
+    # ctrl+d, not ctrl+n (a new client in the list, and a browser's new window): one key, one meaning.
+    # A priority binding of its own, so the note line's delete-right (the Delete key does that too) does
+    # not take it, and the footer keeps showing F4 in its place.
+    Binding("f4", "draw", "Draw", id="draw", tooltip="Draw a random question not yet asked of this client"),
+    Binding("ctrl+d", "draw", "Draw", id="draw", show=False, priority=True, tooltip="Draw a random question not yet asked of this client"),
+    Binding("up", "deck_move(-1)", "Previous question", id="previous_question", show=False, tooltip="Previous question in the deck"),
+    Binding("down", "deck_move(1)", "Next question", id="next_question", show=False, tooltip="Next question in the deck"),
+    Binding("f5,ctrl+f", "find", "Filter", id="filter", tooltip="Filter the deck: words, #tag, @phase, @all"),
+    Binding("f6,ctrl+s", "star", "Star", id="star", tooltip="Star or unstar the current question (starred ones come first)"),
+    # Priority: taken before any key typed after them reaches the note line (see "Keys" above).
+    Binding("f7,ctrl+g", "goals", "Goals", id="goals", priority=True, tooltip="The goals sidebar (or focus areas): the next key acts on the highlighted goal"),
+    Binding("f8,ctrl+l", "log", "Notes", id="log", priority=True, tooltip="The notes log: the next key edits, ticks or deletes the highlighted note"),
+    # Each F-key has a ctrl key too: on a Mac laptop F-keys need fn. ctrl+\ and ctrl+e reach the app in
+    # Terminal.app, iTerm2, tmux and a browser tab; ctrl+e, the note line's "end of line", gives way (End stays).
+    Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's name, notes and goals (for screen sharing); again to show"),
+    # Priority, as F7: the question is on screen before the key typed after F12 (its Enter) is handed on.
+    Binding("f12", "end", "End", id="end", priority=True, tooltip="End the session (asks first)"),
+    Binding("f12", "close", "Back", id="end", priority=True, tooltip="Back to the client list (nothing was started)"),
+    # Apart and unshown, as ctrl+d: the note line binds ctrl+e too, and the footer would list it first.
+    Binding("ctrl+e", "end", "End", id="end", show=False, priority=True, tooltip="End the session (asks first)"),
+    Binding("ctrl+e", "close", "Back", id="end", show=False, priority=True, tooltip="Back to the client list (nothing was started)"),
+    Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
+]
+
+
+def session_commands(screen: SessionScreen) -> Iterable[SystemCommand]:
+    """The session's commands for the palette: its key commands that apply now, once each, then the rest."""
+    listed: set[str] = set()
+    for binding in SESSION_BINDINGS:
+        if not isinstance(binding, Binding) or binding.action in ("to_note", *GOAL_ACTIONS, *LOG_ACTIONS) or binding.action.startswith("deck_move"):
+            continue
+        if binding.action in listed or not screen.check_action(binding.action, ()):
+            continue  # once per command, though draw has two keys (F4, and ctrl+d over the note line)
+        listed.add(binding.action)
+        yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: screen.run_action(action))
+    yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", screen.pal.action_review)
+    if screen.live.started and not screen.live.ended:
+        yield SystemCommand("Switch client", "Back to the client list; this session stays open, to resume later", screen.action_switch_client)
+    yield SystemCommand("Session model", f"The timer's phases (now {screen.live.model.title}); or make it the client's default", screen.action_model)
+    yield SystemCommand("Session agreement", "What the client wants from this session (or type = then the agreement)", screen.action_agreement)
+    yield SystemCommand(
+        "Add a past session", "A session held before sessionpal, or written up afterwards: its day, length and notes", screen.action_past_session
+    )
+    yield SystemCommand("Engagement", 'Sessions agreed, when it ends, the next session\'s date ("session 5 of 12")', screen.action_engagement)
+    yield from screen.goal_flow.commands()
