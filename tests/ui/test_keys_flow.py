@@ -197,7 +197,7 @@ async def test_once_f8_has_armed_the_log_the_footer_shows_its_keys_and_f1_at_80_
         await pilot.pause()
         await pilot.pause()
         keys = shown()
-        assert {"edit_note", "tick_note", "delete_note", "end", "help"} <= set(keys), keys
+        assert {"log_line('edit')", "log_line('tick')", "log_line('delete')", "end", "help"} <= set(keys), keys
         await pilot.press("escape")
         await pilot.pause()
-        assert "edit_note" not in shown() and "ask" in shown(), "the note line's keys again"
+        assert "log_line('edit')" not in shown() and "ask" in shown(), "the note line's keys again"

@@ -1,28 +1,15 @@
 """Everything that can be done with one goal; the stalled-goal playbook first when it may be stalled."""
 
-from __future__ import annotations
+# GoalIntent lives with the sidebar (widgets/goals.py), whose keys name the same intents.
 
-import enum
+from __future__ import annotations
 
 from textual import events
 from textual.content import Content
 
 from ...core.model import MOVE_WORDS, Goal, Move
-from ..widgets.goals import FLAG, goal_line
+from ..widgets.goals import FLAG, GoalIntent, goal_line
 from .confirm import Choice, ChoiceDialog
-
-
-class GoalIntent(enum.Enum):
-    """What can be done with one goal, from its menu (a playbook move is a core.model.Move)."""
-
-    STATUS = "status"
-    RATE = "rate"
-    RENAME = "rename"
-    VALUES = "value"
-    AREAS = "tags"
-    UP = "up"
-    DOWN = "down"
-
 
 # The playbook, in the order a coach would usually reach for it: understand before changing anything.
 PLAYBOOK = [

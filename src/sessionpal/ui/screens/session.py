@@ -18,8 +18,10 @@ them; docs/architecture.md, "Where state lives", says how.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import on, work
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
@@ -43,7 +45,7 @@ from ..key_names import key_names
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import FLAG, GOAL_KEYS, GoalsPane
+from ..widgets.goals import FLAG, GOAL_KEYS, GoalIntent, GoalsPane
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
 from ..widgets.notes import LOG_KEYS, LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
@@ -53,7 +55,7 @@ from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
-from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, session_commands
+from .session_keys import GOAL_ACTION_NAMES, GOAL_ACTIONS, LOG_ACTION_NAMES, LOG_ACTIONS, SESSION_BINDINGS, Armed, session_commands
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
@@ -445,9 +447,9 @@ class SessionScreen(Screen):
             return self.live.started and state is not TimerState.ENDED
         if action == "close":
             return not self.live.started
-        if action in GOAL_ACTIONS:  # the sidebar's keys, in the footer while it is armed
+        if action in GOAL_ACTION_NAMES:  # the sidebar's keys, in the footer while it is armed
             return self.armed is Armed.GOALS
-        if action in LOG_ACTIONS:
+        if action in LOG_ACTION_NAMES:
             return self.armed is Armed.LOG
         if action == "deck_move" and self.armed is not Armed.NOTE:
             return True  # the arrows move the armed list's highlight
@@ -538,8 +540,9 @@ class SessionScreen(Screen):
         for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
             if armed is Armed.GOALS and self.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
                 continue  # working without goals: Enter ticks an area, l opens the values view
+            _, name, parameters = parse_action(binding.action)
             for key in key_names(self.pal.active_keys.get(binding.id or "", binding.key)):
-                keys[key] = getattr(self, f"action_{binding.action}")
+                keys[key] = partial(getattr(self, f"action_{name}"), *parameters)
         for key in key_names(self.pal.active_keys.get("to_note", "escape")):
             keys[key] = self.action_to_note
         note.post_message(NoteInput.Arm(keys))
@@ -569,44 +572,27 @@ class SessionScreen(Screen):
         elif self._highlighted():
             self.goal_flow.menu(self._highlighted())
 
-    def action_goal_status(self) -> None:
-        self.goal_flow.status(self._highlighted())
+    def action_goal(self, intent: str) -> None:
+        """The sidebar's key after F7 (GOAL_KEYS): one of the goal's intents, on the highlighted goal."""
+        chosen, goal_id = GoalIntent(intent), self._highlighted()
+        self.goal_flow.choose(goal_id, chosen)
+        if chosen in (GoalIntent.UP, GoalIntent.DOWN):
+            self.goals_pane.select(goal_id)  # the highlight follows the goal it moved
+            self.arm(Armed.GOALS)  # moving a goal twice takes two keys, not F7 twice
 
-    def action_rate_goal(self) -> None:
-        self.goal_flow.rate(self._highlighted())
-
-    def action_rename_goal(self) -> None:
-        self.goal_flow.rename(self._highlighted())
-
-    def action_link_value(self) -> None:
-        self.goal_flow.link_values(self._highlighted())
-
-    def action_goal_areas(self) -> None:
-        self.goal_flow.areas_of(self._highlighted())
-
-    def action_goal_up(self) -> None:
-        self._reorder(-1)
-
-    def action_goal_down(self) -> None:
-        self._reorder(1)
-
-    def _reorder(self, delta: int) -> None:
-        goal_id = self._highlighted()
-        self.goal_flow.reorder(goal_id, delta)
-        self.goals_pane.select(goal_id)  # the highlight follows the goal it moved
-        self.arm(Armed.GOALS)  # moving a goal twice takes two keys, not F7 twice
-
-    def action_edit_note(self) -> None:
-        if (item := self.query_one(NotesLog).current) is not None:
+    def action_log_line(self, what: str) -> None:
+        """The log's key after F8 (LOG_KEYS), on the highlighted line: edit, tick or delete it."""
+        item = self.query_one(NotesLog).current
+        if item is None:
+            return
+        if what == "edit":
             self.note_flow.edit(item)
-
-    def action_tick_note(self) -> None:
-        if (item := self.query_one(NotesLog).current) is not None:
+        elif what == "tick":
             self.note_flow.tick(item)
-
-    def action_delete_note(self) -> None:
-        if (item := self.query_one(NotesLog).current) is not None:
+        elif what == "delete":
             self.note_flow.confirm_delete(item)
+        else:
+            raise ValueError(f"no such thing to do with a log line: {what!r}")
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private

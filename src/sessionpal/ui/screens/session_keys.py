@@ -25,8 +25,12 @@ class Armed(Enum):
     LOG = "log"
 
 
+# The armed lists' actions as bindings write them ("goal('rate')": the footer's and the palette's word) and
+# by name ("goal": what check_action is asked).
 GOAL_ACTIONS = frozenset(b.action for b in GOAL_KEYS)
 LOG_ACTIONS = frozenset(b.action for b in LOG_KEYS)
+GOAL_ACTION_NAMES = frozenset(b.action.split("(")[0] for b in GOAL_KEYS)
+LOG_ACTION_NAMES = frozenset(b.action.split("(")[0] for b in LOG_KEYS)
 
 # F-keys first (they reach the app in every terminal and never clash with typing),
 # then a ctrl key that Input, tmux (ctrl+b) and flow control (ctrl+s/q) leave alone.

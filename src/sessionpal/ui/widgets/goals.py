@@ -9,6 +9,8 @@ makes each change through the core.
 
 from __future__ import annotations
 
+import enum
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,15 +58,33 @@ def goal_line(goal: Goal, *, stacked: bool = False, trend: list[int] | None = No
 # The sidebar's keys, once F7 has armed it: each acts on the highlighted goal, once, and the note line has every
 # key after it (see SessionScreen, "Keys"). They are the session screen's bindings, shown in its footer while
 # the sidebar is armed, so that the cursor never leaves the note line.
+class GoalIntent(enum.Enum):
+    """What can be done with one goal: the sidebar's keys after F7 and the goal's menu name the same intents
+    (a playbook move is a core.model.Move); the session screen's `action_goal` and GoalFlow.choose match them
+    exhaustively, so an intent with no handler is a type error, never silence."""
+
+    STATUS = "status"
+    RATE = "rate"
+    RENAME = "rename"
+    VALUES = "value"
+    AREAS = "tags"
+    UP = "up"
+    DOWN = "down"
+
+
+def _intent(intent: GoalIntent) -> str:
+    return f"goal({intent.value!r})"  # the session screen's action_goal, with the intent
+
+
 GOAL_KEYS = [
     Binding("a", "add_goal", "Add", id="goal_add", tooltip="Add a goal in the client's own words"),
-    Binding("s", "goal_status", "Status", id="goal_status", tooltip="Change the goal's status, with a one-line note"),
-    Binding("r", "rate_goal", "Rate", id="goal_rate", tooltip="Rate progress on the goal this session, 1 to 10"),
-    Binding("e", "rename_goal", "Rename", id="goal_rename", tooltip="Rename the goal, in the client's words"),
-    Binding("v", "link_value", "Value", id="goal_value", tooltip="Link the goal to one of the client's values"),
-    Binding("t", "goal_areas", "Areas", id="goal_areas", tooltip="The areas of life the goal touches (an ask-first area reminds you to ask)"),
-    Binding("left_square_bracket,shift+up", "goal_up", "Move up", id="goal_up", tooltip="Move the goal up the list", show=False),
-    Binding("right_square_bracket,shift+down", "goal_down", "Move down", id="goal_down", tooltip="Move the goal down the list", show=False),
+    Binding("s", _intent(GoalIntent.STATUS), "Status", id="goal_status", tooltip="Change the goal's status, with a one-line note"),
+    Binding("r", _intent(GoalIntent.RATE), "Rate", id="goal_rate", tooltip="Rate progress on the goal this session, 1 to 10"),
+    Binding("e", _intent(GoalIntent.RENAME), "Rename", id="goal_rename", tooltip="Rename the goal, in the client's words"),
+    Binding("v", _intent(GoalIntent.VALUES), "Value", id="goal_value", tooltip="Link the goal to one of the client's values"),
+    Binding("t", _intent(GoalIntent.AREAS), "Areas", id="goal_areas", tooltip="The areas of life the goal touches (an ask-first area reminds you to ask)"),
+    Binding("left_square_bracket,shift+up", _intent(GoalIntent.UP), "Move up", id="goal_up", tooltip="Move the goal up the list", show=False),
+    Binding("right_square_bracket,shift+down", _intent(GoalIntent.DOWN), "Move down", id="goal_down", tooltip="Move the goal down the list", show=False),
     Binding("l", "alignment", "Alignment", id="alignment", tooltip="Values and goals side by side: which goal serves which value"),
     Binding("enter", "goal_menu", "Menu", id="goal_menu", tooltip="Everything for this goal; the stalled-goal playbook first when it may be stalled"),
 ]

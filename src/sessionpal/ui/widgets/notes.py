@@ -197,9 +197,9 @@ class NoteInput(Input):
 # The notes log's keys, once F8 has armed it: each acts on the highlighted line, once (see GOAL_KEYS).
 LOG_KEYS = [
     # No letters that begin words (e, d): "F8, do this next" must not open a dialog on a note.
-    Binding("enter", "edit_note", "Edit", id="note_edit", tooltip="Edit this note"),
-    Binding("x", "tick_note", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
-    Binding("delete", "delete_note", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
+    Binding("enter", "log_line('edit')", "Edit", id="note_edit", tooltip="Edit this note"),
+    Binding("x", "log_line('tick')", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
+    Binding("delete", "log_line('delete')", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
 ]
 
 
