@@ -327,7 +327,7 @@ async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_sa
         assert leaks(app) == [], "the summary"
         await pilot.press("r")
         await pilot.pause()
-        assert leaks(app) == [] and "the client's folder, as" in visible_text(app), "the recap's saved path"
+        assert leaks(app) == [] and "in the client's folder" in visible_text(app), "the recap's saved path"
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("enter")

@@ -996,3 +996,57 @@ async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_bl
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y, "PageDown reaches the end (Saved in ...)"
         assert isinstance(app.screen, SummaryDialog)
+
+
+async def test_words_typed_but_not_entered_are_kept_when_the_session_ends_or_the_app_quits(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "!call the recruiter")
+        await pilot.press("f8", "x")  # ticked in the log
+        await pilot.pause()
+        assert read_session(app.screen.live.path).actions[0].state is ActionState.DONE
+        await pilot.press(*"+Great work today")  # no Enter
+        clock.advance(45 * 60)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        path = app.screen.live.path if isinstance(app.screen, SessionScreen) else session_paths(demo_home, "ana-perez")[-1]
+        assert "Great work today" in [n.text for n in read_session(path).notes], "kept as a note before the question"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "[x] call the recruiter" in summary, "ticked in the log: ticked in the summary"
+    app = make_app(demo_home, clock, client="José Álvarez")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "first words")
+        await pilot.press(*"and the last ones")  # no Enter, then quit
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert [n.text for n in read_session(session_paths(demo_home, "jose-alvarez")[-1]).notes] == ["first words", "and the last ones"]
+
+
+async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_home, clock):
+    from sessionpal.ui.dialogs.summary import RecapDialog
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "=Clarity on the move, and what she wants from the next three months at the bank")
+        for number in range(10):
+            app.screen.live.add_note(f"+A note for her, number {number}, about what she chose today")
+        clock.advance(45 * 60)
+        await pilot.press("f12", "enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecapDialog)
+        close = dialog.query_one("#recap-done")
+        assert 0 < close.region.height and close.region.bottom <= 24, f"Close is on screen: {close.region}"
+        box = dialog.query_one("#recap-box")
+        assert box.max_scroll_y > 0
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y

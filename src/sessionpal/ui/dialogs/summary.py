@@ -14,8 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...core.live import Summary
+from ...core.model import ActionState
 from ...core.timer import format_clock
 from ..changes import attempt
+from ..widgets.notes import ACTION_MARKS
 from ..context import TypedApp
 
 
@@ -29,7 +31,8 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
     ]
     if private:
         return lines + [Content.from_markup("[$text-muted]Private: the actions, ratings and goal changes are in the session file.[/]")]
-    lines += [Content.from_markup("  [ ] $text", text=a.text) for a in summary.actions]
+    # As ticked in the log: an action done during the session shows [x], one dropped is struck out.
+    lines += [Content.assemble("  ", ACTION_MARKS[a.state], " ", (a.text, "strike" if a.state is ActionState.DROPPED else "")) for a in summary.actions]
     if summary.ratings:
         lines.append(Content("Progress ratings"))
         lines += [Content.from_markup("  $title: [b]$rating[/b]/10", title=title, rating=str(rating)) for title, rating in summary.ratings]
@@ -127,7 +130,15 @@ class SummaryDialog(ModalScreen[None]):
 class RecapDialog(ModalScreen[None]):
     """What was copied for the client, and where it was saved; behind the blind, only that it was."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary"),
+        # Close has the cursor: these scroll the recap (at 80x24 it scrolls, Close in sight below it).
+        Binding("down", "scroll_recap(1)", "Down", show=False),
+        Binding("up", "scroll_recap(-1)", "Up", show=False),
+        Binding("pagedown", "scroll_recap(8)", "Page down", show=False),
+        Binding("pageup", "scroll_recap(-8)", "Page up", show=False),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, path: Path, text: str, *, private: bool = False):
         super().__init__()
@@ -140,13 +151,16 @@ class RecapDialog(ModalScreen[None]):
             with VerticalScroll(id="recap-box"):
                 yield Static(shown, id="recap")
             where = "In a browser tab it is in the clipboard; a terminal takes it if it passes OSC 52 (most do; tmux needs set-clipboard on)."
-            saved = f"the client's folder, as {self.path.name}" if self.private else str(self.path)
+            saved = f"{self.path.name}, in the client's folder" if self.private else str(self.path)
             yield Static(Content.from_markup("[$text-muted]$where\nSaved as $path[/]", where=where, path=saved), id="recap-saved")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="recap-done")
 
     def on_mount(self) -> None:
         self.query_one("#recap-done", Button).focus()
+
+    def action_scroll_recap(self, lines: int) -> None:
+        self.query_one("#recap-box", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed, "#recap-done")
     def action_close(self) -> None:

@@ -25,7 +25,7 @@ from ..dialogs.goal_menu import GoalIntent, GoalMenuDialog, menu_choice
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
 from ..dialogs.text import AreasDialog, RateDialog, TextDialog
 from ..widgets.deck import DeckPane
-from ..widgets.goals import GoalsPane
+from ..widgets.goals import FLAG, GoalsPane
 from .alignment import AlignmentScreen
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from ...core.live import LiveSession
     from ..app import SessionPalApp
-    from ..widgets.notes import NoteInput
+    from ..widgets.notes import LastTimeCard, NoteInput
     from ..widgets.status import StatusLine
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
@@ -54,6 +54,9 @@ class GoalHost(Protocol):
 
     @property
     def goals_pane(self) -> GoalsPane: ...
+
+    @property
+    def card(self) -> LastTimeCard: ...
 
     def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
 
@@ -103,6 +106,28 @@ class GoalFlow:
         return self.screen.change(title, change, done=made)
 
     # reminders ------------------------------------------------------------------
+
+    def show(self) -> None:
+        """The sidebar (goals or focus areas), the stalled flags, the deck's offer and the tags the note line completes."""
+        client, goals = self.live.client, self.live.goals
+        pane = self.screen.goals_pane
+        if client.no_goals:
+            touched = self.live.document.info.focus_areas if self.live.document else ()
+            pane.show_areas(self.pal.config.focus_areas, touched)
+            self.screen.flags = {}
+        else:
+            self.screen.flags = goals.stalled(self.screen.past, self.pal.config.stalled_after)
+            trends = {g.id: rating_trend(g.id, list(self.screen.past)) for g in client.goals}
+            pane.show(client.goals, trends=trends, flagged=self.screen.flags, rated=goals.ratings_now())
+        self.screen.card.set_flagged(frozenset(self.screen.flags))
+        if self.screen.flags:
+            titles = [goal.title for goal in (client.goal(g) for g in self.screen.flags) if goal]
+            which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
+            self.screen.deck.set_offer(f"{FLAG} {which} may be stalled · F7: the playbook · #stalled: its questions")
+        else:
+            self.screen.deck.set_offer("")
+        areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
+        self.screen.note_line.tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
     def remind_permission(self, text: str) -> None:
         """A gentle reminder, once per area per session, when a note or goal names an ask-first area."""

@@ -127,8 +127,17 @@ class NoteFlow:
         preview = getattr(item.entry, "text", "")
         self.screen.app.push_screen(ConfirmDialog("Delete this note from the session file?", "Delete it", "Keep it", detail=preview), answered)
 
+    def keep_typed(self) -> None:
+        """Words in the note line, Enter not yet pressed, become a note: ending, switching client or quitting never
+        drops what the coach typed (a coach's look found a half-typed note lost at ctrl+e)."""
+        line = self.screen.note_line
+        if line.value.strip() and not line.disabled:
+            text, line.value = line.value, ""
+            self.save_typed(text)
+
     def end(self) -> None:
         """F12: asked first; then the summary, and the session file is final."""
+        self.keep_typed()
         elapsed = self.screen.live.timer.read()
         held = len(self.screen.live.log())
         detail = f"{held} line{'s' if held != 1 else ''} in the notes so far. The session file is then final."

@@ -36,7 +36,7 @@ from ...core.live import LiveSession
 from ...core.lock import SessionLock, is_free
 from ...core.packs import PackLibrary, load_library
 from ...core.saving import SaveFailed
-from ...core.stalled import SessionFacts, rating_trend
+from ...core.stalled import SessionFacts
 from ...core.timer import Level, TimerReading, TimerState
 from ..changes import attempt, when_answered
 from ..context import TypedApp
@@ -45,7 +45,7 @@ from ..key_names import key_names
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import FLAG, GOAL_KEYS, GoalIntent, GoalsPane
+from ..widgets.goals import GOAL_KEYS, GoalIntent, GoalsPane
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
 from ..widgets.notes import LOG_KEYS, LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
@@ -159,7 +159,7 @@ class SessionScreen(Screen):
         self._draw_timer()
         self._draw_header()
         self.query_one(NotesPane).show_log(self.live.log())
-        self._draw_goals()
+        self.goal_flow.show()
         self.set_class(self.live.started, "-started")
         # Which keys the footer offers depends on the timer's state only; redrawing it on every note
         # would cost the keystroke a footer layout.
@@ -168,7 +168,7 @@ class SessionScreen(Screen):
             self.refresh_bindings()
 
     def watch_past(self) -> None:
-        self._draw_goals()
+        self.goal_flow.show()
 
     def _privacy_changed(self, private: bool) -> None:
         if private:
@@ -198,28 +198,6 @@ class SessionScreen(Screen):
         where = self.standing()
         self.header = HeaderFacts(name, self.live.planned_minutes, self.live.model.title, words, where.label() if where else "")
         self.agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
-
-    def _draw_goals(self) -> None:
-        """The sidebar (goals or focus areas), the stalled flags, the deck's offer and the tags the note line completes."""
-        client, goals = self.live.client, self.live.goals
-        pane = self.goals_pane
-        if client.no_goals:
-            touched = self.live.document.info.focus_areas if self.live.document else ()
-            pane.show_areas(self.pal.config.focus_areas, touched)
-            self.flags = {}
-        else:
-            self.flags = goals.stalled(self.past, self.pal.config.stalled_after)
-            trends = {g.id: rating_trend(g.id, list(self.past)) for g in client.goals}
-            pane.show(client.goals, trends=trends, flagged=self.flags, rated=goals.ratings_now())
-        self.card.set_flagged(frozenset(self.flags))
-        if self.flags:
-            titles = [goal.title for goal in (client.goal(g) for g in self.flags) if goal]
-            which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
-            self.deck.set_offer(f"{FLAG} {which} may be stalled · F7: the playbook · #stalled: its questions")
-        else:
-            self.deck.set_offer("")
-        areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
-        self.query_one(NoteInput).tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
     def show_unsaved(self) -> None:
         """The notes waiting for the disk, above the note line (their words hidden behind the blind)."""
@@ -621,7 +599,8 @@ class SessionScreen(Screen):
                 pass  # a lock left behind is taken over at the next start (its process is gone)
 
     def save_before_exit(self) -> bool:
-        """Save whatever is waiting; False if some notes could not be saved."""
+        """Save whatever is waiting (the note line's words too); False if some notes could not be saved."""
+        self.note_flow.keep_typed()
         try:
             self.live.flush()
             if self.live.started and not self.live.ended:
