@@ -1044,7 +1044,7 @@ async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_
         dialog = app.screen
         assert isinstance(dialog, RecapDialog)
         close = dialog.query_one("#recap-done")
-        assert 0 < close.region.height and close.region.bottom <= 24, f"Close is on screen: {close.region}"
+        assert close.region.height > 0 and close.region.bottom <= 24, f"Close is on screen: {close.region}"
         box = dialog.query_one("#recap-box")
         assert box.max_scroll_y > 0
         await pilot.press("pagedown", "pagedown", "pagedown")

@@ -17,8 +17,8 @@ from ...core.live import Summary
 from ...core.model import ActionState
 from ...core.timer import format_clock
 from ..changes import attempt
-from ..widgets.notes import ACTION_MARKS
 from ..context import TypedApp
+from ..widgets.notes import ACTION_MARKS
 
 
 def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
