@@ -78,6 +78,8 @@ def test_the_client_s_recap_says_when(home):
     recap = share_recap(live.path, ana)
     assert "- [ ] Draft the list by Friday (27 November)\n" in recap, "the words say the weekday: the date says which (26.12)"
     assert "- [ ] Call Marta (by Friday 04 December)" in recap
+    live.add_note("!Book the room by tomorrow")
+    assert "- [ ] Book the room by tomorrow (Tuesday 24 November)" in share_recap(live.path), "one 'by', not two"
 
 
 def test_the_recap_names_the_goals_this_session_made_or_changed(home):

@@ -1050,3 +1050,28 @@ async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_
         await pilot.press("pagedown", "pagedown", "pagedown")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
+
+
+async def test_at_80x24_every_form_s_hints_wrap_and_are_read_whole(demo_home, clock):
+    from textual.widgets import Label
+
+    from sessionpal.ui.dialogs.text import EngagementDialog, PastSessionDialog, RateDialog
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        today = clock.now().date()
+        for dialog in (
+            RateDialog("Run 5 km without stopping", [4, 6], None),
+            EngagementDialog("Ana Pérez", None, today),
+            PastSessionDialog("Ana Pérez", 45, today),
+        ):
+            app.push_screen(dialog)
+            await pilot.pause()
+            box = dialog.query_one(".dialog").content_region
+            for label in dialog.query(Label):
+                written = " ".join(str(label.render()).split())
+                shown = " ".join(" ".join(strip.text for strip in label.render_lines(label.region.reset_offset)).split())
+                assert shown == written and label.region.right <= box.right, f"{type(dialog).__name__}: {written!r} runs past the dialog"
+            dialog.dismiss(None)
+            await pilot.pause()

@@ -240,8 +240,11 @@ def _by(action: Action) -> str:
     the words say the weekday already ("by Friday" alone leaves the client to work out which Friday)."""
     if action.due is None:
         return ""
-    if action.due.strftime("%A").casefold() in action.text.casefold():
+    words = action.text.casefold()
+    if action.due.strftime("%A").casefold() in words:
         return f" ({action.due.strftime('%d %B')})"  # "by Friday (04 December)": which Friday, not the weekday twice
+    if re.search(r"\bby\b", words):
+        return f" ({action.due.strftime('%A %d %B')})"  # "by tomorrow (Thursday 03 December)": one "by"
     return f" (by {action.due.strftime('%A %d %B')})"
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from ..context import TypedApp
 from ..keys import key_label
 from ..widgets.goals import GOAL_KEYS
+from ..widgets.notes import LOG_KEYS
 
 PREFIXES = [
     ("=", "the session agreement: what the client wants from today (shown under the timer)"),
@@ -57,8 +58,9 @@ class HelpScreen(ModalScreen[None]):
                 known += [k for k in binding.key.split(",") if k not in known]
         seen: set[str] = set()
         lines = []
+        armed = {b.action for b in (*GOAL_KEYS, *LOG_KEYS) if isinstance(b, Binding)}  # listed below, under their lists
         for binding in bindings:
-            if not binding.description or binding.id in seen:
+            if not binding.description or binding.id in seen or binding.action in armed:
                 continue
             seen.add(binding.id or binding.action)
             keys = keymap.get(binding.id, ",".join(keys_of[binding.id])) if binding.id else binding.key
@@ -97,18 +99,17 @@ class HelpScreen(ModalScreen[None]):
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in PREFIXES]
         lines += [Content(""), Content.from_markup("[b]Deck filter[/b]  [$text-muted](F5)[/]")]
         lines += [Content.from_markup("  [b]$p[/b]  $what", p=f"{p:<16}", what=what) for p, what in FILTER]
-        lines += [
-            Content(""),
-            Content.from_markup("[b]Goals sidebar[/b]  [$text-muted](F7, then one key; arrows move; Esc or any other key: the note line)[/]"),
-        ]
-        lines += [Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(b.key):<16}", what=b.tooltip) for b in GOAL_KEYS if isinstance(b, Binding)]
-        lines += [Content("  Enter             The goal's menu; for a goal that may be stalled, the stalled-goal playbook first")]
-        lines += [
-            Content(""),
-            Content.from_markup(
-                "[$text-muted]In the notes log (F8, then one key): Enter edits, x ticks an action, Delete removes; arrows move; Esc returns to the note line.[/]"
-            ),
-        ]
+        keymap = self.pal.active_keys
+        for title, armed in (("Goals sidebar", "F7"), ("Notes log", "F8")):
+            lines += [
+                Content(""),
+                Content.from_markup(f"[b]{title}[/b]  [$text-muted]($armed, then one key; arrows move; Esc or any other key: the note line)[/]", armed=armed),
+            ]
+            lines += [
+                Content.from_markup("  [b]$keys[/b]  $what", keys=f"{key_label(keymap.get(b.id or '', b.key)):<16}", what=b.tooltip)
+                for b in (GOAL_KEYS if armed == "F7" else LOG_KEYS)
+                if isinstance(b, Binding)
+            ]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))
 
