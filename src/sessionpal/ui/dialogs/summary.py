@@ -56,20 +56,32 @@ def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
     return lines
 
 
-class SummaryDialog(ModalScreen[None]):
+class ScrollingDialog(ModalScreen[None]):
+    """A dialog whose text may not fit (80x24): its button has the cursor, and Down, Up, PageDown and PageUp
+    scroll the text (the VerticalScroll named by SCROLLS) all the same, the buttons in sight below it."""
+
+    SCROLLS = ""
+    BINDINGS = [
+        Binding("down", "scroll_text(1)", "Down", show=False),
+        Binding("up", "scroll_text(-1)", "Up", show=False),
+        Binding("pagedown", "scroll_text(8)", "Page down", show=False),
+        Binding("pageup", "scroll_text(-8)", "Page up", show=False),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    def action_scroll_text(self, lines: int) -> None:
+        self.query_one(self.SCROLLS, VerticalScroll).scroll_relative(y=lines, animate=False)
+
+
+class SummaryDialog(ScrollingDialog):
     pal = TypedApp()
+    SCROLLS = "#summary-box"
     BINDINGS = [
         Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list"),
         Binding("r", "recap", "Recap", id="recap", tooltip="The recap for the client: saved beside the session and copied to the clipboard"),
         # The blind is the session's F9 here too: lifted, the ratings and goal changes it masked show.
         Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
-        # The Done button has the cursor: these keys scroll what does not fit (80x24) all the same.
-        Binding("down", "scroll_summary(1)", "Down", show=False),
-        Binding("up", "scroll_summary(-1)", "Up", show=False),
-        Binding("pagedown", "scroll_summary(10)", "Page down", show=False),
-        Binding("pageup", "scroll_summary(-10)", "Page up", show=False),
     ]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, summary: Summary, client_name: str, *, private: bool = False, make_recap: Callable[[], tuple[Path, str]] | None = None):
         super().__init__()
@@ -106,9 +118,6 @@ class SummaryDialog(ModalScreen[None]):
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
 
-    def action_scroll_summary(self, lines: int) -> None:
-        self.query_one("#summary-box", VerticalScroll).scroll_relative(y=lines, animate=False)
-
     @on(Button.Pressed, "#done")
     def action_close(self) -> None:
         self.dismiss(None)
@@ -127,18 +136,11 @@ class SummaryDialog(ModalScreen[None]):
         self.app.push_screen(RecapDialog(path, text, private=self.private))
 
 
-class RecapDialog(ModalScreen[None]):
+class RecapDialog(ScrollingDialog):
     """What was copied for the client, and where it was saved; behind the blind, only that it was."""
 
-    BINDINGS = [
-        Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary"),
-        # Close has the cursor: these scroll the recap (at 80x24 it scrolls, Close in sight below it).
-        Binding("down", "scroll_recap(1)", "Down", show=False),
-        Binding("up", "scroll_recap(-1)", "Up", show=False),
-        Binding("pagedown", "scroll_recap(8)", "Page down", show=False),
-        Binding("pageup", "scroll_recap(-8)", "Page up", show=False),
-    ]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    SCROLLS = "#recap-box"
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
 
     def __init__(self, path: Path, text: str, *, private: bool = False):
         super().__init__()
@@ -158,9 +160,6 @@ class RecapDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#recap-done", Button).focus()
-
-    def action_scroll_recap(self, lines: int) -> None:
-        self.query_one("#recap-box", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     @on(Button.Pressed, "#recap-done")
     def action_close(self) -> None:
