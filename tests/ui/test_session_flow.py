@@ -964,9 +964,9 @@ async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_
         footer_top = size[1] - 1
         assert note.value == "test" and note.region.height == 3, note.region
         assert note.region.bottom <= footer_top, f"the note line ends at row {note.region.bottom}, below the screen's {footer_top}"
-        card = app.screen.query_one(LastTimeCard)
-        assert card.region.bottom <= note.region.y, "the card ends above the note line"
-        assert card.max_scroll_y > 0, "a card too long for its room scrolls"
+        box = app.screen.query_one("#last-time-box")
+        assert box.region.bottom <= note.region.y, "the card ends above the note line"
+        assert box.max_scroll_y > 0 and box.show_vertical_scrollbar, "a card too long for its room scrolls, and shows it can"
 
 
 async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_blind(demo_home, clock):

@@ -1,4 +1,4 @@
-"""Screens as the coach sees them, at 80x24 and 140x45, with a fixed clock and fixed data.
+"""Screens as the coach sees them, at 80x24, 120x36 and 140x45, with a fixed clock and fixed data.
 
 Review tests/ui/__snapshots__/ (or snapshot_report.html after a failure) before
 running with --snapshot-update.
@@ -34,6 +34,34 @@ def during_session(clock):
 
 def test_session_before_it_starts_140x45(snap_compare, demo_home, clock):
     assert snap_compare(make_app(demo_home, clock), terminal_size=(140, 45), run_before=settle)
+
+
+def with_a_full_card(home) -> None:
+    """Ana's last session with five open actions: the card holds more than its room (issue 26.4)."""
+    from sessionpal.core.sessions import session_paths
+
+    last = session_paths(home, "ana-perez")[-1]
+    more = "".join(f"- [ ] [00:1{i}:00] an action she named in her own words, number {i}, by Friday\n" for i in range(3))
+    last.write_text(last.read_text().replace("- [ ] [00:08:00] book a physio appointment\n", "- [ ] [00:08:00] book a physio appointment\n" + more))
+
+
+def typed_over_a_full_card(pilot):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*"test")
+        await pilot.pause()
+
+    return run_before(pilot)
+
+
+def test_the_note_line_whole_under_a_full_card_120x36(snap_compare, demo_home, clock):
+    with_a_full_card(demo_home)
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(120, 36), run_before=typed_over_a_full_card)
+
+
+def test_the_note_line_whole_under_a_full_card_80x24(snap_compare, demo_home, clock):
+    with_a_full_card(demo_home)
+    assert snap_compare(make_app(demo_home, clock), terminal_size=(80, 24), run_before=typed_over_a_full_card)
 
 
 def test_session_in_progress_140x45(snap_compare, demo_home, clock):

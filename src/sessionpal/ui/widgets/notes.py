@@ -8,7 +8,7 @@ from datetime import date
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
@@ -363,7 +363,8 @@ class NotesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Notes", id="notes-title", classes="pane-title")
-        yield LastTimeCard(id="last-time")
+        with VerticalScroll(id="last-time-box", can_focus=False):  # the wheel scrolls a card longer than its room
+            yield LastTimeCard(id="last-time")
         yield NotesLog(id="log").data_bind(NotesPane.armed)
         yield Static(id="unsaved")
         yield Reminder(id="reminder").data_bind(said=NotesPane.reminder)
