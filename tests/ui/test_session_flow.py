@@ -72,7 +72,7 @@ async def test_the_first_note_starts_the_session_and_is_on_disk_before_it_shows(
         assert read_session(path).notes == [Note(0, "wants to talk about the offer")]
         assert log_texts(app) == ["00:00:00          wants to talk about the offer"]
         assert app.screen.query_one(NoteInput).value == ""
-        assert not app.screen.query_one("#last-time").display, "the last-time card folds away once the session starts"
+        assert not app.screen.query_one("#last-time-box").display, "the last-time card folds away once the session starts"
 
 
 async def test_every_note_kind_from_its_prefix(demo_home, clock):
