@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
 from . import data, packs, practice, records, serve
@@ -23,7 +24,7 @@ class PrintCompletion(argparse.Action):
 
     shtab is imported only here: every other start of sessionpal (a warm search) stays as quick."""
 
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
         import shtab
 
         print(shtab.complete(parser, shell=str(values)))
@@ -88,7 +89,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("sessionpal: runs on Linux and macOS; on Windows, run it inside WSL (Windows Subsystem for Linux)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return args.handler(args)
+        handled: int = args.handler(args)
+        return handled
     except CommandError as error:
         print(f"sessionpal: {error}", file=sys.stderr)
         return error.code

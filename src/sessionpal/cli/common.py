@@ -11,10 +11,16 @@ import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.paths import HOME_ENV, Home, resolve_home
 from ..core.safe_text import visible
+
+if TYPE_CHECKING:
+    from ..core.clients import ClientEntry
+
+# What add_parsers is handed: argparse's subparsers action (its class is private to argparse).
+Commands = Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -97,7 +103,7 @@ def app_home(args: argparse.Namespace) -> Home:
     return home
 
 
-def lookup_client(args: argparse.Namespace, query: str):
+def lookup_client(args: argparse.Namespace, query: str) -> ClientEntry:
     from ..core.clients import ClientNotFound, find_client
 
     try:
@@ -151,7 +157,7 @@ class VisibleText:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        return self.stream.write(visible(text, keep="\n\t"))
+        return int(self.stream.write(visible(text, keep="\n\t")))
 
     def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, close: as the stream's
         return getattr(self.stream, name)

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from ..core.paths import builtin_prompts_dir, machine_config_file
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, iso_date, lookup_client, open_home, pad, path_argument, write_file
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, iso_date, lookup_client, open_home, pad, path_argument, write_file
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: Commands) -> None:
     locate = commands.add_parser("locate", help="print where data, config and cache live")
     home_option(locate, top=False)
     locate.add_argument("what", nargs="?", choices=("data", "config", "machine", "cache", "packs", "models", "builtin"), help="print just this one path")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, display_width, home_option, open_home, pad, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, Commands, display_width, home_option, open_home, pad, path_argument
 
 if TYPE_CHECKING:
     from ..core.packs import PackLibrary
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 PHASES = ("opening", "explore", "options", "action", "closing")
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: Commands) -> None:
     packs = commands.add_parser("packs", help="check and list question packs")
     pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
     check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")

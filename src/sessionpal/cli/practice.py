@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, iso_date, lookup_client, open_home, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, iso_date, lookup_client, open_home, path_argument
 
 
 def _sessions(text: str) -> int:
@@ -15,7 +15,7 @@ def _sessions(text: str) -> int:
     return int(text)
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: Commands) -> None:
     engagement = commands.add_parser("engagement", help="a client's engagement: sessions agreed, end date, next session (shows it without options)")
     home_option(engagement, top=False)
     engagement.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
@@ -55,6 +55,7 @@ def cmd_engagement(args: argparse.Namespace) -> int:
 
     entry = lookup_client(args, args.client)
     client = entry.client
+    assert client is not None  # lookup_client refuses a client whose file cannot be read
     home = open_home(args)
     changes = {
         k: v for k, v in (("sessions", args.sessions), ("ends", args.ends), ("next_session", args.next_session), ("started", args.started)) if v is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, home_option, lookup_client, open_home, path_argument
+from ..core.paths import Home
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, lookup_client, open_home, path_argument
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: Commands) -> None:
     versions = commands.add_parser("versions", help="the kept earlier versions of a client.toml, pack or finished session file")
     home_option(versions, top=False)
     path_argument(versions, "path", help="the file (as it is named in the data home)")
@@ -37,7 +39,7 @@ def add_parsers(commands) -> None:
     retention.set_defaults(handler=cmd_retention)
 
 
-def _file_in_home(args: argparse.Namespace) -> tuple:
+def _file_in_home(args: argparse.Namespace) -> tuple[Home, Path]:
     home = open_home(args)
     path = args.path.expanduser()
     # A path as the coach copies it (absolute or from here), or as it is named inside the home.
@@ -89,6 +91,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     home = open_home(args)
     entry = lookup_client(args, args.client)
+    assert entry.client is not None  # lookup_client refuses a client whose file cannot be read
     name = entry.client.name
     if not args.yes:
         if not sys.stdin.isatty():
@@ -136,7 +139,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _commit_erase(home, slug: str) -> None:
+def _commit_erase(home: Home, slug: str) -> None:
     """With git.autocommit on, the removal is committed too (the history still holds the files)."""
     from ..core.config import load_config
     from ..core.gitsync import GitProblem, check_autocommit, commit

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, EXIT_USAGE, CommandError, app_home, home_option
+from .common import EXIT_OK, EXIT_USAGE, CommandError, Commands, app_home, home_option
 
 
-def add_parsers(commands) -> None:
+def add_parsers(commands: Commands) -> None:
     serve = commands.add_parser(
         "serve",
         help="run the app in a browser tab on this computer (prints the link to open)",

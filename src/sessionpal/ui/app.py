@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,10 +19,13 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.theme import Theme
 
 from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config, remember_theme
+from ..core.live import LiveSession
 from ..core.lock import release_all
+from ..core.model import Client
 from ..core.opening import ClientOpening, Defaults, open_client
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home, machine_config_file
@@ -101,7 +105,7 @@ class SessionPalApp(App[int]):
 
     # start-up ---------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return StartScreen(id="_default")
 
     def show_client_list(self) -> None:
@@ -215,13 +219,13 @@ class SessionPalApp(App[int]):
 
         return key_label(self.active_keys.get(binding_id, default).split(",")[0])
 
-    def _remember_theme(self, theme) -> None:
+    def _remember_theme(self, theme: Theme) -> None:
         if theme.name == self.config.theme:
             return
         if attempt(self, "Theme not remembered", lambda: remember_theme(self.machine_config, theme.name)):
             self.update_config(theme=theme.name)
 
-    def update_config(self, **changes) -> None:
+    def update_config(self, **changes: Any) -> None:
         """Keep the app's copy of config.toml in step after the app itself changed the file."""
         self.config = replace(self.config, **changes)
 
@@ -322,7 +326,7 @@ class SessionPalApp(App[int]):
         self.push_screen(ChoiceDialog(f"No client is called “{name}”.", choices), chosen)
 
     def create_and_open(self, name: str, minutes: int | None, coded: bool = False) -> None:
-        made: list = []
+        made: list[Client] = []
         if attempt(self, "Client not created", lambda: made.append(create_client(self.home, name, minutes, self.clock.now().date(), coded=coded))):
             client = made[0]
             self.records.autocommit([client.path], f"New client {client.slug}")
@@ -360,7 +364,7 @@ class SessionPalApp(App[int]):
                     if choice == "resume-gap":
                         attempt(self.screen, "Timer not saved", lambda: live.add_time(gap))
                 elif choice == "new":
-                    fresh: list = []
+                    fresh: list[LiveSession] = []
                     if attempt(self, "Could not close the unfinished session", lambda: fresh.append(opening.start_fresh())):
                         self._show_session(opening, fresh[0])
                 else:
@@ -369,7 +373,7 @@ class SessionPalApp(App[int]):
             assert opening.unfinished is not None
             self.push_screen(ResumeDialog(opening.unfinished, gap), chosen)
 
-    def _show_session(self, opening: ClientOpening, live, news: str = "") -> None:
+    def _show_session(self, opening: ClientOpening, live: LiveSession, news: str = "") -> None:
         from .screens.session import SessionScreen
 
         self.push_screen(SessionScreen(live, opening.lock, news=news))
@@ -467,7 +471,7 @@ class SessionPalApp(App[int]):
 
     # command palette --------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()

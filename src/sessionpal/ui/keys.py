@@ -41,7 +41,7 @@ def key_label(keys: str) -> str:
 BROWSER_NOTE = "In a browser tab: F2 adds a client and runs the timer (ctrl+n and ctrl+t belong to the browser); in Firefox, quit from ctrl+p."
 
 
-def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Binding]]:
+def all_bindings(everywhere: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, Binding]]:
     """(where, binding) for every binding with an id, in the order the help screen lists them.
 
     `everywhere`: the app's own bindings, passed in so that this module never imports the app."""
@@ -56,7 +56,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Bindi
     from .widgets.notes import LOG_KEYS
 
     found: list[tuple[str, Binding]] = []
-    owners: tuple[tuple[str, Iterable[Binding | tuple]], ...] = (
+    owners: tuple[tuple[str, Iterable[Binding | tuple[str, ...]]], ...] = (
         ("Session", SessionScreen.BINDINGS),
         ("Goals sidebar", GOAL_KEYS),
         ("Notes log", LOG_KEYS),
@@ -80,7 +80,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple]) -> list[tuple[str, Bindi
 WHILE_TYPING = ("Session", "Everywhere", "Clients", "Deck filter", "Question form")
 
 
-def ids_while_typing(everywhere: Iterable[Binding | tuple]) -> dict[str, str]:
+def ids_while_typing(everywhere: Iterable[Binding | tuple[str, ...]]) -> dict[str, str]:
     """The commands whose keys work while the coach types, with their default keys (the deck filter's Enter
     is its own). The key after F7 or F8 is not one of them: the session screen holds those bindings too,
     but they act only once armed, where a letter is right."""
@@ -89,5 +89,5 @@ def ids_while_typing(everywhere: Iterable[Binding | tuple]) -> dict[str, str]:
     return {binding.id: binding.key for where, binding in found if binding.id and where in WHILE_TYPING and binding.id not in armed}
 
 
-def known_binding_ids(everywhere: Iterable[Binding | tuple]) -> set[str]:
+def known_binding_ids(everywhere: Iterable[Binding | tuple[str, ...]]) -> set[str]:
     return {binding.id for _, binding in all_bindings(everywhere) if binding.id}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,7 @@ from ...core.model import PHASES, Question
 from .form_keys import FORM_KEYS
 
 
-class QuestionDialog(ModalScreen[dict | None]):
+class QuestionDialog(ModalScreen[dict[str, Any] | None]):
     """Returns {"text", "tags", "phase", "follow_ups"} or None."""
 
     BINDINGS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from ..widgets.tickbox import TickBox
 from .form_keys import FORM_KEYS
 
 
-class _Form(ModalScreen):
+class _Form(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing anything"), *FORM_KEYS]
 
     def _error(self, message: str) -> None:
@@ -147,7 +148,9 @@ class AreasDialog(_Form):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        split = lambda widget_id: [a.strip() for a in self.query_one(widget_id, Input).value.split(",") if a.strip()]  # noqa: E731
+        def split(widget_id: str) -> list[str]:
+            return [a.strip() for a in self.query_one(widget_id, Input).value.split(",") if a.strip()]
+
         self.dismiss((split("#agreed"), split("#ask-first")))
 
 

@@ -38,7 +38,7 @@ def client_prompt(entry: ClientEntry) -> Content:
     return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
 
 
-class ClientPickerScreen(Screen):
+class ClientPickerScreen(Screen[None]):
     pal = TypedApp()
 
     BINDINGS = [
@@ -52,7 +52,7 @@ class ClientPickerScreen(Screen):
         Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
     ]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.entries: list[ClientEntry] = []
         self.shown: list[ClientEntry] = []

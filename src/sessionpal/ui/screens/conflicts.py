@@ -11,6 +11,7 @@ import os
 import shlex
 import shutil
 import subprocess
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
@@ -23,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from ...core import fsio
 from ...core.conflicts import Conflict, find_conflicts, keep_copy, keep_original, read_version
+from ...core.paths import Home
 from ...core.safe_text import visible
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
@@ -50,7 +52,7 @@ def editor_command() -> list[str] | None:
     return [found] if found else None
 
 
-class ConflictsScreen(Screen):
+class ConflictsScreen(Screen[None]):
     pal = TypedApp()
 
     BINDINGS = [
@@ -118,7 +120,7 @@ class ConflictsScreen(Screen):
                 return conflict.original.exists()
         return True
 
-    def _resolve(self, question: str, resolve) -> None:
+    def _resolve(self, question: str, resolve: Callable[[Home, Conflict], None]) -> None:
         conflict = self.current()
         if conflict is None:
             return

@@ -21,11 +21,11 @@ from ...core.model import Goal, GoalStatus, Move
 from ...core.stalled import SessionFacts, rating_trend
 from ..changes import when_answered, when_yes
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
-from ..dialogs.goal_menu import GoalIntent, GoalMenuDialog, menu_choice
+from ..dialogs.goal_menu import GoalMenuDialog, menu_choice
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
 from ..dialogs.text import AreasDialog, RateDialog, TextDialog
 from ..widgets.deck import DeckPane
-from ..widgets.goals import FLAG, GoalsPane
+from ..widgets.goals import FLAG, GoalIntent, GoalsPane
 from .alignment import AlignmentScreen
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class GoalFlow:
         else:
             self.screen.arm_goals()
 
-    def _pick_goal(self, then: Callable[[str], None]) -> None:
+    def _pick_goal(self, then: Callable[[str], object]) -> None:
         """Which goal? Asked in the goal picker (the palette's goal commands)."""
         if self.screen.blind("the goals"):
             return
@@ -397,7 +397,10 @@ class GoalFlow:
 
     def commands(self) -> list[SystemCommand]:
         """The goal work in the command palette (a goal is picked first when needed)."""
-        each = lambda act: lambda: self._pick_goal(act)  # noqa: E731
+
+        def each(act: Callable[[str], object]) -> Callable[[], None]:
+            return lambda: self._pick_goal(act)
+
         no_goals = self.live.client.no_goals
         commands = [
             SystemCommand("Values and goals", "The alignment view: which goal serves which value", self.alignment),

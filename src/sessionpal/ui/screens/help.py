@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -43,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,f1,q", "close", "Close", id="close", tooltip="Close the help")]
 
-    def __init__(self, under: Screen):
+    def __init__(self, under: Screen[Any]):
         super().__init__()
         self.under = under
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ...core.live import LogEntry
+from ...core.live import LogEntry, Summary
 from ...core.model import Action, ActionState
 from ...core.saving import SaveFailed
 from ...core.timer import format_clock
@@ -141,7 +141,7 @@ class NoteFlow:
         elapsed = self.screen.live.timer.read()
         held = len(self.screen.live.log())
         detail = f"{held} line{'s' if held != 1 else ''} in the notes so far. The session file is then final."
-        summaries: list = []
+        summaries: list[Summary] = []
 
         def ended() -> None:
             summary = summaries[0]

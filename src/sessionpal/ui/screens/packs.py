@@ -11,6 +11,7 @@ touches only the lines of the question it changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -35,7 +36,7 @@ from ...core.pack_edit import (
     question_id_for,
     rename_pack,
 )
-from ...core.packs import load_library
+from ...core.packs import PackLibrary, load_library
 from ..changes import attempt, when_answered, when_yes
 from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
@@ -47,7 +48,7 @@ ALL = "+all"
 NEW_PACK = "+new-pack"
 
 
-class PacksScreen(Screen):
+class PacksScreen(Screen[None]):
     pal = TypedApp()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -66,7 +67,7 @@ class PacksScreen(Screen):
         Binding("slash,f5", "filter", "Filter", id="packs_filter", tooltip="Filter the questions: words, #tag, @phase"),
     ]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.pack_id: str = ALL
         self.shown: list[Question] = []
@@ -93,7 +94,9 @@ class PacksScreen(Screen):
     # data -------------------------------------------------------------------------
 
     @property
-    def library(self):
+    def library(self) -> PackLibrary:
+        if self.pal.packs is None:  # loaded on mount; read again here if a reload left none
+            self.pal.packs = load_library(self.pal.home)
         return self.pal.packs
 
     def pack(self) -> Pack | None:
@@ -268,7 +271,7 @@ class PacksScreen(Screen):
         if pack is not None:
             self.app.push_screen(QuestionDialog(f"A new question in “{pack.title}”"), lambda values: self._add(pack, values))
 
-    def _add(self, pack: Pack, values: dict | None) -> None:
+    def _add(self, pack: Pack, values: dict[str, Any] | None) -> None:
         if not values:
             return
         added: list[Question] = []
@@ -276,7 +279,7 @@ class PacksScreen(Screen):
             # Refused (a pack broken by hand, a full disk): the coach's wording stays in the form.
             self._offer_again(pack, values, "Not added (see the message): fix the file, then Save again.")
 
-    def _offer_again(self, pack: Pack, values: dict, title: str) -> None:
+    def _offer_again(self, pack: Pack, values: dict[str, Any], title: str) -> None:
         draft = Question(
             pack.id,
             "draft",
@@ -296,7 +299,7 @@ class PacksScreen(Screen):
             return
         pack = self.library.packs[question.pack]
 
-        def edited(values: dict | None) -> None:
+        def edited(values: dict[str, Any] | None) -> None:
             if values and not self._change("Question not saved", lambda: edit_question(pack.path, question.id, **values), question.ref):
                 # The pack changed under the dialog (or refused the edit): the coach's wording is not
                 # thrown away; it can go in as a new question beside the file's version.

@@ -8,6 +8,9 @@ the source of truth, and ticking an action changes only its line in its file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,9 +25,9 @@ from ...core.clients import list_clients, load_client
 from ...core.conflicts import conflict_copies
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import Hit, OpenAction, SessionRow
-from ...core.model import ActionState, Client
+from ...core.model import ActionState, Client, Goal
 from ...core.problems import FileProblems
-from ...core.records import past_retention
+from ...core.records import PastRetention, past_retention
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts, rating_trend, sparkline
 from ...core.stamps import format_stamp
@@ -36,7 +39,7 @@ from ..widgets.notes import due_part
 from .session_view import SessionViewScreen
 
 
-def goal_trends(goals, sessions) -> Content:
+def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
     """Each goal's status and ratings over time, in aligned columns so the sparklines line up."""
     if not goals:
         return Content.from_markup("[$text-muted]No goals: the review shows sessions and notes only.[/]")
@@ -71,7 +74,7 @@ def marked_content(marked: str) -> Content:
 SESSIONS_PAGE = 100  # rows added to the sessions table at a time
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(Screen[None]):
     pal = TypedApp()
 
     BINDINGS = [
@@ -196,7 +199,7 @@ class ReviewScreen(Screen):
         bar.update(total=max(total, 1), progress=done)
         bar.display = done < total  # a bar only while files are being read
 
-    def _sessions_loaded(self, rows, goal_titles, names, complete: bool = True) -> None:
+    def _sessions_loaded(self, rows: list[SessionRow], goal_titles: dict[str, dict[str, str]], names: dict[str, str], complete: bool = True) -> None:
         table = self.query_one("#sessions", DataTable)
         shown = self.rows[: table.row_count]
         unchanged = bool(shown) and shown == rows[: len(shown)] and all(self.goal_titles.get(r.client) == goal_titles.get(r.client) for r in shown)
@@ -209,7 +212,10 @@ class ReviewScreen(Screen):
             self.loaded_once = True
             self.query_one("#sessions", DataTable).focus()
 
-    def _rest_loaded(self, actions, action_options, problems, conflicts, past=()) -> None:
+    def _rest_loaded(
+        self, actions: list[OpenAction], action_options: list[Option], problems: tuple[str, ...], conflicts: list[Path], past: list[PastRetention] | None = None
+    ) -> None:
+        past = past or []
         self.actions = actions
         self._show_actions(action_options)
         lines = []
@@ -228,7 +234,7 @@ class ReviewScreen(Screen):
                     f"[b]Past your retention period ({years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
                 )
             )
-            lines += [Content(f"  {p.last.isoformat()}  {p.entry.name}  ({p.entry.slug})") for p in past]
+            lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in past]
         self.query_one("#problems", Static).update(
             Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
         )
@@ -334,7 +340,7 @@ class ReviewScreen(Screen):
             return
         self.app.call_from_thread(self._show_hits, hits)
 
-    def _show_hits(self, hits) -> None:
+    def _show_hits(self, hits: list[Hit]) -> None:
         self.hits = hits
         options = self.query_one("#hits", OptionList)
         options.clear_options()

@@ -65,7 +65,7 @@ RETRY_EVERY = 5.0
 CHECK_FILES_EVERY = 2.0  # seconds between looks at the session file and client.toml for outside changes
 
 
-class SessionScreen(Screen):
+class SessionScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 

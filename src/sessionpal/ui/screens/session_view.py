@@ -45,7 +45,7 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
     return "\n".join(lines), where
 
 
-class SessionViewScreen(Screen):
+class SessionViewScreen(Screen[None]):
     pal = TypedApp()
 
     BINDINGS = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -70,7 +71,7 @@ class DeckFilter(Input):
 
 
 class DeckPane(Vertical):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.deck: Deck | None = None
         self.query_text = ""

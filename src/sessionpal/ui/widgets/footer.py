@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
@@ -15,7 +16,7 @@ class CompactFooter(Footer):
     terminal is narrow: they stay bound, and in the help (F1) and the palette. A key is told by its action
     (Footer's key widget is private to Textual)."""
 
-    def __init__(self, left_out_when_narrow: Iterable[str] = (), *, armed: Iterable[str] = (), left_out_when_armed: Iterable[str] = (), **kwargs):
+    def __init__(self, left_out_when_narrow: Iterable[str] = (), *, armed: Iterable[str] = (), left_out_when_armed: Iterable[str] = (), **kwargs: Any) -> None:
         """`armed`: the actions of keys shown while a list waits for its one key; then `left_out_when_armed`
         go, so that those keys, End and F1 fit (the goals' eight at 140 columns, the log's three at 80)."""
         super().__init__(compact=True, show_command_palette=False, **kwargs)

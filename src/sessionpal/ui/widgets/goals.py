@@ -10,6 +10,7 @@ makes each change through the core.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -114,10 +115,10 @@ class GoalsPane(Vertical):
             super().__init__()
             self.area = area
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.goals: tuple[Goal, ...] | None = None  # None: not shown yet, so the first show always draws
-        self._shown: tuple | None = None
+        self._shown: tuple[object, ...] | None = None
         self.areas: tuple[str, ...] = ()
         self.no_goals = False
 
@@ -168,7 +169,7 @@ class GoalsPane(Vertical):
         self.remove_class("-empty")
         self.add_class("-no-goals")
 
-    def _fill(self, options: list[Option], key: tuple, *, areas: bool) -> None:
+    def _fill(self, options: list[Option], key: tuple[object, ...], *, areas: bool) -> None:
         """Replace the list; the highlight stays put unless the list switched between goals and areas."""
         same_mode = self.no_goals == areas
         self._shown, self.no_goals = key, areas

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 from ...core.due import describe_due
 from ...core.engagement import Standing
 from ...core.history import LastTime
+from ...core.index_types import OpenAction
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
 from ...core.safe_text import glimpse
@@ -94,7 +96,7 @@ class NoteInput(Input):
     instead of being wiped when the save completes.
     """
 
-    def __init__(self, *args, clear_on_submit: bool = False, **kwargs):
+    def __init__(self, *args: Any, clear_on_submit: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
         self._armed: dict[str, Callable[[], object]] = {}  # while the sidebar or log is armed: its keys, and what each does
@@ -215,7 +217,7 @@ class NotesLog(OptionList):
             super().__init__()
             self.item = item
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[LogEntry] = []
 
@@ -276,7 +278,7 @@ class LastTimeCard(Static):
 
     last: LastTime | None = None
     flagged: frozenset[str] = frozenset()  # goals that may be stalled (known once past sessions are read)
-    _shown: tuple[Client, list | None, date | None, Standing | None] | None = None
+    _shown: tuple[Client, list[OpenAction] | None, date | None, Standing | None] | None = None
 
     def set_flagged(self, flagged: frozenset[str]) -> None:
         """The stalled flags, once the screen knows them: the card shows ⚑ beside those goals."""
@@ -287,7 +289,7 @@ class LastTimeCard(Static):
                 self.show(client, self.last, open_actions, today, standing)
 
     def show(
-        self, client: Client, last: LastTime | None, open_actions: list | None = None, today: date | None = None, standing: Standing | None = None
+        self, client: Client, last: LastTime | None, open_actions: list[OpenAction] | None = None, today: date | None = None, standing: Standing | None = None
     ) -> None:
         """`open_actions` (from every earlier session, through the index, soonest due first) replaces the last
         session's own; `today` marks the overdue ones."""

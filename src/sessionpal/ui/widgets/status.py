@@ -8,6 +8,8 @@ errors still come as toasts, because they must be seen.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -16,7 +18,7 @@ LONGEST = 12.0
 
 
 class StatusLine(Static):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.said: list[tuple[str, str]] = []  # (title, message) of everything shown, oldest first
         self._fade: Timer | None = None

@@ -8,6 +8,8 @@ so the colour change is gentle and theme-aware.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -70,7 +72,7 @@ class PhaseStrip(Widget):
 
     DEFAULT_CSS = "PhaseStrip { height: 1; }"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spans: tuple[PhaseSpan, ...] = ()
         self.elapsed = 0.0
