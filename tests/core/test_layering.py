@@ -1,5 +1,6 @@
 """The core never imports Textual: it must run (and be tested) without a UI."""
 
+import functools
 import pkgutil
 import subprocess
 import sys
@@ -99,3 +100,95 @@ def test_no_private_textual_name_is_used():
                 if private in line:
                     offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+# The private names of Textual, textual-serve and aiohttp that sessionpal's classes override or read, each with
+# why there is no public way. Anything else private is refused; each listed name must still be there, on the
+# library's class, or the test fails (an upgrade that renames one is found here, not by a coach).
+ALLOWED_PRIVATE = {
+    ("SessionPalApp", "_handle_exception"): "Textual's one hook for an error no handler caught: the session is saved before the app ends",
+    ("TabApp", "_build_environment"): "textual-serve's way to give the tab's app its environment (the web driver, the home)",
+    ("TabApp", "_open_app_process"): "the tab's app in a process group of its own, so Ctrl+C reaches the server alone",
+    ("TabApp", "_process"): "set as textual-serve's own _open_app_process sets it, read by its run()",
+    ("TabApp", "_stdin"): "set as textual-serve's own _open_app_process sets it, written by its send_bytes()",
+    ("TabApp", "_task"): "stop() waits for the app's task as textual-serve's own stop() does",
+    ("TabApp", "_download_manager"): "stop() cancels the tab's downloads as textual-serve's own stop() does",
+    ("SessionServer", "_make_app"): "the token guard goes in as aiohttp middleware when textual-serve builds its app",
+    ("SessionServer", "_process_messages"): "the websocket's messages checked (size, shape, depth) before the app gets them",
+    ("Runner", "_make_server"): "aiohttp's runner builds its server here: ours counts connections (idle ones closed, strangers capped)",
+    ("Runner", "_kwargs"): "the server's settings as aiohttp's own _make_server passes them",
+}
+THIRD_PARTY = ("textual", "textual_serve", "aiohttp")
+
+
+def _our_classes_on_third_party_bases():
+    import importlib
+    import inspect
+
+    import sessionpal
+
+    names = [info.name for info in pkgutil.walk_packages(sessionpal.__path__, "sessionpal.")]
+    names.append("sessionpal.browser.server")  # browser/ is a folder without __init__.py: walk_packages passes it by
+    for name in names:
+        if name.startswith(("sessionpal.core", "sessionpal.cli", "sessionpal.__main__")):
+            continue  # no Textual there (the test above), and no subclass of the server's
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name and any(b.__module__.split(".")[0] in THIRD_PARTY for b in cls.__mro__[1:]):
+                yield cls
+
+
+@functools.cache
+def _private_names_used(cls) -> tuple[set[str], set[str], set[str]]:
+    """From the class's source: (private names it defines, in its body or as self._name = ..., the private
+    methods it defines in its body, every self._name it reads or writes). Source, not vars(): Textual's
+    metaclass gives every widget class private attributes of its own."""
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    defined = {n.name for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("_")}
+    own = set(defined)
+    for n in body:
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) else []
+        own |= {t.id for t in targets if isinstance(t, ast.Name) and t.id.startswith("_")}
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr.startswith("_"):
+            used.add(node.attr)
+            if isinstance(node.ctx, ast.Store):
+                own.add(node.attr)
+    return own, defined, used
+
+
+def test_no_private_name_of_textual_or_its_server_is_used_but_the_listed_few():
+    offenders, seen = [], set()
+    for cls in _our_classes_on_third_party_bases():
+        theirs = [b for b in cls.__mro__[1:] if b.__module__.split(".")[0] in THIRD_PARTY]
+        ours = [b for b in cls.__mro__ if b.__module__.startswith("sessionpal.")]
+        own_everywhere: set[str] = set()
+        for mine in ours:
+            own_everywhere |= _private_names_used(mine)[0]
+        _, defined, used = _private_names_used(cls)
+        dunder = lambda name: name.startswith("__") and name.endswith("__")  # noqa: E731
+        # What their classes set on self (textual-serve's AppService sets self._task in its __init__, say).
+        their_attrs: set[str] = set()
+        for base in theirs:
+            try:
+                their_attrs |= _private_names_used(base)[0]
+            except (OSError, TypeError, IndentationError, SyntaxError):
+                continue  # a class without Python source
+        overridden = {name for name in defined if not dunder(name) and any(hasattr(b, name) for b in theirs)}
+        # Theirs: a private method the class overrides, or a self._name it reads or sets that one of their classes
+        # has (or no class of ours defines: an instance attribute their __init__ sets).
+        borrowed = {name for name in used if not dunder(name) and (name not in own_everywhere or name in their_attrs or any(hasattr(b, name) for b in theirs))}
+        borrowed -= {name for name in defined if not any(hasattr(b, name) for b in theirs)}
+        for name in sorted(overridden | borrowed):
+            key = (cls.__name__, name)
+            if key in ALLOWED_PRIVATE:
+                seen.add(key)
+            else:
+                offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert offenders == [], "private names of Textual, textual-serve or aiohttp: use a public way, or list one in ALLOWED_PRIVATE with why"
+    assert seen == set(ALLOWED_PRIVATE), f"listed but no longer used (or renamed upstream): {sorted(set(ALLOWED_PRIVATE) - seen)}"
