@@ -87,3 +87,40 @@ async def test_the_main_flows_open_no_network_connection(demo_home, clock, no_ne
     assert [p.parent.name for p in holding] == ["sessions"], holding
     assert no_network == [], no_network
     assert not [n for n in told(app) if n.severity == "error"]
+
+
+async def test_no_two_widgets_share_an_id_on_any_screen(demo_home, clock):
+    """Textual refuses a repeated id only among siblings; across panes one query_one("#x") finds the first, and
+    one such collision drew a 16-line grey block. Every screen a coach reaches, with its dialogs' screens too."""
+    from collections import Counter
+
+    from sessionpal.ui.screens.alignment import AlignmentScreen
+    from sessionpal.ui.screens.conflicts import ConflictsScreen
+    from sessionpal.ui.screens.help import HelpScreen
+    from sessionpal.ui.screens.packs import PacksScreen
+
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        shown: list[str] = []
+
+        def check() -> None:
+            screen = app.screen
+            ids = Counter(w.id for w in screen.walk_children(with_self=False) if w.id)
+            repeated = {i: n for i, n in ids.items() if n > 1}
+            assert repeated == {}, f"{type(screen).__name__}: {repeated}"
+            shown.append(type(screen).__name__)
+
+        check()
+        for screen in (HelpScreen(session), AlignmentScreen(session.live), PacksScreen(), ConflictsScreen(), ReviewScreen(session.live.client)):
+            app.push_screen(screen)
+            await settle(pilot)
+            check()
+            app.pop_screen()
+            await settle(pilot)
+        app.screen.dismiss()
+        await settle(pilot)
+        check()
+        assert shown == ["SessionScreen", "HelpScreen", "AlignmentScreen", "PacksScreen", "ConflictsScreen", "ReviewScreen", "ClientPickerScreen"]
