@@ -201,3 +201,27 @@ async def test_once_f8_has_armed_the_log_the_footer_shows_its_keys_and_f1_at_80_
         await pilot.press("escape")
         await pilot.pause()
         assert "log_line('edit')" not in shown() and "ask" in shown(), "the note line's keys again"
+
+
+async def test_a_printable_key_with_no_text_field_focused_goes_to_the_note_line(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.set_focus(None)  # as a click on a pane, or focus on its way home, leaves it
+        await pilot.press(*"she said yes", "enter")
+        await settle(pilot)
+        assert [n.text for n in app.screen.live.document.notes] == ["she said yes"], "every letter was the note's"
+
+
+async def test_a_half_typed_note_survives_a_dialog_and_the_next_key_adds_to_it(demo_home, clock):
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"she is half")
+        await pilot.press("f1")  # the help, then back: the cursor comes home
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press(*" way there", "enter")
+        await settle(pilot)
+        assert [n.text for n in app.screen.live.document.notes] == ["she is half way there"], "the words found in the note line stay"

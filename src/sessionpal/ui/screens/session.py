@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ...core.engagement import Standing
 from ...core.fsio import WriteError
@@ -353,6 +353,16 @@ class SessionScreen(Screen[None]):
             message, broken = changed
             self.notify(message, title="Client file changed outside sessionpal", severity="error" if broken else "information", timeout=20, markup=False)
         self.sync()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that reaches the screen itself (no text field had the cursor: a pane was clicked, or focus
+        was still on its way home) is the note's: typed into the note line, never lost."""
+        note = self.note_line
+        if event.is_printable and event.character and not isinstance(self.focused, Input) and not note.disabled:
+            event.stop()
+            event.prevent_default()
+            self.set_focus(note)
+            note.insert_text_at_cursor(event.character)
 
     # notes --------------------------------------------------------------------
 

@@ -97,6 +97,9 @@ class NoteInput(Input):
     """
 
     def __init__(self, *args: Any, clear_on_submit: bool = False, **kwargs: Any) -> None:
+        # Never select-all on focus: the cursor comes home after every dialog, and the next key would replace the
+        # half-typed note it found there.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self.clear_on_submit = clear_on_submit
         self._armed: dict[str, Callable[[], object]] = {}  # while the sidebar or log is armed: its keys, and what each does
