@@ -88,7 +88,7 @@ async def test_a_broken_file_is_reported_kept_and_the_rest_works(demo_home, cloc
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        app.open_client_named("Ana Pérez")
+        app.opener.named("Ana Pérez")
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         await pilot.press(*"still working", "enter")

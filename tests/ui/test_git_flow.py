@@ -34,7 +34,7 @@ async def test_an_ended_session_and_a_new_client_are_committed(demo_home, clock)
         await pilot.press("enter")  # close the summary
         await settle(pilot)
         assert isinstance(app.screen, ClientPickerScreen)
-        app.create_and_open("Marta Ruiz", 50)
+        app.opener.create("Marta Ruiz", 50)
         await settle(pilot)
         assert not [n for n in told(app) if n.title == "git"], [n.message for n in told(app)]
     session = session_paths(demo_home, "ana-perez")[-1]
@@ -60,7 +60,7 @@ async def test_a_commit_git_refuses_is_reported_and_the_session_goes_on(demo_hom
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        app.create_and_open("Marta Ruiz", 50)
+        app.opener.create("Marta Ruiz", 50)
         await settle(pilot)
         [said] = [n.message for n in told(app) if n.title == "git"]
         assert said.startswith("Not committed: git add failed:") and "index.lock" in said

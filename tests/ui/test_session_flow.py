@@ -767,7 +767,7 @@ async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, cl
         assert deck.shown[0] is question
         await pilot.press("f12")  # nothing started: back to the list, then another client
         await settle(pilot)
-        app.open_client_named("José Álvarez")
+        app.opener.named("José Álvarez")
         await settle(pilot)
         assert app.screen.query_one(DeckPane).shown[0].ref == question.ref, "the star holds for the next client"
 

@@ -21,21 +21,17 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-from ..core.clients import ClientEntry, ClientNotFound, create_client, find_client
 from ..core.config import LoadedConfig, load_config, remember_theme
-from ..core.live import LiveSession
 from ..core.lock import release_all
-from ..core.model import Client
-from ..core.opening import ClientOpening, Defaults, open_client
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home, machine_config_file
-from ..core.saving import SaveFailed
 from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import TypedApp
 from .messages import News
+from .opening_flow import ClientOpener
 from .records import RecordKeeper
 
 _STARTED = time.perf_counter()
@@ -93,6 +89,7 @@ class SessionPalApp(App[int]):
         self.loaded_config = config or load_config(home, self.machine_config)
         self.config = self.loaded_config.config
         self.records = RecordKeeper(self)
+        self.opener = ClientOpener(self)  # opening a client: by name, new, or from the list
         self.seed = seed
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
@@ -129,7 +126,7 @@ class SessionPalApp(App[int]):
         self._finish_moves()
         if self.client_query:
             # Straight to the client: the picker (which reads every client) comes only when it is needed.
-            self.open_client_named(self.client_query)
+            self.opener.named(self.client_query)
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
         # The files are first seen now, before any pack is read: an edit made before the first poll counts too.
         self._user_files = user_files(self.home)
@@ -303,80 +300,6 @@ class SessionPalApp(App[int]):
             if self.models.problems:
                 self.notify("\n".join(str(p) for p in self.models.problems), title="Session models skipped", severity="warning", timeout=15, markup=False)
         return self.models
-
-    def open_client_named(self, name: str) -> None:
-        from .dialogs.confirm import ChoiceDialog
-
-        try:
-            self.open_client(find_client(self.home, name))
-            return
-        except ClientNotFound as missing:
-            suggestions = missing.suggestions
-        if not suggestions:
-            self.create_and_open(name, None, self.coded)
-            return
-        choices = [(f"open:{s}", f"Open {s}") for s in suggestions[:3]] + [("create", f"Create a new client “{name}”"), ("cancel", "Cancel")]
-
-        def chosen(choice: str | None) -> None:
-            if choice == "create":
-                self.create_and_open(name, None, self.coded)
-            elif choice and choice.startswith("open:"):
-                self.open_client(find_client(self.home, choice[5:]))
-
-        self.push_screen(ChoiceDialog(f"No client is called “{name}”.", choices), chosen)
-
-    def create_and_open(self, name: str, minutes: int | None, coded: bool = False) -> None:
-        made: list[Client] = []
-        if attempt(self, "Client not created", lambda: made.append(create_client(self.home, name, minutes, self.clock.now().date(), coded=coded))):
-            client = made[0]
-            self.records.autocommit([client.path], f"New client {client.slug}")
-            self.open_client(ClientEntry(client.slug, client.path, client), news="New client")
-
-    def open_client(self, entry: ClientEntry, news: str = "") -> None:
-        """Open a client's session: the core decides what there is; the coach answers if there is a choice."""
-        from .dialogs.resume import ResumeDialog
-
-        if entry.client is None:
-            self.notify(
-                "\n".join(str(p) for p in entry.problems), title=f"{entry.slug}: client.toml cannot be read", severity="error", timeout=15, markup=False
-            )
-            return
-        defaults = Defaults(self.config.model, self.config.session_minutes)
-        try:
-            opening = open_client(self.home, entry.client, self.clock, self.model_library(), defaults)
-        except SaveFailed as error:
-            self.notify(str(error), title="Client not opened", severity="error", markup=False)
-            return
-        if opening.lock is not None and opening.lock.taken_over:
-            self.notify(opening.lock.taken_over.capitalize() + ".", title="Lock taken over", severity="warning", timeout=15, markup=False)
-        if opening.read_only:
-            self.notify(f"Read-only here: {opening.read_only}. Notes can be taken there.", title="Read-only", severity="warning", timeout=15, markup=False)
-            self._show_session(opening, opening.resume())
-        elif not opening.asks:
-            self._show_session(opening, opening.session(), news)
-        else:
-            gap = opening.gap
-
-            def chosen(choice: str | None) -> None:
-                if choice in ("resume", "resume-gap"):
-                    live = opening.resume()
-                    self._show_session(opening, live)
-                    if choice == "resume-gap":
-                        attempt(self.screen, "Timer not saved", lambda: live.add_time(gap))
-                elif choice == "new":
-                    fresh: list[LiveSession] = []
-                    if attempt(self, "Could not close the unfinished session", lambda: fresh.append(opening.start_fresh())):
-                        self._show_session(opening, fresh[0])
-                else:
-                    opening.cancel()
-
-            assert opening.unfinished is not None
-            self.push_screen(ResumeDialog(opening.unfinished, gap), chosen)
-
-    def _show_session(self, opening: ClientOpening, live: LiveSession, news: str = "") -> None:
-        from .screens.session import SessionScreen
-
-        self.push_screen(SessionScreen(live, opening.lock, news=news))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
         """News told during a session goes to its status line, not a toast over the deck or the notes.

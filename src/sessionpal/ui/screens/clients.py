@@ -100,7 +100,7 @@ class ClientPickerScreen(Screen[None]):
 
     def _open(self, entry: ClientEntry) -> None:
         self._opened = True
-        self.pal.open_client(entry)
+        self.pal.opener.open(entry)
 
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
@@ -254,6 +254,6 @@ class ClientPickerScreen(Screen[None]):
             if result is not None:
                 self.query_one("#client-filter", Input).value = ""
                 self._opened = True
-                self.pal.create_and_open(*result)
+                self.pal.opener.create(*result)
 
         self.app.push_screen(NewClientDialog(name, self.pal.config.session_minutes, private=self.pal.private), created)
