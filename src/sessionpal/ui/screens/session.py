@@ -18,10 +18,8 @@ them; docs/architecture.md, "Where state lives", says how.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from textual import events, on, work
-from textual.actions import parse as parse_action
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
@@ -41,13 +39,12 @@ from ...core.timer import Level, TimerReading, TimerState
 from ..changes import attempt, when_answered
 from ..context import TypedApp
 from ..dialogs.text import TextDialog
-from ..key_names import key_names
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import GOAL_KEYS, GoalIntent, GoalsPane
+from ..widgets.goals import GoalIntent, GoalsPane
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
-from ..widgets.notes import LOG_KEYS, LastTimeCard, NoteInput, NotesLog, NotesPane
+from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane
 from .client_flow import ClientFlow
@@ -55,7 +52,7 @@ from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
-from .session_keys import GOAL_ACTION_NAMES, GOAL_ACTIONS, LOG_ACTION_NAMES, LOG_ACTIONS, SESSION_BINDINGS, Armed, session_commands
+from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, allowed, armed_keys, session_commands
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
@@ -418,32 +415,7 @@ class SessionScreen(Screen[None]):
     # actions ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = self.live.timer.state
-        if self.live.read_only:
-            # Looking only: the timer and the session belong to the sessionpal that holds the client.
-            if action in ("start", "pause", "resume", "end", "ask"):
-                return False
-            if action == "close":
-                return True
-        if action == "start":
-            return state is TimerState.READY
-        if action == "pause":
-            return state is TimerState.RUNNING
-        if action == "resume":
-            return state is TimerState.PAUSED
-        if action == "end":
-            return self.live.started and state is not TimerState.ENDED
-        if action == "close":
-            return not self.live.started
-        if action in GOAL_ACTION_NAMES:  # the sidebar's keys, in the footer while it is armed
-            return self.armed is Armed.GOALS
-        if action in LOG_ACTION_NAMES:
-            return self.armed is Armed.LOG
-        if action == "deck_move" and self.armed is not Armed.NOTE:
-            return True  # the arrows move the armed list's highlight
-        if action in ("ask", "draw", "star", "find", "deck_move"):
-            return True if self.deck.deck is not None else None
-        return True
+        return allowed(self, action)
 
     def action_start(self) -> None:
         self.change("Timer not saved", self.live.toggle)
@@ -524,16 +496,7 @@ class SessionScreen(Screen[None]):
             self.query_one(NotesLog).steer(len(self.query_one(NotesLog).items))  # F8 starts at the newest line
         self._arms += 1
         self.armed = armed
-        keys: dict[str, Callable[[], object]] = {}
-        for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
-            if armed is Armed.GOALS and self.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
-                continue  # working without goals: Enter ticks an area, l opens the values view
-            _, name, parameters = parse_action(binding.action)
-            for key in key_names(self.pal.active_keys.get(binding.id or "", binding.key)):
-                keys[key] = partial(getattr(self, f"action_{name}"), *parameters)
-        for key in key_names(self.pal.active_keys.get("to_note", "escape")):
-            keys[key] = self.action_to_note
-        note.post_message(NoteInput.Arm(keys))
+        note.post_message(NoteInput.Arm(armed_keys(self, armed)))
 
     def on_note_input_armed_key(self, message: NoteInput.ArmedKey) -> None:
         arms = self._arms

@@ -1,15 +1,20 @@
-"""The session screen's keys and palette commands: its bindings (the armed sidebar's and log's first),
-what the next key acts on (`Armed`), and the commands the palette lists. See docs/architecture.md, "Keys"."""
+"""The session screen's keys, by state: its bindings (the armed sidebar's and log's first), what the next key
+acts on (`Armed`), which keys apply in which state (`allowed`), the one key an armed list takes (`armed_keys`),
+and the commands the palette lists. See docs/architecture.md, "Keys"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.actions import parse as parse_action
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+from ...core.timer import TimerState
+from ..key_names import key_names
 from ..widgets.goals import GOAL_KEYS
 from ..widgets.notes import LOG_KEYS
 
@@ -65,6 +70,54 @@ SESSION_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("ctrl+e", "close", "Back", id="end", show=False, priority=True, tooltip="Back to the client list (nothing was started)"),
     Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
 ]
+
+
+def allowed(screen: SessionScreen, action: str) -> bool | None:
+    """The screen's check_action: which of its keys apply in the state it is in (True), are shown but
+    dimmed (None: the deck not loaded yet), or are left out (False)."""
+    live, armed = screen.live, screen.armed
+    state = live.timer.state
+    if live.read_only:
+        # Looking only: the timer and the session belong to the sessionpal that holds the client.
+        if action in ("start", "pause", "resume", "end", "ask"):
+            return False
+        if action == "close":
+            return True
+    if action == "start":
+        return state is TimerState.READY
+    if action == "pause":
+        return state is TimerState.RUNNING
+    if action == "resume":
+        return state is TimerState.PAUSED
+    if action == "end":
+        return live.started and state is not TimerState.ENDED
+    if action == "close":
+        return not live.started
+    if action in GOAL_ACTION_NAMES:  # the sidebar's keys, in the footer while it is armed
+        return armed is Armed.GOALS
+    if action in LOG_ACTION_NAMES:
+        return armed is Armed.LOG
+    if action == "deck_move" and armed is not Armed.NOTE:
+        return True  # the arrows move the armed list's highlight
+    if action in ("ask", "draw", "star", "find", "deck_move"):
+        return True if screen.deck.deck is not None else None
+    return True
+
+
+def armed_keys(screen: SessionScreen, armed: Armed) -> dict[str, Callable[[], object]]:
+    """Key -> what it does, for the one key the armed sidebar or log takes (with the coach's keymap); Esc
+    goes home. The note line holds it (NoteInput.Arm) and routes the next key by it, in key order."""
+    keymap = screen.pal.active_keys
+    keys: dict[str, Callable[[], object]] = {}
+    for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
+        if armed is Armed.GOALS and screen.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
+            continue  # working without goals: Enter ticks an area, l opens the values view
+        _, name, parameters = parse_action(binding.action)
+        for key in key_names(keymap.get(binding.id or "", binding.key)):
+            keys[key] = partial(getattr(screen, f"action_{name}"), *parameters)
+    for key in key_names(keymap.get("to_note", "escape")):
+        keys[key] = screen.action_to_note
+    return keys
 
 
 def session_commands(screen: SessionScreen) -> Iterable[SystemCommand]:
