@@ -46,7 +46,7 @@ from ..widgets.goals import GoalIntent, GoalsPane
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
 from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
 from ..widgets.status import StatusLine
-from ..widgets.timer import TimerLine, TimerPane
+from ..widgets.timer import TimerLine, TimerPane, TimerView
 from .client_flow import ClientFlow
 from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
@@ -78,6 +78,7 @@ class SessionScreen(Screen[None]):
     # with the next note; bound into the notes pane.
     reminder: var[tuple[str, str]] = var(("", ""))
     header: var[HeaderFacts | None] = var(None)  # bound into the header row
+    timer_view: var[TimerView | None] = var(None)  # the timer's reading, bound into both timers
     agreement: var[str] = var("")  # the session agreement, bound into its two lines ("" behind the blind)
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
@@ -105,10 +106,10 @@ class SessionScreen(Screen[None]):
             yield StatusLine(id="session-status")
         with Horizontal(id="columns"):
             with Vertical(id="side"):
-                yield TimerPane(id="timer").data_bind(agreement=SessionScreen.agreement)
+                yield TimerPane(id="timer").data_bind(agreement=SessionScreen.agreement, view=SessionScreen.timer_view)
                 yield GoalsPane(id="goals").data_bind(armed=SessionScreen.goals_armed)
             with Vertical(id="work"):
-                yield TimerLine(id="timer-line")
+                yield TimerLine(id="timer-line").data_bind(view=SessionScreen.timer_view)
                 yield AgreementLine(id="agreement-line").data_bind(agreement=SessionScreen.agreement)
                 yield DeckPane(id="deck")
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
@@ -177,13 +178,14 @@ class SessionScreen(Screen[None]):
         self.show_unsaved()
 
     def _draw_timer(self) -> TimerReading:
+        """The timer's reading into its reactive: the two timers (bound to it) and the deck's phase follow."""
         reading = self.live.timer.read()
-        spans = self.live.timer.spans
-        self.query_one(TimerPane).show(reading, spans)
-        self.query_one(TimerLine).show(reading, spans)
-        if reading.span is not None:
-            self.deck.set_timer_phase(reading.span.phase.questions)
+        self.timer_view = TimerView(reading, self.live.timer.spans)
         return reading
+
+    def watch_timer_view(self, view: TimerView | None) -> None:
+        if view is not None and view.reading.span is not None:
+            self.deck.set_timer_phase(view.reading.span.phase.questions)
 
     def _draw_header(self) -> None:
         """The header's and the agreement's reactives, from the session (their widgets draw, if they changed)."""

@@ -8,6 +8,7 @@ so the colour change is gentle and theme-aware.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -103,10 +104,23 @@ class PhaseStrip(Widget):
         return text
 
 
+@dataclass(frozen=True)
+class TimerView:
+    """What a timer shows: the reading, and the session's phases (for the strip)."""
+
+    reading: TimerReading
+    spans: tuple[PhaseSpan, ...]
+
+
 class TimerPane(Vertical):
-    """The large timer for the side column, and under it the session agreement (bound from the screen)."""
+    """The large timer for the side column, and under it the session agreement (both bound from the screen)."""
 
     agreement: var[str] = var("")
+    view: var[TimerView | None] = var(None)
+
+    def watch_view(self, view: TimerView | None) -> None:
+        if view is not None:
+            self.show(view.reading, view.spans)
 
     def compose(self) -> ComposeResult:
         yield Digits("00:00", id="elapsed")
@@ -127,7 +141,13 @@ class TimerPane(Vertical):
 
 
 class TimerLine(Static):
-    """The timer on one line, for narrow terminals where the side column is hidden."""
+    """The timer on one line, for narrow terminals where the side column is hidden (bound from the screen)."""
+
+    view: var[TimerView | None] = var(None)
+
+    def watch_view(self, view: TimerView | None) -> None:
+        if view is not None:
+            self.show(view.reading, view.spans)
 
     def show(self, reading: TimerReading, spans: tuple[PhaseSpan, ...]) -> None:
         parts = [digits_text(reading), remaining_text(reading), phase_text(reading)]
