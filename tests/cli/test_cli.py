@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -125,11 +126,11 @@ def test_clients_listing(tmp_path):
     create_client(Home(tmp_path), "李小龙", 50)
     create_client(Home(tmp_path), "Ｚoë Wide", 50)  # a fullwidth letter, and a decomposed ë below
     create_client(Home(tmp_path), "Zoe\u0308 Adams", 50)
-    from sessionpal.cli.common import display_width
+    from rich.cells import cell_len
 
     rows = [line for line in run("clients", home=tmp_path).stdout.splitlines() if "no sessions" in line]
     assert len(rows) == 5
-    assert {display_width(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1 + 9 + 1}, "columns line up on screen"
+    assert {cell_len(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1 + 9 + 1}, "columns line up on screen"
 
 
 def test_launching_without_a_terminal_says_so(tmp_path):
@@ -516,3 +517,27 @@ def test_packs_check_says_how_many_the_deck_offers_and_why_not_all(tmp_path):
     after = run("packs", "check", home=tmp_path)
     offered = int(re.search(r"the deck offers (\d+) of", after.stdout).group(1))
     assert offered < total - 1 and f"({total - offered} hidden in config.toml)" in after.stdout
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`sessionpal --print-completion bash | head -1`: the reader leaves after the first bytes; the command ends
+    with 0 and nothing on stderr (it printed a BrokenPipe traceback about one run in 30). The pipe is made small
+    (4 KB, where Linux lets a process set it), so the 12 KB script cannot all be written before the reader goes."""
+    import fcntl
+    import os
+
+    home, _ = make_practice(tmp_path / "home")
+    seen = []
+    for args in [["--print-completion", "bash"]] * 5 + [["packs", "list"]] * 3:
+        read_end, write_end = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
+        command = [sys.executable, "-m", "sessionpal", "--home", str(home.root), *args]
+        process = subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE, env=env_without_home())
+        os.close(write_end)
+        os.read(read_end, 1)
+        os.close(read_end)  # as head does, at once
+        assert process.stderr is not None
+        err = process.stderr.read().decode()
+        seen.append((process.wait(timeout=60), err))
+    assert [(code, err) for code, err in seen if code not in (0, 141) or err] == []

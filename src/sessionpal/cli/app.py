@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from .. import __version__
@@ -75,12 +76,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout, sys.stderr = VisibleText(sys.stdout), VisibleText(sys.stderr)
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv)  # --print-completion writes its script here
         if args.handler is cmd_app:
             sys.stdout, sys.stderr = outputs  # the app draws the screen itself, through Textual
         return _dispatch(args)
+    except BrokenPipeError:
+        return _reader_gone()
     finally:
         sys.stdout, sys.stderr = outputs
+
+
+def _reader_gone() -> int:
+    """`sessionpal … | head` closed the pipe early: not an error; end quietly, as grep and git do. What is still
+    buffered for the pipe is dropped (else Python reports the failed flush as it exits)."""
+    with suppress(OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
+    return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -97,6 +109,4 @@ def _dispatch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # `sessionpal packs list | head` closed the pipe early: not an error.
-        sys.stderr.close()
-        return EXIT_OK
+        return _reader_gone()

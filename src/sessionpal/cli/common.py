@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,19 +131,11 @@ def write_file(path: Path, data: bytes | str, home: Home | None = None) -> None:
         raise CommandError(str(error)) from None
 
 
-def display_width(text: str) -> int:
-    """Columns the text takes in a terminal: wide (CJK) characters two, combining marks none."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
 def pad(text: str, width: int) -> str:
     """`text` padded with spaces to `width` columns (as `f"{text:<width}"` would, counting columns, not characters)."""
-    return text + " " * max(0, width - display_width(text))
+    from rich.cells import cell_len  # the width rule Textual and the review use: one rule everywhere
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 class VisibleText:

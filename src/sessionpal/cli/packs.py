@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, Commands, display_width, home_option, open_home, pad, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, Commands, home_option, open_home, pad, path_argument
 
 if TYPE_CHECKING:
     from ..core.packs import PackLibrary
@@ -90,7 +90,9 @@ def _deck_count(home: Home, library: PackLibrary, questions: int) -> str:
 
 
 def _table(rows: list[tuple[str, str, str, str]]) -> None:
-    widths = [max(display_width(row[i]) for row in rows) for i in range(3)]
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print(f"{pad(row[0], widths[0])}  {pad(row[1], widths[1])}  {row[2]:>{widths[2]}}  {row[3]}")
 
