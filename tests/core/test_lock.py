@@ -212,6 +212,9 @@ def test_a_foreign_lock_dated_in_the_future_is_taken_over_with_a_notice(home, sl
     assert lock.holder.pid == os.getpid()
     assert "other-laptop" in lock.taken_over and "2099-11-23" in lock.taken_over and "clock is wrong" in lock.taken_over
     lock.release()
+    for impossible in ("0001-01-01T00:00:00", "9999-12-31T23:59:59-23:59"):  # naive year 1; past datetime's reach in UTC
+        (home.client_dir(slug) / LOCK_FILE).write_text(f'host = "other-laptop"\npid = 4242\nstarted = {impossible}\n')
+        assert acquire(home, slug, START).taken_over, impossible
     plant(home, slug, Holder("other-laptop", 4242, START + timedelta(minutes=20)))  # clocks a little apart: still held
     with pytest.raises(Locked):
         acquire(home, slug, START)

@@ -112,11 +112,12 @@ def holder_alive(holder: Holder) -> bool:
 
 
 def impossible_time(holder: Holder, now: datetime) -> bool:
-    """The lock says it was taken later than now can be (allowing for clocks a little apart)."""
-    started = holder.started if holder.started.tzinfo else holder.started.astimezone()
+    """The lock says it was taken later than now can be (allowing for clocks a little apart), or at a moment
+    no clock shows (year 1 or 9999 and an offset past what datetime holds)."""
     try:
+        started = holder.started if holder.started.tzinfo else holder.started.astimezone()
         return started - now.astimezone() > CLOCK_SKEW
-    except OverflowError:
+    except (OverflowError, ValueError):
         return True
 
 
@@ -126,10 +127,7 @@ def is_stale(holder: Holder, now: datetime) -> bool:
     if impossible_time(holder, now):
         return True
     started = holder.started if holder.started.tzinfo else holder.started.astimezone()
-    try:
-        return now - started > STALE_AFTER
-    except OverflowError:
-        return True
+    return now - started > STALE_AFTER  # both in range: impossible_time took it apart above
 
 
 @dataclass(eq=False)  # one lock is one hold: compared (and kept in _HELD) by identity
@@ -183,7 +181,7 @@ def acquire(home: Home, slug: str, now: datetime) -> SessionLock:
                 raise Locked(holder)
             if holder is not None and not ours and impossible_time(holder, now):
                 notice = (
-                    f"a lock from {holder.host} dated {holder.started:%Y-%m-%d %H:%M}, later than now, was taken over: "
+                    f"a lock from {holder.host} dated {holder.started:%Y-%m-%d %H:%M}, a time this computer's clock cannot be at, was taken over: "
                     "that device's clock is wrong; if sessionpal is open on this client there, close it"
                 )
             fsio.atomic_write(path, me.render())
