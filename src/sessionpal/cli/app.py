@@ -90,7 +90,7 @@ def _reader_gone() -> int:
     """`sessionpal … | head` closed the pipe early: not an error; end quietly, as grep and git do. What is still
     buffered for the pipe is dropped (else Python reports the failed flush as it exits)."""
     with suppress(OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
-        devnull = os.open(os.devnull, os.O_WRONLY)
+        devnull = os.open(os.devnull, os.O_WRONLY)  # fsio-ok: /dev/null over a pipe gone, no file written
         os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
     return EXIT_OK
 
