@@ -58,14 +58,11 @@ def path_argument(parser: argparse.ArgumentParser, *names: str, **options: Any) 
 
 def iso_date(text: str) -> date:
     """An argument that is a day, YYYY-MM-DD."""
-    from ..core.dates import WINDOW, sane_day
+    from ..core.dates import WINDOW, day_written
 
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
-    if not sane_day(day):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date {WINDOW}")
+    day = day_written(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23, {WINDOW}")
     return day
 
 

@@ -108,23 +108,15 @@ def read_version(path: Path) -> str:
 def keep_original(home: Home, conflict: Conflict) -> None:
     """The original stays; the copy goes (into the version history of the original)."""
     with fsio.exclusive(conflict.original):
-        keep(home, conflict.original, _bytes(conflict.copy))
+        keep(home, conflict.original, fsio.read_present(conflict.copy, "the copy"))
         fsio.remove_file(conflict.copy)
 
 
 def keep_copy(home: Home, conflict: Conflict) -> None:
     """The copy's bytes become the file; the original's are kept in its version history."""
-    data = _bytes(conflict.copy)
+    data = fsio.read_present(conflict.copy, "the copy")
     with fsio.exclusive(conflict.original):
         if (current := fsio.read_current(conflict.original)) is not None:
             keep(home, conflict.original, current)
         fsio.atomic_write(conflict.original, data)
         fsio.remove_file(conflict.copy)
-
-
-def _bytes(path: Path) -> bytes:
-    """A conflict copy's bytes (a pipe or a device named like one is refused, not waited on)."""
-    data = fsio.read_current(path)
-    if data is None:
-        raise fsio.WriteError(path, "the copy is gone")
-    return data

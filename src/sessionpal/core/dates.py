@@ -24,6 +24,16 @@ def sane_moment(moment: datetime) -> bool:
     return sane_day(utc.date()) and sane_day(moment.date())
 
 
+def day_written(text: str) -> date | None:
+    """The day `text` says (YYYY-MM-DD), if it is a real one inside the window; None otherwise. The one parse of
+    a typed day: due dates in notes, the CLI's DATE arguments, the app's date fields."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if sane_day(day) else None
+
+
 def past_window(today: date) -> tuple[date, date]:
     """The days a past session may be entered for: from 1970 to a year after today."""
     return date(FIRST_YEAR, 1, 1), min(today + timedelta(days=366), date(LAST_YEAR, 12, 31))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .dates import sane_day
+from .dates import day_written
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = "|".join([*WEEKDAYS, *(d[:3] for d in WEEKDAYS)])
@@ -25,7 +25,7 @@ def due_from_text(text: str, today: date) -> tuple[str, date | None]:
     the words (it is kept as the date); "by Friday" stays in them, as the coach said it."""
     explicit = _EXPLICIT.search(text)
     # "due 2026-02-30" (or year 0001) is no date: the words stay as typed
-    if explicit and (day := _day(explicit.group(1))) is not None:
+    if explicit and (day := day_written(explicit.group(1))) is not None:
         return text[: explicit.start()].rstrip(), day
     said = list(_BY.finditer(text))
     if not said:
@@ -37,24 +37,15 @@ def due_from_text(text: str, today: date) -> tuple[str, date | None]:
         wanted = next(i for i, d in enumerate(WEEKDAYS) if d.startswith(weekday.casefold()[:3]))
         ahead = (wanted - today.weekday()) % 7 or 7  # "by Friday" said on a Friday: next week's
         return text, today + timedelta(days=ahead)
-    return text, _day(iso)
+    return text, day_written(iso)
 
 
 def split_due(line_text: str) -> tuple[str, date | None]:
     """An action's text as read from a file: its words, and the `due:` date at the end (if a real date)."""
     found = SUFFIX.search(line_text)
-    if found and (day := _day(found.group(1))) is not None:
+    if found and (day := day_written(found.group(1))) is not None:
         return line_text[: found.start()], day
     return line_text, None
-
-
-def _day(iso: str) -> date | None:
-    """The date written, if it is one in the window every date is kept in (core/dates.py)."""
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return None
-    return day if sane_day(day) else None
 
 
 def with_due(text: str, due: date | None) -> str:

@@ -381,6 +381,15 @@ def read_current(path: Path) -> bytes | None:
         raise WriteError(path, error.problems[0].message) from None
 
 
+def read_present(path: Path, what: str) -> bytes:
+    """As read_current, for a file that must be there (a version to restore, a conflict copy to keep): its going
+    missing meanwhile is a WriteError saying `what` is gone."""
+    data = read_current(path)
+    if data is None:
+        raise WriteError(path, f"{what} is gone")
+    return data
+
+
 def append_line(path: Path, line: str) -> None:
     """Add a line to a small log file (audit.log), atomically: the whole file is rewritten."""
     refuse_links(path)  # read through a link, the target's bytes would be copied into the home

@@ -112,9 +112,7 @@ def list_versions(home: Home, path: Path) -> list[Version]:
 
 def restore(home: Home, path: Path, version: Version) -> None:
     """Bring a version back; the current file (if any) is kept as a version first."""
-    data = fsio.read_current(version.path)
-    if data is None:
-        raise fsio.WriteError(version.path, "the version is gone")
+    data = fsio.read_present(version.path, "the version")
     with fsio.exclusive(path):
         if (current := fsio.read_current(path)) is not None:
             keep(home, path, current)

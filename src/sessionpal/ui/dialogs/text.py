@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from ...core.dates import FIRST_YEAR, LAST_YEAR, sane_day
+from ...core.dates import FIRST_YEAR, LAST_YEAR, day_written, sane_day
 from ...core.model import Engagement
 from ...core.stalled import sparkline
 from ..widgets.tickbox import TickBox
@@ -192,11 +192,8 @@ class EngagementDialog(_Form):
         days: list[date | None] = []
         for widget_id, what in (("#engagement-ends", "The end"), ("#engagement-next", "The next session"), ("#engagement-started", "The start")):
             text = self.query_one(widget_id, Input).value.strip()
-            try:
-                day = date.fromisoformat(text) if text else None
-            except ValueError:
-                day = date.min
-            if day is not None and not sane_day(day):
+            day = day_written(text) if text else None
+            if text and day is None:
                 self._error(f"{what}: a date like 2026-12-04 (from {FIRST_YEAR} to {LAST_YEAR}), or empty.")
                 return
             days.append(day)
