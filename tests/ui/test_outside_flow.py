@@ -24,7 +24,7 @@ async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(dem
         ours = path.read_text()
         # The coach fixes a word in her editor and adds a line.
         path.write_text(ours.replace("] second", "] second, reworded") + "- [00:00:30] from the editor\n")
-        app.screen.check_files()
+        app.screen.upkeep.check_files()
         await pilot.pause()
         assert any("its changes are kept and shown" in n.message for n in told(app))
         assert any("second, reworded" in line for line in log_texts(app))
@@ -69,13 +69,13 @@ async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
         await settle(pilot)
         path = app.screen.live.client.path
         path.write_text(path.read_text().replace("Leave the bank by spring", "Leave the bank by the summer"))
-        app.screen.check_files()
+        app.screen.upkeep.check_files()
         await pilot.pause()
         shown = [str(option.prompt) for option in app.screen.query_one(GoalsPane).query_one(OptionList).options]
         assert any("Leave the bank by the summer" in line for line in shown), shown
         assert any("the goals shown are its new version" in n.message for n in told(app))
         path.write_text(path.read_text() + "[[goals]\n")
-        app.screen.check_files()
+        app.screen.upkeep.check_files()
         await pilot.pause()
         assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in told(app))
 
@@ -107,12 +107,12 @@ async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home,
         assert log_texts(app)[-1].endswith("typed on the laptop"), "the holder's session, as it is"
         clock.advance(30)
         there.add_note("more from the laptop")
-        screen.check_files()
+        screen.upkeep.check_files()
         await pilot.pause()
         assert log_texts(app)[-1].endswith("more from the laptop"), "followed as the holder writes"
         files_during = sorted((p.name, p.stat().st_mtime_ns) for p in demo_home.client_dir("ana-perez").rglob("*"))
         lock.unlink()  # the laptop closes its sessionpal
-        screen.check_files()
+        screen.upkeep.check_files()
         await pilot.pause()
         assert any(n.title == "Free now" for n in told(app))
         lock.write_text(Holder("laptop", 4242, START).render())

@@ -110,7 +110,7 @@ async def test_start_pause_resume_with_one_key(demo_home, clock):
         clock.advance(600)
         await pilot.press("ctrl+t")
         clock.advance(5)
-        screen.tick()
+        screen.upkeep.tick()
         assert screen.live.timer.elapsed == 130
         assert read_session(screen.live.path).info.elapsed_seconds == 130, "saved every 5 s while running"
         assert "02:10" in str(screen.query_one("#timer-line", Static).render())
@@ -125,7 +125,7 @@ async def test_timer_colour_steps_at_ten_five_and_over(demo_home, clock):
         await pilot.press("f2")
         for seconds, level in ((34 * 60, "calm"), (36 * 60, "ten"), (41 * 60, "five"), (46 * 60, "over")):
             clock.advance(seconds - screen.live.timer.elapsed)
-            screen.tick()
+            screen.upkeep.tick()
             assert timer.has_class(f"-level-{level}"), level
         assert "+01:00 over 45:00" in str(screen.query_one("#remaining", Static).render())
 
@@ -838,7 +838,7 @@ async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home
             await pilot.press("f2")
             for minute in (30, 36, 37, 41, 46, 50):  # crosses 10 left, 5 left and the end once each
                 clock.advance(minute * 60 - screen.live.timer.elapsed)
-                screen.tick()
+                screen.upkeep.tick()
             await pilot.press("f2")
             await pilot.pause()
         assert len(rings) == expected, bell

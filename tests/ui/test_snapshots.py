@@ -26,7 +26,7 @@ def during_session(clock):
         clock.advance(60)
         await pilot.press("f3")
         clock.advance(38 * 60 - 880)
-        pilot.app.screen.tick()
+        pilot.app.screen.upkeep.tick()
         await settle(pilot)
 
     return run_before

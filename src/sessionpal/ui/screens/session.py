@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
@@ -29,13 +29,11 @@ from textual.widgets import Input, Static
 
 from ...core.engagement import Standing
 from ...core.fsio import WriteError
-from ...core.history import ClientHistory, client_history
 from ...core.live import LiveSession
-from ...core.lock import SessionLock, is_free
-from ...core.packs import PackLibrary, load_library
+from ...core.lock import SessionLock
 from ...core.saving import SaveFailed
 from ...core.stalled import SessionFacts
-from ...core.timer import Level, TimerReading, TimerState
+from ...core.timer import TimerReading, TimerState
 from ..changes import attempt, when_answered
 from ..context import TypedApp
 from ..dialogs.text import TextDialog
@@ -53,13 +51,9 @@ from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
 from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, allowed, armed_keys, session_commands
+from .upkeep import SessionUpkeep
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
-
-
-TICK = 0.5  # seconds between timer readings; the display changes only when a second turns over
-RETRY_EVERY = 5.0
-CHECK_FILES_EVERY = 2.0  # seconds between looks at the session file and client.toml for outside changes
 
 
 class SessionScreen(Screen[None]):
@@ -86,9 +80,6 @@ class SessionScreen(Screen[None]):
         self.live = live
         self.news = news  # what brought the coach here ("New client"), told on the status line once shown
         self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
-        self._told_free = False  # read-only here: the coach was told the holder let go
-        self._level: Level | None = None
-        self._timer_error = ""
         self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
         self.goal_flow = GoalFlow(self)
@@ -97,6 +88,7 @@ class SessionScreen(Screen[None]):
         self._arms = 0  # how many times a list was armed: an action that arms again keeps it armed
         self.deck_flow = DeckFlow(self)
         self.client_flow = ClientFlow(self)
+        self.upkeep = SessionUpkeep(self)  # the tick, retries, outside changes, reading in threads
 
     # layout -------------------------------------------------------------------
 
@@ -139,13 +131,7 @@ class SessionScreen(Screen[None]):
             self.status.say(self.news)
         self.deck.keys = {"widen": self.pal.key_for("filter", "f5"), "clear": self.pal.key_for("to_note", "escape")}
         self.sync()
-        self.set_interval(TICK, self.tick)
-        self.set_interval(RETRY_EVERY, self.retry_pending)
-        self.set_interval(CHECK_FILES_EVERY, self.check_files)
-        # Reading packs and past sessions starts once the screen is painted: threads share the
-        # interpreter with the first paint, and the coach wants the note line before the deck.
-        self.call_after_refresh(self.load_deck)
-        self.call_after_refresh(self.load_open_actions)
+        self.upkeep.start()
 
     # state and drawing ------------------------------------------------------------
 
@@ -154,7 +140,7 @@ class SessionScreen(Screen[None]):
         self.revision = self.live.revision
 
     def watch_revision(self) -> None:
-        self._draw_timer()
+        self.draw_timer()
         self._draw_header()
         self.query_one(NotesPane).show_log(self.live.log())
         self.goal_flow.show()
@@ -177,7 +163,7 @@ class SessionScreen(Screen[None]):
         self._draw_header()
         self.show_unsaved()
 
-    def _draw_timer(self) -> TimerReading:
+    def draw_timer(self) -> TimerReading:
         """The timer's reading into its reactive: the two timers (bound to it) and the deck's phase follow."""
         reading = self.live.timer.read()
         self.timer_view = TimerView(reading, self.live.timer.spans)
@@ -267,39 +253,6 @@ class SessionScreen(Screen[None]):
         # Back from a dialog, the values view, the review or the palette: the cursor goes home.
         self.focus_note()
 
-    # timer --------------------------------------------------------------------
-
-    def tick(self) -> None:
-        reading = self._draw_timer()
-        level = reading.level if reading.state is TimerState.RUNNING else None
-        if level is not None and self._level is not None and level != self._level and self.pal.config.bell:
-            self.app.bell()
-        if level is not None:
-            self._level = level
-        try:
-            self.live.save_timer(if_due=True)
-            self._timer_error = ""
-        except SaveFailed as error:
-            if not self._timer_error:  # say it once, not every five seconds
-                self.notify(f"{error}. The timer keeps running and saving is retried.", title="Timer not saved", severity="warning", markup=False)
-            self._timer_error = str(error)
-        self.sync()
-
-    # deck ---------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="deck")
-    def load_deck(self) -> None:
-        # Packs and the client's question history are read off the UI thread: first paint never waits for them.
-        packs = self.pal.packs or load_library(self.pal.home)
-        history = client_history(self.pal.home, self.live.client.slug, exclude=self.live.path, with_notes=self.pal.config.stalled_after)
-        self.app.call_from_thread(self._deck_loaded, packs, history)
-
-    def _deck_loaded(self, packs: PackLibrary, history: ClientHistory) -> None:
-        self.deck_flow.loaded(packs, history)
-        self.past = history.sessions
-        self.tick()
-        self.refresh_bindings()
-
     def load_open_actions(self) -> None:
         self.last_time.load_open_actions()
 
@@ -335,23 +288,6 @@ class SessionScreen(Screen[None]):
 
     def action_past_session(self) -> None:
         self.client_flow.past_session()
-
-    # files changed by another program -----------------------------------------------
-
-    def check_files(self) -> None:
-        """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
-        self.live.check_outside()
-        self.tell_outside()
-        if self.live.read_only and not self._told_free and is_free(self.pal.home, self.live.client.slug, self.pal.clock.now()):
-            self._told_free = True
-            self.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
-        if self.last_time.changed_outside():
-            self.reread_past()
-        changed = self.live.check_client_file()
-        if changed is not None:
-            message, broken = changed
-            self.notify(message, title="Client file changed outside sessionpal", severity="error" if broken else "information", timeout=20, markup=False)
-        self.sync()
 
     def on_key(self, event: events.Key) -> None:
         """A printable key that reaches the screen itself (no text field had the cursor: a pane was clicked, or focus
