@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import settings
 
@@ -17,7 +19,7 @@ settings.load_profile("sessionpal")
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path_factory, monkeypatch):
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real user's data home, cache or this computer's settings."""
     monkeypatch.delenv("SESSIONPAL_HOME", raising=False)
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
@@ -26,7 +28,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def home(tmp_path) -> Home:
+def home(tmp_path: Path) -> Home:
     root = tmp_path / "home"
     root.mkdir(mode=0o700)
     return Home(root)

@@ -8,9 +8,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import aiohttp
 import psutil
@@ -21,10 +22,12 @@ from sessionpal.core.paths import Home
 
 from ..helpers import env_without_home
 
+T = TypeVar("T")
+
 
 @dataclass
 class Served:
-    process: subprocess.Popen
+    process: subprocess.Popen[str]
     url: str  # the whole link, token included
     home: Home
 
@@ -71,7 +74,7 @@ def serving(home: Home, *args: str) -> Iterator[Served]:
                 stream.close()
 
 
-def _printed_link(process: subprocess.Popen) -> str:
+def _printed_link(process: subprocess.Popen[str]) -> str:
     assert process.stdout is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -84,7 +87,7 @@ def _printed_link(process: subprocess.Popen) -> str:
     raise AssertionError(f"`sessionpal serve` printed no link: {error}")
 
 
-def wait_for(condition, timeout: float = 30.0, every: float = 0.1) -> bool:
+def wait_for(condition: Callable[[], object], timeout: float = 30.0, every: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -98,7 +101,7 @@ def lock_files(home: Home) -> list[str]:
 
 
 @pytest.fixture
-def ana_home(home) -> Home:
+def ana_home(home: Home) -> Home:
     create_client(home, "Ana Pérez", session_minutes=45)
     return home
 
@@ -127,10 +130,10 @@ class Tab:
         self.session, self.socket = self._run(self._connect(url, served.origin))
         asyncio.run_coroutine_threadsafe(self._read(), self.loop)
 
-    def _run(self, coroutine, timeout: float = 30):
+    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    async def _connect(self, url: str, origin: str):
+    async def _connect(self, url: str, origin: str) -> tuple[aiohttp.ClientSession, aiohttp.ClientWebSocketResponse]:
         session = aiohttp.ClientSession()
         return session, await session.ws_connect(url, headers={"Origin": origin})
 

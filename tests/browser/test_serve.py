@@ -10,9 +10,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import aiohttp
 import psutil
+import pytest
+from aiohttp import web
+
+from sessionpal.core.paths import Home
 
 from ..helpers import env_without_home
 from .conftest import Tab, alive, lock_files, serving, wait_for
@@ -26,7 +31,7 @@ def get(url: str) -> tuple[int, dict[str, str], str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def test_only_the_printed_link_opens_anything(home):
+def test_only_the_printed_link_opens_anything(home: Home) -> None:
     with serving(home) as served:
         origin, token = served.origin, served.url.rstrip("/").rsplit("/", 1)[1]
         assert len(token) >= 32, "at least 128 bits, written in URL-safe base64"
@@ -40,7 +45,7 @@ def test_only_the_printed_link_opens_anything(home):
         assert served.apps() == [], "no request without the token, nor the page itself, starts an app"
 
 
-def test_the_websocket_needs_the_token_and_the_page_s_own_origin(ana_home):
+def test_the_websocket_needs_the_token_and_the_page_s_own_origin(ana_home: Home) -> None:
     async def handshake(url: str, origin: str | None) -> int:
         headers = {"Origin": origin} if origin else {}
         async with aiohttp.ClientSession() as session:
@@ -60,7 +65,7 @@ def test_the_websocket_needs_the_token_and_the_page_s_own_origin(ana_home):
         assert asyncio.run(handshake(ws, served.origin)) == 101
 
 
-def test_it_listens_on_loopback_only_and_stops_every_app_it_started(ana_home):
+def test_it_listens_on_loopback_only_and_stops_every_app_it_started(ana_home: Home) -> None:
     with serving(ana_home, "--client", "Ana Pérez") as served:
         listening = [c.laddr for c in psutil.Process(served.process.pid).net_connections("inet") if c.status == psutil.CONN_LISTEN]
         assert listening and all(ipaddress.ip_address(address.ip).is_loopback for address in listening), listening
@@ -77,7 +82,7 @@ def test_it_listens_on_loopback_only_and_stops_every_app_it_started(ana_home):
         tab.close()
 
 
-def test_two_tabs_on_one_client_behave_as_two_terminals(ana_home):
+def test_two_tabs_on_one_client_behave_as_two_terminals(ana_home: Home) -> None:
     """The second tab's app is read-only on Ana and follows the first one's notes."""
     with serving(ana_home, "--client", "Ana Pérez") as served:
         first = Tab(served)
@@ -91,7 +96,7 @@ def test_two_tabs_on_one_client_behave_as_two_terminals(ana_home):
         second.close()
 
 
-def test_a_killed_server_s_apps_save_and_end_by_themselves(ana_home):
+def test_a_killed_server_s_apps_save_and_end_by_themselves(ana_home: Home) -> None:
     with serving(ana_home, "--client", "Ana Pérez") as served:
         tab = Tab(served)
         assert wait_for(lambda: len(served.apps()) == 1 and lock_files(served.home) != [], timeout=60)
@@ -104,13 +109,14 @@ def test_a_killed_server_s_apps_save_and_end_by_themselves(ana_home):
         tab.close()
 
 
-def test_listening_beyond_loopback_warns(home):
+def test_listening_beyond_loopback_warns(home: Home) -> None:
     with serving(home, "--host", "0.0.0.0") as served:
         served.stop()
+        assert served.process.stderr is not None
         assert "travel unencrypted" in served.process.stderr.read()
 
 
-def test_a_port_in_use_is_a_clear_message(home):
+def test_a_port_in_use_is_a_clear_message(home: Home) -> None:
     with serving(home) as served:
         port = served.origin.rsplit(":", 1)[1]
         taken = subprocess.run(
@@ -123,7 +129,7 @@ def test_a_port_in_use_is_a_clear_message(home):
         assert taken.returncode == 1 and taken.stderr.startswith(f"sessionpal: cannot listen on 127.0.0.1:{port}:"), taken.stderr
 
 
-def test_a_host_name_made_to_point_here_is_turned_away(home):
+def test_a_host_name_made_to_point_here_is_turned_away(home: Home) -> None:
     """DNS rebinding: a page of evil.example made to resolve to 127.0.0.1 names itself as Host."""
     with serving(home) as served:
         port = served.origin.rsplit(":", 1)[1]
@@ -142,7 +148,7 @@ def test_a_host_name_made_to_point_here_is_turned_away(home):
         assert "connect-src 'self'" in get(served.url)[1]["Content-Security-Policy"]
 
 
-def test_a_malformed_or_oversized_message_ends_that_tab_only(ana_home):
+def test_a_malformed_or_oversized_message_ends_that_tab_only(ana_home: Home) -> None:
     with serving(ana_home) as served:
         first = Tab(served)
         assert wait_for(lambda: len(served.apps()) == 1, timeout=60)
@@ -158,7 +164,7 @@ def test_a_malformed_or_oversized_message_ends_that_tab_only(ana_home):
         second.close()
 
 
-def test_a_client_name_that_looks_like_an_option_stays_a_name(home):
+def test_a_client_name_that_looks_like_an_option_stays_a_name(home: Home) -> None:
     with serving(home, "--client=--version") as served:
         tab = Tab(served)
         assert wait_for(lambda: b"Type a note" in tab.screen, timeout=60), "the app opened a client called --version"
@@ -166,7 +172,7 @@ def test_a_client_name_that_looks_like_an_option_stays_a_name(home):
         tab.close()
 
 
-def test_code_reaches_every_tab_s_app(home):
+def test_code_reaches_every_tab_s_app(home: Home) -> None:
     with serving(home, "--client", "Jane Doe", "--code") as served:
         tab = Tab(served)
         assert wait_for(lambda: home.clients_dir.exists() and any(home.clients_dir.iterdir()), timeout=60)
@@ -175,7 +181,7 @@ def test_code_reaches_every_tab_s_app(home):
         tab.close()
 
 
-def test_more_tabs_than_allowed_get_503(monkeypatch):
+def test_more_tabs_than_allowed_get_503(monkeypatch: pytest.MonkeyPatch) -> None:
     from aiohttp.test_utils import make_mocked_request
 
     from sessionpal.browser import server
@@ -183,15 +189,16 @@ def test_more_tabs_than_allowed_get_503(monkeypatch):
     served = server.SessionServer(["true"], "t" * 32)
     served.apps = {object() for _ in range(server.MAX_TABS)}  # type: ignore[misc]
     answer = asyncio.run(served.handle_websocket(make_mocked_request("GET", "/" + "t" * 32 + "/ws")))
+    assert isinstance(answer, web.Response) and answer.text is not None
     assert answer.status == 503 and "tabs are open already" in answer.text
 
 
-def test_the_browser_is_given_a_private_page_not_the_link(tmp_path, monkeypatch):
+def test_the_browser_is_given_a_private_page_not_the_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A browser's command line is listed for every account of the computer: the token must not be on it."""
     from sessionpal.browser import server
 
     opened = []
-    monkeypatch.setattr(server.webbrowser, "open", lambda target, new=0: opened.append(target))
+    monkeypatch.setattr("sessionpal.browser.server.webbrowser.open", lambda target, new=0: opened.append(target))
     url = "http://127.0.0.1:4242/" + "s" * 32 + "/"
     server.open_in_browser(url, tmp_path)
     page = tmp_path / "open-sessionpal.html"

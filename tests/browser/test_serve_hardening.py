@@ -14,17 +14,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import NoReturn
 
 import aiohttp
 import psutil
+import pytest
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 
 from sessionpal.browser import server as serve_module
+from sessionpal.core.paths import Home
 
-from ..helpers import env_without_home
+from ..helpers import env_without_home, present
 from .conftest import Served, Tab, _printed_link, alive, serving, wait_for
 from .test_serve import get
 
@@ -87,7 +91,7 @@ def first_line(served: Served, request: bytes) -> bytes:
 
 
 @contextmanager
-def serving_with_limit(home, soft: int, hard: int) -> Iterator[Served]:
+def serving_with_limit(home: Home, soft: int, hard: int) -> Iterator[Served]:
     """`sessionpal serve` with RLIMIT_NOFILE set to (soft, hard) before it starts."""
     import resource  # POSIX only
 
@@ -116,7 +120,7 @@ def stderr_after_stop(served: Served) -> str:
     return served.process.stderr.read()
 
 
-def test_idle_connections_are_closed_and_the_link_still_serves(home):
+def test_idle_connections_are_closed_and_the_link_still_serves(home: Home) -> None:
     with serving(home) as served:
         crowd = idle_connections(served, 600)
         status, _, page = get(served.url)
@@ -141,7 +145,7 @@ def test_idle_connections_are_closed_and_the_link_still_serves(home):
     assert err == "", err[:3000]
 
 
-def test_past_max_strangers_the_oldest_connections_without_the_token_are_closed(monkeypatch):
+def test_past_max_strangers_the_oldest_connections_without_the_token_are_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve_module, "IDLE_TIMEOUT", 300.0)  # only the cap closes connections here
     cap = serve_module.MAX_STRANGERS
 
@@ -149,7 +153,7 @@ def test_past_max_strangers_the_oldest_connections_without_the_token_are_closed(
         async with InProcess(["true"]) as served:
             host, port = served.origin.split("//")[1].rsplit(":", 1)
             crowd = [await asyncio.open_connection(host, int(port)) for _ in range(300)]
-            closed = lambda: [reader.at_eof() for reader, _ in crowd]
+            closed: Callable[[], list[bool]] = lambda: [reader.at_eof() for reader, _ in crowd]
             assert await until(lambda: sum(closed()) >= 300 - cap, timeout=60)
             await asyncio.sleep(serve_module.STRANGER_GRACE + 0.5)
             assert closed() == [True] * (300 - cap) + [False] * cap, "the oldest were closed, the newest kept"
@@ -169,7 +173,7 @@ def test_past_max_strangers_the_oldest_connections_without_the_token_are_closed(
     asyncio.run(scenario())
 
 
-def test_running_out_of_file_descriptors_is_one_line_now_and_then(home):
+def test_running_out_of_file_descriptors_is_one_line_now_and_then(home: Home) -> None:
     """With 48 file descriptors, a crowd of idle connections makes accept() fail with EMFILE: the coach's link still
     serves, and the terminal gets a line every NOTICE_EVERY seconds at most, not thousands of tracebacks a second."""
     with serving_with_limit(home, 48, 48) as served:
@@ -191,13 +195,13 @@ def test_running_out_of_file_descriptors_is_one_line_now_and_then(home):
     assert 1 <= len(lines) <= 12 and all(line.startswith("sessionpal: ") for line in lines), err[:3000]
 
 
-def test_serve_raises_its_soft_limit_on_open_files_to_the_hard_one(home):
+def test_serve_raises_its_soft_limit_on_open_files_to_the_hard_one(home: Home) -> None:
     with serving_with_limit(home, 256, 4096) as served:
         assert psutil.Process(served.process.pid).rlimit(psutil.RLIMIT_NOFILE) == (4096, 4096)
         assert get(served.url)[0] == 200
 
 
-def test_malformed_requests_get_a_status_line_and_leave_the_terminal_alone(home):
+def test_malformed_requests_get_a_status_line_and_leave_the_terminal_alone(home: Home) -> None:
     with serving(home) as served:
         host, port = address(served)
         path = "/" + served.url.split("/", 3)[3]
@@ -218,7 +222,7 @@ def test_malformed_requests_get_a_status_line_and_leave_the_terminal_alone(home)
     assert err == "", err[:3000]
 
 
-def test_json_nested_too_deep_ends_that_tab_only(home):
+def test_json_nested_too_deep_ends_that_tab_only(home: Home) -> None:
     with serving(home) as served:
         first = Tab(served)
         assert wait_for(lambda: len(served.apps()) == 1, timeout=60)
@@ -254,7 +258,7 @@ class InProcess:
         self.client = aiohttp.ClientSession()
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close_tabs()
         await self.client.close()
         await self.session_server.on_shutdown(self.runner.app)
@@ -274,18 +278,18 @@ class InProcess:
         self.opened.clear()
 
 
-async def until(condition, timeout: float = 30.0) -> bool:
+async def until(condition: Callable[[], object], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not condition():
         await asyncio.sleep(0.1)
     return bool(condition())
 
 
-def test_tabs_opened_all_at_once_start_at_most_max_tabs_apps(tmp_path):
+def test_tabs_opened_all_at_once_start_at_most_max_tabs_apps(tmp_path: Path) -> None:
     started = tmp_path / "started"
     # Each app notes that it started, then waits on its input as an app does.
     argv = ["/bin/sh", "-c", f"echo x >> '{started}'; echo __GANGLION__; exec cat"]
-    apps_started = lambda: len(started.read_text().split()) if started.exists() else 0
+    apps_started: Callable[[], int] = lambda: len(started.read_text().split()) if started.exists() else 0
     limit = serve_module.MAX_TABS
 
     async def scenario() -> None:
@@ -304,7 +308,7 @@ def test_tabs_opened_all_at_once_start_at_most_max_tabs_apps(tmp_path):
     asyncio.run(scenario())
 
 
-def test_a_tab_whose_app_cannot_start_gives_its_place_back(tmp_path):
+def test_a_tab_whose_app_cannot_start_gives_its_place_back(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with InProcess([str(tmp_path / "no-such-program")]) as served:
             statuses = await asyncio.gather(*(served.tab() for _ in range(serve_module.MAX_TABS)))
@@ -316,13 +320,13 @@ def test_a_tab_whose_app_cannot_start_gives_its_place_back(tmp_path):
     asyncio.run(scenario())
 
 
-def test_the_listener_reports_a_shortage_once_per_turn_of_the_loop():
+def test_the_listener_reports_a_shortage_once_per_turn_of_the_loop() -> None:
     """asyncio's accept loop calls accept() up to 128 times after EMFILE, each scheduling a retry: only the first fails."""
 
     class Short(serve_module.Listener):
         calls = 0
 
-        def _accept(self):  # type: ignore[override]
+        def _accept(self) -> NoReturn:
             Short.calls += 1
             raise OSError(errno.EMFILE, "Too many open files")
 
@@ -336,7 +340,7 @@ def test_the_listener_reports_a_shortage_once_per_turn_of_the_loop():
                 except BlockingIOError:
                     seen.append("again")
                 except OSError as error:
-                    seen.append(errno.errorcode[error.errno])
+                    seen.append(errno.errorcode[present(error.errno)])
             await asyncio.sleep(0)  # the next turn of the loop
             with suppress(OSError):
                 sock.accept()
@@ -348,7 +352,7 @@ def test_the_listener_reports_a_shortage_once_per_turn_of_the_loop():
     assert Short.calls == 2, "tried once in each turn"
 
 
-def test_notices_are_one_line_per_kind_and_now_and_then():
+def test_notices_are_one_line_per_kind_and_now_and_then() -> None:
     out = io.StringIO()
     now = [0.0]
     notices = serve_module.Notices(lambda: None, stream=out, clock=lambda: now[0])

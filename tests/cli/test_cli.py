@@ -8,17 +8,20 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
 from sessionpal import __version__
+from sessionpal.core.paths import Home
 
-from ..helpers import START, TOML_TEST_INVALID, env_without_home
+from ..helpers import START, TOML_TEST_INVALID, env_without_home, present
 
 POSITIONED = re.compile(r"^.+:\d+:\d+: \S")
 
 
-def run(*args: str, home=None, env=None, stdin=None) -> subprocess.CompletedProcess:
+def run(*args: str, home: Path | None = None, env: dict[str, str] | None = None, stdin: int | IO[Any] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "sessionpal", *args]
     if home is not None:
         command[3:3] = ["--home", str(home)]
@@ -27,12 +30,12 @@ def run(*args: str, home=None, env=None, stdin=None) -> subprocess.CompletedProc
     return result
 
 
-def test_version():
+def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"sessionpal {__version__}"
 
 
-def test_locate_prints_every_place(tmp_path):
+def test_locate_prints_every_place(tmp_path: Path) -> None:
     result = run("locate", home=tmp_path)
     assert result.returncode == 0
     lines = {line[:15].strip(): line[15:] for line in result.stdout.splitlines()}
@@ -49,14 +52,14 @@ def test_locate_prints_every_place(tmp_path):
     assert default == str(tmp_path / "xdg" / "sessionpal" / "machine.toml")
 
 
-def test_home_flag_env_and_position(tmp_path):
+def test_home_flag_env_and_position(tmp_path: Path) -> None:
     env = env_without_home() | {"SESSIONPAL_HOME": str(tmp_path / "env")}
     assert run("locate", "data", env=env).stdout.strip() == str(tmp_path / "env")
     assert run("locate", "data", "--home", str(tmp_path / "after"), env=env).stdout.strip() == str(tmp_path / "after")
     assert run("--home", str(tmp_path / "before"), "locate", "data", env=env).stdout.strip() == str(tmp_path / "before")
 
 
-def test_packs_list_and_check_on_a_fresh_home(tmp_path):
+def test_packs_list_and_check_on_a_fresh_home(tmp_path: Path) -> None:
     listed = run("packs", "list", home=tmp_path)
     assert listed.returncode == 0
     packs_table, models_table = listed.stdout.split("\n\n")
@@ -65,12 +68,12 @@ def test_packs_list_and_check_on_a_fresh_home(tmp_path):
     assert rows[0].split()[:3] == ["ID", "TITLE", "QUESTIONS"]
     ids = [row.split()[0] for row in rows[1:]]
     assert ids == ["actions", "awareness", "closing", "opening", "relationship", "stalled-goal", "values"]
-    assert sum(int(re.search(r"\s(\d+)\s+/", row).group(1)) for row in rows[1:]) >= 150
+    assert sum(int(present(re.search(r"\s(\d+)\s+/", row)).group(1)) for row in rows[1:]) >= 150
     checked = run("packs", "check", home=tmp_path)
     assert checked.returncode == 0 and checked.stdout.startswith("all valid: 7 packs (170 questions), 2 session models")
 
 
-def test_packs_check_reports_each_problem_and_exits_1(tmp_path):
+def test_packs_check_reports_each_problem_and_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[pack]\nid = "x"\ntitle = "t"\n[[questions]]\nid = "q"\ntext = "a"\nphase = "middle"\n')
     good = tmp_path / "good.toml"
@@ -83,7 +86,7 @@ def test_packs_check_reports_each_problem_and_exits_1(tmp_path):
     assert errors[-1] == "2 files with problems"
 
 
-def test_a_broken_user_pack_is_named_and_the_rest_still_list(tmp_path):
+def test_a_broken_user_pack_is_named_and_the_rest_still_list(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
     (tmp_path / "prompts" / "mine.toml").write_bytes(b"\xef\xbb\xbf[pack]\nid = 'mine'\ntitle = 'Mine'\n")
     (tmp_path / "prompts" / "broken.toml").write_bytes(b"\x00\xff garbage")
@@ -95,7 +98,7 @@ def test_a_broken_user_pack_is_named_and_the_rest_still_list(tmp_path):
     assert checked.returncode == 1 and "broken.toml:1:2:" in checked.stderr
 
 
-def test_packs_check_rejects_the_whole_toml_test_invalid_suite():
+def test_packs_check_rejects_the_whole_toml_test_invalid_suite() -> None:
     if not TOML_TEST_INVALID.is_dir():
         pytest.skip(f"toml-test's invalid files are not at {TOML_TEST_INVALID}")
     files = sorted(str(p) for p in TOML_TEST_INVALID.rglob("*.toml"))
@@ -107,7 +110,7 @@ def test_packs_check_rejects_the_whole_toml_test_invalid_suite():
     assert all(POSITIONED.match(line) for line in lines[:-1])
 
 
-def test_clients_listing(tmp_path):
+def test_clients_listing(tmp_path: Path) -> None:
     assert "no clients yet" in run("clients", home=tmp_path).stdout
     from sessionpal.core.clients import create_client
     from sessionpal.core.paths import Home
@@ -133,13 +136,13 @@ def test_clients_listing(tmp_path):
     assert {cell_len(line[: line.index("no sessions")]) for line in rows} == {28 + 1 + 32 + 1 + 9 + 1}, "columns line up on screen"
 
 
-def test_launching_without_a_terminal_says_so(tmp_path):
+def test_launching_without_a_terminal_says_so(tmp_path: Path) -> None:
     result = run(home=tmp_path, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.strip() == "sessionpal: the app needs a terminal to run in (stdin or stdout is not one); `sessionpal serve` runs it in a browser"
 
 
-def test_a_textual_driver_other_than_the_terminal_s_needs_no_terminal(tmp_path):
+def test_a_textual_driver_other_than_the_terminal_s_needs_no_terminal(tmp_path: Path) -> None:
     """As textual-serve and `textual serve` start it: TEXTUAL_DRIVER set, stdin and stdout pipes."""
     env = env_without_home() | {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
     app = subprocess.Popen(
@@ -153,7 +156,7 @@ def test_a_textual_driver_other_than_the_terminal_s_needs_no_terminal(tmp_path):
         app.communicate(timeout=30)
 
 
-def test_an_unwritable_home_is_refused_clearly(tmp_path):
+def test_an_unwritable_home_is_refused_clearly(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = run(home=blocker / "home", stdin=subprocess.DEVNULL)
@@ -161,26 +164,26 @@ def test_an_unwritable_home_is_refused_clearly(tmp_path):
     assert result.stderr.startswith(f"sessionpal: cannot create the data home {blocker / 'home'}")
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2() -> None:
     result = run("packs")
     assert result.returncode == 2 and "usage:" in result.stderr
     assert run("frobnicate").returncode == 2
 
 
-def test_the_cli_does_not_import_textual_or_tomlkit():
+def test_the_cli_does_not_import_textual_or_tomlkit() -> None:
     code = "import sys, sessionpal.cli; print(sorted(m for m in ('textual', 'tomlkit', 'rich') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
 
-def test_the_phases_the_cli_offers_are_the_models():
+def test_the_phases_the_cli_offers_are_the_models() -> None:
     from sessionpal.cli.packs import PHASES as offered
     from sessionpal.core.model import PHASES
 
     assert offered == PHASES
 
 
-def test_a_search_of_a_current_index_reads_no_session_file(tmp_path):
+def test_a_search_of_a_current_index_reads_no_session_file(tmp_path: Path) -> None:
     """What a warm search imports is its start-up time: no session file reader, no model, when nothing changed."""
     (tmp_path / "clients" / "ana" / "sessions").mkdir(parents=True)
     cold = run("search", "anything", home=tmp_path)
@@ -194,13 +197,13 @@ def test_a_search_of_a_current_index_reads_no_session_file(tmp_path):
     assert result.stdout.strip().endswith("[]")
 
 
-def test_packs_check_does_not_import_textual(tmp_path):
+def test_packs_check_does_not_import_textual(tmp_path: Path) -> None:
     code = f"import sys\nfrom sessionpal.cli import main\nmain(['--home', {str(tmp_path)!r}, 'packs', 'check'])\nprint('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
 
 
-def test_packs_new_and_add(tmp_path):
+def test_packs_new_and_add(tmp_path: Path) -> None:
     made = run("packs", "new", "career-moves", "--title", "Career moves", home=tmp_path)
     assert made.returncode == 0 and made.stdout.startswith(f"wrote {tmp_path / 'prompts' / 'career-moves.toml'}")
     again = run("packs", "new", "career-moves", home=tmp_path)
@@ -224,7 +227,7 @@ def test_packs_new_and_add(tmp_path):
     from sessionpal.core.packs import load_pack_file
 
     question = load_pack_file(tmp_path / "prompts" / "career-moves.toml").questions[-1]
-    assert (question.tags, question.phase.value, question.follow_ups) == (("career", "values"), "options", ("And what else?",))
+    assert (question.tags, present(question.phase).value, question.follow_ups) == (("career", "values"), "options", ("And what else?",))
     builtin = run("packs", "add", "awareness", "x?", home=tmp_path)
     assert builtin.returncode == 1 and "built in and read-only" in builtin.stderr
     typo = run("packs", "add", "carer-moves", "x?", home=tmp_path)
@@ -233,7 +236,7 @@ def test_packs_new_and_add(tmp_path):
     assert phase.returncode == 2 and "invalid choice" in phase.stderr
 
 
-def test_packs_add_finds_a_pack_whose_file_is_named_otherwise(tmp_path):
+def test_packs_add_finds_a_pack_whose_file_is_named_otherwise(tmp_path: Path) -> None:
     """`packs add ID` first tries prompts/ID.toml; a file of that name holding another pack is left alone."""
     prompts = tmp_path / "prompts"
     prompts.mkdir()
@@ -247,7 +250,7 @@ def test_packs_add_finds_a_pack_whose_file_is_named_otherwise(tmp_path):
     assert again.returncode == 0 and f"to {prompts / 'career.toml'}" in again.stdout
 
 
-def make_practice(root):
+def make_practice(root: Path) -> tuple[Home, Path]:
     from datetime import timedelta
 
     from sessionpal.core.clients import create_client
@@ -266,10 +269,11 @@ def make_practice(root):
         live.add_note(text)
     clock.advance(56 * 60)
     live.end()
+    assert live.path is not None
     return home, live.path
 
 
-def test_search_prints_matches_and_exits_1_without(tmp_path):
+def test_search_prints_matches_and_exits_1_without(tmp_path: Path) -> None:
     home, path = make_practice(tmp_path)
     found = run("search", "cafe", home=tmp_path)
     assert found.returncode == 0
@@ -283,7 +287,7 @@ def test_search_prints_matches_and_exits_1_without(tmp_path):
     assert unknown.returncode == 1 and "no client called 'Bob'" in unknown.stderr
 
 
-def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path, monkeypatch):
+def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home, _ = make_practice(tmp_path / "home")
     monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path / "cache"))
     (home.cache_dir / "index.sqlite3").mkdir(parents=True)  # where the database should be
@@ -293,7 +297,7 @@ def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path, monkeypat
     assert "index.sqlite3 cannot be used" in result.stderr and "your session files are untouched" in result.stderr
 
 
-def test_export_log_and_shared_recap(tmp_path):
+def test_export_log_and_shared_recap(tmp_path: Path) -> None:
     import zipfile
 
     home, path = make_practice(tmp_path / "home")
@@ -324,7 +328,7 @@ def test_export_log_and_shared_recap(tmp_path):
     assert missing.returncode == 1 and "file not found" in missing.stderr
 
 
-def test_export_for_obsidian_writes_a_folder_of_copies(tmp_path):
+def test_export_for_obsidian_writes_a_folder_of_copies(tmp_path: Path) -> None:
     home, path = make_practice(tmp_path / "home")
     out = tmp_path / "vault" / "Coaching"
     exported = run("export", "Ana Pérez", "--format", "obsidian", "--out", str(out), home=home.root)
@@ -346,7 +350,7 @@ def test_export_for_obsidian_writes_a_folder_of_copies(tmp_path):
     assert not (out / "ana-perez.md").is_symlink() and "# Ana Pérez" in (out / "ana-perez.md").read_text()
 
 
-def test_shell_completion_scripts(tmp_path):
+def test_shell_completion_scripts(tmp_path: Path) -> None:
     """`--print-completion SHELL` (shtab): the bash script, sourced, completes commands and their subcommands."""
     script = run("--print-completion", "bash")
     assert script.returncode == 0 and "complete -o bashdefault -F _shtab_sessionpal sessionpal" in script.stdout
@@ -364,7 +368,7 @@ def test_shell_completion_scripts(tmp_path):
     assert unknown.returncode == 2 and "invalid choice: 'cmd'" in unknown.stderr
 
 
-def age_decrypt(path, passphrase: str):
+def age_decrypt(path: Path, passphrase: str) -> tuple[int, bytes]:
     """`age -d FILE` as a coach runs it: it asks for the passphrase on its terminal (no other way in)."""
     import pty
     import select
@@ -392,7 +396,7 @@ def age_decrypt(path, passphrase: str):
 
 
 @pytest.mark.skipif(shutil.which("age") is None, reason="age is not installed (python3 dev.py test installs it as root with apt-get)")
-def test_an_encrypted_export_opens_with_age(tmp_path):
+def test_an_encrypted_export_opens_with_age(tmp_path: Path) -> None:
     import zipfile
 
     home, path = make_practice(tmp_path / "home")
@@ -412,7 +416,7 @@ def test_an_encrypted_export_opens_with_age(tmp_path):
     assert "José talked about the café" in opened.read(f"ana-perez/sessions/{path.name}").decode()
 
 
-def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_path):
+def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_path: Path) -> None:
     home, _ = make_practice(tmp_path / "home")
     piped = run("export", "ana-perez", "--encrypt", home=home.root, stdin=subprocess.DEVNULL)
     assert piped.returncode == 2 and "use --passphrase-file FILE" in piped.stderr
@@ -427,7 +431,7 @@ def test_encrypting_asks_on_a_terminal_or_a_file_and_never_in_an_argument(tmp_pa
     assert obsidian.returncode == 2 and "--encrypt is for the zip" in obsidian.stderr
 
 
-def test_engagement_from_the_command_line(tmp_path):
+def test_engagement_from_the_command_line(tmp_path: Path) -> None:
     home, _ = make_practice(tmp_path / "home")
     shown = run("engagement", "Ana Pérez", home=home.root)
     assert shown.returncode == 0 and shown.stdout.strip() == "Ana Pérez: no engagement recorded (1 session held)"
@@ -445,7 +449,7 @@ def test_engagement_from_the_command_line(tmp_path):
     assert fresh.stdout.strip() == f"Ana Pérez: 0 of 8 agreed sessions held since {date.today().isoformat()}", "a new agreement starts the day it is set"
 
 
-def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):
+def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path: Path) -> None:
     home, _ = make_practice(tmp_path / "home")
     bad = tmp_path / "bad.csv"
     bad.write_text("date,client,minutes,kind\n2024-03-04,Ana Pérez,60,paid\n2024-03-11,Ana Pérez,lots,paid\n")
@@ -464,7 +468,7 @@ def test_import_hours_checks_the_whole_file_then_imports_once(tmp_path):
     assert log.strip().splitlines()[-2:] == ["Total,2 clients,,,4,2.00,1.50", "Total hours,,,,,3.50,"], log
 
 
-def test_move_session_to_the_right_client(tmp_path):
+def test_move_session_to_the_right_client(tmp_path: Path) -> None:
     home, path = make_practice(tmp_path / "home")
     from sessionpal.core.clients import create_client
 
@@ -479,7 +483,7 @@ def test_move_session_to_the_right_client(tmp_path):
     assert "Ben Ode" in found.stdout, "the search index follows"
 
 
-def test_any_command_finishes_a_move_a_kill_left_half_done(tmp_path, monkeypatch):
+def test_any_command_finishes_a_move_a_kill_left_half_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hardening 27.1: the move stopped after its links (the session in both folders); the next command, whatever
     it is, finishes it first and says so; a folder that is not a client's is a clear refusal (27.4)."""
     from sessionpal.core import moving
@@ -508,18 +512,18 @@ def test_any_command_finishes_a_move_a_kill_left_half_done(tmp_path, monkeypatch
     assert refused.returncode == 1 and "not a session file of this data home" in refused.stderr
 
 
-def test_packs_check_says_how_many_the_deck_offers_and_why_not_all(tmp_path):
+def test_packs_check_says_how_many_the_deck_offers_and_why_not_all(tmp_path: Path) -> None:
     """Issue 26.21: packs check counted 190 questions where the deck showed 172, with no word of why."""
     before = run("packs", "check", home=tmp_path)
-    total = int(re.search(r"\((\d+) questions\)", before.stdout).group(1))
+    total = int(present(re.search(r"\((\d+) questions\)", before.stdout)).group(1))
     assert f"the deck offers {total} of the {total};" in before.stdout
     (tmp_path / "config.toml").write_text('hidden = ["grow/what-else", "stalled-goal"]\n')
     after = run("packs", "check", home=tmp_path)
-    offered = int(re.search(r"the deck offers (\d+) of", after.stdout).group(1))
+    offered = int(present(re.search(r"the deck offers (\d+) of", after.stdout)).group(1))
     assert offered < total - 1 and f"({total - offered} hidden in config.toml)" in after.stdout
 
 
-def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     """`sessionpal --print-completion bash | head -1`: the reader leaves after the first bytes; the command ends
     with 0 and nothing on stderr (it printed a BrokenPipe traceback about one run in 30). The pipe is made small
     (4 KB, where Linux lets a process set it), so the 12 KB script cannot all be written before the reader goes."""

@@ -14,7 +14,7 @@ from ..helpers import REPO, env_without_home
 
 
 @pytest.mark.slow
-def test_built_wheel_ships_the_packs(tmp_path):
+def test_built_wheel_ships_the_packs(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q", "-w", str(wheels), str(REPO)],
@@ -32,15 +32,18 @@ def test_built_wheel_ships_the_packs(tmp_path):
         timeout=600,
     )
     env = env_without_home()
+
     # Run from an empty folder so nothing from the checkout can be picked up.
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [str(bindir / "sessionpal"), "--home", str(tmp_path / "home"), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-    )
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bindir / "sessionpal"), "--home", str(tmp_path / "home"), *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+        )
+
     builtin = Path(run("locate", "builtin").stdout.strip())
     assert builtin.is_relative_to(env_dir), builtin
     assert (builtin / "awareness.toml").is_file() and (builtin / "models" / "grow.toml").is_file()

@@ -8,7 +8,8 @@ import pytest
 
 from sessionpal.core.clients import create_client, list_clients
 from sessionpal.core.conflicts import find_conflicts, keep_copy, keep_original, original_name
-from sessionpal.core.sessions import session_paths
+from sessionpal.core.model import Client
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.versions import list_versions
 
 
@@ -25,17 +26,17 @@ from sessionpal.core.versions import list_versions
         ("config--conflicted-copy-2026-11-20.toml", "config.toml"),
     ],
 )
-def test_each_tool_s_copy_names_its_file(copy, original):
+def test_each_tool_s_copy_names_its_file(copy: str, original: str) -> None:
     assert original_name(copy) == original
 
 
 @pytest.mark.parametrize("name", ["2026-11-20T1000.md", "client.toml", "notes (draft).md", "conflicted.md"])
-def test_ordinary_names_are_not_copies(name):
+def test_ordinary_names_are_not_copies(name: str) -> None:
     assert original_name(name) is None
 
 
 @pytest.fixture
-def conflicted(home):
+def conflicted(home: Home) -> tuple[Home, Client]:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     copy = ana.path.with_name("client (conflicted copy 2026-11-20).toml")
     copy.write_text(ana.path.read_text().replace("values = []", 'values = ["freedom"]'))
@@ -48,7 +49,7 @@ def conflicted(home):
     return home, ana
 
 
-def test_every_copy_is_paired_and_none_counts_as_a_session_or_client(conflicted):
+def test_every_copy_is_paired_and_none_counts_as_a_session_or_client(conflicted: tuple[Home, Client]) -> None:
     home, ana = conflicted
     pairs = {(c.original.name, c.copy.name) for c in find_conflicts(home)}
     assert pairs == {
@@ -60,7 +61,7 @@ def test_every_copy_is_paired_and_none_counts_as_a_session_or_client(conflicted)
     assert [e.slug for e in list_clients(home)] == [ana.slug]
 
 
-def test_keeping_either_side_keeps_the_other_in_the_history(conflicted):
+def test_keeping_either_side_keeps_the_other_in_the_history(conflicted: tuple[Home, Client]) -> None:
     home, ana = conflicted
     by_name = {c.original.name: c for c in find_conflicts(home)}
     client, session = by_name["client.toml"], by_name["2026-11-20T1000.md"]

@@ -9,6 +9,7 @@ import pytest
 from sessionpal.core.due import describe_due, due_from_text, split_due, with_due
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import ActionState
+from sessionpal.core.paths import Home
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import read_session
 from sessionpal.core.timer import FakeClock
@@ -36,11 +37,11 @@ MONDAY, FRIDAY = date(2026, 11, 23), date(2026, 11, 27)
         ("Go by bike", MONDAY, "Go by bike", None),
     ],
 )
-def test_what_a_coach_types_gives_a_due_date(typed, today, words, due):
+def test_what_a_coach_types_gives_a_due_date(typed: str, today: date, words: str, due: date | None) -> None:
     assert due_from_text(typed, today) == (words, due)
 
 
-def test_the_file_keeps_the_date_at_the_end_of_the_line():
+def test_the_file_keeps_the_date_at_the_end_of_the_line() -> None:
     assert with_due("Draft the list by Friday", FRIDAY) == "Draft the list by Friday due:2026-11-27"
     assert split_due("Draft the list by Friday due:2026-11-27") == ("Draft the list by Friday", FRIDAY)
     assert split_due("Pay due:2026-13-01") == ("Pay due:2026-13-01", None)
@@ -50,13 +51,14 @@ def test_the_file_keeps_the_date_at_the_end_of_the_line():
     assert describe_due(FRIDAY, FRIDAY) == ("due today", False)
 
 
-def test_an_action_typed_in_a_session_keeps_its_due_date_and_an_edit_keeps_it_too(home):
+def test_an_action_typed_in_a_session_keeps_its_due_date_and_an_edit_keeps_it_too(home: Home) -> None:
     from sessionpal.core.clients import create_client
 
     ana = create_client(home, "Ana Pérez", 45)
     live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)  # START is a Monday
     live.add_note("!Draft the list by Friday")
     live.add_note("!Call Marta due 2026-12-04")
+    assert live.path is not None
     text = live.path.read_text()
     assert "- [ ] [00:00:00] Draft the list by Friday due:2026-11-27" in text and "Call Marta due:2026-12-04" in text
     actions = read_session(live.path).actions
@@ -67,7 +69,7 @@ def test_an_action_typed_in_a_session_keeps_its_due_date_and_an_edit_keeps_it_to
     assert read_session(live.path).actions[1].state is ActionState.OPEN
 
 
-def test_the_client_s_recap_says_when(home):
+def test_the_client_s_recap_says_when(home: Home) -> None:
     from sessionpal.core.clients import create_client
     from sessionpal.core.export import share_recap
 
@@ -75,6 +77,7 @@ def test_the_client_s_recap_says_when(home):
     live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)
     live.add_note("!Draft the list by Friday")
     live.add_note("!Call Marta due 2026-12-04")
+    assert live.path is not None
     recap = share_recap(live.path, ana)
     assert "- [ ] Draft the list by Friday (27 November)\n" in recap, "the words say the weekday: the date says which (26.12)"
     assert "- [ ] Call Marta (by Friday 04 December)" in recap
@@ -82,7 +85,7 @@ def test_the_client_s_recap_says_when(home):
     assert "- [ ] Book the room by tomorrow (Tuesday 24 November)" in share_recap(live.path), "one 'by', not two"
 
 
-def test_the_recap_names_the_goals_this_session_made_or_changed(home):
+def test_the_recap_names_the_goals_this_session_made_or_changed(home: Home) -> None:
     """Issue 26.12: the recap names new and changed goals, in the client's words; earlier and later changes stay out."""
     from datetime import timedelta
 
@@ -103,6 +106,7 @@ def test_the_recap_names_the_goals_this_session_made_or_changed(home):
     clock.advance(1800)
     live.end()
     change_goal_status(home, ana.slug, "sleep-by-eleven", GoalStatus.STALLED, "later", at=START + timedelta(days=3))
+    assert live.path is not None
     recap = share_recap(live.path, load_client(ana.path))
     assert "## Your goals\n\n- Run 5 km: on track\n- New goal: Find a mentor in design\n" in recap
     assert "Sleep by eleven" not in recap, "a change made after the session is not this session's"

@@ -18,7 +18,9 @@ days = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(
 
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(st.none(), st.integers(min_value=1, max_value=500)), days, days, days)
-def test_an_engagement_comes_back_from_client_toml_as_it_was_set(tmp_path_factory, sessions, ends, next_session, started):
+def test_an_engagement_comes_back_from_client_toml_as_it_was_set(
+    tmp_path_factory: pytest.TempPathFactory, sessions: int | None, ends: date | None, next_session: date | None, started: date | None
+) -> None:
     from dataclasses import replace
 
     home = Home(tmp_path_factory.mktemp("home"))
@@ -33,7 +35,7 @@ def test_an_engagement_comes_back_from_client_toml_as_it_was_set(tmp_path_factor
     assert "[engagement]" not in ana.path.read_text(), "cleared: the table goes"
 
 
-def test_a_broken_engagement_is_reported_with_its_place(home):
+def test_a_broken_engagement_is_reported_with_its_place(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45)
     ana.path.write_text(ana.path.read_text() + '\n[engagement]\nsessions = "twelve"\nlast = 3\n')
     from sessionpal.core.problems import FileProblems
@@ -46,11 +48,13 @@ def test_a_broken_engagement_is_reported_with_its_place(home):
         set_engagement(home, "ana-perez", Engagement(0))
 
 
-def test_session_numbers_and_what_the_list_says():
+def test_session_numbers_and_what_the_list_says() -> None:
     week = [date(2026, 9, 7) + timedelta(days=7 * n) for n in range(10)]
     assert usual_gap(week) == 7 and usual_gap(week[:2]) is None, "two sessions say no rhythm yet"
-    assert standing(Engagement(12), sessions_so_far=4, current_has_file=False).label() == "session 5 of 12"
-    assert standing(Engagement(), sessions_so_far=4, current_has_file=True).label() == "session 4"
+    fifth = standing(Engagement(12), sessions_so_far=4, current_has_file=False)
+    assert fifth is not None and fifth.label() == "session 5 of 12"
+    fourth = standing(Engagement(), sessions_so_far=4, current_has_file=True)
+    assert fourth is not None and fourth.label() == "session 4"
     assert standing(None, 4, False) is None
     today = week[-1] + timedelta(days=3)
     assert attention(Engagement(12), week, today) == "2 of 12 agreed sessions left"
@@ -62,7 +66,7 @@ def test_session_numbers_and_what_the_list_says():
     assert session_days(["2026-11-23T1000.md", "2026-11-23T1400-2.md", "notes.md"]) == [date(2026, 11, 23), date(2026, 11, 23)]
 
 
-def test_the_client_list_carries_the_reminder(home):
+def test_the_client_list_carries_the_reminder(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45)
     set_engagement(home, ana.slug, Engagement(3, started=date(2026, 11, 1)))
     folder = home.sessions_dir(ana.slug)
@@ -73,14 +77,15 @@ def test_the_client_list_carries_the_reminder(home):
     assert entry.attention == "1 of 3 agreed sessions left"
 
 
-def test_only_the_sessions_of_this_engagement_count(home):
+def test_only_the_sessions_of_this_engagement_count(home: Home) -> None:
     """Issue 26.13: "session 4 of 8" at the first session of a new 8-session agreement (imported sessions counted)."""
     ana = create_client(home, "Ana Pérez", 45)
     engagement = set_engagement(home, ana.slug, Engagement(8), today=date(2026, 11, 23)).engagement
     assert engagement is not None and engagement.started == date(2026, 11, 23)
     before = [date(2026, 10, 5), date(2026, 10, 19), date(2026, 11, 2)]  # imported, from an earlier agreement
     held = len([d for d in before if engagement.counts(d)])
-    assert standing(engagement, held, current_has_file=False).label() == "session 1 of 8"
+    first = standing(engagement, held, current_has_file=False)
+    assert first is not None and first.label() == "session 1 of 8"
     week = [*before, date(2026, 11, 23), date(2026, 11, 30)]
     assert attention(engagement, week, date(2026, 12, 1)) == "", "2 of 8 held: not near the end"
     assert Engagement(8).counts(date(2000, 1, 1)), "an engagement with no start (an older file) counts every session"

@@ -1,6 +1,8 @@
 import errno
 import os
 import stat
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -9,12 +11,12 @@ from sessionpal.core import fsio
 from ..helpers import no_temp_files
 
 
-def mode(path):
+def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
-def test_files_0600_and_folders_0700_whatever_the_umask(tmp_path, umask):
+def test_files_0600_and_folders_0700_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     old = os.umask(umask)
     try:
         target = tmp_path / "a" / "b" / "note.md"
@@ -30,7 +32,7 @@ def test_files_0600_and_folders_0700_whatever_the_umask(tmp_path, umask):
     assert mode(tmp_path / "a" / "b") == 0o700
 
 
-def test_atomic_write_replaces_the_whole_file(tmp_path):
+def test_atomic_write_replaces_the_whole_file(tmp_path: Path) -> None:
     target = tmp_path / "f.toml"
     fsio.atomic_write(target, "a" * 10_000)
     fsio.atomic_write(target, "short")
@@ -38,11 +40,11 @@ def test_atomic_write_replaces_the_whole_file(tmp_path):
     assert no_temp_files(tmp_path) == []
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
+def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "client.toml"
     fsio.atomic_write(target, "old")
 
-    def disk_full(fd, data):
+    def disk_full(fd: int, data: bytes) -> NoReturn:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(fsio, "_os_write", disk_full)
@@ -53,14 +55,14 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     assert no_temp_files(tmp_path) == []
 
 
-def test_a_short_write_is_completed(tmp_path, monkeypatch):
+def test_a_short_write_is_completed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = os.write
     monkeypatch.setattr(fsio, "_os_write", lambda fd, data: real(fd, bytes(data[:3])))
     fsio.atomic_write(tmp_path / "x", "0123456789")
     assert (tmp_path / "x").read_text() == "0123456789"
 
 
-def test_create_new_never_overwrites(tmp_path):
+def test_create_new_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "s.md"
     assert fsio.create_new(target, "first")
     assert not fsio.create_new(target, "second")
@@ -68,24 +70,24 @@ def test_create_new_never_overwrites(tmp_path):
     assert no_temp_files(tmp_path) == []
 
 
-def test_read_only_home_gives_a_clear_error(tmp_path, monkeypatch):
+def test_read_only_home_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "x"
     target.write_text("old")
     real_open = os.open
 
-    def read_only(path, flags, *args):
+    def read_only(path: str | os.PathLike[str], flags: int, *args: Any) -> int:
         if flags & os.O_CREAT:
             raise OSError(errno.EROFS, "Read-only file system")
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr(fsio.os, "open", read_only)
+    monkeypatch.setattr("sessionpal.core.fsio.os.open", read_only)
     with pytest.raises(fsio.WriteError) as caught:
         fsio.atomic_write(target, "new")
     assert "read-only" in str(caught.value)
     assert target.read_text() == "old"
 
 
-def test_clean_temp_files_removes_only_orphans(tmp_path):
+def test_clean_temp_files_removes_only_orphans(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -103,7 +105,7 @@ def test_clean_temp_files_removes_only_orphans(tmp_path):
     assert fsio.clean_temp_files(tmp_path, now=in_flight.stat().st_mtime + fsio.ORPHAN_AGE + 1) == 1
 
 
-def test_is_private(tmp_path):
+def test_is_private(tmp_path: Path) -> None:
     target = tmp_path / "f"
     fsio.atomic_write(target, "x")
     assert fsio.is_private(target)
@@ -111,7 +113,7 @@ def test_is_private(tmp_path):
     assert not fsio.is_private(target)
 
 
-def test_no_other_module_writes_files():
+def test_no_other_module_writes_files() -> None:
     """fsio is the only module that opens files for writing (the architecture's rule)."""
     import pathlib
     import re

@@ -6,31 +6,33 @@ import shutil
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from sessionpal.core import gitsync
 from sessionpal.core.clients import create_client, set_values
 from sessionpal.core.gitsync import GitProblem, check_autocommit, commit, sync
+from sessionpal.core.paths import Home
 
 from ..helpers import env_without_home
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
-def git(root, *args) -> str:
+def git(root: Path, *args: str) -> str:
     result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
     return result.stdout.strip()
 
 
 @pytest.fixture
-def repo(home):
+def repo(home: Home) -> Home:
     home.root.mkdir(parents=True, exist_ok=True)
     git(home.root, "init", "--quiet", "--initial-branch=main")
     return home
 
 
-def test_autocommit_says_why_it_cannot_work(home, monkeypatch):
+def test_autocommit_says_why_it_cannot_work(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     home.root.mkdir(parents=True, exist_ok=True)
     assert check_autocommit(home).startswith("git.autocommit is on, but the data home is not a git repository: git init")
     monkeypatch.setattr(gitsync, "git_path", lambda: None)
@@ -39,7 +41,7 @@ def test_autocommit_says_why_it_cannot_work(home, monkeypatch):
         sync(home)
 
 
-def test_commit_takes_only_the_files_named_with_a_message_and_no_identity_needed(repo, monkeypatch):
+def test_commit_takes_only_the_files_named_with_a_message_and_no_identity_needed(repo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # a machine with no git identity yet
     ana = create_client(repo, "Ana Pérez", 45, date(2026, 1, 1))
     (repo.root / "unrelated.txt").write_text("not ours to commit")
@@ -53,7 +55,7 @@ def test_commit_takes_only_the_files_named_with_a_message_and_no_identity_needed
     assert git(repo.root, "log", "--format=%s").splitlines() == ["Client ana-perez: values", "New client ana-perez"]
 
 
-def test_the_home_s_gitignore_keeps_locks_and_temp_files_out_of_a_coach_s_git_add(repo):
+def test_the_home_s_gitignore_keeps_locks_and_temp_files_out_of_a_coach_s_git_add(repo: Home) -> None:
     (repo.root / ".gitignore").write_text("*.bak")  # the coach's own line, no newline at the end
     ana = create_client(repo, "Ana Pérez", 45, date(2026, 1, 1))
     for leftover in (
@@ -74,7 +76,7 @@ def test_the_home_s_gitignore_keeps_locks_and_temp_files_out_of_a_coach_s_git_ad
     assert gitsync.ensure_gitignore(repo) is None, "written once"
 
 
-def test_sync_pulls_and_pushes_through_the_coach_s_remote(repo, tmp_path, monkeypatch):
+def test_sync_pulls_and_pushes_through_the_coach_s_remote(repo: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")  # no identity: the rebase must still commit
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
@@ -97,6 +99,6 @@ def test_sync_pulls_and_pushes_through_the_coach_s_remote(repo, tmp_path, monkey
     assert git(remote, "log", "--format=%s", "main").splitlines()[0] == "Client ana-perez: values"
 
 
-def test_sync_without_a_remote_says_how_to_add_one(repo):
+def test_sync_without_a_remote_says_how_to_add_one(repo: Home) -> None:
     result = subprocess.run([sys.executable, "-m", "sessionpal", "sync", "--home", str(repo.root)], capture_output=True, text=True, env=env_without_home())
     assert result.returncode == 1 and "no remote is set: git -C" in result.stderr and "remote add origin URL" in result.stderr

@@ -8,7 +8,7 @@ import sys
 import sessionpal.core
 
 
-def test_no_core_module_pulls_in_textual_or_rich():
+def test_no_core_module_pulls_in_textual_or_rich() -> None:
     modules = [f"sessionpal.core.{m.name}" for m in pkgutil.iter_modules(sessionpal.core.__path__)]
     assert len(modules) >= 15
     code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint(sorted(n for n in ('textual', 'rich') if n in sys.modules))"
@@ -19,6 +19,7 @@ def test_no_core_module_pulls_in_textual_or_rich():
 # ---- the import graph of the whole package runs one way -------------------------------------------
 
 import ast  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 PACKAGE = Path(sessionpal.core.__file__).resolve().parent.parent
@@ -78,17 +79,17 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def test_no_import_cycle_in_the_package_counting_imports_inside_functions():
+def test_no_import_cycle_in_the_package_counting_imports_inside_functions() -> None:
     graph = import_graph()
     assert len(graph) > 60 and "sessionpal.ui.screens.session" in graph
     assert find_cycle(graph) == []
 
 
-def test_the_cycle_finder_finds_a_cycle():
+def test_the_cycle_finder_finds_a_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
 
 
-def test_no_private_textual_name_is_used():
+def test_no_private_textual_name_is_used() -> None:
     """The exact pin of Textual is for snapshots, not a licence for its private names. The one override
     Textual offers for unhandled errors (App._handle_exception) is the only exception."""
     offenders = []
@@ -121,7 +122,7 @@ ALLOWED_PRIVATE = {
 THIRD_PARTY = ("textual", "textual_serve", "aiohttp")
 
 
-def _our_classes_on_third_party_bases():
+def _our_classes_on_third_party_bases() -> Iterator[type]:
     import importlib
     import inspect
 
@@ -139,7 +140,7 @@ def _our_classes_on_third_party_bases():
 
 
 @functools.cache
-def _private_names_used(cls) -> tuple[set[str], set[str], set[str]]:
+def _private_names_used(cls: type) -> tuple[set[str], set[str], set[str]]:
     """From the class's source: (private names it defines, in its body or as self._name = ..., the private
     methods it defines in its body, every self._name it reads or writes). Source, not vars(): Textual's
     metaclass gives every widget class private attributes of its own."""
@@ -162,7 +163,7 @@ def _private_names_used(cls) -> tuple[set[str], set[str], set[str]]:
     return own, defined, used
 
 
-def test_no_private_name_of_textual_or_its_server_is_used_but_the_listed_few():
+def test_no_private_name_of_textual_or_its_server_is_used_but_the_listed_few() -> None:
     offenders, seen = [], set()
     for cls in _our_classes_on_third_party_bases():
         theirs = [b for b in cls.__mro__[1:] if b.__module__.split(".")[0] in THIRD_PARTY]
@@ -171,7 +172,7 @@ def test_no_private_name_of_textual_or_its_server_is_used_but_the_listed_few():
         for mine in ours:
             own_everywhere |= _private_names_used(mine)[0]
         _, defined, used = _private_names_used(cls)
-        dunder = lambda name: name.startswith("__") and name.endswith("__")  # noqa: E731
+        dunder: Callable[[str], bool] = lambda name: name.startswith("__") and name.endswith("__")  # noqa: E731
         # What their classes set on self (textual-serve's AppService sets self._task in its __init__, say).
         their_attrs: set[str] = set()
         for base in theirs:

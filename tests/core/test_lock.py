@@ -9,31 +9,34 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import psutil
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.live import LiveSession, SaveFailed
+from sessionpal.core.live import LiveSession
 from sessionpal.core.lock import LOCK_FILE, Holder, Locked, acquire, process_start, read_holder
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.saving import SaveFailed
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import session_paths
-from sessionpal.core.timer import TimerState
+from sessionpal.core.timer import FakeClock, TimerState
 
-from ..helpers import REPO, START, env_without_home
+from ..helpers import REPO, START, env_without_home, present
 
 
 @pytest.fixture
-def slug(home):
+def slug(home: Home) -> str:
     return create_client(home, "Ana Pérez", 45, date(2026, 11, 1)).slug
 
 
-def plant(home, slug, holder: Holder) -> None:
+def plant(home: Home, slug: str, holder: Holder) -> None:
     (home.client_dir(slug) / LOCK_FILE).write_text(holder.render())
 
 
-def test_taken_released_and_taken_again(home, slug):
+def test_taken_released_and_taken_again(home: Home, slug: str) -> None:
     lock = acquire(home, slug, START)
     assert read_holder(lock.path) == Holder(socket.gethostname(), os.getpid(), START, process_start(os.getpid()))
     assert oct(lock.path.stat().st_mode & 0o777) == "0o600"
@@ -42,14 +45,14 @@ def test_taken_released_and_taken_again(home, slug):
     assert acquire(home, slug, START).holder.pid == os.getpid()
 
 
-def test_a_live_holder_elsewhere_is_named(home, slug):
+def test_a_live_holder_elsewhere_is_named(home: Home, slug: str) -> None:
     plant(home, slug, Holder("laptop", 4242, START - timedelta(minutes=30)))
     with pytest.raises(Locked) as caught:
         acquire(home, slug, START)
     assert "on laptop, process 4242, since Mon 23 Nov 09:30" in str(caught.value)
 
 
-def test_a_live_process_on_this_computer_holds_it(home, slug):
+def test_a_live_process_on_this_computer_holds_it(home: Home, slug: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         plant(home, slug, Holder(socket.gethostname(), holder.pid, START, process_start(holder.pid)))
@@ -61,7 +64,7 @@ def test_a_live_process_on_this_computer_holds_it(home, slug):
         holder.wait()
 
 
-def test_stale_locks_are_taken_over(home, slug):
+def test_stale_locks_are_taken_over(home: Home, slug: str) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     plant(home, slug, Holder(socket.gethostname(), dead.pid, START))
@@ -72,14 +75,14 @@ def test_stale_locks_are_taken_over(home, slug):
     assert acquire(home, slug, START).holder.pid == os.getpid(), "garbage is not a holder"
 
 
-def test_release_never_removes_another_process_lock(home, slug):
+def test_release_never_removes_another_process_lock(home: Home, slug: str) -> None:
     lock = acquire(home, slug, START)
     plant(home, slug, Holder("laptop", 4242, START))  # taken over meanwhile (say, after 12 hours)
     lock.release()
-    assert read_holder(lock.path).host == "laptop"
+    assert present(read_holder(lock.path)).host == "laptop"
 
 
-def test_kill_9_of_the_holder_leaves_a_lock_the_next_start_takes_over(home, slug):
+def test_kill_9_of_the_holder_leaves_a_lock_the_next_start_takes_over(home: Home, slug: str) -> None:
     code = textwrap.dedent(f"""
         import sys, time
         from datetime import datetime, timezone
@@ -92,16 +95,17 @@ def test_kill_9_of_the_holder_leaves_a_lock_the_next_start_takes_over(home, slug
     """)
     env = env_without_home() | {"PYTHONPATH": str(REPO / "src")}
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    assert holder.stdout is not None
     assert holder.stdout.readline().strip() == "held"
     with pytest.raises(Locked):
         acquire(home, slug, START)
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
-    assert read_holder(home.client_dir(slug) / LOCK_FILE).pid == holder.pid, "kill -9 left it behind"
+    assert present(read_holder(home.client_dir(slug) / LOCK_FILE)).pid == holder.pid, "kill -9 left it behind"
     assert acquire(home, slug, START).holder.pid == os.getpid()
 
 
-def test_a_read_only_session_writes_nothing(home, slug, clock):
+def test_a_read_only_session_writes_nothing(home: Home, slug: str, clock: FakeClock) -> None:
     client = load_client(home.client_file(slug), slug)
     live = LiveSession(home, client, clock, FALLBACK_MODEL, 45, read_only="another sessionpal has this client open")
     before = sorted(p.name for p in home.client_dir(slug).rglob("*"))
@@ -112,7 +116,7 @@ def test_a_read_only_session_writes_nothing(home, slug, clock):
     assert sorted(p.name for p in home.client_dir(slug).rglob("*")) == before
 
 
-def test_a_read_only_session_follows_the_holder_s_session_once_it_is_written(home, slug, clock):
+def test_a_read_only_session_follows_the_holder_s_session_once_it_is_written(home: Home, slug: str, clock: FakeClock) -> None:
     """Opened before the holder's first note: no session to follow yet; the holder's, once its file exists."""
     client = load_client(home.client_file(slug), slug)
     follower = LiveSession(home, client, clock, FALLBACK_MODEL, 45, read_only="another sessionpal has this client open")
@@ -131,7 +135,7 @@ def test_a_read_only_session_follows_the_holder_s_session_once_it_is_written(hom
         follower.add_note("never written from here")
 
 
-def test_a_zombie_holder_holds_nothing(home, slug):
+def test_a_zombie_holder_holds_nothing(home: Home, slug: str) -> None:
     """Killed and never reaped (a container's pid 1, a crashed terminal): os.kill(pid, 0) still succeeds."""
     zombie = subprocess.Popen([sys.executable, "-c", "pass"])
     try:
@@ -148,10 +152,11 @@ def test_a_zombie_holder_holds_nothing(home, slug):
         zombie.wait()
 
 
-def test_a_pid_reused_by_another_process_holds_nothing(home, slug):
+def test_a_pid_reused_by_another_process_holds_nothing(home: Home, slug: str) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         real = process_start(sleeper.pid)
+        assert real is not None
         plant(home, slug, Holder(socket.gethostname(), sleeper.pid, START, real - 3600))  # the holder started an hour before
         assert acquire(home, slug, START).holder.pid == os.getpid(), "same pid, another process"
         # An older lock with no start time, naming pid 1 and dated months ago: pid 1 started after it.
@@ -162,14 +167,17 @@ def test_a_pid_reused_by_another_process_holds_nothing(home, slug):
         sleeper.wait()
 
 
-def finishes(call, seconds: float = 60.0):
+T = TypeVar("T")
+
+
+def finishes(call: Callable[[], T], seconds: float = 60.0) -> T:
     """The call's result, failing the test (not hanging it) when the call waits forever."""
     import threading
 
-    out: list = []
+    out: list[T] = []
     failed: list[BaseException] = []
 
-    def run():
+    def run() -> None:
         try:
             out.append(call())
         except BaseException as error:  # noqa: BLE001 - handed to the test
@@ -185,7 +193,7 @@ def finishes(call, seconds: float = 60.0):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_lock_that_is_a_pipe_or_a_device_is_replaced_never_read(home, slug):
+def test_a_lock_that_is_a_pipe_or_a_device_is_replaced_never_read(home: Home, slug: str) -> None:
     path = home.client_dir(slug) / LOCK_FILE
     os.mkfifo(path)
     assert finishes(lambda: read_holder(path)) is None
@@ -197,7 +205,7 @@ def test_a_lock_that_is_a_pipe_or_a_device_is_replaced_never_read(home, slug):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_an_audit_log_that_is_a_pipe_stops_nothing(home, slug):
+def test_an_audit_log_that_is_a_pipe_stops_nothing(home: Home, slug: str) -> None:
     from sessionpal.core.records import erase_client
 
     os.mkfifo(home.root / "audit.log")
@@ -206,7 +214,7 @@ def test_an_audit_log_that_is_a_pipe_stops_nothing(home, slug):
     assert "not a regular file" in erased.audit_problem, erased
 
 
-def test_a_foreign_lock_dated_in_the_future_is_taken_over_with_a_notice(home, slug):
+def test_a_foreign_lock_dated_in_the_future_is_taken_over_with_a_notice(home: Home, slug: str) -> None:
     plant(home, slug, Holder("other-laptop", 4242, START.replace(year=2099)))
     lock = acquire(home, slug, START)
     assert lock.holder.pid == os.getpid()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -17,17 +18,18 @@ from sessionpal.core.goals import add_goal
 from sessionpal.core.history import client_history
 from sessionpal.core.live import LiveSession
 from sessionpal.core.lock import LOCK_FILE, Holder, process_start
-from sessionpal.core.model import Note, Question
+from sessionpal.core.model import Client, Goal, Note, Question
 from sessionpal.core.moving import MoveRefused, move_session
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import read_session, session_paths, update_session
+from sessionpal.core.sessions import read_session, update_session
 from sessionpal.core.timer import FakeClock
 from sessionpal.core.versions import list_versions
 
-from ..helpers import START
+from ..helpers import START, present
 
 
-def test_a_session_moves_with_its_goals_versions_and_what_was_asked(home):
+def test_a_session_moves_with_its_goals_versions_and_what_was_asked(home: Home) -> None:
     ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
     clock = FakeClock(START)
     live = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)  # typed under Ana: it was Ben's
@@ -36,6 +38,7 @@ def test_a_session_moves_with_its_goals_versions_and_what_was_asked(home):
     live.mark_asked(Question("awareness", "what-matters", "What matters most?"))
     live.end()
     wrong = live.path
+    assert wrong is not None
     update_session(wrong, lambda d: d.add_note(Note(60, "a correction after the end")))  # a finished session rewritten: a version kept
     assert list_versions(home, wrong), "there is a version to carry"
     moved = move_session(home, wrong, ben.slug, START)
@@ -44,14 +47,14 @@ def test_a_session_moves_with_its_goals_versions_and_what_was_asked(home):
     assert document.info.client == "ben-ode" and "he wants to lead the spring project" in [n.text for n in document.notes]
     assert list_versions(home, moved.path) and not list_versions(home, wrong), "its kept versions went with it"
     assert moved.copied == ["lead-the-spring-project"] and moved.removed == ["lead-the-spring-project"]
-    assert load_client(ben.path, ben.slug).goal("lead-the-spring-project").title == "Lead the spring project"
+    assert present(load_client(ben.path, ben.slug).goal("lead-the-spring-project")).title == "Lead the spring project"
     assert load_client(ana.path, ana.slug).goal("lead-the-spring-project") is None
     assert "awareness/what-matters" in client_history(home, ben.slug).asked, "what was asked now counts as asked of Ben"
     assert "awareness/what-matters" not in client_history(home, ana.slug).asked
     assert session_paths(home, ana.slug) == []
 
 
-def test_a_goal_another_session_still_names_stays_and_a_taken_name_is_numbered(home):
+def test_a_goal_another_session_still_names_stays_and_a_taken_name_is_numbered(home: Home) -> None:
     ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
     add_goal(home, ana.slug, "Run 5 km")
     clock = FakeClock(START)
@@ -68,10 +71,11 @@ def test_a_goal_another_session_still_names_stays_and_a_taken_name_is_numbered(h
     assert load_client(ana.path, ana.slug).goal("run-5-km") is not None
 
 
-def test_a_client_in_use_or_a_file_outside_is_refused(home, tmp_path):
+def test_a_client_in_use_or_a_file_outside_is_refused(home: Home, tmp_path: Path) -> None:
     ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
     live = LiveSession(home, ana, FakeClock(START), FALLBACK_MODEL, 45)
     live.add_note("a note")
+    assert live.path is not None
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # another sessionpal, holding Ben
     try:
         lock = home.client_dir(ben.slug) / LOCK_FILE
@@ -91,7 +95,7 @@ def test_a_client_in_use_or_a_file_outside_is_refused(home, tmp_path):
         move_session(home, live.path, ana.slug, START)
 
 
-def test_a_client_open_in_this_very_app_keeps_its_lock(home):
+def test_a_client_open_in_this_very_app_keeps_its_lock(home: Home) -> None:
     """The review over a session under way: moving one of that client's past sessions must not give back
     the lock the session under way holds."""
     from sessionpal.core.lock import acquire
@@ -100,6 +104,7 @@ def test_a_client_open_in_this_very_app_keeps_its_lock(home):
     past = LiveSession(home, ben, FakeClock(START), FALLBACK_MODEL, 45)
     past.add_note("typed under Ben: it was Ana's")
     past.end()
+    assert past.path is not None
     held = acquire(home, ben.slug, START)  # this app has Ben open now
     try:
         move_session(home, past.path, ana.slug, START)
@@ -116,7 +121,7 @@ class Crash(Exception):
     """A kill at a step of the move (the test's crash point): nothing after it happens."""
 
 
-def _tomas_session_that_was_ngozis(home):
+def _tomas_session_that_was_ngozis(home: Home) -> tuple[Client, Client, str, Path]:
     """Tomás's goal shrunk in a later session of his; the first session, rated on it, was really Ngozi's.
     The moved session has a recap and a kept version beside it."""
     from sessionpal.core.goals import succeed_goal
@@ -129,6 +134,7 @@ def _tomas_session_that_was_ngozis(home):
     live.goals.rate_goal(goal.id, 4)
     live.end()
     wrong = live.path
+    assert wrong is not None
     update_session(wrong, lambda d: d.add_note(Note(60, "a correction after the end")))  # a version is kept
     recap = wrong.with_name(wrong.stem + ".recap.md")
     recap.write_text("# Tomás Ruiz: our session, Monday 23 November 2026\n\nshe will ask for the transfer\n")
@@ -141,7 +147,7 @@ def _tomas_session_that_was_ngozis(home):
     return tomas, ngozi, goal.id, wrong
 
 
-def _only_in_ngozis(home, tomas, ngozi, goal_id, wrong):
+def _only_in_ngozis(home: Home, tomas: Client, ngozi: Client, goal_id: str, wrong: Path) -> Goal:
     """Where a finished move leaves things: one copy, hers, saying so, with its recap and versions."""
     ngozis = session_paths(home, ngozi.slug)
     assert [p.name for p in ngozis] == [wrong.name], "the session is hers, once"
@@ -157,12 +163,12 @@ def _only_in_ngozis(home, tomas, ngozi, goal_id, wrong):
     return hers
 
 
-def test_a_moved_goal_arrives_as_it_stood_in_that_session(home):
+def test_a_moved_goal_arrives_as_it_stood_in_that_session(home: Home) -> None:
     """Issue 26.1: nothing of Tomás's later sessions (the shrink, its successor, its history) reaches Ngozi."""
     from sessionpal.core.model import GoalStatus
 
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
-    assert load_client(tomas.path, tomas.slug).goal(goal_id).status is GoalStatus.CHANGED
+    assert present(load_client(tomas.path, tomas.slug).goal(goal_id)).status is GoalStatus.CHANGED
     move_session(home, wrong, ngozi.slug, START + timedelta(days=8))
     hers = _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
     assert hers.status is GoalStatus.ACTIVE and hers.replaced_by == "" and hers.history == ()
@@ -172,7 +178,7 @@ def test_a_moved_goal_arrives_as_it_stood_in_that_session(home):
     assert [g.id for g in load_client(ngozi.path, ngozi.slug).goals] == [goal_id], "the successor made later stays his"
 
 
-def test_history_made_in_the_moved_session_comes_with_it(home):
+def test_history_made_in_the_moved_session_comes_with_it(home: Home) -> None:
     from sessionpal.core.goals import change_goal_status
     from sessionpal.core.model import GoalStatus
 
@@ -188,13 +194,15 @@ def test_history_made_in_the_moved_session_comes_with_it(home):
     clock.advance(25 * 60)
     live.end()
     change_goal_status(home, ana.slug, goal.id, GoalStatus.STALLED, "a later one", at=START + timedelta(days=7))
+    assert live.path is not None
     move_session(home, live.path, ben.slug, START + timedelta(days=8))
     bens = load_client(ben.path, ben.slug).goal(goal.id)
+    assert bens is not None
     assert bens.status is GoalStatus.ON_TRACK
     assert [h.note for h in bens.history] == ["in this session"]
 
 
-def _crash_at(monkeypatch, k: int) -> list[str]:
+def _crash_at(monkeypatch: pytest.MonkeyPatch, k: int) -> list[str]:
     from sessionpal.core import moving
 
     seen: list[str] = []
@@ -212,7 +220,7 @@ STEPS = ["record written", "linked", "rewritten", "goals given", "old names remo
 
 
 @pytest.mark.parametrize("k", range(1, len(STEPS) + 1), ids=STEPS)
-def test_a_move_stopped_at_any_step_is_finished_by_the_next_start(home, monkeypatch, k):
+def test_a_move_stopped_at_any_step_is_finished_by_the_next_start(home: Home, monkeypatch: pytest.MonkeyPatch, k: int) -> None:
     from sessionpal.core import moving
     from sessionpal.core.moving import finish_moves
 
@@ -230,7 +238,7 @@ def test_a_move_stopped_at_any_step_is_finished_by_the_next_start(home, monkeypa
     assert finish_moves(home, START + timedelta(days=8)) == [], "nothing is done twice"
 
 
-def test_the_same_move_tried_again_finishes_the_first_and_never_makes_a_second_copy(home, monkeypatch):
+def test_the_same_move_tried_again_finishes_the_first_and_never_makes_a_second_copy(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     """Item 1 as it was met: the move run again after a kill made `<name>-2.md`, a permanent duplicate."""
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
     _crash_at(monkeypatch, 2)  # after the links: the file in both folders
@@ -242,29 +250,29 @@ def test_the_same_move_tried_again_finishes_the_first_and_never_makes_a_second_c
     _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
 
 
-def test_a_write_error_half_way_leaves_a_move_the_next_start_finishes(home, monkeypatch):
+def test_a_write_error_half_way_leaves_a_move_the_next_start_finishes(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     """Item 3: the front matter's rewrite fails after the links (disk full): the coach is told, and nothing is lost."""
-    from sessionpal.core import fsio, moving
+    from sessionpal.core import fsio
     from sessionpal.core.moving import MoveUnfinished, finish_moves
 
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
     real = fsio.atomic_write
 
-    def full(path, data):
+    def full(path: Path, data: str | bytes) -> None:
         if path.parent == home.sessions_dir(ngozi.slug):
             raise fsio.WriteError(path, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(moving.fsio, "atomic_write", full)
+    monkeypatch.setattr("sessionpal.core.moving.fsio.atomic_write", full)
     with pytest.raises(MoveUnfinished, match="stopped half way .*No space left.* finished the next time sessionpal starts"):
         move_session(home, wrong, ngozi.slug, START)
     assert wrong.exists() and read_session(wrong).info.client == tomas.slug, "still his, whole"
-    monkeypatch.setattr(moving.fsio, "atomic_write", real)
+    monkeypatch.setattr("sessionpal.core.moving.fsio.atomic_write", real)
     assert len(finish_moves(home, START)) == 1
     _only_in_ngozis(home, tomas, ngozi, goal_id, wrong)
 
 
-def test_a_new_name_taken_meanwhile_undoes_the_move(home, monkeypatch):
+def test_a_new_name_taken_meanwhile_undoes_the_move(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sync brought a file of that name into the new client's folder between the kill and the next start."""
     from sessionpal.core import moving
     from sessionpal.core.moving import finish_moves
@@ -283,7 +291,7 @@ def test_a_new_name_taken_meanwhile_undoes_the_move(home, monkeypatch):
     assert wrong.with_name(wrong.stem + ".recap.md").exists() and not list(home.moves_dir.glob("*.json"))
 
 
-def test_a_record_not_written_by_sessionpal_is_reported_and_never_acted_on(home):
+def test_a_record_not_written_by_sessionpal_is_reported_and_never_acted_on(home: Home) -> None:
     from sessionpal.core.moving import finish_moves
 
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
@@ -298,7 +306,7 @@ def test_a_record_not_written_by_sessionpal_is_reported_and_never_acted_on(home)
 
 
 @pytest.mark.parametrize("where", ["X Y/sessions", "clients/Ana/sessions", "clients/ana/notes"])
-def test_a_file_whose_folders_are_not_a_clients_is_refused_clearly(home, where):
+def test_a_file_whose_folders_are_not_a_clients_is_refused_clearly(home: Home, where: str) -> None:
     """Item 4: a ValueError traceback before."""
     create_client(home, "Ben Ode", 45)
     path = home.root / where / "2026-11-23T1000.md"
@@ -308,7 +316,7 @@ def test_a_file_whose_folders_are_not_a_clients_is_refused_clearly(home, where):
         move_session(home, path, "ben-ode", START)
 
 
-def test_hand_written_dates_place_a_goal_s_history_without_failing(home):
+def test_hand_written_dates_place_a_goal_s_history_without_failing(home: Home) -> None:
     """Plain dates count for their whole day, times without an offset are local, and a year-9999 moment or an
     offset at the edge is placed nowhere (never an OverflowError)."""
     from datetime import datetime
@@ -334,7 +342,7 @@ def test_hand_written_dates_place_a_goal_s_history_without_failing(home):
 # An attacker's and a clumsy user's read of the transaction ----------------------------------------------
 
 
-def test_a_move_that_leaves_the_old_client_file_much_smaller_is_no_question_and_no_stuck_record(home):
+def test_a_move_that_leaves_the_old_client_file_much_smaller_is_no_question_and_no_stuck_record(home: Home) -> None:
     """The goal that left carried most of the file: step 5 raised WouldShrink, and every later start a traceback."""
     from sessionpal.core.goals import change_goal_status
     from sessionpal.core.model import GoalStatus
@@ -350,7 +358,7 @@ def test_a_move_that_leaves_the_old_client_file_much_smaller_is_no_question_and_
     assert finish_moves(home, START) == []
 
 
-def test_whatever_a_record_holds_a_start_never_fails(home):
+def test_whatever_a_record_holds_a_start_never_fails(home: Home) -> None:
     from sessionpal.core.moving import finish_moves
 
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
@@ -365,7 +373,7 @@ def test_whatever_a_record_holds_a_start_never_fails(home):
     assert wrong.exists() and read_session(wrong).info.client == tomas.slug, "nothing was moved by any of them"
 
 
-def test_a_link_beside_the_session_stays_and_the_move_is_whole(home, tmp_path):
+def test_a_link_beside_the_session_stays_and_the_move_is_whole(home: Home, tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("not the home's")
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
@@ -375,7 +383,7 @@ def test_a_link_beside_the_session_stays_and_the_move_is_whole(home, tmp_path):
     assert not list(home.moves_dir.glob("*.json")) and outside.read_text() == "not the home's"
 
 
-def test_a_broken_client_file_or_a_session_under_way_is_refused_before_anything_moves(home):
+def test_a_broken_client_file_or_a_session_under_way_is_refused_before_anything_moves(home: Home) -> None:
     tomas, ngozi, goal_id, wrong = _tomas_session_that_was_ngozis(home)
     good = tomas.path.read_text()
     tomas.path.write_text(good.replace('to = "changed"', 'to = "done"', 1))
@@ -384,12 +392,13 @@ def test_a_broken_client_file_or_a_session_under_way_is_refused_before_anything_
     tomas.path.write_text(good)
     live = LiveSession(home, load_client(tomas.path, tomas.slug), FakeClock(START + timedelta(days=9)), FALLBACK_MODEL, 45)
     live.add_note("under way")
+    assert live.path is not None
     with pytest.raises(MoveRefused, match="not ended"):
         move_session(home, live.path, ngozi.slug, START)
     assert not home.moves_dir.exists() or not list(home.moves_dir.glob("*.json"))
 
 
-def test_the_session_edited_while_the_move_waited_moves_as_it_is_now(home, monkeypatch):
+def test_the_session_edited_while_the_move_waited_moves_as_it_is_now(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sync or an editor replaced the file (a new inode) after the move's links: no stale copy stays."""
     from sessionpal.core import moving
     from sessionpal.core.moving import finish_moves
@@ -409,7 +418,7 @@ def test_the_session_edited_while_the_move_waited_moves_as_it_is_now(home, monke
     assert "she wants to ask for the transfer in March" in notes, "the edit moved with it"
 
 
-def test_a_half_done_move_with_a_third_client_is_not_finished_without_that_client(home, monkeypatch):
+def test_a_half_done_move_with_a_third_client_is_not_finished_without_that_client(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.core import moving
     from sessionpal.core.moving import ClientBusy
 
@@ -424,7 +433,7 @@ def test_a_half_done_move_with_a_third_client_is_not_finished_without_that_clien
     assert session_paths(home, carol.slug) == [] and session_paths(home, ngozi.slug) == []
 
 
-def test_temp_files_are_never_cleaned_through_a_link(home, tmp_path):
+def test_temp_files_are_never_cleaned_through_a_link(home: Home, tmp_path: Path) -> None:
     from sessionpal.core.fsio import clean_temp_files
 
     outside = tmp_path / "outside"
@@ -436,7 +445,7 @@ def test_temp_files_are_never_cleaned_through_a_link(home, tmp_path):
     assert clean_temp_files(home.root / "clients" / "linked") == 0 and precious.exists()
 
 
-def test_a_retried_move_keeps_no_needless_versions(home, monkeypatch):
+def test_a_retried_move_keeps_no_needless_versions(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.core import moving
     from sessionpal.core.moving import finish_moves
     from sessionpal.core.versions import list_versions
@@ -451,7 +460,7 @@ def test_a_retried_move_keeps_no_needless_versions(home, monkeypatch):
     assert len(list_versions(home, ngozi.path)) == kept, "the goals were there: her file was not written again"
 
 
-def test_a_goal_the_new_client_has_already_leaves_the_old_client_too(home):
+def test_a_goal_the_new_client_has_already_leaves_the_old_client_too(home: Home) -> None:
     """Found by a coach's look: Priya had the goal's id already, and Maria's copy stayed in her sidebar."""
     ana, ben = create_client(home, "Ana Pérez", 45), create_client(home, "Ben Ode", 45)
     add_goal(home, ben.slug, "Publish one article", at=START)
@@ -459,6 +468,7 @@ def test_a_goal_the_new_client_has_already_leaves_the_old_client_too(home):
     live = LiveSession(home, load_client(ana.path, ana.slug), FakeClock(START), FALLBACK_MODEL, 45)
     live.goals.rate_goal("publish-one-article", 3)
     live.end()
+    assert live.path is not None
     moved = move_session(home, live.path, ben.slug, START)
     assert moved.kept_theirs == ["publish-one-article"] and moved.removed == ["publish-one-article"]
     assert load_client(ana.path, ana.slug).goal("publish-one-article") is None

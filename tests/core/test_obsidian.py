@@ -14,14 +14,14 @@ from sessionpal.core.clients import create_client
 from sessionpal.core.export import _yaml_front, obsidian_notes
 from sessionpal.core.goals import add_goal
 from sessionpal.core.live import LiveSession
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import session_paths
 from sessionpal.core.timer import FakeClock
 
-from ..helpers import START
+from ..helpers import START, as_moment
 
 # What TOML can hold (tomllib's types), in a front matter a coach or a script may have edited.
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
 scalars = st.one_of(
     text,
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
@@ -34,7 +34,7 @@ scalars = st.one_of(
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)), max_leaves=12)
 
 
-def as_read(value):
+def as_read(value: object) -> object:
     """What YAML gives back: times as their ISO text, everything else as it was."""
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
@@ -45,7 +45,7 @@ def as_read(value):
     return value
 
 
-def same(a, b) -> bool:
+def same(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
         return math.isnan(b)
     if isinstance(a, list):
@@ -57,13 +57,13 @@ def same(a, b) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(text, values, max_size=6))
-def test_any_front_matter_reads_back_from_yaml_as_it_was(front):
+def test_any_front_matter_reads_back_from_yaml_as_it_was(front: dict[str, object]) -> None:
     assert same(yaml.safe_load(_yaml_front(front) or "{}"), as_read(front))
 
 
-def test_a_client_s_sessions_as_obsidian_notes(home):
+def test_a_client_s_sessions_as_obsidian_notes(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 10, 1))
-    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", at=date(2026, 10, 1))
+    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", at=as_moment(date(2026, 10, 1)))
     clock = FakeClock(START)
     for week, typed in enumerate(['=Decide about "the move" — 学习', "!Draft the list", "+Remember: you chose this"]):
         clock.advance(7 * 86400 * week)

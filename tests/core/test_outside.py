@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.conflicts import CONFLICT_COPY, conflict_copies
 from sessionpal.core.goals import add_goal
-from sessionpal.core.live import LiveSession, SaveFailed
+from sessionpal.core.live import LiveSession
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.saving import SaveFailed
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
+
+from ..helpers import as_moment
 
 
 @pytest.fixture
-def live(home, clock):
+def live(home: Home, clock: FakeClock) -> LiveSession:
     client = create_client(home, "Ana Pérez", 45, date(2026, 11, 1))
-    add_goal(home, client.slug, "Leave the bank by spring", at=date(2026, 11, 1))
+    add_goal(home, client.slug, "Leave the bank by spring", at=as_moment(date(2026, 11, 1)))
     live = LiveSession(home, load_client(client.path, client.slug), clock, FALLBACK_MODEL, 45)
     for text in ("first", "second"):
         clock.advance(60)
@@ -26,15 +32,16 @@ def live(home, clock):
     return live
 
 
-def note_texts(path) -> list[str]:
+def note_texts(path: Path) -> list[str]:
     return [note.text for note in read_session(path).notes]
 
 
-def copies(live) -> list:
+def copies(live: LiveSession) -> list[Path]:
+    assert live.path is not None
     return sorted(p for p in live.path.parent.iterdir() if CONFLICT_COPY.search(p.name))
 
 
-def test_our_own_saves_are_not_taken_for_outside_changes(live, clock):
+def test_our_own_saves_are_not_taken_for_outside_changes(live: LiveSession, clock: FakeClock) -> None:
     clock.advance(60)
     live.add_note("third")
     live.save_timer()
@@ -42,7 +49,8 @@ def test_our_own_saves_are_not_taken_for_outside_changes(live, clock):
     assert live.outside == [] and copies(live) == []
 
 
-def test_an_edit_that_keeps_our_lines_is_taken_as_it_is(live, clock):
+def test_an_edit_that_keeps_our_lines_is_taken_as_it_is(live: LiveSession, clock: FakeClock) -> None:
+    assert live.path is not None
     text = live.path.read_text()
     live.path.write_text(text.replace("- [00:01:00] second", "- [00:01:00] second, as the coach corrected it in her editor\n- [00:01:30] added by hand"))
     found = live.check_outside()
@@ -54,7 +62,8 @@ def test_an_edit_that_keeps_our_lines_is_taken_as_it_is(live, clock):
     assert live.check_outside() is None, "reported once"
 
 
-def test_lines_of_ours_dropped_outside_are_kept_in_a_conflict_copy(live, clock):
+def test_lines_of_ours_dropped_outside_are_kept_in_a_conflict_copy(live: LiveSession, clock: FakeClock) -> None:
+    assert live.path is not None
     ours = live.path.read_text()
     # A sync tool brings back the other machine's older version: "second" is missing.
     live.path.write_text(ours.replace("- [00:01:00] second\n", ""))
@@ -70,7 +79,8 @@ def test_lines_of_ours_dropped_outside_are_kept_in_a_conflict_copy(live, clock):
     assert change.copy.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_file_broken_outside_is_left_alone_and_notes_wait_until_it_is_fixed(live, clock):
+def test_a_file_broken_outside_is_left_alone_and_notes_wait_until_it_is_fixed(live: LiveSession, clock: FakeClock) -> None:
+    assert live.path is not None
     ours = live.path.read_text()
     broken = ours.replace("+++\n", "+++\n[[[\n", 1)
     live.path.write_text(broken)
@@ -92,22 +102,27 @@ def test_a_file_broken_outside_is_left_alone_and_notes_wait_until_it_is_fixed(li
     assert len(copies(live)) == 1
 
 
-def test_a_session_file_removed_outside_is_kept_as_a_copy(live, clock):
+def test_a_session_file_removed_outside_is_kept_as_a_copy(live: LiveSession, clock: FakeClock) -> None:
+    assert live.path is not None
     ours = live.path.read_text()
     live.path.unlink()
     change = live.check_outside()
     assert change is not None and change.problem == "the file is gone"
-    assert change.copy.read_text() == ours
+    assert change.copy is not None and change.copy.read_text() == ours
 
 
-def test_client_file_changed_outside_is_read_again_and_a_broken_one_is_reported(live):
+def test_client_file_changed_outside_is_read_again_and_a_broken_one_is_reported(live: LiveSession) -> None:
     path = live.client.path
     path.write_text(path.read_text().replace("Leave the bank by spring", "Leave the bank by the summer"))
-    message, broken = live.check_client_file()
+    checked = live.check_client_file()
+    assert checked is not None
+    message, broken = checked
     assert not broken and "the goals shown are its new version" in message
     assert [g.title for g in live.client.goals] == ["Leave the bank by the summer"]
     path.write_text(path.read_text() + "\n[[goals]\n")
-    message, broken = live.check_client_file()
+    checked = live.check_client_file()
+    assert checked is not None
+    message, broken = checked
     assert broken and f"{path}:" in message and "cannot be read now" in message
     assert [g.title for g in live.client.goals] == ["Leave the bank by the summer"], "the last good version stays"
     assert live.check_client_file() is None, "reported once"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,13 +18,14 @@ from sessionpal.core import pack_edit as E
 from sessionpal.core.config import load_config, set_hidden
 from sessionpal.core.model import PHASES, Phase, Question
 from sessionpal.core.packs import load_library, load_pack_file, reload_library
+from sessionpal.core.paths import Home
 from sessionpal.core.problems import FileProblems
 from sessionpal.core.session_models import load_models, reload_models
 
 GOLDEN = Path(__file__).parent / "golden"
 SOURCE = GOLDEN / "odd-pack.toml"
 
-EDITS = {
+EDITS: dict[str, Callable[[Path], object]] = {
     "edit-text": lambda p: E.edit_question(p, "first", text="What brings you here, today?"),
     "edit-tags": lambda p: E.edit_question(p, "first", tags=["opening"]),
     "add-phase": lambda p: E.edit_question(p, "second", phase="explore"),
@@ -40,20 +43,20 @@ EDITS = {
 
 
 @pytest.fixture
-def pack(tmp_path) -> Path:
+def pack(tmp_path: Path) -> Path:
     path = tmp_path / "mine.toml"
     shutil.copy(SOURCE, path)
     return path
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
-def test_every_edit_kind_matches_its_golden_file(pack, name):
+def test_every_edit_kind_matches_its_golden_file(pack: Path, name: str) -> None:
     EDITS[name](pack)
     assert pack.read_text() == (GOLDEN / f"odd-pack.{name}.toml").read_text()
     load_pack_file(pack)  # and it is still a valid pack
 
 
-def test_golden_files_show_small_diffs():
+def test_golden_files_show_small_diffs() -> None:
     """Each golden file differs from the source only inside one question (or the [pack] table)."""
     import difflib
 
@@ -79,7 +82,7 @@ tag_lists = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), m
     st.sampled_from(["first", "second", "third", "fourth"]),
     st.fixed_dictionaries({}, optional={"text": texts, "tags": tag_lists, "phase": st.one_of(st.none(), st.sampled_from(PHASES)), "follow_ups": tag_lists}),
 )
-def test_an_edit_leaves_every_other_question_byte_for_byte(tmp_path, question_id, values):
+def test_an_edit_leaves_every_other_question_byte_for_byte(tmp_path: Path, question_id: str, values: dict[str, Any]) -> None:
     path = tmp_path / "mine.toml"
     shutil.copy(SOURCE, path)
     before = blocks_by_id(path.read_text())
@@ -99,7 +102,7 @@ def test_an_edit_leaves_every_other_question_byte_for_byte(tmp_path, question_id
         assert (question.phase.value if question.phase else None) == values["phase"]
 
 
-def test_crlf_and_bom_survive_an_edit(tmp_path):
+def test_crlf_and_bom_survive_an_edit(tmp_path: Path) -> None:
     path = tmp_path / "win.toml"
     path.write_bytes(b"\xef\xbb\xbf" + SOURCE.read_text().replace("\n", "\r\n").encode())
     E.edit_question(path, "fourth", text="Who else could help?")
@@ -108,7 +111,7 @@ def test_crlf_and_bom_survive_an_edit(tmp_path):
     assert load_pack_file(path).questions[-1].text == "Who else could help?"
 
 
-def test_a_broken_pack_is_never_rewritten(tmp_path):
+def test_a_broken_pack_is_never_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text(SOURCE.read_text().replace('phase = "options"', 'phase = "nope"'))
     before = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -118,7 +121,7 @@ def test_a_broken_pack_is_never_rewritten(tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
-def test_bad_edits_are_refused_and_change_nothing(pack):
+def test_bad_edits_are_refused_and_change_nothing(pack: Path) -> None:
     before = pack.read_bytes()
     with pytest.raises(E.PackEditError):
         E.edit_question(pack, "first", text="   ")
@@ -134,7 +137,7 @@ def test_bad_edits_are_refused_and_change_nothing(pack):
     assert E.move_question(pack, "first", -1) and pack.read_bytes() == before, "the first question cannot go higher"
 
 
-def test_new_pack_and_make_it_mine(home):
+def test_new_pack_and_make_it_mine(home: Home) -> None:
     pack = E.new_pack(home, "career-moves", "Career moves")
     assert pack.title == "Career moves" and len(pack.questions) == 1 and "# Career moves" in pack.path.read_text()
     with pytest.raises(E.PackEditError, match="already exists"):
@@ -152,7 +155,7 @@ def test_new_pack_and_make_it_mine(home):
     assert closing.path.read_text() == load_library(None).packs["closing"].path.read_text(), "the shipped file is untouched"
 
 
-def test_hidden_packs_and_questions_stay_out_of_the_deck(home):
+def test_hidden_packs_and_questions_stay_out_of_the_deck(home: Home) -> None:
     set_hidden(home, "stalled-goal", True)
     set_hidden(home, "awareness/what-else", True)
     hidden = load_config(home).config.hidden
@@ -164,7 +167,7 @@ def test_hidden_packs_and_questions_stay_out_of_the_deck(home):
     assert any(q.pack == "stalled-goal" for q in load_library(home).questions(load_config(home).config.hidden))
 
 
-def test_reload_picks_up_edits_and_keeps_the_last_good_version(home):
+def test_reload_picks_up_edits_and_keeps_the_last_good_version(home: Home) -> None:
     mine = E.new_pack(home, "mine", "Mine")
     library = load_library(home)
     E.add_question(mine.path, "A second question?")
@@ -176,7 +179,7 @@ def test_reload_picks_up_edits_and_keeps_the_last_good_version(home):
     assert "mine.toml" in str(library.problems[0]) and ":" in str(library.problems[0])
 
 
-def test_a_broken_user_pack_that_replaces_a_built_in_keeps_its_last_good_version(home):
+def test_a_broken_user_pack_that_replaces_a_built_in_keeps_its_last_good_version(home: Home) -> None:
     closing = E.make_pack_mine(home, load_library(None).packs["closing"])
     library = load_library(home)
     closing.path.write_text("[pack\n")
@@ -184,7 +187,7 @@ def test_a_broken_user_pack_that_replaces_a_built_in_keeps_its_last_good_version
     assert not library.packs["closing"].builtin, "the coach's version, not the built-in, stays in use"
 
 
-def test_models_reload_too(home):
+def test_models_reload_too(home: Home) -> None:
     home.models_dir.mkdir()
     path = home.models_dir / "mine.toml"
     path.write_text('[model]\nid = "mine"\ntitle = "Mine"\n[[phases]]\nid = "explore"\nshare = 100\n')
@@ -194,7 +197,7 @@ def test_models_reload_too(home):
     assert models.get("mine").title == "Mine" and models.problems
 
 
-def test_adding_to_a_pack_written_with_an_inline_list_is_refused_not_broken(tmp_path):
+def test_adding_to_a_pack_written_with_an_inline_list_is_refused_not_broken(tmp_path: Path) -> None:
     path = tmp_path / "inline.toml"
     path.write_text('questions = [{ id = "a", text = "A?" }]\n\n[pack]\nid = "inline"\ntitle = "Inline"\n')
     before = path.read_bytes()
@@ -204,7 +207,7 @@ def test_adding_to_a_pack_written_with_an_inline_list_is_refused_not_broken(tmp_
     assert [q.text for q in load_pack_file(path).questions] == ["A?"]
 
 
-def test_adding_a_question_whose_id_is_taken_numbers_it(tmp_path):
+def test_adding_a_question_whose_id_is_taken_numbers_it(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "what-else"\ntext = "What else?"\n\n[[questions]]\nid = "z"\ntext = "Z?"\n')
     added = E.add_question(path, "What else?")
@@ -212,7 +215,7 @@ def test_adding_a_question_whose_id_is_taken_numbers_it(tmp_path):
     assert [q.id for q in load_pack_file(path).questions] == ["what-else", "z", "what-else-2"]
 
 
-def test_adding_to_a_broken_pack_reports_the_pack_and_writes_nothing(tmp_path):
+def test_adding_to_a_broken_pack_reports_the_pack_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "a"\ntext = "A?"\nphase = "middle"\n')
     before = path.read_bytes()
@@ -222,7 +225,7 @@ def test_adding_to_a_broken_pack_reports_the_pack_and_writes_nothing(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_an_added_question_is_checked_like_any_other(tmp_path):
+def test_an_added_question_is_checked_like_any_other(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[questions]]\nid = "a"\ntext = "A?"\n')
     added = E.add_question(path, "What else, really?", tags=["depth"], phase="explore", follow_ups=["And?"])

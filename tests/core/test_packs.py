@@ -1,6 +1,7 @@
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,8 +9,8 @@ from hypothesis import strategies as st
 
 from sessionpal.core.model import Phase
 from sessionpal.core.packs import check_files, load_library, load_pack_file, parse_pack
-from sessionpal.core.paths import builtin_prompts_dir
-from sessionpal.core.problems import FileProblems
+from sessionpal.core.paths import Home, builtin_prompts_dir
+from sessionpal.core.problems import FileProblems, Problem
 from sessionpal.core.tomledit import toml_value
 
 from ..helpers import REPO, TOML_TEST_INVALID
@@ -42,7 +43,7 @@ def problems_of(tmp_path: Path, content: bytes | str, name: str = "pack.toml") -
     return lines
 
 
-def test_builtin_packs_are_valid_and_grounded():
+def test_builtin_packs_are_valid_and_grounded() -> None:
     library = load_library(None)
     assert library.problems == []
     assert set(library.packs) == {"opening", "relationship", "awareness", "values", "stalled-goal", "actions", "closing"}
@@ -55,7 +56,7 @@ def test_builtin_packs_are_valid_and_grounded():
     assert {"reason", "support", "shrink", "change", "drop", "values", "no-goals"} <= stalled
 
 
-def test_a_good_pack_loads(tmp_path):
+def test_a_good_pack_loads(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(GOOD)
     pack = load_pack_file(path)
@@ -65,7 +66,7 @@ def test_a_good_pack_loads(tmp_path):
     assert question.phase is Phase.EXPLORE and question.tags == ("clarity",) and question.follow_ups == ("And?",)
 
 
-def test_a_utf8_bom_is_accepted(tmp_path):
+def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
     assert load_pack_file(path).id == "mine"
@@ -100,17 +101,17 @@ def test_a_utf8_bom_is_accepted(tmp_path):
         (b"\x00\x01\x02binary", "pack.toml:1:1: invalid TOML"),
     ],
 )
-def test_every_bad_input_gets_one_clear_positioned_message(tmp_path, content, expected):
+def test_every_bad_input_gets_one_clear_positioned_message(tmp_path: Path, content: bytes | str, expected: str) -> None:
     lines = problems_of(tmp_path, content)
     assert any(expected in line for line in lines), lines
 
 
-def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
+def test_all_problems_of_a_file_are_reported_at_once(tmp_path: Path) -> None:
     lines = problems_of(tmp_path, '[pack]\nid = "Bad"\ntitle = ""\n[[questions]]\nid = "q"\n[[questions]]\ntext = "x"\nphase = "nope"\n')
     assert len(lines) == 5, lines
 
 
-def test_too_large_files_are_refused_without_reading(tmp_path, monkeypatch):
+def test_too_large_files_are_refused_without_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sessionpal.core.problems as problems
 
     monkeypatch.setattr(problems, "MAX_FILE_BYTES", 100)
@@ -118,7 +119,7 @@ def test_too_large_files_are_refused_without_reading(tmp_path, monkeypatch):
     assert "too large" in lines[0]
 
 
-def test_user_packs_load_after_builtins_and_may_override(home, tmp_path):
+def test_user_packs_load_after_builtins_and_may_override(home: Home, tmp_path: Path) -> None:
     home.prompts_dir.mkdir()
     (home.prompts_dir / "closing.toml").write_text(GOOD.replace('id = "mine"', 'id = "closing"'))
     (home.prompts_dir / "mine.toml").write_text(GOOD)
@@ -134,7 +135,7 @@ def test_user_packs_load_after_builtins_and_may_override(home, tmp_path):
     assert any("twin.toml:1:1: pack id 'mine' is already used by" in m for m in messages)
 
 
-def test_check_files_flags_duplicate_pack_ids(tmp_path):
+def test_check_files_flags_duplicate_pack_ids(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text(GOOD)
     (tmp_path / "b.toml").write_text(GOOD)
     packs, problems = check_files([tmp_path / "a.toml", tmp_path / "b.toml"])
@@ -147,14 +148,14 @@ def toml_test_files() -> list[Path]:
     return sorted(TOML_TEST_INVALID.rglob("*.toml"))
 
 
-def test_every_toml_test_invalid_file_is_rejected_cleanly():
+def test_every_toml_test_invalid_file_is_rejected_cleanly() -> None:
     files = toml_test_files()
     assert len(files) == 509
     packs, problems = check_files(files)
     assert packs == []
-    by_file = {}
-    for found in problems:
-        by_file.setdefault(found.path, []).append(found)
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
     assert set(by_file) == {str(f) for f in files}
     for path, found in by_file.items():
         assert len(found) == 1, (path, found)
@@ -164,7 +165,7 @@ def test_every_toml_test_invalid_file_is_rejected_cleanly():
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400))
-def test_random_bytes_never_raise_anything_but_a_clear_problem(tmp_path, data):
+def test_random_bytes_never_raise_anything_but_a_clear_problem(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "random.toml"
     path.write_bytes(data)
     try:
@@ -175,7 +176,7 @@ def test_random_bytes_never_raise_anything_but_a_clear_problem(tmp_path, data):
 
 @settings(max_examples=200)
 @given(st.text(max_size=300))
-def test_random_text_never_raises_anything_but_a_clear_problem(text):
+def test_random_text_never_raises_anything_but_a_clear_problem(text: str) -> None:
     try:
         parse_pack(Path("x.toml"), text)
     except FileProblems as error:
@@ -187,7 +188,7 @@ def test_random_text_never_raises_anything_but_a_clear_problem(text):
     st.lists(
         st.fixed_dictionaries(
             {
-                "text": st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(str.strip),
+                "text": st.text(st.characters(blacklist_categories=["Cs"]), min_size=1).filter(str.strip),
                 "tags": st.lists(st.text(min_size=1).filter(str.strip), max_size=3),
                 "phase": st.sampled_from([p.value for p in Phase]),
             }
@@ -195,7 +196,7 @@ def test_random_text_never_raises_anything_but_a_clear_problem(text):
         max_size=8,
     )
 )
-def test_pack_text_round_trips_through_the_documented_format(questions):
+def test_pack_text_round_trips_through_the_documented_format(questions: list[dict[str, Any]]) -> None:
     from sessionpal.core.tomledit import toml_value
 
     lines = ["[pack]", 'id = "gen"', 'title = "Generated"']
@@ -213,12 +214,12 @@ def test_pack_text_round_trips_through_the_documented_format(questions):
     assert [list(q.tags) for q in pack.questions] == [[t.strip() for t in q["tags"]] for q in questions]
 
 
-def test_the_documented_example_pack_is_valid():
+def test_the_documented_example_pack_is_valid() -> None:
     pack = load_pack_file(REPO / "docs" / "example-pack.toml")
     assert pack.questions and all(q.phase for q in pack.questions)
 
 
-def test_builtin_dir_points_at_the_packs():
+def test_builtin_dir_points_at_the_packs() -> None:
     assert (builtin_prompts_dir() / "awareness.toml").is_file()
     assert (builtin_prompts_dir() / "models" / "grow.toml").is_file()
 
@@ -235,7 +236,7 @@ question_values = st.one_of(
 
 @settings(max_examples=500)
 @given(st.lists(st.dictionaries(st.sampled_from(["id", "text", "tags", "phase", "follow_ups", "colour"]), question_values), max_size=4))
-def test_the_fast_path_and_the_full_check_agree(items):
+def test_the_fast_path_and_the_full_check_agree(items: list[dict[str, object]]) -> None:
     """Whatever the fast path accepts, the full check accepts too, as the same question."""
     from sessionpal.core.packs import _quick_question
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from sessionpal.core.clients import create_client
 from sessionpal.core.export import icf_log
 from sessionpal.core.past import PastSession, plan_import, read_hours, record_past_session, recorded_count
+from sessionpal.core.paths import Home
 from sessionpal.core.sessions import read_session
 
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30).filter(lambda n: n.strip() == n and n)
@@ -24,7 +26,7 @@ rows = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(rows)
-def test_any_hours_file_reads_back_as_written(tmp_path_factory, written):
+def test_any_hours_file_reads_back_as_written(tmp_path_factory: pytest.TempPathFactory, written: list[tuple[date, str, int, bool]]) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["date", "client", "minutes", "kind"])
@@ -37,7 +39,7 @@ def test_any_hours_file_reads_back_as_written(tmp_path_factory, written):
     assert [(r.day, r.client, r.minutes, r.pro_bono) for r in read] == written
 
 
-def test_every_bad_line_is_named_and_nothing_is_read_as_good(tmp_path):
+def test_every_bad_line_is_named_and_nothing_is_read_as_good(tmp_path: Path) -> None:
     path = tmp_path / "hours.csv"
     path.write_text(
         "\ufeffDate,Client,Minutes,Kind\n"
@@ -66,7 +68,7 @@ def test_every_bad_line_is_named_and_nothing_is_read_as_good(tmp_path):
     assert read_hours(tmp_path / "no-header.csv") == ([], [f"{tmp_path / 'no-header.csv'}:1: the first line must be the header date,client,minutes,kind"])
 
 
-def test_a_past_session_counts_in_the_icf_log_and_keeps_its_notes(home):
+def test_a_past_session_counts_in_the_icf_log_and_keeps_its_notes(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45)
     path = record_past_session(home, ana.slug, date(2024, 3, 4), 50, pro_bono=True, notes=["she chose the harder path", "!write to Marta"], imported="x.csv:2")
     document = read_session(path)
@@ -77,7 +79,7 @@ def test_a_past_session_counts_in_the_icf_log_and_keeps_its_notes(home):
     assert recorded_count(home, ana.slug, date(2024, 3, 4), 50) == 1 and recorded_count(home, ana.slug, date(2024, 3, 4), 60) == 0
 
 
-def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path, home):
+def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path: Path, home: Home) -> None:
     path = tmp_path / "hours.csv"
     path.write_text(
         "date,client,minutes,kind\n0026-11-23,Ana,60,paid\n0001-01-01,Ana,60,paid\n9999-12-31,Ana,1440,paid\n1969-12-31,Ana,60,paid\n1970-01-01,Ana,60,paid\n"
@@ -97,7 +99,7 @@ def test_a_day_outside_1970_to_a_year_ahead_is_refused_with_its_line(tmp_path, h
     assert list(home.sessions_dir(ana.slug).glob("*.md")) == [], "nothing half-written"
 
 
-def test_a_genuine_second_session_is_kept_and_a_file_imported_again_adds_nothing(tmp_path, home):
+def test_a_genuine_second_session_is_kept_and_a_file_imported_again_adds_nothing(tmp_path: Path, home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45)
     rows = [
         PastSession(date(2024, 3, 4), "Ana", 60, False, 2),

@@ -42,18 +42,18 @@ from sessionpal.core.paths import (
         ("emoji 😀 name", "emoji-name"),
     ],
 )
-def test_slugify_examples(name, slug):
+def test_slugify_examples(name: str, slug: str) -> None:
     assert slugify(name) == slug
     assert is_valid_slug(slug)
 
 
-def test_long_names_are_bounded():
+def test_long_names_are_bounded() -> None:
     slug = slugify("x" * 300)
     assert len(slug) == SLUG_MAX
     assert slugify("ab " * 100).endswith("b")
 
 
-def test_nfc_nfd_and_case_spellings_share_a_slug():
+def test_nfc_nfd_and_case_spellings_share_a_slug() -> None:
     nfc = unicodedata.normalize("NFC", "Zoë Brontë")
     nfd = unicodedata.normalize("NFD", "Zoë Brontë")
     assert nfc != nfd
@@ -63,7 +63,7 @@ def test_nfc_nfd_and_case_spellings_share_a_slug():
 
 @settings(max_examples=500)
 @given(st.text())
-def test_any_name_gives_a_safe_slug_inside_the_home(name):
+def test_any_name_gives_a_safe_slug_inside_the_home(name: str) -> None:
     slug = slugify(name)
     assert is_valid_slug(slug), slug
     assert "/" not in slug and "\\" not in slug and "." not in slug and ":" not in slug
@@ -74,12 +74,12 @@ def test_any_name_gives_a_safe_slug_inside_the_home(name):
 
 
 @pytest.mark.parametrize("bad", ["..", "../x", "a/b", "", ".hidden", "CON", "nul", "x" * 200, "A", "-x"])
-def test_client_dir_refuses_anything_but_a_slug(bad):
+def test_client_dir_refuses_anything_but_a_slug(bad: str) -> None:
     with pytest.raises(ValueError):
         Home(Path("/data/home")).client_dir(bad)
 
 
-def test_home_resolution_order(tmp_path):
+def test_home_resolution_order(tmp_path: Path) -> None:
     env = {"SESSIONPAL_HOME": str(tmp_path / "from-env")}
     assert resolve_home(tmp_path / "flag", env) == tmp_path / "flag"
     assert resolve_home(None, env) == tmp_path / "from-env"
@@ -87,12 +87,12 @@ def test_home_resolution_order(tmp_path):
     assert default.is_absolute() and "sessionpal" in str(default).lower()
 
 
-def test_home_expands_user(monkeypatch, tmp_path):
+def test_home_expands_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     assert resolve_home("~/coaching", {}) == tmp_path / "coaching"
 
 
-def test_session_file_names_sort_by_time_then_suffix():
+def test_session_file_names_sort_by_time_then_suffix() -> None:
     names = [session_file_name("2026-11-23T1000", n) for n in (1, 2, 10)] + ["2026-11-22T0900.md"]
     assert [n for n in names if is_session_file_name(n)] == names
     assert sorted(names, key=session_sort_key) == [
@@ -105,5 +105,5 @@ def test_session_file_names_sort_by_time_then_suffix():
         assert not is_session_file_name(stray)
 
 
-def test_each_home_has_its_own_cache(tmp_path):
+def test_each_home_has_its_own_cache(tmp_path: Path) -> None:
     assert Home(tmp_path / "a").cache_dir != Home(tmp_path / "b").cache_dir

@@ -18,6 +18,7 @@ from sessionpal.core.index import SearchIndex
 from sessionpal.core.live import LiveSession
 from sessionpal.core.lock import LOCK_FILE, Holder, Locked
 from sessionpal.core.model import ActionState
+from sessionpal.core.paths import Home
 from sessionpal.core.records import AUDIT_LOG, erase_client, past_retention
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import set_action_state
@@ -29,7 +30,7 @@ from ..helpers import START, env_without_home
 NOW = START
 
 
-def finished_session(home, slug, when: datetime, note: str = "!send the CV"):
+def finished_session(home: Home, slug: str, when: datetime, note: str = "!send the CV") -> LiveSession:
     clock = FakeClock(when)
     live = LiveSession(home, load_client(home.client_file(slug), slug), clock, FALLBACK_MODEL, 45)
     live.add_note(note)
@@ -38,7 +39,7 @@ def finished_session(home, slug, when: datetime, note: str = "!send the CV"):
     return live
 
 
-def test_client_file_versions_are_kept_pruned_and_restored(home):
+def test_client_file_versions_are_kept_pruned_and_restored(home: Home) -> None:
     client = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     states = [client.path.read_bytes()]
     for n in range(KEEP + 3):
@@ -54,11 +55,13 @@ def test_client_file_versions_are_kept_pruned_and_restored(home):
     assert list_versions(home, client.path)[0].path.read_bytes() == current, "the replaced file is kept too"
 
 
-def test_a_finished_session_and_a_pack_keep_their_versions_but_a_running_session_does_not(home):
+def test_a_finished_session_and_a_pack_keep_their_versions_but_a_running_session_does_not(home: Home) -> None:
     create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     live = finished_session(home, "ana-perez", NOW)
+    assert live.path is not None
     assert list_versions(home, live.path) == [], "writes during the session are not versions"
     before = live.path.read_bytes()
+    assert live.document is not None
     set_action_state(live.path, live.document.actions[0], ActionState.DONE)
     assert [v.path.read_bytes() for v in list_versions(home, live.path)] == [before]
     pack = pack_edit.new_pack(home, "mine", "Mine")
@@ -67,7 +70,7 @@ def test_a_finished_session_and_a_pack_keep_their_versions_but_a_running_session
     assert [v.path.read_bytes() for v in list_versions(home, pack.path)] == [original]
 
 
-def test_a_rewrite_leaving_less_than_half_asks_first(home):
+def test_a_rewrite_leaving_less_than_half_asks_first(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     for n in range(12):
         add_goal(home, ana.slug, f"A goal worded with care, number {n}", value="freedom")
@@ -83,11 +86,13 @@ def test_a_rewrite_leaving_less_than_half_asks_first(home):
     assert list_versions(home, ana.path)[0].path.read_bytes() == big, "and the big one is kept"
 
 
-def test_erase_removes_every_file_versions_and_index_and_logs_only_date_and_slug(home):
+def test_erase_removes_every_file_versions_and_index_and_logs_only_date_and_slug(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     ben = create_client(home, "Ben Okafor", 45, date(2026, 1, 1))
     add_goal(home, ana.slug, "Leave the bank")
     live = finished_session(home, ana.slug, NOW, "!call her sister about the illness")
+    assert live.path is not None
+    assert live.document is not None
     set_action_state(live.path, live.document.actions[0], ActionState.DONE)  # so a version is kept
     assert list_versions(home, live.path)
     finished_session(home, ben.slug, NOW, "ben's words")
@@ -108,7 +113,7 @@ def test_erase_removes_every_file_versions_and_index_and_logs_only_date_and_slug
     assert leftovers == []
 
 
-def test_erase_is_refused_while_another_sessionpal_holds_the_client(home):
+def test_erase_is_refused_while_another_sessionpal_holds_the_client(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     (home.client_dir(ana.slug) / LOCK_FILE).write_text(Holder("laptop", 4242, NOW).render())
     with pytest.raises(Locked):
@@ -116,7 +121,7 @@ def test_erase_is_refused_while_another_sessionpal_holds_the_client(home):
     assert ana.path.exists()
 
 
-def test_retention_lists_clients_past_it_oldest_first(home):
+def test_retention_lists_clients_past_it_oldest_first(home: Home) -> None:
     for name, last in (
         ("Old Client", datetime(2016, 5, 1, 10, tzinfo=UTC)),
         ("Older", datetime(2015, 2, 1, 10, tzinfo=UTC)),
@@ -126,10 +131,15 @@ def test_retention_lists_clients_past_it_oldest_first(home):
         finished_session(home, client.slug, last)
     create_client(home, "Never Seen", 45, date(2013, 1, 1))
     found = past_retention(home, 7, NOW.date())
-    assert [(p.entry.name, p.last.isoformat()) for p in found] == [("Never Seen", "2013-01-01"), ("Older", "2015-02-01"), ("Old Client", "2016-05-01")]
+
+    def day(last: date | None) -> str:
+        assert last is not None
+        return last.isoformat()
+
+    assert [(p.entry.name, day(p.last)) for p in found] == [("Never Seen", "2013-01-01"), ("Older", "2015-02-01"), ("Old Client", "2016-05-01")]
 
 
-def test_export_includes_the_kept_versions(home):
+def test_export_includes_the_kept_versions(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     set_values(home, ana.slug, ["freedom"])
     names = zipfile.ZipFile(io.BytesIO(export_client(home, ana.slug))).namelist()
@@ -138,13 +148,13 @@ def test_export_includes_the_kept_versions(home):
     assert not any(n.endswith(".lock") for n in names)
 
 
-def run(*args, home):
+def run(*args: str, home: Home) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sessionpal", *args, "--home", str(home.root)], capture_output=True, text=True, env=env_without_home(), stdin=subprocess.DEVNULL
     )
 
 
-def test_the_commands(home):
+def test_the_commands(home: Home) -> None:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 1, 1))
     set_values(home, ana.slug, ["freedom"])
     set_values(home, ana.slug, ["freedom", "family"])

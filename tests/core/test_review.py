@@ -8,26 +8,28 @@ import os
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessionpal.core.clients import create_client, edit_client, load_client
+from sessionpal.core.clients import client_code, create_client, edit_client, load_client
 from sessionpal.core.conflicts import conflict_copies
-from sessionpal.core.export import client_code, export_client, icf_csv, icf_log, share_recap
+from sessionpal.core.export import export_client, icf_csv, icf_log, share_recap
 from sessionpal.core.index import SearchIndex
 from sessionpal.core.index_types import SearchQuery
 from sessionpal.core.live import LiveSession
-from sessionpal.core.model import ActionState
+from sessionpal.core.model import ActionState, Client
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import session_paths, set_action_state
+from sessionpal.core.sessions import set_action_state
 from sessionpal.core.timer import FakeClock
 
-from ..helpers import START
+from ..helpers import START, present
 
 
-def session(home, client, days_ago: int, notes: list[str], minutes: int = 50, **front):
+def session(home: Home, client: Client, days_ago: int, notes: list[str], minutes: int = 50, **front: Any) -> Path:
     clock = FakeClock(START - timedelta(days=days_ago))
     live = LiveSession(home, client, clock, FALLBACK_MODEL, 60)
     live.start()
@@ -38,11 +40,12 @@ def session(home, client, days_ago: int, notes: list[str], minutes: int = 50, **
         live.write_document(lambda d: d.set_front(**front))
     clock.advance(minutes * 60 - 60 * len(notes))
     live.end()
+    assert live.path is not None
     return live.path
 
 
 @pytest.fixture
-def practice(home):
+def practice(home: Home) -> Home:
     ana = create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
     li = create_client(home, "李雷", 60, date(2026, 9, 1))
     session(home, ana, 14, ["José said the café was noisy", '"I want to leave before the summer', "!send the CV draft"])
@@ -51,13 +54,13 @@ def practice(home):
     return home
 
 
-def search(home, query, client=None):
+def search(home: Home, query: str, client: str | None = None) -> list[tuple[str, str]]:
     index = SearchIndex(home)
     index.refresh()
     return [(h.client, h.text) for h in index.search(query, client)]
 
 
-def test_search_words_prefixes_phrases_and_accents(practice):
+def test_search_words_prefixes_phrases_and_accents(practice: Home) -> None:
     assert search(practice, "jose") == [("ana-perez", "José said the café was noisy")]
     assert {c for c, _ in search(practice, "cafe")} == {"ana-perez", "李雷"}
     assert search(practice, "cafe", client="李雷") == [("李雷", "talked about the new café")]
@@ -71,7 +74,7 @@ def test_search_words_prefixes_phrases_and_accents(practice):
         search(practice, odd)  # never an error
 
 
-def test_words_inside_scripts_written_without_spaces_are_found(home):
+def test_words_inside_scripts_written_without_spaces_are_found(home: Home) -> None:
     li = create_client(home, "李雷", 60, date(2026, 9, 1))
     session(home, li, 3, ["我想跑半程马拉松", "フルマラソンを走りたい", "ฉันอยากวิ่งมาราธอน", "Ana说她想跑步 every morning", "마라톤을 완주하고 싶다"])
     assert search(home, "马拉松") == [("李雷", "我想跑半程马拉松")], "a word in the middle of a line"
@@ -93,16 +96,16 @@ def test_words_inside_scripts_written_without_spaces_are_found(home):
     assert search(home, "马拉松") == [] and search(home, "跑半程全程") == [("李雷", "我想跑半程全程")]
 
 
-def test_results_come_newest_first_with_the_match_marked(practice):
+def test_results_come_newest_first_with_the_match_marked(practice: Home) -> None:
     index = SearchIndex(practice)
     index.refresh()
     hits = index.search("the")
-    assert [h.started for h in hits] == sorted((h.started for h in hits), reverse=True)
+    assert [h.started for h in hits] == sorted((present(h.started) for h in hits), reverse=True)
     hit = index.search("noisy")[0]
     assert hit.marked == "José said the café was \x01noisy\x02" and hit.stamp == 60 and hit.name == "Ana Pérez"
 
 
-def test_fts_query_shapes():
+def test_fts_query_shapes() -> None:
     assert SearchQuery.parse('leave "the bank" now').lines == '"leave"* "the bank" "now"*'
     assert SearchQuery.parse('say "x"y').lines == '"say"* "x" "y"*'
     assert SearchQuery.parse("  ") == SearchQuery.parse('"') == SearchQuery("", "", ())
@@ -110,7 +113,7 @@ def test_fts_query_shapes():
     assert (mixed.lines, mixed.spaceless) == ('"Ana"*', '"马 拉 松" "ฉั น อ ย า ก"')
 
 
-def test_a_hand_edited_file_shows_up_after_a_refresh(practice):
+def test_a_hand_edited_file_shows_up_after_a_refresh(practice: Home) -> None:
     path = session_paths(practice, "ana-perez")[0]
     assert search(practice, "lighthouse") == []
     path.write_text(path.read_text().replace("- [00:01:00] José said", "- [00:01:00] lighthouse! José said"))
@@ -119,7 +122,7 @@ def test_a_hand_edited_file_shows_up_after_a_refresh(practice):
     assert search(practice, "noisy") == [("ana-perez", "lighthouse! José said the café was noisy")]
 
 
-def test_two_clients_with_a_session_in_the_same_minute_are_both_found(practice):
+def test_two_clients_with_a_session_in_the_same_minute_are_both_found(practice: Home) -> None:
     ana = session_paths(practice, "ana-perez")[0]
     ben = create_client(practice, "Ben", 60, date(2026, 9, 1))
     twin = practice.sessions_dir(ben.slug) / ana.name
@@ -130,7 +133,7 @@ def test_two_clients_with_a_session_in_the_same_minute_are_both_found(practice):
     assert search(practice, "noisy") == [("ana-perez", "José said the café was noisy")]
 
 
-def test_refresh_reads_only_what_changed(practice):
+def test_refresh_reads_only_what_changed(practice: Home) -> None:
     index = SearchIndex(practice)
     first = index.refresh()
     assert (first.indexed, first.total) == (3, 3)
@@ -143,13 +146,13 @@ def test_refresh_reads_only_what_changed(practice):
     assert again.removed == 1 and search(practice, "学习") == []
 
 
-def _age(folder, seconds: float = 60) -> None:
+def _age(folder: Path, seconds: float = 60) -> None:
     """Make a folder look last changed a while ago, as a folder untouched since yesterday's session does."""
     then = folder.stat().st_mtime - seconds
     os.utime(folder, (then, then))
 
 
-def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice, monkeypatch):
+def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     index = SearchIndex(practice)
     index.refresh()
     for slug in ("ana-perez", "李雷"):
@@ -158,7 +161,13 @@ def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice, m
     path = session_paths(practice, "李雷")[0]
     looked_at: list[str] = []
     real_stat = type(path).stat
-    monkeypatch.setattr(type(path), "stat", lambda self, **kw: (self.suffix == ".md" and looked_at.append(self.name)) or real_stat(self, **kw))
+
+    def watched_stat(self: Path, **kw: Any) -> os.stat_result:
+        if self.suffix == ".md":
+            looked_at.append(self.name)
+        return real_stat(self, **kw)
+
+    monkeypatch.setattr(type(path), "stat", watched_stat)
     quick = index.refresh(full=False)
     assert (quick.indexed, quick.total, looked_at) == (0, 3, []), "no session file is looked at: a stat per client"
     monkeypatch.undo()
@@ -180,7 +189,7 @@ def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice, m
     assert index.refresh(full=True).indexed == 1 and len(index.search("lighthouse")) == 1
 
 
-def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice):
+def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice: Home) -> None:
     index = SearchIndex(practice)
     index.refresh()
     ana = practice.sessions_dir("ana-perez")
@@ -200,7 +209,7 @@ def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice):
     assert len(index.search("breakwater")) == 1
 
 
-def test_a_quick_refresh_forgets_an_erased_client(practice):
+def test_a_quick_refresh_forgets_an_erased_client(practice: Home) -> None:
     index = SearchIndex(practice)
     index.refresh(full=False)
     assert index.search("学习")
@@ -210,7 +219,7 @@ def test_a_quick_refresh_forgets_an_erased_client(practice):
     assert index.refresh(full=False).removed == 1 and index.search("学习") == []
 
 
-def test_one_clients_refresh_looks_at_their_files_only(practice):
+def test_one_clients_refresh_looks_at_their_files_only(practice: Home) -> None:
     index = SearchIndex(practice)
     assert index.refresh(client="李雷").total == 1
     assert [h.client for h in index.search("cafe")] == ["李雷"], "Ana's files are not read yet"
@@ -220,7 +229,7 @@ def test_one_clients_refresh_looks_at_their_files_only(practice):
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "old-version"])
-def test_the_index_is_rebuilt_when_missing_corrupt_or_old(practice, damage):
+def test_the_index_is_rebuilt_when_missing_corrupt_or_old(practice: Home, damage: str) -> None:
     index = SearchIndex(practice)
     index.refresh()
     if damage == "delete":
@@ -238,7 +247,7 @@ def test_the_index_is_rebuilt_when_missing_corrupt_or_old(practice, damage):
     assert oct(os.stat(index.path).st_mode & 0o777) == "0o600"
 
 
-def test_broken_files_are_listed_and_sync_leftovers_ignored(practice):
+def test_broken_files_are_listed_and_sync_leftovers_ignored(practice: Home) -> None:
     folder = practice.sessions_dir("ana-perez")
     (folder / "2026-11-30T1000.md").write_text("+++\nclient = \n+++\n")
     (folder / "2026-11-23T1000.sync-conflict-20261123-101010-ABCDEFG.md").write_text("+++\nclient='x'\n+++\n## Notes\n\n- [00:00:01] conflict text\n")
@@ -255,7 +264,7 @@ def test_broken_files_are_listed_and_sync_leftovers_ignored(practice):
     assert names == {"ana-perez (conflicted copy 2026-11-23)", "2026-11-23T1000.sync-conflict-20261123-101010-ABCDEFG.md"}
 
 
-def test_open_actions_across_sessions_and_ticking_one_changes_one_line(practice):
+def test_open_actions_across_sessions_and_ticking_one_changes_one_line(practice: Home) -> None:
     index = SearchIndex(practice)
     index.refresh()
     actions = index.open_actions("ana-perez")
@@ -272,7 +281,7 @@ def test_open_actions_across_sessions_and_ticking_one_changes_one_line(practice)
         set_action_state(target.path, target.action, ActionState.DROPPED)  # it is no longer open
 
 
-def test_export_holds_everything_about_one_client(practice):
+def test_export_holds_everything_about_one_client(practice: Home) -> None:
     (practice.client_dir("ana-perez") / "intake form.pdf").write_bytes(b"%PDF fake")
     (practice.sessions_dir("ana-perez") / ".sessionpal-x.md.1.abc.tmp").write_text("temp")
     archive = zipfile.ZipFile(io.BytesIO(export_client(practice, "ana-perez")))
@@ -286,7 +295,7 @@ def test_export_holds_everything_about_one_client(practice):
     assert not any("李雷" in n for n in names)
 
 
-def test_icf_log_names_codes_hours_and_totals(practice):
+def test_icf_log_names_codes_hours_and_totals(practice: Home) -> None:
     edit_client(practice, "ana-perez", lambda d: d.update({"log_name": True, "contact": "ana@example.org"}))
     rows, problems = icf_log(practice)
     assert problems == []
@@ -302,7 +311,7 @@ def test_icf_log_names_codes_hours_and_totals(practice):
     assert [(r.client, r.sessions) for r in rows] == [("Ana Pérez", 1)]
 
 
-def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock):
+def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice: Home, clock: FakeClock) -> None:
     ana = load_client(practice.client_file("ana-perez"))
     path = session(
         practice,
@@ -325,7 +334,7 @@ def test_the_shared_recap_has_only_what_is_marked_for_the_client(practice, clock
     assert recap.startswith("# Ana Pérez: our session,")
 
 
-def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practice, monkeypatch, tmp_path):
+def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practice: Home, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from sessionpal.core import index as index_module
 
     here = SearchIndex(practice)
@@ -337,7 +346,7 @@ def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practic
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     from sessionpal.core import index_rows
 
-    def not_here(paths):
+    def not_here(paths: object) -> NoReturn:
         raise AssertionError("read here, not by a worker")
 
     monkeypatch.setattr(index_rows, "many_session_rows", not_here)
@@ -347,7 +356,7 @@ def test_a_build_read_by_worker_processes_holds_what_one_read_here_holds(practic
     assert ([(h.client, h.text, h.stamp) for h in workers.search("cafe OR noisy OR 学习")], workers.sessions(), workers.open_actions()) == expected
 
 
-def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(practice, monkeypatch):
+def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.core import index as index_module
 
     monkeypatch.setattr(index_module, "BATCH", 1)
@@ -380,7 +389,7 @@ def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(pract
         max_size=20,
     )
 )
-def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions):
+def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions: list[tuple[datetime, int, int, bool]]) -> None:
     """The review's first page comes from SQLite's ORDER BY; it must be the order of the moments themselves."""
     from sessionpal.core.index import _named_time, _sort_key
     from sessionpal.core.paths import session_sort_key
@@ -397,7 +406,7 @@ def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions):
     assert [_sort_key(*item) for item in by_key] == [_sort_key(*item) for item in expected]
 
 
-def test_a_client_erased_after_a_stopped_build_is_forgotten(practice, monkeypatch):
+def test_a_client_erased_after_a_stopped_build_is_forgotten(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.core import index as index_module
 
     monkeypatch.setattr(index_module, "BATCH", 1)
@@ -418,7 +427,7 @@ def test_a_client_erased_after_a_stopped_build_is_forgotten(practice, monkeypatc
 
 
 @pytest.mark.parametrize("started", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "1969-12-31T23:00:00+00:00"])
-def test_a_session_started_at_an_impossible_moment_is_one_problem_line(practice, started):
+def test_a_session_started_at_an_impossible_moment_is_one_problem_line(practice: Home, started: str) -> None:
     folder = practice.sessions_dir("ana-perez")
     good = folder / "2026-11-30T1000.md"
     good.write_text(f'+++\nclient = "ana-perez"\nstarted = {started}\n+++\n## Notes\n\n- [00:00:01] odd date words\n')

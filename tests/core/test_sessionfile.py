@@ -9,17 +9,8 @@ from sessionpal.core.due import SUFFIX
 from sessionpal.core.model import Action, ActionState, AskedQuestion, Note, NoteKind
 from sessionpal.core.problems import FileProblems
 from sessionpal.core.safe_text import visible
-from sessionpal.core.sessionfile import (
-    ACTIONS,
-    ASKED,
-    NOTES,
-    SessionDocument,
-    clean_text,
-    format_stamp,
-    new_session_text,
-    parse_entry,
-    render_entry,
-)
+from sessionpal.core.sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text, new_session_text, parse_entry, render_entry
+from sessionpal.core.stamps import format_stamp
 
 PATH = Path("clients/ana/sessions/2026-11-23T1000.md")
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -35,7 +26,7 @@ FRONT = {
 }
 
 # Anything a person can type on one line: every character but line breaks and surrogates.
-one_line = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1, max_size=300)
+one_line = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), min_size=1, max_size=300)
 stamps = st.integers(min_value=0, max_value=200 * 3600)
 note_kinds = st.sampled_from([NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION, NoteKind.SHARED])
 tricky = st.sampled_from(
@@ -77,7 +68,7 @@ def new_doc() -> SessionDocument:
 
 @settings(max_examples=300)
 @given(st.lists(st.tuples(stamps, note_kinds, note_text), max_size=20))
-def test_notes_of_every_kind_come_back_identical(notes):
+def test_notes_of_every_kind_come_back_identical(notes: list[tuple[int, NoteKind, str]]) -> None:
     document = new_doc()
     for stamp, kind, text in notes:
         document.add_note(Note(stamp, text, kind))
@@ -98,7 +89,9 @@ due_dates = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=
     st.lists(st.tuples(st.one_of(st.none(), stamps), action_text, st.sampled_from(list(ActionState)), due_dates), max_size=10),
     st.lists(st.tuples(stamps, note_text, st.sampled_from(["", "awareness/what-else", "a-b/c-1"])), max_size=10),
 )
-def test_actions_and_asked_questions_come_back_identical(actions, asked):
+def test_actions_and_asked_questions_come_back_identical(
+    actions: list[tuple[int | None, str, ActionState, date | None]], asked: list[tuple[int, str, str]]
+) -> None:
     document = new_doc()
     for stamp, text, state, due in actions:
         document.add(ACTIONS, Action(text, stamp, state, due))
@@ -115,7 +108,7 @@ def test_actions_and_asked_questions_come_back_identical(actions, asked):
 
 @settings(max_examples=300)
 @given(st.lists(st.one_of(one_line, tricky, st.just(""), st.sampled_from(["## Notes", "## Actions", "## Questions asked", "# Mine", "### sub"])), max_size=40))
-def test_any_body_a_person_writes_renders_back_byte_for_byte(lines):
+def test_any_body_a_person_writes_renders_back_byte_for_byte(lines: list[str]) -> None:
     text = new_session_text(FRONT) + "\n".join(lines)
     document = SessionDocument.parse(PATH, text)
     assert document.render() == text
@@ -123,7 +116,7 @@ def test_any_body_a_person_writes_renders_back_byte_for_byte(lines):
 
 @settings(max_examples=200)
 @given(st.lists(st.one_of(one_line, st.just(""), st.sampled_from(["## Notes", "## Actions", "Some prep."])), max_size=15), note_text)
-def test_adding_a_note_keeps_every_hand_written_line(lines, text):
+def test_adding_a_note_keeps_every_hand_written_line(lines: list[str], text: str) -> None:
     original = new_session_text(FRONT) + "\n".join(lines)
     document = SessionDocument.parse(PATH, original)
     document.add_note(Note(61, text))
@@ -136,7 +129,7 @@ def test_adding_a_note_keeps_every_hand_written_line(lines, text):
         assert any(line == candidate for candidate in remaining), line
 
 
-def test_layout_of_a_session_file():
+def test_layout_of_a_session_file() -> None:
     document = new_doc()
     document.add_note(Note(192, "wants to leave by spring"))
     document.add_note(Note(340, "I always give up in March", NoteKind.QUOTE))
@@ -174,14 +167,14 @@ def test_layout_of_a_session_file():
     )
 
 
-def test_plain_notes_that_look_like_other_kinds_are_escaped():
+def test_plain_notes_that_look_like_other_kinds_are_escaped() -> None:
     for text in ['"quoted"', "**Insight:** not really", "**For the client:** no", "\\backslash", '"half']:
         line = render_entry(Note(1, text))
         assert line.startswith("- [00:00:01] \\")
         assert parse_entry(NOTES, line) == Note(1, text)
 
 
-def test_front_matter_edits_keep_comments_and_unknown_keys():
+def test_front_matter_edits_keep_comments_and_unknown_keys() -> None:
     text = new_session_text(FRONT).replace('model = "grow"\n', 'model = "grow"  # chosen by hand\nlocation = "Zoom"\n# a note to self\n')
     document = SessionDocument.parse(PATH, text)
     document.set_front(elapsed_seconds=99, timer="paused", ended=None)
@@ -191,7 +184,7 @@ def test_front_matter_edits_keep_comments_and_unknown_keys():
     assert document.info.elapsed_seconds == 99 and document.info.timer == "paused"
 
 
-def test_missing_sections_are_created_in_order():
+def test_missing_sections_are_created_in_order() -> None:
     text = new_session_text(FRONT).split("## Notes")[0] + "My own prep.\n"
     document = SessionDocument.parse(PATH, text)
     document.add_note(Note(5, "do it", NoteKind.ACTION))
@@ -201,7 +194,7 @@ def test_missing_sections_are_created_in_order():
     assert SessionDocument.parse(PATH, rendered).notes == [Note(6, "first note")]
 
 
-def test_crlf_files_stay_crlf():
+def test_crlf_files_stay_crlf() -> None:
     text = new_session_text(FRONT).replace("\n", "\r\n") + "- stray line\r\n"
     document = SessionDocument.parse(PATH, text)
     assert document.render() == text
@@ -210,7 +203,7 @@ def test_crlf_files_stay_crlf():
     assert "\n" not in document.render().replace("\r\n", "")
 
 
-def test_replace_and_delete_check_the_line_is_unchanged():
+def test_replace_and_delete_check_the_line_is_unchanged() -> None:
     document = new_doc()
     index = document.add_note(Note(5, "typo here"))
     document.replace_entry(index, Note(5, "typo here"), Note(5, "fixed"))
@@ -233,7 +226,7 @@ def test_replace_and_delete_check_the_line_is_unchanged():
         ("+++\nclient = 'a'\ntimer = 'jogging'\n+++\n", (3, 1), "unknown timer state"),
     ],
 )
-def test_broken_session_files_are_reported_with_positions(text, where, message):
+def test_broken_session_files_are_reported_with_positions(text: str, where: tuple[int, int], message: str) -> None:
     with pytest.raises(FileProblems) as caught:
         SessionDocument.parse(PATH, text)
     found = caught.value.problems[0]
@@ -242,7 +235,7 @@ def test_broken_session_files_are_reported_with_positions(text, where, message):
     assert str(found).startswith(f"{PATH}:{where[0]}:{where[1]}: ")
 
 
-def test_clean_text_and_stamps():
+def test_clean_text_and_stamps() -> None:
     assert clean_text("a\nb\r\nc\rd") == "a b c d"
     assert format_stamp(0) == "00:00:00"
     assert format_stamp(3 * 3600 + 62) == "03:01:02"

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,17 +30,18 @@ def namespaces_work() -> bool:
 pytestmark = pytest.mark.skipif(not namespaces_work(), reason="needs a private mount namespace (unshare -rm)")
 
 
-def in_namespace(tmp_path: Path, script: str) -> dict:
+def in_namespace(tmp_path: Path, script: str) -> dict[str, Any]:
     """Run a Python script as root of its own mount namespace; it prints one JSON object."""
     source = tmp_path / "script.py"
     source.write_text(textwrap.dedent(script), encoding="utf-8")
     env = env_without_home() | {"PYTHONPATH": str(REPO / "src")}
     result = subprocess.run(["unshare", "-rm", sys.executable, str(source), str(tmp_path)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
 
 
-def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path):
+def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path: Path) -> None:
     found = in_namespace(
         tmp_path,
         """
@@ -105,7 +107,7 @@ def test_a_full_disk_keeps_the_file_and_the_note_and_a_retry_saves_it(tmp_path):
     assert found["saved"] == ["said during the full disk"] and found["on_disk"]
 
 
-def test_a_read_only_home_is_explained_and_nothing_is_written(tmp_path):
+def test_a_read_only_home_is_explained_and_nothing_is_written(tmp_path: Path) -> None:
     found = in_namespace(
         tmp_path,
         """

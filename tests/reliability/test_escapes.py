@@ -11,12 +11,14 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from sessionpal.core.clients import ClientEditError, create_client
 from sessionpal.core.live import LiveSession
 from sessionpal.core.pack_edit import PackEditError, add_question, new_pack
+from sessionpal.core.paths import Home
 from sessionpal.core.safe_text import CONTROL, csv_cell, visible
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.timer import FakeClock
@@ -35,7 +37,7 @@ def clean(output: str) -> bool:
 
 
 @pytest.fixture
-def hostile_home(home):
+def hostile_home(home: Home) -> Home:
     client = create_client(home, "Ana", 45, date(2026, 10, 1))
     text = client.path.read_text().replace('name = "Ana"', f'name = "Ana{IN_TOML}"')
     text += f'contact = "=HYPERLINK(\\"http://x\\"){IN_TOML}"\n'
@@ -45,6 +47,7 @@ def hostile_home(home):
     live = LiveSession(home, client, FakeClock(START), FALLBACK_MODEL, 45)
     live.add_note("the courage to ask")
     live.end()
+    assert live.path is not None
     session = live.path.read_text()
     session = session.replace('timer = "ended"', f'timer = "ended"\nagreement = "Decide{IN_TOML}"')
     session = session.replace("the courage to ask", "the courage to ask" + HOSTILE)  # raw bytes in Markdown, as a script might leave
@@ -73,8 +76,8 @@ def hostile_home(home):
     ],
     ids=lambda c: c[0].replace("\x1b", "ESC"),
 )
-def test_no_command_prints_a_control_character(hostile_home, command):
-    from sessionpal.core.sessions import session_paths
+def test_no_command_prints_a_control_character(hostile_home: Home, command: list[str]) -> None:
+    from sessionpal.core.paths import session_paths
 
     session = str(session_paths(hostile_home, "ana")[0])
     result = run(*[session if part == "SESSION" else part for part in command], home=hostile_home.root)
@@ -85,7 +88,7 @@ def test_no_command_prints_a_control_character(hostile_home, command):
         assert "Ana␛[2J␛]0;pwned␇" in result.stdout, "shown, not dropped: the coach sees something is wrong"
 
 
-def test_the_icf_log_keeps_formulas_as_text(hostile_home):
+def test_the_icf_log_keeps_formulas_as_text(hostile_home: Home) -> None:
     result = run("log", "icf", home=hostile_home.root)
     rows = list(csv.reader(io.StringIO(result.stdout)))
     contact = rows[1][1]
@@ -94,7 +97,7 @@ def test_the_icf_log_keeps_formulas_as_text(hostile_home):
     assert csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("plain") == "plain"
 
 
-def test_names_titles_and_pack_text_with_control_characters_are_refused(home, tmp_path):
+def test_names_titles_and_pack_text_with_control_characters_are_refused(home: Home, tmp_path: Path) -> None:
     with pytest.raises(ClientEditError, match=r"cannot hold control characters \(U\+001B\)"):
         create_client(home, "Ana\x1b[2J")
     with pytest.raises(PackEditError, match="cannot hold control characters"):
@@ -109,13 +112,13 @@ def test_names_titles_and_pack_text_with_control_characters_are_refused(home, tm
     assert create_client(home, "Ana\nPérez").name == "Ana Pérez", "a pasted line break is only a space"
 
 
-def test_visible_changes_only_control_characters():
+def test_visible_changes_only_control_characters() -> None:
     assert visible("José 李雷 ✓ tab\there") == "José 李雷 ✓ tab\there"
     assert visible(HOSTILE) == "␛[2J␛]0;pwned␇␛]52;c;ZXZpbA==␇⟨U+202E⟩evil␈␍␀⟨U+009B⟩"
     assert visible("a\nb") == "a␊b" and visible("a\nb", keep="\n") == "a\nb"
 
 
-async def test_the_app_shows_the_hostile_home_without_sending_a_control_character(hostile_home, clock):
+async def test_the_app_shows_the_hostile_home_without_sending_a_control_character(hostile_home: Home, clock: FakeClock) -> None:
     from ..ui.conftest import make_app, settle
 
     app = make_app(hostile_home, clock, client=None)

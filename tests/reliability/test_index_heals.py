@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -38,12 +40,12 @@ def practice(home: Home, clients: int = 3, sessions: int = 20) -> None:
 
 
 @pytest.fixture
-def big(home) -> Home:
+def big(home: Home) -> Home:
     practice(home)
     return home
 
 
-def test_a_damaged_index_is_rebuilt_with_a_one_line_notice(big):
+def test_a_damaged_index_is_rebuilt_with_a_one_line_notice(big: Home) -> None:
     index = SearchIndex(big)
     index.refresh()
     expected = len(index.search("courage", limit=1000))
@@ -57,7 +59,7 @@ def test_a_damaged_index_is_rebuilt_with_a_one_line_notice(big):
     assert again.returncode == 0 and "damaged" not in again.stderr, "healed once, for good"
 
 
-def test_kill_9_during_a_refresh_never_leaves_a_broken_index(big):
+def test_kill_9_during_a_refresh_never_leaves_a_broken_index(big: Home) -> None:
     env = env_without_home()
     rng = random.Random(7)
     for trial in range(8):
@@ -80,7 +82,7 @@ def test_kill_9_during_a_refresh_never_leaves_a_broken_index(big):
         assert len(result.stdout.splitlines()) == changed, "the refresh after the kill found every change"
 
 
-def test_two_first_searches_at_once_build_one_index(big):
+def test_two_first_searches_at_once_build_one_index(big: Home) -> None:
     env = env_without_home()
     for _ in range(3):
         erase_client(big, "client-2", START)  # an erase deletes the cache: the next searches build it
@@ -96,7 +98,7 @@ def test_two_first_searches_at_once_build_one_index(big):
         assert not any("cannot be used" in err or "damaged" in err for _, err in outputs)
 
 
-def test_one_home_one_index_whatever_the_path_and_erase_clears_them_all(tmp_path, clock):
+def test_one_home_one_index_whatever_the_path_and_erase_clears_them_all(tmp_path: Path, clock: FakeClock) -> None:
     real = tmp_path / "real-home"
     real.mkdir()
     os.symlink(real, tmp_path / "link")
@@ -119,7 +121,7 @@ def test_one_home_one_index_whatever_the_path_and_erase_clears_them_all(tmp_path
     assert not by_path.cache_dir.exists() and not stray.exists(), "no index of this home keeps the erased client's words"
 
 
-def test_an_export_killed_mid_write_leaves_no_copy_of_the_notes_behind(big, tmp_path):
+def test_an_export_killed_mid_write_leaves_no_copy_of_the_notes_behind(big: Home, tmp_path: Path) -> None:
     out = tmp_path / "exports"
     out.mkdir()
     orphan = out / ".sessionpal-client-0.zip.999999999.abcd1234.tmp"  # a dead writer's temp file
@@ -129,11 +131,11 @@ def test_an_export_killed_mid_write_leaves_no_copy_of_the_notes_behind(big, tmp_
     assert not orphan.exists()
 
 
-def test_an_erase_cut_short_still_leaves_its_line(big, monkeypatch):
+def test_an_erase_cut_short_still_leaves_its_line(big: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.core import fsio
     from sessionpal.core.records import AUDIT_LOG
 
-    def power_cut(folder, *args, **kwargs):
+    def power_cut(folder: Path, *args: object, **kwargs: object) -> NoReturn:
         raise fsio.WriteError(folder, "the machine went down")
 
     monkeypatch.setattr(fsio, "remove_tree", power_cut)

@@ -22,12 +22,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from sessionpal.core.fsio import is_temp_file
-from sessionpal.core.paths import Home
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
 
 from ..helpers import env_without_home
 
@@ -89,7 +90,7 @@ for line in sys.stdin:
 TRIALS = 1000 if os.environ.get("SESSIONPAL_LONG") else 50
 
 
-def temp_files_not_of(pid: int, folder) -> list:
+def temp_files_not_of(pid: int, folder: Path) -> list[Path]:
     """Temp files in `folder` other than the running app's own writes in flight."""
     return [p for p in folder.iterdir() if is_temp_file(p.name) and f".{pid}." not in p.name]
 
@@ -102,7 +103,7 @@ def alive(pid: int) -> bool:
     return True
 
 
-def shown_notes(shown_file) -> list[str]:
+def shown_notes(shown_file: Path) -> list[str]:
     """The notes the app's log has shown so far (a line cut by a kill is not one yet: it has no newline)."""
     text = shown_file.read_text("utf-8") if shown_file.exists() else ""
     return [line for line in text.splitlines(keepends=True) if line.startswith("note ") and line.endswith("\n")]
@@ -113,7 +114,7 @@ READY_TIMEOUT = 90.0
 NOTES_TIMEOUT = 90.0
 
 
-def wait_until_ready(shown_file, pid: int) -> None:
+def wait_until_ready(shown_file: Path, pid: int) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if shown_file.exists() and shown_file.read_text("utf-8").startswith("ready\n"):
@@ -125,7 +126,7 @@ def wait_until_ready(shown_file, pid: int) -> None:
     raise AssertionError(f"the session screen never came up; screens: {waiting.read_text() if waiting.exists() else 'none yet'}")
 
 
-def wait_for_notes(shown_file, pid: int, count: int) -> None:
+def wait_for_notes(shown_file: Path, pid: int, count: int) -> None:
     deadline = time.monotonic() + NOTES_TIMEOUT
     while len(shown_notes(shown_file)) < count:
         if not alive(pid):
@@ -137,11 +138,12 @@ def wait_for_notes(shown_file, pid: int, count: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a fresh app for each trial")
-def test_kill_9_while_taking_notes_in_the_app_loses_nothing(tmp_path):
+def test_kill_9_while_taking_notes_in_the_app_loses_nothing(tmp_path: Path) -> None:
     home = Home(tmp_path / "home")
     rng = random.Random(1)
     env = env_without_home() | {"PYTHONUNBUFFERED": "1"}
     zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert zygote.stdin is not None and zygote.stdout is not None
     shown: list[str] = []
     lost = stray = waited_for = 0
     try:

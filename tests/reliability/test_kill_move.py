@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,9 +26,9 @@ from sessionpal.core.fsio import is_temp_file
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import Note
 from sessionpal.core.moving import finish_moves, move_session
-from sessionpal.core.paths import Home
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import read_session, session_paths, update_session
+from sessionpal.core.sessions import read_session, update_session
 from sessionpal.core.timer import FakeClock
 from sessionpal.core.versions import list_versions
 
@@ -69,16 +70,16 @@ TRIALS = 2000 if os.environ.get("SESSIONPAL_LONG") else 200
 TIMEOUT = 120.0  # bounds a stall, not the machine's speed
 
 
-def lines_of(progress) -> list[str]:
+def lines_of(progress: Path) -> list[str]:
     text = progress.read_text("utf-8") if progress.exists() else ""
     return [line for line in text.splitlines(keepends=True) if line.endswith("\n")]
 
 
-def moves_done(progress) -> int:
+def moves_done(progress: Path) -> int:
     return len([line for line in lines_of(progress) if line != "start\n"])
 
 
-def moves_begun(progress) -> int:
+def moves_begun(progress: Path) -> int:
     return len([line for line in lines_of(progress) if line == "start\n"])
 
 
@@ -92,7 +93,7 @@ def where_it_is(home: Home) -> list[str]:
 
 
 @pytest.fixture
-def moving_home(tmp_path) -> Home:
+def moving_home(tmp_path: Path) -> Home:
     home = Home(tmp_path / "home")
     ana, _ = create_client(home, "Ana", 45), create_client(home, "Ben", 45)
     from sessionpal.core.goals import add_goal
@@ -102,6 +103,7 @@ def moving_home(tmp_path) -> Home:
     live.add_note("typed under Ana: it was Ben's")
     live.goals.rate_goal(goal.id, 5)
     live.end()
+    assert live.path is not None
     update_session(live.path, lambda d: d.add_note(Note(30, "a correction after the end")))  # a kept version
     live.path.with_name(live.path.stem + ".recap.md").write_text("# Recap\n")
     return home
@@ -109,11 +111,12 @@ def moving_home(tmp_path) -> Home:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a fresh mover for each trial")
-def test_kill_9_during_a_move_never_leaves_it_half_done_or_doubled(moving_home, tmp_path):
+def test_kill_9_during_a_move_never_leaves_it_half_done_or_doubled(moving_home: Home, tmp_path: Path) -> None:
     home = moving_home
     rng = random.Random(7)
     env = env_without_home() | {"PYTHONUNBUFFERED": "1"}
     zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert zygote.stdin is not None and zygote.stdout is not None
     finished = moves = 0
     try:
         for trial in range(TRIALS):

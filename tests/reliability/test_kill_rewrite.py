@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +42,7 @@ while True:
 TRIALS = 200 if os.environ.get("SESSIONPAL_LONG") else 15
 
 
-def versions(home: Home, pack_path, client_path) -> tuple[set[bytes], set[bytes]]:
+def versions(home: Home, pack_path: Path, client_path: Path) -> tuple[set[bytes], set[bytes]]:
     """Every version the child can leave: the files after each of its two states."""
     clients, packs = set(), set()
     for model, text in (("grow", "What matters most?"), ("check-in", "What would make this worth it?")):
@@ -53,7 +54,7 @@ def versions(home: Home, pack_path, client_path) -> tuple[set[bytes], set[bytes]
 
 
 @pytest.mark.slow
-def test_kill_9_mid_rewrite_leaves_the_old_or_the_new_file(tmp_path):
+def test_kill_9_mid_rewrite_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
     home = Home(tmp_path / "home")
     client = create_client(home, "Ana", 45, date(2026, 11, 23))
     pack = new_pack(home, "mine", "Mine")
@@ -64,6 +65,7 @@ def test_kill_9_mid_rewrite_leaves_the_old_or_the_new_file(tmp_path):
     rng = random.Random(4)
     for _ in range(TRIALS):
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(home.root), str(pack_path)], stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.02, 0.3))
         os.kill(child.pid, signal.SIGKILL)

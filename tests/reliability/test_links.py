@@ -10,6 +10,7 @@ import io
 import os
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -18,22 +19,26 @@ from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.export import export_client
 from sessionpal.core.goals import add_goal
 from sessionpal.core.live import LiveSession
+from sessionpal.core.model import Client
 from sessionpal.core.pack_edit import add_question, new_pack
+from sessionpal.core.paths import Home
 from sessionpal.core.records import AUDIT_LOG, erase_client
 from sessionpal.core.saving import ChangeFailed, saving
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
 
 from ..cli.test_cli import run
+from ..ui.conftest import session_file
 
 
-def snapshot(folder) -> dict[str, bytes]:
+def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes: what must not change."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
-def outside(tmp_path):
+def outside(tmp_path: Path) -> Path:
     folder = tmp_path / "outside"
     folder.mkdir()
     (folder / "a.txt").write_text("not the coach's to erase\n")
@@ -42,20 +47,21 @@ def outside(tmp_path):
 
 
 @pytest.fixture
-def ana(home):
+def ana(home: Home) -> Client:
     return create_client(home, "Ana Pérez", 45, date(2026, 11, 1))
 
 
-def a_session(home, client, clock, notes=("first",)):
+def a_session(home: Home, client: Client, clock: FakeClock, notes: tuple[str, ...] = ("first",)) -> Path:
     live = LiveSession(home, client, clock, FALLBACK_MODEL, 45)
     for text in notes:
         clock.advance(60)
         live.add_note(text)
     live.end()
+    assert live.path is not None
     return live.path
 
 
-def test_erase_never_walks_a_linked_versions_folder(home, ana, clock, outside):
+def test_erase_never_walks_a_linked_versions_folder(home: Home, ana: Client, clock: FakeClock, outside: Path) -> None:
     before = snapshot(outside)
     (home.root / ".versions" / "clients").mkdir(parents=True)
     os.symlink(outside, home.root / ".versions" / "clients" / ana.slug)
@@ -65,7 +71,7 @@ def test_erase_never_walks_a_linked_versions_folder(home, ana, clock, outside):
     assert not home.client_dir(ana.slug).exists()
 
 
-def test_erase_says_what_a_linked_sessions_folder_kept(home, ana, clock, outside, tmp_path):
+def test_erase_says_what_a_linked_sessions_folder_kept(home: Home, ana: Client, clock: FakeClock, outside: Path, tmp_path: Path) -> None:
     a_session(home, ana, clock)
     sessions = home.sessions_dir(ana.slug)
     moved = tmp_path / "elsewhere"
@@ -79,12 +85,12 @@ def test_erase_says_what_a_linked_sessions_folder_kept(home, ana, clock, outside
     assert "Erased Ana Pérez: 1 file(s)" in result.stdout, "client.toml only: the sessions were not erased, and not counted"
 
 
-def test_export_never_carries_what_a_link_points_at(home, ana, clock, outside, tmp_path):
+def test_export_never_carries_what_a_link_points_at(home: Home, ana: Client, clock: FakeClock, outside: Path, tmp_path: Path) -> None:
     a_session(home, ana, clock)
     os.symlink(outside / "id_rsa", home.client_dir(ana.slug) / "notes.txt")
     os.symlink(outside, home.client_dir(ana.slug) / "attachments")
     os.mkfifo(home.client_dir(ana.slug) / "pipe")
-    skipped: list = []
+    skipped: list[Path] = []
     names = zipfile.ZipFile(io.BytesIO(export_client(home, ana.slug, skipped))).namelist()
     assert not any(n.endswith(("notes.txt", "a.txt", "id_rsa", "pipe")) for n in names)
     assert any(n.endswith("client.toml") for n in names) and any("/sessions/" in n for n in names)
@@ -94,7 +100,7 @@ def test_export_never_carries_what_a_link_points_at(home, ana, clock, outside, t
     assert "PRIVATE KEY" not in (tmp_path / "out.zip").read_bytes().decode("latin-1")
 
 
-def test_a_linked_client_file_is_read_but_never_written_through(home, ana, outside):
+def test_a_linked_client_file_is_read_but_never_written_through(home: Home, ana: Client, outside: Path) -> None:
     target = outside / "client.toml"
     home.client_file(ana.slug).rename(target)
     os.symlink(target, home.client_file(ana.slug))
@@ -105,7 +111,7 @@ def test_a_linked_client_file_is_read_but_never_written_through(home, ana, outsi
     assert target.read_bytes() == before and os.path.islink(home.client_file(ana.slug))
 
 
-def test_a_linked_pack_or_session_file_is_refused_with_a_clear_message(home, ana, clock, outside):
+def test_a_linked_pack_or_session_file_is_refused_with_a_clear_message(home: Home, ana: Client, clock: FakeClock, outside: Path) -> None:
     pack = new_pack(home, "mine", "Mine")
     (outside / "mine.toml").write_bytes(pack.path.read_bytes())
     pack.path.unlink()
@@ -115,6 +121,7 @@ def test_a_linked_pack_or_session_file_is_refused_with_a_clear_message(home, ana
     running = LiveSession(home, ana, clock, FALLBACK_MODEL, 45)
     running.add_note("first")
     path = running.path
+    assert path is not None
     (outside / "session.md").write_bytes(path.read_bytes())
     path.unlink()
     os.symlink(outside / "session.md", path)
@@ -126,7 +133,7 @@ def test_a_linked_pack_or_session_file_is_refused_with_a_clear_message(home, ana
     assert "a note for nowhere" not in (outside / "session.md").read_text()
 
 
-def test_a_linked_client_folder_is_neither_erased_nor_locked_through(home, ana, clock, outside, tmp_path):
+def test_a_linked_client_folder_is_neither_erased_nor_locked_through(home: Home, ana: Client, clock: FakeClock, outside: Path, tmp_path: Path) -> None:
     folder = home.client_dir(ana.slug)
     moved = tmp_path / "ana-elsewhere"
     folder.rename(moved)
@@ -139,7 +146,7 @@ def test_a_linked_client_folder_is_neither_erased_nor_locked_through(home, ana, 
     assert erased.links and not os.path.lexists(folder)
 
 
-def test_a_linked_audit_log_is_never_copied_into_the_home(home, ana, clock, outside):
+def test_a_linked_audit_log_is_never_copied_into_the_home(home: Home, ana: Client, clock: FakeClock, outside: Path) -> None:
     os.symlink(outside / "id_rsa", home.root / AUDIT_LOG)
     erased = erase_client(home, ana.slug, clock.now())
     assert "is a link" in erased.audit_problem
@@ -147,14 +154,14 @@ def test_a_linked_audit_log_is_never_copied_into_the_home(home, ana, clock, outs
     assert not any(b"PRIVATE KEY" in p.read_bytes() for p in home.root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def test_a_linked_write_lock_makes_nothing_outside(home, ana, outside):
+def test_a_linked_write_lock_makes_nothing_outside(home: Home, ana: Client, outside: Path) -> None:
     os.symlink(outside / "made-by-sessionpal", home.client_dir(ana.slug) / fsio.WRITE_LOCK)
     with pytest.raises(ChangeFailed, match="is a link"), saving("the client file"):
         add_goal(home, ana.slug, "Run 5 km")
     assert not (outside / "made-by-sessionpal").exists()
 
 
-def test_the_home_itself_may_be_a_link(tmp_path, clock):
+def test_the_home_itself_may_be_a_link(tmp_path: Path, clock: FakeClock) -> None:
     from sessionpal.core.paths import Home
 
     real = tmp_path / "Dropbox" / "coaching"
@@ -166,7 +173,7 @@ def test_the_home_itself_may_be_a_link(tmp_path, clock):
     assert (real / "clients" / client.slug / "client.toml").exists(), "a home kept in a synced folder by a link works as before"
 
 
-async def test_the_app_says_no_to_a_goal_for_a_linked_client_file_and_keeps_going(home, ana, clock, outside):
+async def test_the_app_says_no_to_a_goal_for_a_linked_client_file_and_keeps_going(home: Home, ana: Client, clock: FakeClock, outside: Path) -> None:
     from ..ui.conftest import make_app, settle, told
 
     target = outside / "client.toml"
@@ -183,5 +190,5 @@ async def test_the_app_says_no_to_a_goal_for_a_linked_client_file_and_keeps_goin
         assert refused and "is a link" in refused[0].message and "Run 5 km" in refused[0].title, "told why, with the words typed"
         await pilot.press(*"still taking notes", "enter")
         await settle(pilot)
-        assert [n.text for n in read_session(app.screen.live.path).notes] == ["still taking notes"]
+        assert [n.text for n in read_session(session_file(app)).notes] == ["still taking notes"]
     assert "Run 5 km" not in target.read_text()

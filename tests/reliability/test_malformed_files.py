@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from sessionpal.core.paths import Home
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.screens.session import SessionScreen
 
 from ..ui.conftest import build_demo_home, make_app, settle, told
@@ -78,7 +79,7 @@ def digest(path: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_a_broken_file_is_reported_kept_and_the_rest_works(demo_home, clock, kind):
+async def test_a_broken_file_is_reported_kept_and_the_rest_works(demo_home: Home, clock: FakeClock, kind: str) -> None:
     make, where = KINDS[kind]
     path, text = make(demo_home)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,11 +116,12 @@ def make_session(home: Home, notes: list[str]) -> Path:
     for text in notes:
         live.add_note(text)
     live.end()
+    assert live.path is not None
     return live.path
 
 
 @pytest.mark.parametrize("command", [["clients"], ["search", "clarity"], ["log", "icf"], ["export", "ana-perez", "--out", "OUT"], ["retention"]])
-def test_deep_nesting_is_one_clear_line_in_every_command(demo_home, tmp_path, command):
+def test_deep_nesting_is_one_clear_line_in_every_command(demo_home: Home, tmp_path: Path, command: list[str]) -> None:
     from ..cli.test_cli import run
 
     demo_home.client_file("jose-alvarez").write_text(DEEP)
@@ -129,7 +131,7 @@ def test_deep_nesting_is_one_clear_line_in_every_command(demo_home, tmp_path, co
         assert "client.toml:1:1: invalid TOML: arrays or tables are nested too deeply" in output
 
 
-def test_a_stamp_too_large_to_be_a_time_is_one_clear_line_and_breaks_nothing_else(demo_home, clock):
+def test_a_stamp_too_large_to_be_a_time_is_one_clear_line_and_breaks_nothing_else(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.core.history import last_time
     from sessionpal.core.index import SearchIndex
 
@@ -151,7 +153,7 @@ def test_a_stamp_too_large_to_be_a_time_is_one_clear_line_and_breaks_nothing_els
     assert digest(path) == before, "reported, never rewritten"
 
 
-def test_a_pipe_named_like_a_session_never_hangs_a_command(demo_home, tmp_path):
+def test_a_pipe_named_like_a_session_never_hangs_a_command(demo_home: Home, tmp_path: Path) -> None:
     import os
 
     from ..cli.test_cli import run
@@ -164,7 +166,7 @@ def test_a_pipe_named_like_a_session_never_hangs_a_command(demo_home, tmp_path):
     assert "is not a regular file" in run("log", "icf", home=demo_home.root).stderr
 
 
-def test_every_line_of_a_long_session_is_searchable_and_nul_truncates_nothing(demo_home):
+def test_every_line_of_a_long_session_is_searchable_and_nul_truncates_nothing(demo_home: Home) -> None:
     from sessionpal.core.index import SearchIndex
 
     path = make_session(demo_home, ["first"])

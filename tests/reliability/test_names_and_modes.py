@@ -13,10 +13,10 @@ import sys
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sessionpal.core import fsio
 from sessionpal.core.clients import ClientEditError, create_client, find_client, list_clients, load_client
 from sessionpal.core.goals import add_goal
 from sessionpal.core.live import LiveSession
@@ -36,16 +36,16 @@ def modes(root: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o077])
-def test_hostile_names_and_any_umask_through_a_whole_practice(tmp_path, monkeypatch, umask):
+def test_hostile_names_and_any_umask_through_a_whole_practice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int) -> None:
     home = Home(tmp_path / "home")
     temp_modes: list[int] = []
     real_replace = os.replace
 
-    def replace_watching(src, dst, *args, **kwargs):
+    def replace_watching(src: str | os.PathLike[str], dst: str | os.PathLike[str], *args: Any, **kwargs: Any) -> None:
         temp_modes.append(stat.S_IMODE(os.stat(src).st_mode))  # the temp file, before it is renamed
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(fsio.os, "replace", replace_watching)
+    monkeypatch.setattr("sessionpal.core.fsio.os.replace", replace_watching)
     old = os.umask(umask)
     try:
         created = [create_client(home, name, 45, date(2026, 11, 1)) for name in HOSTILE]

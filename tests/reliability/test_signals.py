@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from sessionpal.core.paths import Home
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
 
 from ..helpers import env_without_home
 
@@ -68,7 +69,7 @@ class Terminal:
         self.master = -1
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:  # bounds a stall; the suite shares two cores
+def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> bool:  # bounds a stall; the suite shares two cores
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -79,7 +80,7 @@ def wait_for(condition, timeout: float = 60.0) -> bool:  # bounds a stall; the s
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["SIGTERM", "window closed"])
-def test_a_signal_mid_session_saves_and_exits(tmp_path, how):
+def test_a_signal_mid_session_saves_and_exits(tmp_path: Path, how: str) -> None:
     home = Home(tmp_path / "home")
     env = env_without_home() | {"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     terminal = Terminal(["--home", str(home.root), "--client", "Ana"], env)
@@ -107,7 +108,7 @@ def test_a_signal_mid_session_saves_and_exits(tmp_path, how):
 
 
 @pytest.fixture(scope="module")
-def large_home(tmp_path_factory) -> tuple[Home, str]:
+def large_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Home, str]:
     """200 clients, 10,000 sessions (300 for the busiest), 2,000 questions, as in the hardening issue: the app is busy
     in its first seconds (clients read, the deck loaded, the busiest client's index built)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -130,7 +131,7 @@ def bare_exit_seconds() -> float:
 
 
 @pytest.mark.slow
-def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(large_home):
+def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(large_home: tuple[Home, str]) -> None:
     """The window closed (the kernel's SIGHUP, as tmux kill-session gives) or SIGTERM at a random moment of the
     first three seconds, on the client list or a busy client's session: gone within the app's grace (1.5 s) and
     half a second, lock given back. On a loaded machine the half second grows with a bare interpreter's start and
@@ -175,7 +176,7 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
 
 
 @pytest.fixture(scope="module")
-def build_home(tmp_path_factory) -> Home:
+def build_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """3,000 sessions: enough for the first build to use worker processes (from 2,000 files) and to commit in
     batches of 200, small enough that the search after the kill finishes on a loaded machine."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -198,7 +199,7 @@ def indexed_files(home: Home) -> int:
 
 
 @pytest.mark.slow
-def test_a_build_killed_midway_leaves_no_worker_behind(build_home):
+def test_a_build_killed_midway_leaves_no_worker_behind(build_home: Home) -> None:
     """The first index build reads files in worker processes: killed (as kill -9 or a closed terminal after its
     grace would) once its first batch is written, the command takes its workers with it, and the next search keeps
     what was written and goes on from there. The order of events is what is checked; the only clock is a hang's."""

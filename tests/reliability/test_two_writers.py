@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from sessionpal.core.clients import create_client, load_client
 from sessionpal.core.live import LiveSession
@@ -40,7 +41,7 @@ WRITER = textwrap.dedent("""
 COUNT = 500
 
 
-def test_two_processes_appending_500_notes_each_give_exactly_1000(tmp_path):
+def test_two_processes_appending_500_notes_each_give_exactly_1000(tmp_path: Path) -> None:
     home = Home(tmp_path / "home")
     client = create_client(home, "Ana Pérez", 45, date(2026, 11, 1))
     live = LiveSession(home, load_client(client.path, client.slug), FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(0)))), FALLBACK_MODEL, 45)
@@ -53,9 +54,11 @@ def test_two_processes_appending_500_notes_each_give_exactly_1000(tmp_path):
         for who in ("first", "second")
     ]
     for writer in writers:
+        assert writer.stdin is not None
         writer.stdin.write("go\n")
         writer.stdin.flush()
     assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    assert live.path is not None
     texts = [note.text for note in read_session(live.path).notes]
     assert len(texts) == 1 + 2 * COUNT
     for who in ("first", "second"):

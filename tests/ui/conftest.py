@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path, PurePath
+from typing import Any, Protocol
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sessionpal.core.clients import create_client, load_client
@@ -14,14 +19,16 @@ from sessionpal.core.live import LiveSession
 from sessionpal.core.model import GoalStatus
 from sessionpal.core.paths import Home
 from sessionpal.core.session_models import FALLBACK_MODEL
+from sessionpal.core.sessionfile import SessionDocument
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.app import SessionPalApp
+from sessionpal.ui.screens.session import SessionScreen
 
-from ..helpers import START
+from ..helpers import START, as_moment
 
 
 @pytest.fixture(autouse=True)
-def no_cursor_blink(monkeypatch):
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     """A blinking cursor makes screenshots depend on timing; keep it steadily on."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
@@ -29,11 +36,11 @@ def no_cursor_blink(monkeypatch):
 def build_demo_home(home: Home) -> None:
     """Ana, with three goals and one earlier session; two more clients with no sessions."""
     ana = create_client(home, "Ana Pérez", 45, date(2026, 10, 1))
-    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", at=date(2026, 10, 1))
-    add_goal(home, ana.slug, "Run 5 km without stopping", value="health", at=date(2026, 10, 1))
-    add_goal(home, ana.slug, "Weekly call with her sister", value="family", at=date(2026, 10, 1))
-    change_goal_status(home, ana.slug, "run-5-km-without-stopping", GoalStatus.AT_RISK, "knee", at=date(2026, 11, 1))
-    change_goal_status(home, ana.slug, "weekly-call-with-her-sister", GoalStatus.ON_TRACK, at=date(2026, 11, 1))
+    add_goal(home, ana.slug, "Leave the bank by spring", value="freedom", at=as_moment(date(2026, 10, 1)))
+    add_goal(home, ana.slug, "Run 5 km without stopping", value="health", at=as_moment(date(2026, 10, 1)))
+    add_goal(home, ana.slug, "Weekly call with her sister", value="family", at=as_moment(date(2026, 10, 1)))
+    change_goal_status(home, ana.slug, "run-5-km-without-stopping", GoalStatus.AT_RISK, "knee", at=as_moment(date(2026, 11, 1)))
+    change_goal_status(home, ana.slug, "weekly-call-with-her-sister", GoalStatus.ON_TRACK, at=as_moment(date(2026, 11, 1)))
     ana = load_client(ana.path)
     earlier = FakeClock(START - timedelta(days=7))
     live = LiveSession(home, ana, earlier, FALLBACK_MODEL, 45)
@@ -53,7 +60,7 @@ def build_demo_home(home: Home) -> None:
 
 
 @pytest.fixture
-def demo_home(home) -> Home:
+def demo_home(home: Home) -> Home:
     build_demo_home(home)
     return home
 
@@ -62,13 +69,46 @@ def make_app(home: Home, clock: FakeClock, client: str | None = "Ana Pérez") ->
     return SessionPalApp(home, clock=clock, client=client, seed=7)
 
 
-async def settle(pilot) -> None:
+def session_screen(app: App[Any]) -> SessionScreen:
+    """The screen on top, which the test has brought to the session screen."""
+    screen = app.screen
+    assert isinstance(screen, SessionScreen), screen
+    return screen
+
+
+def session_file(app: App[Any]) -> Path:
+    """The file of the session on the session screen, which the test has started."""
+    path = session_screen(app).live.path
+    assert path is not None, "not started: no file yet"
+    return path
+
+
+def live_document(app: App[Any]) -> SessionDocument:
+    """The session screen's session as it holds it, which the test has started."""
+    document = session_screen(app).live.document
+    assert document is not None, "not started: no document yet"
+    return document
+
+
+class SnapCompare(Protocol):
+    """What pytest-textual-snapshot's snap_compare fixture gives (the plugin declares less than it takes)."""
+
+    def __call__(
+        self,
+        app: str | PurePath | App[Any],
+        press: Iterable[str] = (),
+        terminal_size: tuple[int, int] = (80, 24),
+        run_before: Callable[[Pilot[Any]], Awaitable[None] | None] | None = None,
+    ) -> bool: ...
+
+
+async def settle(pilot: Pilot[Any]) -> None:
     """Let workers (pack loading) finish and the screen catch up."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def until(pilot, condition, timeout: float = 30.0) -> bool:
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 30.0) -> bool:
     """Wait for something the app does on a timer or in a thread: polled, never a fixed sleep.
 
     The timeout bounds a stall, not the app's speed: a test must pass on a machine under load."""
@@ -89,7 +129,7 @@ class Told:
     severity: str
 
 
-def told(app) -> list[Told]:
+def told(app: App[Any]) -> list[Told]:
     """Everything the app told the coach: toasts, and the news on session status lines."""
     from sessionpal.ui.widgets.status import StatusLine
 
@@ -109,7 +149,7 @@ def build_history_home(home: Home) -> None:
     "Ship the side project" was rated up; "Sleep by eleven" was named in a note."""
     ben = create_client(home, "Ben Okafor", 60, date(2026, 9, 1))
     for title, value in (("Ship the side project", "craft"), ("Find a mentor", ""), ("Sleep by eleven", "health")):
-        add_goal(home, ben.slug, title, value=value, at=date(2026, 9, 1))
+        add_goal(home, ben.slug, title, value=value, at=as_moment(date(2026, 9, 1)))
     from sessionpal.core.clients import set_agreements, set_values
 
     set_values(home, ben.slug, ["craft", "health", "family"])
@@ -124,6 +164,6 @@ def build_history_home(home: Home) -> None:
 
 
 @pytest.fixture
-def history_home(home) -> Home:
+def history_home(home: Home) -> Home:
     build_history_home(home)
     return home

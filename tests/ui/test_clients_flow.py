@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from textual.app import App
 from textual.widgets import Input, OptionList, Static
 
 from sessionpal.core.clients import create_client, load_client
+from sessionpal.core.paths import Home
 from sessionpal.core.records import erase_client
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.new_client import NewClientDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.session import SessionScreen
+from sessionpal.ui.widgets.tickbox import TickBox
 
-from .conftest import make_app, settle, told, until
+from .conftest import make_app, session_screen, settle, told, until
 
 SIZE = (100, 30)
 
 
-def picker_ids(app) -> list[str]:
-    return [o.id for o in app.screen.query_one("#client-list", OptionList).options]
+def picker_ids(app: App[Any]) -> list[str]:
+    ids = []
+    for option in app.screen.query_one("#client-list", OptionList).options:
+        assert option.id is not None
+        ids.append(option.id)
+    return ids
 
 
-async def test_most_recent_first_and_type_to_filter_ignoring_accents(demo_home, clock):
+async def test_most_recent_first_and_type_to_filter_ignoring_accents(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -36,7 +47,7 @@ async def test_most_recent_first_and_type_to_filter_ignoring_accents(demo_home, 
         assert isinstance(app.screen, ClientPickerScreen)
 
 
-async def test_tab_then_a_name_still_filters_and_opens_that_client(demo_home, clock):
+async def test_tab_then_a_name_still_filters_and_opens_that_client(demo_home: Home, clock: FakeClock) -> None:
     """Seen in a coach's week: Tab moved the cursor to the list, the letters were dropped and
     Enter opened the highlighted client (another person)."""
     app = make_app(demo_home, clock, client=None)
@@ -47,7 +58,7 @@ async def test_tab_then_a_name_still_filters_and_opens_that_client(demo_home, cl
         assert isinstance(app.screen, SessionScreen) and app.screen.live.client.name == "José Álvarez"
 
 
-async def test_the_list_follows_clients_erased_added_and_renamed_elsewhere(demo_home, clock):
+async def test_the_list_follows_clients_erased_added_and_renamed_elsewhere(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -65,14 +76,14 @@ async def test_the_list_follows_clients_erased_added_and_renamed_elsewhere(demo_
         assert await until(pilot, lambda: "Ana Pérez-Luna" in str(first.get_option_at_index(0).prompt)), "an edit in place is seen too"
 
 
-async def test_new_client_form_validates_then_creates(demo_home, clock):
+async def test_new_client_form_validates_then_creates(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, NewClientDialog)
-        coded = app.screen.query_one("#coded")
+        coded = app.screen.query_one("#coded", TickBox)
         assert str(coded.render()).startswith("▐ ▌"), "unticked: an empty box, never a dim X"
         coded.toggle()
         await pilot.pause()
@@ -92,7 +103,7 @@ async def test_new_client_form_validates_then_creates(demo_home, clock):
         assert app.screen.live.planned_minutes == 50
 
 
-async def test_enter_on_an_unknown_name_offers_to_create_it(demo_home, clock):
+async def test_enter_on_an_unknown_name_offers_to_create_it(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -103,7 +114,7 @@ async def test_enter_on_an_unknown_name_offers_to_create_it(demo_home, clock):
         assert app.screen.query_one("#name", Input).value == "Priya Natarajan"
 
 
-async def test_an_empty_home_says_how_to_begin(home, clock):
+async def test_an_empty_home_says_how_to_begin(home: Home, clock: FakeClock) -> None:
     app = make_app(home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -112,7 +123,7 @@ async def test_an_empty_home_says_how_to_begin(home, clock):
         assert hint.region.y < 6, "the hint sits under the filter, not at the bottom of the screen"
 
 
-async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home, clock):
+async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home: Home, clock: FakeClock) -> None:
     broken = demo_home.clients_dir / "broken"
     broken.mkdir()
     (broken / "client.toml").write_text('name = "Ben"\nsession_minutes = "long"\n')
@@ -128,7 +139,7 @@ async def test_a_broken_client_file_is_listed_and_cannot_be_opened(demo_home, cl
     assert (broken / "client.toml").read_bytes() == before
 
 
-async def test_client_flag_creates_a_new_client(demo_home, clock):
+async def test_client_flag_creates_a_new_client(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="Marta Ruiz")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -137,7 +148,7 @@ async def test_client_flag_creates_a_new_client(demo_home, clock):
         assert app.screen.query_one("#goals-empty").display, "a client without goals gets the hint, not an empty list"
 
 
-async def test_client_flag_with_a_typo_asks_before_creating(demo_home, clock):
+async def test_client_flag_with_a_typo_asks_before_creating(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="Ana Perz")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -150,7 +161,7 @@ async def test_client_flag_with_a_typo_asks_before_creating(demo_home, clock):
     assert not (demo_home.clients_dir / "ana-perz").exists()
 
 
-async def test_whatever_leaves_the_screen_empty_brings_the_client_list(demo_home, clock):
+async def test_whatever_leaves_the_screen_empty_brings_the_client_list(demo_home: Home, clock: FakeClock) -> None:
     """--client skips the list at start; cancelling, or leaving the session, must still land on it."""
     app = make_app(demo_home, clock, client="Ana Perz")
     async with app.run_test(size=SIZE) as pilot:
@@ -169,17 +180,17 @@ async def test_whatever_leaves_the_screen_empty_brings_the_client_list(demo_home
         assert isinstance(app.screen, ClientPickerScreen)
 
 
-async def test_client_flag_by_slug_case_insensitively(demo_home, clock):
+async def test_client_flag_by_slug_case_insensitively(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="JOSE-ALVAREZ")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) and app.screen.live.client.slug == "jose-alvarez"
 
 
-async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_exports(demo_home, clock):
+async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_exports(demo_home: Home, clock: FakeClock) -> None:
     from textual.widgets import Checkbox
 
-    from sessionpal.core.export import client_code
+    from sessionpal.core.clients import client_code
 
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
@@ -217,7 +228,7 @@ async def test_a_client_stored_under_a_code_keeps_the_name_out_of_paths_and_expo
     assert zipped.name.startswith(f"sessionpal-{slug}-")
 
 
-async def test_sync_conflicts_are_named_in_a_banner_and_resolved_side_by_side(demo_home, clock):
+async def test_sync_conflicts_are_named_in_a_banner_and_resolved_side_by_side(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.core.versions import list_versions
     from sessionpal.ui.screens.conflicts import ConflictsScreen
 
@@ -245,7 +256,7 @@ async def test_sync_conflicts_are_named_in_a_banner_and_resolved_side_by_side(de
     assert "values = []" in list_versions(demo_home, path)[0].path.read_text()
 
 
-async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name(home, clock, monkeypatch):
+async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name(home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
     from sessionpal.ui.screens import clients as picker
@@ -264,7 +275,8 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
         await pilot.press("down", "down")
         await pilot.press("ctrl+y", "escape")  # back from the review: the list reloads, the same client highlighted
         await settle(pilot)
-        assert app.screen.query_one("#client-list", OptionList).highlighted_option.id == ids[2]
+        highlighted = app.screen.query_one("#client-list", OptionList).highlighted_option
+        assert highlighted is not None and highlighted.id == ids[2]
         listed = app.screen.query_one("#client-list", OptionList)
         await pilot.press(*["down"] * 25)
         await settle(pilot)
@@ -273,7 +285,7 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
         assert picker_ids(app) == ["client-24"], "a client beyond the list is found by name"
 
 
-async def test_in_a_browser_tab_f2_adds_a_client_and_the_screens_say_so(home, clock, monkeypatch):
+async def test_in_a_browser_tab_f2_adds_a_client_and_the_screens_say_so(home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """A browser never passes ctrl+n (new window) or ctrl+t (new tab) to the page: in browser mode F2 does
     their work, and the footer, the placeholder, the empty list and the help name F2."""
     from textual.widgets import Footer
@@ -300,7 +312,7 @@ async def test_in_a_browser_tab_f2_adds_a_client_and_the_screens_say_so(home, cl
         assert isinstance(app.screen, NewClientDialog)
 
 
-async def test_the_coach_s_own_keys_win_over_the_browser_s_alternatives(home, clock, monkeypatch):
+async def test_the_coach_s_own_keys_win_over_the_browser_s_alternatives(home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     from sessionpal.ui.app import SessionPalApp
 
     home.config_file.write_text('[keys]\nnew_client = "f3"\n')
@@ -314,7 +326,7 @@ async def test_the_coach_s_own_keys_win_over_the_browser_s_alternatives(home, cl
         assert isinstance(app.screen, NewClientDialog)
 
 
-async def test_a_client_with_an_unfinished_session_is_marked(demo_home, clock):
+async def test_a_client_with_an_unfinished_session_is_marked(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.core.live import LiveSession
     from sessionpal.core.session_models import FALLBACK_MODEL
 
@@ -330,7 +342,7 @@ async def test_a_client_with_an_unfinished_session_is_marked(demo_home, clock):
         assert "unfinished" not in prompts["jose-alvarez"]
 
 
-async def test_the_app_finishes_a_move_a_kill_left_half_done_and_says_so(demo_home, clock, monkeypatch):
+async def test_the_app_finishes_a_move_a_kill_left_half_done_and_says_so(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hardening 27.1: the session in both clients' folders after a kill; the app finishes the move before it
     opens anyone, and the client list shows the session once, with its right client."""
     import pytest
@@ -355,7 +367,7 @@ async def test_the_app_finishes_a_move_a_kill_left_half_done_and_says_so(demo_ho
     assert session_paths(demo_home, "ana-perez") == [] and len(session_paths(demo_home, "jose-alvarez")) == 1
 
 
-async def test_the_client_list_s_palette_has_its_own_commands(demo_home, clock):
+async def test_the_client_list_s_palette_has_its_own_commands(demo_home: Home, clock: FakeClock) -> None:
     """Issue 26.17: only Textual's system commands were in the client list's palette."""
     from sessionpal.core.clients import load_client
 
@@ -370,10 +382,11 @@ async def test_the_client_list_s_palette_has_its_own_commands(demo_home, clock):
         await pilot.press(*"8", "enter")
         await pilot.pause()
         first = picker_ids(app)[0]
-        assert load_client(demo_home.client_file(first)).engagement.sessions == 8
+        engagement = load_client(demo_home.client_file(first)).engagement
+        assert engagement is not None and engagement.sessions == 8
 
 
-async def test_back_from_a_session_the_list_is_fresh_and_enter_opens_the_first_client(demo_home, clock):
+async def test_back_from_a_session_the_list_is_fresh_and_enter_opens_the_first_client(demo_home: Home, clock: FakeClock) -> None:
     """Found by a coach's look: the old filter stayed (typing 'priya' made 'jamespriya') and the old highlight
     had Enter open another client than the one listed first."""
     app = make_app(demo_home, clock, client=None)
@@ -381,7 +394,7 @@ async def test_back_from_a_session_the_list_is_fresh_and_enter_opens_the_first_c
         await settle(pilot)
         await pilot.press(*"josé", "enter")
         await settle(pilot)
-        assert type(app.screen).__name__ == "SessionScreen" and app.screen.live.client.slug == "jose-alvarez"
+        assert type(app.screen).__name__ == "SessionScreen" and session_screen(app).live.client.slug == "jose-alvarez"
         await pilot.press(*"she arrived", "enter", "ctrl+p", *"switch client", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientPickerScreen)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from sessionpal.core.sessions import session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.screens.clients import ClientPickerScreen
 
 from .conftest import make_app, settle, told
@@ -17,11 +19,11 @@ from .test_session_flow import SIZE, type_note
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
-def git(root, *args) -> str:
+def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout.strip()
 
 
-async def test_an_ended_session_and_a_new_client_are_committed(demo_home, clock):
+async def test_an_ended_session_and_a_new_client_are_committed(demo_home: Home, clock: FakeClock) -> None:
     demo_home.config_file.write_text("[git]\nautocommit = true\n")
     git(demo_home.root, "init", "--quiet", "--initial-branch=main")
     app = make_app(demo_home, clock)
@@ -44,7 +46,7 @@ async def test_an_ended_session_and_a_new_client_are_committed(demo_home, clock)
     assert "call the recruiter" not in git(demo_home.root, "log", "--format=%B"), "no note text in commit messages"
 
 
-async def test_autocommit_outside_a_repository_is_explained(demo_home, clock):
+async def test_autocommit_outside_a_repository_is_explained(demo_home: Home, clock: FakeClock) -> None:
     demo_home.config_file.write_text("[git]\nautocommit = true\n")
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -53,7 +55,7 @@ async def test_autocommit_outside_a_repository_is_explained(demo_home, clock):
         assert said.startswith("git.autocommit is on, but the data home is not a git repository: git init")
 
 
-async def test_a_commit_git_refuses_is_reported_and_the_session_goes_on(demo_home, clock):
+async def test_a_commit_git_refuses_is_reported_and_the_session_goes_on(demo_home: Home, clock: FakeClock) -> None:
     demo_home.config_file.write_text("[git]\nautocommit = true\n")
     git(demo_home.root, "init", "--quiet", "--initial-branch=main")
     (demo_home.root / ".git" / "index.lock").write_text("")  # another git command, stuck

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+from typing import Any, NoReturn
 
 import pytest
 
 from sessionpal.core.index import SearchIndex
+from sessionpal.core.paths import Home
 from sessionpal.core.records import exposed_paths
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session import SessionScreen
 
@@ -15,7 +18,7 @@ from .conftest import make_app, settle, told
 from .test_session_flow import SIZE, type_note
 
 
-async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home, clock):
+async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home: Home, clock: FakeClock) -> None:
     # As an unzip or a `cp -r` leaves them: the home open to others, a file readable by them.
     demo_home.root.chmod(0o755)
     (demo_home.root / "notes-from-zoom.txt").write_text("copied in by hand")
@@ -29,7 +32,7 @@ async def test_files_others_can_read_are_pointed_out_with_the_fix(demo_home, clo
         assert "and 1 more" in warning.message and f'chmod -R go-rwx "{demo_home.root}"' in warning.message
 
 
-def test_a_home_nobody_else_can_enter_hides_what_it_holds(home):
+def test_a_home_nobody_else_can_enter_hides_what_it_holds(home: Home) -> None:
     home.root.mkdir(exist_ok=True)
     home.root.chmod(0o700)
     (home.root / "loose.txt").write_text("x")
@@ -37,7 +40,7 @@ def test_a_home_nobody_else_can_enter_hides_what_it_holds(home):
     assert exposed_paths(home) == []
 
 
-async def test_a_private_home_gets_no_warning(demo_home, clock):
+async def test_a_private_home_gets_no_warning(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -45,19 +48,18 @@ async def test_a_private_home_gets_no_warning(demo_home, clock):
 
 
 @pytest.fixture
-def no_network(monkeypatch):
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Any internet socket, name lookup or connection fails loudly (asyncio's own local socketpair still works)."""
     attempts: list[str] = []
-    real_socket = socket.socket
 
-    class Guarded(real_socket):
-        def __init__(self, family=socket.AF_INET, *args, **kwargs):
+    class Guarded(socket.socket):  # the real one: patched in below
+        def __init__(self, family: int = socket.AF_INET, *args: Any, **kwargs: Any) -> None:
             if family in (socket.AF_INET, socket.AF_INET6):
                 attempts.append(f"socket({family})")
                 raise OSError("the network is off for this test")
             super().__init__(family, *args, **kwargs)
 
-    def refuse(*args, **kwargs):
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
         attempts.append("lookup or connect")
         raise OSError("the network is off for this test")
 
@@ -67,7 +69,7 @@ def no_network(monkeypatch):
     return attempts
 
 
-async def test_the_main_flows_open_no_network_connection(demo_home, clock, no_network):
+async def test_the_main_flows_open_no_network_connection(demo_home: Home, clock: FakeClock, no_network: list[str]) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -89,7 +91,7 @@ async def test_the_main_flows_open_no_network_connection(demo_home, clock, no_ne
     assert not [n for n in told(app) if n.severity == "error"]
 
 
-async def test_no_two_widgets_share_an_id_on_any_screen(demo_home, clock):
+async def test_no_two_widgets_share_an_id_on_any_screen(demo_home: Home, clock: FakeClock) -> None:
     """Textual refuses a repeated id only among siblings; across panes one query_one("#x") finds the first, and
     one such collision drew a 16-line grey block. Every screen a coach reaches, with its dialogs' screens too."""
     from collections import Counter

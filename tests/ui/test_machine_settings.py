@@ -6,8 +6,11 @@ import os
 import tomllib
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
+from sessionpal.core.paths import Home
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.new_client import NewClientDialog
 
 from .conftest import make_app, settle
@@ -17,7 +20,7 @@ def machine() -> Path:
     return Path(os.environ["SESSIONPAL_MACHINE_CONFIG"])
 
 
-async def test_a_theme_picked_is_remembered_on_this_computer_only(home, clock):
+async def test_a_theme_picked_is_remembered_on_this_computer_only(home: Home, clock: FakeClock) -> None:
     home.config_file.write_text('theme = "dracula"\n')
     app = make_app(home, clock, client=None)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -33,7 +36,7 @@ async def test_a_theme_picked_is_remembered_on_this_computer_only(home, clock):
         assert again.theme == "nord", "the last pick, at the next start"
 
 
-async def test_textual_theme_wins_when_set(home, clock, monkeypatch):
+async def test_textual_theme_wins_when_set(home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     machine().parent.mkdir(parents=True, exist_ok=True)
     machine().write_text('theme = "nord"\n')
     monkeypatch.setenv("TEXTUAL_THEME", "gruvbox")
@@ -44,7 +47,7 @@ async def test_textual_theme_wins_when_set(home, clock, monkeypatch):
     assert tomllib.loads(machine().read_text())["theme"] == "nord", "starting with it is not picking it"
 
 
-async def test_this_computer_s_keys_win_one_by_one(home, clock):
+async def test_this_computer_s_keys_win_one_by_one(home: Home, clock: FakeClock) -> None:
     home.config_file.write_text('[keys]\nnew_client = "f4"\nreview = "f6"\n')
     machine().parent.mkdir(parents=True, exist_ok=True)
     machine().write_text('[keys]\nnew_client = "f3"\n')
@@ -58,7 +61,7 @@ async def test_this_computer_s_keys_win_one_by_one(home, clock):
         assert isinstance(app.screen, NewClientDialog)
 
 
-async def test_a_broken_machine_toml_is_reported_and_never_rewritten(home, clock):
+async def test_a_broken_machine_toml_is_reported_and_never_rewritten(home: Home, clock: FakeClock) -> None:
     from .conftest import told
 
     machine().parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +76,7 @@ async def test_a_broken_machine_toml_is_reported_and_never_rewritten(home, clock
     assert machine().read_text() == 'theme = "nord\n'
 
 
-def test_a_key_machine_toml_gets_wrong_leaves_config_toml_s_standing(home):
+def test_a_key_machine_toml_gets_wrong_leaves_config_toml_s_standing(home: Home) -> None:
     from sessionpal.core.config import load_config
 
     home.config_file.write_text('theme = "dracula"\nbell = true\n')

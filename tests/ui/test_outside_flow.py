@@ -5,26 +5,28 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList
 
 from sessionpal.core.conflicts import CONFLICT_COPY
+from sessionpal.core.paths import Home
 from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.widgets.goals import GoalsPane
 from sessionpal.ui.widgets.notes import NoteInput
 
-from .conftest import make_app, settle, told
+from .conftest import make_app, session_file, session_screen, settle, told
 from .test_session_flow import SIZE, log_texts, type_note
 
 
-async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(demo_home, clock):
+async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await type_note(pilot, "first")
         clock.advance(60)
         await type_note(pilot, "second")
-        path = app.screen.live.path
+        path = session_file(app)
         ours = path.read_text()
         # The coach fixes a word in her editor and adds a line.
         path.write_text(ours.replace("] second", "] second, reworded") + "- [00:00:30] from the editor\n")
-        app.screen.upkeep.check_files()
+        session_screen(app).upkeep.check_files()
         await pilot.pause()
         assert any("its changes are kept and shown" in n.message for n in told(app))
         assert any("second, reworded" in line for line in log_texts(app))
@@ -41,12 +43,12 @@ async def test_an_outside_edit_is_shown_and_a_dropped_line_is_kept_in_a_copy(dem
         assert not any("second" in line for line in log_texts(app)), "the screen shows what the file holds"
 
 
-async def test_an_edit_to_a_line_changed_meanwhile_waits_in_the_note_line(demo_home, clock):
+async def test_an_edit_to_a_line_changed_meanwhile_waits_in_the_note_line(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await type_note(pilot, "typo hre")
-        path = app.screen.live.path
+        path = session_file(app)
         await pilot.press("f8", "enter")
         await pilot.pause()
         edit = app.screen.query_one("#edit", Input)
@@ -63,24 +65,24 @@ async def test_an_edit_to_a_line_changed_meanwhile_waits_in_the_note_line(demo_h
         assert [n.text for n in read_session(path).notes] == ["typo fixed elsewhere", "typo here"]
 
 
-async def test_client_file_changed_outside_updates_the_goals(demo_home, clock):
+async def test_client_file_changed_outside_updates_the_goals(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        path = app.screen.live.client.path
+        path = session_screen(app).live.client.path
         path.write_text(path.read_text().replace("Leave the bank by spring", "Leave the bank by the summer"))
-        app.screen.upkeep.check_files()
+        session_screen(app).upkeep.check_files()
         await pilot.pause()
         shown = [str(option.prompt) for option in app.screen.query_one(GoalsPane).query_one(OptionList).options]
         assert any("Leave the bank by the summer" in line for line in shown), shown
         assert any("the goals shown are its new version" in n.message for n in told(app))
         path.write_text(path.read_text() + "[[goals]\n")
-        app.screen.upkeep.check_files()
+        session_screen(app).upkeep.check_files()
         await pilot.pause()
         assert any(f"{path}:" in n.message and "cannot be read now" in n.message for n in told(app))
 
 
-async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home, clock):
+async def test_a_client_open_in_another_sessionpal_is_shown_read_only(demo_home: Home, clock: FakeClock) -> None:
     # The laptop runs Ana's session: its lock and its session file.
     from sessionpal.core.clients import load_client
     from sessionpal.core.live import LiveSession

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from sessionpal.core import pack_edit
 from sessionpal.core.packs import load_pack_file
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.question import QuestionDialog
@@ -16,32 +19,33 @@ from sessionpal.ui.screens.packs import PacksScreen
 from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 
-from ..helpers import START
-from .conftest import make_app, settle, told, until
+from ..helpers import START, present
+from .conftest import make_app, session_screen, settle, told, until
 
 SIZE = (140, 45)
 
 
-def pack_ids(screen) -> list[str]:
+def pack_ids(screen: PacksScreen) -> list[str | None]:
     return [o.id for o in screen.query_one("#pack-list", OptionList).options]
 
 
-async def open_editor(pilot):
+async def open_editor(pilot: Pilot[Any]) -> PacksScreen:
     await settle(pilot)
     await pilot.press("ctrl+o")
     await pilot.pause()
-    assert isinstance(pilot.app.screen, PacksScreen)
-    return pilot.app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, PacksScreen)
+    return screen
 
 
-async def choose_pack(pilot, screen, pack_id: str) -> None:
+async def choose_pack(pilot: Pilot[Any], screen: PacksScreen, pack_id: str) -> None:
     packs = screen.query_one("#pack-list", OptionList)
     packs.focus()
     packs.highlighted = pack_ids(screen).index(pack_id)
     await pilot.pause()
 
 
-async def test_browse_and_built_in_packs_are_read_only(demo_home, clock):
+async def test_browse_and_built_in_packs_are_read_only(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_editor(pilot)
@@ -59,7 +63,7 @@ async def test_browse_and_built_in_packs_are_read_only(demo_home, clock):
         assert [q.id for q in screen.shown] == ["afraid-might-happen", "if-not-afraid"]
 
 
-async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
+async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_editor(pilot)
@@ -79,13 +83,13 @@ async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
         await pilot.pause()
         pack = load_pack_file(path)
         added = pack.questions[-1]
-        assert (added.text, added.tags, added.phase.value, added.follow_ups) == (
+        assert (added.text, added.tags, present(added.phase).value, added.follow_ups) == (
             "What would make this move worth it?",
             ("career", "values"),
             "options",
             ("And what else?", "Who would you tell?"),
         )
-        assert screen.question().ref == added.ref
+        assert present(screen.question()).ref == added.ref
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert [q.id for q in load_pack_file(path).questions][0] == added.id
@@ -107,7 +111,7 @@ async def test_a_new_pack_then_add_edit_reorder_and_delete(demo_home, clock):
         assert "# Career moves: questions of your own." in path.read_text(), "the file's comments survive"
 
 
-async def test_make_a_built_in_question_and_pack_mine(demo_home, clock):
+async def test_make_a_built_in_question_and_pack_mine(demo_home: Home, clock: FakeClock) -> None:
     pack_edit.new_pack(demo_home, "mine", "Mine")
     app = make_app(demo_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
@@ -122,16 +126,16 @@ async def test_make_a_built_in_question_and_pack_mine(demo_home, clock):
         await pilot.press("escape", "m", "enter")  # the whole pack
         await pilot.pause()
         copy = demo_home.prompts_dir / "closing.toml"
-        assert copy.exists() and not app.packs.packs["closing"].builtin
+        assert copy.exists() and not present(app.packs).packs["closing"].builtin
         assert "yours" in str(screen.query_one("#pack-list", OptionList).get_option("closing").prompt)
 
 
-async def test_hide_and_star_reach_the_live_deck(demo_home, clock):
+async def test_hide_and_star_reach_the_live_deck(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
-        first = deck.current
+        first = present(deck.current)
         screen = await open_editor(pilot)
         await choose_pack(pilot, screen, first.pack)
         await pilot.press("enter")
@@ -145,7 +149,7 @@ async def test_hide_and_star_reach_the_live_deck(demo_home, clock):
         assert first.ref not in {q.ref for q in deck.shown}
 
 
-async def test_a_pack_edited_outside_the_app_is_reloaded_and_a_broken_edit_keeps_the_last_good_one(demo_home, clock):
+async def test_a_pack_edited_outside_the_app_is_reloaded_and_a_broken_edit_keeps_the_last_good_one(demo_home: Home, clock: FakeClock) -> None:
     mine = pack_edit.new_pack(demo_home, "mine", "Mine")
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -164,11 +168,11 @@ async def test_a_pack_edited_outside_the_app_is_reloaded_and_a_broken_edit_keeps
         assert warnings and "mine.toml:" in warnings[-1] and "unknown phase 'openning'" in warnings[-1]
 
 
-async def test_choosing_another_session_model(demo_home, clock):
+async def test_choosing_another_session_model(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = session_screen(app)
         await pilot.press("f2")
         screen.action_model()
         await pilot.pause()
@@ -178,6 +182,7 @@ async def test_choosing_another_session_model(demo_home, clock):
         await pilot.pause()
         assert screen.live.model.id == "check-in"
         assert [s.phase.id for s in screen.live.timer.spans] == ["check-in", "focus", "actions", "close"]
+        assert screen.live.path is not None
         assert read_session(screen.live.path).info.model == "check-in"
         assert "Check-in" in str(screen.query_one("#phase", Static).render())
         screen.action_model()
@@ -189,11 +194,11 @@ async def test_choosing_another_session_model(demo_home, clock):
         assert load_client(demo_home.client_file("ana-perez")).model == "check-in"
 
 
-async def test_questions_asked_of_a_client_are_remembered_across_sessions(demo_home, clock):
+async def test_questions_asked_of_a_client_are_remembered_across_sessions(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        asked = app.screen.query_one(DeckPane).current
+        asked = present(app.screen.query_one(DeckPane).current)
         await pilot.press("f3", "f12", "enter", "enter")
         await settle(pilot)
     later = FakeClock(START + timedelta(days=21))
@@ -201,15 +206,15 @@ async def test_questions_asked_of_a_client_are_remembered_across_sessions(demo_h
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = again.screen.query_one(DeckPane)
-        assert deck.current.ref == asked.ref
+        assert present(deck.current).ref == asked.ref
         assert "asked 3 weeks ago" in str(again.screen.query_one("#question-meta", Static).render())
         for _ in range(10):
             await pilot.press("f4")
-            assert deck.current.ref != asked.ref, "the draw prefers questions not yet asked of this client"
+            assert present(deck.current).ref != asked.ref, "the draw prefers questions not yet asked of this client"
     assert len(session_paths(demo_home, "ana-perez")) == 2
 
 
-async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
+async def test_the_app_notices_an_outside_edit_by_itself(demo_home: Home, clock: FakeClock) -> None:
     mine = pack_edit.new_pack(demo_home, "mine", "Mine")
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -219,7 +224,7 @@ async def test_the_app_notices_an_outside_edit_by_itself(demo_home, clock):
         assert await until(pilot, lambda: added.ref in {q.ref for q in deck.shown})
 
 
-async def test_the_pack_editor_shows_a_hand_edit_of_the_pack_it_shows(demo_home, clock):
+async def test_the_pack_editor_shows_a_hand_edit_of_the_pack_it_shows(demo_home: Home, clock: FakeClock) -> None:
     mine = pack_edit.new_pack(demo_home, "mine", "Mine")
     kept = pack_edit.add_question(mine.path, "What would you do with a free Tuesday?", phase="opening")
     pack_edit.add_question(mine.path, "Who could help?", phase="options")
@@ -230,15 +235,15 @@ async def test_the_pack_editor_shows_a_hand_edit_of_the_pack_it_shows(demo_home,
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("end")
-        assert screen.question().text == "Who could help?"
+        assert present(screen.question()).text == "Who could help?"
         # The coach's editor rewords the first question and adds one.
         mine.path.write_text(mine.path.read_text().replace("free Tuesday", "free Wednesday") + '\n[[questions]]\nid = "by-hand"\ntext = "What else?"\n')
         assert await until(pilot, lambda: [q.text for q in screen.shown][-1] == "What else?"), "the list follows the file"
         assert {q.ref: q.text for q in screen.shown}[kept.ref] == "What would you do with a free Wednesday?"
-        assert screen.question().text == "Who could help?", "the highlight stays on the question the coach had"
+        assert present(screen.question()).text == "Who could help?", "the highlight stays on the question the coach had"
 
 
-async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(demo_home, clock):
+async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(demo_home: Home, clock: FakeClock) -> None:
     pack_edit.new_pack(demo_home, "mine", "Mine")
     path = demo_home.prompts_dir / "mine.toml"
     app = make_app(demo_home, clock, client=None)
@@ -264,7 +269,7 @@ async def test_an_edit_to_a_question_removed_outside_is_offered_as_a_new_one(dem
         assert questions[-1].text == "What matters most, now?"
 
 
-async def test_a_question_refused_by_a_pack_broken_by_hand_stays_in_the_form(demo_home, clock):
+async def test_a_question_refused_by_a_pack_broken_by_hand_stays_in_the_form(demo_home: Home, clock: FakeClock) -> None:
     pack_edit.new_pack(demo_home, "mine", "Mine")
     path = demo_home.prompts_dir / "mine.toml"
     app = make_app(demo_home, clock, client=None)
@@ -285,7 +290,7 @@ async def test_a_question_refused_by_a_pack_broken_by_hand_stays_in_the_form(dem
         assert path.read_text() == broken, "the broken file is left as it is"
 
 
-async def test_a_delete_that_leaves_less_than_half_of_a_pack_asks_first(demo_home, clock):
+async def test_a_delete_that_leaves_less_than_half_of_a_pack_asks_first(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.core.versions import list_versions
     from sessionpal.ui.dialogs.confirm import ConfirmDialog
 

@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, OptionList, Sparkline, Static, TabbedContent
 
+from sessionpal.core.clients import ClientEntry
 from sessionpal.core.model import ActionState
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
 from sessionpal.ui.screens.review import SESSIONS_PAGE, ReviewScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
 from sessionpal.ui.widgets.notes import LastTimeCard
 
-from .conftest import make_app, settle, until
+from .conftest import make_app, session_screen, settle, until
 
 SIZE = (140, 45)
 
 
-async def open_review(pilot):
+async def open_review(pilot: Pilot[Any]) -> ReviewScreen:
     await settle(pilot)
     await pilot.press("ctrl+y")
     await settle(pilot)
-    assert isinstance(pilot.app.screen, ReviewScreen)
-    return pilot.app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
 
 
-async def test_review_of_one_client_from_the_session(history_home, clock):
+async def test_review_of_one_client_from_the_session(history_home: Home, clock: FakeClock) -> None:
     app = make_app(history_home, clock, client="Ben Okafor")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
@@ -48,14 +55,14 @@ async def test_review_of_one_client_from_the_session(history_home, clock):
         assert app.screen.__class__.__name__ == "SessionScreen"
 
 
-async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(history_home, clock, monkeypatch):
+async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """A first build reads files in worker processes; inside the app (Textual holds sys.stderr) they must start
     too: multiprocessing's helper process did not, and the review failed with a traceback."""
     from sessionpal.core import index
 
     monkeypatch.setattr(index, "PARALLEL_FROM", 1)
     monkeypatch.setattr(index, "BATCH", 1)
-    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr("sessionpal.core.index.os.cpu_count", lambda: 2)
     app = make_app(history_home, clock, client="Ben Okafor")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
@@ -63,19 +70,20 @@ async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(
         assert not app.query(".toast")
 
 
-async def test_the_review_shows_its_first_page_before_reading_every_client(history_home, clock, monkeypatch):
+async def test_the_review_shows_its_first_page_before_reading_every_client(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """Everyone's review shows the newest sessions from the index at once; every client's file (a thousand of
     them take seconds) is read after, and the rows shown stay as they are."""
     import threading
 
+    from sessionpal.core.clients import list_clients
     from sessionpal.core.index import SearchIndex
     from sessionpal.ui.screens import review
 
     SearchIndex(history_home).refresh()  # a coach's index is current
     reading = threading.Event()
-    real_list_clients = review.list_clients
+    real_list_clients = list_clients  # the one review.py calls
 
-    def slow_list_clients(home):
+    def slow_list_clients(home: Home) -> list[ClientEntry]:
         assert reading.wait(30)
         return real_list_clients(home)
 
@@ -93,7 +101,7 @@ async def test_the_review_shows_its_first_page_before_reading_every_client(histo
         assert [table.get_row_at(i) for i in range(len(first))] == first
 
 
-async def test_search_opens_the_session_at_the_line(history_home, clock):
+async def test_search_opens_the_session_at_the_line(history_home: Home, clock: FakeClock) -> None:
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
@@ -113,7 +121,7 @@ async def test_search_opens_the_session_at_the_line(history_home, clock):
         assert len(found) == 1 and "sleep by eleven went badly" in str(found.first().render())
 
 
-async def test_open_actions_across_sessions_can_be_ticked(demo_home, clock):
+async def test_open_actions_across_sessions_can_be_ticked(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="Ana Pérez")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_review(pilot)
@@ -136,7 +144,7 @@ async def test_open_actions_across_sessions_can_be_ticked(demo_home, clock):
         assert "Last time" in str(card.render())
 
 
-async def test_the_last_time_card_follows_a_hand_edit_of_the_last_session(demo_home, clock):
+async def test_the_last_time_card_follows_a_hand_edit_of_the_last_session(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="Ana Pérez")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -148,7 +156,7 @@ async def test_the_last_time_card_follows_a_hand_edit_of_the_last_session(demo_h
         assert "send the CV draft" in str(card.render())
 
 
-async def test_broken_files_and_conflict_copies_are_listed(demo_home, clock):
+async def test_broken_files_and_conflict_copies_are_listed(demo_home: Home, clock: FakeClock) -> None:
     folder = demo_home.sessions_dir("ana-perez")
     (folder / "2026-11-20T1000.md").write_text("+++\nclient = \n+++\n")
     (folder / "2026-11-16T1000.sync-conflict-20261120-090000-XYZ.md").write_text("copy")
@@ -164,7 +172,7 @@ async def test_broken_files_and_conflict_copies_are_listed(demo_home, clock):
     assert (folder / "2026-11-20T1000.md").read_text() == "+++\nclient = \n+++\n"
 
 
-async def test_search_box_takes_anything(history_home, clock):
+async def test_search_box_takes_anything(history_home: Home, clock: FakeClock) -> None:
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
@@ -175,7 +183,7 @@ async def test_search_box_takes_anything(history_home, clock):
         assert app.is_running
 
 
-async def test_a_long_practice_is_shown_a_page_at_a_time(history_home, clock):
+async def test_a_long_practice_is_shown_a_page_at_a_time(history_home: Home, clock: FakeClock) -> None:
     folder = history_home.sessions_dir("ben-okafor")
     text = session_paths(history_home, "ben-okafor")[0].read_text()
     started = next(line for line in text.splitlines() if line.startswith("started = "))
@@ -201,7 +209,7 @@ async def test_a_long_practice_is_shown_a_page_at_a_time(history_home, clock):
         assert isinstance(app.screen, SessionViewScreen)
 
 
-async def test_an_index_that_cannot_be_opened_is_explained_not_a_crash(history_home, clock):
+async def test_an_index_that_cannot_be_opened_is_explained_not_a_crash(history_home: Home, clock: FakeClock) -> None:
     index = history_home.cache_dir / "index.sqlite3"
     index.mkdir(parents=True)  # where the database should be, something it cannot open
     app = make_app(history_home, clock, client=None)
@@ -214,7 +222,7 @@ async def test_an_index_that_cannot_be_opened_is_explained_not_a_crash(history_h
         assert not isinstance(app.screen, ReviewScreen)
 
 
-async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history_home, clock):
+async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history_home: Home, clock: FakeClock) -> None:
     """The list first comes from the index, then the files are looked at: what changed must win."""
     oldest, *_, newest = sorted(session_paths(history_home, "ben-okafor"), key=lambda path: path.name)
     app = make_app(history_home, clock, client="Ben Okafor")
@@ -231,7 +239,7 @@ async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history
         assert not screen.query_one("#review-progress").display
 
 
-async def test_clients_past_the_retention_period_are_listed(demo_home, clock):
+async def test_clients_past_the_retention_period_are_listed(demo_home: Home, clock: FakeClock) -> None:
     from datetime import date
 
     from sessionpal.core.clients import create_client
@@ -248,7 +256,7 @@ async def test_clients_past_the_retention_period_are_listed(demo_home, clock):
         assert str(screen.query_one(TabbedContent).get_tab("tab-problems").label) == "Problems (1)"
 
 
-async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_review(history_home, clock):
+async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_review(history_home: Home, clock: FakeClock) -> None:
     from sessionpal.core.clients import create_client, load_client
     from sessionpal.ui.dialogs.confirm import ChoiceDialog
 
@@ -274,7 +282,7 @@ async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_revie
     assert load_client(history_home.client_file("ben-okafor")).goal("ship-the-side-project") is not None, "Ben's other sessions still rate it"
 
 
-async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(demo_home, clock):
+async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(demo_home: Home, clock: FakeClock) -> None:
     """The session screen underneath refreshes the index too (its last-time card): the review must not wait
     for its own look to find the change, which the other one already took in."""
     from datetime import date
@@ -285,7 +293,7 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.save_typed("a note: the session is under way")
+        session_screen(app).save_typed("a note: the session is under way")
         past = record_past_session(demo_home, "ana-perez", date(2026, 11, 2), 45, notes=["recorded under Ana by mistake"])
         review = await open_review(pilot)
         await until(pilot, lambda: past in [r.path for r in review.rows])
@@ -294,7 +302,8 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
         await settle(pilot)
         await pilot.press("m")
         await pilot.pause()
-        assert isinstance(app.screen, ChoiceDialog)
+        asking = app.screen
+        assert isinstance(asking, ChoiceDialog)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is review

@@ -6,19 +6,24 @@ import asyncio
 import errno
 import os
 import tomllib
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from textual import events
-from textual.widgets import Input, OptionList, Static
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, OptionList, Static
 
 from sessionpal.core import fsio
 from sessionpal.core.clients import load_client
 from sessionpal.core.live import LiveSession
 from sessionpal.core.model import Action, ActionState, AskedQuestion, GoalStatus, Note, NoteKind
+from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.session_models import FALLBACK_MODEL
-from sessionpal.core.sessions import read_session, session_paths
+from sessionpal.core.sessions import read_session
 from sessionpal.core.timer import FakeClock, TimerState
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.dialogs.goals import GoalStatusDialog
@@ -28,22 +33,23 @@ from sessionpal.ui.screens.session import Armed, SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
 from sessionpal.ui.widgets.notes import LastTimeCard, NoteInput, NotesLog
 
-from .conftest import make_app, settle, told, until
+from ..helpers import present, state_now
+from .conftest import make_app, session_file, session_screen, settle, told, until
 
 SIZE = (140, 45)
 
 
-async def type_note(pilot, text: str) -> None:
+async def type_note(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*text)
     await pilot.press("enter")
     await pilot.pause()
 
 
-def log_texts(app) -> list[str]:
+def log_texts(app: App[Any]) -> list[str]:
     return [str(option.prompt) for option in app.screen.query_one(NotesLog).options]
 
 
-async def test_opens_on_the_client_with_the_note_line_focused(demo_home, clock):
+async def test_opens_on_the_client_with_the_note_line_focused(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -59,30 +65,31 @@ async def test_opens_on_the_client_with_the_note_line_focused(demo_home, clock):
         assert app.screen.query_one("#last-time").display
 
 
-async def test_the_first_note_starts_the_session_and_is_on_disk_before_it_shows(demo_home, clock):
+async def test_the_first_note_starts_the_session_and_is_on_disk_before_it_shows(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = session_screen(app)
         assert screen.live.timer.state is TimerState.READY
         clock.advance(2)
         await type_note(pilot, "wants to talk about the offer")
-        assert screen.live.timer.state is TimerState.RUNNING
+        assert state_now(screen.live.timer) is TimerState.RUNNING
         path = screen.live.path
+        assert path is not None
         assert read_session(path).notes == [Note(0, "wants to talk about the offer")]
         assert log_texts(app) == ["00:00:00          wants to talk about the offer"]
         assert app.screen.query_one(NoteInput).value == ""
         assert not app.screen.query_one("#last-time-box").display, "the last-time card folds away once the session starts"
 
 
-async def test_every_note_kind_from_its_prefix(demo_home, clock):
+async def test_every_note_kind_from_its_prefix(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for typed in ("plain", '"their words', "*an insight", "?what would it take", "!send the CV"):
             clock.advance(10)
             await type_note(pilot, typed)
-        document = read_session(app.screen.live.path)
+        document = read_session(session_file(app))
         assert [(n.kind, n.text) for n in document.notes] == [
             (NoteKind.NOTE, "plain"),
             (NoteKind.QUOTE, "their words"),
@@ -90,21 +97,22 @@ async def test_every_note_kind_from_its_prefix(demo_home, clock):
             (NoteKind.QUESTION, "what would it take"),
         ]
         assert document.actions == [Action("send the CV", 40)]
-        assert "- [ ] [00:00:40] send the CV" in app.screen.live.path.read_text()
+        assert "- [ ] [00:00:40] send the CV" in session_file(app).read_text()
 
 
-async def test_start_pause_resume_with_one_key(demo_home, clock):
+async def test_start_pause_resume_with_one_key(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = app.screen
-        footer_keys = lambda: {b.binding.action for b in screen.active_bindings.values()}  # noqa: E731
+        screen = session_screen(app)
+        footer_keys: Callable[[], set[str]] = lambda: {b.binding.action for b in screen.active_bindings.values()}  # noqa: E731
         assert "start" in footer_keys() and "pause" not in footer_keys()
         await pilot.press("f2")
         assert screen.live.timer.state is TimerState.RUNNING and "pause" in footer_keys()
         clock.advance(125)
         await pilot.press("f2")
-        assert screen.live.timer.state is TimerState.PAUSED and "resume" in footer_keys()
+        assert state_now(screen.live.timer) is TimerState.PAUSED and "resume" in footer_keys()
+        assert screen.live.path is not None
         info = read_session(screen.live.path).info
         assert (info.timer, info.elapsed_seconds) == ("paused", 125)
         clock.advance(600)
@@ -116,11 +124,11 @@ async def test_start_pause_resume_with_one_key(demo_home, clock):
         assert "02:10" in str(screen.query_one("#timer-line", Static).render())
 
 
-async def test_timer_colour_steps_at_ten_five_and_over(demo_home, clock):
+async def test_timer_colour_steps_at_ten_five_and_over(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = session_screen(app)
         timer = screen.query_one("#timer")
         await pilot.press("f2")
         for seconds, level in ((34 * 60, "calm"), (36 * 60, "ten"), (41 * 60, "five"), (46 * 60, "over")):
@@ -130,13 +138,13 @@ async def test_timer_colour_steps_at_ten_five_and_over(demo_home, clock):
         assert "+01:00 over 45:00" in str(screen.query_one("#remaining", Static).render())
 
 
-async def test_marking_the_current_question_asked(demo_home, clock):
+async def test_marking_the_current_question_asked(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
         first = deck.current
-        assert first is not None and first.phase.value == "opening"
+        assert first is not None and first.phase is not None and first.phase.value == "opening"
         await pilot.press("down")
         second = deck.current
         assert second is not first
@@ -145,37 +153,37 @@ async def test_marking_the_current_question_asked(demo_home, clock):
         clock.advance(30)
         await pilot.press("f3")
         await pilot.pause()
-        document = read_session(app.screen.live.path)
+        document = read_session(session_file(app))
         assert document.asked == [AskedQuestion(0, first.text, first.ref)]
         assert document.info.questions == (first.ref,)
         assert "asked this session" in str(app.screen.query_one("#question-meta", Static).render())
 
 
-async def test_draw_gives_questions_not_yet_asked(demo_home, clock):
+async def test_draw_gives_questions_not_yet_asked(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
-        asked = set()
+        asked: set[str] = set()
         for key in ("f4", "ctrl+d", "f4", "ctrl+d", "f4"):
             await pilot.press(key)
-            assert deck.current.ref not in asked
+            assert present(deck.current).ref not in asked
             await pilot.press("f3")
-            asked.add(deck.current.ref)
-        assert set(read_session(app.screen.live.path).info.questions) == asked
+            asked.add(present(deck.current).ref)
+        assert set(read_session(session_file(app)).info.questions) == asked
         current = deck.current
         await pilot.press("ctrl+n")  # a new client in the list; here it means nothing
         await pilot.pause()
         assert deck.current is current and isinstance(app.screen, SessionScreen)
 
 
-async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
+async def test_deck_filter_by_words_tag_and_phase(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
         await pilot.press("f5")
-        assert app.focused.id == "deck-filter"
+        assert present(app.focused).id == "deck-filter"
         await pilot.press(*"#values @all")
         await pilot.pause()
         assert deck.shown and all("values" in q.tags for q in deck.shown)
@@ -184,7 +192,7 @@ async def test_deck_filter_by_words_tag_and_phase(demo_home, clock):
         assert isinstance(app.focused, NoteInput)
 
 
-async def test_the_current_question_is_laid_out_again_only_when_its_height_changes(demo_home, clock):
+async def test_the_current_question_is_laid_out_again_only_when_its_height_changes(demo_home: Home, clock: FakeClock) -> None:
     """Typing in the filter repaints the current question in place; when the next one needs more (or
     fewer) lines, it gets them: nothing cut off, no blank lines left behind."""
     from rich.text import Text
@@ -194,7 +202,7 @@ async def test_the_current_question_is_laid_out_again_only_when_its_height_chang
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
         body, follow = app.screen.query_one("#question", Static), app.screen.query_one("#follow-ups", Static)
-        questions = deck.deck.questions
+        questions = present(deck.deck).questions
         longest = max(questions, key=lambda q: len(q.text))
         shortest = min(questions, key=lambda q: len(q.text))
         most_follow_ups = max(questions, key=lambda q: len(q.follow_ups))
@@ -209,7 +217,7 @@ async def test_the_current_question_is_laid_out_again_only_when_its_height_chang
         assert len(Text(longest.text).wrap(app.console, body.content_region.width)) > 1, "the demo needs a question that wraps"
 
 
-async def test_a_filter_longer_than_its_line_scrolls_to_keep_the_cursor_in_view(demo_home, clock):
+async def test_a_filter_longer_than_its_line_scrolls_to_keep_the_cursor_in_view(demo_home: Home, clock: FakeClock) -> None:
     """The filter line is repainted, not laid out, as it changes (DeckFilter.virtual_size): its scrolling must
     still follow the cursor both ways."""
     app = make_app(demo_home, clock)
@@ -232,7 +240,7 @@ async def test_a_filter_longer_than_its_line_scrolls_to_keep_the_cursor_in_view(
         assert line.value == "cou" and line.scroll_x == 0, "the short filter is shown from its start"
 
 
-async def test_the_question_list_follows_the_current_question_and_the_mouse(demo_home, clock):
+async def test_the_question_list_follows_the_current_question_and_the_mouse(demo_home: Home, clock: FakeClock) -> None:
     """The list draws one question a line (the current one shown whole above it): moving past its last line
     scrolls it, the wheel scrolls, a click picks; every match is listed, not a first few."""
     from sessionpal.ui.widgets.question_list import QuestionList
@@ -247,15 +255,15 @@ async def test_the_question_list_follows_the_current_question_and_the_mouse(demo
         assert listed.items == deck.shown and len(deck.shown) > listed.size.height, "more questions than lines"
         assert f"· {len(deck.shown)}" in str(app.screen.query_one("#deck-title", Static).render())
         await pilot.press("f5")  # back in the filter, where up and down move through the list
-        start = deck.shown.index(deck.current)
+        start = deck.shown.index(present(deck.current))
         for _ in range(listed.size.height + 2):
             await pilot.press("down")
         await pilot.pause()
-        index = deck.shown.index(deck.current)
+        index = deck.shown.index(present(deck.current))
         assert index == (start + listed.size.height + 2) % len(deck.shown) and listed.top <= index < listed.top + listed.size.height
         lines = [listed.render_line(y).text for y in range(listed.size.height)]
         assert all(len(line) <= listed.size.width for line in lines)
-        assert deck.current.text[:20] in lines[index - listed.top], "the current question's line is in view"
+        assert present(deck.current).text[:20] in lines[index - listed.top], "the current question's line is in view"
         await pilot.click(QuestionList, offset=(3, 0))
         await pilot.pause()
         assert deck.current is deck.shown[listed.top], "a click picks the question on that line"
@@ -265,7 +273,7 @@ async def test_the_question_list_follows_the_current_question_and_the_mouse(demo
         assert listed.top == max(0, top - 3) and deck.current is deck.shown[top], "the wheel scrolls, the question stays"
 
 
-async def test_words_found_only_in_other_phases_are_one_key_away(demo_home, clock):
+async def test_words_found_only_in_other_phases_are_one_key_away(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -291,7 +299,7 @@ async def test_words_found_only_in_other_phases_are_one_key_away(demo_home, cloc
         assert len(deck.shown) == elsewhere and app.focused is app.screen.query_one("#deck-filter")
 
 
-async def test_a_kept_filter_shows_and_one_key_clears_it(demo_home, clock):
+async def test_a_kept_filter_shows_and_one_key_clears_it(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -313,12 +321,12 @@ async def test_a_kept_filter_shows_and_one_key_clears_it(demo_home, clock):
         assert deck.query_text == "" and isinstance(app.focused, NoteInput)
 
 
-async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
+async def test_goal_status_change_is_written_with_its_note(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")  # the sidebar is armed: the next key acts on its highlighted goal
-        assert app.screen.armed is Armed.GOALS and isinstance(app.focused, NoteInput), "the cursor stays in the note line"
+        assert session_screen(app).armed is Armed.GOALS and isinstance(app.focused, NoteInput), "the cursor stays in the note line"
         await pilot.press("down", "s")  # the second goal, Run 5 km (at risk): change its status
         await pilot.pause()
         assert isinstance(app.screen, GoalStatusDialog)
@@ -326,13 +334,14 @@ async def test_goal_status_change_is_written_with_its_note(demo_home, clock):
         await pilot.press("tab", *"knee still sore", "enter")
         await pilot.pause()
         goal = load_client(demo_home.client_file("ana-perez")).goal("run-5-km-without-stopping")
+        assert goal is not None
         assert goal.status is GoalStatus.STALLED
         assert (goal.history[-1].from_status, goal.history[-1].note) == (GoalStatus.AT_RISK, "knee still sore")
         await pilot.press("escape")
         assert isinstance(app.focused, NoteInput)
 
 
-async def test_adding_a_goal(demo_home, clock):
+async def test_adding_a_goal(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock, client="José Álvarez")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -345,7 +354,7 @@ async def test_adding_a_goal(demo_home, clock):
         assert [o.id for o in app.screen.query_one("#goal-list", OptionList).options] == ["find-a-new-role"]
 
 
-async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
+async def test_edit_tick_and_delete_from_the_log(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -353,10 +362,10 @@ async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
         clock.advance(5)
         await type_note(pilot, "!send the CV")
         await pilot.press("f8")
-        assert app.screen.armed is Armed.LOG and isinstance(app.focused, NoteInput)
+        assert session_screen(app).armed is Armed.LOG and isinstance(app.focused, NoteInput)
         await pilot.press("x")  # tick the action (the last line)
         await pilot.pause()
-        assert read_session(app.screen.live.path).actions == [Action("send the CV", 5, ActionState.DONE)]
+        assert read_session(session_file(app)).actions == [Action("send the CV", 5, ActionState.DONE)]
         assert isinstance(app.focused, NoteInput), "the log's keys end with their action: the cursor is home"
         await pilot.press("f8", "up", "enter")
         await pilot.pause()
@@ -364,23 +373,23 @@ async def test_edit_tick_and_delete_from_the_log(demo_home, clock):
         assert edit.cursor_position == len("typo hre") and edit.selection.is_empty
         await pilot.press("backspace", "backspace", "backspace", *"here", "enter")
         await pilot.pause()
-        assert read_session(app.screen.live.path).notes == [Note(0, "typo here")]
+        assert read_session(session_file(app)).notes == [Note(0, "typo here")]
         assert app.screen.query_one(NotesLog).highlighted == 0, "the edited line stays selected"
         assert isinstance(app.focused, NoteInput)
         await pilot.press("f8", "up", "delete")  # F8 starts at the newest line: up to the note
         await pilot.pause()
         await pilot.press("enter")  # "Delete it"
         await pilot.pause()
-        assert read_session(app.screen.live.path).notes == []
+        assert read_session(session_file(app)).notes == []
         assert isinstance(app.focused, NoteInput)
 
 
-async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
+async def test_ending_confirms_summarises_and_finalises(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "!call the recruiter")
-        app.screen.live.goals.rate_goal("run-5-km-without-stopping", 6)
+        session_screen(app).live.goals.rate_goal("run-5-km-without-stopping", 6)
         clock.advance(44 * 60)
         await pilot.press("f12")
         await pilot.pause()
@@ -401,7 +410,7 @@ async def test_ending_confirms_summarises_and_finalises(demo_home, clock):
         assert isinstance(app.screen, ClientPickerScreen)
 
 
-async def test_the_end_of_a_session_offers_the_client_s_recap(demo_home, clock):
+async def test_the_end_of_a_session_offers_the_client_s_recap(demo_home: Home, clock: FakeClock) -> None:
     """r in the summary: the shared recap (agreement, + notes, the client's own actions) saved beside the
     session, copied to the clipboard (OSC 52 in a terminal, the page in a browser), and shown as copied."""
     app = make_app(demo_home, clock)
@@ -438,7 +447,7 @@ async def test_the_end_of_a_session_offers_the_client_s_recap(demo_home, clock):
         assert isinstance(app.screen, ClientPickerScreen)
 
 
-async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home, clock):
+async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -452,7 +461,7 @@ async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home, clo
         assert "private: not shown" in shown and "courage" not in shown
 
 
-async def test_the_engagement_set_from_the_palette_shows_where_the_session_stands(demo_home, clock):
+async def test_the_engagement_set_from_the_palette_shows_where_the_session_stands(demo_home: Home, clock: FakeClock) -> None:
     """Ana has had one session: this is her second; with 12 agreed the header says "session 2 of 12"."""
     from sessionpal.ui.dialogs.text import EngagementDialog
 
@@ -461,7 +470,7 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
         await settle(pilot)
         header = app.screen.query_one("#session-header", Static)
         assert "session " not in str(header.render()), "no engagement, no count"
-        app.screen.action_engagement()
+        session_screen(app).action_engagement()
         await pilot.pause()
         assert isinstance(app.screen, EngagementDialog)
         app.screen.query_one("#engagement-sessions", Input).value = "12"
@@ -480,10 +489,10 @@ async def test_the_engagement_set_from_the_palette_shows_where_the_session_stand
         assert "session 2 of 12" in str(header.render())
         card = str(app.screen.query_one("#last-time", Static).render())
         assert "This is session 2 of 12  · engagement ends Wed 31 Mar 2027  · next session Mon 30 Nov" in card
-        assert load_client(demo_home.client_file("ana-perez")).engagement.sessions == 12
+        assert present(load_client(demo_home.client_file("ana-perez")).engagement).sessions == 12
 
 
-async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
+async def test_a_past_session_is_written_up_after_the_fact(demo_home: Home, clock: FakeClock) -> None:
     from textual.widgets import TextArea
 
     from sessionpal.ui.dialogs.text import PastSessionDialog
@@ -493,25 +502,25 @@ async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = session_paths(demo_home, "ana-perez")
-        app.screen.action_past_session()
+        session_screen(app).action_past_session()
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, PastSessionDialog)
         assert dialog.query_one("#day", Input).value == "2026-11-23", "today, written in: a day to correct, not a hint"
         dialog.query_one("#day", Input).value = "2099-01-01"
-        dialog.query_one("#ok").press()
+        dialog.query_one("#ok", Button).press()
         await pilot.pause()
         assert "today or before" in str(dialog.query_one("#form-error", Static).render()), "a past session is in the past"
         for far in ("0001-01-01", "0026-11-23", "1969-12-31"):
             dialog.query_one("#day", Input).value = far
-            dialog.query_one("#ok").press()
+            dialog.query_one("#ok", Button).press()
             await pilot.pause()
             assert "1970 or after" in str(dialog.query_one("#form-error", Static).render()), far
         dialog.query_one("#day", Input).value = "2026-11-02"
         dialog.query_one("#minutes", Input).value = "50"
         dialog.query_one("#pro-bono", TickBox).value = True
         dialog.query_one("#past-notes", TextArea).text = "she named the fear for the first time\n!ask her sister for a weekend\n"
-        dialog.query_one("#ok").press()
+        dialog.query_one("#ok", Button).press()
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         (added,) = [p for p in session_paths(demo_home, "ana-perez") if p not in before]
@@ -522,7 +531,7 @@ async def test_a_past_session_is_written_up_after_the_fact(demo_home, clock):
         assert not app.screen.live.started, "the session under way is untouched"
 
 
-async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home, clock):
+async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -553,7 +562,7 @@ async def test_quitting_mid_session_keeps_everything_and_offers_to_resume(demo_h
     assert [n.stamp for n in read_session(path).notes] == [0, 400]
 
 
-async def test_starting_fresh_ends_the_unfinished_one(demo_home, clock):
+async def test_starting_fresh_ends_the_unfinished_one(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -570,12 +579,12 @@ async def test_starting_fresh_ends_the_unfinished_one(demo_home, clock):
     assert read_session(paths[-1]).info.is_finished
 
 
-async def test_privacy_hides_everything_but_the_timer(demo_home, clock):
+async def test_privacy_hides_everything_but_the_timer(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "confidential")
-        screen = app.screen
+        screen = session_screen(app)
         await pilot.press("f9")
         assert screen.has_class("-private")
         for selector in ("#goals", "#deck", "#log"):
@@ -585,25 +594,26 @@ async def test_privacy_hides_everything_but_the_timer(demo_home, clock):
         assert screen.query_one(NoteInput).password
         await pilot.press(*"still typing", "enter")
         await pilot.pause()
+        assert screen.live.path is not None
         assert [n.text for n in read_session(screen.live.path).notes] == ["confidential", "still typing"]
         await pilot.press("f9")
         assert screen.query_one("#log").display and not screen.query_one(NoteInput).password
 
 
-async def test_a_failed_write_keeps_the_note_and_retries(demo_home, clock, monkeypatch):
+async def test_a_failed_write_keeps_the_note_and_retries(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await type_note(pilot, "saved fine")
         real = fsio._os_write
 
-        def disk_full(fd, data):
+        def disk_full(fd: int, data: bytes) -> NoReturn:
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(fsio, "_os_write", disk_full)
         clock.advance(20)
         await type_note(pilot, "the important one")
-        screen = app.screen
+        screen = session_screen(app)
         assert screen.query_one(NoteInput).value == "", "the note line is free for the next note"
         assert [n.text for n in screen.live.pending] == ["the important one"]
         unsaved = str(screen.query_one("#unsaved", Static).render())
@@ -618,11 +628,12 @@ async def test_a_failed_write_keeps_the_note_and_retries(demo_home, clock, monke
         await pilot.pause()
         assert screen.live.pending == [] and screen.query_one(NoteInput).value == ""
         assert not screen.query_one("#unsaved").display
+        assert screen.live.path is not None
         notes = [(n.stamp, n.text) for n in read_session(screen.live.path).notes]
         assert notes == [(0, "saved fine"), (20, "the important one"), (30, "NOTE two")], "each saved once, as it was"
 
 
-async def test_a_letter_typed_right_after_enter_is_kept(demo_home, clock):
+async def test_a_letter_typed_right_after_enter_is_kept(demo_home: Home, clock: FakeClock) -> None:
     """Keys arriving in one burst (a fast typist, a slow disk) must all land, in order."""
     from textual import events
 
@@ -632,11 +643,11 @@ async def test_a_letter_typed_right_after_enter_is_kept(demo_home, clock):
         for key in ["a", "b", "enter", "c", "d", "enter", "e"]:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         assert await until(pilot, lambda: app.screen.query_one(NoteInput).value == "e")
-        assert [n.text for n in read_session(app.screen.live.path).notes] == ["ab", "cd"]
+        assert [n.text for n in read_session(session_file(app)).notes] == ["ab", "cd"]
         assert app.screen.query_one(NoteInput).value == "e"
 
 
-async def test_paste_keeps_every_line(demo_home, clock):
+async def test_paste_keeps_every_line(demo_home: Home, clock: FakeClock) -> None:
     from textual import events
 
     app = make_app(demo_home, clock)
@@ -648,7 +659,7 @@ async def test_paste_keeps_every_line(demo_home, clock):
         assert note.value == "first line second line third"
 
 
-async def test_session_commands_are_in_the_palette(demo_home, clock):
+async def test_session_commands_are_in_the_palette(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -659,7 +670,7 @@ async def test_session_commands_are_in_the_palette(demo_home, clock):
         assert len(titles) == len(set(titles)), "each command once (draw has two keys)"
 
 
-async def test_help_lists_keys_prefixes_and_filter(demo_home, clock):
+async def test_help_lists_keys_prefixes_and_filter(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -672,7 +683,7 @@ async def test_help_lists_keys_prefixes_and_filter(demo_home, clock):
         assert isinstance(app.screen, SessionScreen)
 
 
-async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home, clock):
+async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home: Home, clock: FakeClock) -> None:
     """F6, F9 and F12 need fn on a Mac laptop: ctrl+s, ctrl+\\ and ctrl+e do the same (issue 26.19)."""
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -681,7 +692,7 @@ async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home, clock):
         question = deck.current
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert question.ref in app.config.starred, "ctrl+s stars, as F6"
+        assert present(question).ref in app.config.starred, "ctrl+s stars, as F6"
         await pilot.press("ctrl+backslash")
         await pilot.pause()
         assert app.private, "ctrl+\\ lowers the blind, as F9"
@@ -703,30 +714,30 @@ async def test_every_f_key_has_a_ctrl_key_for_a_mac_laptop(demo_home, clock):
     assert key_label("f9,ctrl+backslash") == "F9 / ctrl+\\"
 
 
-async def test_the_deck_says_of_how_many_and_how_many_are_hidden(demo_home, clock):
+async def test_the_deck_says_of_how_many_and_how_many_are_hidden(demo_home: Home, clock: FakeClock) -> None:
     """`packs check` counts every question; the deck the timer's phase of those not hidden (issue 26.21)."""
     demo_home.config_file.write_text('hidden = ["opening/permission-sensitive", "closing"]\n')
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
-        closing = len([q for q in app.packs.questions() if q.pack == "closing"])
+        closing = len([q for q in present(app.packs).questions() if q.pack == "closing"])
         title = str(deck.query_one("#deck-title", Static).render())
-        assert closing > 0 and f"{len(deck.shown)} of {len(deck.deck.questions)} · {closing + 1} hidden" in title, title
+        assert closing > 0 and f"{len(deck.shown)} of {len(present(deck.deck).questions)} · {closing + 1} hidden" in title, title
 
 
-async def test_keymap_from_config(demo_home, clock):
+async def test_keymap_from_config(demo_home: Home, clock: FakeClock) -> None:
     demo_home.config_file.write_text('[keys]\nask = "f10"\nnot_a_command = "f11"\n')
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("f10")
         await pilot.pause()
-        assert read_session(app.screen.live.path).asked
+        assert read_session(session_file(app)).asked
         assert any("'not_a_command' is not a command" in n.message for n in told(app))
 
 
-async def test_a_key_the_note_line_types_is_refused_for_a_command_and_kept_after_f7(demo_home, clock):
+async def test_a_key_the_note_line_types_is_refused_for_a_command_and_kept_after_f7(demo_home: Home, clock: FakeClock) -> None:
     demo_home.config_file.write_text('[keys]\nquit = "enter"\ntimer = "f2,a"\ngoal_rename = "n"\n')
     machine = Path(os.environ["SESSIONPAL_MACHINE_CONFIG"])  # this test's own (tests/conftest.py)
     machine.parent.mkdir(parents=True, exist_ok=True)
@@ -739,11 +750,11 @@ async def test_a_key_the_note_line_types_is_refused_for_a_command_and_kept_after
         assert f"{demo_home.config_file}:3:1: keys.timer = 'f2,a'" in said and f"{machine}:2:1: keys.ask = 'shift+q'" in said, said
         assert app.active_keys == {"goal_rename": "n"}, "one key after F7 may be a letter, as the defaults are"
         await type_note(pilot, "a Quiet day")
-        assert app.is_running and [n.text for n in read_session(app.screen.live.path).notes] == ["a Quiet day"]
-        assert not read_session(app.screen.live.path).asked, "shift+q typed a Q, asked nothing"
+        assert app.is_running and [n.text for n in read_session(session_file(app)).notes] == ["a Quiet day"]
+        assert not read_session(session_file(app)).asked, "shift+q typed a Q, asked nothing"
 
 
-def test_no_command_that_works_while_typing_has_a_typed_key_of_its_own():
+def test_no_command_that_works_while_typing_has_a_typed_key_of_its_own() -> None:
     from sessionpal.core.config import takes_typing
     from sessionpal.ui.app import SessionPalApp
     from sessionpal.ui.keys import ids_while_typing
@@ -754,7 +765,7 @@ def test_no_command_that_works_while_typing_has_a_typed_key_of_its_own():
     assert typed == {"filter_done": "enter"}, "only the deck filter's own Enter, which ends the filter"
 
 
-async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, clock):
+async def test_starring_a_question_writes_config_and_puts_it_first(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -763,7 +774,7 @@ async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, cl
         question = deck.current
         await pilot.press("f6")
         await pilot.pause()
-        assert tomllib.loads(demo_home.config_file.read_text())["starred"] == [question.ref]
+        assert tomllib.loads(demo_home.config_file.read_text())["starred"] == [present(question).ref]
         assert deck.shown[0] is question
         await pilot.press("f12")  # nothing started: back to the list, then another client
         await settle(pilot)
@@ -772,7 +783,7 @@ async def test_starring_a_question_writes_config_and_puts_it_first(demo_home, cl
         assert app.screen.query_one(DeckPane).shown[0].ref == question.ref, "the star holds for the next client"
 
 
-async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home, clock):
+async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home: Home, clock: FakeClock) -> None:
     demo_home.prompts_dir.mkdir()
     (demo_home.prompts_dir / "mine.toml").write_text("[pack\n")
     app = make_app(demo_home, clock)
@@ -782,7 +793,7 @@ async def test_a_broken_user_pack_is_reported_and_the_rest_load(demo_home, clock
         assert any("mine.toml:1:6: invalid TOML" in n.message for n in told(app))
 
 
-async def test_an_unexpected_error_saves_and_leaves_a_short_message(demo_home, clock, monkeypatch):
+async def test_an_unexpected_error_saves_and_leaves_a_short_message(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -807,13 +818,13 @@ async def test_an_unexpected_error_saves_and_leaves_a_short_message(demo_home, c
     assert info.elapsed_seconds == 42 and info.timer == "running"
 
 
-async def test_quitting_with_unsaved_notes_asks_first(demo_home, clock, monkeypatch):
+async def test_quitting_with_unsaved_notes_asks_first(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "saved")
 
-        def disk_full(fd, data):
+        def disk_full(fd: int, data: bytes) -> NoReturn:
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(fsio, "_os_write", disk_full)
@@ -826,15 +837,15 @@ async def test_quitting_with_unsaved_notes_asks_first(demo_home, clock, monkeypa
         assert isinstance(app.screen, SessionScreen) and app.is_running
 
 
-async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home, clock):
+async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     for bell, expected in ((False, 0), (True, 3)):
         demo_home.config_file.write_text(f"bell = {'true' if bell else 'false'}\n")
         app = make_app(demo_home, clock)
-        rings = []
-        app.bell = lambda rings=rings: rings.append(1)
+        rings: list[int] = []
+        monkeypatch.setattr(app, "bell", lambda rings=rings: rings.append(1))
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            screen = app.screen
+            screen = session_screen(app)
             await pilot.press("f2")
             for minute in (30, 36, 37, 41, 46, 50):  # crosses 10 left, 5 left and the end once each
                 clock.advance(minute * 60 - screen.live.timer.elapsed)
@@ -846,7 +857,7 @@ async def test_the_bell_rings_at_ten_five_and_over_only_when_asked_for(demo_home
             path.unlink()  # the next round starts a fresh session
 
 
-async def test_the_last_time_card_carries_open_actions_forward_from_every_session(demo_home, clock):
+async def test_the_last_time_card_carries_open_actions_forward_from_every_session(demo_home: Home, clock: FakeClock) -> None:
     ana = load_client(demo_home.client_file("ana-perez"))
     older = FakeClock(datetime(2026, 9, 7, 10, 0, tzinfo=timezone(timedelta(hours=1))))
     for week in range(4):  # four earlier sessions, two actions left open in each
@@ -866,7 +877,7 @@ async def test_the_last_time_card_carries_open_actions_forward_from_every_sessio
         assert "and 4 older: ctrl+y shows them all" in card
 
 
-async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home, clock):
+async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.ui.widgets.status import StatusLine
 
     app = make_app(demo_home, clock)
@@ -892,10 +903,10 @@ async def test_news_goes_to_the_status_line_not_over_the_deck(demo_home, clock):
         assert not status.has_class("-visible") and str(status.render()) == "", "the blind takes the news down with it"
 
 
-async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home, clock):
+async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.ui.widgets.footer import CompactFooter
 
-    def footer_actions(app) -> list[str]:
+    def footer_actions(app: App[Any]) -> list[str]:
         return [getattr(w, "action", "") for w in app.screen.query_one(CompactFooter).children if getattr(w, "action", None)]
 
     app = make_app(demo_home, clock)
@@ -911,7 +922,7 @@ async def test_the_footer_keeps_f1_in_sight_when_the_terminal_narrows(demo_home,
         assert any(t.message.startswith("Starred") for t in told(app))
 
 
-async def test_switch_client_leaves_the_session_open_to_resume(demo_home, clock):
+async def test_switch_client_leaves_the_session_open_to_resume(demo_home: Home, clock: FakeClock) -> None:
     """Issue 26.18: the only way back to the client list was to end the session."""
     from sessionpal.core.lock import LOCK_FILE
     from sessionpal.ui.dialogs.resume import ResumeDialog
@@ -921,7 +932,7 @@ async def test_switch_client_leaves_the_session_open_to_resume(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "she is between two offers")
-        path = app.screen.live.path
+        path = session_file(app)
         await pilot.press("ctrl+p", *"switch client", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientPickerScreen)
@@ -933,7 +944,7 @@ async def test_switch_client_leaves_the_session_open_to_resume(demo_home, clock)
         assert isinstance(app.screen, ResumeDialog), "opened again: resume it"
 
 
-async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home, clock):
+async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home: Home, clock: FakeClock) -> None:
     # Wrapping the whole line for the last-time card took 34 s before the client's screen appeared.
     last = session_paths(demo_home, "ana-perez")[-1]
     huge = "word " * 2_000_000
@@ -951,7 +962,7 @@ async def test_a_ten_megabyte_note_line_is_shown_cut_and_kept_whole(demo_home, c
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_home, clock, size):
+async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_home: Home, clock: FakeClock, size: tuple[int, int]) -> None:
     last = session_paths(demo_home, "ana-perez")[-1]
     more = "".join(f"- [ ] [00:1{i}:00] a long action number {i} that the client named in her own words by Friday\n" for i in range(6))
     last.write_text(last.read_text().replace("- [ ] [00:08:00] book a physio appointment\n", "- [ ] [00:08:00] book a physio appointment\n" + more))
@@ -969,14 +980,14 @@ async def test_the_note_line_stays_whole_on_screen_whatever_the_card_holds(demo_
         assert box.max_scroll_y > 0 and box.show_vertical_scrollbar, "a card too long for its room scrolls, and shows it can"
 
 
-async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_blind(demo_home, clock):
+async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_blind(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_note(pilot, "!the first action she chose")
         for number in range(8):
-            app.screen.live.add_note(f"!action number {number} she chose")
-        app.screen.live.goals.rate_goal("run-5-km-without-stopping", 6)
+            session_screen(app).live.add_note(f"!action number {number} she chose")
+        session_screen(app).live.goals.rate_goal("run-5-km-without-stopping", 6)
         await pilot.press("f9")  # the blind down as the session ends
         clock.advance(45 * 60)
         await pilot.press("f12", "enter")
@@ -998,19 +1009,19 @@ async def test_at_80x24_the_summary_scrolls_its_buttons_stay_and_f9_lifts_its_bl
         assert isinstance(app.screen, SummaryDialog)
 
 
-async def test_words_typed_but_not_entered_are_kept_when_the_session_ends_or_the_app_quits(demo_home, clock):
+async def test_words_typed_but_not_entered_are_kept_when_the_session_ends_or_the_app_quits(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_note(pilot, "!call the recruiter")
         await pilot.press("f8", "x")  # ticked in the log
         await pilot.pause()
-        assert read_session(app.screen.live.path).actions[0].state is ActionState.DONE
+        assert read_session(session_file(app)).actions[0].state is ActionState.DONE
         await pilot.press(*"+Great work today")  # no Enter
         clock.advance(45 * 60)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        path = app.screen.live.path if isinstance(app.screen, SessionScreen) else session_paths(demo_home, "ana-perez")[-1]
+        path = session_file(app) if isinstance(app.screen, SessionScreen) else session_paths(demo_home, "ana-perez")[-1]
         assert "Great work today" in [n.text for n in read_session(path).notes], "kept as a note before the question"
         await pilot.press("enter")
         await pilot.pause()
@@ -1027,7 +1038,7 @@ async def test_words_typed_but_not_entered_are_kept_when_the_session_ends_or_the
     assert [n.text for n in read_session(session_paths(demo_home, "jose-alvarez")[-1]).notes] == ["first words", "and the last ones"]
 
 
-async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_home, clock):
+async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_home: Home, clock: FakeClock) -> None:
     from sessionpal.ui.dialogs.summary import RecapDialog
 
     app = make_app(demo_home, clock)
@@ -1035,7 +1046,7 @@ async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_
         await settle(pilot)
         await type_note(pilot, "=Clarity on the move, and what she wants from the next three months at the bank")
         for number in range(10):
-            app.screen.live.add_note(f"+A note for her, number {number}, about what she chose today")
+            session_screen(app).live.add_note(f"+A note for her, number {number}, about what she chose today")
         clock.advance(45 * 60)
         await pilot.press("f12", "enter")
         await pilot.pause()
@@ -1052,7 +1063,7 @@ async def test_at_80x24_the_recap_scrolls_and_its_close_button_is_in_sight(demo_
         assert box.scroll_y == box.max_scroll_y
 
 
-async def test_at_80x24_every_form_s_hints_wrap_and_are_read_whole(demo_home, clock):
+async def test_at_80x24_every_form_s_hints_wrap_and_are_read_whole(demo_home: Home, clock: FakeClock) -> None:
     from textual.widgets import Label
 
     from sessionpal.ui.dialogs.text import EngagementDialog, PastSessionDialog, RateDialog
