@@ -8,17 +8,26 @@ import html
 import random
 import re
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import pytest
 from textual import events
+from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.widgets import Input
 
 from sessionpal.core.clients import create_client, set_agreements, set_values
 from sessionpal.core.goals import add_goal
-from sessionpal.core.paths import Home
-from sessionpal.core.sessions import read_session, session_paths
-from sessionpal.ui.widgets.notes import NoteInput
+from sessionpal.core.live import LogEntry
+from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
-from .conftest import make_app, settle
+from ..helpers import as_moment
+from .conftest import make_app, session_screen, settle
 
 SIZE = (120, 36)
 
@@ -61,7 +70,7 @@ SENTENCES = [
 ]
 
 
-async def type_sentence(pilot, sentence: str) -> None:
+async def type_sentence(pilot: Pilot[Any], sentence: str) -> None:
     """A sentence as a practised typist types it: a key every few milliseconds (Pilot.press would wait
     for the app to idle after each one, 50-100 ms a key), then Enter, then a look at the screen."""
     for char in sentence:
@@ -72,11 +81,11 @@ async def type_sentence(pilot, sentence: str) -> None:
     await pilot.pause()
 
 
-def modal_depth(app) -> int:
+def modal_depth(app: App[Any]) -> int:
     return sum(isinstance(screen, ModalScreen) for screen in app.screen_stack)
 
 
-async def test_random_commands_and_typed_sentences_every_sentence_lands_whole_and_once(demo_home, clock):
+async def test_random_commands_and_typed_sentences_every_sentence_lands_whole_and_once(demo_home: Home, clock: FakeClock) -> None:
     rng = random.Random(13)
     app = make_app(demo_home, clock)
     typed: list[str] = []
@@ -104,7 +113,7 @@ async def test_random_commands_and_typed_sentences_every_sentence_lands_whole_an
     assert [t for t in notes if t in typed] == typed, "each sentence typed at the note line is saved whole, once, in order"
 
 
-async def test_a_rating_then_typing_goes_into_the_note_not_the_sidebar(demo_home, clock):
+async def test_a_rating_then_typing_goes_into_the_note_not_the_sidebar(demo_home: Home, clock: FakeClock) -> None:
     """Seen in a coach's week: F7, r, 3, Enter, then a sentence fired the sidebar's letters."""
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -118,7 +127,7 @@ async def test_a_rating_then_typing_goes_into_the_note_not_the_sidebar(demo_home
         assert [n.text for n in notes] == ["Long runs feel like a chore"]
 
 
-async def test_the_palette_s_session_agreement_is_saved(demo_home, clock):
+async def test_the_palette_s_session_agreement_is_saved(demo_home: Home, clock: FakeClock) -> None:
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -150,25 +159,27 @@ BURST_COMMANDS = [
 KEY_NAMES = {" ": "space", ",": "comma"}
 
 
-def burst(app, keys: list[str]) -> None:
+def burst(app: App[Any], keys: list[str]) -> None:
     for key in keys:
         app.post_message(events.Key(KEY_NAMES.get(key, key), key) if len(key) == 1 else events.Key(key, None))
 
 
-async def test_bursts_of_keys_on_a_slow_app_lose_nothing_and_open_only_what_was_asked(demo_home, clock, monkeypatch):
+async def test_bursts_of_keys_on_a_slow_app_lose_nothing_and_open_only_what_was_asked(
+    demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 25's done-when: thousands of keys sent with no pause, each redraw slowed (a busy machine): every
     sentence lands whole and in order, and a command opens its own dialog or none, never two."""
     import time
 
     from sessionpal.ui.widgets.notes import NotesLog
 
-    real = NotesLog.show
+    real = NotesLog.watch_entries
 
-    def slow(self, items):
+    def slow(self: NotesLog, old: tuple[LogEntry, ...], items: tuple[LogEntry, ...]) -> None:
         time.sleep(0.01)
-        real(self, items)
+        real(self, old, items)
 
-    monkeypatch.setattr(NotesLog, "show", slow)
+    monkeypatch.setattr(NotesLog, "watch_entries", slow)
     rng = random.Random(29)
     app = make_app(demo_home, clock)
     typed: list[str] = []
@@ -192,7 +203,7 @@ async def test_bursts_of_keys_on_a_slow_app_lose_nothing_and_open_only_what_was_
                 assert opened == [expected], f"{command} opened {opened} (step {step})"
                 await pilot.press("escape")
                 await settle(pilot)
-            assert type(app.screen).__name__ == "SessionScreen" and app.screen.armed.value == "note", f"step {step}"
+            assert type(app.screen).__name__ == "SessionScreen" and session_screen(app).armed.value == "note", f"step {step}"
         notes = [n.text for n in read_session(session_paths(demo_home, "ana-perez")[-1]).notes]
     assert keys > 1500
     assert [t for t in notes if t in typed] == typed and len(notes) == len(typed), "each sentence saved whole, once, in order; nothing else"
@@ -217,20 +228,20 @@ SECRETS = [
 
 def build_private_home(home: Home) -> None:
     client = create_client(home, NAME, 60, date(2026, 10, 1))
-    add_goal(home, client.slug, "Open the pottery studio", value="wabi-sabi", at=date(2026, 10, 1))
-    add_goal(home, client.slug, "Walk the Camino alone", at=date(2026, 10, 1))
+    add_goal(home, client.slug, "Open the pottery studio", value="wabi-sabi", at=as_moment(date(2026, 10, 1)))
+    add_goal(home, client.slug, "Walk the Camino alone", at=as_moment(date(2026, 10, 1)))
     set_values(home, client.slug, ["wabi-sabi"])
     set_agreements(home, client.slug, ["career"], ["tango"])
 
 
-def visible_text(app) -> str:
+def visible_text(app: App[Any]) -> str:
     """Everything the terminal shows now (toasts included), as one string of its text in screen order."""
     svg = app.export_screenshot()
     runs = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
     return "".join(html.unescape(re.sub(r"<[^>]+>", "", run)) for run in runs).replace("\xa0", " ")
 
 
-def leaks(app) -> list[str]:
+def leaks(app: App[Any]) -> list[str]:
     shown = visible_text(app).casefold()
     titles = f"{app.title} {app.sub_title} {app.screen.title} {app.screen.sub_title}".casefold()
     return [s for s in SECRETS if s.casefold() in shown or s.casefold() in titles]
@@ -264,7 +275,7 @@ WALK = [
 ]
 
 
-async def test_with_the_blind_down_nothing_of_the_client_is_shown_anywhere(home, clock):
+async def test_with_the_blind_down_nothing_of_the_client_is_shown_anywhere(home: Home, clock: FakeClock) -> None:
     build_private_home(home)
     app = make_app(home, clock, client=NAME)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -301,7 +312,9 @@ async def test_with_the_blind_down_nothing_of_the_client_is_shown_anywhere(home,
         assert "Zofia Quillfeather" in visible_text(app), "F9 lifts the blind"
 
 
-async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_saved_paths_and_the_client_filter(home, clock, tmp_path, monkeypatch):
+async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_saved_paths_and_the_client_filter(
+    home: Home, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 26.9 and 26.10: what a coach's week found showing the client with F9 on, and the screenshot."""
     build_private_home(home)
     app = make_app(home, clock, client=NAME)
@@ -338,7 +351,7 @@ async def test_the_blind_also_covers_the_engagement_the_past_session_form_the_sa
         assert leaks(app) == [] and "Zofia" not in visible_text(app), "the letters typed in the client filter"
 
 
-async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_a_file(demo_home, clock, tmp_path):
+async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_a_file(demo_home: Home, clock: FakeClock, tmp_path: Path) -> None:
     app = make_app(demo_home, clock)
     target = tmp_path / "shot.svg"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -346,7 +359,7 @@ async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_
         await pilot.press("ctrl+p", *"screenshot", "enter")
         await pilot.pause(0.3)
         await settle(pilot)
-        field = app.screen.query_one("#text")
+        field = app.screen.query_one("#text", Input)
         field.value = str(target)
         await pilot.press("enter")
         await pilot.pause()
@@ -355,13 +368,13 @@ async def test_a_screenshot_is_written_0600_where_the_coach_says_and_never_over_
         await pilot.press("ctrl+p", *"screenshot", "enter")
         await pilot.pause(0.3)
         await settle(pilot)
-        app.screen.query_one("#text").value = str(target)
+        app.screen.query_one("#text", Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
         assert target.read_bytes() == before and "exists already" in " ".join(n.message for n in app._notifications)
 
 
-async def test_behind_the_blind_a_completed_tag_and_a_new_client_s_name_are_masked_too(home, clock):
+async def test_behind_the_blind_a_completed_tag_and_a_new_client_s_name_are_masked_too(home: Home, clock: FakeClock) -> None:
     """Found by a coach's look: #lea completed the goal's words in clear; ctrl+n showed the name typed."""
     build_private_home(home)
     app = make_app(home, clock, client=NAME)

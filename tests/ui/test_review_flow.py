@@ -293,7 +293,7 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        session_screen(app).save_typed("a note: the session is under way")
+        session_screen(app).note_flow.save_typed("a note: the session is under way")
         past = record_past_session(demo_home, "ana-perez", date(2026, 11, 2), 45, notes=["recorded under Ana by mistake"])
         review = await open_review(pilot)
         await until(pilot, lambda: past in [r.path for r in review.rows])

@@ -624,7 +624,7 @@ async def test_a_failed_write_keeps_the_note_and_retries(demo_home: Home, clock:
         await type_note(pilot, "NOTE two")  # typed while the first still waits: never glued onto it
         assert [n.text for n in screen.live.pending] == ["the important one", "NOTE two"]
         monkeypatch.setattr(fsio, "_os_write", real)
-        screen.retry_pending()
+        screen.note_flow.retry_pending()
         await pilot.pause()
         assert screen.live.pending == [] and screen.query_one(NoteInput).value == ""
         assert not screen.query_one("#unsaved").display

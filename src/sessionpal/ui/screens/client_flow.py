@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ...core.clients import set_model
 from ...core.model import Engagement
 from ..dialogs.confirm import ChoiceDialog
 from .host import SessionHost
 
+if TYPE_CHECKING:
+    from .last_time_flow import LastTimeFlow
+
 
 class ClientHost(SessionHost, Protocol):
     """What the flow needs of the session screen."""
 
-    def show_last_time(self) -> None: ...
-
-    def reread_past(self) -> None: ...
+    @property
+    def last_time(self) -> LastTimeFlow: ...
 
 
 class ClientFlow:
@@ -28,6 +30,14 @@ class ClientFlow:
     def _name(self) -> str:
         """The client's name for a dialog's title; behind the privacy blind, no name."""
         return "this client" if self.screen.pal.private else self.screen.live.client.name
+
+    def models_changed(self) -> None:
+        """The models were reloaded: this session's model as it now reads (its phases may have changed)."""
+        models, live = self.screen.pal.models, self.screen.live
+        if models is not None:
+            model = models.get(live.model.id)
+            if model != live.model:
+                self.screen.change("Model not saved", lambda: live.set_model(model))
 
     def choose_model(self) -> None:
         """Choose the session model (the timer's phases); or make the current one this client's default."""
@@ -66,7 +76,7 @@ class ClientFlow:
                 self.screen.change(
                     "Engagement not saved",
                     lambda: self.screen.live.edit_client(lambda: set_engagement(self.screen.pal.home, client.slug, result, self.screen.pal.clock.now().date())),
-                    done=self.screen.show_last_time,
+                    done=self.screen.last_time.show,
                 )
 
         self.screen.app.push_screen(EngagementDialog(self._name(), client.engagement, self.screen.pal.clock.now().date()), answered)
@@ -87,7 +97,7 @@ class ClientFlow:
             def recorded() -> None:
                 self.screen.pal.records.autocommit([saved[0]], f"Past session with {client.slug}: {saved[0].stem}")
                 self.screen.notify(f"{day.isoformat()}, {minutes} min: the review lists it.", title="Past session added", markup=False)
-                self.screen.reread_past()
+                self.screen.last_time.reread()
 
             self.screen.change("Past session not saved", record, done=recorded)
 

@@ -25,7 +25,7 @@ from ..dialogs.goal_menu import GoalMenuDialog, menu_choice
 from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
 from ..dialogs.text import AreasDialog, RateDialog, TextDialog
 from ..widgets.deck import DeckPane
-from ..widgets.goals import FLAG, GoalIntent, GoalsPane
+from ..widgets.goals import FLAG, GoalIntent, GoalsPane, Sidebar
 from .alignment import AlignmentScreen
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from ...core.live import LiveSession
     from ..app import SessionPalApp
-    from ..widgets.notes import LastTimeCard, NoteInput
+    from ..widgets.notes import NoteInput
     from ..widgets.status import StatusLine
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
@@ -46,7 +46,8 @@ class GoalHost(Protocol):
     live: LiveSession
     reminder: tuple[str, str]
     past: tuple[SessionFacts, ...]
-    flags: dict[str, str]
+    sidebar: Sidebar | None
+    offer: str
     app: App[int]
 
     @property
@@ -54,9 +55,6 @@ class GoalHost(Protocol):
 
     @property
     def goals_pane(self) -> GoalsPane: ...
-
-    @property
-    def card(self) -> LastTimeCard: ...
 
     def change(self, title: str, change: Callable[[], object], *, done: Callable[[], object] | None = None) -> bool: ...
 
@@ -81,6 +79,7 @@ class GoalFlow:
     def __init__(self, screen: GoalHost):
         self.screen = screen
         self.reminded: set[str] = set()  # ask-first areas already pointed out this session
+        self.flags: dict[str, str] = {}  # goal id -> why it may be stalled (from the past sessions' facts)
 
     @property
     def live(self) -> LiveSession:
@@ -108,24 +107,20 @@ class GoalFlow:
     # reminders ------------------------------------------------------------------
 
     def show(self) -> None:
-        """The sidebar (goals or focus areas), the stalled flags, the deck's offer and the tags the note line completes."""
+        """The sidebar's state (goals or focus areas, with the stalled flags) and the deck's offer, into the
+        screen's reactives (their panes draw), and the tags the note line completes."""
         client, goals = self.live.client, self.live.goals
-        pane = self.screen.goals_pane
         if client.no_goals:
+            self.flags = {}
             touched = self.live.document.info.focus_areas if self.live.document else ()
-            pane.show_areas(self.pal.config.focus_areas, touched)
-            self.screen.flags = {}
+            self.screen.sidebar = Sidebar(areas=self.pal.config.focus_areas, touched=touched)
         else:
-            self.screen.flags = goals.stalled(self.screen.past, self.pal.config.stalled_after)
-            trends = {g.id: rating_trend(g.id, list(self.screen.past)) for g in client.goals}
-            pane.show(client.goals, trends=trends, flagged=self.screen.flags, rated=goals.ratings_now())
-        self.screen.card.set_flagged(frozenset(self.screen.flags))
-        if self.screen.flags:
-            titles = [goal.title for goal in (client.goal(g) for g in self.screen.flags) if goal]
-            which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
-            self.screen.deck.set_offer(f"{FLAG} {which} may be stalled · F7: the playbook · #stalled: its questions")
-        else:
-            self.screen.deck.set_offer("")
+            self.flags = goals.stalled(self.screen.past, self.pal.config.stalled_after)
+            trends = {g.id: tuple(rating_trend(g.id, list(self.screen.past))) for g in client.goals}
+            self.screen.sidebar = Sidebar.of_goals(client.goals, trends, frozenset(self.flags), goals.ratings_now())
+        titles = [goal.title for goal in (client.goal(g) for g in self.flags) if goal]
+        which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} goals"
+        self.screen.offer = f"{FLAG} {which} may be stalled · F7: the playbook · #stalled: its questions" if self.flags else ""
         areas = [a.casefold().replace(" ", "-") for a in (*client.ask_first, *client.agreed)]
         self.screen.note_line.tag_suggester.tags = sorted({g.id for g in client.goals if g.status.is_open} | set(areas))
 
@@ -181,7 +176,7 @@ class GoalFlow:
                 then(goal_id)
 
         typed = self.screen.note_line.insert_text_at_cursor
-        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.screen.flags), typed), chosen)
+        self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.flags), typed), chosen)
 
     def _pick_area(self) -> None:
         touched = self.live.document.info.focus_areas if self.live.document else ()
@@ -229,7 +224,7 @@ class GoalFlow:
         goal = self._goal(goal_id)
         if goal is not None:
             self.app.push_screen(
-                GoalMenuDialog(goal, self.screen.flags.get(goal_id, ""), self.live.goals.playbook_tried(goal_id)),
+                GoalMenuDialog(goal, self.flags.get(goal_id, ""), self.live.goals.playbook_tried(goal_id)),
                 when_answered(lambda choice: self.choose(goal_id, menu_choice(choice))),
             )
 

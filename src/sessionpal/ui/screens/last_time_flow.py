@@ -11,26 +11,26 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ...core.engagement import Standing, session_days, standing
-from ...core.history import last_time
+from ...core.history import LastTime, last_time
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import OpenAction
 from ...core.paths import session_paths
 from ...core.sessions import file_fingerprint
-from ..widgets.notes import LastTimeCard
+from ..widgets.notes import LastTimeView
 from .host import SessionHost
 
 
 class LastTimeHost(SessionHost, Protocol):
-    @property
-    def card(self) -> LastTimeCard: ...
+    last_card: LastTimeView | None
 
-    def read_in_thread(self, read: Callable[[], None], group: str) -> None: ...
+    def run_worker(self, work: Callable[[], None], *, thread: bool, exclusive: bool, group: str) -> object: ...
 
 
 class LastTimeFlow:
     def __init__(self, screen: LastTimeHost):
         self.screen = screen
         self.held_before = 0  # the client's session files other than this one (for "session 5 of 12")
+        self.last: LastTime | None = None  # the previous session, as the card shows it
         self._seen: tuple[int, int, int] | None = None  # the card's file, as it was read
 
     def standing(self) -> Standing | None:
@@ -45,16 +45,20 @@ class LastTimeFlow:
         before = [p for p in session_paths(pal.home, live.client.slug) if p != live.path]
         # "session 5 of 12" counts the sessions of this engagement only: those from its start on.
         self.held_before = len([d for d in session_days([p.name for p in before]) if engagement is None or engagement.counts(d)])
-        self._seen = file_fingerprint(last.path) if last else None
-        self.screen.card.show(live.client, last, today=pal.clock.now().date(), standing=self.standing())
+        self.last, self._seen = last, (file_fingerprint(last.path) if last else None)
+        self.screen.last_card = LastTimeView(live.client, last, today=pal.clock.now().date(), standing=self.standing())
 
     def changed_outside(self) -> bool:
         """One stat: the previous session's file edited by hand (an action ticked in an editor)."""
-        last = self.screen.card.last
-        return last is not None and file_fingerprint(last.path) != self._seen
+        return self.last is not None and file_fingerprint(self.last.path) != self._seen
 
     def load_open_actions(self) -> None:
-        self.screen.read_in_thread(self._read_open_actions, "open-actions")
+        self.screen.run_worker(self._read_open_actions, thread=True, exclusive=True, group="open-actions")
+
+    def reread(self) -> None:
+        """A past session changed (in the review, or in an editor): the card and its open actions again."""
+        self.show()
+        self.load_open_actions()
 
     def _read_open_actions(self) -> None:
         # Open actions from every earlier session, through the search index (built here if need be).
@@ -69,5 +73,5 @@ class LastTimeFlow:
         self.screen.app.call_from_thread(self._open_actions_read, actions)
 
     def _open_actions_read(self, actions: list[OpenAction]) -> None:
-        card = self.screen.card
-        card.show(self.screen.live.client, card.last, actions, self.screen.pal.clock.now().date(), self.standing())
+        live = self.screen.live
+        self.screen.last_card = LastTimeView(live.client, self.last, tuple(actions), self.screen.pal.clock.now().date(), self.standing())

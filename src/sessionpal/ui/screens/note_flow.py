@@ -14,13 +14,16 @@ from ...core.live import LogEntry, Summary
 from ...core.model import Action, ActionState
 from ...core.saving import SaveFailed
 from ...core.timer import format_clock
+from ..changes import when_answered
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_note import EditNoteDialog
 from ..dialogs.summary import SummaryDialog
+from ..dialogs.text import TextDialog
 from .host import SessionHost
 
 if TYPE_CHECKING:
     from ..widgets.notes import NoteInput
+    from .goal_flow import GoalFlow
 
 
 class NoteHost(SessionHost, Protocol):
@@ -31,9 +34,12 @@ class NoteHost(SessionHost, Protocol):
 
     def sync(self) -> None: ...
 
-    def show_unsaved(self) -> None: ...
+    def tally_unsaved(self) -> None: ...
 
-    def remind_permission(self, text: str) -> None: ...
+    @property
+    def goal_flow(self) -> GoalFlow: ...
+
+    def blind(self, what: str) -> bool: ...
 
     reminder: tuple[str, str]
 
@@ -44,6 +50,37 @@ class NoteFlow:
     def __init__(self, screen: NoteHost):
         self.screen = screen
         self.unsaved_reason = ""  # why the notes waiting above the note line could not be saved
+
+    def save_all(self) -> bool:
+        """Save whatever is waiting (the note line's words too), before leaving; False if some could not be."""
+        self.keep_typed()
+        live = self.screen.live
+        try:
+            live.flush()
+            if live.started and not live.ended:
+                live.save_timer()
+        except SaveFailed:
+            return False
+        return not live.pending
+
+    def switch_client(self) -> None:
+        """Back to the client list with the session left open, as quitting leaves it: saved, its client let go,
+        and offered to resume when the client is opened again (issue 26.18)."""
+        if not self.screen.live.read_only and not self.save_all():
+            self.screen.notify("Some notes are not saved yet, so the session stays open here.", title="Not switched", severity="error", markup=False)
+            return
+        self.screen.dismiss()
+
+    def agreement(self) -> None:
+        """The session agreement, in a dialog (or typed after =): saved as an agreement note."""
+        live = self.screen.live
+        if self.screen.blind("the agreement"):
+            return
+        current = live.document.info.agreement if live.document else ""
+        self.screen.app.push_screen(
+            TextDialog("The session agreement", "What does the client want from this session?", current),
+            when_answered(lambda text: self.save_typed("=" + text)),
+        )
 
     def tell_outside(self) -> None:
         """What another program changed in the session file, told."""
@@ -67,20 +104,20 @@ class NoteFlow:
         except SaveFailed as error:
             self.tell_outside()
             self.unsaved_reason = str(error)
-            self.screen.show_unsaved()
+            self.screen.tally_unsaved()
             self.screen.notify(str(error), title="Note not saved yet", severity="error", timeout=15, markup=False)
             self.screen.sync()
             return
         self.tell_outside()
         self.unsaved_reason = ""
         self.screen.reminder = ("", "")  # the coach has typed on: the moment it was for has passed
-        self.screen.show_unsaved()
+        self.screen.tally_unsaved()
         self.screen.sync()
         if self.screen.pal.private:  # the log is hidden: a word that it was saved, with nothing of what it says
             lines = len(self.screen.live.log())
             at = format_clock(self.screen.live.timer.read().elapsed)
             self.screen.notify(f"saved at {at} · {lines} line{'s' if lines != 1 else ''}", title="Note")
-        self.screen.remind_permission(text)
+        self.screen.goal_flow.remind_permission(text)
 
     def retry_pending(self) -> None:
         if not self.screen.live.pending:
@@ -89,10 +126,10 @@ class NoteFlow:
             saved = self.screen.live.flush()
         except SaveFailed as error:
             self.unsaved_reason = str(error)
-            self.screen.show_unsaved()
+            self.screen.tally_unsaved()
             return
         self.unsaved_reason = ""
-        self.screen.show_unsaved()
+        self.screen.tally_unsaved()
         self.screen.sync()
         self.screen.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
 

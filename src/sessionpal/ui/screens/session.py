@@ -1,18 +1,14 @@
 """The live session screen: timer, question deck, notes and goals, for the length of a call.
 
-State. What the screen shows comes from its LiveSession: the session counts its changes
-(`live.revision`) and the screen mirrors that count in the `revision` reactive, whose watcher sets the
-reactives the panes are bound to (the header, the agreement, the reminder, what is armed) and hands the
-log and the sidebar their lines. A change goes through `change()` (the one funnel: core change, error
-told, shrink asked); `sync()` copies the revision. The timer's tick syncs too, so a change another
-program made shows within half a second.
+State. What the screen shows comes from its LiveSession: the session counts its changes (`live.revision`),
+the screen mirrors the count in its `revision` reactive, and that watcher sets the reactives the panes are
+bound to (header, agreement, timer, notes, sidebar, what waits unsaved); only the panes' watchers draw. A
+change goes through `change()`, the one funnel (core change, error told, shrink asked). The timer's tick
+syncs too, so a change another program made shows within half a second.
 
-Focus and keys. The note line is home: every dialog and palette command ends with the cursor back in
-it, and where a key goes is decided in key order, not by focus (F7 and F8 arm one key for the sidebar
-or the log; session_keys.py holds the bindings). docs/architecture.md, "Keys", walks through it.
-
-Privacy. While the blind is down (F9) the client's words are hidden and nothing opens that would show
-them; docs/architecture.md, "Where state lives", says how.
+Keys. The note line is home; where a key goes is decided by `armed`, in key order, not by focus (F7 and F8
+arm one key for the sidebar or the log: session_keys.py, KeyRouter). Privacy: while the blind is down (F9)
+the client's words are hidden. docs/architecture.md walks through all three.
 """
 
 from __future__ import annotations
@@ -25,24 +21,21 @@ from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from ...core.engagement import Standing
-from ...core.fsio import WriteError
-from ...core.live import LiveSession
+from ...core.live import LiveSession, LogEntry
 from ...core.lock import SessionLock
-from ...core.saving import SaveFailed
+from ...core.model import Phase
 from ...core.stalled import SessionFacts
 from ...core.timer import TimerReading, TimerState
-from ..changes import attempt, when_answered
+from ..changes import attempt
 from ..context import TypedApp
-from ..dialogs.text import TextDialog
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import GoalIntent, GoalsPane
+from ..widgets.goals import GoalIntent, GoalsPane, Sidebar
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
-from ..widgets.notes import LastTimeCard, NoteInput, NotesLog, NotesPane
+from ..widgets.notes import LastTimeView, LogIntent, NoteInput, NotesLog, NotesPane, Unsaved
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane, TimerView
 from .client_flow import ClientFlow
@@ -50,7 +43,7 @@ from .deck_flow import DeckFlow
 from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
-from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, allowed, armed_keys, session_commands
+from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, KeyRouter, allowed, session_commands
 from .upkeep import SessionUpkeep
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
@@ -74,21 +67,27 @@ class SessionScreen(Screen[None]):
     header: var[HeaderFacts | None] = var(None)  # bound into the header row
     timer_view: var[TimerView | None] = var(None)  # the timer's reading, bound into both timers
     agreement: var[str] = var("")  # the session agreement, bound into its two lines ("" behind the blind)
+    sidebar: var[Sidebar | None] = var(None)  # the goals or focus areas, bound into the sidebar (GoalFlow.show sets it)
+    note_lines: var[tuple[LogEntry, ...]] = var(())  # the session's notes, bound into the log
+    unsaved: var[Unsaved] = var(Unsaved())  # the notes waiting for the disk, bound above the note line
+    last_card: var[LastTimeView | None] = var(None)  # the "last time" card (LastTimeFlow sets it)
+    offer: var[str] = var("")  # the deck's line for this moment (a goal that may be stalled)
+    phase: var[Phase | None] = var(None)  # whose questions the deck follows, bound into it
+    stalled: var[frozenset[str]] = var(frozenset())  # goals that may be stalled (from the sidebar), bound into the card
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
         self.live = live
         self.news = news  # what brought the coach here ("New client"), told on the status line once shown
         self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
-        self.flags: dict[str, str] = {}  # goal id -> why it may be stalled
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
         self.goal_flow = GoalFlow(self)
         self.note_flow = NoteFlow(self)
         self.last_time = LastTimeFlow(self)
-        self._arms = 0  # how many times a list was armed: an action that arms again keeps it armed
         self.deck_flow = DeckFlow(self)
         self.client_flow = ClientFlow(self)
         self.upkeep = SessionUpkeep(self)  # the tick, retries, outside changes, reading in threads
+        self.router = KeyRouter(self)  # where the next key goes, by `armed`
 
     # layout -------------------------------------------------------------------
 
@@ -99,14 +98,21 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="columns"):
             with Vertical(id="side"):
                 yield TimerPane(id="timer").data_bind(agreement=SessionScreen.agreement, view=SessionScreen.timer_view)
-                yield GoalsPane(id="goals").data_bind(armed=SessionScreen.goals_armed)
+                yield GoalsPane(id="goals").data_bind(armed=SessionScreen.goals_armed, sidebar=SessionScreen.sidebar)
             with Vertical(id="work"):
                 yield TimerLine(id="timer-line").data_bind(view=SessionScreen.timer_view)
                 yield AgreementLine(id="agreement-line").data_bind(agreement=SessionScreen.agreement)
-                yield DeckPane(id="deck")
+                yield DeckPane(id="deck").data_bind(offer=SessionScreen.offer, timer_phase=SessionScreen.phase)
                 # Before the notes, so in privacy mode the note line stays at the bottom where it always is.
                 yield Static("Private: names, notes and goals are hidden. F9 shows them again.", id="private-note")
-                yield NotesPane(id="notes").data_bind(armed=SessionScreen.log_armed, reminder=SessionScreen.reminder)
+                yield NotesPane(id="notes").data_bind(
+                    armed=SessionScreen.log_armed,
+                    reminder=SessionScreen.reminder,
+                    lines=SessionScreen.note_lines,
+                    unsaved=SessionScreen.unsaved,
+                    last_time=SessionScreen.last_card,
+                    stalled=SessionScreen.stalled,
+                )
         # No palette hint here: with the sidebar's keys the footer overflows, and the hint would cover
         # the last keys. ctrl+p still opens the palette, and F1 says so.
         yield CompactFooter(
@@ -116,9 +122,7 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.pal.seed is not None:
             self.deck_flow.rng.seed(self.pal.seed)
-        self.pal.packs_signal.subscribe(self, lambda _: self.packs_changed())
-        self.pal.past_sessions_signal.subscribe(self, lambda _: self.reread_past())
-        self.show_last_time()
+        self.last_time.show()
         note_input = self.query_one(NoteInput)
         if self.live.read_only:
             note_input.placeholder = f"Read-only here: {self.live.read_only}"
@@ -142,7 +146,7 @@ class SessionScreen(Screen[None]):
     def watch_revision(self) -> None:
         self.draw_timer()
         self._draw_header()
-        self.query_one(NotesPane).show_log(self.live.log())
+        self.note_lines = tuple(self.live.log())
         self.goal_flow.show()
         self.set_class(self.live.started, "-started")
         # Which keys the footer offers depends on the timer's state only; redrawing it on every note
@@ -161,7 +165,7 @@ class SessionScreen(Screen[None]):
         self.query_one(NoteInput).password = private
         self.query_one(NoteInput).tag_suggester.muted = private
         self._draw_header()
-        self.show_unsaved()
+        self.tally_unsaved()
 
     def draw_timer(self) -> TimerReading:
         """The timer's reading into its reactive: the two timers (bound to it) and the deck's phase follow."""
@@ -170,24 +174,24 @@ class SessionScreen(Screen[None]):
         return reading
 
     def watch_timer_view(self, view: TimerView | None) -> None:
-        if view is not None and view.reading.span is not None:
-            self.deck.set_timer_phase(view.reading.span.phase.questions)
+        if view is not None and view.reading.span is not None:  # between phases, the deck keeps the last one
+            self.phase = view.reading.span.phase.questions
+
+    def watch_last_card(self) -> None:
+        self._draw_header()  # "session 5 of 12" counts the sessions the card was read with
+
+    def compute_stalled(self) -> frozenset[str]:
+        return self.sidebar.flagged if self.sidebar is not None else frozenset()
 
     def _draw_header(self) -> None:
         """The header's and the agreement's reactives, from the session (their widgets draw, if they changed)."""
-        state = self.live.timer.state
-        words = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}[state]
-        if self.live.read_only:
-            words = "read-only: open in another sessionpal"
-        name = "Private" if self.pal.private else self.live.client.name
-        where = self.standing()
-        self.header = HeaderFacts(name, self.live.planned_minutes, self.live.model.title, words, where.label() if where else "")
+        self.header = HeaderFacts.of_session(self.live, self.pal.private, self.last_time.standing())
         self.agreement = self.live.document.info.agreement if self.live.document and not self.pal.private else ""
 
-    def show_unsaved(self) -> None:
-        """The notes waiting for the disk, above the note line (their words hidden behind the blind)."""
-        waiting = [] if self.pal.private else [n.text for n in self.live.pending]
-        self.query_one(NotesPane).show_unsaved(len(self.live.pending), self.note_flow.unsaved_reason, waiting)
+    def tally_unsaved(self) -> None:
+        """The notes waiting for the disk, into their reactive (their words hidden behind the blind)."""
+        waiting = () if self.pal.private else tuple(n.text for n in self.live.pending)
+        self.unsaved = Unsaved(len(self.live.pending), self.note_flow.unsaved_reason, waiting)
 
     # the public face the goal flow and the tests use ---------------------------------
 
@@ -200,15 +204,8 @@ class SessionScreen(Screen[None]):
         return self.query_one(GoalsPane)
 
     @property
-    def card(self) -> LastTimeCard:
-        return self.query_one(LastTimeCard)
-
-    @property
     def note_line(self) -> NoteInput:
         return self.query_one("#note", NoteInput)
-
-    def remind_permission(self, text: str) -> None:
-        self.goal_flow.remind_permission(text)
 
     def focus_note(self) -> None:
         """The cursor home, at once (Widget.focus waits for the next idle: a key typed before then would land elsewhere)."""
@@ -225,7 +222,7 @@ class SessionScreen(Screen[None]):
                 done()
 
         made_it = attempt(self, title, change, done=made)
-        self.tell_outside()
+        self.note_flow.tell_outside()
         self.sync()  # a failed change may still have moved something (the timer paused before its save failed)
         return made_it
 
@@ -253,33 +250,6 @@ class SessionScreen(Screen[None]):
         # Back from a dialog, the values view, the review or the palette: the cursor goes home.
         self.focus_note()
 
-    def load_open_actions(self) -> None:
-        self.last_time.load_open_actions()
-
-    def read_in_thread(self, read: Callable[[], None], group: str) -> None:
-        """A flow's file reading, off the UI thread (one at a time per group)."""
-        self.run_worker(read, thread=True, exclusive=True, group=group)
-
-    def standing(self) -> Standing | None:
-        return self.last_time.standing()
-
-    def show_last_time(self) -> None:
-        self.last_time.show()
-        self._draw_header()  # "session 5 of 12" counts the sessions just listed
-
-    def reread_past(self) -> None:
-        """A past session changed (in the review, or in an editor): the card and its open actions again."""
-        self.show_last_time()
-        self.load_open_actions()
-
-    def packs_changed(self) -> None:
-        """Packs or models were reloaded: rebuild the deck (keeping the current question) and the phases."""
-        self.deck_flow.packs_changed()
-        if self.pal.models is not None:
-            model = self.pal.models.get(self.live.model.id)
-            if model != self.live.model:
-                self.change("Model not saved", lambda: self.live.set_model(model))
-
     def action_model(self) -> None:
         self.client_flow.choose_model()
 
@@ -290,30 +260,14 @@ class SessionScreen(Screen[None]):
         self.client_flow.past_session()
 
     def on_key(self, event: events.Key) -> None:
-        """A printable key that reaches the screen itself (no text field had the cursor: a pane was clicked, or focus
-        was still on its way home) is the note's: typed into the note line, never lost."""
-        note = self.note_line
-        if event.is_printable and event.character and not isinstance(self.focused, Input) and not note.disabled:
-            event.stop()
-            event.prevent_default()
-            self.set_focus(note)
-            note.insert_text_at_cursor(event.character)
+        self.router.stray(event)
 
     # notes --------------------------------------------------------------------
 
     @on(NoteInput.Submitted, "#note")
     def _note_typed(self, event: NoteInput.Submitted) -> None:
         event.stop()
-        self.save_typed(event.value)
-
-    def save_typed(self, text: str) -> None:
-        self.note_flow.save_typed(text)
-
-    def retry_pending(self) -> None:
-        self.note_flow.retry_pending()
-
-    def tell_outside(self) -> None:
-        self.note_flow.tell_outside()
+        self.note_flow.save_typed(event.value)
 
     @on(NotesLog.Opened)
     def _log_clicked(self, event: NotesLog.Opened) -> None:
@@ -342,13 +296,7 @@ class SessionScreen(Screen[None]):
         self.goal_flow.areas()
 
     def action_agreement(self) -> None:
-        if self.blind("the agreement"):
-            return
-        current = self.live.document.info.agreement if self.live.document else ""
-        self.app.push_screen(
-            TextDialog("The session agreement", "What does the client want from this session?", current),
-            when_answered(lambda text: self.save_typed("=" + text)),
-        )
+        self.note_flow.agreement()
 
     # actions ------------------------------------------------------------------
 
@@ -358,11 +306,7 @@ class SessionScreen(Screen[None]):
     def action_start(self) -> None:
         self.change("Timer not saved", self.live.toggle)
 
-    def action_pause(self) -> None:
-        self.change("Timer not saved", self.live.toggle)
-
-    def action_resume(self) -> None:
-        self.change("Timer not saved", self.live.toggle)
+    action_pause = action_resume = action_start  # one toggle, three names: the footer says which it does now
 
     def action_ask(self) -> None:
         self.deck_flow.ask()
@@ -371,44 +315,24 @@ class SessionScreen(Screen[None]):
         self.deck_flow.draw()
 
     def action_deck_move(self, delta: int) -> None:
-        """The arrows: the armed list's highlight, else the deck's question."""
-        if self.armed is Armed.GOALS:
-            self.goals_pane.steer(delta)
-        elif self.armed is Armed.LOG:
-            self.query_one(NotesLog).steer(delta)
-        else:
-            self.deck.move(delta)
+        self.router.steer(delta)
 
     def action_find(self) -> None:
         self.deck_flow.find()
 
     @on(DeckFilter.Done)
-    def _filter_done(self) -> None:
-        self.focus_note()
-
     @on(DeckFilter.Clear)
-    def _filter_cleared(self) -> None:
+    def _filter_left(self) -> None:
         self.focus_note()
 
     def action_star(self) -> None:
         self.deck_flow.star()
 
     def action_log(self) -> None:
-        if self.blind("the notes"):
-            return
-        if not self.query_one(NotesLog).items:
-            self.notify("No notes yet.", markup=False)
-            return
-        self.arm(Armed.LOG)
+        self.router.arm_log()
 
     def action_to_note(self) -> None:
-        """Esc: the cursor home; from the note line itself, the deck's filter cleared (the deck follows the timer).
-        An armed list is only disarmed."""
-        if self.armed is not Armed.NOTE:
-            self.armed = Armed.NOTE
-        elif self.focused is self.query_one(NoteInput) and self.deck.filtered:
-            self.deck.clear_filter()
-        self.focus_note()
+        self.router.home()
 
     # keys: the armed sidebar or log ----------------------------------------------------
 
@@ -422,66 +346,30 @@ class SessionScreen(Screen[None]):
         self.refresh_bindings()  # the footer shows the armed list's keys
 
     def arm_goals(self) -> None:
-        self.arm(Armed.GOALS)
-
-    def arm(self, armed: Armed) -> None:
-        """The next key acts on the sidebar or the log (see "Keys"); the cursor stays in the note line."""
-        note = self.query_one(NoteInput)
-        if note.disabled:
-            return  # read-only here: nothing to change
-        self.set_focus(note)  # at once: every later key goes to the note line, which routes it in order
-        if armed is Armed.LOG and armed is not self.armed:
-            self.query_one(NotesLog).steer(len(self.query_one(NotesLog).items))  # F8 starts at the newest line
-        self._arms += 1
-        self.armed = armed
-        note.post_message(NoteInput.Arm(armed_keys(self, armed)))
+        self.router.arm(Armed.GOALS)
 
     def on_note_input_armed_key(self, message: NoteInput.ArmedKey) -> None:
-        arms = self._arms
-        message.act()
-        if self._arms == arms:  # the one key has acted (an action that armed again keeps it armed)
-            self.armed = Armed.NOTE
+        self.router.took(message.act)
 
     def on_note_input_steer(self, message: NoteInput.Steer) -> None:
-        self.action_deck_move(message.delta)
+        self.router.steer(message.delta)
 
     def on_note_input_disarmed(self, message: NoteInput.Disarmed) -> None:
         self.armed = Armed.NOTE
-
-    def _highlighted(self) -> str:
-        return self.goals_pane.current_goal() or ""
 
     def action_add_goal(self) -> None:
         self.goal_flow.add()
 
     def action_goal_menu(self) -> None:
-        area = self.goals_pane.current_area()
-        if area is not None:
-            self.goal_flow.toggle_area(area)
-        elif self._highlighted():
-            self.goal_flow.menu(self._highlighted())
+        self.router.goal_menu()
 
     def action_goal(self, intent: str) -> None:
-        """The sidebar's key after F7 (GOAL_KEYS): one of the goal's intents, on the highlighted goal."""
-        chosen, goal_id = GoalIntent(intent), self._highlighted()
-        self.goal_flow.choose(goal_id, chosen)
-        if chosen in (GoalIntent.UP, GoalIntent.DOWN):
-            self.goals_pane.select(goal_id)  # the highlight follows the goal it moved
-            self.arm(Armed.GOALS)  # moving a goal twice takes two keys, not F7 twice
+        """The sidebar's key after F7 (GOAL_KEYS), on the highlighted goal."""
+        self.router.goal(GoalIntent(intent))
 
-    def action_log_line(self, what: str) -> None:
-        """The log's key after F8 (LOG_KEYS), on the highlighted line: edit, tick or delete it."""
-        item = self.query_one(NotesLog).current
-        if item is None:
-            return
-        if what == "edit":
-            self.note_flow.edit(item)
-        elif what == "tick":
-            self.note_flow.tick(item)
-        elif what == "delete":
-            self.note_flow.confirm_delete(item)
-        else:
-            raise ValueError(f"no such thing to do with a log line: {what!r}")
+    def action_log_line(self, intent: str) -> None:
+        """The log's key after F8 (LOG_KEYS), on the highlighted line."""
+        self.router.log_line(LogIntent(intent))
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
@@ -490,12 +378,7 @@ class SessionScreen(Screen[None]):
         self.dismiss()
 
     def action_switch_client(self) -> None:
-        """Back to the client list with the session left open, as quitting leaves it: saved, its client let go,
-        and offered to resume when the client is opened again (issue 26.18)."""
-        if not self.live.read_only and not self.save_before_exit():
-            self.notify("Some notes are not saved yet, so the session stays open here.", title="Not switched", severity="error", markup=False)
-            return
-        self.dismiss()
+        self.note_flow.switch_client()
 
     def action_end(self) -> None:
         self.note_flow.end()
@@ -503,22 +386,11 @@ class SessionScreen(Screen[None]):
     # leaving ------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        if self.client_lock is not None:
-            try:
-                self.client_lock.release()
-            except WriteError:
-                pass  # a lock left behind is taken over at the next start (its process is gone)
+        self.upkeep.stop()
 
     def save_before_exit(self) -> bool:
         """Save whatever is waiting (the note line's words too); False if some notes could not be saved."""
-        self.note_flow.keep_typed()
-        try:
-            self.live.flush()
-            if self.live.started and not self.live.ended:
-                self.live.save_timer()
-        except SaveFailed:
-            return False
-        return not self.live.pending
+        return self.note_flow.save_all()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         return session_commands(self)

@@ -7,16 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
+from textual import events
 from textual.actions import parse as parse_action
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.widgets import Input
 
 from ...core.timer import TimerState
 from ..key_names import key_names
-from ..widgets.goals import GOAL_KEYS
-from ..widgets.notes import LOG_KEYS
+from ..widgets.goals import GOAL_KEYS, GoalIntent
+from ..widgets.notes import LOG_KEYS, LogIntent, NoteInput, NotesLog
 
 if TYPE_CHECKING:
     from .session import SessionScreen
@@ -104,20 +106,124 @@ def allowed(screen: SessionScreen, action: str) -> bool | None:
     return True
 
 
-def armed_keys(screen: SessionScreen, armed: Armed) -> dict[str, Callable[[], object]]:
-    """Key -> what it does, for the one key the armed sidebar or log takes (with the coach's keymap); Esc
-    goes home. The note line holds it (NoteInput.Arm) and routes the next key by it, in key order."""
-    keymap = screen.pal.active_keys
-    keys: dict[str, Callable[[], object]] = {}
-    for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
-        if armed is Armed.GOALS and screen.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
-            continue  # working without goals: Enter ticks an area, l opens the values view
-        _, name, parameters = parse_action(binding.action)
-        for key in key_names(keymap.get(binding.id or "", binding.key)):
-            keys[key] = partial(getattr(screen, f"action_{name}"), *parameters)
-    for key in key_names(keymap.get("to_note", "escape")):
-        keys[key] = screen.action_to_note
-    return keys
+class KeyRouter:
+    """Where the next key goes, by the screen's `armed` state, never by where focus is: F7 or F8 arm one key
+    for the sidebar or the log (the note line holds the armed keys and hands that one key back in key order),
+    it acts, and every key after it is note text again. The screen's actions for those keys come here."""
+
+    def __init__(self, screen: SessionScreen):
+        self.screen = screen
+        self._arms = 0  # how many times a list was armed: an action that arms again keeps it armed
+
+    def arm(self, armed: Armed) -> None:
+        """The next key acts on the sidebar or the log; the cursor stays in the note line."""
+        screen = self.screen
+        note = screen.note_line
+        if note.disabled:
+            return  # read-only here: nothing to change
+        screen.set_focus(note)  # at once: every later key goes to the note line, which routes it in order
+        log = screen.query_one(NotesLog)
+        if armed is Armed.LOG and armed is not screen.armed:
+            log.steer(len(log.items))  # F8 starts at the newest line
+        self._arms += 1
+        screen.armed = armed
+        note.post_message(NoteInput.Arm(self.keys(armed)))
+
+    def keys(self, armed: Armed) -> dict[str, Callable[[], object]]:
+        """Key -> what it does, for the one key the armed sidebar or log takes (with the coach's keymap); Esc
+        goes home."""
+        screen = self.screen
+        keymap = screen.pal.active_keys
+        keys: dict[str, Callable[[], object]] = {}
+        for binding in GOAL_KEYS if armed is Armed.GOALS else LOG_KEYS:
+            if armed is Armed.GOALS and screen.live.client.no_goals and binding.action not in ("goal_menu", "alignment"):
+                continue  # working without goals: Enter ticks an area, l opens the values view
+            _, name, parameters = parse_action(binding.action)
+            for key in key_names(keymap.get(binding.id or "", binding.key)):
+                keys[key] = partial(getattr(screen, f"action_{name}"), *parameters)
+        for key in key_names(keymap.get("to_note", "escape")):
+            keys[key] = screen.action_to_note
+        return keys
+
+    def arm_log(self) -> None:
+        """F8: the log takes the next key (unless the blind is down, or there is no note yet)."""
+        screen = self.screen
+        if screen.blind("the notes"):
+            return
+        if not screen.query_one(NotesLog).items:
+            screen.notify("No notes yet.", markup=False)
+            return
+        self.arm(Armed.LOG)
+
+    def took(self, act: Callable[[], object]) -> None:
+        """The armed list's one key: it acts, then the note line has every key (unless it armed again)."""
+        arms = self._arms
+        act()
+        if self._arms == arms:
+            self.screen.armed = Armed.NOTE
+
+    def steer(self, delta: int) -> None:
+        """The arrows: the armed list's highlight, else the deck's question."""
+        screen = self.screen
+        if screen.armed is Armed.GOALS:
+            screen.goals_pane.steer(delta)
+        elif screen.armed is Armed.LOG:
+            screen.query_one(NotesLog).steer(delta)
+        else:
+            screen.deck.move(delta)
+
+    def goal(self, intent: GoalIntent) -> None:
+        """The sidebar's key after F7: one of the goal's intents, on the highlighted goal."""
+        screen = self.screen
+        goal_id = screen.goals_pane.current_goal() or ""
+        screen.goal_flow.choose(goal_id, intent)
+        if intent in (GoalIntent.UP, GoalIntent.DOWN):
+            screen.goals_pane.select(goal_id)  # the highlight follows the goal it moved
+            self.arm(Armed.GOALS)  # moving a goal twice takes two keys, not F7 twice
+
+    def goal_menu(self) -> None:
+        """Enter on the armed sidebar: the goal's menu, or (working without goals) the area ticked."""
+        pane, flow = self.screen.goals_pane, self.screen.goal_flow
+        area, goal_id = pane.current_area(), pane.current_goal()
+        if area is not None:
+            flow.toggle_area(area)
+        elif goal_id:
+            flow.menu(goal_id)
+
+    def log_line(self, intent: LogIntent) -> None:
+        """The log's key after F8, on the highlighted line."""
+        screen = self.screen
+        item = screen.query_one(NotesLog).current
+        if item is None:
+            return
+        if intent is LogIntent.EDIT:
+            screen.note_flow.edit(item)
+        elif intent is LogIntent.TICK:
+            screen.note_flow.tick(item)
+        elif intent is LogIntent.DELETE:
+            screen.note_flow.confirm_delete(item)
+        else:
+            assert_never(intent)
+
+    def stray(self, event: events.Key) -> None:
+        """A printable key that reaches the screen itself (no text field had the cursor: a pane was clicked, or
+        focus was still on its way home) is the note's: typed into the note line, never lost."""
+        screen, note = self.screen, self.screen.note_line
+        if event.is_printable and event.character and not isinstance(screen.focused, Input) and not note.disabled:
+            event.stop()
+            event.prevent_default()
+            screen.set_focus(note)
+            note.insert_text_at_cursor(event.character)
+
+    def home(self) -> None:
+        """Esc: the cursor home; from the note line itself, the deck's filter cleared (the deck follows the
+        timer again). An armed list is only disarmed."""
+        screen = self.screen
+        if screen.armed is not Armed.NOTE:
+            screen.armed = Armed.NOTE
+        elif screen.focused is screen.note_line and screen.deck.filtered:
+            screen.deck.clear_filter()
+        screen.focus_note()
 
 
 def session_commands(screen: SessionScreen) -> Iterable[SystemCommand]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...core.fsio import WriteError
 from ...core.history import ClientHistory, client_history
 from ...core.lock import is_free
 from ...core.packs import PackLibrary, load_library
@@ -29,6 +30,8 @@ class SessionUpkeep:
 
     def start(self) -> None:
         screen = self.screen
+        screen.pal.packs_signal.subscribe(screen, lambda _: self._packs_changed())
+        screen.pal.past_sessions_signal.subscribe(screen, lambda _: screen.last_time.reread())
         screen.set_interval(TICK, self.tick)
         screen.set_interval(RETRY_EVERY, screen.note_flow.retry_pending)
         screen.set_interval(CHECK_FILES_EVERY, self.check_files)
@@ -36,6 +39,19 @@ class SessionUpkeep:
         # interpreter with the first paint, and the coach wants the note line before the deck.
         screen.call_after_refresh(self.load_deck)
         screen.call_after_refresh(screen.last_time.load_open_actions)
+
+    def stop(self) -> None:
+        """The screen is going: this app's hold on the client is let go."""
+        if self.screen.client_lock is not None:
+            try:
+                self.screen.client_lock.release()
+            except WriteError:
+                pass  # a lock left behind is taken over at the next start (its process is gone)
+
+    def _packs_changed(self) -> None:
+        """Packs or models were reloaded: the deck again (keeping the current question), and the phases."""
+        self.screen.deck_flow.packs_changed()
+        self.screen.client_flow.models_changed()
 
     def tick(self) -> None:
         screen = self.screen
@@ -75,12 +91,12 @@ class SessionUpkeep:
         """An editor or a sync tool changed the session file or client.toml: reconcile and tell."""
         screen, live, pal = self.screen, self.screen.live, self.screen.pal
         live.check_outside()
-        screen.tell_outside()
+        screen.note_flow.tell_outside()
         if live.read_only and not self._told_free and is_free(pal.home, live.client.slug, pal.clock.now()):
             self._told_free = True
             screen.notify("The other sessionpal has let go of this client: F12, then open the client again to take notes here.", title="Free now", markup=False)
         if screen.last_time.changed_outside():
-            screen.reread_past()
+            screen.last_time.reread()
         changed = live.check_client_file()
         if changed is not None:
             message, broken = changed

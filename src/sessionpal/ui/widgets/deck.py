@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
+from textual.reactive import Reactive, var
 from textual.widgets import Input, Static
 
 from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
@@ -71,13 +71,36 @@ class DeckFilter(Input):
 
 
 class DeckPane(Vertical):
+    """The deck. `timer_phase` and `offer` are bound from the session screen; `current` (the question in
+    large text, highlighted in the list) is the pane's own state: setting it draws it."""
+
+    DEFAULT_CSS = """
+    DeckPane {
+        height: 2fr;
+        max-height: 22;
+        border-bottom: hkey $panel-lighten-2;
+        #deck-offer { display: none; height: auto; padding: 0 1; color: $text-warning; }
+        #deck-offer.-visible { display: block; }
+        #question { padding: 0 1 0 2; margin: 0 1; border-left: thick $accent; text-style: bold; height: auto; min-height: 1; }
+        #follow-ups { padding: 0 1 0 3; color: $text-muted; height: auto; }
+        #question-meta { padding: 0 1 0 3; height: 1; }
+        #deck-filter { margin: 0 1; height: 1; border: none; padding: 0 1; background: $boost; }
+        #deck-filter:focus { background: $primary-muted; }
+        /* a filter kept after Enter: the deck no longer follows the timer, and that must show */
+        &.-filtered #deck-filter { background: $warning-muted; }
+        #deck-list { height: 1fr; border: none; background: transparent; }
+    }
+    """
+
+    timer_phase: var[Phase | None] = var(None, init=False)
+    offer: var[str] = var("", init=False)
+    current: var[Question | None] = var(None, init=False)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.deck: Deck | None = None
         self.query_text = ""
-        self.timer_phase: Phase | None = None
         self.shown: list[Question] = []
-        self.current: Question | None = None
         self.today: date | None = None
         self.pack_titles: dict[str, str] = {}
         self.elsewhere = 0  # questions the filter finds in other phases only
@@ -98,11 +121,19 @@ class DeckPane(Vertical):
         self.deck, self.today, self.pack_titles = deck, today, pack_titles
         self.refilter(keep_current=False, redraw=True)  # a reloaded pack may reword a question
 
-    def set_timer_phase(self, phase: Phase | None) -> None:
-        if phase != self.timer_phase:
-            self.timer_phase = phase
-            if self.deck is not None and DeckQuery.parse(self.query_text).phase is None:
-                self.refilter(keep_current=False)
+    def watch_timer_phase(self) -> None:
+        if self.deck is not None and DeckQuery.parse(self.query_text).phase is None:
+            self.refilter(keep_current=False)
+
+    def watch_current(self) -> None:
+        self._highlight()
+        self._show_current()
+
+    def watch_offer(self, text: str) -> None:
+        """A line above the question: what the deck has for this moment (e.g. a goal that may be stalled)."""
+        offer = self.query_one("#deck-offer", Static)
+        offer.update(text)
+        offer.set_class(bool(text), "-visible")
 
     def refilter(self, keep_current: bool = True, redraw: bool = False) -> None:
         """Show the questions for the filter; redraw when their lines changed (a star, say)."""
@@ -116,7 +147,8 @@ class DeckPane(Vertical):
         self.set_class(self.filtered, "-filtered")
         before = self.current
         previous = self.current if keep_current else None
-        self.current = previous if previous in self.shown else (self.shown[0] if self.shown else None)
+        # Set without its watcher: the list must hold the new questions before the highlight moves.
+        self.set_reactive(DeckPane.current, previous if previous in self.shown else (self.shown[0] if self.shown else None))
         listed = self.query_one("#deck-list", QuestionList)
         with self.app.batch_update():
             if redraw or listed.items != self.shown:
@@ -158,15 +190,7 @@ class DeckPane(Vertical):
             self.query_one("#deck-filter", Input).value = "@all"
             self.refilter()
         self.current = question
-        self._highlight()
-        self._show_current()
         return True
-
-    def set_offer(self, text: str) -> None:
-        """A line above the question: what the deck has for this moment (e.g. a goal that may be stalled)."""
-        offer = self.query_one("#deck-offer", Static)
-        offer.update(text)
-        offer.set_class(bool(text), "-visible")
 
     # moving -----------------------------------------------------------------
 
@@ -175,8 +199,6 @@ class DeckPane(Vertical):
             return
         index = self.shown.index(self.current) if self.current in self.shown else -1
         self.current = self.shown[(index + delta) % len(self.shown)]
-        self._highlight()
-        self._show_current()
 
     def draw(self, rng: random.Random) -> Question | None:
         if self.deck is None:
@@ -184,8 +206,6 @@ class DeckPane(Vertical):
         drawn = self.deck.draw(self.shown, rng, self.current)
         if drawn is not None:
             self.current = drawn
-            self._highlight()
-            self._show_current()
         return drawn
 
     def mark_asked(self, question: Question) -> None:
@@ -306,8 +326,6 @@ class DeckPane(Vertical):
     def _list_picked(self, event: QuestionList.Picked) -> None:
         if 0 <= event.index < len(self.shown) and self.shown[event.index] is not self.current:
             self.current = self.shown[event.index]
-            self._highlight()
-            self._show_current()
 
 
 def _update_in_place(widget: Static, content: Text) -> None:

@@ -10,7 +10,8 @@ makes each change through the core.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.app import ComposeResult
@@ -97,11 +98,63 @@ class GoalList(OptionList):
     can_focus = False
 
 
+@dataclass(frozen=True)
+class Sidebar:
+    """What the sidebar shows, as one value the session screen holds and binds into the pane: the goals (open
+    ones first, in the client's order) with their rating trends, stalled flags and today's ratings; or, for a
+    client working without goals (`areas` not None), the focus areas and those this session touched. Equal
+    values draw nothing, so the screen may set it on every change."""
+
+    goals: tuple[Goal, ...] = ()
+    trends: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    flagged: frozenset[str] = frozenset()
+    rated: Mapping[str, int] = field(default_factory=dict)
+    areas: tuple[str, ...] | None = None
+    touched: tuple[str, ...] = ()
+
+    @classmethod
+    def of_goals(cls, goals: tuple[Goal, ...], trends: Mapping[str, tuple[int, ...]], flagged: frozenset[str], rated: Mapping[str, int]) -> Sidebar:
+        ordered = tuple(g for g in goals if g.status.is_open) + tuple(g for g in goals if not g.status.is_open)
+        return cls(ordered, dict(trends), flagged, dict(rated))
+
+    def options(self) -> list[Option]:
+        if self.areas is not None:
+            return [
+                Option(Content.from_markup("[$success]✓[/] $area" if a in self.touched else "[$text-muted]·[/] $area", area=a), id=f"area:{a}")
+                for a in self.areas
+            ]
+        return [
+            Option(goal_line(g, stacked=True, trend=list(self.trends.get(g.id, ())), flagged=g.id in self.flagged, rated=self.rated.get(g.id)), id=g.id)
+            for g in self.goals
+        ]
+
+
 class GoalsPane(Vertical):
-    """Goals (or focus areas). `armed` (bound from the session screen) is on while F7's one key is awaited:
-    the highlighted goal then stands out. A click posts Opened or AreaToggled."""
+    """Goals (or focus areas), drawn from `sidebar`; `armed` is on while F7's one key is awaited: the
+    highlighted goal then stands out. Both are bound from the session screen. A click posts Opened or
+    AreaToggled."""
+
+    # The highlight only matters while F7 has armed the list (the cursor stays in the note line); otherwise
+    # it would pull the eye.
+    DEFAULT_CSS = """
+    GoalsPane {
+        height: 1fr;
+        margin-top: 1;
+        #goal-list { height: 1fr; border: none; background: transparent; }
+        #goals-empty { display: none; padding: 0 1; color: $text-muted; }
+        &.-empty #goals-empty { display: block; }
+        &.-empty #goal-list { display: none; }
+        #goal-list > .option-list--option-highlighted { background: transparent; text-style: none; }
+        &.-armed #goal-list > .option-list--option-highlighted {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
 
     armed: var[bool] = var(False)
+    sidebar: var[Sidebar | None] = var(None)
 
     class Opened(Message):
         """The coach clicked a goal: its menu."""
@@ -115,13 +168,6 @@ class GoalsPane(Vertical):
             super().__init__()
             self.area = area
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.goals: tuple[Goal, ...] | None = None  # None: not shown yet, so the first show always draws
-        self._shown: tuple[object, ...] | None = None
-        self.areas: tuple[str, ...] = ()
-        self.no_goals = False
-
     def compose(self) -> ComposeResult:
         yield Static("Goals", id="goals-title", classes="pane-title")
         yield GoalList(id="goal-list")
@@ -130,67 +176,46 @@ class GoalsPane(Vertical):
     def watch_armed(self, armed: bool) -> None:
         self.set_class(armed, "-armed")
 
-    def show(
-        self,
-        goals: tuple[Goal, ...],
-        *,
-        trends: dict[str, list[int]] | None = None,
-        flagged: dict[str, str] | None = None,
-        rated: dict[str, int] | None = None,
-    ) -> None:
-        trends, flagged, rated = trends or {}, flagged or {}, rated or {}
-        # Open goals first, in the client's order; finished ones after.
-        ordered = tuple(g for g in goals if g.status.is_open) + tuple(g for g in goals if not g.status.is_open)
-        key = ("goals", ordered, tuple(sorted((k, tuple(v)) for k, v in trends.items())), tuple(sorted(flagged)), tuple(sorted(rated.items())))
-        if key == self._shown:
+    def watch_sidebar(self, before: Sidebar | None, sidebar: Sidebar | None) -> None:
+        """The list again; the highlight stays put unless the list switched between goals and areas."""
+        if sidebar is None:
             return
-        self._fill(
-            [Option(goal_line(g, stacked=True, trend=trends.get(g.id), flagged=g.id in flagged, rated=rated.get(g.id)), id=g.id) for g in ordered],
-            key,
-            areas=False,
-        )
-        self.goals = ordered
-        self.query_one("#goals-title", Static).update("Goals")
-        self.set_class(not ordered, "-empty")
-        self.remove_class("-no-goals")
-
-    def show_areas(self, areas: tuple[str, ...], touched: tuple[str, ...]) -> None:
-        """Working without goals: the focus areas, ticked when this session touched them."""
-        key = ("areas", areas, touched)
-        if key == self._shown:
-            return
-        self._fill(
-            [Option(Content.from_markup("[$success]✓[/] $area" if a in touched else "[$text-muted]·[/] $area", area=a), id=f"area:{a}") for a in areas],
-            key,
-            areas=True,
-        )
-        self.areas = areas
-        self.query_one("#goals-title", Static).update("Focus areas · working without goals")
-        self.remove_class("-empty")
-        self.add_class("-no-goals")
-
-    def _fill(self, options: list[Option], key: tuple[object, ...], *, areas: bool) -> None:
-        """Replace the list; the highlight stays put unless the list switched between goals and areas."""
-        same_mode = self.no_goals == areas
-        self._shown, self.no_goals = key, areas
+        areas = sidebar.areas is not None
         goal_list = self.query_one(GoalList)
-        highlighted = goal_list.highlighted if same_mode else 0
+        highlighted = goal_list.highlighted if before is not None and (before.areas is not None) == areas else 0
+        options = sidebar.options()
         goal_list.clear_options()
         goal_list.add_options(options)
         if options:
             goal_list.highlighted = min(highlighted or 0, len(options) - 1)
+        self.query_one("#goals-title", Static).update("Focus areas · working without goals" if areas else "Goals")
+        self.set_class(not areas and not sidebar.goals, "-empty")
+        self.set_class(areas, "-no-goals")
+
+    @property
+    def no_goals(self) -> bool:
+        """The focus areas are shown: the client works without goals."""
+        return self.sidebar is not None and self.sidebar.areas is not None
+
+    @property
+    def goals(self) -> tuple[Goal, ...]:
+        return self.sidebar.goals if self.sidebar is not None and not self.no_goals else ()
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return (self.sidebar.areas or ()) if self.sidebar is not None else ()
 
     def current_goal(self) -> str | None:
-        options = self.query_one(GoalList)
-        if self.no_goals or not self.goals or options.highlighted is None:
+        highlighted = self.query_one(GoalList).highlighted
+        if not self.goals or highlighted is None or highlighted >= len(self.goals):
             return None
-        return self.goals[options.highlighted].id
+        return self.goals[highlighted].id
 
     def current_area(self) -> str | None:
-        options = self.query_one(GoalList)
-        if not self.no_goals or not self.areas or options.highlighted is None:
+        highlighted = self.query_one(GoalList).highlighted
+        if not self.areas or highlighted is None or highlighted >= len(self.areas):
             return None
-        return self.areas[options.highlighted]
+        return self.areas[highlighted]
 
     def select(self, goal_id: str) -> None:
         """Highlight this goal (after it moved in the list)."""

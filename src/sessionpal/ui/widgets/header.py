@@ -11,6 +11,13 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...core.engagement import Standing
+from ...core.live import LiveSession
+from ...core.timer import TimerState
+
+# The timer's state in the header's words.
+STATE_WORDS = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}
+
 
 @dataclass(frozen=True)
 class HeaderFacts:
@@ -22,6 +29,11 @@ class HeaderFacts:
     model: str
     state: str
     where: str = ""
+
+    @classmethod
+    def of_session(cls, live: LiveSession, private: bool, where: Standing | None) -> HeaderFacts:
+        words = STATE_WORDS[live.timer.state] if not live.read_only else "read-only: open in another sessionpal"
+        return cls("Private" if private else live.client.name, live.planned_minutes, live.model.title, words, where.label() if where else "")
 
 
 class SessionHeader(Static):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -199,12 +201,20 @@ class NoteInput(Input):
         event.stop()
 
 
+class LogIntent(enum.Enum):
+    """What can be done with one line of the log: the log's keys after F8 (see GoalIntent)."""
+
+    EDIT = "edit"
+    TICK = "tick"
+    DELETE = "delete"
+
+
 # The notes log's keys, once F8 has armed it: each acts on the highlighted line, once (see GOAL_KEYS).
 LOG_KEYS = [
     # No letters that begin words (e, d): "F8, do this next" must not open a dialog on a note.
-    Binding("enter", "log_line('edit')", "Edit", id="note_edit", tooltip="Edit this note"),
-    Binding("x", "log_line('tick')", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
-    Binding("delete", "log_line('delete')", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
+    Binding("enter", f"log_line({LogIntent.EDIT.value!r})", "Edit", id="note_edit", tooltip="Edit this note"),
+    Binding("x", f"log_line({LogIntent.TICK.value!r})", "Done/open", id="note_tick", tooltip="Tick an action done, or open it again"),
+    Binding("delete", f"log_line({LogIntent.DELETE.value!r})", "Delete", id="note_delete", tooltip="Delete this note (asks first)"),
 ]
 
 
@@ -220,17 +230,18 @@ class NotesLog(OptionList):
             super().__init__()
             self.item = item
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.items: list[LogEntry] = []
+    entries: var[tuple[LogEntry, ...]] = var((), init=False)  # bound from the notes pane: the session's lines
+
+    @property
+    def items(self) -> tuple[LogEntry, ...]:
+        return self.entries
 
     def watch_armed(self, armed: bool) -> None:
         self.set_class(armed, "-armed")
 
-    def show(self, items: list[LogEntry]) -> None:
-        at_end = self.highlighted is None or self.highlighted >= len(self.items) - 1
+    def watch_entries(self, old: tuple[LogEntry, ...], items: tuple[LogEntry, ...]) -> None:
+        at_end = self.highlighted is None or self.highlighted >= len(old) - 1
         previous = self.highlighted
-        old, self.items = self.items, items
         # The usual change is a note added at the end: add its line, not every line again.
         kept = len(old) if len(items) >= len(old) and all(a.entry == b.entry for a, b in zip(old, items, strict=False)) else 0
         with self.app.batch_update():
@@ -276,28 +287,37 @@ def _by_due(action: Action) -> tuple[bool, date]:
     return (action.due is None, action.due or date.min)
 
 
+@dataclass(frozen=True)
+class LastTimeView:
+    """What the "last time" card shows: the previous session (None before the first), the open actions of every
+    earlier session once the index has them (None until then: the last session's own are shown), today (for
+    the overdue ones) and the engagement's standing."""
+
+    client: Client
+    last: LastTime | None
+    open_actions: tuple[OpenAction, ...] | None = None
+    today: date | None = None
+    standing: Standing | None = None
+
+
 class LastTimeCard(Static):
-    """Before the timer starts: the previous session at a glance, and where each goal stands."""
+    """Before the timer starts: the previous session at a glance, and where each goal stands. Drawn from
+    `view` and `flagged` (the goals that may be stalled, known once past sessions are read), both bound
+    from the session screen through the notes pane."""
 
-    last: LastTime | None = None
-    flagged: frozenset[str] = frozenset()  # goals that may be stalled (known once past sessions are read)
-    _shown: tuple[Client, list[OpenAction] | None, date | None, Standing | None] | None = None
+    view: var[LastTimeView | None] = var(None, init=False)
+    flagged: var[frozenset[str]] = var(frozenset(), init=False)
 
-    def set_flagged(self, flagged: frozenset[str]) -> None:
-        """The stalled flags, once the screen knows them: the card shows ⚑ beside those goals."""
-        if flagged != self.flagged:
-            self.flagged = flagged
-            if self._shown is not None:
-                client, open_actions, today, standing = self._shown
-                self.show(client, self.last, open_actions, today, standing)
+    def watch_view(self) -> None:
+        self._draw()
 
-    def show(
-        self, client: Client, last: LastTime | None, open_actions: list[OpenAction] | None = None, today: date | None = None, standing: Standing | None = None
-    ) -> None:
-        """`open_actions` (from every earlier session, through the index, soonest due first) replaces the last
-        session's own; `today` marks the overdue ones."""
-        self.last = last
-        self._shown = (client, open_actions, today, standing)
+    def watch_flagged(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.view is None:
+            return
+        client, last, open_actions, today, standing = self.view.client, self.view.last, self.view.open_actions, self.view.today, self.view.standing
         lines: list[Content] = []
         if standing is not None:
             lines.append(Content.assemble(("This is " + standing.label(), "bold"), *_engagement_details(standing)))
@@ -362,35 +382,68 @@ class Reminder(Static):
         self.update(Content.assemble((title, "bold"), "  " if title else "", message))
 
 
+@dataclass(frozen=True)
+class Unsaved:
+    """The notes waiting for the disk: how many, why, and the last words of them (none behind the blind)."""
+
+    count: int = 0
+    reason: str = ""
+    waiting: tuple[str, ...] = ()
+
+    def lines(self) -> list[Content]:
+        plural = "s" if self.count != 1 else ""
+        because = f": {self.reason}" if self.reason else ""
+        head = Content.from_markup(
+            f"[b]$count note{plural} not saved yet[/b]$because. Retrying every few seconds; nothing is lost while the app runs.",
+            count=str(self.count),
+            because=because,
+        )
+        return [head, *(Content.assemble("  ", (text, "italic")) for text in self.waiting[-3:])]
+
+
 class NotesPane(Vertical):
-    armed: var[bool] = var(False)  # bound from the session screen: F8's one key is awaited
-    reminder: var[tuple[str, str]] = var(("", ""))  # bound from the session screen: shown above the note line
+    """The card, the log, the notes not saved yet, a reminder and the note line; what they show is bound
+    from the session screen."""
+
+    # Before the session starts the log is empty: the card has its room, and no more; it shrinks (and
+    # scrolls) before the note line would be pushed off the screen. A log line's highlight only matters
+    # while F8 has armed it (the cursor stays in the note line); otherwise it would pull the eye.
+    DEFAULT_CSS = """
+    NotesPane {
+        height: 3fr;
+        #last-time-box { padding: 0 0 1 1; margin: 0 1; height: 1fr; scrollbar-size-vertical: 1; border: round $panel-lighten-2; }
+        #last-time { height: auto; padding-right: 1; }
+        #log { height: 1fr; border: none; background: transparent; }
+        #log > .option-list--option-highlighted { background: transparent; text-style: none; }
+        #log.-armed > .option-list--option-highlighted {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        #unsaved { display: none; height: auto; padding: 0 1; color: $text-error; background: $error-muted; }
+        #unsaved.-visible { display: block; }
+        #note { margin: 0 1; }
+    }
+    """
+
+    armed: var[bool] = var(False)  # F8's one key is awaited
+    reminder: var[tuple[str, str]] = var(("", ""))  # shown above the note line
+    lines: var[tuple[LogEntry, ...]] = var(())
+    unsaved: var[Unsaved] = var(Unsaved())
+    last_time: var[LastTimeView | None] = var(None)
+    stalled: var[frozenset[str]] = var(frozenset())
 
     def compose(self) -> ComposeResult:
         yield Static("Notes", id="notes-title", classes="pane-title")
         with VerticalScroll(id="last-time-box", can_focus=False):  # the wheel scrolls a card longer than its room
-            yield LastTimeCard(id="last-time")
-        yield NotesLog(id="log").data_bind(NotesPane.armed)
+            yield LastTimeCard(id="last-time").data_bind(view=NotesPane.last_time, flagged=NotesPane.stalled)
+        yield NotesLog(id="log").data_bind(NotesPane.armed, entries=NotesPane.lines)
         yield Static(id="unsaved")
         yield Reminder(id="reminder").data_bind(said=NotesPane.reminder)
         yield NoteInput(placeholder=NOTE_PLACEHOLDER, id="note", clear_on_submit=True, suggester=TagSuggester())
 
-    def show_log(self, items: list[LogEntry]) -> None:
-        self.query_one(NotesLog).show(items)
-
-    def show_unsaved(self, count: int, reason: str, waiting: list[str] | None = None) -> None:
-        """The notes waiting for the disk, above the note line (their text unless the blind is down)."""
-        unsaved = self.query_one("#unsaved", Static)
-        unsaved.set_class(count > 0, "-visible")
-        if count:
-            plural = "s" if count != 1 else ""
-            because = f": {reason}" if reason else ""
-            lines = [
-                Content.from_markup(
-                    f"[b]$count note{plural} not saved yet[/b]$because. Retrying every few seconds; nothing is lost while the app runs.",
-                    count=str(count),
-                    because=because,
-                )
-            ]
-            lines += [Content.assemble("  ", (text, "italic")) for text in (waiting or [])[-3:]]
-            unsaved.update(Content("\n").join(lines))
+    def watch_unsaved(self, unsaved: Unsaved) -> None:
+        box = self.query_one("#unsaved", Static)
+        box.set_class(unsaved.count > 0, "-visible")
+        if unsaved.count:
+            box.update(Content("\n").join(unsaved.lines()))

@@ -115,6 +115,23 @@ class TimerView:
 class TimerPane(Vertical):
     """The large timer for the side column, and under it the session agreement (both bound from the screen)."""
 
+    # Gentle colour steps at 10 and 5 minutes left and over time: colour only, never motion.
+    DEFAULT_CSS = """
+    TimerPane {
+        height: auto;
+        padding: 1 1 0 1;
+        #elapsed { width: auto; color: $foreground; }
+        #remaining { height: 1; margin-top: 1; }
+        #phase { height: 1; color: $text-muted; }
+        #phase-strip { margin-top: 1; color: $accent; }
+        #agreement { margin-top: 1; padding: 0; }
+        &.-level-ten #elapsed { color: $text-warning 70%; }
+        &.-level-five #elapsed { color: $text-warning; }
+        &.-level-over #elapsed, &.-level-over #remaining { color: $text-error; }
+        &.-paused #elapsed { color: $text-muted; }
+    }
+    """
+
     agreement: var[str] = var("")
     view: var[TimerView | None] = var(None)
 
@@ -142,6 +159,18 @@ class TimerPane(Vertical):
 
 class TimerLine(Static):
     """The timer on one line, for narrow terminals where the side column is hidden (bound from the screen)."""
+
+    DEFAULT_CSS = """
+    TimerLine {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        &.-level-ten { color: $text-warning 70%; }
+        &.-level-five { color: $text-warning; }
+        &.-level-over { color: $text-error; }
+        &.-paused { color: $text-muted; }
+    }
+    """
 
     view: var[TimerView | None] = var(None)
 
