@@ -2,7 +2,7 @@
 
 `python3 dev.py test` installs chromium when it is missing and it can (as root, with apt-get);
 where it cannot, these tests are skipped and say why. SESSIONPAL_SCREENSHOTS=DIR keeps the
-screenshots there (the README's is made so: see the README's "In a browser tab").
+screenshots there (docs/browser.md's is made so: see its opening).
 """
 
 from __future__ import annotations
