@@ -60,7 +60,7 @@ DEFAULT_CONFIG_TEXT = """\
 # autocommit = true
 
 # Your own keys for the app's commands: command id = "keys" (the ids are in the
-# README and the help, F1). This one leaves the timer on F2 alone, without ctrl+t.
+# docs/config.md and the help, F1). This one leaves the timer on F2 alone, without ctrl+t.
 # [keys]
 # timer = "f2"
 """

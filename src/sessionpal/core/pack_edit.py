@@ -338,7 +338,7 @@ def rename_pack(path: Path, title: str) -> Pack:
 
 STARTER = """\
 # {title}: questions of your own. Edit this file freely; the app keeps your comments.
-# Check it with `sessionpal packs check`; the format is in the README.
+# Check it with `sessionpal packs check`; the format is in docs/formats.md.
 
 [pack]
 id = {id}
