@@ -10,6 +10,7 @@ from sessionpal.core.clients import create_client, list_clients
 from sessionpal.core.conflicts import find_conflicts, keep_copy, keep_original, original_name
 from sessionpal.core.model import Client
 from sessionpal.core.paths import Home, session_paths
+from sessionpal.core.saving import SaveFailed
 from sessionpal.core.versions import list_versions
 
 
@@ -74,3 +75,22 @@ def test_keeping_either_side_keeps_the_other_in_the_history(conflicted: tuple[Ho
     assert "mine" in session.original.read_text() and not session.copy.exists()
     assert list_versions(home, session.original)[0].path.read_bytes() == copy_text
     assert [c.original.name for c in find_conflicts(home)] == ["mine.toml"], "the pack's copy waits for the coach"
+
+
+def test_a_resolution_that_cannot_be_made_fails_as_one_save_failed(conflicted: tuple[Home, Client], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen runs it through the one funnel, which catches only the core's error family: a copy gone
+    meanwhile, or a folder the system refuses, must arrive as SaveFailed, never as a raw OSError."""
+    home, _ = conflicted
+    by_name = {c.original.name: c for c in find_conflicts(home)}
+    client, session = by_name["client.toml"], by_name["2026-11-20T1000.md"]
+    client.copy.unlink()
+    with pytest.raises(SaveFailed, match="copy"):
+        keep_copy(home, client)
+
+    def refused(path: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("sessionpal.core.conflicts.fsio.exclusive", refused)
+    with pytest.raises(SaveFailed, match="could not resolve 2026-11-20T1000.md: Permission denied"):
+        keep_original(home, session)
+    assert session.copy.exists(), "nothing was given up"

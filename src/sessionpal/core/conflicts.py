@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from . import fsio
 from .paths import Home
 from .problems import FileProblems, read_user_bytes
 from .safe_text import visible
+from .saving import SaveFailed, saving
 from .versions import keep
 
 # name.sync-conflict-20261120-090000-ABCDEF.md      (Syncthing)
@@ -105,17 +108,29 @@ def read_version(path: Path) -> str:
         return f"(cannot be read: {error.problems[0].message})"
 
 
+@contextmanager
+def _resolving(conflict: Conflict) -> Iterator[None]:
+    """A resolution that cannot be made fails as every change of the core does: one SaveFailed saying why."""
+    name = visible(conflict.original.name)
+    try:
+        with saving(name):
+            yield
+    except OSError as error:
+        raise SaveFailed(f"could not resolve {name}: {error.strerror or error}") from None
+
+
 def keep_original(home: Home, conflict: Conflict) -> None:
     """The original stays; the copy goes (into the version history of the original)."""
-    with fsio.exclusive(conflict.original):
+    with _resolving(conflict), fsio.exclusive(conflict.original):
         keep(home, conflict.original, fsio.read_present(conflict.copy, "the copy"))
         fsio.remove_file(conflict.copy)
 
 
 def keep_copy(home: Home, conflict: Conflict) -> None:
     """The copy's bytes become the file; the original's are kept in its version history."""
-    data = fsio.read_present(conflict.copy, "the copy")
-    with fsio.exclusive(conflict.original):
+    with _resolving(conflict):
+        data = fsio.read_present(conflict.copy, "the copy")
+    with _resolving(conflict), fsio.exclusive(conflict.original):
         if (current := fsio.read_current(conflict.original)) is not None:
             keep(home, conflict.original, current)
         fsio.atomic_write(conflict.original, data)

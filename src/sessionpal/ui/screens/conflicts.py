@@ -22,10 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import fsio
 from ...core.conflicts import Conflict, find_conflicts, keep_copy, keep_original, read_version
 from ...core.paths import Home
 from ...core.safe_text import visible
+from ..changes import attempt
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 
@@ -128,13 +128,9 @@ class ConflictsScreen(Screen[None]):
         def answered(answer: str | None) -> None:
             if answer != "yes":
                 return
-            try:
-                resolve(self.pal.home, conflict)
-            except (OSError, fsio.WriteError) as error:
-                self.notify(str(error), title="Conflict not resolved", severity="error", markup=False)
-                return
-            self.notify(f"Resolved: {visible(conflict.original.name)}. The version given up is in its history (sessionpal versions).", markup=False)
-            self.refresh_conflicts()
+            if attempt(self, "Conflict not resolved", lambda: resolve(self.pal.home, conflict)):
+                self.notify(f"Resolved: {visible(conflict.original.name)}. The version given up is in its history (sessionpal versions).", markup=False)
+                self.refresh_conflicts()
 
         self.app.push_screen(ConfirmDialog(question, "Yes", "Cancel", detail="The version given up is kept in the file's version history."), answered)
 
