@@ -29,7 +29,7 @@ from ..core.session_models import ModelLibrary, load_models, reload_models
 from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
-from .context import TypedApp
+from .context import OffersCommands, TypedApp
 from .messages import News
 from .opening_flow import ClientOpener
 from .records import RecordKeeper
@@ -395,9 +395,8 @@ class SessionPalApp(App[int]):
     # command palette --------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        commands = getattr(screen, "palette_commands", None)
-        if commands is not None:
-            yield from commands()
+        if isinstance(screen, OffersCommands):
+            yield from screen.palette_commands()
         yield SystemCommand("Help", "Every key, the note prefixes and the deck filter", self.action_help)
         from .screenshot import screenshot_command
 
