@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -168,6 +169,58 @@ def test_usage_errors_exit_2() -> None:
     result = run("packs")
     assert result.returncode == 2 and "usage:" in result.stderr
     assert run("frobnicate").returncode == 2
+
+
+def every_command() -> list[tuple[str, argparse.ArgumentParser]]:
+    """Each command the parser has, its own commands too ("packs check"), with its parser: from the parser itself."""
+    from sessionpal.cli.app import build_parser
+
+    found = []
+    waiting: list[tuple[str, argparse.ArgumentParser]] = [("", build_parser())]
+    while waiting:
+        prefix, parser = waiting.pop(0)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append((f"{prefix}{name}", sub))
+                    waiting.append((f"{prefix}{name} ", sub))
+    return found
+
+
+def test_the_help_groups_every_command_and_says_what_no_command_does() -> None:
+    from sessionpal.cli.app import COMMAND_GROUPS
+
+    result = run("--help", env={**env_without_home(), "COLUMNS": "80"})
+    assert result.returncode == 0
+    listed: dict[str, str] = {}  # each command the help lists: the group it is under
+    group = ""
+    for line in result.stdout.splitlines():
+        if line.endswith(":") and not line.startswith(" "):
+            group = line[:-1]
+        elif group and (found := re.match(r"  ([a-z][a-z-]*)  +\S", line)):
+            listed[found.group(1)] = group
+    commands = [name for name, _ in every_command() if " " not in name]
+    assert sorted(name for name in listed if name in commands) == sorted(commands)
+    titles = [title for title, _ in COMMAND_GROUPS]
+    assert {name: group for name, group in listed.items() if group not in titles and name in commands} == {}, "a command in no group"
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert "with no command: the client list" in " ".join(result.stdout.split()).casefold()
+    assert "positional arguments" not in result.stdout, "COMMAND is not required: it is not listed as an argument"
+    assert result.stdout.startswith("usage: sessionpal [--home DIR] [--client NAME [--code]]\n")
+    assert "\n  sessionpal  " in result.stdout, "an example of no command at all"
+
+
+def test_each_command_s_help_ends_with_examples_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    for name, parser in every_command():
+        text = parser.format_help()
+        examples = text.partition("\nexamples:\n")[2].splitlines()
+        assert examples and all(line.startswith("  ") for line in examples), (name, text)
+        assert any(line.strip().split()[: len(name.split()) + 1] == ["sessionpal", *name.split()] for line in examples), (name, text)
+        assert all(len(line) <= 80 for line in text.splitlines()), (name, text)
+    # What a command's --help prints is that same text.
+    packs = run("packs", "add", "--help")
+    assert packs.returncode == 0 and packs.stdout.startswith("usage: sessionpal packs add ") and "\n  sessionpal packs add my-questions " in packs.stdout
 
 
 def test_the_cli_does_not_import_textual_or_tomlkit() -> None:

@@ -3,9 +3,10 @@
 The modules import one way only, so there is no cycle, not even through imports
 inside functions:
 
-    app                            the parser, main() and its dispatch, launching the app
-      -> data, packs, records      the subcommands, each adding its parsers and handlers
-        -> common                  what they share: exit codes, errors, the home, clients
+    app                            the parser (its grouped --help), main() and its dispatch, launching the app
+      -> data, packs, practice,    the subcommands, each adding its parsers (add_command: a summary and
+         records, serve            examples for each) and handlers
+        -> common                  what they share: exit codes, errors, the parser class, the home, clients
 
 Only argparse and the core are imported at start-up; Textual is imported when
 (and only when) the app is launched, so `sessionpal packs check` and friends start fast.

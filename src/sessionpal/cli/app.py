@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from . import data, packs, practice, records, serve
-from .common import EXIT_OK, EXIT_USAGE, CommandError, VisibleText, app_home, home_option
+from .common import EXIT_OK, EXIT_USAGE, CommandError, CommandParser, Commands, VisibleText, app_home, filled, home_option
 
 SHELLS = ("bash", "zsh", "tcsh", "fish")
 
@@ -32,30 +32,90 @@ class PrintCompletion(argparse.Action):
         parser.exit(EXIT_OK)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sessionpal",
-        description="A calm companion for live coaching calls: timer, question deck, notes and goals, in plain files.",
-    )
-    parser.add_argument("--version", action="version", version=f"sessionpal {__version__}")
-    parser.add_argument(
+# `sessionpal --help` lists the commands in these groups, in this order; a test holds every command to a group
+# (one left out is still listed, under "other commands").
+COMMAND_GROUPS = (
+    ("clients and sessions", ("clients", "engagement", "move-session", "export-session")),
+    ("review and records", ("search", "log", "import-hours")),
+    ("packs", ("packs",)),
+    ("data and privacy", ("locate", "export", "versions", "restore", "erase", "retention", "sync")),
+    ("browser", ("serve",)),
+)
+
+USAGE = """%(prog)s [--home DIR] [--client NAME [--code]]
+       %(prog)s [--home DIR] COMMAND ...
+       %(prog)s COMMAND --help"""
+
+DESCRIPTION = "A calm companion for live coaching calls: timer, question deck, notes and goals, in plain files."
+NO_COMMAND = "With no command: the client list, in this terminal (--client NAME: straight to that client's session screen)."
+
+EXAMPLES = (
+    ("", "the client list"),
+    ('--client "Sam Lee"', "Sam Lee's session screen (created if new)"),
+    ("search burnout", 'every note with a word starting "burnout"'),
+    ("serve", "the same app, in a browser tab"),
+    ("packs --help", "a command's options and examples"),
+)
+
+
+class AppParser(CommandParser):
+    """The top-level parser, whose --help groups the commands (argparse lists them as one flat "positional
+    argument" that looks required, when no command opens the app)."""
+
+    commands: Commands  # its subparsers action: the commands' parsers are its choices
+
+    def format_help(self) -> str:
+        """The help of a parser made for it alone, from public argparse: a section of "arguments" per group
+        of commands (each one's summary beside it, in argparse's columns), then the options, as this one has them."""
+        shown = argparse.ArgumentParser(
+            prog=self.prog,
+            usage=self.usage,
+            description=filled(f"{self.about}\n\n{NO_COMMAND}"),
+            epilog=self.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            add_help=False,
+        )
+        parsers: dict[str, CommandParser] = dict(self.commands.choices)
+        grouped = [name for _, names in COMMAND_GROUPS for name in names]
+        others = ("other commands", tuple(name for name in parsers if name not in grouped))
+        for title, names in (*COMMAND_GROUPS, others):
+            group = shown.add_argument_group(title)
+            for name in names:
+                if name in parsers:
+                    group.add_argument(name, help=parsers[name].summary.replace("%", "%%"))
+        add_app_options(shown.add_argument_group("options"), shown=True)
+        return shown.format_help()
+
+
+def add_app_options(container: argparse.ArgumentParser | argparse._ArgumentGroup, *, shown: bool = False) -> None:
+    """The app's own options, on the parser (and on the one its help is printed from: `shown`)."""
+    if shown:  # the parser's own -h comes with argparse
+        container.add_argument("-h", "--help", action="help", help="show this help message and exit")
+    container.add_argument("--version", action="version", version=f"sessionpal {__version__}")
+    container.add_argument(
         "--print-completion",
         choices=SHELLS,
         action=PrintCompletion,
-        help="print a completion script for this shell (see the README: Shell completion)",
+        help="print a completion script for this shell (where it goes: docs/commands.md, Shell completion)",
     )
-    home_option(parser, top=True)
-    parser.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
-    parser.add_argument("--code", action="store_true", help="a client created by --client is stored under a code: the name stays inside client.toml")
+    home_option(container, top=True)
+    container.add_argument("--client", metavar="NAME", help="open this client's session screen (created if new)")
+    container.add_argument("--code", action="store_true", help="a client created by --client is stored under a code: the name stays inside client.toml")
+
+
+def build_parser() -> AppParser:
+    parser = AppParser(prog="sessionpal", usage=USAGE, description=DESCRIPTION, examples=EXAMPLES)
+    add_app_options(parser)
     # A subcommand's own default replaces this one.
     parser.set_defaults(handler=cmd_app)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # This order is the order `sessionpal --help` lists them in.
-    data.add_parsers(commands)
-    packs.add_parsers(commands)
-    practice.add_parsers(commands)
-    records.add_parsers(commands)
-    serve.add_parsers(commands)
+    # prog: each command's own usage starts `sessionpal COMMAND` (argparse would make it from the usage above).
+    parser.commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="sessionpal", parser_class=CommandParser)
+    # This order is the order the shell's completion offers them in; `sessionpal --help` groups them (COMMAND_GROUPS).
+    data.add_parsers(parser.commands)
+    packs.add_parsers(parser.commands)
+    practice.add_parsers(parser.commands)
+    records.add_parsers(parser.commands)
+    serve.add_parsers(parser.commands)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""What the subcommands share: exit codes, CommandError, the --home option, the home (and the app's), client lookup, writing a file.
+"""What the subcommands share: exit codes, CommandError, their parser (a summary, examples: add_command), the --home
+option, the home (and the app's), client lookup, writing a file.
 
 Imports nothing else from the CLI, so every other module can import it.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 # What add_parsers is handed: argparse's subparsers action (its class is private to argparse).
 Commands = Any
+# A command's examples: (its arguments, what that does), each shown as `sessionpal COMMAND ARGUMENTS  what`.
+Examples = Sequence[tuple[str, str]]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -32,7 +36,58 @@ class CommandError(Exception):
         self.code = code
 
 
-def home_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser (and the top-level one's base): a one-line summary, its line in a list of commands; a
+    description filled to the terminal; and examples, each on its own line, closing its --help.
+
+    Every subcommand's parser is one (add_command makes it; argparse makes a command's own subcommands of the
+    same class), so each --help ends with what to type."""
+
+    def __init__(self, *args: Any, summary: str = "", examples: Examples = (), **options: Any) -> None:
+        self.summary = summary
+        self.about: str = options.pop("description", None) or ""
+        options.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)  # the examples, line by line
+        super().__init__(*args, **options)
+        if examples:
+            self.epilog = example_lines(self.prog, examples)
+
+    def format_help(self) -> str:
+        # Filled only when a help is asked for: RawDescriptionHelpFormatter would print it as one long line.
+        self.description = filled(self.about) if self.about else None
+        return super().format_help()
+
+
+def add_command(commands: Commands, name: str, *, summary: str, examples: Examples, description: str = "", **options: Any) -> CommandParser:
+    """A subcommand: `summary` is its line in a list of commands (`sessionpal --help`, the shell's completion),
+    short enough for one line at 80 columns; `description` heads its own --help (default: the summary, as a
+    sentence); its examples close it."""
+    about = description or summary[0].upper() + summary[1:] + "."
+    parser: CommandParser = commands.add_parser(name, help=summary, summary=summary, examples=examples, description=about, **options)
+    return parser
+
+
+def example_lines(prog: str, examples: Examples) -> str:
+    """The examples, as a help's closing section: each command line with what it does in a column beside it,
+    or, where that would not fit 80 columns, under each."""
+    lines = [f"{prog} {arguments}".rstrip() for arguments, _ in examples]
+    column = max(len(line) for line in lines) + 2
+    if all(2 + column + len(what) <= 80 for _, what in examples):
+        shown = [f"  {line:<{column}}{what}" for line, (_, what) in zip(lines, examples, strict=True)]
+    else:
+        shown = [f"  {line}\n      {what}" for line, (_, what) in zip(lines, examples, strict=True)]
+    return "examples:\n" + "\n".join(shown)
+
+
+def filled(text: str) -> str:
+    """Each paragraph of `text` filled to the terminal's width, as argparse fills a help."""
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - 2, 40)  # fsio-ok: reads the width (as argparse does), writes nothing
+    return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in text.split("\n\n"))
+
+
+def home_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, top: bool) -> None:
     # Accepted before and after a subcommand; SUPPRESS keeps a subcommand from hiding the top-level value.
     option = parser.add_argument(
         "--home",

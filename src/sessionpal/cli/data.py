@@ -7,20 +7,51 @@ import sys
 from pathlib import Path
 
 from ..core.paths import builtin_prompts_dir, machine_config_file
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, iso_date, lookup_client, open_home, pad, path_argument, write_file
+from .common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    CommandError,
+    Commands,
+    add_command,
+    home_option,
+    iso_date,
+    lookup_client,
+    open_home,
+    pad,
+    path_argument,
+    write_file,
+)
 
 
 def add_parsers(commands: Commands) -> None:
-    locate = commands.add_parser("locate", help="print where data, config and cache live")
+    locate = add_command(
+        commands,
+        "locate",
+        summary="print where data, config and cache live",
+        examples=[("", "every place, one a line"), ("data", 'only the data home (cd "$(sessionpal locate data)")')],
+    )
     home_option(locate, top=False)
     locate.add_argument("what", nargs="?", choices=("data", "config", "machine", "cache", "packs", "models", "builtin"), help="print just this one path")
     locate.set_defaults(handler=cmd_locate)
 
-    clients = commands.add_parser("clients", help="list clients, most recent session first")
+    clients = add_command(
+        commands,
+        "clients",
+        summary="list clients, most recent session first",
+        description="List clients, most recent session first: folder name, name, code (as the ICF log names them), last session.",
+        examples=[("", "every client in the data home"), ("--home ~/coaching-archive", "the clients of another data home")],
+    )
     home_option(clients, top=False)
     clients.set_defaults(handler=cmd_clients)
 
-    search = commands.add_parser("search", help="search every note of every session (or one client's)")
+    search = add_command(
+        commands,
+        "search",
+        summary="search every note of every session (or one client's)",
+        description="Search every note of every session, or one client's: each match with its client, date, time and file. Exit 1 when nothing matches.",
+        examples=[("burnout", 'notes with a word starting "burnout"'), ('"next step" --client "Sam Lee"', "that phrase, in Sam Lee's sessions only")],
+    )
     home_option(search, top=False)
     search.add_argument("query", nargs="+", help='words (each matches as a prefix) or "a quoted phrase"')
     search.add_argument("--client", metavar="NAME", help="only this client's sessions")
@@ -31,7 +62,17 @@ def add_parsers(commands: Commands) -> None:
     )
     search.set_defaults(handler=cmd_search)
 
-    export = commands.add_parser("export", help="everything held about one client, as a zip (for an access request)")
+    export = add_command(
+        commands,
+        "export",
+        summary="everything held about one client, as a zip",
+        description="Everything held about one client, as a zip (for an access request), or as Markdown copies for Obsidian.",
+        examples=[
+            ('"Sam Lee"', "sessionpal-sam-lee-DATE.zip, here"),
+            ('"Sam Lee" --encrypt', "the same zip, encrypted with a passphrase (age)"),
+            ('"Sam Lee" --format obsidian --out ~/vault/sam', "the sessions, with YAML front matter"),
+        ],
+    )
     home_option(export, top=False)
     export.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     path_argument(export, "--out", metavar="PATH", help="the zip to write (default: sessionpal-SLUG-DATE.zip here), or the folder for --format obsidian")
@@ -48,16 +89,28 @@ def add_parsers(commands: Commands) -> None:
     path_argument(export, "--passphrase-file", metavar="FILE", help="encrypt with the passphrase in this file (its first line) instead of asking")
     export.set_defaults(handler=cmd_export)
 
-    log = commands.add_parser("log", help="logs for credentialing bodies")
+    year = [("icf --from 2026-01-01 --to 2026-12-31 --out icf-2026.csv", "the year's ICF log, as a CSV file")]
+    log = add_command(commands, "log", summary="logs for credentialing bodies (the ICF coaching log)", examples=year)
     log_commands = log.add_subparsers(dest="log_command", metavar="KIND", required=True)
-    icf = log_commands.add_parser("icf", help="the ICF coaching log as CSV: clients, dates, paid and pro bono hours")
+    icf = add_command(
+        log_commands,
+        "icf",
+        summary="the ICF coaching log as CSV: clients, dates, paid and pro bono hours",
+        examples=[("", "the whole log so far, printed"), (year[0][0].removeprefix("icf "), year[0][1])],
+    )
     home_option(icf, top=False)
     icf.add_argument("--from", dest="start", metavar="DATE", type=iso_date, help="first day to count (YYYY-MM-DD)")
     icf.add_argument("--to", dest="end", metavar="DATE", type=iso_date, help="last day to count (YYYY-MM-DD)")
     path_argument(icf, "--out", metavar="FILE", help="write the CSV here (default: print it)")
     icf.set_defaults(handler=cmd_log_icf)
 
-    share = commands.add_parser("export-session", help="a session recap for the client: only what is marked for sharing")
+    share = add_command(
+        commands,
+        "export-session",
+        summary="a session's recap for the client, as marked to share",
+        description="A session's recap for the client: the agreement, the notes marked + and the actions; nothing else.",
+        examples=[("clients/sam-lee/sessions/2026-09-14T1000.md --share", "the recap to send Sam Lee, printed")],
+    )
     home_option(share, top=False)
     path_argument(share, "file", help="the session file")
     share.add_argument("--share", action="store_true", required=True, help="the client-facing recap (agreement, notes marked +, actions)")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, Commands, home_option, open_home, pad, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, CommandError, Commands, add_command, home_option, open_home, pad, path_argument
 
 if TYPE_CHECKING:
     from ..core.packs import PackLibrary
@@ -17,21 +17,39 @@ PHASES = ("opening", "explore", "options", "action", "closing")
 
 
 def add_parsers(commands: Commands) -> None:
-    packs = commands.add_parser("packs", help="check and list question packs")
+    check_all = ("check", "validate every pack, built-in and your own")
+    start = ("new my-questions --title 'My questions'", "a commented starter pack in your packs folder")
+    add_one = ("add my-questions 'What went well?' --phase opening", "one more question in it")
+    packs = add_command(commands, "packs", summary="check, list, start and add to question packs", examples=[check_all, start, add_one])
     pack_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
-    check = pack_commands.add_parser("check", help="validate packs (default: all built-in and your own); exit 1 on problems")
+    check = add_command(
+        pack_commands,
+        "check",
+        summary="validate packs (default: all built-in and your own); exit 1 on problems",
+        examples=[("", check_all[1]), ("~/Downloads/shared-pack.toml", "one file, before it goes into your packs folder")],
+    )
     home_option(check, top=False)
     path_argument(check, "paths", nargs="*", metavar="PATH", help="pack files to check")
     check.set_defaults(handler=cmd_packs_check)
-    listing = pack_commands.add_parser("list", help="list packs and session models: id, title, size, file")
+    listing = add_command(pack_commands, "list", summary="list packs and session models: id, title, size, file", examples=[("", "every pack and model")])
     home_option(listing, top=False)
     listing.set_defaults(handler=cmd_packs_list)
-    new = pack_commands.add_parser("new", help="write a commented starter pack into your packs folder")
+    new = add_command(
+        pack_commands, "new", summary="write a commented starter pack into your packs folder", examples=[(start[0].removeprefix("new "), start[1])]
+    )
     home_option(new, top=False)
     new.add_argument("id", help="the pack's id: lowercase letters, digits and dashes")
     new.add_argument("--title", default="", help="the pack's title (default: from the id)")
     new.set_defaults(handler=cmd_packs_new)
-    add = pack_commands.add_parser("add", help="append a question to one of your packs")
+    add = add_command(
+        pack_commands,
+        "add",
+        summary="append a question to one of your packs",
+        examples=[
+            (add_one[0].removeprefix("add "), "a question for the opening"),
+            ("my-questions 'What matters?' --follow-up 'Why that one?'", "with a follow-up question"),
+        ],
+    )
     home_option(add, top=False)
     add.add_argument("pack", help="the id of one of your packs")
     add.add_argument("text", help="the question")

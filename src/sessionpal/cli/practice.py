@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, iso_date, lookup_client, open_home, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, add_command, home_option, iso_date, lookup_client, open_home, path_argument
 
 
 def _sessions(text: str) -> int:
@@ -16,7 +16,17 @@ def _sessions(text: str) -> int:
 
 
 def add_parsers(commands: Commands) -> None:
-    engagement = commands.add_parser("engagement", help="a client's engagement: sessions agreed, end date, next session (shows it without options)")
+    engagement = add_command(
+        commands,
+        "engagement",
+        summary="a client's sessions agreed, end date, next session",
+        description="A client's engagement: sessions agreed, end date, next session. Without options, it shows it.",
+        examples=[
+            ('"Sam Lee"', "Sam Lee's engagement, as it stands"),
+            ('"Sam Lee" --sessions 6 --ends 2026-12-18', "six sessions, until December 18"),
+            ('"Sam Lee" --next 2026-10-02', "the next session's date"),
+        ],
+    )
     home_option(engagement, top=False)
     engagement.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     engagement.add_argument("--sessions", type=_sessions, metavar="N", help="sessions agreed")
@@ -28,16 +38,26 @@ def add_parsers(commands: Commands) -> None:
     engagement.add_argument("--clear", action="store_true", help="remove the engagement from client.toml")
     engagement.set_defaults(handler=cmd_engagement)
 
-    hours = commands.add_parser(
+    hours = add_command(
+        commands,
         "import-hours",
-        help="sessions from before sessionpal, from a CSV file date,client,minutes,kind (paid or pro-bono), for the ICF log",
+        summary="hours from before sessionpal (CSV), for the ICF log",
+        description="Sessions from before sessionpal, for the ICF log: a CSV file with the header date,client,minutes,kind "
+        "(kind: paid or pro-bono). The whole file is checked before anything is imported.",
+        examples=[("hours-2025.csv", "asks before it creates a client the file names"), ("hours-2025.csv --yes", "creates them without asking")],
     )
     home_option(hours, top=False)
     path_argument(hours, "file", metavar="FILE.csv", help="with the header date,client,minutes,kind")
     hours.add_argument("--yes", action="store_true", help="create the clients the file names that are not here yet, without asking")
     hours.set_defaults(handler=cmd_import_hours)
 
-    move = commands.add_parser("move-session", help="move a session recorded under the wrong client to the right one (its goals follow)")
+    move = add_command(
+        commands,
+        "move-session",
+        summary="move a session to the right client",
+        description="Move a session recorded under the wrong client to the right one; its goals follow it.",
+        examples=[('clients/ana/sessions/2026-09-14T1000.md "Sam Lee"', "it was Sam Lee's session, not Ana's")],
+    )
     home_option(move, top=False)
     path_argument(move, "file", metavar="FILE", help="the session file (clients/<client>/sessions/<date>.md)")
     move.add_argument("client", metavar="CLIENT", help="the right client's name or folder name")

@@ -8,32 +8,62 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.paths import Home
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, home_option, lookup_client, open_home, path_argument
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Commands, add_command, home_option, lookup_client, open_home, path_argument
 
 
 def add_parsers(commands: Commands) -> None:
-    versions = commands.add_parser("versions", help="the kept earlier versions of a client.toml, pack or finished session file")
+    versions = add_command(
+        commands,
+        "versions",
+        summary="the kept earlier versions of a file in the data home",
+        description="The kept earlier versions of a client.toml, a pack or a finished session file, numbered for `sessionpal restore`.",
+        examples=[("clients/sam-lee/client.toml", "Sam Lee's client.toml as it was, version by version")],
+    )
     home_option(versions, top=False)
     path_argument(versions, "path", help="the file (as it is named in the data home)")
     versions.set_defaults(handler=cmd_versions)
 
-    restore = commands.add_parser("restore", help="bring back an earlier version of a file (the current one is kept too)")
+    restore = add_command(
+        commands,
+        "restore",
+        summary="bring back an earlier version of a file",
+        description="Bring back an earlier version of a file; the current one is kept as a version too.",
+        examples=[("clients/sam-lee/client.toml 2", "version 2, as `sessionpal versions` numbers it")],
+    )
     home_option(restore, top=False)
     path_argument(restore, "path", help="the file")
     restore.add_argument("version", type=int, help="the version's number, as `sessionpal versions PATH` lists it")
     restore.set_defaults(handler=cmd_restore)
 
-    erase = commands.add_parser("erase", help="remove every file of a client, their versions and index entries")
+    erase = add_command(
+        commands,
+        "erase",
+        summary="remove everything held about a client, for good",
+        description="Remove every file of a client, their kept versions and search index entries. audit.log keeps the date and folder name.",
+        examples=[('"Sam Lee"', "asks for the name typed back, then removes it all")],
+    )
     home_option(erase, top=False)
     erase.add_argument("client", metavar="CLIENT", help="the client's name or folder name")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erase.set_defaults(handler=cmd_erase)
 
-    sync = commands.add_parser("sync", help="git pull --rebase and git push, when the data home is a git repository with a remote")
+    sync = add_command(
+        commands,
+        "sync",
+        summary="git pull --rebase and git push the data home",
+        description="git pull --rebase and git push, when the data home is a git repository with a remote.",
+        examples=[("", "bring this computer's notes and the remote's together")],
+    )
     home_option(sync, top=False)
     sync.set_defaults(handler=cmd_sync)
 
-    retention = commands.add_parser("retention", help="clients whose last session is older than retention_years (config.toml)")
+    retention = add_command(
+        commands,
+        "retention",
+        summary="clients whose last session is past retention_years",
+        description="Clients whose last session is older than retention_years (config.toml), to erase or keep.",
+        examples=[("", "as config.toml's retention_years says"), ("--years 7", "older than seven years")],
+    )
     home_option(retention, top=False)
     retention.add_argument("--years", type=int, help="instead of retention_years from config.toml")
     retention.set_defaults(handler=cmd_retention)

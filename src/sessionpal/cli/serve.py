@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, EXIT_USAGE, CommandError, Commands, app_home, home_option
+from .common import EXIT_OK, EXIT_USAGE, CommandError, Commands, add_command, app_home, home_option
 
 
 def add_parsers(commands: Commands) -> None:
-    serve = commands.add_parser(
+    serve = add_command(
+        commands,
         "serve",
-        help="run the app in a browser tab on this computer (prints the link to open)",
-        description="Run the app in a browser tab on this computer. Each tab runs its own app on the same data home; "
-        "the link carries a secret that changes at each start. Ctrl+C stops it (every open tab saves first).",
+        summary="run the app in a browser tab on this computer",
+        description="Run the app in a browser tab on this computer: it prints the link to open. Each tab runs its own app on the same "
+        "data home; the link carries a secret that changes at each start. Ctrl+C stops it (every open tab saves first).",
+        examples=[("", "opens the client list in your browser"), ('--client "Sam Lee" --no-browser', "prints the link to Sam Lee's session screen")],
     )
     home_option(serve, top=False)
     serve.add_argument("--client", metavar="NAME", default=argparse.SUPPRESS, help="each tab opens this client's session screen")
@@ -21,7 +23,7 @@ def add_parsers(commands: Commands) -> None:
     serve.add_argument(
         "--host",
         help="listen on this address instead of this computer's loopback (127.0.0.1 and ::1); "
-        "the notes then travel unencrypted unless you put TLS in front (see the README)",
+        "the notes then travel unencrypted unless you put TLS in front (see docs/browser.md)",
     )
     serve.add_argument("--no-browser", action="store_true", help="only print the link; do not open a browser")
     serve.add_argument(
@@ -46,7 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.host and not server.is_loopback(args.host):
         print(
             f"sessionpal: warning: listening on {args.host}, beyond this computer. Anyone who can reach it and has the link "
-            "can open your notes, and they travel unencrypted: put it behind TLS (an SSH tunnel or a reverse proxy, see the README).",
+            "can open your notes, and they travel unencrypted: put it behind TLS (an SSH tunnel or a reverse proxy, see docs/browser.md).",
             file=sys.stderr,
         )
     try:
