@@ -25,6 +25,10 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
     monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SESSIONPAL_MACHINE_CONFIG", str(tmp_path_factory.mktemp("machine") / "machine.toml"))
+    # Nor fills this computer's clipboard (a recap): no display for xclip, xsel or wl-copy, and no pbcopy.
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("sessionpal.core.clipboard.PLATFORM", "linux")
 
 
 @pytest.fixture

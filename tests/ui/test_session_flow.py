@@ -461,6 +461,92 @@ async def test_behind_the_blind_the_recap_is_copied_but_not_shown(demo_home: Hom
         assert "private: not shown" in shown and "courage" not in shown
 
 
+def fake_clipboard_tool(folder: Path, name: str) -> Path:
+    """A clipboard tool on PATH (xclip, wl-copy, pbcopy) that keeps what it was given in a file."""
+    folder.mkdir(exist_ok=True)
+    program, kept = folder / name, folder / f"{name}.got"
+    program.write_text(f'#!/bin/sh\n/bin/cat > "{kept}"\n')
+    program.chmod(0o755)
+    return kept
+
+
+async def end_and_recap(app: App[Any], pilot: Pilot[Any], *notes: str, private: bool = False) -> Static:
+    """The session ended, r pressed in its summary, and the clipboard tool (if any) run: the recap's title."""
+    from sessionpal.ui.dialogs.summary import RecapDialog
+
+    await settle(pilot)
+    for typed in notes:
+        await type_note(pilot, typed)
+    await pilot.press(*(["f9"] if private else []), "f12", "enter")
+    await pilot.pause()
+    await pilot.press("r")
+    assert await until(pilot, lambda: isinstance(app.screen, RecapDialog) and "copying" not in str(app.screen.query_one("#recap-title", Static).render()))
+    return app.screen.query_one("#recap-title", Static)
+
+
+async def test_the_recap_reaches_a_clipboard_tool_on_this_computer(demo_home: Home, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a terminal on the coach's computer: OSC 52, and this computer's clipboard tool (xclip under X), which
+    says it took the text, so the dialog names it."""
+    kept = fake_clipboard_tool(tmp_path / "bin", "xclip")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DISPLAY", ":0")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        title = await end_and_recap(app, pilot, "+You already chose courage once", "!call the recruiter")
+        session = session_paths(demo_home, "ana-perez")[-1]
+        text = session.with_name(f"{session.stem}.recap.md").read_text()
+        assert kept.read_text() == text == app.clipboard, "the tool and OSC 52 both had the recap"
+        assert str(title.render()) == "Recap for the client: copied to the clipboard (xclip)"
+        assert "may not" not in str(app.screen.query_one("#recap-saved", Static).render())
+
+
+async def test_with_no_clipboard_tool_the_recap_says_it_may_not_have_arrived_and_where_it_is(
+    demo_home: Home, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only OSC 52 went out, which nothing confirms: the dialog says so, shows the text to copy by hand and
+    the file; behind the blind, the file only."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        title = await end_and_recap(app, pilot, "+You already chose courage once")
+        session = session_paths(demo_home, "ana-perez")[-1]
+        recap = session.with_name(f"{session.stem}.recap.md")
+        assert str(title.render()) == "Recap for the client: it may not have reached the clipboard"
+        said = " ".join(str(app.screen.query_one("#recap-saved", Static).render()).split())
+        assert "OSC 52" in said and "copy it by hand" in said and f"Saved as {recap}" in said
+        assert "You already chose courage once" in str(app.screen.query_one("#recap", Static).render()), "the text, to copy by hand"
+        assert app.clipboard == recap.read_text()
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        title = await end_and_recap(app, pilot, "+You already chose courage once", private=True)
+        said = " ".join(str(app.screen.query_one("#recap-saved", Static).render()).split())
+        assert "may not have reached" in str(title.render()) and "in the client's folder" in said and "not shown behind the blind" in said
+        assert "courage" not in str(app.screen.query_one("#recap", Static).render()) and str(demo_home.root) not in said
+
+
+async def test_in_a_browser_tab_the_recap_is_in_the_browser_s_clipboard(
+    demo_home: Home, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sessionpal serve`: OSC 52 goes to the page, which puts it in the browser's clipboard; the server's
+    own clipboard tool is never run (it may be another computer's)."""
+    from sessionpal.ui.app import SessionPalApp
+
+    kept = fake_clipboard_tool(tmp_path / "bin", "xclip")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DISPLAY", ":0")
+    app = make_app(demo_home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_note(pilot, "+You already chose courage once")
+        monkeypatch.setattr(SessionPalApp, "is_web", property(lambda self: True))
+        title = await end_and_recap(app, pilot)
+        assert str(title.render()) == "Recap for the client: copied to the browser's clipboard"
+        assert "You already chose courage once" in app.clipboard and not kept.exists()
+
+
 async def test_the_engagement_set_from_the_palette_shows_where_the_session_stands(demo_home: Home, clock: FakeClock) -> None:
     """Ana has had one session: this is her second; with 12 agreed the header says "session 2 of 12"."""
     from sessionpal.ui.dialogs.text import EngagementDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ...core import clipboard
 from ...core.live import Summary
 from ...core.model import ActionState
 from ...core.timer import format_clock
@@ -124,7 +125,7 @@ class SummaryDialog(ScrollingDialog):
 
     @on(Button.Pressed, "#recap-button")
     def action_recap(self) -> None:
-        """Write the client's recap, copy it, and show what was copied (only the fact, behind the blind)."""
+        """Write the client's recap, and show it as it is copied (only the fact, behind the blind)."""
         if self.make_recap is None or self.summary.path is None:
             return
         made: list[tuple[Path, str]] = []
@@ -132,12 +133,15 @@ class SummaryDialog(ScrollingDialog):
         if not attempt(self, "Recap not written", lambda: made.append(make())):
             return
         path, text = made[0]
-        self.app.copy_to_clipboard(text)
         self.app.push_screen(RecapDialog(path, text, private=self.private))
 
 
 class RecapDialog(ScrollingDialog):
-    """What was copied for the client, and where it was saved; behind the blind, only that it was."""
+    """What was copied for the client, where it went, and where it was saved; behind the blind, only that it was.
+
+    The text goes to the terminal as OSC 52 (in a browser tab, to the page, which puts it in the browser's
+    clipboard), and, in a terminal, to this computer's clipboard tool too, in a thread (core.clipboard): the
+    title says which took it, or that nothing could confirm it."""
 
     SCROLLS = "#recap-box"
     BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
@@ -148,18 +152,49 @@ class RecapDialog(ScrollingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Recap for the client: sent to the clipboard", classes="dialog-title")
+            yield Static("Recap for the client: copying to the clipboard…", classes="dialog-title", id="recap-title")
             shown = Content.from_markup("[$text-muted](private: not shown)[/]") if self.private else Content(self.text.rstrip("\n"))
             with VerticalScroll(id="recap-box"):
                 yield Static(shown, id="recap")
-            where = "In a browser tab it is in the clipboard; a terminal takes it if it passes OSC 52 (most do; tmux needs set-clipboard on)."
-            saved = f"{self.path.name}, in the client's folder" if self.private else str(self.path)
-            yield Static(Content.from_markup("[$text-muted]$where\nSaved as $path[/]", where=where, path=saved), id="recap-saved")
+            yield Static(self._where(None), id="recap-saved")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="recap-done")
 
     def on_mount(self) -> None:
         self.query_one("#recap-done", Button).focus()
+        self.app.copy_to_clipboard(self.text)  # OSC 52: to the terminal, or to the page in a browser tab
+        if self.app.is_web:
+            self._copied("the browser's clipboard")
+        else:
+            self._copy_here()
+
+    @work(thread=True, exclusive=True, group="clipboard", exit_on_error=False)
+    def _copy_here(self) -> None:
+        try:
+            tool = clipboard.copy(self.text)
+        except Exception:  # whatever went wrong, the dialog says nothing confirmed it rather than "copying…" for ever
+            tool = None
+        self.app.call_from_thread(self._copied, f"the clipboard ({tool})" if tool else None)
+
+    def _copied(self, where: str | None) -> None:
+        """`where` took the text, or nothing confirmed it (None)."""
+        if not self.is_attached:  # closed while the tool ran
+            return
+        title = f"Recap for the client: copied to {where}" if where else "Recap for the client: it may not have reached the clipboard"
+        self.query_one("#recap-title", Static).update(title)
+        self.query_one("#recap-saved", Static).update(self._where(where, done=True))
+
+    def _where(self, copied: str | None, *, done: bool = False) -> Content:
+        saved = f"{self.path.name}, in the client's folder" if self.private else str(self.path)
+        if not done or copied:
+            return Content.from_markup("[$text-muted]Saved as $path[/]", path=saved)
+        # Two lines at 80 columns, as the terminal's note was before: the recap's text keeps its room above.
+        by_hand = "take it from the file (not shown behind the blind)" if self.private else "copy it by hand from above, or from the file"
+        return Content.from_markup(
+            "[$text-muted]Only sent to the terminal (OSC 52), which may ignore it, as Terminal.app does: $by_hand.\nSaved as $path[/]",
+            by_hand=by_hand,
+            path=saved,
+        )
 
     @on(Button.Pressed, "#recap-done")
     def action_close(self) -> None:
