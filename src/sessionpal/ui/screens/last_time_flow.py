@@ -30,8 +30,13 @@ class LastTimeFlow:
     def __init__(self, screen: LastTimeHost):
         self.screen = screen
         self.held_before = 0  # the client's session files other than this one (for "session 5 of 12")
-        self.last: LastTime | None = None  # the previous session, as the card shows it
         self._seen: tuple[int, int, int] | None = None  # the card's file, as it was read
+
+    @property
+    def last(self) -> LastTime | None:
+        """The previous session, as the card shows it (the card's value is the one copy)."""
+        card = self.screen.last_card
+        return card.last if card else None
 
     def standing(self) -> Standing | None:
         """Where this session stands in the client's engagement ("session 5 of 12"); None without one."""
@@ -45,12 +50,13 @@ class LastTimeFlow:
         before = [p for p in session_paths(pal.home, live.client.slug) if p != live.path]
         # "session 5 of 12" counts the sessions of this engagement only: those from its start on.
         self.held_before = len([d for d in session_days([p.name for p in before]) if engagement is None or engagement.counts(d)])
-        self.last, self._seen = last, (file_fingerprint(last.path) if last else None)
+        self._seen = file_fingerprint(last.path) if last else None
         self.screen.last_card = LastTimeView(live.client, last, today=pal.clock.now().date(), standing=self.standing())
 
     def changed_outside(self) -> bool:
         """One stat: the previous session's file edited by hand (an action ticked in an editor)."""
-        return self.last is not None and file_fingerprint(self.last.path) != self._seen
+        last = self.last
+        return last is not None and file_fingerprint(last.path) != self._seen
 
     def load_open_actions(self) -> None:
         self.screen.run_worker(self._read_open_actions, thread=True, exclusive=True, group="open-actions")
