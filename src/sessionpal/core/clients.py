@@ -190,23 +190,23 @@ def left_open(home: Home, slug: str, name: str, now: datetime | None = None) -> 
     from .sessionfile import read_front_matter  # not at the top: a warm search reads no session file
 
     timer = read_front_matter(home.sessions_dir(slug) / name, head=FRONT_HEAD).get("timer")
-    if timer is None or timer == "ended":
-        return ""
-    from .lock import is_free
-
-    return "unfinished" if is_free(home, slug, now or datetime.now(UTC)) else "open elsewhere"
+    return _left_open(home, slug, timer if isinstance(timer, str) else "", now)
 
 
 def list_clients(home: Home, first: int | None = None, today: date | None = None) -> list[ClientEntry]:
     """Every client folder, most recent session first, then by name; or just the `first` of them, reading only
-    their client files (and those tied with the last of them): a long list's first screen, at once."""
+    their client files (and those tied with the last of them): a long list's first screen, at once.
+
+    What each client's sessions folder holds comes from the roster (core/roster.py): a few stats a client
+    when nothing changed, so the list costs the same with ten sessions a client or a thousand."""
+    from .roster import Roster
+
     entries: list[ClientEntry] = []
     try:
         folders = sorted((e for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False)), key=lambda e: e.name)
-    except FileNotFoundError:
-        return []
     except OSError:
         return []
+    roster = Roster(home)
     found = []
     for folder in folders:
         slug = folder.name
@@ -214,25 +214,35 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
             continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
         path = Path(folder.path) / "client.toml"
         if path.exists():
-            names = session_names(home, slug)
-            found.append((slug, path, last_session_name(home, slug, names), names))
+            found.append((slug, path, roster.folders(slug)))
+    roster.keep_only({slug for slug, _, _ in found})
+    roster.save()
     if first is not None and len(found) > first:
-        found.sort(key=lambda item: item[2], reverse=True)
-        cut = found[first - 1][2]
-        found = [item for item in found if item[2] >= cut]
-    from .engagement import attention, session_days
+        found.sort(key=lambda item: item[2].last, reverse=True)
+        cut = found[first - 1][2].last
+        found = [item for item in found if item[2].last >= cut]
+    from .engagement import attention
 
     day = today or date.today()
-    for slug, path, last, names in found:
+    for slug, path, facts in found:
         try:
             client, problems = load_client(path, slug), []
         except FileProblems as error:
             client, problems = None, error.problems
-        heed = attention(client.engagement, session_days(names), day) if client is not None else ""
-        entries.append(ClientEntry(slug, path, client, problems, last, left_open(home, slug, last), heed))
+        heed = attention(client.engagement, [date.fromisoformat(d) for d in facts.days], day) if client is not None else ""
+        entries.append(ClientEntry(slug, path, client, problems, facts.last, _left_open(home, slug, facts.timer), heed))
     entries.sort(key=lambda e: normalize_name(e.name))
     entries.sort(key=lambda e: e.last_session, reverse=True)
     return entries[:first] if first is not None else entries
+
+
+def _left_open(home: Home, slug: str, timer: str, now: datetime | None = None) -> str:
+    """left_open, from the newest session's timer state ("" for none): the lock is read only for an unended one."""
+    if timer in ("", "ended"):
+        return ""
+    from .lock import is_free
+
+    return "unfinished" if is_free(home, slug, now or datetime.now(UTC)) else "open elsewhere"
 
 
 def clients_fingerprint(home: Home) -> tuple[int, ...]:

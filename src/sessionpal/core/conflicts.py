@@ -8,39 +8,18 @@ the coach chooses, the version given up is kept in the version history all the s
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio
-from .paths import Home
+from .paths import Home, is_valid_slug
 from .problems import FileProblems, read_user_bytes
 from .safe_text import visible
 from .saving import SaveFailed, saving
+from .sync_copies import CONFLICT_COPY, original_name
 from .versions import keep
-
-# name.sync-conflict-20261120-090000-ABCDEF.md      (Syncthing)
-# name (conflicted copy 2026-11-20).md, name (Ana's conflicted copy 2026-11-20).md   (Dropbox; sessionpal's own)
-# name (Case Conflict).md, name (Case Conflict 1).md   (Dropbox)
-# name--conflicted-copy-2026-11-20.md                  (others)
-_PATTERNS = [
-    re.compile(r"^(?P<stem>.+?)\.sync-conflict-[^.]*(?P<ext>\..*)?$", re.IGNORECASE),
-    re.compile(r"^(?P<stem>.+?) \([^)]*conflicted copy[^)]*\)(?P<ext>\..*)?$", re.IGNORECASE),
-    re.compile(r"^(?P<stem>.+?) \(Case Conflict[^)]*\)(?P<ext>\..*)?$", re.IGNORECASE),
-    re.compile(r"^(?P<stem>.+?)--conflicted-copy[^.]*(?P<ext>\..*)?$", re.IGNORECASE),
-]
-CONFLICT_COPY = re.compile(r"(\.sync-conflict-|\([^)]*conflicted copy|\(Case Conflict|--conflicted-copy)", re.IGNORECASE)
-
-
-def original_name(copy_name: str) -> str | None:
-    """The name of the file a conflict copy is a copy of; None when it is not one."""
-    for pattern in _PATTERNS:
-        found = pattern.match(copy_name)
-        if found:
-            return found["stem"] + (found["ext"] or "")
-    return None
 
 
 @dataclass(frozen=True)
@@ -86,8 +65,26 @@ def _copies_in(folder: Path) -> list[Path]:
 
 
 def find_conflicts(home: Home) -> list[Conflict]:
-    """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired."""
-    copies = [p for p in conflict_copies(home) if p.is_file()]
+    """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired. The copies
+    in clients' folders come from the roster: a client folder is listed only when its mtime moved."""
+    from .roster import Roster
+
+    roster = Roster(home)
+    copies = []
+    try:
+        folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
+    except OSError:
+        folders = []
+    for folder in folders:
+        if CONFLICT_COPY.search(folder.name):
+            continue  # a copy of a whole client folder: listed in the review, paired with nothing here
+        if not folder.is_dir(follow_symlinks=False):
+            continue
+        if is_valid_slug(folder.name):
+            copies += [Path(folder.path) / copy for copy in roster.folders(folder.name).copies]
+        else:  # not a client's (a stray folder): looked at as it is, never remembered
+            copies += _copies_in(Path(folder.path)) + _copies_in(Path(folder.path) / "sessions")
+    roster.save()
     for folder in (home.root, home.prompts_dir, home.models_dir):
         copies += _copies_in(folder)
     pairs = []

@@ -1,0 +1,143 @@
+"""The client list's memory of each client's folders, so that listing 2,000 clients costs a few stats each,
+not a listing of their 100,000 session files.
+
+For each client: its sessions/ folder as last listed (mtime, the newest session, the days held, the newest
+session's timer) and the sync tools' copies in it and in the client's folder. Kept in the cache folder as
+roster.json: derived data, rebuilt when missing, damaged or of another version, and only ever trusted
+for a folder whose mtime has not moved (every write by sessionpal, a sync tool or most editors replaces a
+file, which moves its folder's mtime) and whose newest session is as it was (an editor saving in place).
+A folder changed within the last TRUSTED_AFTER_NS is listed again next time: its mtime could move again
+without changing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import fsio
+from .paths import Home, is_session_file_name, session_sort_key
+from .sync_copies import CONFLICT_COPY
+
+VERSION = 1
+NAME = "roster.json"
+TRUSTED_AFTER_NS = 2_000_000_000  # FAT's mtimes step by 2 s
+HEAD = 8192  # bytes read of the newest session to see its timer: its front matter comes first
+
+
+@dataclass
+class Folders:
+    """What one client's folders held when last listed."""
+
+    sessions_mtime: int = 0  # 0: not to be trusted (changed too recently); -1: missing
+    client_mtime: int = 0
+    last: str = ""  # the newest session file's name ("" when none)
+    last_stamp: tuple[int, int] = (0, 0)  # its mtime and size, as read
+    timer: str = ""  # its timer's state ("" when it has none)
+    days: list[str] = field(default_factory=list)  # the days of its session files, sorted, ISO
+    copies: list[str] = field(default_factory=list)  # conflict copies, relative to the client's folder ("sessions/…")
+
+
+class Roster:
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self.path = home.cache_dir / NAME
+        self.clients: dict[str, Folders] = self._read()
+        self.changed = False
+
+    def _read(self) -> dict[str, Folders]:
+        try:
+            data = json.loads(self.path.read_bytes())
+            if data.get("version") != VERSION:
+                return {}
+            return {slug: Folders(**{**facts, "last_stamp": tuple(facts["last_stamp"])}) for slug, facts in data["clients"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}  # missing or damaged: every folder is listed again, and the file written afresh
+
+    def folders(self, slug: str) -> Folders:
+        """The client's folders as they are now: remembered if nothing moved, else listed (and remembered)."""
+        sessions = self.home.sessions_dir(slug)
+        client = self.home.client_dir(slug)
+        sessions_mtime, client_mtime = _mtime(sessions), _mtime(client)
+        known = self.clients.get(slug)
+        if (
+            known is not None
+            and known.sessions_mtime
+            and known.client_mtime
+            and (known.sessions_mtime, known.client_mtime) == (sessions_mtime, client_mtime)
+            and _stamp(sessions / known.last if known.last else None) == known.last_stamp
+        ):
+            return known
+        facts = _list(sessions, client, sessions_mtime, client_mtime)
+        self.clients[slug] = facts
+        self.changed = True
+        return facts
+
+    def keep_only(self, slugs: set[str]) -> None:
+        """Forget clients no longer in the home (erased, renamed)."""
+        gone = self.clients.keys() - slugs
+        for slug in gone:
+            del self.clients[slug]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        """Written only when something changed; a cache folder that cannot be written costs the next list a listing."""
+        if not self.changed:
+            return
+        data: dict[str, Any] = {"version": VERSION, "clients": {slug: asdict(facts) for slug, facts in self.clients.items()}}
+        try:
+            fsio.ensure_dir(self.path.parent)
+            fsio.atomic_write(self.path, json.dumps(data, separators=(",", ":")))
+        except (OSError, fsio.WriteError):
+            return
+        self.changed = False
+
+
+def _mtime(path: os.PathLike[str]) -> int:
+    """The folder's mtime; -1 for a missing one (a client with no session yet is as sure as any), 0 for one
+    changed so recently (or dated ahead) that it could change again without its mtime moving."""
+    try:
+        mtime = os.stat(path, follow_symlinks=False).st_mtime_ns
+    except OSError:
+        return -1
+    return mtime if time.time_ns() - mtime > TRUSTED_AFTER_NS else 0
+
+
+def _stamp(path: os.PathLike[str] | None) -> tuple[int, int]:
+    if path is None:
+        return (0, 0)
+    try:
+        stat = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _list(sessions: os.PathLike[str], client: os.PathLike[str], sessions_mtime: int, client_mtime: int) -> Folders:
+    names: list[str] = []
+    copies: list[str] = []
+    for folder, is_sessions in ((client, False), (sessions, True)):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if CONFLICT_COPY.search(entry.name):
+                if entry.is_file():
+                    copies.append(f"sessions/{entry.name}" if is_sessions else entry.name)
+            elif is_sessions and is_session_file_name(entry.name):
+                names.append(entry.name)
+    last = max(names, key=session_sort_key, default="")
+    timer = ""
+    if last:
+        from .sessionfile import read_front_matter  # not at the top: a warm search reads no session file
+
+        state = read_front_matter(os.path.join(sessions, last), head=HEAD).get("timer")
+        timer = state if isinstance(state, str) else ""
+    from .engagement import session_days
+
+    days = [day.isoformat() for day in session_days(names)]
+    return Folders(sessions_mtime, client_mtime, last, _stamp(os.path.join(sessions, last) if last else None), timer, days, sorted(copies))
