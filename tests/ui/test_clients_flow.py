@@ -108,10 +108,21 @@ async def test_enter_on_an_unknown_name_offers_to_create_it(demo_home: Home, clo
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(*"Priya Natarajan")
-        assert "Enter adds them" in str(app.screen.query_one("#picker-empty", Static).render())
+        said = str(app.screen.query_one("#picker-empty", Static).render())
+        assert "Enter adds “Priya Natarajan” as a new client" in said and "Did you mean" not in said
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#name", Input).value == "Priya Natarajan"
+
+
+async def test_a_name_typed_close_to_a_client_s_names_them_before_adding(demo_home: Home, clock: FakeClock) -> None:
+    """A typo must not quietly make a second client (found by a newcomer: "Ana Perex" said only "Enter adds them")."""
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Ana Perex")
+        said = str(app.screen.query_one("#picker-empty", Static).render())
+        assert "Did you mean Ana Pérez?" in said, said
 
 
 async def test_an_empty_home_says_how_to_begin(home: Home, clock: FakeClock) -> None:

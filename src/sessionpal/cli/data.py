@@ -331,7 +331,7 @@ def cmd_log_icf(args: argparse.Namespace) -> int:
     text = icf_csv(rows)
     if args.out:
         write_file(args.out, text, open_home(args))
-        print(f"wrote {args.out}: {len(rows)} clients")
+        print(f"wrote {args.out}: {len(rows)} client{'' if len(rows) == 1 else 's'}")
     else:
         sys.stdout.write(text)
     return EXIT_PROBLEMS if problems else EXIT_OK

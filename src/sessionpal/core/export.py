@@ -202,7 +202,7 @@ def icf_csv(rows: list[LogRow]) -> str:
         )
     paid = sum(r.paid_hours for r in rows)
     free = sum(r.pro_bono_hours for r in rows)
-    writer.writerow(["Total", f"{len(rows)} clients", "", "", sum(r.sessions for r in rows), f"{paid:.2f}", f"{free:.2f}"])
+    writer.writerow(["Total", f"{len(rows)} client{'' if len(rows) == 1 else 's'}", "", "", sum(r.sessions for r in rows), f"{paid:.2f}", f"{free:.2f}"])
     writer.writerow(["Total hours", "", "", "", "", f"{paid + free:.2f}", ""])
     return out.getvalue()
 

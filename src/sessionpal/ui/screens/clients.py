@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
 from ...core.paths import fold_name
+from ...core.problems import close_matches
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
 
@@ -179,10 +180,14 @@ class ClientPickerScreen(Screen[None]):
         elif not self.entries:
             message = f"No clients yet. Press {self.pal.key_for('new_client', 'ctrl+n')} to add your first client."
         elif not self.shown:
-            message = f"No client matches “{text.strip()}”. Enter adds them as a new client."
+            # A typo must not quietly make a second client: the close names are said first.
+            by_fold = {fold_name(e.name): e.name for e in self.entries}
+            close = [by_fold[f] for f in close_matches(wanted, list(by_fold))]
+            maybe = f" Did you mean {' or '.join(close)}? Fix the name to open them;" if close else ""
+            message = f"No client matches “{text.strip()}”.{maybe} Enter adds “{text.strip()}” as a new client."
         else:
             message = ""
-        empty.update(message)
+        empty.update(Content(message))  # a typed name is text, never markup
         empty.set_class(bool(message), "-visible")
 
     @on(Input.Changed, "#client-filter")
