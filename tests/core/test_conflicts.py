@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from sessionpal.core.clients import create_client, list_clients
-from sessionpal.core.conflicts import find_conflicts, keep_copy, keep_original, original_name
+from sessionpal.core.conflicts import find_conflicts, keep_copy, keep_original
 from sessionpal.core.model import Client
 from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.saving import SaveFailed
+from sessionpal.core.sync_copies import original_name
 from sessionpal.core.versions import list_versions
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from sessionpal.core.clients import create_client, load_client
-from sessionpal.core.conflicts import CONFLICT_COPY, conflict_copies
+from sessionpal.core.conflicts import conflict_copies
 from sessionpal.core.goals import add_goal
 from sessionpal.core.live import LiveSession
 from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.saving import SaveFailed
 from sessionpal.core.session_models import FALLBACK_MODEL
 from sessionpal.core.sessions import read_session
+from sessionpal.core.sync_copies import CONFLICT_COPY
 from sessionpal.core.timer import FakeClock
 
 from ..helpers import as_moment

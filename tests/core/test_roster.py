@@ -24,7 +24,7 @@ def listed(home: Home, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = roster._list
 
-    def counting(sessions: os.PathLike[str], client: os.PathLike[str], *stamps: int) -> roster.Folders:
+    def counting(sessions: str, client: str, *stamps: int) -> roster.Folders:
         calls.append(Path(client).name)
         return real(sessions, client, *stamps)
 

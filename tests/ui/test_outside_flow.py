@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from sessionpal.core.conflicts import CONFLICT_COPY
 from sessionpal.core.paths import Home
 from sessionpal.core.sessions import read_session
+from sessionpal.core.sync_copies import CONFLICT_COPY
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.widgets.goals import GoalsPane
 from sessionpal.ui.widgets.notes import NoteInput

@@ -212,9 +212,9 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
         slug = folder.name
         if not is_valid_slug(slug):
             continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
-        path = Path(folder.path) / "client.toml"
-        if path.exists():
-            found.append((slug, path, roster.folders(slug)))
+        toml = os.path.join(folder.path, "client.toml")  # a string: a Path per folder cost more than the look
+        if os.path.exists(toml):
+            found.append((slug, toml, roster.folders(slug)))
     roster.keep_only({slug for slug, _, _ in found})
     roster.save()
     if first is not None and len(found) > first:
@@ -224,7 +224,8 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
     from .engagement import attention
 
     day = today or date.today()
-    for slug, path, facts in found:
+    for slug, toml, facts in found:
+        path = Path(toml)
         try:
             client, problems = load_client(path, slug), []
         except FileProblems as error:

@@ -39,12 +39,17 @@ def _relative(home: Home, path: Path) -> str:
 
 
 def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
-    """Conflict copies beside the sessions or clients (one client's, or everyone's)."""
+    """Conflict copies beside the sessions or clients (one client's, or everyone's); copies of whole client
+    folders too for everyone's. A client's own folders are looked at through the roster: listed only when
+    their mtime moved, so everyone's review does not list every sessions folder of the practice."""
+    from .roster import Roster
+
     found: list[Path] = []
     try:
         folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
     except OSError:
         return found
+    roster = Roster(home)
     for folder in folders:
         if CONFLICT_COPY.search(folder.name):
             if client is None:
@@ -52,8 +57,11 @@ def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
             continue
         if not folder.is_dir() or (client is not None and folder.name != client):
             continue
-        for sub in (Path(folder.path), Path(folder.path) / "sessions"):
-            found += _copies_in(sub)
+        if is_valid_slug(folder.name):
+            found += [Path(folder.path) / copy for copy in roster.folders(folder.name).copies]
+        else:  # not a client's (a stray folder): looked at as it is, never remembered
+            found += _copies_in(Path(folder.path)) + _copies_in(Path(folder.path) / "sessions")
+    roster.save()
     return found
 
 
@@ -65,26 +73,8 @@ def _copies_in(folder: Path) -> list[Path]:
 
 
 def find_conflicts(home: Home) -> list[Conflict]:
-    """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired. The copies
-    in clients' folders come from the roster: a client folder is listed only when its mtime moved."""
-    from .roster import Roster
-
-    roster = Roster(home)
-    copies = []
-    try:
-        folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
-    except OSError:
-        folders = []
-    for folder in folders:
-        if CONFLICT_COPY.search(folder.name):
-            continue  # a copy of a whole client folder: listed in the review, paired with nothing here
-        if not folder.is_dir(follow_symlinks=False):
-            continue
-        if is_valid_slug(folder.name):
-            copies += [Path(folder.path) / copy for copy in roster.folders(folder.name).copies]
-        else:  # not a client's (a stray folder): looked at as it is, never remembered
-            copies += _copies_in(Path(folder.path)) + _copies_in(Path(folder.path) / "sessions")
-    roster.save()
+    """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired."""
+    copies = [p for p in conflict_copies(home) if p.is_file()]
     for folder in (home.root, home.prompts_dir, home.models_dir):
         copies += _copies_in(folder)
     pairs = []

@@ -16,10 +16,11 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import fsio
-from .paths import Home, is_session_file_name, session_sort_key
+from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
 from .sync_copies import CONFLICT_COPY
 
 VERSION = 1
@@ -45,6 +46,7 @@ class Roster:
     def __init__(self, home: Home) -> None:
         self.home = home
         self.path = home.cache_dir / NAME
+        self._clients = os.fspath(home.clients_dir)  # strings, not Paths: pathlib was most of a 2,000-client look
         self.clients: dict[str, Folders] = self._read()
         self.changed = False
 
@@ -59,8 +61,10 @@ class Roster:
 
     def folders(self, slug: str) -> Folders:
         """The client's folders as they are now: remembered if nothing moved, else listed (and remembered)."""
-        sessions = self.home.sessions_dir(slug)
-        client = self.home.client_dir(slug)
+        if not is_valid_slug(slug):
+            raise ValueError(f"not a client folder name: {slug!r}")  # one path component, never a way out
+        client = os.path.join(self._clients, slug)
+        sessions = os.path.join(client, "sessions")
         sessions_mtime, client_mtime = _mtime(sessions), _mtime(client)
         known = self.clients.get(slug)
         if (
@@ -68,7 +72,7 @@ class Roster:
             and known.sessions_mtime
             and known.client_mtime
             and (known.sessions_mtime, known.client_mtime) == (sessions_mtime, client_mtime)
-            and _stamp(sessions / known.last if known.last else None) == known.last_stamp
+            and _stamp(os.path.join(sessions, known.last) if known.last else None) == known.last_stamp
         ):
             return known
         facts = _list(sessions, client, sessions_mtime, client_mtime)
@@ -96,7 +100,7 @@ class Roster:
         self.changed = False
 
 
-def _mtime(path: os.PathLike[str]) -> int:
+def _mtime(path: str) -> int:
     """The folder's mtime; -1 for a missing one (a client with no session yet is as sure as any), 0 for one
     changed so recently (or dated ahead) that it could change again without its mtime moving."""
     try:
@@ -106,7 +110,7 @@ def _mtime(path: os.PathLike[str]) -> int:
     return mtime if time.time_ns() - mtime > TRUSTED_AFTER_NS else 0
 
 
-def _stamp(path: os.PathLike[str] | None) -> tuple[int, int]:
+def _stamp(path: str | None) -> tuple[int, int]:
     if path is None:
         return (0, 0)
     try:
@@ -116,7 +120,7 @@ def _stamp(path: os.PathLike[str] | None) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def _list(sessions: os.PathLike[str], client: os.PathLike[str], sessions_mtime: int, client_mtime: int) -> Folders:
+def _list(sessions: str, client: str, sessions_mtime: int, client_mtime: int) -> Folders:
     names: list[str] = []
     copies: list[str] = []
     for folder, is_sessions in ((client, False), (sessions, True)):
@@ -135,7 +139,7 @@ def _list(sessions: os.PathLike[str], client: os.PathLike[str], sessions_mtime: 
     if last:
         from .sessionfile import read_front_matter  # not at the top: a warm search reads no session file
 
-        state = read_front_matter(os.path.join(sessions, last), head=HEAD).get("timer")
+        state = read_front_matter(Path(sessions, last), head=HEAD).get("timer")
         timer = state if isinstance(state, str) else ""
     from .engagement import session_days
 
