@@ -121,3 +121,22 @@ def test_a_folder_changed_just_now_is_not_trusted(home: Home, monkeypatch: pytes
     list_clients(home)
     remembered = roster.Roster(home).clients["ana-perez"]
     assert remembered.sessions_mtime == 0, "changed within the hour: listed again next time"
+
+
+def test_one_roster_shared_by_several_looks_lists_each_folder_once(home: Home, listed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client list's worker asks three times (sync copies, its first screen, everyone): one look each."""
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    write_session(home, "2026-11-02T1000.md")
+    looks: list[str] = []
+    real = roster._mtime
+
+    def counted(path: str) -> int:
+        looks.append(path)
+        return real(path)
+
+    monkeypatch.setattr(roster, "_mtime", counted)
+    shared = roster.Roster(home)
+    find_conflicts(home, shared)
+    list_clients(home, first=60, roster=shared)
+    list_clients(home, roster=shared)
+    assert len(looks) == 2 and listed == ["ana-perez"], "the sessions folder and the client's folder, once"

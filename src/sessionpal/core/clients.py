@@ -29,6 +29,8 @@ from .tomlpos import KeyPath
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
+    from .roster import Roster
+
 SESSION_MINUTES_RANGE = (5, 600)
 
 
@@ -193,12 +195,13 @@ def left_open(home: Home, slug: str, name: str, now: datetime | None = None) -> 
     return _left_open(home, slug, timer if isinstance(timer, str) else "", now)
 
 
-def list_clients(home: Home, first: int | None = None, today: date | None = None) -> list[ClientEntry]:
+def list_clients(home: Home, first: int | None = None, today: date | None = None, roster: Roster | None = None) -> list[ClientEntry]:
     """Every client folder, most recent session first, then by name; or just the `first` of them, reading only
     their client files (and those tied with the last of them): a long list's first screen, at once.
 
     What each client's sessions folder holds comes from the roster (core/roster.py): a few stats a client
-    when nothing changed, so the list costs the same with ten sessions a client or a thousand."""
+    when nothing changed, so the list costs the same with ten sessions a client or a thousand. One `roster`
+    shared by several calls (the first screen, then everyone) looks at each folder once."""
     from .roster import Roster
 
     entries: list[ClientEntry] = []
@@ -206,7 +209,7 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
         folders = sorted((e for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False)), key=lambda e: e.name)
     except OSError:
         return []
-    roster = Roster(home)
+    roster = roster or Roster(home)
     found = []
     for folder in folders:
         slug = folder.name

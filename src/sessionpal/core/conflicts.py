@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fsio
 from .paths import Home, is_valid_slug
@@ -20,6 +21,9 @@ from .safe_text import visible
 from .saving import SaveFailed, saving
 from .sync_copies import CONFLICT_COPY, original_name
 from .versions import keep
+
+if TYPE_CHECKING:
+    from .roster import Roster
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def _relative(home: Home, path: Path) -> str:
         return str(path)
 
 
-def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
+def conflict_copies(home: Home, client: str | None = None, roster: Roster | None = None) -> list[Path]:
     """Conflict copies beside the sessions or clients (one client's, or everyone's); copies of whole client
     folders too for everyone's. A client's own folders are looked at through the roster: listed only when
     their mtime moved, so everyone's review does not list every sessions folder of the practice."""
@@ -49,7 +53,7 @@ def conflict_copies(home: Home, client: str | None = None) -> list[Path]:
         folders = sorted(os.scandir(home.clients_dir), key=lambda e: e.name)
     except OSError:
         return found
-    roster = Roster(home)
+    roster = roster or Roster(home)
     for folder in folders:
         if CONFLICT_COPY.search(folder.name):
             if client is None:
@@ -72,9 +76,9 @@ def _copies_in(folder: Path) -> list[Path]:
         return []
 
 
-def find_conflicts(home: Home) -> list[Conflict]:
+def find_conflicts(home: Home, roster: Roster | None = None) -> list[Conflict]:
     """Every conflict copy of a file in the home (clients, sessions, packs, models, config), paired."""
-    copies = [p for p in conflict_copies(home) if p.is_file()]
+    copies = [p for p in conflict_copies(home, roster=roster) if p.is_file()]
     for folder in (home.root, home.prompts_dir, home.models_dir):
         copies += _copies_in(folder)
     pairs = []

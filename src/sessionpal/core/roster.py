@@ -49,6 +49,7 @@ class Roster:
         self._clients = os.fspath(home.clients_dir)  # strings, not Paths: pathlib was most of a 2,000-client look
         self.clients: dict[str, Folders] = self._read()
         self.changed = False
+        self._looked: set[str] = set()  # looked at through this roster: one look each, however many asks
 
     def _read(self) -> dict[str, Folders]:
         try:
@@ -63,6 +64,9 @@ class Roster:
         """The client's folders as they are now: remembered if nothing moved, else listed (and remembered)."""
         if not is_valid_slug(slug):
             raise ValueError(f"not a client folder name: {slug!r}")  # one path component, never a way out
+        if slug in self._looked:
+            return self.clients[slug]
+        self._looked.add(slug)
         client = os.path.join(self._clients, slug)
         sessions = os.path.join(client, "sessions")
         sessions_mtime, client_mtime = _mtime(sessions), _mtime(client)

@@ -16,6 +16,7 @@ from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
 from ...core.paths import fold_name
 from ...core.problems import close_matches
+from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
 
@@ -108,11 +109,12 @@ class ClientPickerScreen(Screen[None]):
         self._seen = clients_fingerprint(self.pal.home)  # before reading: a change made meanwhile is read next time
         # The conflicts banner first (it sits above the list: shown later, it would push the list down), then the
         # clients a screen holds, then everyone: a thousand client files take a few hundred milliseconds.
-        conflicts = find_conflicts(self.pal.home)
+        roster = Roster(self.pal.home)  # one look at each client's folders for the three below
+        conflicts = find_conflicts(self.pal.home, roster)
         if not self.entries:
-            first = list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date())
+            first = list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date(), roster=roster)
             self.app.call_from_thread(self._loaded, first, conflicts, False)
-        self.app.call_from_thread(self._loaded, list_clients(self.pal.home, today=self.pal.clock.now().date()), conflicts)
+        self.app.call_from_thread(self._loaded, list_clients(self.pal.home, today=self.pal.clock.now().date(), roster=roster), conflicts)
 
     @work(thread=True, exclusive=True, group="check-home")
     def check_home(self) -> None:
