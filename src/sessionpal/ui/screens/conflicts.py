@@ -18,6 +18,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -62,9 +63,11 @@ class ConflictsScreen(Screen[None]):
         Binding("escape", "close", "Back", id="conflict_back", tooltip="Back, leaving both as they are"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.conflicts: list[Conflict] = []
+    # What the screen shows, as values: only their watchers draw. `current` is the highlighted pair, and
+    # `seen` goes up when the current pair's files may have changed without the pair changing (after an edit).
+    conflicts: reactive[tuple[Conflict, ...]] = reactive(())
+    current: reactive[Conflict | None] = reactive(None)
+    seen: reactive[int] = reactive(0)
 
     def compose(self) -> ComposeResult:
         yield Static("Sync conflicts · a file and the copy another device left", id="conflicts-title")
@@ -83,24 +86,31 @@ class ConflictsScreen(Screen[None]):
         self.query_one("#conflict-list", OptionList).focus()
 
     def refresh_conflicts(self) -> None:
-        self.conflicts = find_conflicts(self.pal.home)
+        self.conflicts = tuple(find_conflicts(self.pal.home))
+
+    def watch_conflicts(self, conflicts: tuple[Conflict, ...]) -> None:
         options = self.query_one("#conflict-list", OptionList)
         options.clear_options()
-        options.add_options([Option(c.describe(self.pal.home), id=str(c.copy)) for c in self.conflicts])
-        if self.conflicts:
-            options.highlighted = 0
-        self._show(self.current())
+        options.add_options([Option(c.describe(self.pal.home), id=str(c.copy)) for c in conflicts])
+        if conflicts:
+            options.highlighted = 0  # its message sets `current`
+        self.current = conflicts[0] if conflicts else None
         self.refresh_bindings()
 
-    def current(self) -> Conflict | None:
-        index = self.query_one("#conflict-list", OptionList).highlighted
-        return self.conflicts[index] if index is not None and 0 <= index < len(self.conflicts) else None
-
     @on(OptionList.OptionHighlighted, "#conflict-list")
-    def _highlighted(self) -> None:
-        self._show(self.current())
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        self.current = self.conflicts[index] if 0 <= index < len(self.conflicts) else None
 
-    def _show(self, conflict: Conflict | None) -> None:
+    def watch_current(self) -> None:
+        self._draw_sides()
+        self.refresh_bindings()
+
+    def watch_seen(self) -> None:
+        self._draw_sides()
+
+    def _draw_sides(self) -> None:
+        conflict = self.current
         if conflict is None:
             self.query_one("#left", Static).update("No sync conflicts: nothing to resolve.")
             self.query_one("#right", Static).update("")
@@ -113,7 +123,7 @@ class ConflictsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("keep_file", "keep_copy", "edit"):
-            conflict = self.current()
+            conflict = self.current
             if conflict is None:
                 return False
             if action == "keep_file":
@@ -121,7 +131,7 @@ class ConflictsScreen(Screen[None]):
         return True
 
     def _resolve(self, question: str, resolve: Callable[[Home, Conflict], None]) -> None:
-        conflict = self.current()
+        conflict = self.current
         if conflict is None:
             return
 
@@ -141,7 +151,7 @@ class ConflictsScreen(Screen[None]):
         self._resolve("Replace this file with the copy?", keep_copy)
 
     def action_edit(self) -> None:
-        conflict = self.current()
+        conflict = self.current
         command = editor_command()
         if conflict is None:
             return
@@ -154,7 +164,7 @@ class ConflictsScreen(Screen[None]):
         except (SuspendNotSupported, OSError) as error:  # no terminal to hand over, or no such editor
             self.notify(f"The editor could not be opened here: {error}", severity="error", markup=False)
             return
-        self._show(conflict)
+        self.seen += 1  # the same pair, its files changed by the editor: drawn again
         self.notify("When the file holds what you want, press 1 to keep it and put the copy away.", markup=False)
 
     def action_close(self) -> None:
