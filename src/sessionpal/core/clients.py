@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, Engagement, Goal, GoalStatus, Move, StatusChange
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
-from .problems import FileProblems, Problem, close_matches, parse_toml, read_user_text
-from .safe_text import refuse_control
+from .problems import FileProblems, Problem, close_matches, decode_utf8, parse_toml, read_user_bytes, read_user_text
+from .safe_text import refuse_control, visible
 from .saving import SaveFailed
 from .schema import Checker
 from .tomledit import edit_toml, toml_string
@@ -112,6 +112,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
             check.day(table, "next_session", ("engagement",)),
             check.day(table, "started", ("engagement",)),
         )
+    aliases = check.text_list(data, "calendar_names", ())
     check.raise_if_any()
     return Client(
         slug=slug or path.parent.name,
@@ -130,6 +131,7 @@ def parse_client(path: Path, text: str, data: dict[str, Any], slug: str = "") ->
         agreed=agreed,
         ask_first=ask_first,
         engagement=engagement,
+        calendar_names=aliases,
     )
 
 
@@ -455,3 +457,51 @@ def client_code(client: Client) -> str:
     import hashlib
 
     return client.code or "C-" + hashlib.sha256(client.slug.encode("utf-8")).hexdigest()[:6].upper()
+
+
+CALENDAR_NAME_MAX = 200
+
+
+def calendar_names(path: Path) -> tuple[str, ...]:
+    """The other names the coach's calendar gives a client (client.toml's `calendar_names`), by which
+    core/calendar.py places an event that names none of their name, folder or code.
+
+    Read apart from load_client, which checks them (Client has no field for them): the file is parsed
+    again only when it holds the key, so placing a day's calls costs one small read per client."""
+    try:
+        raw = read_user_bytes(path)
+    except FileProblems:
+        return ()
+    if b"calendar_names" not in raw:
+        return ()
+    try:
+        data = parse_toml(path, decode_utf8(path, raw))
+    except FileProblems:
+        return ()
+    names = data.get("calendar_names")
+    if not isinstance(names, list):
+        return ()
+    return tuple(visible(" ".join(n.split())) for n in names if isinstance(n, str) and n.strip())
+
+
+def add_calendar_name(home: Home, slug: str, name: str) -> Client:
+    """Remember `name` (an event's title, say) as one of the client's calendar names: events that carry it
+    are theirs from now on. Kept in client.toml's `calendar_names`, as a coach would write it by hand."""
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    refuse_control(name, "a calendar name", ClientEditError)
+    if not name:
+        raise ClientEditError("a calendar name cannot be blank")
+    if len(name) > CALENDAR_NAME_MAX:
+        raise ClientEditError(f"that calendar name is too long ({CALENDAR_NAME_MAX} characters at most)")
+
+    def edit(document: TOMLDocument) -> None:
+        names = document["calendar_names"]
+        if not isinstance(names, list):
+            raise ClientEditError('calendar_names in client.toml must be a list, like ["Ana weekly"]; it was left as it is')
+        if fold_name(name) not in {fold_name(str(n)) for n in names}:
+            names.append(name)
+
+    path = home.client_file(slug)
+    # top_level: a new list goes above the tables, and above the template's commented `# [[goals]]`.
+    edit_toml(path, edit, _checker(slug), versions=home, top_level="calendar_names")
+    return load_client(path, slug)

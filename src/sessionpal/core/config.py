@@ -6,6 +6,8 @@ to their defaults; the rest still apply.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,11 +18,25 @@ from .paths import Home
 from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
+from .tomlpos import key_positions, locate
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
-CONFIG_KEYS = ("session_minutes", "model", "bell", "theme", "keys", "starred", "hidden", "stalled_after", "focus_areas", "retention_years", "git")
+CONFIG_KEYS = (
+    "session_minutes",
+    "model",
+    "bell",
+    "theme",
+    "keys",
+    "starred",
+    "hidden",
+    "stalled_after",
+    "focus_areas",
+    "retention_years",
+    "git",
+    "calendar",
+)
 
 DEFAULT_CONFIG_TEXT = """\
 # sessionpal preferences. Every key is optional; delete one to get its default back.
@@ -59,6 +75,13 @@ DEFAULT_CONFIG_TEXT = """\
 # [git]
 # autocommit = true
 
+# Your calendar, for today's calls and whose each one is (docs/calendar.md): .ics files your
+# calendar app exports or keeps up to date, and vdir folders as vdirsyncer writes them. Invites
+# go only into the folder named by writable; nothing is ever sent anywhere.
+# [calendar]
+# sources = ["~/.calendars/coaching", "~/Downloads/work.ics"]
+# writable = "~/.calendars/coaching"
+
 # Your own keys for the app's commands: command id = "keys" (the ids are in the
 # docs/config.md and the help, F1). This one leaves the timer on F2 alone, without ctrl+t.
 # [keys]
@@ -68,7 +91,7 @@ DEFAULT_CONFIG_TEXT = """\
 
 # What suits one computer's terminal rather than the coach's practice: machine.toml may set these,
 # and wins over config.toml (which may be synced to the coach's other computers).
-MACHINE_KEYS = ("bell", "theme", "keys")
+MACHINE_KEYS = ("bell", "theme", "keys", "calendar")
 
 MACHINE_CONFIG_TEXT = """\
 # sessionpal: this computer's own settings. They win over the data home's config.toml,
@@ -80,6 +103,11 @@ MACHINE_CONFIG_TEXT = """\
 # The theme: the app remembers here the last one you picked (ctrl+p, "Change theme").
 # $TEXTUAL_THEME, when set, wins over both files.
 # theme = "textual-dark"
+
+# This computer's calendar files (docs/calendar.md); a [calendar] here replaces config.toml's.
+# [calendar]
+# sources = ["~/.calendars/coaching"]
+# writable = "~/.calendars/coaching"
 
 # Keys for this terminal, command id = "keys"; they win over config.toml's [keys], one by one.
 # [keys]
@@ -107,6 +135,30 @@ def takes_typing(key: str) -> bool:
     return char.isprintable()
 
 
+@dataclass(frozen=True)
+class CalendarSource:
+    """One place the coach's calendar is kept: an .ics file, or a vdir folder of them (vdirsyncer's, khal's)."""
+
+    path: Path
+    writable: bool = False  # sessionpal may add invites to it (a folder, and only the one the coach names)
+    # Where the settings name it, for a source that is missing: the file, its line and column.
+    named_in: str = ""
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """[calendar]: where the coach's calendar is (core/calendar.py reads it, core/invite.py writes invites)."""
+
+    sources: tuple[CalendarSource, ...] = ()
+    problems: tuple[Problem, ...] = ()  # those of [calendar] itself (LoadedConfig.problems has them too)
+
+    @property
+    def writable(self) -> CalendarSource | None:
+        return next((s for s in self.sources if s.writable), None)
+
+
 @dataclass
 class LoadedConfig:
     config: Config
@@ -114,6 +166,52 @@ class LoadedConfig:
     # Keys that type or edit text (a letter, Enter), by command id, with where the file says so: a command that
     # works while the coach types cannot have one (the UI knows which commands those are, and refuses them).
     typing_keys: dict[str, Problem] = field(default_factory=dict)
+    # Kept here rather than in Config: paths, resolved against the file that names them.
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+
+
+CALENDAR_KEYS = ("sources", "writable")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def _calendar_path(settings_file: Path, text: str) -> Path:
+    """A path as the coach writes it: ~ for their home folder; a relative one from the file that names it."""
+    path = Path(text.strip()).expanduser()
+    return Path(os.path.normpath(path if path.is_absolute() else settings_file.parent / path))
+
+
+def parse_calendar(check: Checker, path: Path, data: dict[str, Any]) -> CalendarSettings:
+    """[calendar]'s sources and the one that is writable; a source that cannot be one is reported, the rest kept.
+
+    Nothing is looked at on disk here: a source missing when the calendar is read is told then (core/calendar.py)."""
+    before = len(check.problems)
+    table = check.table(data, "calendar", ())
+    if table is None:
+        return CalendarSettings(problems=tuple(check.problems[before:]))
+    check.unknown_keys(table, CALENDAR_KEYS, ("calendar",), "[calendar]")
+    where = ("calendar", "sources")
+    written = check.text_list(table, "sources", ("calendar",))
+    if "sources" not in table:
+        check.add(("calendar",), '[calendar] needs sources = ["..."]: .ics files or vdir folders')
+    writable_text = check.text(table, "writable", ("calendar",), blank_ok=False)
+    line, col = locate(key_positions(check.source), where)
+    paths: list[Path] = []
+    for item in written:
+        if _URL.match(item.strip()):
+            check.add(where, f"{item!r} is an address: sessionpal reads calendar files only (let your calendar app or vdirsyncer keep a copy)")
+        elif _calendar_path(path, item) not in paths:
+            paths.append(_calendar_path(path, item))
+    writable = _calendar_path(path, writable_text) if writable_text else None
+    if writable is not None and writable not in paths:
+        check.add(("calendar", "writable"), f"writable = {writable_text!r} is not one of [calendar] sources: add it there too")
+        writable = None
+    elif writable is not None and writable.suffix.casefold() == ".ics":
+        check.add(
+            ("calendar", "writable"),
+            f"writable = {writable_text!r} is an .ics file: invites are added to a vdir folder only, never into a file your calendar app keeps",
+        )
+        writable = None
+    return CalendarSettings(tuple(CalendarSource(p, p == writable, str(path), line, col) for p in paths), tuple(sorted(check.problems[before:])))
 
 
 def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[str, ...] = CONFIG_KEYS, name: str = "config.toml") -> LoadedConfig:
@@ -132,6 +230,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[
     git = check.table(data, "git", ()) or {}
     check.unknown_keys(git, ("autocommit",), ("git",), "[git]")
     autocommit = check.boolean(git, "autocommit", ("git",))
+    calendar = parse_calendar(check, path, data)
     keys: dict[str, str] = {}
     typing: dict[str, Problem] = {}
     table = check.table(data, "keys", ())
@@ -162,7 +261,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any], *, allowed: tuple[
         retention_years=retention_years,
         git_autocommit=bool(autocommit),
     )
-    return LoadedConfig(config, check.problems, typing)
+    return LoadedConfig(config, check.problems, typing, calendar)
 
 
 def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
@@ -181,7 +280,7 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
         text = read_user_text(machine)
         data = parse_toml(machine, text)
     except FileProblems as error:
-        return LoadedConfig(loaded.config, loaded.problems + error.problems, loaded.typing_keys)
+        return LoadedConfig(loaded.config, loaded.problems + error.problems, loaded.typing_keys, loaded.calendar)
     local = parse_config(machine, text, data, allowed=MACHINE_KEYS, name="machine.toml")
     # A key this file gets wrong is reported, and config.toml's stands (not the default).
     mine = replace(
@@ -191,7 +290,9 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
         keys={**loaded.config.keys, **local.config.keys},
     )
     typing = {k: v for k, v in loaded.typing_keys.items() if k not in local.config.keys} | local.typing_keys
-    return LoadedConfig(mine, loaded.problems + local.problems, typing)
+    # This computer's [calendar] replaces the synced one whole: its files are where this computer keeps them.
+    calendar = local.calendar if isinstance(data.get("calendar"), dict) else loaded.calendar
+    return LoadedConfig(mine, loaded.problems + local.problems, typing, calendar)
 
 
 def remember_theme(machine: Path, theme: str) -> None:

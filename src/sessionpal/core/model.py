@@ -177,6 +177,7 @@ class Client:
     agreed: tuple[str, ...] = ()  # areas the client has agreed to be coached on
     ask_first: tuple[str, ...] = ()  # areas to ask permission about before coaching in them
     engagement: Engagement | None = None
+    calendar_names: tuple[str, ...] = ()  # other names the coach's calendar gives them (core/calendar.py)
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
