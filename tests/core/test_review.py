@@ -281,6 +281,29 @@ def test_open_actions_across_sessions_and_ticking_one_changes_one_line(practice:
         set_action_state(target.path, target.action, ActionState.DROPPED)  # it is no longer open
 
 
+def test_the_review_reads_pages_counts_and_chart_buckets_from_the_index(practice: Home) -> None:
+    ana = load_client(practice.client_file("ana-perez"), "ana-perez")
+    for days in range(20, 45):
+        session(practice, ana, days, [f"!call number {days}"], minutes=30 + days)
+    index = SearchIndex(practice)
+    index.refresh()
+    everyone = index.sessions()
+    assert len(everyone) == 28
+    pages = [index.sessions(limit=5, offset=start) for start in range(0, 30, 5)]
+    assert [row for page in pages for row in page] == everyone, "pages, joined, are the whole list in its order"
+    assert index.sessions("ana-perez", limit=3, offset=25) == index.sessions("ana-perez")[25:]
+    assert index.counts() == (28, len(index.open_actions())) and index.counts("李雷") == (1, 0)
+    actions = index.open_actions()
+    assert [a for start in range(0, 30, 7) for a in index.open_actions(limit=7, offset=start)] == actions
+    finished = [r.elapsed for r in reversed(everyone) if r.finished and not r.problem]
+    few = index.lengths(buckets=200)
+    assert (few.count, few.total) == (len(finished), sum(finished)) and few.averages == tuple(finished), "few sessions: one a session"
+    many = index.lengths(buckets=4)
+    assert len(many.averages) == 4 and many.averages[0] == sum(finished[:7]) / 7 and many.averages[-1] == sum(finished[21:]) / 7
+    ratings = index.client_ratings("ana-perez")
+    assert len(ratings) == 27 and [when for when, _ in ratings] == sorted(when for when, _ in ratings if when)
+
+
 def test_export_holds_everything_about_one_client(practice: Home) -> None:
     (practice.client_dir("ana-perez") / "intake form.pdf").write_bytes(b"%PDF fake")
     (practice.sessions_dir("ana-perez") / ".sessionpal-x.md.1.abc.tmp").write_text("temp")

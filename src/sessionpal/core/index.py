@@ -10,39 +10,42 @@ folder, like everything else of the coach's.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
-from .index_types import Hit, OpenAction, Refresh, SearchQuery, SessionRow
+from .index_types import LINES_PER_SESSION, SEPARATOR, Hit, OpenAction, Refresh, SearchQuery, SessionLengths, SessionRow
 from .paths import Home, is_valid_slug, session_paths, session_sort_key
 
 if TYPE_CHECKING:
     from .index_rows import SessionRows
-from .spaceless import TOKENIZER, mark
+from .spaceless import TOKENIZER, mark, spaced_lines
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 15
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
-BATCH = 200  # files per transaction while indexing (and per trip to a worker process)
+BATCH = 1000  # files per transaction while indexing: FTS5 writes its new segments at each commit, fewer and larger
+TRIP = 200  # files per trip to a worker process (at most BATCH): the first trip is the only wait for one
+BUILD_CACHE_KIB = 65536  # SQLite's page cache while many files are indexed (2 MB otherwise): merges read back what they wrote
 PARALLEL_FROM = 2000  # files: fewer are read here, as starting the workers would take longer than they save
-WORKERS = 3  # at most; one core is left to this process, which writes the index
+WORKERS = 3  # at most; with this process, which writes the index, one more process than cores on a small machine
 TRUSTED_AFTER_NS = 2_000_000_000  # a folder's mtime this much older than now is trusted (FAT's mtimes step by 2 s)
-# Line numbers within a session's block of rowids: more than a 16 MB session file can hold (a line is at
-# least 8 bytes), so every line is searchable; rowids stay far below SQLite's 2**63 until the year 9999.
-LINES_PER_SESSION = 1 << 21
+LINES_TOKENIZER = "unicode61 remove_diacritics 2"
 
-# Lines live in `notes`; `lines` is an FTS5 index over them, kept in step by _index_file and _forget
-# (not by triggers: row-by-row triggers made a full build four times slower). Each session owns a block
+# A session's lines are kept in one row of `texts` (their texts, stamps and kinds, each joined); `lines` and
+# `spaceless` are FTS5 indexes over them that keep no content of their own: a row a line would cost a first
+# build a third of its inserts, and the index a copy of every note. The texts of a search's hits come from
+# `texts`, and FTS5 marks their matches in a table of those hits alone (see _marked). `columnsize = 0`: no
+# per-line token counts, which only ranking by relevance would read. A table without content forgets a line
+# only when told its text again, which `texts` holds (see _forget). Each session owns a block
 # of LINES_PER_SESSION rowids starting at its files.first_line, so a line finds its file by arithmetic
-# and `notes` needs no path column or index (they were two thirds of the index's size). The block's
+# and `lines` needs no path column or index (they were two thirds of the index's size). The block's
 # start encodes when the session started (see _base_rowid), so FTS5's own rowid order is newest first
 # and a search with LIMIT stops early instead of sorting every match.
 SCHEMA = f"""
@@ -54,8 +57,8 @@ CREATE TABLE files (
     ratings TEXT,  -- JSON: goal id -> 1..10
     sort_key TEXT NOT NULL  -- newest first is this, descending: see _sort_key
 );
-CREATE INDEX files_client ON files (client, sort_key);
-CREATE INDEX files_order ON files (sort_key);  -- the review's first page without reading every row
+CREATE INDEX files_client ON files (client, sort_key, path);
+CREATE INDEX files_order ON files (sort_key, path);  -- the review's pages without reading every row
 CREATE UNIQUE INDEX files_first_line ON files (first_line);
 CREATE INDEX files_problems ON files (path) WHERE problem != '';  -- every refresh lists them: a few rows, not a scan
 CREATE TABLE actions (
@@ -64,9 +67,16 @@ CREATE TABLE actions (
 );
 CREATE INDEX actions_client ON actions (client, state);
 CREATE INDEX actions_path ON actions (path);
-CREATE TABLE notes (id INTEGER PRIMARY KEY, stamp INTEGER, kind TEXT, text TEXT NOT NULL);
-CREATE VIRTUAL TABLE lines USING fts5(text, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE spaceless USING fts5(text, tokenize = "{TOKENIZER}");  -- lines in scripts without spaces, see core/spaceless.py
+CREATE INDEX actions_open ON actions (due IS NULL, due, started DESC, stamp) WHERE state = ' ';  -- the review's pages, unsorted
+-- texts: each line's text, joined by RS (\x1e, which no line holds: see SessionRows); stamps and kinds, by commas.
+CREATE TABLE texts (first_line INTEGER PRIMARY KEY, texts TEXT NOT NULL, stamps TEXT NOT NULL, kinds TEXT NOT NULL);
+CREATE VIRTUAL TABLE lines USING fts5(text, content = '', columnsize = 0, tokenize = "{LINES_TOKENIZER}");
+-- Lines in scripts without spaces, spaced (see core/spaceless.py): the index alone, no copy of their text.
+CREATE VIRTUAL TABLE spaceless USING fts5(text, content = '', columnsize = 0, tokenize = "{TOKENIZER}");
+-- FTS5 merges its segments as it goes, 4 of a size by default; 16 at a time rewrites the index half as often
+-- (the inserts of a first build of 50,000 sessions took 28% less time), and searches stay as quick.
+INSERT INTO lines (lines, rank) VALUES ('automerge', 16);
+INSERT INTO spaceless (spaceless, rank) VALUES ('automerge', 16);
 -- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust), how many session files it
 -- held, and its latest session file with that file's mtime and size (the one a coach most often edits in place).
 CREATE TABLE folders (
@@ -91,13 +101,14 @@ def session_files(home: Home, client: str | None = None) -> Iterator[tuple[str, 
             yield slug, path
 
 
-def client_folders(home: Home, client: str | None = None) -> list[str]:
-    """The slugs of the client folders in the home (or just `client`'s), in name order; leftovers skipped."""
+def client_folders(home: Home, client: str | None = None, known: Container[str] = ()) -> list[str]:
+    """The slugs of the client folders in the home (or just `client`'s), in name order; leftovers skipped.
+    `known`: names already found to be slugs (the index's folders), not checked again."""
     try:
         folders = sorted(e.name for e in os.scandir(home.clients_dir) if e.is_dir(follow_symlinks=False))
     except OSError:
         return []
-    return [slug for slug in folders if is_valid_slug(slug) and (client is None or slug == client)]
+    return [slug for slug in folders if (client is None or slug == client) and (slug in known or is_valid_slug(slug))]
 
 
 def damaged(error: BaseException | None) -> bool:
@@ -225,9 +236,8 @@ class SearchIndex:
         with self.opened() as connection, fsio.exclusive(self.path):
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
             listed = {row[0]: row[1:] for row in connection.execute("SELECT * FROM folders" + where, params)}
-            slugs = client_folders(self.home, client)
+            slugs = client_folders(self.home, client, known=listed)
             folders, trusted_files = self._folders_to_list(slugs, listed, full)
-            result = Refresh()
             present = set(slugs)
             gone = [key for key in listed if key not in present]  # client folders erased or renamed
             removed = [row[0] for slug in gone for row in connection.execute("SELECT path FROM files WHERE client = ?", (slug,))]
@@ -258,20 +268,20 @@ class SearchIndex:
             removed += [key for key in known if key not in seen]
             for key in removed:
                 self._forget(connection, key)
-            result.total = trusted_files + len(seen)
             stale.sort(key=lambda item: session_sort_key(item[1].name))  # oldest first: rowids grow with time
             if names is None and stale:  # only the clients whose files are read again: usually none at all
                 names = self._client_names({slug for slug, _, _ in stale})
-            result.removed = len(removed)
             # Every client with files in the index has a row here (so an erased folder is noticed), untrusted (0)
             # until all its files are indexed: a build stopped midway leaves these folders to be listed again.
             connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?, '', 0, 0)", [(slug, n) for slug, _, n, *_ in listings])
             taken = _TakenBases(connection, many=len(stale) > 500)
-            for done, (read, (slug, _, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
+            if len(stale) > 500:
+                connection.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")  # this connection's, for this build
+            for done, (read, (slug, path, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
                 assert names is not None  # filled in above whenever `stale` has a file
-                if str(read.path) in known:
-                    self._forget(connection, str(read.path))
-                _store(connection, slug, names.get(slug, slug), read, stat, taken)
+                if read.path in known:
+                    self._forget(connection, read.path)
+                _store(connection, slug, names.get(slug, slug), read, path, stat, taken)
                 if done % BATCH == 0:
                     connection.commit()
                     if progress:
@@ -280,10 +290,9 @@ class SearchIndex:
             connection.commit()
             if progress:
                 progress(len(stale), len(stale))
-            result.indexed = len(stale)
             sql = "SELECT problem FROM files WHERE problem != ''" + (" AND client = ?" if client is not None else "") + " ORDER BY path"
-            result.problems = tuple(row[0] for row in connection.execute(sql, params))
-            return result
+            problems = tuple(row[0] for row in connection.execute(sql, params))
+            return Refresh(indexed=len(stale), removed=len(removed), total=trusted_files + len(seen), problems=problems)
 
     def _folders_to_list(self, slugs: list[str], listed: dict[str, tuple[Any, ...]], full: bool) -> tuple[dict[str, int], int]:
         """The client folders whose files must be looked at (slug -> the folder's mtime to record), and how many
@@ -292,9 +301,12 @@ class SearchIndex:
         now = time.time_ns()
         folders: dict[str, int] = {}
         trusted_files = 0
+        clients = os.fspath(self.home.clients_dir)
         for slug in slugs:
             try:
-                mtime = os.stat(self.home.sessions_dir(slug)).st_mtime_ns
+                # A string, not home.sessions_dir(slug): the slugs are checked already, and a search at 100,000
+                # sessions looks at 2,000 folders before its query.
+                mtime = os.stat(f"{clients}/{slug}/sessions").st_mtime_ns
             except OSError:
                 mtime = 0
             if not full and mtime and slug in listed and listed[slug][0] == mtime and _unchanged(*listed[slug][2:]):
@@ -321,11 +333,17 @@ class SearchIndex:
     def _forget(connection: sqlite3.Connection, key: str) -> None:
         row = connection.execute("SELECT first_line FROM files WHERE path = ?", (key,)).fetchone()
         if row and row[0] is not None:
-            block = (row[0], row[0] + LINES_PER_SESSION - 1)
-            # The FTS5 index forgets a line only when told its old text, so tell it before the text goes.
-            connection.execute("INSERT INTO lines (lines, rowid, text) SELECT 'delete', id, text FROM notes WHERE id BETWEEN ? AND ?", block)
-            connection.execute("DELETE FROM notes WHERE id BETWEEN ? AND ?", block)
-            connection.execute("DELETE FROM spaceless WHERE rowid BETWEEN ? AND ?", block)
+            base = row[0]
+            kept = connection.execute("SELECT texts FROM texts WHERE first_line = ?", (base,)).fetchone()
+            if kept:
+                # Tables without content forget a line when told the very text they were given: the text for
+                # `lines`, its spaced form (as _store made it) for `spaceless`.
+                texts = kept[0].split(SEPARATOR)
+                connection.executemany("INSERT INTO lines (lines, rowid, text) VALUES ('delete', ?, ?)", [(base + n, text) for n, text in enumerate(texts)])
+                connection.executemany(
+                    "INSERT INTO spaceless (spaceless, rowid, text) VALUES ('delete', ?, ?)", [(base + n, text) for n, text in spaced_lines(texts)]
+                )
+                connection.execute("DELETE FROM texts WHERE first_line = ?", (base,))
         connection.execute("DELETE FROM files WHERE path = ?", (key,))
         connection.execute("DELETE FROM actions WHERE path = ?", (key,))
 
@@ -336,39 +354,64 @@ class SearchIndex:
         wanted = SearchQuery.parse(query)
         if not wanted.lines and not wanted.spaceless:
             return []
-        join = f"JOIN files AS f ON f.first_line = n.id / {LINES_PER_SESSION} * {LINES_PER_SESSION}"
         params: list[object] = []
-        if not wanted.spaceless:  # the common case: FTS5 marks the matches itself
-            sql = f"SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, highlight(lines, 0, char(1), char(2)) FROM lines JOIN notes AS n ON n.id = lines.rowid {join} WHERE lines MATCH ?"
+        if not wanted.spaceless:  # the common case
+            found, order = "lines", "lines.rowid"  # FTS5's own order: a LIMIT stops early instead of sorting every match
+            sql = "WHERE lines MATCH ?"
             params.append(wanted.lines)
-            order = "lines.rowid"  # FTS5's own order: a LIMIT stops early instead of sorting every match
-        else:
-            order = "n.id"
-            sql = f"SELECT f.path, f.client, f.name, f.started, n.stamp, n.kind, n.text, NULL FROM notes AS n {join} WHERE n.id IN (SELECT rowid FROM spaceless WHERE spaceless MATCH ?)"
+        else:  # driven by the spaceless table, in the same order
+            found, order = "spaceless", "spaceless.rowid"
+            sql = "WHERE spaceless MATCH ?"
             params.append(wanted.spaceless)
             if wanted.lines:
-                sql += " AND n.id IN (SELECT rowid FROM lines WHERE lines MATCH ?)"
+                sql += " AND spaceless.rowid IN (SELECT rowid FROM lines WHERE lines MATCH ?)"
                 params.append(wanted.lines)
         if client is not None:
             sql += " AND f.client = ?"
             params.append(client)
-        sql += f" ORDER BY {order} DESC LIMIT ?"
+        sql = (
+            f"SELECT f.path, f.client, f.name, f.started, {order}, f.first_line FROM {found} "
+            f"JOIN files AS f ON f.first_line = {order} / {LINES_PER_SESSION} * {LINES_PER_SESSION} {sql} ORDER BY {order} DESC LIMIT ?"
+        )
         params.append(limit)
         with self.opened() as connection:
             try:
                 rows = connection.execute(sql, params).fetchall()
             except sqlite3.OperationalError:
                 return []  # a query FTS5 cannot read: no results, not an error
-        return [Hit(Path(r[0]), r[1], r[2], _when(r[3]), r[4], r[5], r[6], r[7] if r[7] is not None else mark(r[6], list(wanted.terms))) for r in rows]
+            # Each session's lines once, however many of its lines match (a hundred hits come from a dozen sessions).
+            bases = sorted({row[5] for row in rows})
+            kept = connection.execute(f"SELECT first_line, texts, stamps, kinds FROM texts WHERE first_line IN ({', '.join('?' * len(bases))})", bases)
+            sessions = {base: (texts.split(SEPARATOR), stamps.split(","), kinds.split(",")) for base, texts, stamps, kinds in kept}
+            lines = []
+            for path, client_slug, name, started, rowid, base in rows:
+                texts, stamps, kinds = sessions[base]
+                n = rowid - base
+                lines.append((path, client_slug, name, started, int(stamps[n]) if stamps[n] else None, kinds[n], texts[n]))
+            marked = _marked(connection, wanted.lines, [line[6] for line in lines]) if not wanted.spaceless else [None] * len(lines)
+        # One Path and one moment a session, not a hit (a hundred Paths were a tenth of a search).
+        sessions_of = {path: (Path(path), _when(started)) for path, _, _, started, *_ in lines}
+        return [
+            Hit(
+                sessions_of[path][0], client_slug, name, sessions_of[path][1], stamp, kind, text, shown if shown is not None else mark(text, list(wanted.terms))
+            )
+            for (path, client_slug, name, started, stamp, kind, text), shown in zip(lines, marked, strict=True)
+        ]
 
     @_healing
-    def sessions(self, client: str | None = None, limit: int | None = None) -> list[SessionRow]:
-        """Sessions newest first (broken files too, with their problem); the first `limit` of them when given."""
+    def sessions(self, client: str | None = None, limit: int | None = None, offset: int = 0) -> list[SessionRow]:
+        """Sessions newest first (broken files too, with their problem); `limit` of them from `offset` when given
+        (the review reads the rows it shows, a page at a time, through the index on sort_key)."""
         with self.opened() as connection:
             sql = "SELECT path, client, name, started, elapsed, planned, notes, asked, open_actions, goals, agreement, finished, problem, ratings FROM files"
-            sql += (" WHERE client = ?" if client else "") + " ORDER BY sort_key DESC" + (" LIMIT ?" if limit is not None else "")
-            params = ((client,) if client else ()) + ((limit,) if limit is not None else ())
+            where, order = (" WHERE client = ?" if client else ""), " ORDER BY sort_key DESC, path DESC"
+            if limit is not None:  # the page's rows found in the index alone, then read: OFFSET skips index entries, not rows
+                where += f"{' AND' if client else ' WHERE'} rowid IN (SELECT rowid FROM files{where}{order} LIMIT ? OFFSET ?)"
+            sql += where + order
+            params = ((client,) if client else ()) + ((client,) if client and limit is not None else ()) + ((limit, offset) if limit is not None else ())
             rows = connection.execute(sql, params).fetchall()
+        import json  # here: a search needs none of it (1.5 ms of its start)
+
         return [
             SessionRow(
                 Path(r[0]),
@@ -390,15 +433,56 @@ class SearchIndex:
         ]
 
     @_healing
-    def open_actions(self, client: str | None = None) -> list[OpenAction]:
+    def open_actions(self, client: str | None = None, limit: int | None = None, offset: int = 0) -> list[OpenAction]:
+        """Open actions: those with a due date first, soonest (so most overdue) first; then the rest, newest
+        session first. `limit` of them from `offset` when given, through actions_open (no sort of them all)."""
         with self.opened() as connection:
-            sql = "SELECT path, client, started, stamp, text, due FROM actions WHERE state = ' '"
-            # Those with a due date first, soonest (so most overdue) first; then the rest, newest session first.
-            order = " ORDER BY due IS NULL, due, started DESC, stamp"
-            rows = connection.execute(sql + (" AND client = ?" if client else "") + order, (client,) if client else ()).fetchall()
+            where = " WHERE state = ' '" + (" AND client = ?" if client else "")
+            order = " ORDER BY due IS NULL, due, started DESC, stamp, rowid"
+            # The page's actions found in actions_open alone, then joined to their session's client name: an
+            # OFFSET over the join would look up every skipped action's file (half a second at 50,000).
+            page = f"SELECT rowid FROM actions{where}{order}" + (" LIMIT ? OFFSET ?" if limit is not None else "")
+            sql = f"SELECT a.path, a.client, a.started, a.stamp, a.text, a.due, f.name FROM ({page}) AS p JOIN actions AS a ON a.rowid = p.rowid"
+            sql += " JOIN files AS f ON f.path = a.path ORDER BY a.due IS NULL, a.due, a.started DESC, a.stamp, a.rowid"
+            params = ((client,) if client else ()) + ((limit, offset) if limit is not None else ())
+            rows = connection.execute(sql, params).fetchall()
         from .model import Action, ActionState
 
-        return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN, date.fromisoformat(r[5]) if r[5] else None)) for r in rows]
+        return [OpenAction(Path(r[0]), r[1], _when(r[2]), Action(r[4], r[3], ActionState.OPEN, date.fromisoformat(r[5]) if r[5] else None), r[6]) for r in rows]
+
+    @_healing
+    def counts(self, client: str | None = None) -> tuple[int, int]:
+        """How many sessions and open actions (everyone's, or one client's): the review's sizes, without its rows."""
+        where, params = (" AND client = ?", (client,)) if client else ("", ())
+        with self.opened() as connection:
+            sessions = connection.execute("SELECT COUNT(*) FROM files WHERE 1" + where, params).fetchone()[0]
+            actions = connection.execute("SELECT COUNT(*) FROM actions WHERE state = ' '" + where, params).fetchone()[0]
+        return sessions, actions
+
+    @_healing
+    def lengths(self, client: str | None = None, buckets: int = 200) -> SessionLengths:
+        """Finished sessions' lengths, oldest to newest, as at most `buckets` averages (a sparkline a few dozen
+        cells wide needs no more), with their count and sum: one pass in SQLite, no row per session in Python."""
+        where, params = (" AND client = ?", (client,)) if client else ("", ())
+        finished = f"SELECT elapsed, sort_key, path FROM files WHERE finished AND COALESCE(problem, '') = ''{where}"
+        with self.opened() as connection:
+            count, total = connection.execute(f"SELECT COUNT(*), COALESCE(SUM(elapsed), 0) FROM ({finished})", params).fetchone()
+            averages = connection.execute(
+                f"SELECT AVG(COALESCE(elapsed, 0)) FROM (SELECT elapsed, ROW_NUMBER() OVER (ORDER BY sort_key, path) - 1 AS place "
+                f"FROM ({finished})) GROUP BY place * ? / ? ORDER BY place * ? / ?",
+                (*params, buckets, max(count, 1), buckets, max(count, 1)),
+            ).fetchall()
+        return SessionLengths(count, total, tuple(row[0] for row in averages))
+
+    @_healing
+    def client_ratings(self, client: str) -> list[tuple[datetime | None, dict[str, int]]]:
+        """One client's sessions oldest first with their goal ratings: the review's goal trends, from the index."""
+        with self.opened() as connection:
+            sql = "SELECT started, ratings FROM files WHERE client = ? AND started IS NOT NULL AND COALESCE(problem, '') = '' ORDER BY sort_key, path"
+            rows = connection.execute(sql, (client,)).fetchall()
+        import json
+
+        return [(_when(r[0]), json.loads(r[1]) if r[1] else {}) for r in rows]
 
 
 def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
@@ -411,6 +495,21 @@ def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
     return (stat.st_mtime_ns, stat.st_size) == (mtime_ns, size)
 
 
+def _marked(connection: sqlite3.Connection, query: str, texts: list[str]) -> list[str | None]:
+    """Each text with its matches between \x01 and \x02, as FTS5 marks them (words, prefixes, phrases, letters
+    without their accents): `lines` keeps no text to mark, so the hits alone go into a table of the same kind.
+    In rowid order 1, 2, 3...: a smaller rowid after a larger one makes FTS5 write out what it holds (ten times
+    the cost of the table)."""
+    if not texts:
+        return []
+    connection.execute(f"CREATE VIRTUAL TABLE temp.hits USING fts5(text, tokenize = '{LINES_TOKENIZER}')")
+    connection.executemany("INSERT INTO temp.hits (rowid, text) VALUES (?, ?)", enumerate(texts, start=1))
+    marked: list[str | None] = [None] * len(texts)
+    for rowid, text in connection.execute("SELECT rowid, highlight(hits, 0, char(1), char(2)) FROM temp.hits WHERE hits MATCH ?", (query,)):
+        marked[rowid - 1] = text
+    return marked
+
+
 def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[SessionRows]:
     """Each stale file's rows, in order: read in worker processes for a build (see index_rows.read_rows)."""
     if not stale:
@@ -418,8 +517,12 @@ def _read_all(stale: list[tuple[str, Path, os.stat_result]]) -> Iterator[Session
     from .index_rows import read_rows
 
     paths = [path for _, path, _ in stale]
-    workers = min(WORKERS, (os.cpu_count() or 1) - 1) if len(paths) >= PARALLEL_FROM else 0
-    yield from read_rows(paths, workers, BATCH)
+    # Reading a file costs more than writing its rows: on two cores, one worker kept this process waiting for
+    # rows a fifth of the time, and two workers (taking turns with it on the cores) built 10,000 sessions 20%
+    # sooner. One core: everything is read here.
+    cpus = os.cpu_count() or 1
+    workers = min(WORKERS, cpus) if cpus > 1 and len(paths) >= PARALLEL_FROM else 0
+    yield from read_rows(paths, workers, min(TRIP, BATCH))
 
 
 class _TakenBases:
@@ -442,26 +545,26 @@ class _TakenBases:
             self.held.add(base)
 
 
-def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRows, stat: os.stat_result, taken: _TakenBases) -> None:
-    key = str(rows.path)
+def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRows, path: Path, stat: os.stat_result, taken: _TakenBases) -> None:
+    key = rows.path
     if rows.problem:
         connection.execute(
             "INSERT INTO files (path, client, name, mtime_ns, size, problem, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem, _sort_key(rows.path, None)),
+            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem, _sort_key(path, None)),
         )
         return
-    base = _free_base(rows.path, taken)
+    base = _free_base(path, taken)
     taken.add(base)
     summary = rows.summary
     connection.execute(
         "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
-        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1], _sort_key(rows.path, rows.started)),
+        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1], _sort_key(path, rows.started)),
     )
     connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
-    lines = rows.lines[:LINES_PER_SESSION]
-    connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", [(base + n, *line) for n, line in enumerate(lines)])
-    connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(base + n, line[2]) for n, line in enumerate(lines)])
-    connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in rows.spaceless if n < LINES_PER_SESSION])
+    if rows.lines:  # a session without lines has no row in `texts` (its "" would read as one empty line)
+        connection.execute("INSERT INTO texts VALUES (?, ?, ?, ?)", (base, rows.texts, rows.stamps, rows.kinds))
+        connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in enumerate(rows.texts.split(SEPARATOR))])
+        connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in rows.spaceless])
 
 
 SLOTS_PER_MINUTE = 64
@@ -497,9 +600,10 @@ def _sort_key(path: Path, started: str | None) -> str:
 
 def _named_time(path: Path) -> datetime:
     """A session file's start minute, from its name: where a file that cannot be read sorts."""
-    stamp = session_sort_key(path.name)[0]
+    stamp = session_sort_key(path.name)[0]  # YYYY-MM-DDTHHMM, or "" for no session's name
     try:
-        return datetime.strptime(stamp, "%Y-%m-%dT%H%M").replace(tzinfo=UTC)
+        # The fields by position (the name's pattern fixes them): as strptime would read them, at a tenth of its cost.
+        return datetime(int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10]), int(stamp[11:13]), int(stamp[13:15]), tzinfo=UTC)
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
 

@@ -7,12 +7,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .spaceless import has_spaceless, spaced
 
 if TYPE_CHECKING:
     from .model import Action
+
+# Line numbers within a session's block of rowids: more than a 16 MB session file can hold (a line is at
+# least 8 bytes), so every line is searchable; rowids stay far below SQLite's 2**63 until the year 9999.
+LINES_PER_SESSION = 1 << 21
+SEPARATOR = "\x1e"  # between a session's lines in the index's `texts` table: RS, which no line holds
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,18 @@ class SessionRow:
 
 
 @dataclass(frozen=True)
-class Hit:
+class SessionLengths:
+    """Finished sessions' lengths for the review's chart: how many, their sum, and averages oldest to newest
+    (seconds; one a session when there are few, one per equal share of them when there are many)."""
+
+    count: int
+    total: int
+    averages: tuple[float, ...]
+
+
+# A search's own types are named tuples: every search makes these classes, and a dataclass takes five times as
+# long to make (exec'd methods); they compare, hash and read the same. The review's types stay dataclasses.
+class Hit(NamedTuple):
     path: Path
     client: str
     name: str
@@ -51,18 +67,17 @@ class OpenAction:
     client: str
     started: datetime | None
     action: Action
+    name: str = ""  # the client's name as the index last read it
 
 
-@dataclass
-class Refresh:
+class Refresh(NamedTuple):
     indexed: int = 0  # files read again
     removed: int = 0
     total: int = 0
     problems: tuple[str, ...] = ()  # "path:line:col: message" for every session file that cannot be read
 
 
-@dataclass(frozen=True)
-class SearchQuery:
+class SearchQuery(NamedTuple):
     """The coach's words as FTS5 queries: for the `lines` table (words, prefixes, "quoted phrases") and for the
     `spaceless` table (a word in a script without spaces, as the phrase of its characters); "" where none."""
 

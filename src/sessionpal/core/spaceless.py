@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+from collections.abc import Iterable
 
 # Thai, Lao, Burmese, Khmer, Hiragana, Katakana, CJK ideographs (and extensions), Hangul syllables.
-SPACELESS = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
-)
+SPACELESS_CHARS = "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
 
 # For that table: letters, digits, private use and combining marks are parts of a token (unicode61's
 # default leaves marks out, which would cut Thai words apart at every vowel sign).
@@ -27,25 +25,50 @@ TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 
 
 def has_spaceless(text: str) -> bool:
-    return SPACELESS.search(text) is not None
+    # ASCII text (most notes, most searches) has none: no regular expression for it, not even compiled.
+    return not text.isascii() and _spaceless().search(text) is not None
 
 
 def spaced(text: str) -> str:
     """The text with every spaceless character a word of its own (marks stay with their character)."""
-    return " ".join(_unit().sub(r" \g<0> ", text).split())
+    # Split around each character (the pattern's group keeps it), joined with spaces: as substituting " \g<0> "
+    # would be, without a Python call per character for the template; then the spaces made single.
+    return " ".join(" ".join(_unit().split(text)).split())
+
+
+def spaced_lines(texts: Iterable[str]) -> list[tuple[int, str]]:
+    """(number, spaced text) of each of the texts with a spaceless character: the lines of a session as the
+    spaceless table holds them. One pass of the pattern per line (and none for an ASCII line), where
+    has_spaceless and then spaced would make two."""
+    unit = _unit()
+    found = []
+    for number, text in enumerate(texts):
+        if not text.isascii():
+            parts = unit.split(text)
+            if len(parts) > 1:  # a character matched: as has_spaceless, since each unit starts with one
+                found.append((number, " ".join(" ".join(parts).split())))
+    return found
+
+
+@functools.cache
+def _spaceless() -> re.Pattern[str]:
+    # Compiled when first needed (4 ms of a search's start otherwise).
+    return re.compile(SPACELESS_CHARS)
 
 
 @functools.cache
 def _unit() -> re.Pattern[str]:
     # One spaceless character and the combining marks after it (Thai vowel signs and tone marks, kana's
     # voicing marks): one regular-expression pass per line, not a Python loop per character.
+    import unicodedata
+
     marks = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
     ranges, start = [], marks[0]
     for previous, current in zip(marks, [*marks[1:], -1], strict=True):
         if current != previous + 1:
             ranges.append(f"\\u{start:04x}-\\u{previous:04x}" if previous > start else f"\\u{start:04x}")
             start = current
-    return re.compile(SPACELESS.pattern + "[" + "".join(ranges) + "]*")
+    return re.compile("(" + SPACELESS_CHARS + "[" + "".join(ranges) + "]*)")
 
 
 def mark(text: str, terms: list[str]) -> str:
