@@ -7,16 +7,18 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Markdown, OptionList, Sparkline, Static, TabbedContent
+from textual.widgets import Input, Markdown, OptionList, Sparkline, Static, TabbedContent
 
 from sessionpal.core.clients import ClientEntry
+from sessionpal.core.index_types import SessionRow
 from sessionpal.core.model import ActionState
 from sessionpal.core.paths import Home, session_paths
 from sessionpal.core.sessions import read_session
 from sessionpal.core.timer import FakeClock
-from sessionpal.ui.screens.review import SESSIONS_PAGE, ReviewScreen
+from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
 from sessionpal.ui.widgets.notes import LastTimeCard
+from sessionpal.ui.widgets.paged_table import PAGE, PagedTable
 
 from .conftest import make_app, session_screen, settle, until
 
@@ -32,15 +34,29 @@ async def open_review(pilot: Pilot[Any]) -> ReviewScreen:
     return screen
 
 
+def sessions_of(screen: ReviewScreen) -> PagedTable[SessionRow]:
+    table: PagedTable[SessionRow] = screen.query_one("#sessions", PagedTable)
+    return table
+
+
+def lines(table: PagedTable[Any]) -> list[tuple[str, ...]]:
+    """The rows as the coach reads them, for a table whose rows are all held (a small one, once read)."""
+    return [cells for i in range(table.count) if (cells := table.cells(i)) is not None]
+
+
+def paths(table: PagedTable[SessionRow]) -> list[Any]:
+    return [row.path for i in range(table.count) if (row := table.row_at(i)) is not None]
+
+
 async def test_review_of_one_client_from_the_session(history_home: Home, clock: FakeClock) -> None:
     app = make_app(history_home, clock, client="Ben Okafor")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         assert str(screen.query_one("#review-title", Static).render()) == "Review · Ben Okafor"
-        table = screen.query_one("#sessions", DataTable)
-        assert table.row_count == 3
-        assert [table.get_row_at(i)[0] for i in range(3)] == ["2026-11-16 10:00", "2026-11-09 10:00", "2026-11-02 10:00"]
-        assert table.get_row_at(0)[1:4] == ["50:00", "60 min", "1"]
+        table = sessions_of(screen)
+        assert table.count == 3
+        assert [cells[0] for cells in lines(table)] == ["2026-11-16 10:00", "2026-11-09 10:00", "2026-11-02 10:00"]
+        assert lines(table)[0][1:4] == ("50:00", "60 min", "1")
         assert screen.query_one("#lengths", Sparkline).data == [50, 50, 50]
         assert str(screen.query_one("#lengths-summary", Static).render()) == "3 sessions · 2 h 30 min in all · 50 min on average"
         trends = str(screen.query_one("#goal-trends", Static).render())
@@ -66,39 +82,39 @@ async def test_the_review_builds_the_index_with_worker_processes_inside_the_app(
     app = make_app(history_home, clock, client="Ben Okafor")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
-        assert await until(pilot, lambda: screen.query_one("#sessions", DataTable).row_count == 3)
+        assert await until(pilot, lambda: len(lines(sessions_of(screen))) == 3)
         assert not app.query(".toast")
 
 
-async def test_the_review_shows_its_first_page_before_reading_every_client(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Everyone's review shows the newest sessions from the index at once; every client's file (a thousand of
-    them take seconds) is read after, and the rows shown stay as they are."""
-    import threading
-
-    from sessionpal.core.clients import list_clients
+async def test_everyone_s_review_reads_only_the_clients_of_the_rows_it_shows(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everyone's review shows the newest sessions from the index, with the goals in their clients' words: the
+    client files read are those of the rows shown, never the whole list (a thousand of them take seconds)."""
+    from sessionpal.core.clients import load_client
     from sessionpal.core.index import SearchIndex
     from sessionpal.ui.screens import review
 
     SearchIndex(history_home).refresh()  # a coach's index is current
-    reading = threading.Event()
-    real_list_clients = list_clients  # the one review.py calls
+    read: list[str] = []
 
-    def slow_list_clients(home: Home) -> list[ClientEntry]:
-        assert reading.wait(30)
-        return real_list_clients(home)
+    def counted_load_client(path: Any, slug: str) -> Any:
+        read.append(path.parent.name)
+        return load_client(path, slug)
 
-    monkeypatch.setattr(review, "list_clients", slow_list_clients)
+    def no_list_clients(home: Home) -> list[ClientEntry]:
+        raise AssertionError("everyone's review read every client")
+
+    monkeypatch.setattr(review, "load_client", counted_load_client)
+    monkeypatch.setattr(review, "list_clients", no_list_clients)
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+y")
-        table = app.screen.query_one("#sessions", DataTable)
-        assert await until(pilot, lambda: table.row_count > 0), "rows before any client file is read"
-        first = [table.get_row_at(i) for i in range(table.row_count)]
-        assert "Ship the side project" in str(first), "with the goals in the client's words"
-        reading.set()
+        table = sessions_of(app.screen)  # type: ignore[arg-type]
+        assert await until(pilot, lambda: table.count > 0 and table.cells(0) is not None)
+        assert "Ship the side project" in str(lines(table)), "with the goals in the client's words"
         assert await until(pilot, lambda: app.screen.query_one("#review-charts").display)
-        assert [table.get_row_at(i) for i in range(len(first))] == first
+        shown = {row.client for i in range(table.count) if (row := table.row_at(i))}
+        assert sorted(read) == sorted(shown), "each client of a row shown read once, and no one else"
 
 
 async def test_search_opens_the_session_at_the_line(history_home: Home, clock: FakeClock) -> None:
@@ -113,12 +129,30 @@ async def test_search_opens_the_session_at_the_line(history_home: Home, clock: F
         prompt = str(hits.get_option_at_index(0).prompt)
         assert "sleep by eleven went badly" in prompt
         assert re.match(r"Ben Okafor · \d{4}-\d\d-\d\d \[\d\d:\d\d:\d\d\]  ", prompt), "a stamp in brackets, as in the file"
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")  # from the search box: the first result opens
         await settle(pilot)
         view = app.screen
         assert isinstance(view, SessionViewScreen)
         found = view.query(".-found")
         assert len(found) == 1 and "sleep by eleven went badly" in str(found.first().render())
+
+
+async def test_enter_typed_before_the_results_opens_the_first_of_them(history_home: Home, clock: FakeClock) -> None:
+    """A coach types and presses Enter at once: the session opened is the first result of those words (found by a
+    newcomer's look: Enter only moved the focus, and a second Enter was needed)."""
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash", *"demo", "enter")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, SessionViewScreen)
+        assert "demo" in str(view.query(".-found").first().render()).lower()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and isinstance(screen.focused, Input)
+        await pilot.press("down", "up")  # from the search box, through the results
+        assert screen.query_one("#hits", OptionList).highlighted == 0
 
 
 async def test_open_actions_across_sessions_can_be_ticked(demo_home: Home, clock: FakeClock) -> None:
@@ -129,7 +163,7 @@ async def test_open_actions_across_sessions_can_be_ticked(demo_home: Home, clock
         assert str(tabs.get_tab("tab-actions").label) == "Open actions (2)"
         tabs.active = "tab-actions"
         await pilot.pause()
-        screen.query_one("#open-actions", OptionList).focus()
+        screen.query_one("#open-actions", PagedTable).focus()
         await pilot.press("x")
         await settle(pilot)
         actions = read_session(session_paths(demo_home, "ana-perez")[0]).actions
@@ -167,8 +201,7 @@ async def test_broken_files_and_conflict_copies_are_listed(demo_home: Home, cloc
         assert str(tabs.get_tab("tab-problems").label) == "Problems (2)"
         problems = str(screen.query_one("#problems", Static).render())
         assert "2026-11-20T1000.md:2:10: invalid TOML" in problems and "sync-conflict-20261120-090000-XYZ.md" in problems
-        table = screen.query_one("#sessions", DataTable)
-        assert table.get_row_at(0)[2] == "cannot be read", "listed where its name puts it, not hidden"
+        assert lines(sessions_of(screen))[0][2] == "cannot be read", "listed where its name puts it, not hidden"
     assert (folder / "2026-11-20T1000.md").read_text() == "+++\nclient = \n+++\n"
 
 
@@ -193,17 +226,13 @@ async def test_a_long_practice_is_shown_a_page_at_a_time(history_home: Home, clo
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
-        table = screen.query_one("#sessions", DataTable)
-        assert len(screen.rows) == 253 and table.row_count == SESSIONS_PAGE == 100
-        await pilot.press("ctrl+end")  # the cursor nears the end: the next page comes
+        table = sessions_of(screen)
+        assert table.count == 253 and table.held == PAGE == 100, "the page in view, not the history"
+        await pilot.press("end")  # the first session ever, at the end
         await settle(pilot)
-        assert table.row_count == 200
-        table.scroll_end(animate=False, immediate=True)  # the mouse wheel moves no cursor, and works too
-        await settle(pilot)
-        assert table.row_count == 253
-        table.move_cursor(row=252)
-        await settle(pilot)
-        assert table.get_row_at(252)[0] == "2019-01-01 08:00"  # the oldest, last
+        assert table.cursor == 252 and table.cells(252) is not None
+        assert table.cells(252)[0] == "2019-01-01 08:00"  # type: ignore[index]
+        assert table.held <= 3 * PAGE
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionViewScreen)
@@ -228,14 +257,13 @@ async def test_files_changed_by_hand_since_the_last_look_are_in_the_list(history
     app = make_app(history_home, clock, client="Ben Okafor")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
-        assert screen.query_one("#sessions", DataTable).row_count == 3
+        assert sessions_of(screen).count == 3
         await pilot.press("escape")
         await settle(pilot)
         (newest.parent / "2026-11-20T0900.md").write_text(newest.read_text().replace("2026-11-16T10:00", "2026-11-20T09:00"))
         oldest.unlink()
         screen = await open_review(pilot)
-        table = screen.query_one("#sessions", DataTable)
-        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["2026-11-20 09:00", "2026-11-16 10:00", "2026-11-09 10:00"]
+        assert await until(pilot, lambda: [cells[0] for cells in lines(sessions_of(screen))] == ["2026-11-20 09:00", "2026-11-16 10:00", "2026-11-09 10:00"])
         assert not screen.query_one("#review-progress").display
 
 
@@ -274,8 +302,9 @@ async def test_a_session_recorded_under_the_wrong_client_is_moved_from_the_revie
         await pilot.press("enter")  # Cleo, the only other client
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen), "the view closes: its file has moved"
-        await until(pilot, lambda: all(row.path != newest for row in app.screen.rows))
-        assert [r.path for r in app.screen.rows if r.path == newest] == [], "the review no longer lists it where it was"
+        review = app.screen
+        assert await until(pilot, lambda: newest not in paths(sessions_of(review)) and len(paths(sessions_of(review))) == sessions_of(review).count)
+        assert newest.name in [path.name for path in paths(sessions_of(review))], "listed under Cleo now, not where it was"
     moved = history_home.sessions_dir("cleo-marsh") / newest.name
     assert not newest.exists() and read_session(moved).info.client == "cleo-marsh"
     assert load_client(history_home.client_file("cleo-marsh")).goal("ship-the-side-project") is not None, "the goal it rated came with it"
@@ -296,8 +325,9 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
         session_screen(app).note_flow.save_typed("a note: the session is under way")
         past = record_past_session(demo_home, "ana-perez", date(2026, 11, 2), 45, notes=["recorded under Ana by mistake"])
         review = await open_review(pilot)
-        await until(pilot, lambda: past in [r.path for r in review.rows])
-        review.query_one("#sessions", DataTable).move_cursor(row=[r.path for r in review.rows].index(past))
+        table = sessions_of(review)
+        assert await until(pilot, lambda: past in paths(table))
+        table.cursor = paths(table).index(past)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("m")
@@ -307,4 +337,4 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is review
-        assert await until(pilot, lambda: past not in [r.path for r in review.rows]), [r.path.name for r in review.rows]
+        assert await until(pilot, lambda: past not in paths(table) and len(paths(table)) == table.count), paths(table)

@@ -4,11 +4,18 @@ For one client (from their session screen) or all clients (from the client
 list). Everything here reads the search index, brought up to date in a worker
 when the screen opens (a progress bar shows while it builds); session files stay
 the source of truth, and ticking an action changes only its line in its file.
+
+The screen is a window onto the index: the lists are PagedTables that read the
+rows in view a page at a time (LIMIT/OFFSET on the index's own order), the
+counts and the chart are aggregate queries, and the goal titles are read for
+the clients of the rows shown. So a practice of 100,000 sessions opens as fast
+as one of a hundred and holds a few pages, not its history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -17,14 +24,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients, load_client
 from ...core.conflicts import conflict_copies
 from ...core.index import IndexUnavailable, SearchIndex
-from ...core.index_types import Hit, OpenAction, SessionRow
+from ...core.index_types import Hit, OpenAction, SessionLengths, SessionRow
 from ...core.model import ActionState, Client, Goal
 from ...core.problems import FileProblems
 from ...core.records import PastRetention, past_retention
@@ -36,6 +44,7 @@ from ..changes import attempt
 from ..context import TypedApp
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.notes import due_part
+from ..widgets.paged_table import PAGE, Column, PagedTable
 from .session_view import SessionViewScreen
 
 
@@ -71,7 +80,25 @@ def marked_content(marked: str) -> Content:
     return content
 
 
-SESSIONS_PAGE = 100  # rows added to the sessions table at a time
+@dataclass(frozen=True)
+class Sizes:
+    """How many sessions and open actions the review lists (None until the index has been read)."""
+
+    sessions: int
+    actions: int
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What the Problems tab lists: files that cannot be read, sync copies, clients past retention."""
+
+    files: tuple[str, ...] = ()
+    copies: tuple[Path, ...] = ()
+    past: tuple[PastRetention, ...] = ()
+    years: int = 0
+
+    def __len__(self) -> int:
+        return len(self.files) + len(self.copies) + len(self.past)
 
 
 class ReviewScreen(Screen[None]):
@@ -82,21 +109,34 @@ class ReviewScreen(Screen[None]):
         Binding("slash,f5", "search", "Search", id="review_search", tooltip="Search every note"),
         Binding("x", "tick", "Done", id="action_done", tooltip="Tick the highlighted open action done (in its session file)"),
         Binding("d", "drop", "Drop", id="action_drop", tooltip="Drop the highlighted open action (in its session file)"),
+        Binding("up", "to_hits(-1)", "Previous result", show=False, id="previous_hit", tooltip="The result above (from the search box)"),
+        Binding("down", "to_hits(1)", "Next result", show=False, id="next_hit", tooltip="The result below (from the search box)"),
     ]
+
+    # What the screen shows, as values: only their watchers draw.
+    sizes: reactive[Sizes | None] = reactive(None, always_update=True)  # always: a reload reads the pages in view again
+    lengths: reactive[SessionLengths | None] = reactive(None)
+    trends: reactive[tuple[SessionFacts, ...]] = reactive(())
+    problems: reactive[Problems] = reactive(Problems)
 
     def __init__(self, client: Client | None = None):
         super().__init__()
         self.client = client
-        self.rows: list[SessionRow] = []
-        self.actions: list[OpenAction] = []
         self.hits: list[Hit] = []
-        self.goal_titles: dict[str, dict[str, str]] = {}
-        self.names: dict[str, str] = {}
-        self.loaded_once = False
+        self.hits_for = ""  # the words the hits were found for
+        self.open_when_found = False  # Enter came before the results: open the first when they come
+        # Goal titles of the clients whose rows have been shown (sessions record goals by id); filled by the
+        # page reader, before it hands a page over, so a row is never drawn with ids and then with titles.
+        self.goal_titles: dict[str, dict[str, str]] = {client.slug: {goal.id: goal.title for goal in client.goals}} if client else {}
+        self.focused_once = False
 
     @property
     def index(self) -> SearchIndex:
         return SearchIndex(self.pal.home)
+
+    @property
+    def slug(self) -> str | None:
+        return self.client.slug if self.client else None
 
     def compose(self) -> ComposeResult:
         who = self.client.name if self.client else "all clients"
@@ -108,11 +148,22 @@ class ReviewScreen(Screen[None]):
                 yield Sparkline([], id="lengths")
                 yield Static(id="lengths-summary")
             yield Static(id="goal-trends")
+        columns = [
+            Column("Date", 16),
+            Column("Duration", 8),
+            Column("Planned", 7),
+            Column("Notes", 5),
+            Column("Asked", 5),
+            Column("Open actions", 12),
+            Column("Goals touched"),
+        ]
+        if self.client is None:
+            columns.insert(1, Column("Client", 22))
         with TabbedContent(id="review-tabs"):
             with TabPane("Sessions", id="tab-sessions"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield PagedTable[SessionRow](columns, self._session_cells, empty="No sessions yet.", id="sessions")
             with TabPane("Open actions", id="tab-actions"):
-                yield OptionList(id="open-actions")
+                yield PagedTable[OpenAction]([Column("Open action")], self._action_cells, header=False, empty="No open actions.", id="open-actions")
             with TabPane("Search", id="tab-search"):
                 yield Input(placeholder='Search every note: words match as prefixes, "quoted phrases" exactly', id="review-search")
                 yield OptionList(id="hits")
@@ -121,12 +172,6 @@ class ReviewScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        columns = ["Date", "Duration", "Planned", "Notes", "Asked", "Open actions", "Goals touched"]
-        if self.client is None:
-            columns.insert(1, "Client")
-        table.add_columns(*columns)
-        self.watch(table, "scroll_y", self._near_the_end, init=False)  # scrolling with the mouse moves no cursor
         self.query_one("#review-charts").display = False
         # A bar only when there is an index to build: a current one is read in a blink, and a bar
         # flashing on and off would pull the eye.
@@ -139,57 +184,97 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index")
     def refresh_index(self, reload: bool = False) -> None:
         """Bring the index up to date and show it. `reload`: a file just changed in this app; its screens may
-        have brought the index up to date already, so the lists are drawn again whatever this look finds."""
-        index = self.index
+        have brought the index up to date already, so the lists are read again whatever this look finds."""
+        index, slug = self.index, self.slug
 
         def step(done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, done, total)
+            self._from_worker(self._progress, done, total)
 
-        slug = self.client.slug if self.client else None
         try:
-            # The first page first: the coach opened the review to see the latest sessions. What the index
-            # already holds is shown at once, with the goal titles of just those sessions' clients (everyone's
-            # client files and fifty thousand rows would take seconds); the rest follows, then the look at the
-            # files, which corrects it (rarely needed) so that opening never waits on thousands of stats.
+            # What the index already holds is shown at once (the coach opened the review to see the latest
+            # sessions); the look at the files follows and corrects it, rarely needed.
             shown = index.path.exists()
-            if shown:
-                first = index.sessions(slug, limit=SESSIONS_PAGE)
-                clients = [self.client] if self.client else self._clients_of(first)
-                self.app.call_from_thread(self._sessions_loaded, first, *_goal_titles_and_names(clients), False)
-            entries = [] if self.client else list_clients(self.pal.home)
-            clients = [self.client] if self.client else [entry.client for entry in entries if entry.client]
-            goal_titles, names = _goal_titles_and_names(clients)
-            if shown:
-                self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
-            refreshed = index.refresh(step, names=names, client=slug)
+            first: list[SessionRow] = []
+            before = None
+            if shown:  # the first page comes with the sizes: the table's first frame has its rows
+                first = index.sessions(slug, limit=PAGE)
+                self._learn_goal_titles({row.client for row in first})
+                before = Sizes(*index.counts(slug))
+                self._from_worker(self._first_page, before, first)
+            # One client's files are each looked at (a few hundred stats); everyone's are trusted by their
+            # folders, as search does: a stat or two per client, not one per session of the whole history.
+            names = {self.client.slug: self.client.name} if self.client else None
+            refreshed = index.refresh(step, names=names, client=slug, full=self.client is not None)
             if index.rebuilt:
-                self.app.call_from_thread(self.notify, index.rebuilt, title="Search index rebuilt", severity="warning", timeout=8, markup=False)
+                self._from_worker(self.notify, index.rebuilt, title="Search index rebuilt", severity="warning", timeout=8, markup=False)
                 index.rebuilt = ""
-            if not shown or refreshed.indexed or refreshed.removed or reload:
-                self.app.call_from_thread(self._sessions_loaded, index.sessions(slug), goal_titles, names)
-            actions = index.open_actions(slug)
+            # Read again when this look changed the index, or another screen's look did meanwhile (the session
+            # underneath refreshes it too): the counts or the first page tell, for the cost of one page.
+            after = Sizes(*index.counts(slug))
+            if refreshed.indexed or refreshed.removed or reload or after != before or index.sessions(slug, limit=PAGE) != first:
+                self._from_worker(setattr, self, "sizes", after)
+            lengths = index.lengths(slug)
+            trends = tuple(SessionFacts(when, ratings) for when, ratings in index.client_ratings(slug) if when) if slug else ()
         except IndexUnavailable as error:
-            self.app.call_from_thread(self._index_failed, error)
+            self._from_worker(self._index_failed, error)
             return
-        conflicts = conflict_copies(self.pal.home, slug)
+        self._from_worker(self._charts_read, lengths, trends)
         years = self.pal.config.retention_years
-        past = past_retention(self.pal.home, years, self.pal.clock.now().date(), entries) if years and not self.client else []
-        # Built here, off the event loop: thousands of them take a noticeable moment.
-        action_options = [self._action_option(item, names) for item in actions]
-        self.app.call_from_thread(self._rest_loaded, actions, action_options, refreshed.problems, conflicts, past)
+        past = past_retention(self.pal.home, years, self.pal.clock.now().date(), list_clients(self.pal.home)) if years and not self.client else []
+        problems = Problems(refreshed.problems, tuple(conflict_copies(self.pal.home, slug)), tuple(past), years or 0)
+        self._from_worker(setattr, self, "problems", problems)
 
-    def _clients_of(self, rows: list[SessionRow]) -> list[Client]:
-        clients = []
-        for slug in dict.fromkeys(row.client for row in rows):
+    @on(PagedTable.PageWanted)
+    def _page_wanted(self, event: PagedTable.PageWanted) -> None:
+        self.read_page(event.table, event.page, event.generation)
+
+    @work(thread=True, group="pages")  # not exclusive: the view may want two pages at once
+    def read_page(self, table: PagedTable[SessionRow] | PagedTable[OpenAction], page: int, generation: int) -> None:
+        index, slug = self.index, self.slug
+        try:
+            if table.id == "sessions":
+                rows: list[SessionRow] | list[OpenAction] = index.sessions(slug, limit=PAGE, offset=page * PAGE)
+                self._learn_goal_titles({row.client for row in rows})
+            else:
+                rows = index.open_actions(slug, limit=PAGE, offset=page * PAGE)
+        except IndexUnavailable as error:
+            self._from_worker(self._index_failed, error)
+            return
+        self._from_worker(table.put_page, page, rows, generation)
+
+    def _from_worker(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """A worker's result, handed to the screen on the app's thread, if the screen is still shown: a coach
+        leaving the review while a page or a build is read must not meet a traceback."""
+
+        def if_shown() -> None:
+            if self.is_attached:
+                callback(*args, **kwargs)
+
+        try:
+            self.app.call_from_thread(if_shown)
+        except RuntimeError:
+            pass  # the app has stopped meanwhile: there is nothing left to show it in
+
+    def _learn_goal_titles(self, slugs: set[str]) -> None:
+        for slug in slugs - self.goal_titles.keys():
             try:
-                clients.append(load_client(self.pal.home.client_file(slug), slug))
+                client = load_client(self.pal.home.client_file(slug), slug)
             except FileProblems:
-                pass  # shown with goal ids, as for any client whose file cannot be read
-        return clients
+                self.goal_titles[slug] = {}  # shown with goal ids, as for any client whose file cannot be read
+                continue
+            self.goal_titles[slug] = {goal.id: goal.title for goal in client.goals}
+
+    def _first_page(self, sizes: Sizes, rows: list[SessionRow]) -> None:
+        self.sizes = sizes
+        table: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
+        table.put_page(0, rows, table.generation)
+
+    def _charts_read(self, lengths: SessionLengths, trends: tuple[SessionFacts, ...]) -> None:
+        self.lengths, self.trends = lengths, trends
 
     def _index_failed(self, error: Exception) -> None:
         self.query_one("#review-progress").display = False
-        self.query_one("#sessions", DataTable).display = False
+        self.query_one("#sessions").display = False
         self.query_one("#problems", Static).update(Content.from_markup("[b]The search index could not be opened[/b]\n  $error", error=str(error)))
         self.query_one(TabbedContent).active = "tab-problems"
         self.notify(f"{error}", title="Review unavailable", severity="error", markup=False)
@@ -199,132 +284,92 @@ class ReviewScreen(Screen[None]):
         bar.update(total=max(total, 1), progress=done)
         bar.display = done < total  # a bar only while files are being read
 
-    def _sessions_loaded(self, rows: list[SessionRow], goal_titles: dict[str, dict[str, str]], names: dict[str, str], complete: bool = True) -> None:
-        table = self.query_one("#sessions", DataTable)
-        shown = self.rows[: table.row_count]
-        unchanged = bool(shown) and shown == rows[: len(shown)] and all(self.goal_titles.get(r.client) == goal_titles.get(r.client) for r in shown)
-        self.rows, self.goal_titles, self.names = rows, goal_titles, names
-        if not unchanged:  # the rows already shown stay (and the cursor on them) when the whole list agrees
-            self._show_sessions()
-        if complete:  # the charts tell the whole story or none of it
-            self._show_charts()
-        if not self.loaded_once:  # a reload (after ticking an action) leaves the cursor where the coach has it
-            self.loaded_once = True
-            self.query_one("#sessions", DataTable).focus()
+    # drawing ------------------------------------------------------------------
 
-    def _rest_loaded(
-        self, actions: list[OpenAction], action_options: list[Option], problems: tuple[str, ...], conflicts: list[Path], past: list[PastRetention] | None = None
-    ) -> None:
-        past = past or []
-        self.actions = actions
-        self._show_actions(action_options)
+    def watch_sizes(self, sizes: Sizes | None) -> None:
+        if sizes is None:
+            return
+        self.query_one("#sessions", PagedTable).reset(sizes.sessions)
+        self.query_one("#open-actions", PagedTable).reset(sizes.actions)
+        self.query_one(TabbedContent).get_tab("tab-actions").label = f"Open actions ({sizes.actions:,})"
+        self.refresh_bindings()
+        if not self.focused_once:  # a reload (after ticking an action) leaves the focus where the coach has it
+            self.focused_once = True
+            self.query_one("#sessions").focus()
+
+    def _session_cells(self, row: SessionRow) -> list[Content]:
+        if row.problem:
+            cells = [row.path.name, "cannot be read", "", "", "", "", row.problem.split(": ", 1)[-1]]
+        else:
+            titles = self.goal_titles.get(row.client, {})
+            cells = [
+                row.started.strftime("%Y-%m-%d %H:%M") if row.started else row.path.stem,
+                format_clock(row.elapsed),
+                f"{row.planned} min",
+                str(row.notes),
+                str(row.asked),
+                str(row.open_actions) if row.open_actions else "",
+                ", ".join(titles.get(goal, goal) for goal in row.goals),
+            ]
+        if self.client is None:
+            cells.insert(1, row.name)
+        return [Content(cell) for cell in cells]
+
+    def _action_cells(self, item: OpenAction) -> list[Content]:
+        when = item.started.strftime("%Y-%m-%d") if item.started else "?"
+        who = "" if self.client else f"{item.name} · "
+        due = due_part(item.action, self.pal.clock.now().date())
+        return [Content.assemble("[ ] ", item.action.text, *due, "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
+
+    def watch_lengths(self, lengths: SessionLengths | None) -> None:
+        charts = self.query_one("#review-charts")
+        charts.display = bool(lengths and lengths.count)
+        if not lengths or not lengths.count:
+            return
+        sparkline = self.query_one("#lengths", Sparkline)
+        sparkline.display = len(lengths.averages) > 1  # one session's bar would fill the width and say nothing
+        sparkline.data = [round(seconds / 60) for seconds in lengths.averages]
+        self.query_one("#lengths-summary", Static).update(
+            Content.from_markup(
+                "[$text-muted]$n · $total in all · $mean on average[/]",
+                n=f"{lengths.count:,} session{'s' if lengths.count != 1 else ''}",
+                total=format_span(lengths.total),
+                mean=format_span(lengths.total / lengths.count),
+            )
+        )
+
+    def watch_trends(self, trends: tuple[SessionFacts, ...]) -> None:
+        # Each session's ratings come from the index: no session file is read again here.
+        self.query_one("#goal-trends", Static).update(goal_trends(self.client.goals, list(trends)) if self.client else "")
+
+    def watch_problems(self, problems: Problems) -> None:
         lines = []
-        if problems:
+        if problems.files:
             lines.append(Content.from_markup("[b]Session files that cannot be read[/b] [$text-muted](left exactly as they are; fix them in your editor)[/]"))
-            lines += [Content(f"  {p}") for p in problems]
-        if conflicts:
+            lines += [Content(f"  {p}") for p in problems.files]
+        if problems.copies:
             lines.append(
                 Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]")
             )
-            lines += [Content(f"  {c}") for c in conflicts]
-        if past:
-            years = self.pal.config.retention_years
+            lines += [Content(f"  {c}") for c in problems.copies]
+        if problems.past:
             lines.append(
                 Content.from_markup(
-                    f"[b]Past your retention period ({years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
+                    f"[b]Past your retention period ({problems.years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
                 )
             )
-            lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in past]
+            lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in problems.past]
         self.query_one("#problems", Static).update(
             Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
         )
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab("tab-problems").label = f"Problems ({len(problems) + len(conflicts) + len(past)})" if lines else "Problems"
-        tabs.get_tab("tab-actions").label = f"Open actions ({len(actions)})"
-
-    def _show_sessions(self) -> None:
-        self.query_one("#sessions", DataTable).clear()
-        self._show_more_sessions()
-
-    def _show_more_sessions(self) -> None:
-        """The next page of rows. A DataTable takes about 0.4 ms a row, so a practice of ten thousand
-        sessions is shown a page at a time as the coach scrolls, not all at once."""
-        table = self.query_one("#sessions", DataTable)
-        lines = []
-        for row in self.rows[table.row_count : table.row_count + SESSIONS_PAGE]:
-            if row.problem:
-                cells = [row.path.name, "cannot be read", "", "", "", "", row.problem.split(": ", 1)[-1]]
-            else:
-                when = row.started.strftime("%Y-%m-%d %H:%M") if row.started else row.path.stem
-                titles = self.goal_titles.get(row.client, {})
-                goals = ", ".join(titles.get(goal, goal) for goal in row.goals)
-                cells = [
-                    when,
-                    format_clock(row.elapsed),
-                    f"{row.planned} min",
-                    str(row.notes),
-                    str(row.asked),
-                    str(row.open_actions) if row.open_actions else "",
-                    goals,
-                ]
-            if self.client is None:
-                cells.insert(1, row.name)
-            lines.append(cells)
-        table.add_rows(lines)  # in self.rows order: a row's place in the table is its place in self.rows
-
-    @on(DataTable.RowHighlighted, "#sessions")
-    def _near_the_end(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        near = max(table.cursor_row, round(table.scroll_y + table.scrollable_content_region.height))
-        if table.row_count < len(self.rows) and near >= table.row_count - SESSIONS_PAGE // 4:
-            self._show_more_sessions()
-
-    def _action_option(self, item: OpenAction, names: dict[str, str]) -> Option:
-        when = item.started.strftime("%Y-%m-%d") if item.started else "?"
-        who = "" if self.client else f"{names.get(item.client, item.client)} · "
-        due = due_part(item.action, self.pal.clock.now().date())
-        return Option(Content.assemble("[ ] ", item.action.text, *due, "  ", (who + when, "$text-muted")))  # assemble: 30x faster than markup
-
-    def _show_actions(self, action_options: list[Option]) -> None:
-        options = self.query_one("#open-actions", OptionList)
-        options.clear_options()
-        options.add_options(action_options)
-        if self.actions:
-            options.highlighted = 0
-        else:
-            options.add_option(Option("No open actions.", disabled=True))
-
-    def client_name(self, slug: str) -> str:
-        return self.names.get(slug, slug)
-
-    def _show_charts(self) -> None:
-        finished = [r for r in reversed(self.rows) if not r.problem and r.finished]
-        charts = self.query_one("#review-charts")
-        charts.display = bool(finished)
-        self.query_one("#lengths", Sparkline).data = [round(r.elapsed / 60) for r in finished] or [0]
-        if finished:
-            total = sum(r.elapsed for r in finished)
-            self.query_one("#lengths-summary", Static).update(
-                Content.from_markup(
-                    "[$text-muted]$n · $total in all · $mean on average[/]",
-                    n=f"{len(finished):,} session{'s' if len(finished) != 1 else ''}",
-                    total=format_span(total),
-                    mean=format_span(total / len(finished)),
-                )
-            )
-        trends = self.query_one("#goal-trends", Static)
-        if self.client is None:
-            trends.update("")
-            return
-        # Each session's ratings came with its row from the index: no session file is read again here.
-        sessions = [SessionFacts(row.started, row.ratings) for row in reversed(self.rows) if row.started and not row.problem]
-        trends.update(goal_trends(self.client.goals, sessions))
+        self.query_one(TabbedContent).get_tab("tab-problems").label = f"Problems ({len(problems)})" if lines else "Problems"
 
     # actions ------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#sessions")
-    def _open_session(self, event: DataTable.RowSelected) -> None:
-        row = self.rows[event.cursor_row]
+    @on(PagedTable.Selected, "#sessions")
+    def _open_session(self, event: PagedTable.Selected) -> None:
+        row = event.row
+        assert isinstance(row, SessionRow)
         self.app.push_screen(SessionViewScreen(row.path, row.name))
 
     @on(Input.Changed, "#review-search")
@@ -334,14 +379,14 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
         try:
-            hits = self.index.search(query, self.client.slug if self.client else None)
+            hits = self.index.search(query, self.slug)
         except IndexUnavailable as error:
-            self.app.call_from_thread(self.notify, str(error), title="Search unavailable", severity="error", markup=False)
+            self._from_worker(self.notify, str(error), title="Search unavailable", severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show_hits, hits)
+        self._from_worker(self._show_hits, query, hits)
 
-    def _show_hits(self, hits: list[Hit]) -> None:
-        self.hits = hits
+    def _show_hits(self, query: str, hits: list[Hit]) -> None:
+        self.hits, self.hits_for = hits, query
         options = self.query_one("#hits", OptionList)
         options.clear_options()
         for hit in hits:
@@ -352,31 +397,56 @@ class ReviewScreen(Screen[None]):
             options.add_option(Option(head + marked_content(hit.marked)))
         if hits:
             options.highlighted = 0
+        if self.open_when_found and query == self.query_one("#review-search", Input).value:
+            self.open_when_found = False
+            self._open_highlighted_hit()
 
     @on(Input.Submitted, "#review-search")
-    def _search_done(self) -> None:
-        self.query_one("#hits", OptionList).focus()
+    def _search_done(self, event: Input.Submitted) -> None:
+        """Enter in the search box opens the highlighted result (the first, unless the coach moved): once the
+        results for these very words are in, so a quick Enter never opens an older search's line."""
+        if event.value == self.hits_for:
+            self._open_highlighted_hit()
+        else:
+            self.open_when_found = True
+
+    def _open_highlighted_hit(self) -> None:
+        highlighted = self.query_one("#hits", OptionList).highlighted
+        if self.hits and highlighted is not None and highlighted < len(self.hits):
+            hit = self.hits[highlighted]
+            self.app.push_screen(SessionViewScreen(hit.path, hit.name, hit.stamp, hit.text))
+
+    def action_to_hits(self, delta: int) -> None:
+        """↑ ↓ in the search box move through the results, as in the client list's filter."""
+        options = self.query_one("#hits", OptionList)
+        if options.option_count:
+            options.highlighted = max(0, min(options.option_count - 1, (options.highlighted or 0) + delta))
 
     @on(OptionList.OptionSelected, "#hits")
-    def _open_hit(self, event: OptionList.OptionSelected) -> None:
-        hit = self.hits[event.option_index]
-        self.app.push_screen(SessionViewScreen(hit.path, hit.name, hit.stamp, hit.text))
+    def _open_hit(self) -> None:
+        self._open_highlighted_hit()
 
-    @on(OptionList.OptionSelected, "#open-actions")
-    def _open_action_session(self, event: OptionList.OptionSelected) -> None:
-        item = self.actions[event.option_index]
-        self.app.push_screen(SessionViewScreen(item.path, self.client_name(item.client), item.action.stamp, item.action.text))
+    @on(PagedTable.Selected, "#open-actions")
+    def _open_action_session(self, event: PagedTable.Selected) -> None:
+        item = event.row
+        assert isinstance(item, OpenAction)
+        self.app.push_screen(SessionViewScreen(item.path, item.name or item.client, item.action.stamp, item.action.text))
+
+    def _highlighted_action(self) -> OpenAction | None:
+        actions: PagedTable[OpenAction] = self.query_one("#open-actions", PagedTable)
+        return actions.row_at(actions.cursor) if actions.count else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_hits":  # only from the search box: elsewhere ↑ ↓ belong to the lists
+            return isinstance(self.focused, Input)
         if action in ("tick", "drop"):
-            return self.query_one(TabbedContent).active == "tab-actions" and bool(self.actions)
+            return self.query_one(TabbedContent).active == "tab-actions" and bool(self.sizes and self.sizes.actions)
         return True
 
     def _set_state(self, state: ActionState) -> None:
-        options = self.query_one("#open-actions", OptionList)
-        if options.highlighted is None or not 0 <= options.highlighted < len(self.actions):
+        item = self._highlighted_action()
+        if item is None:
             return
-        item = self.actions[options.highlighted]
         if not attempt(self, "Action not changed", lambda: set_action_state(item.path, item.action, state)):
             return  # told, through the one funnel (a broken file, a line gone since, a full disk)
         self.notify(("Done: " if state is ActionState.DONE else "Dropped: ") + item.action.text, markup=False)
@@ -398,8 +468,3 @@ class ReviewScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
-
-
-def _goal_titles_and_names(clients: list[Client]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    # Sessions record goals by id; the table shows them in the client's words.
-    return {client.slug: {goal.id: goal.title for goal in client.goals} for client in clients}, {client.slug: client.name for client in clients}
