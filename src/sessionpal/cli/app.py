@@ -14,7 +14,7 @@ from contextlib import suppress
 from typing import Any
 
 from .. import __version__
-from . import data, packs, practice, records, serve
+from . import calendar, data, packs, practice, records, serve
 from .common import EXIT_OK, EXIT_USAGE, CommandError, CommandParser, Commands, VisibleText, app_home, filled, home_option
 
 SHELLS = ("bash", "zsh", "tcsh", "fish")
@@ -35,7 +35,7 @@ class PrintCompletion(argparse.Action):
 # `sessionpal --help` lists the commands in these groups, in this order; a test holds every command to a group
 # (one left out is still listed, under "other commands").
 COMMAND_GROUPS = (
-    ("clients and sessions", ("clients", "engagement", "move-session", "export-session")),
+    ("clients and sessions", ("clients", "engagement", "today", "invite", "move-session", "export-session")),
     ("review and records", ("search", "log", "import-hours")),
     ("packs", ("packs",)),
     ("data and privacy", ("locate", "export", "versions", "restore", "erase", "retention", "sync")),
@@ -114,6 +114,7 @@ def build_parser() -> AppParser:
     data.add_parsers(parser.commands)
     packs.add_parsers(parser.commands)
     practice.add_parsers(parser.commands)
+    calendar.add_commands(parser.commands)
     records.add_parsers(parser.commands)
     serve.add_parsers(parser.commands)
     return parser
