@@ -129,7 +129,9 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
         os.sync()  # the new home's writes to disk now, not in the middle of the timings
         time.sleep(5)
     cache = Path(tempfile.mkdtemp(prefix="sessionpal-scale-cache-"))
-    env = dict(os.environ, SESSIONPAL_CACHE=str(cache), TERM="xterm-256color")
+    # This checkout's src first, in every process and in tmux (whose server keeps its own environment): the
+    # figures are of the code beside this script, whatever the venv's editable install points at.
+    env = dict(os.environ, SESSIONPAL_CACHE=str(cache), TERM="xterm-256color", PYTHONPATH=str(SRC))
     search = [PYTHON, "-m", "sessionpal", "--home", str(root), "search", WORD]
     started = time.perf_counter()
     subprocess.run(search, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
@@ -139,7 +141,7 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
     slug, name = busiest_client(root)
     figures = {"sessions": sessions, "clients": clients, "build_s": build, "search_s": ours, "grep_s": grep}
     if shutil.which("tmux"):
-        tmux_env = {"SESSIONPAL_CACHE": str(cache), "TERM": "xterm-256color"}
+        tmux_env = {"SESSIONPAL_CACHE": str(cache), "TERM": "xterm-256color", "PYTHONPATH": str(SRC)}
         bare, client, listing = [], [], []
         for _ in range(runs):  # interleaved, so a noisy moment hits all three
             bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], tmux_env))
