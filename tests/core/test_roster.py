@@ -140,3 +140,28 @@ def test_one_roster_shared_by_several_looks_lists_each_folder_once(home: Home, l
     list_clients(home, first=60, roster=shared)
     list_clients(home, roster=shared)
     assert len(looks) == 2 and listed == ["ana-perez"], "the sessions folder and the client's folder, once"
+
+
+def test_a_roster_edited_by_someone_else_names_nothing_outside_the_client_s_folder(home: Home, listed: list[str]) -> None:
+    """The cache is derived data: what it says of a folder is taken only as names in that folder."""
+    import json
+
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    write_session(home, "2026-11-02T1000.md")
+    list_clients(home)
+    path = home.cache_dir / roster.NAME
+    data = json.loads(path.read_text())
+    for hostile in (
+        {"copies": ["../../../etc/passwd (conflicted copy 2026-11-02)"]},
+        {"copies": "sessions/x.sync-conflict-1.md"},
+        {"last": "../../outside.md"},
+        {"days": ["not a day"]},
+        {"days": 7},
+        {"last_stamp": [1, 2, 3]},
+    ):
+        data["clients"]["ana-perez"].update(hostile)
+        path.write_text(json.dumps(data))
+        listed.clear()
+        assert find_conflicts(home) == [] and list_clients(home)[0].last_session == "2026-11-02T1000.md", hostile
+        assert listed == ["ana-perez"], "a hostile entry is listed again, as if it were not there"
+        data = json.loads(path.read_text())

@@ -56,9 +56,12 @@ class Roster:
             data = json.loads(self.path.read_bytes())
             if data.get("version") != VERSION:
                 return {}
-            return {slug: Folders(**{**facts, "last_stamp": tuple(facts["last_stamp"])}) for slug, facts in data["clients"].items()}
+            clients = {slug: Folders(**{**facts, "last_stamp": tuple(facts["last_stamp"])}) for slug, facts in data["clients"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}  # missing or damaged: every folder is listed again, and the file written afresh
+        # Names that came from disk are trusted only as names: a copy is a sync copy's name in the client's folder
+        # or its sessions/, and the newest session a session file's name, never a path out of the folder.
+        return {slug: facts for slug, facts in clients.items() if is_valid_slug(slug) and _plain(facts)}
 
     def folders(self, slug: str) -> Folders:
         """The client's folders as they are now: remembered if nothing moved, else listed (and remembered)."""
@@ -102,6 +105,26 @@ class Roster:
         except (OSError, fsio.WriteError):
             return
         self.changed = False
+
+
+def _plain(facts: Folders) -> bool:
+    """Whether a remembered entry is what this module writes: numbers, and plain names (see _read)."""
+
+    def one_name(name: object) -> bool:
+        return isinstance(name, str) and name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
+
+    try:
+        from datetime import date
+
+        numbers = all(isinstance(n, int) for n in (facts.sessions_mtime, facts.client_mtime, *facts.last_stamp)) and len(facts.last_stamp) == 2
+        days = isinstance(facts.days, list) and all(isinstance(d, str) and date.fromisoformat(d) for d in facts.days)
+        copies = isinstance(facts.copies, list) and all(
+            isinstance(c, str) and one_name(c.removeprefix("sessions/")) and CONFLICT_COPY.search(c) for c in facts.copies
+        )
+        last = facts.last == "" or (one_name(facts.last) and is_session_file_name(facts.last))
+        return bool(numbers and days and copies and last and isinstance(facts.timer, str))
+    except (TypeError, ValueError):
+        return False
 
 
 def _mtime(path: str) -> int:
