@@ -8,12 +8,24 @@ phase). Without an `@`, the deck follows the timer's phase.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from .model import PHASES, Phase, Question
 
 ALL_PHASES = "all"
+REMEMBERED = 64  # recent filters whose results the deck keeps (a few hundred kilobytes at most)
+
+_Filter = tuple[tuple[str, ...], tuple[str, ...], str]  # (words, tags, phase): what a search of the deck depends on
+
+
+def _narrows(wanted: _Filter, earlier: _Filter) -> bool:
+    """Everything `wanted` finds, `earlier` finds too: the same phase, its tags and more, and each of its words
+    inside one of the new words ("wha" in "what"), so a question holding the new words holds the old ones."""
+    words, tags, phase = wanted
+    earlier_words, earlier_tags, earlier_phase = earlier
+    return phase == earlier_phase and set(earlier_tags) <= set(tags) and all(any(old in new for new in words) for old in earlier_words)
 
 
 @dataclass(frozen=True)
@@ -54,22 +66,45 @@ class Deck:
         self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
         self._phases = [q.phase.value if q.phase is not None else None for q in self.questions]  # enum lookups are slow
         self._refs = [q.ref for q in self.questions]  # a property building a string: once, not per keystroke
+        # What recent filters found (positions in `questions`, in order), by (words, tags, phase): a backspace
+        # finds its answer here, and a longer filter searches only what a shorter one found.
+        self._found: dict[_Filter, tuple[int, ...]] = {}
 
     def matching(self, query: DeckQuery, timer_phase: Phase | None = None) -> list[Question]:
         phase = query.phase if query.phase is not None else (timer_phase.value if timer_phase else ALL_PHASES)
-        starred: list[Question] = []
-        rest: list[Question] = []
-        any_phase = phase == ALL_PHASES
-        words, wanted_tags, starred_refs = query.words, query.tags, self.starred
-        for question, hay, tags, its_phase, ref in zip(self.questions, self._haystacks, self._tags, self._phases, self._refs, strict=True):
-            if not any_phase and its_phase is not None and its_phase != phase:
-                continue
-            if wanted_tags and not all(t in tags for t in wanted_tags):
-                continue
-            if words and not all(w in hay for w in words):
-                continue
-            (starred if ref in starred_refs else rest).append(question)
+        found = self._positions((query.words, query.tags, phase))
+        questions, refs, starred_refs = self.questions, self._refs, self.starred
+        starred = [questions[i] for i in found if refs[i] in starred_refs]  # the stars as they are now, never cached
+        rest = [questions[i] for i in found if refs[i] not in starred_refs] if starred else [questions[i] for i in found]
         return starred + rest
+
+    def _positions(self, wanted: _Filter) -> tuple[int, ...]:
+        """Where the questions a filter finds are in `questions`, in order: remembered, or searched for among
+        what a filter it narrows found (typing on adds letters or words: each finds a subset of the one before)."""
+        found = self._found.pop(wanted, None)
+        if found is None:
+            among: Sequence[int] = range(len(self.questions))
+            for earlier, earlier_found in self._found.items():
+                if len(earlier_found) < len(among) and _narrows(wanted, earlier):
+                    among = earlier_found
+            found = self._search(wanted, among)
+            if len(self._found) >= REMEMBERED:
+                del self._found[next(iter(self._found))]  # the least recently used
+        self._found[wanted] = found  # last: the most recently used
+        return found
+
+    def _search(self, wanted: _Filter, among: Sequence[int]) -> tuple[int, ...]:
+        # One pass per condition, each a comprehension over what the one before kept: the narrowest goes last
+        # on the fewest, and none pays for a generator per question.
+        words, wanted_tags, phase = wanted
+        haystacks, phases = self._haystacks, self._phases
+        found = list(among) if phase == ALL_PHASES else [i for i in among if phases[i] is None or phases[i] == phase]
+        if wanted_tags:
+            wanted_set, tags = set(wanted_tags), self._tags
+            found = [i for i in found if wanted_set <= tags[i]]
+        for word in words:
+            found = [i for i in found if word in haystacks[i]]
+        return tuple(found)
 
     def in_other_phases(self, query: DeckQuery, timer_phase: Phase | None = None, here: int | None = None) -> int:
         """How many more questions the same words and tags find in every phase: what widening would add.

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -105,6 +105,10 @@ class DeckPane(Vertical):
         self.pack_titles: dict[str, str] = {}
         self.elsewhere = 0  # questions the filter finds in other phases only
         self.keys = {"widen": "F5", "clear": "Esc"}  # as the coach's keymap names them (the screen keeps this right)
+        # While the coach types in the filter, the question and its follow-ups keep the most lines they have had (by
+        # id): a keystroke that brings a shorter question repaints them, blank lines kept below it, and never lays
+        # the screen out again (the list under them stays still). None when the coach is not typing in the filter.
+        self._held: dict[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Questions", id="deck-title", classes="pane-title")
@@ -144,11 +148,17 @@ class DeckPane(Vertical):
         elsewhere = self.deck.in_other_phases(query, self.timer_phase, here=0) if not self.shown and self.filtered else 0
         changed_hint = elsewhere != self.elsewhere
         self.elsewhere = elsewhere
-        self.set_class(self.filtered, "-filtered")
+        if self.has_class("-filtered") != self.filtered:
+            # Only the filter line (and, on a short screen, the title: app.tcss) look different with the class:
+            # those are restyled, not every line of the pane (9 ms of the first keystroke; the filter line is 2).
+            self.set_class(self.filtered, "-filtered", update=False)
+            self.query_one("#deck-filter").update_node_styles()
+            if self.screen.has_class("-short"):
+                self.query_one("#deck-title").update_node_styles()
         before = self.current
         previous = self.current if keep_current else None
         # Set without its watcher: the list must hold the new questions before the highlight moves.
-        self.set_reactive(DeckPane.current, previous if previous in self.shown else (self.shown[0] if self.shown else None))
+        self.set_reactive(DeckPane.current, previous if self._index_of(previous) is not None else (self.shown[0] if self.shown else None))
         listed = self.query_one("#deck-list", QuestionList)
         with self.app.batch_update():
             if redraw or listed.items != self.shown:
@@ -161,7 +171,7 @@ class DeckPane(Vertical):
 
     def set_filter(self, text: str) -> None:
         """Show the questions for a filter (what the coach would type after F5)."""
-        self.query_one("#deck-filter", Input).value = text  # Input.Changed refilters
+        self.query_one("#deck-filter", Input).value = text  # its watcher refilters
 
     @property
     def filtered(self) -> bool:
@@ -185,9 +195,9 @@ class DeckPane(Vertical):
         question = next((q for q in self.deck.questions if q.ref == ref), None)
         if question is None:
             return False
-        if question not in self.shown:
+        if self._index_of(question) is None:
             self.query_text = "@all"
-            self.query_one("#deck-filter", Input).value = "@all"
+            self.query_one("#deck-filter", Input).value = "@all"  # its watcher refilters, unless it said @all already
             self.refilter()
         self.current = question
         return True
@@ -197,8 +207,8 @@ class DeckPane(Vertical):
     def move(self, delta: int) -> None:
         if not self.shown:
             return
-        index = self.shown.index(self.current) if self.current in self.shown else -1
-        self.current = self.shown[(index + delta) % len(self.shown)]
+        index = self._index_of(self.current)
+        self.current = self.shown[((-1 if index is None else index) + delta) % len(self.shown)]
 
     def draw(self, rng: random.Random) -> Question | None:
         if self.deck is None:
@@ -248,7 +258,11 @@ class DeckPane(Vertical):
             self.query_one("#deck-list", QuestionList).redraw(index)
 
     def _index_of(self, question: Question | None) -> int | None:
-        return self.shown.index(question) if question is not None and question in self.shown else None
+        """Where the question is in the list. By identity: the deck's questions are its own objects, and comparing
+        dataclasses field by field down a list of thousands cost a keystroke milliseconds."""
+        if question is None:
+            return None
+        return next((i for i, shown in enumerate(self.shown) if shown is question), None)
 
     def _highlight(self) -> None:
         self.query_one("#deck-list", QuestionList).highlight(self._index_of(self.current))
@@ -259,12 +273,12 @@ class DeckPane(Vertical):
         follow = self.query_one("#follow-ups", Static)
         meta = self.query_one("#question-meta", Static)
         if question is None:
-            _update_in_place(follow, Text())
+            self._update_in_place(follow, Text())
             meta.update("", layout=False)
-            _update_in_place(body, self._nothing_found() if self.deck is not None else Text("Loading questions…"))
+            self._update_in_place(body, self._nothing_found() if self.deck is not None else Text("Loading questions…"))
             return
-        _update_in_place(body, Text(question.text))
-        _update_in_place(follow, Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
+        self._update_in_place(body, Text(question.text))
+        self._update_in_place(follow, Text("\n".join(f"↳ {f}" for f in question.follow_ups), style="italic"))
         parts = []
         if self.deck is not None and question.ref in self.deck.starred:
             parts.append("★ starred")
@@ -312,9 +326,46 @@ class DeckPane(Vertical):
 
     # events -----------------------------------------------------------------
 
-    @on(Input.Changed, "#deck-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+    def _update_in_place(self, widget: Static, content: Text) -> None:
+        """New content for the question or its follow-ups, laid out again only when its height at this width
+        changes; while the coach types in the filter, only when it grows (see `_held`).
+
+        Typing in the filter changes the first match on most keystrokes; a layout of the whole screen for each
+        would cost more than the filtering and the drawing together (and move the list up and down)."""
+        width = widget.content_region.width
+        if not width:  # not laid out yet: the first layout measures it
+            widget.update(content)
+            return
+        key = widget.id or ""
+        held = self._held.get(key) if self._held is not None else None
+        before = held if held is not None else widget.get_content_height(widget.size, widget.size, width)
+        widget.update(content, layout=False)
+        lines = widget.get_content_height(widget.size, widget.size, width)
+        if self._held is not None:
+            if lines < before:  # the lines it has, kept as blank ones: a repaint
+                kept = content.copy()
+                kept.append("\n" * (before - lines))
+                widget.update(kept, layout=False)
+                lines = before
+            self._held[key] = lines
+        if lines != before:
+            widget.refresh(layout=True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, DeckFilter) and self._held is not None:
+            self._held = None  # the coach has left the filter: the question's area fits the question again
+            self._show_current()
+
+    def on_mount(self) -> None:
+        # The filter's value is watched, not its Changed message: the list follows in the same step as the
+        # keystroke, so both are drawn in one frame (after the message, the filter line was drawn alone first,
+        # and the list a second frame later).
+        self.watch(self.query_one(DeckFilter), "value", self._filter_changed, init=False)
+
+    def _filter_changed(self, value: str) -> None:
+        self.query_text = value
+        if self._held is None and self.query_one(DeckFilter).has_focus:
+            self._held = {}  # the coach types: the question's area keeps its lines until they leave the filter
         self.refilter()
 
     @on(DeckFilter.Move)
@@ -326,19 +377,3 @@ class DeckPane(Vertical):
     def _list_picked(self, event: QuestionList.Picked) -> None:
         if 0 <= event.index < len(self.shown) and self.shown[event.index] is not self.current:
             self.current = self.shown[event.index]
-
-
-def _update_in_place(widget: Static, content: Text) -> None:
-    """New content, laid out again only when its height at this width changes.
-
-    Typing in the filter changes the first match on most keystrokes; a layout of the whole
-    screen for each would cost more than the filtering itself.
-    """
-    width = widget.content_region.width
-    if not width:  # not laid out yet: the first layout measures it
-        widget.update(content)
-        return
-    before = widget.get_content_height(widget.size, widget.size, width)
-    widget.update(content, layout=False)
-    if widget.get_content_height(widget.size, widget.size, width) != before:
-        widget.refresh(layout=True)
