@@ -42,6 +42,7 @@ from .sessions import create_session, file_fingerprint, find_unfinished, read_se
 from .timer import Clock, SessionTimer, TimerState
 
 SAVE_EVERY = 5.0  # seconds between timer saves while running
+_LAST = float("inf")  # where a line without a time goes in the log
 
 T = TypeVar("T")
 
@@ -72,7 +73,7 @@ def typed_form(entry: Entry) -> str:
     return prefix + entry.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long session's log is made anew after every note
 class LogEntry:
     """A line of the notes log: where it lives in the file and what it says."""
 
@@ -151,10 +152,14 @@ class LiveSession:
         """Notes, asked questions and actions, in session order."""
         if self.document is None:
             return []
-        entries = [LogEntry(i, item.section, item.entry) for i, item in self.document.entries()]
         order = {NOTES: 0, ASKED: 1, ACTIONS: 2}
-        # Hand-written actions have no stamp; they sort after everything.
-        return sorted(entries, key=lambda e: (e.stamp if e.stamp is not None else float("inf"), order[e.section], e.index))
+        # Hand-written actions have no stamp; they sort after everything. Sorted as plain tuples (the screen asks
+        # after every note, and a long session has a thousand lines): no key function called per line.
+        placed = sorted(
+            (stamp if (stamp := item.entry.stamp) is not None else _LAST, order[item.section], i, item.section, item.entry)
+            for i, item in self.document.entries()
+        )
+        return [LogEntry(i, section, entry) for _, _, i, section, entry in placed]
 
     def asked_refs(self) -> set[str]:
         return set(self.document.info.questions) if self.document else set()

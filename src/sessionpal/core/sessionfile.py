@@ -395,7 +395,9 @@ class SessionDocument:
         """Insert an entry after the last one of its section; return its index in `body`."""
         start, end = self._ensure_section(section)
         line = EntryLine(section, _shown(entry))
-        last = max((i for i, _ in self.entries(section) if start < i < end), default=None)
+        # The section's last entry, looked for from its end: a note goes in after the one before it, and a long
+        # session's notes are not walked through on every save.
+        last = next((i for i in range(end - 1, start, -1) if isinstance(item := self.body[i], EntryLine) and item.section == section), None)
         if last is not None:
             at = last + 1
             self.body.insert(at, line)

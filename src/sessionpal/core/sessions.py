@@ -19,10 +19,11 @@ from . import fsio
 from .model import Action, ActionState
 from .paths import Home, session_file_name, session_paths
 from .problems import FileProblems, Problem, read_user_text
-from .sessionfile import ACTIONS, SessionDocument, new_session_text
+from .sessionfile import ACTIONS, SessionDocument, new_session_text, read_front_matter
 from .versions import before_rewrite, home_of
 
 T = TypeVar("T")
+FRONT_HEAD = 64 * 1024  # bytes read for a front matter alone: sessionpal writes a few hundred
 
 
 def file_stamp(started: datetime) -> str:
@@ -124,14 +125,16 @@ def read_listing(path: Path) -> SessionListing:
         return SessionListing(path, None, error.problems)
 
 
-def latest_sessions(home: Home, slug: str, count: int) -> list[SessionListing]:
-    """The newest `count` session files, newest first; broken ones come with their problems."""
-    return [read_listing(path) for path in reversed(session_paths(home, slug)[-count:])]
-
-
 def find_unfinished(home: Home, slug: str, look_back: int = 3) -> SessionDocument | None:
-    """A session left running or paused (the app was closed or killed mid-session)."""
-    for listing in latest_sessions(home, slug, look_back):
+    """A session left running or paused (the app was closed or killed mid-session).
+
+    A file whose front matter says `timer = "ended"` is finished whatever its body holds, so only its front
+    matter is read: opening a client reads whole only a session it may resume (every call of theirs has
+    ended but the last, usually)."""
+    for path in reversed(session_paths(home, slug)[-look_back:]):
+        if read_front_matter(path, head=FRONT_HEAD).get("timer") == "ended":
+            continue
+        listing = read_listing(path)
         if listing.document is not None and not listing.document.info.is_finished:
             return listing.document
     return None

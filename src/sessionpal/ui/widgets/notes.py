@@ -6,29 +6,32 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import Reactive, var
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.due import describe_due
-from ...core.engagement import Standing
-from ...core.history import LastTime
-from ...core.index_types import OpenAction
 from ...core.live import LogEntry
 from ...core.model import Action, ActionState, AskedQuestion, Client, Note, NoteKind
 from ...core.safe_text import glimpse
 from ...core.sessionfile import NOTES, clean_text
 from ...core.stamps import format_stamp
 from .goals import goal_line
+
+if TYPE_CHECKING:  # the card's value types only: the open actions (the index's) come later, from a worker
+    from ...core.engagement import Standing
+    from ...core.history import LastTime
+    from ...core.index_types import OpenAction
 
 STEERING = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}  # move an armed list's highlight, and leave it armed
 
@@ -97,6 +100,11 @@ class NoteInput(Input):
     keystroke order, so a letter typed right after Enter starts the next note
     instead of being wiped when the save completes.
     """
+
+    # Input sets its virtual size (the typed text's width) on every keystroke, and Widget's reactive lays the
+    # whole screen out for it: a layout per letter of every note (as DeckFilter found for the deck's filter). The
+    # line's own size never changes (one line, the pane's width), and scrolling reads the virtual size directly.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *args: Any, clear_on_submit: bool = False, **kwargs: Any) -> None:
         # Never select-all on focus: the cursor comes home after every dialog, and the next key would replace the
@@ -224,6 +232,10 @@ class NotesLog(OptionList):
 
     can_focus = False
     armed: var[bool] = var(False)
+    # A note added grows the list's virtual height, and Widget's reactive laid the whole screen out for it, after
+    # every note. The log's own size never changes (it fills its room); the scrollbar, when one first shows,
+    # still asks for its layout itself (show_vertical_scrollbar).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class Opened(Message):
         def __init__(self, item: LogEntry):
@@ -242,8 +254,10 @@ class NotesLog(OptionList):
     def watch_entries(self, old: tuple[LogEntry, ...], items: tuple[LogEntry, ...]) -> None:
         at_end = self.highlighted is None or self.highlighted >= len(old) - 1
         previous = self.highlighted
-        # The usual change is a note added at the end: add its line, not every line again.
-        kept = len(old) if len(items) >= len(old) and all(a.entry == b.entry for a, b in zip(old, items, strict=False)) else 0
+        # The usual change is a note added at the end: add its line, not every line again. A line the file has not
+        # changed is the very same entry (the session's document shares them from write to write), so identity
+        # settles most comparisons before the dataclasses are compared field by field.
+        kept = len(old) if len(items) >= len(old) and all(a.entry is b.entry or a.entry == b.entry for a, b in zip(old, items, strict=False)) else 0
         with self.app.batch_update():
             if not kept:
                 self.clear_options()
