@@ -2,19 +2,22 @@
 
 Each subcommand module adds its own parsers and sets `handler` on them;
 main() calls whichever handler the parsed command set (the app, when there is none).
+Launching the app builds none of them: `sessionpal --client NAME` is read by a parser of
+the app's own options alone (app_arguments), and the subcommands are imported only when
+a command line is more than that.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import __version__
-from . import calendar, data, packs, practice, records, serve
 from .common import EXIT_OK, EXIT_USAGE, CommandError, CommandParser, Commands, VisibleText, app_home, filled, home_option
 
 SHELLS = ("bash", "zsh", "tcsh", "fish")
@@ -104,6 +107,9 @@ def add_app_options(container: argparse.ArgumentParser | argparse._ArgumentGroup
 
 
 def build_parser() -> AppParser:
+    # The subcommands are imported here, not at the top: the app's start (app_arguments) never needs them.
+    from . import calendar, data, packs, practice, records, serve
+
     parser = AppParser(prog="sessionpal", usage=USAGE, description=DESCRIPTION, examples=EXAMPLES)
     add_app_options(parser)
     # A subcommand's own default replaces this one.
@@ -120,11 +126,43 @@ def build_parser() -> AppParser:
     return parser
 
 
+class _NotTheAppAlone(Exception):
+    """The command line is more than the app's own options: the whole parser reads it."""
+
+
+class _AppOptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheAppAlone(message)
+
+
+def app_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments of a plain start of the app (`--home DIR`, `--client NAME`, `--code`, nothing else), read
+    without building a parser for each of the 22 commands (importing their modules and building their parsers
+    took 6 to 11 ms of a first paint); None for any other command line, which build_parser() reads as it always has. Only the exact
+    option names count (no abbreviations): `--h` or `--cl` go to the whole parser, which reads them its way.
+    Nothing is printed here, neither errors nor help: those are the whole parser's."""
+    light = _AppOptionsParser(prog="sessionpal", add_help=False, allow_abbrev=False)
+    light.add_argument("--home", default=None)
+    light.add_argument("--client")
+    light.add_argument("--code", action="store_true")
+    light.set_defaults(handler=cmd_app, command=None)
+    try:
+        args, rest = light.parse_known_args(argv)
+    except _NotTheAppAlone:
+        return None
+    return None if rest else args
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     home = app_home(args)
     # Textual told to use another driver (`sessionpal serve`, `textual serve`) needs no terminal.
     if not os.environ.get("TEXTUAL_DRIVER") and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         raise CommandError("the app needs a terminal to run in (stdin or stdout is not one); `sessionpal serve` runs it in a browser", EXIT_USAGE)
+    # No garbage collection until the first frame is on the screen (SessionPalApp.on_ready turns it back on):
+    # starting up allocates a great deal and frees next to nothing, yet each collection walks every object
+    # made so far, Textual's and the app's modules included (80 to 100 ms of CPU by the first frame, measured;
+    # a bare Textual app spends 25).
+    gc.disable()
     # Imported only now: Textual is slow to import, and no subcommand needs it.
     from ..ui.app import run_app
 
@@ -136,8 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every line a subcommand prints (argparse's errors too) shows control characters, never sends them.
     sys.stdout, sys.stderr = VisibleText(sys.stdout), VisibleText(sys.stderr)
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)  # --print-completion writes its script here
+        args = app_arguments(argv)
+        if args is None:
+            args = build_parser().parse_args(argv)  # --print-completion writes its script here
         if args.handler is cmd_app:
             sys.stdout, sys.stderr = outputs  # the app draws the screen itself, through Textual
         return _dispatch(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -96,6 +97,7 @@ class SessionPalApp(App[int]):
         self.models: ModelLibrary | None = None
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
         self._leaving = False  # a signal said to go: the next one changes nothing
+        self._opening = False  # `--client NAME` is about to be opened: the client list waits
         # Changes made in the app that other screens show: one signal each, which the screens that care subscribe to.
         self.packs_signal: Signal[None] = Signal(self, "packs_changed")
         self.past_sessions_signal: Signal[None] = Signal(self, "past_sessions_changed")
@@ -107,9 +109,10 @@ class SessionPalApp(App[int]):
 
     def show_client_list(self) -> None:
         """The client list, whenever nothing else is on screen (at start, after a session, after a cancel)."""
-        from .screens.clients import ClientPickerScreen
+        if isinstance(self.screen, StartScreen) and not self._opening:
+            # Imported only when it is shown: at `--client NAME`'s start the session screen comes instead.
+            from .screens.clients import ClientPickerScreen
 
-        if isinstance(self.screen, StartScreen):
             self.push_screen(ClientPickerScreen())
 
     def on_mount(self) -> None:
@@ -125,13 +128,23 @@ class SessionPalApp(App[int]):
         clean_leftovers(self.home)
         self._finish_moves()
         if self.client_query:
-            # Straight to the client: the picker (which reads every client) comes only when it is needed.
-            self.opener.named(self.client_query)
+            # Straight to the client: the picker (which reads every client) comes only when it is needed. Opened
+            # once Textual's start-up is over (the first message the app handles): a screen pushed during it is
+            # laid out inside the start-up's batch update, which drops that frame's output, and the terminal then
+            # stayed blank but for the odd widget until a later layout, four refreshes (~100 ms) on.
+            self._opening = True
+            self.call_later(self._open_named)
         # An outside edit to a pack or model shows up within two seconds (polling is cheap: a few stat calls).
         # The files are first seen now, before any pack is read: an edit made before the first poll counts too.
         self._user_files = user_files(self.home)
         self.set_interval(PACK_POLL, self.check_pack_files)
-        self.call_after_refresh(self.records.check_exposure)
+
+    def _open_named(self) -> None:
+        """`--client NAME`: that client's session; the list if nothing opened (their client.toml cannot be read)."""
+        self._opening = False
+        if self.client_query:
+            self.opener.named(self.client_query)
+        self.show_client_list()
 
     def _finish_moves(self) -> None:
         """A move of a session a kill left half done is finished before any client is opened, and said."""
@@ -144,6 +157,19 @@ class SessionPalApp(App[int]):
 
     def on_ready(self) -> None:
         self.log.info(f"sessionpal started in {(time.perf_counter() - _STARTED) * 1000:.0f} ms")
+        # Ready comes with the first screen's first layout (the session screen's, at `--client NAME`): once that
+        # frame is drawn, what start-up held back goes on.
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        """The first frame is on the screen. The start-up's objects (modules, the screen's widgets) are kept out of
+        the collector's sight for good, and collection goes on (the CLI turned it off while the app started: see
+        cli/app.py cmd_app); then the privacy look walks the home, in a thread that no longer competes with the
+        first paint."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        self.records.check_exposure()
 
     def _report_config_problems(self) -> None:
         problems = [str(p) for p in self.loaded_config.problems]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from ...core.clients import set_model
 from ...core.model import Engagement
-from ..dialogs.confirm import ChoiceDialog
 from .host import SessionHost
 
 if TYPE_CHECKING:
@@ -41,6 +40,8 @@ class ClientFlow:
 
     def choose_model(self) -> None:
         """Choose the session model (the timer's phases); or make the current one this client's default."""
+        from ..dialogs.confirm import ChoiceDialog
+
         models = self.screen.pal.model_library().models
         current = self.screen.live.model
         choices = [(m.id, f"{'● ' if m.id == current.id else '  '}{m.title}  ({', '.join(p.title for p in m.phases)})") for m in models.values()]

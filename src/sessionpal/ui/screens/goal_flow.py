@@ -20,21 +20,19 @@ from textual.notifications import SeverityLevel
 from ...core.model import Goal, GoalStatus, Move
 from ...core.stalled import SessionFacts, rating_trend
 from ..changes import when_answered, when_yes
-from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
-from ..dialogs.goal_menu import GoalMenuDialog, menu_choice
-from ..dialogs.goals import ALIGNMENT, NEW_GOAL, AddGoalDialog, GoalPickerDialog, GoalStatusDialog
-from ..dialogs.text import AreasDialog, RateDialog, TextDialog
-from ..widgets.deck import DeckPane
 from ..widgets.goals import FLAG, GoalIntent, GoalsPane, Sidebar
-from .alignment import AlignmentScreen
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from ...core.live import LiveSession
     from ..app import SessionPalApp
+    from ..widgets.deck import DeckPane
     from ..widgets.notes import NoteInput
     from ..widgets.status import StatusLine
+
+# The dialogs and the alignment view are imported where they open, not here: the flow draws the sidebar from the
+# first frame on (show), and a session's first paint needs none of them.
 
 PLAYBOOK_FILTER = "#stalled #reason @all"
 PERMISSION_QUESTION = "opening/permission-sensitive"
@@ -163,6 +161,8 @@ class GoalFlow:
 
     def _pick_goal(self, then: Callable[[str], object]) -> None:
         """Which goal? Asked in the goal picker (the palette's goal commands)."""
+        from ..dialogs.goals import ALIGNMENT, NEW_GOAL, GoalPickerDialog
+
         if self.screen.blind("the goals"):
             return
         pane = self.screen.goals_pane
@@ -179,6 +179,8 @@ class GoalFlow:
         self.app.push_screen(GoalPickerDialog(pane.goals or self.live.client.goals, frozenset(self.flags), typed), chosen)
 
     def _pick_area(self) -> None:
+        from ..dialogs.confirm import ChoiceDialog
+
         touched = self.live.document.info.focus_areas if self.live.document else ()
         choices = [(a, f"{'✓' if a in touched else '·'} {a}") for a in self.pal.config.focus_areas]
         self.app.push_screen(
@@ -221,6 +223,8 @@ class GoalFlow:
                 assert_never(choice)
 
     def menu(self, goal_id: str) -> None:
+        from ..dialogs.goal_menu import GoalMenuDialog, menu_choice
+
         goal = self._goal(goal_id)
         if goal is not None:
             self.app.push_screen(
@@ -229,11 +233,15 @@ class GoalFlow:
             )
 
     def status(self, goal_id: str) -> None:
+        from ..dialogs.goals import GoalStatusDialog
+
         goal = self._goal(goal_id)
         if goal is not None:
             self.app.push_screen(GoalStatusDialog(goal), when_answered(lambda result: self._set_status(goal_id, *result)))
 
     def rate(self, goal_id: str) -> None:
+        from ..dialogs.text import RateDialog
+
         goal, goals = self._goal(goal_id), self.live.goals
         if goal is None:
             return
@@ -244,6 +252,8 @@ class GoalFlow:
         )
 
     def rename(self, goal_id: str) -> None:
+        from ..dialogs.text import TextDialog
+
         goal, goals = self._goal(goal_id), self.live.goals
         if goal is None:
             return
@@ -253,6 +263,8 @@ class GoalFlow:
         )
 
     def link_values(self, goal_id: str, *, playbook: bool = False) -> None:
+        from ..dialogs.text import TextDialog
+
         goal, goals = self._goal(goal_id), self.live.goals
         if goal is None:
             return
@@ -277,6 +289,8 @@ class GoalFlow:
         )
 
     def areas_of(self, goal_id: str) -> None:
+        from ..dialogs.text import TextDialog
+
         goal = self._goal(goal_id)
         if goal is None:
             return
@@ -295,6 +309,8 @@ class GoalFlow:
             self._changed("Goal not moved", lambda: self.live.goals.move_goal(goal_id, delta))
 
     def _set_status(self, goal_id: str, status: GoalStatus, note: str) -> None:
+        from ..dialogs.text import TextDialog
+
         goals = self.live.goals
         if status is GoalStatus.CHANGED:
             # A changed goal always links to what replaced it: ask for it, as the playbook does.
@@ -318,6 +334,8 @@ class GoalFlow:
         )
 
     def add(self) -> None:
+        from ..dialogs.goals import AddGoalDialog
+
         if self.screen.blind("the goals"):
             return
 
@@ -333,6 +351,9 @@ class GoalFlow:
     # the stalled-goal playbook ---------------------------------------------------------
 
     def playbook(self, goal_id: str, move: Move) -> None:
+        from ..dialogs.confirm import ConfirmDialog
+        from ..dialogs.text import TextDialog
+
         goals, goal = self.live.goals, self._goal(goal_id)
         if goal is None:
             return
@@ -367,6 +388,8 @@ class GoalFlow:
     # the client: values, goals or not, areas ----------------------------------------------
 
     def alignment(self) -> None:
+        from .alignment import AlignmentScreen
+
         if self.screen.blind("the values and goals"):
             return
 
@@ -382,6 +405,8 @@ class GoalFlow:
         self._changed("Not switched", lambda: self.live.goals.set_no_goals(want), done=lambda: self.screen.notify(said, markup=False))
 
     def areas(self) -> None:
+        from ..dialogs.text import AreasDialog
+
         if self.screen.blind("the agreed areas"):
             return
         client = self.live.client

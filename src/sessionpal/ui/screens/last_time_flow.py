@@ -8,16 +8,17 @@ holds up the screen). The flow also counts the client's earlier sessions, for "s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ...core.engagement import Standing, session_days, standing
 from ...core.history import LastTime, last_time
-from ...core.index import IndexUnavailable, SearchIndex
-from ...core.index_types import OpenAction
 from ...core.paths import session_paths
 from ...core.sessions import file_fingerprint
 from ..widgets.notes import LastTimeView
 from .host import SessionHost
+
+if TYPE_CHECKING:
+    from ...core.index_types import OpenAction
 
 
 class LastTimeHost(SessionHost, Protocol):
@@ -67,7 +68,10 @@ class LastTimeFlow:
         self.load_open_actions()
 
     def _read_open_actions(self) -> None:
-        # Open actions from every earlier session, through the search index (built here if need be).
+        # Open actions from every earlier session, through the search index (built here if need be). The index
+        # (and SQLite) is imported here, in the worker: the card's first frame is drawn from the last file alone.
+        from ...core.index import IndexUnavailable, SearchIndex
+
         live, pal = self.screen.live, self.screen.pal
         index = SearchIndex(pal.home)
         try:

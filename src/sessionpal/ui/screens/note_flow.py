@@ -15,15 +15,13 @@ from ...core.model import Action, ActionState
 from ...core.saving import SaveFailed
 from ...core.timer import format_clock
 from ..changes import when_answered
-from ..dialogs.confirm import ConfirmDialog
-from ..dialogs.edit_note import EditNoteDialog
-from ..dialogs.summary import SummaryDialog
-from ..dialogs.text import TextDialog
 from .host import SessionHost
 
 if TYPE_CHECKING:
     from ..widgets.notes import NoteInput
     from .goal_flow import GoalFlow
+
+# The dialogs are imported where they open: a session's first paint needs none of them.
 
 
 class NoteHost(SessionHost, Protocol):
@@ -73,6 +71,8 @@ class NoteFlow:
 
     def agreement(self) -> None:
         """The session agreement, in a dialog (or typed after =): saved as an agreement note."""
+        from ..dialogs.text import TextDialog
+
         live = self.screen.live
         if self.screen.blind("the agreement"):
             return
@@ -134,6 +134,8 @@ class NoteFlow:
         self.screen.notify(f"Saved {len(saved)} note{'s' if len(saved) != 1 else ''} that were waiting.", title="Saved")
 
     def edit(self, item: LogEntry) -> None:
+        from ..dialogs.edit_note import EditNoteDialog
+
         self.screen.app.push_screen(EditNoteDialog(item), lambda result: self._edited(item, result))
 
     def _edited(self, item: LogEntry, result: tuple[str, str] | None) -> None:
@@ -157,6 +159,8 @@ class NoteFlow:
             self.screen.change("Action not changed", lambda: self.screen.live.set_action_state(item, new))
 
     def confirm_delete(self, item: LogEntry) -> None:
+        from ..dialogs.confirm import ConfirmDialog
+
         def answered(answer: str | None) -> None:
             if answer == "yes":
                 self.screen.change("Note not deleted", lambda: self.screen.live.delete(item))
@@ -174,6 +178,9 @@ class NoteFlow:
 
     def end(self) -> None:
         """F12: asked first; then the summary, and the session file is final."""
+        from ..dialogs.confirm import ConfirmDialog
+        from ..dialogs.summary import SummaryDialog
+
         self.keep_typed()
         elapsed = self.screen.live.timer.read()
         held = len(self.screen.live.log())

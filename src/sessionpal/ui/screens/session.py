@@ -49,6 +49,12 @@ from .upkeep import SessionUpkeep
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
 
+def _breakpoints(size: int, breakpoints: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The breakpoint class a screen of this width (or height) is given: the one of the largest breakpoint it
+    reaches, as Textual's Screen chooses it at a Resize."""
+    return next(((name,) for at, name in sorted(breakpoints, reverse=True) if size >= at), ())
+
+
 class SessionScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -81,6 +87,7 @@ class SessionScreen(Screen[None]):
         self.news = news  # what brought the coach here ("New client"), told on the status line once shown
         self.client_lock = lock  # this app's hold on the client; None when read-only here (Widget.lock is Textual's)
         self._bindings_for: TimerState | None = None  # the timer state the footer's keys were worked out for
+        self._drawn = False  # the first frame is on the screen: the log's lines are drawn from then on
         self.goal_flow = GoalFlow(self)
         self.note_flow = NoteFlow(self)
         self.last_time = LastTimeFlow(self)
@@ -88,6 +95,14 @@ class SessionScreen(Screen[None]):
         self.client_flow = ClientFlow(self)
         self.upkeep = SessionUpkeep(self)  # the tick, retries, outside changes, reading in threads
         self.router = KeyRouter(self)  # where the next key goes, by `armed`
+        # The classes the screen's state gives it, given before it is styled: Textual sets the breakpoints' at the
+        # first Resize and the watchers set the rest after mount, and each change of a screen's class restyles
+        # every widget on it and repaints them all (~15 ms just after the first frame). Set now, those find
+        # nothing to change.
+        width, height = self.app.size
+        self.add_class(*_breakpoints(width, self.HORIZONTAL_BREAKPOINTS), *_breakpoints(height, self.VERTICAL_BREAKPOINTS), update=False)
+        self.set_class(live.started, "-started", update=False)
+        self.set_class(self.pal.private, "-private", update=False)
 
     # layout -------------------------------------------------------------------
 
@@ -134,8 +149,15 @@ class SessionScreen(Screen[None]):
         if self.news:
             self.status.say(self.news)
         self.deck.keys = {"widen": self.pal.key_for("filter", "f5"), "clear": self.pal.key_for("to_note", "escape")}
+        self.call_after_refresh(self._first_frame)  # before the upkeep's own: the lines come before the deck
         self.sync()
         self.upkeep.start()
+
+    def _first_frame(self) -> None:
+        """The screen is drawn, the log still empty: a resumed session's lines (hundreds, each an option of the
+        list to measure) now, after the first paint rather than before it."""
+        self._drawn = True
+        self.note_lines = tuple(self.live.log())
 
     # state and drawing ------------------------------------------------------------
 
@@ -146,7 +168,8 @@ class SessionScreen(Screen[None]):
     def watch_revision(self) -> None:
         self.draw_timer()
         self._draw_header()
-        self.note_lines = tuple(self.live.log())
+        if self._drawn:
+            self.note_lines = tuple(self.live.log())
         self.goal_flow.show()
         self.set_class(self.live.started, "-started")
         # Which keys the footer offers depends on the timer's state only; redrawing it on every note

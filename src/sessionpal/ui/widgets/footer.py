@@ -24,10 +24,25 @@ class CompactFooter(Footer):
         self.armed = frozenset(armed)
         self.left_out_when_armed = frozenset(left_out_when_armed)
         self._narrow: bool | None = None
+        self._keys_shown: tuple[object, ...] | None = None  # what the keys composed last show (see recompose)
 
     def on_resize(self) -> None:
         if (self.app.size.width < NARROW) != self._narrow:
             self.call_after_refresh(self.recompose)
+
+    async def recompose(self) -> None:
+        """Footer composes its keys again after every change of bindings (the cursor moving, the timer's state,
+        a list armed, the deck loaded), removing and mounting each key; the changes come in bursts (four before a
+        session's first frame, each a few milliseconds of mounting and styling). Composed again only when what
+        the keys would show differs from what they show."""
+        if self._keys_shown is not None and self._keys_shown == self._keys_wanted():
+            return
+        await super().recompose()
+
+    def _keys_wanted(self) -> tuple[object, ...]:
+        """What the footer would show now: each shown binding (its key, words, action, enabled, tooltip), and the width."""
+        shown = tuple((b.key, b.description, b.action, enabled, tooltip) for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
+        return (self.app.size.width < NARROW, shown)
 
     def compose(self) -> ComposeResult:
         narrow = self._narrow = self.app.size.width < NARROW
@@ -43,3 +58,5 @@ class CompactFooter(Footer):
             keys += action is not None
             yield widget
         self.styles.grid_size_columns = max(keys, 1)
+        # Before the screen's bindings are ready Footer composes nothing: that is not what a next change compares with.
+        self._keys_shown = self._keys_wanted() if widgets else None

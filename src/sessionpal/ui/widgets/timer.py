@@ -23,6 +23,7 @@ from ...core.timer import Level, TimerReading, TimerState, format_clock
 from .header import AgreementLine
 
 LEVEL_CLASSES = tuple(f"-level-{level.value}" for level in Level)
+CALM = "-level-calm"  # the level of a timer not started, and of plenty of time left
 
 
 def remaining_text(reading: TimerReading) -> str:
@@ -62,10 +63,10 @@ def _set(widget: Static, text: str) -> None:
 
 
 def set_level(widget: Widget, reading: TimerReading) -> None:
-    wanted = f"-level-{reading.level.value}" if reading.state is not TimerState.READY else "-level-calm"
-    for name in LEVEL_CLASSES:
-        widget.set_class(name == wanted, name)
-    widget.set_class(reading.state is TimerState.PAUSED, "-paused")
+    wanted = f"-level-{reading.level.value}" if reading.state is not TimerState.READY else CALM
+    # One change of classes, so one restyle of the pane at most (a class at a time restyled it once for the
+    # level going and again for the level coming).
+    widget.update_classes({**{name: name == wanted for name in LEVEL_CLASSES}, "-paused": reading.state is TimerState.PAUSED})
 
 
 class PhaseStrip(Widget):
@@ -135,6 +136,10 @@ class TimerPane(Vertical):
     agreement: var[str] = var("")
     view: var[TimerView | None] = var(None)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class(CALM, update=False)  # a timer not started yet: styled so from the start, not restyled at its first reading
+
     def watch_view(self, view: TimerView | None) -> None:
         if view is not None:
             self.show(view.reading, view.spans)
@@ -173,6 +178,10 @@ class TimerLine(Static):
     """
 
     view: var[TimerView | None] = var(None)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class(CALM, update=False)  # as the large timer's
 
     def watch_view(self, view: TimerView | None) -> None:
         if view is not None:
