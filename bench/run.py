@@ -8,11 +8,13 @@ the coach's own; see bench/generate.py). Then it measures and prints a table:
 - first paint of `sessionpal --home DIR --client NAME` in a real terminal (tmux,
   polled until the session screen is drawn), beside bench/bare_app.py, a bare
   Textual app composing the same widget types with no data: both medians and
-  their ratio (target: at most 1.2);
+  their ratio, in wall time and in the app's own CPU time (target: a wall ratio
+  of at most 1.2);
 - note save, from Enter to the bytes fsync'd, p50/p99 over 1,000 notes into one
-  session, in the app (headless) (target: p99 under 20 ms);
-- deck filtering over the 5,000 questions: keystroke to updated list, p50/p99
-  (target: p99 under 16 ms);
+  session, in the app (headless), beside the same bytes written atomically with
+  no app around them (target: p99 under 10 ms);
+- deck filtering over the 5,000 questions: keystroke to updated list, p50/p99,
+  beside a bare Input matching as much (target: p99 at most 1.2x its p99);
 - search p50/p99 over 100 queries, and the full index build (target: p50 under 50 ms);
 - peak RSS of the app in tmux after opening a session, the review and a search
   (target: under 120 MB).
@@ -53,13 +55,24 @@ def percentile(values: list[float], share: float) -> float:
 # ---- in a real terminal ---------------------------------------------------------------------
 
 
+# A tmux server of this run's own: two benchmarks on one machine (several people share it) would otherwise
+# kill each other's "bench" session and time each other's apps.
+TMUX_SOCKET = f"sessionpal-bench-{os.getpid()}"
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run(["tmux", "-L", TMUX_SOCKET, *args], capture_output=True, text=True, check=False).stdout
+
+
+# Bytecode is cached, as a coach's install has it (pip compiles what it installs), but outside the checkout:
+# with PYTHONDONTWRITEBYTECODE set (as it is here), every start compiled sessionpal's ~90 modules again,
+# 0.2 s of "first paint" that no coach ever waits for. Only the first run after a change compiles.
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "sessionpal-bench-pycache")}
 
 
 def start_in_tmux(command: str, env: dict[str, str]) -> None:
     """`command` alone in a new tmux session "bench" of SIZE (exec'd: the pane's pid is the app's)."""
-    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in {**BYTECODE, **env}.items())
     tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]), f"{exports} exec {command}")
 
 
@@ -69,28 +82,60 @@ def app_command(home: Path, name: str) -> str:
 
 def first_paint(command: str, markers: list[str], env: dict[str, str]) -> float:
     """Seconds from starting `command` in a fresh tmux window to every marker on its screen."""
+    return first_paint_and_cpu(command, markers, env)[0]
+
+
+def first_paint_and_cpu(command: str, markers: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds to every marker on the screen, the app's CPU seconds by then).
+
+    CPU time is what the app itself spent (all its threads, from /proc): another person's load on the
+    machine stretches the wall time far more than it does this, so the two together say which one moved."""
     tmux("kill-session", "-t", "bench")
     started = time.perf_counter()
     start_in_tmux(command, env)
+    pid = int(tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip() or 0)
     while True:
         screen = tmux("capture-pane", "-p", "-t", "bench")
         if all(marker in screen for marker in markers):
             elapsed = time.perf_counter() - started
+            cpu = cpu_seconds(pid)
             break
         if time.perf_counter() - started > 30:
             raise RuntimeError(f"never drawn: {command}\n{screen}")
         time.sleep(0.002)
     tmux("kill-session", "-t", "bench")
     time.sleep(0.3)
-    return elapsed
+    return elapsed, cpu
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a running process, in seconds (0.0 where /proc cannot tell)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15
 
 
 def measure_first_paint(home: Path, name: str, runs: int, env: dict[str, str]) -> dict:
-    bare, ours = [], []
+    bare, ours, bare_cpu, our_cpu = [], [], [], []
+    first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], env)  # untimed: bytecode cached
+    first_paint(app_command(home, name), [name, "Type a note"], env)
     for _ in range(runs):  # interleaved, so a noisy moment hits both
-        bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], env))
-        ours.append(first_paint(app_command(home, name), [name, "Type a note"], env))
-    return {"bare_ms": statistics.median(bare) * 1000, "app_ms": statistics.median(ours) * 1000, "ratio": statistics.median(ours) / statistics.median(bare)}
+        wall, cpu = first_paint_and_cpu(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], env)
+        bare.append(wall)
+        bare_cpu.append(cpu)
+        wall, cpu = first_paint_and_cpu(app_command(home, name), [name, "Type a note"], env)
+        ours.append(wall)
+        our_cpu.append(cpu)
+    return {
+        "bare_ms": statistics.median(bare) * 1000,
+        "app_ms": statistics.median(ours) * 1000,
+        "ratio": statistics.median(ours) / statistics.median(bare),
+        "bare_cpu_ms": statistics.median(bare_cpu) * 1000,
+        "app_cpu_ms": statistics.median(our_cpu) * 1000,
+        "cpu_ratio": statistics.median(our_cpu) / max(statistics.median(bare_cpu), 1e-9),
+    }
 
 
 def measure_rss(home: Path, name: str, env: dict[str, str]) -> float:
@@ -123,7 +168,13 @@ def send_key(app, key: str, char: str | None) -> None:
 
 
 async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes: int) -> dict:
-    """Note save (Enter to fsync) and deck filtering (keystroke to updated list), through Pilot."""
+    """Note save (Enter to fsync) and deck filtering (keystroke to updated list), through Pilot.
+
+    The note save's floor is measured beside it: after each note, the session file's bytes as they now are
+    are written to a scratch file in the same folder through core/fsio.atomic_write (temp file, fsync,
+    rename, the folder fsync'd), timed. The same disk at the same moment, so the two p99s of one run compare
+    (this disk's own fsync p99 is anything from 3 to 20 ms from one hour to the next)."""
+    from sessionpal.core import fsio
     from sessionpal.core.paths import Home
     from sessionpal.ui.app import SessionPalApp
     from sessionpal.ui.widgets.deck import DeckPane
@@ -138,6 +189,7 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
 
     app = SessionPalApp(Home(home), client=name)
     saves: list[float] = []
+    floor_writes: list[float] = []
     refilters: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         while type(app.screen).__name__ != "SessionScreen" or app.screen.query_one(DeckPane).deck is None:
@@ -157,8 +209,17 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
                 while not fsynced[0]:
                     await asyncio.sleep(0)
                 saves.append((fsynced[0] - started) * 1000)
+                written = app.screen.live.path
+                if written is not None:  # the floor: the same bytes, written the same way, beside it
+                    scratch = written.with_name(".bench-write-floor.md")  # no session's name: the app never reads it
+                    data = written.read_bytes()
+                    began = time.perf_counter()
+                    fsio.atomic_write(scratch, data)
+                    floor_writes.append((time.perf_counter() - began) * 1000)
         finally:
             os.fsync = real_fsync
+        if app.screen.live.path is not None:
+            app.screen.live.path.with_name(".bench-write-floor.md").unlink(missing_ok=True)
         deck = app.screen.query_one(DeckPane)
         original = deck.refilter
         painted: list[float] = []
@@ -184,6 +245,8 @@ async def measure_notes_and_filter(home: Path, name: str, notes: int, keystrokes
         "notes": len(saves),
         "save_p50_ms": statistics.median(saves),
         "save_p99_ms": percentile(saves, 0.99),
+        "write_floor_p50_ms": statistics.median(floor_writes),
+        "write_floor_p99_ms": percentile(floor_writes, 0.99),
         "questions": len(deck.deck.questions) if deck.deck else 0,
         "filter_p50_ms": statistics.median(filters),
         "filter_p99_ms": percentile(filters, 0.99),
@@ -279,8 +342,8 @@ def measure_search(home: Path) -> dict:
 
 
 def filter_met(live: dict) -> bool:
-    """Issue 15's target: p99 under 16 ms, or within 1.5× a bare Input's p99 in the same run."""
-    return live["filter_p99_ms"] < 16 or live["filter_p99_ms"] <= 1.5 * live["floor_p99_ms"]
+    """Issue 29's target: p99 within 1.2× a bare Input's p99 (matching as much) in the same run."""
+    return live["filter_p99_ms"] <= 1.2 * live["floor_p99_ms"]
 
 
 def busiest_client(root: Path) -> tuple[str, str]:
@@ -334,7 +397,7 @@ def main() -> None:
             (
                 "first paint, sessionpal --client",
                 f"{paint['app_ms']:.0f} ms",
-                f"bare Textual {paint['bare_ms']:.0f} ms, ratio {paint['ratio']:.2f}",
+                f"bare Textual {paint['bare_ms']:.0f} ms, ratio {paint['ratio']:.2f}; CPU {paint['app_cpu_ms']:.0f} vs {paint['bare_cpu_ms']:.0f} ms, {paint['cpu_ratio']:.2f}",
                 "ratio ≤ 1.2",
                 paint["ratio"] <= 1.2,
             )
@@ -344,9 +407,9 @@ def main() -> None:
         (
             "note save, Enter to fsync",
             f"p50 {live['save_p50_ms']:.1f} ms",
-            f"p99 {live['save_p99_ms']:.1f} ms over {live['notes']} notes",
-            "p99 < 20 ms",
-            live["save_p99_ms"] < 20,
+            f"p99 {live['save_p99_ms']:.1f} ms over {live['notes']} notes; atomic write + fsync of the same bytes: p50 {live['write_floor_p50_ms']:.1f}, p99 {live['write_floor_p99_ms']:.1f} ms",
+            "p99 < 10 ms",
+            live["save_p99_ms"] < 10,
         )
     )
     rows.append(
@@ -354,7 +417,7 @@ def main() -> None:
             "deck filter, keystroke to list",
             f"p50 {live['filter_p50_ms']:.1f} ms",
             f"p99 {live['filter_p99_ms']:.1f} ms over {live['questions']:,} questions; a bare Input matching as much: p99 {live['floor_p99_ms']:.1f} ms",
-            "p99 < 16 ms or ≤ 1.5× floor",
+            "p99 ≤ 1.2× floor",
             filter_met(live),
         )
     )
