@@ -314,3 +314,18 @@ async def test_a_delete_that_leaves_less_than_half_of_a_pack_asks_first(demo_hom
         await pilot.pause()
         assert big.id not in [q.id for q in load_pack_file(pack.path).questions]
     assert list_versions(demo_home, pack.path)[0].path.read_bytes() == before
+
+
+async def test_a_pack_deleted_on_disk_while_shown_leaves_every_pack_shown(demo_home: Home, clock: FakeClock) -> None:
+    mine = pack_edit.new_pack(demo_home, "mine", "Mine")
+    pack_edit.add_question(mine.path, "What would you do with a free Tuesday?", phase="opening")
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot)
+        await choose_pack(pilot, screen, "mine")
+        assert screen.pack_id == "mine" and len(screen.shown) == 2  # the starter question and ours
+        mine.path.unlink()  # a sync, or the coach's file manager
+        assert await until(pilot, lambda: "mine" not in pack_ids(screen)), "the pack list follows the folder"
+        assert screen.pack_id == "+all" and len(screen.shown) == len(present(app.packs).questions())
+        detail = str(screen.query_one("#question-detail", Static).render())
+        assert present(screen.question()).text in detail, "the detail shows the question highlighted"

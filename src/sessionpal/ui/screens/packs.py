@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -67,10 +68,15 @@ class PacksScreen(Screen[None]):
         Binding("slash,f5", "filter", "Filter", id="packs_filter", tooltip="Filter the questions: words, #tag, @phase"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.pack_id: str = ALL
-        self.shown: list[Question] = []
+    # What the screen shows, as state; only the watchers below draw it. `packs` counts the readings of the
+    # library and of what is hidden or starred (the library itself is the app's, compared by nothing cheaper).
+    packs: var[int] = var(0, init=False)
+    pack_id: var[str] = var(ALL, init=False)  # the chosen pack, or ALL
+    filter_text: var[str] = var("", init=False)
+    # Drawn even when set to what they were: a star, a hidden mark or an edit in the file changes how the same
+    # questions (the same ref) look.
+    shown: var[tuple[Question, ...]] = var((), init=False, always_update=True)  # the chosen pack's questions the filter finds
+    current: var[str | None] = var(None, init=False, always_update=True)  # the ref of the question highlighted
 
     def compose(self) -> ComposeResult:
         yield Static("Question packs · built in and yours", id="packs-title")
@@ -88,7 +94,7 @@ class PacksScreen(Screen[None]):
         self.pal.packs_signal.subscribe(self, lambda _: self.packs_changed())
         if self.pal.packs is None:
             self.pal.packs = load_library(self.pal.home)
-        self.refresh_packs()
+        self.packs += 1
         self.query_one("#pack-list", OptionList).focus()
 
     # data -------------------------------------------------------------------------
@@ -103,17 +109,14 @@ class PacksScreen(Screen[None]):
         return self.library.packs.get(self.pack_id) if self.pack_id != ALL else None
 
     def question(self) -> Question | None:
-        options = self.query_one("#question-list", OptionList)
-        if options.highlighted is None or not 0 <= options.highlighted < len(self.shown):
-            return None
-        return self.shown[options.highlighted]
+        return next((q for q in self.shown if q.ref == self.current), None)
 
     def hidden(self) -> set[str]:
         return set(self.pal.config.hidden)
 
-    # drawing ------------------------------------------------------------------------
+    # drawing: the watchers -------------------------------------------------------------
 
-    def refresh_packs(self, keep_question: str | None = None) -> None:
+    def watch_packs(self) -> None:
         hidden = self.hidden()
         packs = self.query_one("#pack-list", OptionList)
         highlighted = packs.highlighted
@@ -125,29 +128,40 @@ class PacksScreen(Screen[None]):
                 Option(Content.from_markup(f"$title  [$text-muted]$whose · $n[/]{mark}", title=pack.title, whose=whose, n=str(len(pack.questions))), id=pack.id)
             )
         options.append(Option(Content.from_markup("[$accent]+[/] New pack…"), id=NEW_PACK))
-        packs.clear_options()
-        packs.add_options(options)
-        ids = [o.id for o in options]
-        packs.highlighted = ids.index(self.pack_id) if self.pack_id in ids else (highlighted or 0)
-        self.refresh_questions(keep_question)
+        with self.app.batch_update():
+            packs.clear_options()
+            packs.add_options(options)
+            ids = [o.id for o in options]
+            if self.pack_id not in ids:  # a pack deleted or renamed on disk: back to every pack
+                self.pack_id = ALL
+            packs.highlighted = ids.index(self.pack_id) if self.pack_id in ids else (highlighted or 0)
+        self._refilter()
 
-    def refresh_questions(self, keep: str | None = None) -> None:
+    def watch_pack_id(self) -> None:
+        self._refilter()
+
+    def watch_filter_text(self) -> None:
+        self._refilter()
+
+    def _refilter(self) -> None:
+        """What the chosen pack and the filter find (state, not drawing: watch_shown draws it)."""
         pack = self.pack()
         questions = list(pack.questions) if pack else self.library.questions()
-        query = DeckQuery.parse(self.query_one("#packs-filter", Input).value)
+        query = DeckQuery.parse(self.filter_text)
         deck = Deck(questions, starred=set(self.pal.config.starred))
-        self.shown = deck.matching(query, None) if (query.words or query.tags or query.phase) else questions
+        self.shown = tuple(deck.matching(query, None) if (query.words or query.tags or query.phase) else questions)
+
+    def watch_shown(self, shown: tuple[Question, ...]) -> None:
         hidden = self.hidden()
         options = self.query_one("#question-list", OptionList)
-        question = self.question()
-        current = keep or (question.ref if question else None)
-        options.clear_options()
-        options.add_options([Option(self._prompt(q, hidden), id=q.ref) for q in self.shown])
-        refs = [q.ref for q in self.shown]
-        if self.shown:
-            options.highlighted = refs.index(current) if current in refs else 0
-        self._show_detail()
-        self.refresh_bindings()
+        refs = [q.ref for q in shown]
+        with self.app.batch_update():
+            options.clear_options()
+            options.add_options([Option(self._prompt(q, hidden), id=q.ref) for q in shown])
+            if shown:
+                # The question the coach had, if it is still here; else the first.
+                options.highlighted = refs.index(self.current) if self.current in refs else 0
+        self.current = refs[options.highlighted] if shown and options.highlighted is not None else None
 
     def _prompt(self, question: Question, hidden: set[str]) -> Content:
         star = "★ " if question.ref in self.pal.config.starred else ""
@@ -155,7 +169,8 @@ class PacksScreen(Screen[None]):
         phase = f"  [$text-muted]{question.phase.value}[/]" if question.phase else ""
         return Content.from_markup(f"$star$text{phase}{mark}", star=star, text=question.text)
 
-    def _show_detail(self) -> None:
+    def watch_current(self) -> None:
+        self.refresh_bindings()
         question = self.question()
         detail = self.query_one("#question-detail", Static)
         if question is None:
@@ -175,15 +190,14 @@ class PacksScreen(Screen[None]):
     # events -----------------------------------------------------------------------------
 
     def packs_changed(self) -> None:
-        """A pack file was edited by hand (or synced): show it as it is now, on the question the coach had."""
-        question = self.question()
-        self.refresh_packs(question.ref if question else None)
+        """The packs were read again, or what is hidden or starred changed (here, by hand, by a sync): shown as
+        they are now, on the question the coach had."""
+        self.packs += 1
 
     @on(OptionList.OptionHighlighted, "#pack-list")
     def _pack_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id not in (None, NEW_PACK) and event.option.id != self.pack_id:
+        if event.option.id not in (None, NEW_PACK):
             self.pack_id = event.option.id
-            self.refresh_questions()
 
     @on(OptionList.OptionSelected, "#pack-list")
     def _pack_selected(self, event: OptionList.OptionSelected) -> None:
@@ -193,17 +207,16 @@ class PacksScreen(Screen[None]):
             self.query_one("#question-list", OptionList).focus()
 
     @on(OptionList.OptionHighlighted, "#question-list")
-    def _question_highlighted(self) -> None:
-        self._show_detail()
-        self.refresh_bindings()
+    def _question_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.current = event.option.id
 
     @on(OptionList.OptionSelected, "#question-list")
     def _question_selected(self) -> None:
         self.action_edit()
 
     @on(Input.Changed, "#packs-filter")
-    def _filter_changed(self) -> None:
-        self.refresh_questions()
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
 
     @on(Input.Submitted, "#packs-filter")
     def _filter_done(self) -> None:
@@ -231,12 +244,14 @@ class PacksScreen(Screen[None]):
             return question is not None
         return True
 
-    def _change(self, title: str, change: Callable[[], object], keep: str | None = None, done: Callable[[], object] | None = None) -> bool:
-        """Through the app's one funnel; when the change is made, the packs are read again and shown."""
+    def _change(self, title: str, change: Callable[[], object], keep: str | Callable[[], str] | None = None, done: Callable[[], object] | None = None) -> bool:
+        """Through the app's one funnel; when the change is made, the packs are read again and shown, on the
+        question `keep` (a ref, or what gives it once the change is made: a question just added)."""
 
         def made() -> None:
-            self.pal.reload_packs_now()
-            self.refresh_packs(keep)
+            if keep is not None:
+                self.current = keep if isinstance(keep, str) else keep()
+            self.pal.reload_packs_now()  # which tells every screen showing packs, this one too (packs_changed)
             if done is not None:
                 done()
 
@@ -259,7 +274,7 @@ class PacksScreen(Screen[None]):
 
             def created() -> None:
                 self.pack_id = pack_id
-                self.refresh_packs()
+                self.packs += 1
                 self.notify(f"New pack “{title}” with one example question; a adds more.", markup=False)
 
             self._change("Pack not created", lambda: new_pack(self.pal.home, pack_id, title), done=created)
@@ -275,7 +290,7 @@ class PacksScreen(Screen[None]):
         if not values:
             return
         added: list[Question] = []
-        if not self._change("Question not added", lambda: added.append(add_question(pack.path, **values)), done=lambda: self.refresh_packs(added[0].ref)):
+        if not self._change("Question not added", lambda: added.append(add_question(pack.path, **values)), lambda: added[0].ref):
             # Refused (a pack broken by hand, a full disk): the coach's wording stays in the form.
             self._offer_again(pack, values, "Not added (see the message): fix the file, then Save again.")
 
@@ -378,8 +393,7 @@ class PacksScreen(Screen[None]):
         if not attempt(self, "Not saved", lambda: saved.append(set_hidden(self.pal.home, ref, hide))):
             return
         self.pal.update_config(hidden=saved[0])
-        self.pal.packs_changed()
-        self.refresh_packs(question.ref if question else None)
+        self.pal.packs_changed()  # the deck and this screen, drawn again
         self.notify(("Hidden from the deck: " if hide else "Back in the deck: ") + (question.text if question else self.library.packs[ref].title), markup=False)
 
     def action_star(self) -> None:
@@ -391,5 +405,4 @@ class PacksScreen(Screen[None]):
         if not attempt(self, "Not saved", lambda: saved.append(set_starred(self.pal.home, question.ref, star))):
             return
         self.pal.update_config(starred=saved[0])
-        self.pal.packs_changed()
-        self.refresh_questions(question.ref)
+        self.pal.packs_changed()  # the deck and this screen, drawn again

@@ -101,6 +101,14 @@ class Problems:
         return len(self.files) + len(self.copies) + len(self.past)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A search's results and the words they were found for."""
+
+    query: str = ""
+    hits: tuple[Hit, ...] = ()
+
+
 class ReviewScreen(Screen[None]):
     pal = TypedApp()
 
@@ -118,12 +126,13 @@ class ReviewScreen(Screen[None]):
     lengths: reactive[SessionLengths | None] = reactive(None)
     trends: reactive[tuple[SessionFacts, ...]] = reactive(())
     problems: reactive[Problems] = reactive(Problems)
+    reading: reactive[tuple[int, int]] = reactive((0, 0))  # (files read, files to read) while the index catches up
+    index_error: reactive[str | None] = reactive(None)  # why the index could not be opened
+    found: reactive[Found] = reactive(Found, always_update=True)  # the search's results, and the words they were found for
 
     def __init__(self, client: Client | None = None):
         super().__init__()
         self.client = client
-        self.hits: list[Hit] = []
-        self.hits_for = ""  # the words the hits were found for
         self.open_when_found = False  # Enter came before the results: open the first when they come
         # Goal titles of the clients whose rows have been shown (sessions record goals by id); filled by the
         # page reader, before it hands a page over, so a row is never drawn with ids and then with titles.
@@ -273,18 +282,27 @@ class ReviewScreen(Screen[None]):
         self.lengths, self.trends = lengths, trends
 
     def _index_failed(self, error: Exception) -> None:
-        self.query_one("#review-progress").display = False
-        self.query_one("#sessions").display = False
-        self.query_one("#problems", Static).update(Content.from_markup("[b]The search index could not be opened[/b]\n  $error", error=str(error)))
-        self.query_one(TabbedContent).active = "tab-problems"
-        self.notify(f"{error}", title="Review unavailable", severity="error", markup=False)
+        self.index_error = str(error)
 
     def _progress(self, done: int, total: int) -> None:
+        self.reading = (done, total)
+
+    # drawing ------------------------------------------------------------------
+
+    def watch_reading(self, reading: tuple[int, int]) -> None:
+        done, total = reading
         bar = self.query_one("#review-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
         bar.display = done < total  # a bar only while files are being read
 
-    # drawing ------------------------------------------------------------------
+    def watch_index_error(self, error: str | None) -> None:
+        if error is None:
+            return
+        self.query_one("#review-progress").display = False
+        self.query_one("#sessions").display = False
+        self.query_one("#problems", Static).update(Content.from_markup("[b]The search index could not be opened[/b]\n  $error", error=error))
+        self.query_one(TabbedContent).active = "tab-problems"
+        self.notify(error, title="Review unavailable", severity="error", markup=False)
 
     def watch_sizes(self, sizes: Sizes | None) -> None:
         if sizes is None:
@@ -383,21 +401,23 @@ class ReviewScreen(Screen[None]):
         except IndexUnavailable as error:
             self._from_worker(self.notify, str(error), title="Search unavailable", severity="error", markup=False)
             return
-        self._from_worker(self._show_hits, query, hits)
+        self._from_worker(self._searched, Found(query, tuple(hits)))
 
-    def _show_hits(self, query: str, hits: list[Hit]) -> None:
-        self.hits, self.hits_for = hits, query
+    def _searched(self, found: Found) -> None:
+        self.found = found
+
+    def watch_found(self, found: Found) -> None:
         options = self.query_one("#hits", OptionList)
         options.clear_options()
-        for hit in hits:
+        for hit in found.hits:
             when = hit.started.strftime("%Y-%m-%d") if hit.started else "?"
             # In brackets as in the file: "2021-09-27 00:12:40" would read as a time of day.
             stamp = f"[{format_stamp(hit.stamp)}]" if hit.stamp is not None else " " * 10
             head = Content.from_markup("[$text-muted]$who$when $stamp[/]  ", who="" if self.client else f"{hit.name} · ", when=when, stamp=stamp)
             options.add_option(Option(head + marked_content(hit.marked)))
-        if hits:
+        if found.hits:
             options.highlighted = 0
-        if self.open_when_found and query == self.query_one("#review-search", Input).value:
+        if self.open_when_found and found.query == self.query_one("#review-search", Input).value:
             self.open_when_found = False
             self._open_highlighted_hit()
 
@@ -405,15 +425,16 @@ class ReviewScreen(Screen[None]):
     def _search_done(self, event: Input.Submitted) -> None:
         """Enter in the search box opens the highlighted result (the first, unless the coach moved): once the
         results for these very words are in, so a quick Enter never opens an older search's line."""
-        if event.value == self.hits_for:
+        if event.value == self.found.query:
             self._open_highlighted_hit()
         else:
             self.open_when_found = True
 
     def _open_highlighted_hit(self) -> None:
         highlighted = self.query_one("#hits", OptionList).highlighted
-        if self.hits and highlighted is not None and highlighted < len(self.hits):
-            hit = self.hits[highlighted]
+        hits = self.found.hits
+        if hits and highlighted is not None and highlighted < len(hits):
+            hit = hits[highlighted]
             self.app.push_screen(SessionViewScreen(hit.path, hit.name, hit.stamp, hit.text))
 
     def action_to_hits(self, delta: int) -> None:
