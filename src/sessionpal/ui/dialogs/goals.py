@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.model import Goal, GoalStatus
+from ..widgets.form_error import FormError
 from ..widgets.goals import STATUS_LOOK, goal_line
 from .confirm import Choice, ChoiceDialog
 from .form_keys import FORM_KEYS
@@ -122,7 +123,7 @@ class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
             hint = f"Value it expresses (optional; theirs: {', '.join(self.values)})" if self.values else "Value it expresses (optional)"
             yield Label(hint, markup=False)
             yield Input(placeholder="e.g. freedom", id="goal-value", suggester=SuggestFromList(self.values, case_sensitive=False), max_length=100)
-            yield Static(id="form-error")
+            yield FormError(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", variant="primary", id="add")
                 yield Button("Cancel", id="cancel")
@@ -135,9 +136,7 @@ class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
     def _add(self) -> None:
         title = " ".join(self.query_one("#goal-title", Input).value.split())
         if not title:
-            error = self.query_one("#form-error", Static)
-            error.update("A goal needs a title.")
-            error.add_class("-visible")
+            self.query_one(FormError).message = "A goal needs a title."
             self.query_one("#goal-title", Input).focus()
             return
         self.dismiss((title, " ".join(self.query_one("#goal-value", Input).value.split())))

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
+from ..widgets.form_error import FormError
 from ..widgets.tickbox import TickBox
 from .form_keys import FORM_KEYS
 
@@ -31,7 +32,7 @@ class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
             yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
             yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
             yield TickBox("Store under a code (the name stays out of file names)", id="coded")
-            yield Static(id="form-error")
+            yield FormError(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")
                 yield Button("Cancel", id="cancel")
@@ -40,9 +41,7 @@ class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
         self.query_one("#name", Input).focus()
 
     def _error(self, message: str) -> None:
-        error = self.query_one("#form-error", Static)
-        error.update(message)
-        error.set_class(bool(message), "-visible")
+        self.query_one(FormError).message = message
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.model import PHASES, Question
+from ..widgets.form_error import FormError
 from .form_keys import FORM_KEYS
 
 
@@ -42,7 +43,7 @@ class QuestionDialog(ModalScreen[dict[str, Any] | None]):
             yield Select(options, value=q.phase.value if q and q.phase else Select.NULL, id="question-phase", prompt="any phase")
             yield Label("Follow-up questions, one per line (optional)")
             yield TextArea("\n".join(q.follow_ups) if q else "", id="question-follow-ups")
-            yield Static(id="form-error")
+            yield FormError(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
@@ -57,9 +58,7 @@ class QuestionDialog(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         text = " ".join(self.query_one("#question-text", Input).value.split())
         if not text:
-            error = self.query_one("#form-error", Static)
-            error.update("A question needs its text.")
-            error.add_class("-visible")
+            self.query_one(FormError).message = "A question needs its text."
             self.query_one("#question-text", Input).focus()
             return
         phase = self.query_one("#question-phase", Select).value

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from ...core.dates import FIRST_YEAR, LAST_YEAR, day_written, sane_day
 from ...core.model import Engagement
 from ...core.stalled import sparkline
+from ..widgets.form_error import FormError
 from ..widgets.tickbox import TickBox
 from .form_keys import FORM_KEYS
 
@@ -25,12 +26,10 @@ class _Form(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without changing anything"), *FORM_KEYS]
 
     def _error(self, message: str) -> None:
-        error = self.query_one("#form-error", Static)
-        error.update(message)
-        error.set_class(bool(message), "-visible")
+        self.query_one(FormError).message = message
 
     def buttons(self, ok: str) -> ComposeResult:
-        yield Static(id="form-error")
+        yield FormError(id="form-error")
         with Horizontal(classes="dialog-buttons"):
             yield Button(ok, variant="primary", id="ok")
             yield Button("Cancel", id="cancel")

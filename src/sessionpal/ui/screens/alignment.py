@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -52,10 +53,13 @@ class AlignmentScreen(ModalScreen[str | None]):
         Binding("escape", "close", "Close", id="close", tooltip="Back to the session"),
     ]
 
+    # The picture shown, read from the client as it is after each change; its watcher draws it. Drawn even when
+    # equal: the table is built again around the cursor, which stays where the coach had it.
+    view: var[Alignment] = var(Alignment((), (), {}, (), ()), init=False, always_update=True)
+
     def __init__(self, live: LiveSession):
         super().__init__()
         self.live = live
-        self.view: Alignment = alignment(live.client)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog alignment"):
@@ -67,7 +71,7 @@ class AlignmentScreen(ModalScreen[str | None]):
             yield Static("Enter links/unlinks · a adds a value · x removes one · q puts the matching question in the deck · Esc closes", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        self.view = alignment(self.live.client)
         self.query_one(DataTable).focus()
 
     # drawing ------------------------------------------------------------------
@@ -75,9 +79,9 @@ class AlignmentScreen(ModalScreen[str | None]):
     def _style(self, name: str) -> str:
         return self.app.theme_variables.get(name, "")
 
-    def refresh_view(self, keep: Coordinate | None = None) -> None:
-        self.view = view = alignment(self.live.client)
+    def watch_view(self, view: Alignment) -> None:
         table = self.query_one(DataTable)
+        keep = table.cursor_coordinate if table.row_count else None  # none yet: the first drawing
         table.clear(columns=True)
         warning = f"bold {self._style('text-warning')}"
         table.add_column(Text("Values ↓   Goals →", style="bold"), key="value")
@@ -120,11 +124,10 @@ class AlignmentScreen(ModalScreen[str | None]):
         return value, goal_id
 
     def _attempt(self, change: Callable[[], object]) -> None:
-        """Through the app's one funnel; the view is drawn again, the cursor kept, when the change is made."""
-        keep = self.query_one(DataTable).cursor_coordinate
+        """Through the app's one funnel; the view is read again (and drawn, the cursor kept) when the change is made."""
 
         def made() -> None:
-            self.refresh_view(keep)
+            self.view = alignment(self.live.client)
             self.pal.records.autocommit([self.live.client.path], f"Client {self.live.client.slug}: values")
 
         attempt(self, "Not saved", change, done=made)

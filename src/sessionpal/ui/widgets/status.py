@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.content import Content
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -18,6 +20,8 @@ LONGEST = 12.0
 
 
 class StatusLine(Static):
+    line: var[str] = var("", init=False)  # what the line says now; "" when it has faded
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.said: list[tuple[str, str]] = []  # (title, message) of everything shown, oldest first
@@ -26,12 +30,14 @@ class StatusLine(Static):
     def say(self, message: str, title: str = "", seconds: float | None = None) -> None:
         line = " · ".join(part.strip() for part in f"{title}: {message}".split("\n") if part.strip()) if title else " · ".join(message.split("\n"))
         self.said.append((title, message))
-        self.update(line)
-        self.set_class(True, "-visible")
+        self.line = line
         if self._fade is not None:
             self._fade.stop()
         self._fade = self.set_timer(min(seconds or SHOWN_FOR, LONGEST), self.clear)
 
     def clear(self) -> None:
-        self.update("")
-        self.set_class(False, "-visible")
+        self.line = ""
+
+    def watch_line(self, line: str) -> None:
+        self.update(Content(line))  # names and notes the coach typed: text, never markup
+        self.set_class(bool(line), "-visible")
