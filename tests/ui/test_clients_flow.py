@@ -416,3 +416,24 @@ async def test_back_from_a_session_the_list_is_fresh_and_enter_opens_the_first_c
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ResumeDialog", "Enter opens the first client listed: José, to resume"
+
+
+async def test_the_list_reads_every_client_once_at_start(demo_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two passes over every client side by side (one from mount, one from the screen's first resume) each
+    slowed the other and the first paint; one pass, however the screen came to the top."""
+    from sessionpal.ui.screens import clients as picker
+
+    passes: list[int | None] = []
+    listed = picker.list_clients
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        passes.append(kwargs.get("first"))
+        return listed(*args, **kwargs)
+
+    monkeypatch.setattr(picker, "list_clients", counted)
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert picker_ids(app) == ["ana-perez", "jose-alvarez", "李雷"]
+        assert passes.count(None) == 1, passes

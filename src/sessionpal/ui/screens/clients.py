@@ -78,7 +78,8 @@ class ClientPickerScreen(Screen[None]):
         # opened the highlighted client instead of the one typed). ↑ ↓ and the mouse still pick.
         self.query_one("#client-list", OptionList).can_focus = False
         self.watch(self.app, "private", self._privacy_changed)
-        self.load_clients()
+        # The clients are read when the screen comes to the top (on_screen_resume), its first time included:
+        # read here as well, two passes over every client ran side by side at start, each slowing the other.
         # Another terminal erases a client, a sync tool brings a new one: the list follows within seconds.
         self.set_interval(CHECK_HOME_EVERY, self.check_home)
 
