@@ -45,7 +45,6 @@ from ..context import TypedApp
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.notes import due_part
 from ..widgets.paged_table import PAGE, Column, PagedTable
-from .session_view import SessionViewScreen
 
 
 def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
@@ -388,7 +387,7 @@ class ReviewScreen(Screen[None]):
     def _open_session(self, event: PagedTable.Selected) -> None:
         row = event.row
         assert isinstance(row, SessionRow)
-        self.app.push_screen(SessionViewScreen(row.path, row.name))
+        self._show_session(row.path, row.name)
 
     @on(Input.Changed, "#review-search")
     def _search(self, event: Input.Changed) -> None:
@@ -430,12 +429,19 @@ class ReviewScreen(Screen[None]):
         else:
             self.open_when_found = True
 
+    def _show_session(self, path: Path, name: str, stamp: int | None = None, text: str = "") -> None:
+        """A past session, read-only, at the line found (if any). Its screen, with Markdown and its parser, is
+        imported when the first one opens: a third of the review's own import time, before its first rows."""
+        from .session_view import SessionViewScreen
+
+        self.app.push_screen(SessionViewScreen(path, name, stamp, text))
+
     def _open_highlighted_hit(self) -> None:
         highlighted = self.query_one("#hits", OptionList).highlighted
         hits = self.found.hits
         if hits and highlighted is not None and highlighted < len(hits):
             hit = hits[highlighted]
-            self.app.push_screen(SessionViewScreen(hit.path, hit.name, hit.stamp, hit.text))
+            self._show_session(hit.path, hit.name, hit.stamp, hit.text)
 
     def action_to_hits(self, delta: int) -> None:
         """↑ ↓ in the search box move through the results, as in the client list's filter."""
@@ -451,7 +457,7 @@ class ReviewScreen(Screen[None]):
     def _open_action_session(self, event: PagedTable.Selected) -> None:
         item = event.row
         assert isinstance(item, OpenAction)
-        self.app.push_screen(SessionViewScreen(item.path, item.name or item.client, item.action.stamp, item.action.text))
+        self._show_session(item.path, item.name or item.client, item.action.stamp, item.action.text)
 
     def _highlighted_action(self) -> OpenAction | None:
         actions: PagedTable[OpenAction] = self.query_one("#open-actions", PagedTable)
