@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
-from .index_types import LINES_PER_SESSION, SEPARATOR, Hit, OpenAction, Refresh, SearchQuery, SessionLengths, SessionRow
+from .index_types import LINES_PER_SESSION, SEPARATOR, Hit, OpenAction, Refresh, SearchQuery, SessionLengths, SessionRow, SessionStory
 from .paths import Home, is_valid_slug, session_paths, session_sort_key
 
 if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark, spaced_lines
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16  # 16: energy check-ins and focus areas, for the patterns view
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
 BATCH = 1000  # files per transaction while indexing: FTS5 writes its new segments at each commit, fewer and larger
@@ -55,7 +55,9 @@ CREATE TABLE files (
     started TEXT, elapsed INTEGER, planned INTEGER, notes INTEGER, asked INTEGER,
     open_actions INTEGER, goals TEXT, agreement TEXT, finished INTEGER, problem TEXT, first_line INTEGER,
     ratings TEXT,  -- JSON: goal id -> 1..10
-    sort_key TEXT NOT NULL  -- newest first is this, descending: see _sort_key
+    sort_key TEXT NOT NULL,  -- newest first is this, descending: see _sort_key
+    energy TEXT,  -- the client's energy check-ins, "start,end" ("6,8", "6,"), or NULL
+    areas TEXT  -- the focus areas touched, joined by RS
 );
 CREATE INDEX files_client ON files (client, sort_key, path);
 CREATE INDEX files_order ON files (sort_key, path);  -- the review's pages without reading every row
@@ -484,6 +486,53 @@ class SearchIndex:
 
         return [(_when(r[0]), json.loads(r[1]) if r[1] else {}) for r in rows]
 
+    @_healing
+    def client_stories(self, client: str) -> list[SessionStory]:
+        """One client's sessions oldest first, each with its lines and actions as the file has them: what the
+        patterns view reads (three queries through the client's index, no session file opened)."""
+        with self.opened() as connection:
+            files = connection.execute(
+                "SELECT path, name, started, goals, ratings, energy, areas, problem, first_line FROM files WHERE client = ? ORDER BY sort_key, path",
+                (client,),
+            ).fetchall()
+            texts = {
+                row[0]: row[1:]
+                for row in connection.execute(
+                    "SELECT t.first_line, t.texts, t.stamps, t.kinds FROM files AS f JOIN texts AS t ON t.first_line = f.first_line WHERE f.client = ?",
+                    (client,),
+                )
+            }
+            actions: dict[str, list[tuple[int | None, str, str, str | None]]] = {}
+            for path, stamp, state, text, due in connection.execute(
+                "SELECT path, stamp, state, text, due FROM actions WHERE client = ? ORDER BY rowid", (client,)
+            ):
+                actions.setdefault(path, []).append((stamp, state, text, due))
+        import json
+
+        stories = []
+        for path, name, started, goals, ratings, energy, areas, problem, first_line in files:
+            kept = texts.get(first_line)
+            lines: tuple[tuple[int | None, str, str], ...] = ()
+            if kept is not None:
+                words, stamps, kinds = kept[0].split(SEPARATOR), kept[1].split(","), kept[2].split(",")
+                lines = tuple((int(stamp) if stamp else None, kind, text) for text, stamp, kind in zip(words, stamps, kinds, strict=True))
+            start, _, end = (energy or "").partition(",")
+            stories.append(
+                SessionStory(
+                    Path(path),
+                    name,
+                    _when(started),
+                    tuple(g for g in (goals or "").split(",") if g),
+                    json.loads(ratings) if ratings else {},
+                    (int(start) if start else None, int(end) if end else None),
+                    tuple(a for a in (areas or "").split(SEPARATOR) if a),
+                    lines,
+                    tuple(actions.get(path, ())),
+                    problem or "",
+                )
+            )
+        return stories
+
 
 def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
     if not path:
@@ -557,8 +606,21 @@ def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRo
     taken.add(base)
     summary = rows.summary
     connection.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
-        (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.started, *summary[:-1], base, summary[-1], _sort_key(path, rows.started)),
+        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)",
+        (
+            key,
+            slug,
+            name,
+            stat.st_mtime_ns,
+            stat.st_size,
+            rows.started,
+            *summary[:-1],
+            base,
+            summary[-1],
+            _sort_key(path, rows.started),
+            rows.energy or None,
+            rows.areas,
+        ),
     )
     connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
     if rows.lines:  # a session without lines has no row in `texts` (its "" would read as one empty line)

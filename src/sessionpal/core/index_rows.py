@@ -48,6 +48,8 @@ class SessionRows(NamedTuple):
     stamps: str = ""
     kinds: str = ""
     spaceless: tuple[tuple[int, str], ...] = ()  # line number, the line spaced for the spaceless table
+    energy: str = ""  # the client's energy check-ins, "start,end" ("6,8", "6,", ",8"), "" for none
+    areas: str = ""  # the focus areas the session touched, joined by RS
 
 
 def session_rows(path: Path) -> SessionRows:
@@ -81,7 +83,13 @@ def session_rows(path: Path) -> SessionRows:
         stamps=",".join("" if stamp is None else str(stamp) for stamp, _, _ in lines),
         kinds=",".join(kind for _, kind, _ in lines),
         spaceless=tuple(spaced_lines(texts)),
+        energy=_energy(info.energy.start, info.energy.end),
+        areas=SEPARATOR.join(info.focus_areas),
     )
+
+
+def _energy(start: int | None, end: int | None) -> str:
+    return "" if start is None and end is None else f"{'' if start is None else start},{'' if end is None else end}"
 
 
 def _session_text(path: Path) -> str:

@@ -39,6 +39,23 @@ class SessionRow:
 
 
 @dataclass(frozen=True)
+class SessionStory:
+    """One session of one client as the index holds it, for the patterns view: its lines in file order (stamp,
+    kind, text: a note's kind, "asked", "action" or "agreement") and its actions (stamp, state, text, due)."""
+
+    path: Path
+    name: str  # the client's name as the index last read it
+    started: datetime | None
+    goals: tuple[str, ...]
+    ratings: dict[str, int]
+    energy: tuple[int | None, int | None]  # the client's check-ins at the start and the end
+    areas: tuple[str, ...]  # focus areas touched
+    lines: tuple[tuple[int | None, str, str], ...]
+    actions: tuple[tuple[int | None, str, str, str | None], ...]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class SessionLengths:
     """Finished sessions' lengths for the review's chart: how many, their sum, and averages oldest to newest
     (seconds; one a session when there are few, one per equal share of them when there are many)."""

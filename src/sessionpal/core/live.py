@@ -37,7 +37,7 @@ from .problems import FileProblems
 from .saving import SaveFailed, saving
 from .session_goals import GoalChange, SessionGoals
 from .session_models import SessionModel
-from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text
+from .sessionfile import ACTIONS, ASKED, NOTES, SessionDocument, clean_text, energy_level
 from .sessions import create_session, file_fingerprint, find_unfinished, read_session, update_session
 from .timer import Clock, SessionTimer, TimerState
 
@@ -58,6 +58,8 @@ def parse_typed(typed: str) -> tuple[NoteKind, str]:
         return NoteKind.NOTE, text
     if kind is NoteKind.QUOTE and rest.endswith('"') and len(rest) > 1:
         rest = rest[:-1].rstrip()
+    if kind is NoteKind.ENERGY and energy_level(rest) is None:
+        return NoteKind.NOTE, text  # "~20 people came": a note, not a check-in (only 0-10 is one)
     return kind, rest
 
 

@@ -193,6 +193,7 @@ class NoteKind(enum.StrEnum):
     ACTION = "action"  # becomes a task in the Actions section
     AGREEMENT = "agreement"  # what the client wants from this session; goes to the front matter
     SHARED = "shared"  # a note meant for the client: the only notes in a shared recap
+    ENERGY = "energy"  # the client's own 0-10 energy check-in (~7); goes to the front matter
 
 
 # What the coach types at the start of a note to file it by kind.
@@ -203,6 +204,7 @@ NOTE_PREFIXES: dict[str, NoteKind] = {
     '"': NoteKind.QUOTE,
     "*": NoteKind.INSIGHT,
     "?": NoteKind.QUESTION,
+    "~": NoteKind.ENERGY,
 }
 
 

@@ -164,6 +164,37 @@ class EntryLine:
         return self.source if self.source is not None else render_entry(self.entry)
 
 
+ENERGY_LOW, ENERGY_HIGH = 0, 10
+
+
+def energy_level(text: str) -> int | None:
+    """The number of an energy check-in (`~7`: what follows the ~), or None when it is not one: a whole number
+    0-10 and nothing else, so "~20 people came" stays a note."""
+    words = text.strip()
+    if words.isascii() and words.isdigit() and ENERGY_LOW <= int(words) <= ENERGY_HIGH:
+        return int(words)
+    return None
+
+
+@dataclass(frozen=True)
+class Energy:
+    """The client's energy, 0-10 in their own number, as they said it at the start and at the end of a session
+    (front matter `energy = { start = 6, end = 8 }`); None where it was not asked. Off unless the coach asks."""
+
+    start: int | None = None
+    end: int | None = None
+
+    def said(self, level: int, stamp: float, planned_seconds: float) -> Energy:
+        """This check-in added: in the first half of the planned time it is the start's, later the end's; said
+        again, it replaces the one before (a number misheard is typed again, not edited in the file)."""
+        return replace(self, start=level) if stamp < planned_seconds / 2 else replace(self, end=level)
+
+    def front(self) -> dict[str, int] | None:
+        """As the front matter holds it; None (the key removed) when neither was said."""
+        kept = {key: value for key, value in (("start", self.start), ("end", self.end)) if value is not None}
+        return kept or None
+
+
 @dataclass(frozen=True)
 class SessionInfo:
     """The front matter sessionpal reads; other keys a person adds are kept in the text."""
@@ -182,6 +213,7 @@ class SessionInfo:
     pro_bono: bool | None = None  # this session's own pro bono flag (None: the client's)
     ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
     focus_areas: tuple[str, ...] = ()  # for clients working without goals
+    energy: Energy = Energy()  # the client's own check-ins, ~7 at the start and the end
 
     @property
     def is_finished(self) -> bool:
@@ -203,6 +235,7 @@ FRONT_KEYS = (
     "ratings",
     "focus_areas",
     "pro_bono",
+    "energy",
 )
 
 
@@ -226,6 +259,13 @@ def check_front(path: Path | str, front_text: str, data: dict[str, Any]) -> Sess
         rating = check.integer(data["ratings"], goal_id, ("ratings",), low=1, high=10)
         if rating is not None:
             ratings[goal_id] = rating
+    energy = Energy()
+    said = check.table(data, "energy", ())
+    if said is not None:
+        check.unknown_keys(said, ("start", "end"), ("energy",), "energy check-in")
+        start = check.integer(said, "start", ("energy",), low=ENERGY_LOW, high=ENERGY_HIGH)
+        end = check.integer(said, "end", ("energy",), low=ENERGY_LOW, high=ENERGY_HIGH)
+        energy = Energy(start, end)
     check.raise_if_any()
     return SessionInfo(
         client=client or "",
@@ -242,6 +282,7 @@ def check_front(path: Path | str, front_text: str, data: dict[str, Any]) -> Sess
         pro_bono=pro_bono,
         ratings=ratings,
         focus_areas=focus_areas,
+        energy=energy,
     )
 
 
@@ -415,6 +456,11 @@ class SessionDocument:
         """File a typed note by kind; the agreement goes to the front matter (returns -1 then)."""
         if note.kind is NoteKind.AGREEMENT:
             self.set_front(agreement=note.text)
+            return -1
+        if note.kind is NoteKind.ENERGY:
+            level = energy_level(note.text)
+            if level is not None:  # parse_typed gives ENERGY only for a number 0-10
+                self.set_front(energy=self.info.energy.said(level, note.stamp, self.info.planned_minutes * 60).front())
             return -1
         if note.kind is NoteKind.ACTION:
             today = self.info.started.date() if self.info.started else date.today()

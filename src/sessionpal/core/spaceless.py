@@ -50,6 +50,12 @@ def spaced_lines(texts: Iterable[str]) -> list[tuple[int, str]]:
     return found
 
 
+def units(run: str) -> list[str]:
+    """A run of spaceless characters as its units: each character with the marks that belong to it (a Thai
+    vowel sign stays with its letter), as the spaceless table's tokens are."""
+    return [part for part in _unit().split(run) if part and not part.isspace()]
+
+
 @functools.cache
 def _spaceless() -> re.Pattern[str]:
     # Compiled when first needed (4 ms of a search's start otherwise).

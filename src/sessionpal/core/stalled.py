@@ -38,6 +38,22 @@ def mentions(goal: Goal, text: str) -> bool:
     return goal.title.casefold() in folded or f"#{goal.id}" in folded
 
 
+def sessions_since(goal: Goal, sessions: list[SessionFacts]) -> list[SessionFacts]:
+    """The sessions held since the goal was made (all of them for a goal with no date)."""
+    return [s for s in sessions if goal.created is None or at_or_after(s.started, goal.created)]
+
+
+def sessions_unnamed(goal: Goal, sessions: list[SessionFacts]) -> int:
+    """How many of the latest sessions since the goal was made passed without a note naming it: the stalled
+    rule's evidence of silence, which the patterns view shows as it is."""
+    count = 0
+    for facts in reversed(sessions_since(goal, sessions)):
+        if any(mentions(goal, note) for note in facts.notes):
+            break
+        count += 1
+    return count
+
+
 def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, current: SessionFacts | None = None) -> dict[str, str]:
     """Goal id -> why it is flagged, for every possibly stalled goal. `sessions` are past ones, oldest first.
 
@@ -50,15 +66,15 @@ def stalled_goals(client: Client, sessions: list[SessionFacts], after: int, curr
             continue
         if goal.status not in WATCHED:
             continue
-        since = [s for s in sessions if goal.created is None or at_or_after(s.started, goal.created)]
+        since = sessions_since(goal, sessions)
         if len(since) < after:
             continue  # too new to say
         recent = since[-after:]
         first = recent[0].started
         if any(at_or_after(change.date, first) and change.from_status != change.to_status for change in goal.history):
             continue
-        if any(mentions(goal, note) for s in recent for note in s.notes):
-            continue
+        if sessions_unnamed(goal, since) < after:
+            continue  # a note named it in the last `after` sessions
         trend = rating_trend(goal.id, since)
         recent_trend = rating_trend(goal.id, recent)
         earlier = trend[: len(trend) - len(recent_trend)]

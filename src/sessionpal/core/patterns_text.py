@@ -1,0 +1,112 @@
+"""A client's patterns as text: for the terminal (`sessionpal patterns`), and as Markdown for a prep or
+supervision note, or, with `share`, for the client (only the notes marked + and the quotes marked for them).
+
+Everything here is the client's words read from files: the CLI prints it through VisibleText, so nothing
+in a note can drive the terminal.
+"""
+
+from __future__ import annotations
+
+from .patterns import Patterns, Quote, Theme
+from .stalled import SPARK
+
+MONTHS_SHOWN = 6  # the themes' columns in text: the last half year that had sessions
+QUOTES_SHOWN = 30  # in text and Markdown: the newest; --format json has every one
+
+
+def spark(counts: tuple[int, ...] | list[int]) -> str:
+    """Counts as block characters, scaled to the largest (a blank for none)."""
+    top = max(counts, default=0)
+    return "".join(" " if n == 0 else SPARK[min(7, round((n / top) * 7))] if top else " " for n in counts)
+
+
+def _quote_line(quote: Quote) -> str:
+    where = ", ".join(quote.goals)  # its #tags are in its words already
+    return f'{quote.day}  "{quote.text}"' + (f"  ({where})" if where else "")
+
+
+def _theme_line(theme: Theme, width: int) -> str:
+    counts = theme.counts[-MONTHS_SHOWN:]
+    cells = " ".join(f"{n:>3}" for n in counts)
+    trend = {"rising": "  rising", "quiet": "  went quiet"}.get(theme.trend, "")
+    return f"  {theme.name:<{width}} {cells}  {spark(theme.counts)}{trend}"
+
+
+def energy_line(patterns: Patterns) -> str:
+    def said(value: int | None) -> str:
+        return "·" if value is None else str(value)
+
+    return "  ".join(f"{p.when:%d %b}: {said(p.start)}→{said(p.end)}" if p.when else f"{said(p.start)}→{said(p.end)}" for p in patterns.energy)
+
+
+def as_text(patterns: Patterns) -> str:
+    since = f" since {patterns.since.isoformat()}" if patterns.since else ""
+    lines = [f"{patterns.client}: what keeps coming up, {patterns.sessions} session{'s' if patterns.sessions != 1 else ''}{since}", ""]
+    lines.append("Their words")
+    lines += [f"  {_quote_line(q)}" for q in patterns.quotes[:QUOTES_SHOWN]] or ["  (no quotes yet: type \" before a note of the client's own words)"]
+    if len(patterns.quotes) > QUOTES_SHOWN:
+        lines.append(f"  and {len(patterns.quotes) - QUOTES_SHOWN} older (--format json lists every one)")
+    lines += ["", "Actions that keep coming back"]
+    lines += [f"  {c.text}  ({c.label()}{', first ' + c.first.date().isoformat() if c.first else ''})" for c in patterns.carried] or ["  (none)"]
+    if patterns.carried:
+        lines.append("  To find the real reason: the stalled-goal playbook's questions (#stalled #reason in the deck).")
+    lines += ["", "Themes by month"]
+    if patterns.themes:
+        width = max(len(t.name) for t in patterns.themes)
+        lines.append(f"  {'':<{width}} " + " ".join(f"{m[5:]:>3}" for m in patterns.months[-MONTHS_SHOWN:]))
+        for kind, title in (("tag", "tags"), ("area", "areas"), ("word", "their words")):
+            rows = [t for t in patterns.themes if t.kind == kind]
+            if rows:
+                lines.append(f"  {title}")
+                lines += [_theme_line(t, width) for t in rows]
+    else:
+        lines.append("  (none yet)")
+    if patterns.quiet_goals:
+        lines += ["", "Goals no note has named lately"]
+        lines += [f"  {q.title}: {q.sessions} sessions" + (" (possibly stalled)" if q.stalled else "") for q in patterns.quiet_goals]
+    if patterns.energy:
+        lines += ["", "Energy (their own 0-10, start→end)", "  " + energy_line(patterns)]
+    return "\n".join(lines) + "\n"
+
+
+def as_markdown(patterns: Patterns, share: bool = False) -> str:
+    """A prep or supervision note; with `share`, only what the coach marked for the client."""
+    since = f" since {patterns.since.isoformat()}" if patterns.since else ""
+    if share:
+        lines = [f"# {patterns.client}: what you have said and taken away{since}", ""]
+        shared = [q for q in patterns.quotes if q.shareable]
+        if shared:
+            lines += ["## In your words", ""] + [f'- {q.day}: "{q.text}"' for q in shared[:QUOTES_SHOWN]] + [""]
+        if patterns.for_client:
+            lines += ["## Notes for you", ""] + [f"- {q.day}: {q.text}" for q in patterns.for_client[:QUOTES_SHOWN]] + [""]
+        if not shared and not patterns.for_client:
+            lines += ["(Nothing in these sessions was marked for sharing.)", ""]
+        return "\n".join(lines)
+    lines = [
+        f"# {patterns.client}: what keeps coming up{since}",
+        "",
+        f"_Private: {patterns.sessions} session{'s' if patterns.sessions != 1 else ''}, for preparation or supervision. `--share` makes the version for the client._",
+        "",
+        "## Their words",
+        "",
+    ]
+    lines += [f"- {_quote_line(q)}" for q in patterns.quotes[:QUOTES_SHOWN]] or ["- (none yet)"]
+    lines += ["", "## Actions that keep coming back", ""]
+    lines += [f"- {c.text} ({c.label()})" for c in patterns.carried] or ["- (none)"]
+    lines += ["", "## Themes by month", ""]
+    if patterns.themes:
+        months = patterns.months[-MONTHS_SHOWN:]
+        lines += ["| | kind | " + " | ".join(months) + " | trend |", "|---|---|" + "---|" * len(months) + "---|"]
+        lines += [f"| {_cell(t.name)} | {t.kind} | " + " | ".join(str(n) for n in t.counts[-MONTHS_SHOWN:]) + f" | {t.trend} |" for t in patterns.themes]
+    else:
+        lines.append("(none yet)")
+    if patterns.quiet_goals:
+        lines += ["", "## Goals no note has named lately", ""]
+        lines += [f"- {q.title}: {q.sessions} sessions" + (" (possibly stalled)" if q.stalled else "") for q in patterns.quiet_goals]
+    if patterns.energy:
+        lines += ["", "## Energy (their own 0-10, start→end)", "", energy_line(patterns)]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
