@@ -4,8 +4,8 @@ The modules import one way only, so there is no cycle, not even through imports
 inside functions:
 
     app                            the parser (its grouped --help), main() and its dispatch, launching the app
-      -> data, packs, practice,    the subcommands, each adding its parsers (add_command: a summary and
-         records, serve            examples for each) and handlers
+      -> data, packs, patterns,    the subcommands, each adding its parsers (add_command: a summary and
+         practice, records, serve  examples for each) and handlers
         -> common                  what they share: exit codes, errors, the parser class, the home, clients
 
 Only argparse and the core are imported at start-up; Textual is imported when

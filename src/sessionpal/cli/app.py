@@ -39,7 +39,7 @@ class PrintCompletion(argparse.Action):
 # (one left out is still listed, under "other commands").
 COMMAND_GROUPS = (
     ("clients and sessions", ("clients", "engagement", "today", "invite", "move-session", "export-session")),
-    ("review and records", ("search", "log", "import-hours")),
+    ("review and records", ("search", "patterns", "log", "import-hours")),
     ("packs", ("packs",)),
     ("data and privacy", ("locate", "export", "versions", "restore", "erase", "retention", "sync")),
     ("browser", ("serve",)),
@@ -108,7 +108,7 @@ def add_app_options(container: argparse.ArgumentParser | argparse._ArgumentGroup
 
 def build_parser() -> AppParser:
     # The subcommands are imported here, not at the top: the app's start (app_arguments) never needs them.
-    from . import calendar, data, packs, practice, records, serve
+    from . import calendar, data, packs, patterns, practice, records, serve
 
     parser = AppParser(prog="sessionpal", usage=USAGE, description=DESCRIPTION, examples=EXAMPLES)
     add_app_options(parser)
@@ -118,6 +118,7 @@ def build_parser() -> AppParser:
     parser.commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="sessionpal", parser_class=CommandParser)
     # This order is the order the shell's completion offers them in; `sessionpal --help` groups them (COMMAND_GROUPS).
     data.add_parsers(parser.commands)
+    patterns.add_parsers(parser.commands)
     packs.add_parsers(parser.commands)
     practice.add_parsers(parser.commands)
     calendar.add_commands(parser.commands)

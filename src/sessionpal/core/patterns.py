@@ -118,10 +118,12 @@ def _areas_of(client: Client) -> dict[str, str]:
 
 
 def _trend(counts: Sequence[int]) -> str:
+    """ "rising": more in the last RECENT session months than in the RECENT before, twice at least; "quiet":
+    none lately, after twice at least before. Once is no pattern."""
     recent, before = sum(counts[-RECENT:]), sum(counts[:-RECENT])
-    if len(counts) <= RECENT:
+    if len(counts) <= RECENT or recent + before < 2:
         return ""
-    if recent == 0 and before > 0:
+    if recent == 0 and before >= 2:
         return "quiet"
     earlier = sum(counts[-2 * RECENT : -RECENT])
     if recent >= 2 and recent > earlier:

@@ -7,6 +7,8 @@ in a note can drive the terminal.
 
 from __future__ import annotations
 
+import unicodedata
+
 from .patterns import Patterns, Quote, Theme
 from .stalled import SPARK
 
@@ -25,11 +27,17 @@ def _quote_line(quote: Quote) -> str:
     return f'{quote.day}  "{quote.text}"' + (f"  ({where})" if where else "")
 
 
+def columns(text: str) -> int:
+    """How many terminal columns the text takes: a wide character (中, ア, 한) two, a combining mark none (as
+    Textual counts; the core does not import it)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _theme_line(theme: Theme, width: int) -> str:
     counts = theme.counts[-MONTHS_SHOWN:]
     cells = " ".join(f"{n:>3}" for n in counts)
     trend = {"rising": "  rising", "quiet": "  went quiet"}.get(theme.trend, "")
-    return f"  {theme.name:<{width}} {cells}  {spark(theme.counts)}{trend}"
+    return f"  {theme.name}{' ' * (width - columns(theme.name))} {cells}  {spark(counts)}{trend}"
 
 
 def energy_line(patterns: Patterns) -> str:
@@ -52,7 +60,7 @@ def as_text(patterns: Patterns) -> str:
         lines.append("  To find the real reason: the stalled-goal playbook's questions (#stalled #reason in the deck).")
     lines += ["", "Themes by month"]
     if patterns.themes:
-        width = max(len(t.name) for t in patterns.themes)
+        width = max(columns(t.name) for t in patterns.themes)
         lines.append(f"  {'':<{width}} " + " ".join(f"{m[5:]:>3}" for m in patterns.months[-MONTHS_SHOWN:]))
         for kind, title in (("tag", "tags"), ("area", "areas"), ("word", "their words")):
             rows = [t for t in patterns.themes if t.kind == kind]
