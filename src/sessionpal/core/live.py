@@ -333,6 +333,8 @@ class LiveSession:
         kind, text = parse_typed(typed)
         if not text:
             raise SaveFailed("a note cannot be empty; delete it instead")
+        if kind is NoteKind.ENERGY:
+            kind, text = NoteKind.NOTE, clean_text(typed).strip()  # a check-in is typed anew, not made from a note: "~7" stays
         old = item.entry
         if isinstance(old, AskedQuestion):
             new: Entry = replace(old, text=text)

@@ -193,12 +193,7 @@ def patterns_of(
         rows["word"][place[month_of[quote.path]]].update(content_words(quote.text, language))
     # Carried actions and quiet goals: every session, the one in progress aside.
     past = [s for s in held if s.path != current]
-    seen = [
-        ActionSeen(n, Action(text, stamp, ActionState(state), date.fromisoformat(due) if due else None), story.path, story.started)
-        for n, story in enumerate(past)
-        for stamp, state, text, due in story.actions
-    ]
-    carried = carried_over(seen, len(past), today, client.goals, language)
+    carried = carried_of(client, past, today, language=language)
     facts = [SessionFacts(s.started, dict(s.ratings), tuple(t for _, k, t in s.lines if k in NOTE_KINDS)) for s in past if s.started is not None]
     flagged = stalled_goals(client, facts, stalled_after)
     quiet = []
@@ -227,6 +222,20 @@ def patterns_of(
         language,
         problems,
     )
+
+
+def carried_of(client: Client, stories: Sequence[SessionStory], today: date, current: Path | None = None, language: str | None = None) -> list[Carried]:
+    """The client's actions carried over (core/carried.py), from their sessions as the index holds them: what the
+    last-time card flags, without the rest of the patterns. `language`: the client's, if known already."""
+    past = [s for s in stories if not s.problem and s.started is not None and s.path != current]
+    if language is None:
+        language = language_of(t for s in past for _, k, t in s.lines if k == NoteKind.QUOTE.value)
+    seen = [
+        ActionSeen(n, Action(text, stamp, ActionState(state), date.fromisoformat(due) if due else None), story.path, story.started)
+        for n, story in enumerate(past)
+        for stamp, state, text, due in story.actions
+    ]
+    return carried_over(seen, len(past), today, client.goals, language)
 
 
 def read_patterns(home: Home, client: Client, today: date, stalled_after: int = 3, since: date | None = None, current: Path | None = None) -> Patterns:

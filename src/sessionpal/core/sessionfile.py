@@ -184,10 +184,15 @@ class Energy:
     start: int | None = None
     end: int | None = None
 
+    @staticmethod
+    def part(stamp: float, planned_seconds: float) -> str:
+        """Which check-in a number said at `stamp` is: the start's in the first half of the planned time, else the end's."""
+        return "start" if stamp < planned_seconds / 2 else "end"
+
     def said(self, level: int, stamp: float, planned_seconds: float) -> Energy:
-        """This check-in added: in the first half of the planned time it is the start's, later the end's; said
-        again, it replaces the one before (a number misheard is typed again, not edited in the file)."""
-        return replace(self, start=level) if stamp < planned_seconds / 2 else replace(self, end=level)
+        """This check-in added, as the start's or the end's (see `part`); said again, it replaces the one
+        before (a number misheard is typed again, not edited in the file)."""
+        return replace(self, **{Energy.part(stamp, planned_seconds): level})
 
     def front(self) -> dict[str, int] | None:
         """As the front matter holds it; None (the key removed) when neither was said."""

@@ -50,6 +50,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple[str, ...]]) -> list[tuple[
     from .screens.clients import ClientPickerScreen
     from .screens.conflicts import ConflictsScreen
     from .screens.packs import PacksScreen
+    from .screens.patterns import PatternsScreen
     from .screens.session import SessionScreen
     from .widgets.deck import DeckFilter
     from .widgets.goals import GOAL_KEYS
@@ -65,6 +66,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple[str, ...]]) -> list[tuple[
         ("Pack editor", PacksScreen.BINDINGS),
         ("Question form", QuestionDialog.BINDINGS),
         ("Clients", ClientPickerScreen.BINDINGS),
+        ("What keeps coming up", PatternsScreen.BINDINGS),
         ("Sync conflicts", ConflictsScreen.BINDINGS),
         ("Everywhere", everywhere),
     )

@@ -52,6 +52,8 @@ class ClientPickerScreen(Screen[None]):
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
         Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
+        # Priority: over the filter's own ctrl+k (delete to the end), as in the session's note line.
+        Binding("ctrl+k", "patterns", "Patterns", id="patterns", show=False, priority=True, tooltip="What keeps coming up with the highlighted client"),
     ]
 
     def __init__(self) -> None:
@@ -234,7 +236,24 @@ class ClientPickerScreen(Screen[None]):
             yield SystemCommand(
                 f"Engagement: {entry.client.name}", "Sessions agreed, when it ends, the next session's date", lambda: self._engagement(entry.slug)
             )
+        if entry is not None and entry.client is not None and not self.pal.private:
+            yield SystemCommand(
+                f"What keeps coming up: {entry.client.name}", "Their words, actions carried over, themes and energy across sessions", self.action_patterns
+            )
         yield SystemCommand("Private", "Hide the client list (for screen sharing); again to show", self.action_private)
+
+    def action_patterns(self) -> None:
+        """ctrl+k: the highlighted client's patterns (screens/patterns.py, imported only now)."""
+        from .patterns import open_patterns
+
+        entry = self._highlighted()
+        if not self.pal.private and (entry is None or entry.client is None):
+            self.notify("Highlight a client first (type a few letters of a name).", markup=False)
+            return
+        if entry is not None and entry.client is not None:
+            open_patterns(self.pal, entry.client)  # under the blind, it says why it stays closed
+        else:
+            self.notify("Private is on: the client's patterns stay hidden. F9 shows them.", timeout=4, markup=False)
 
     def _highlighted(self) -> ClientEntry | None:
         options = self.query_one("#client-list", OptionList)

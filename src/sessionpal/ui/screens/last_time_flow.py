@@ -8,6 +8,7 @@ holds up the screen). The flow also counts the client's earlier sessions, for "s
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ...core.engagement import Standing, session_days, standing
@@ -78,10 +79,15 @@ class LastTimeFlow:
             slug = live.client.slug
             index.refresh(names={slug: live.client.name}, client=slug)
             actions = [a for a in index.open_actions(slug) if a.path != live.path]
+            # Which of them keep coming back ("carried over 3 times"): from the same index, every session's actions.
+            from ...core.patterns import carried_of
+
+            carried = carried_of(live.client, index.client_stories(slug), pal.clock.now().date(), current=live.path)
         except IndexUnavailable:
             return  # the card keeps the previous session's open actions
-        self.screen.app.call_from_thread(self._open_actions_read, actions)
+        counts = tuple((c.path, c.text, c.times) for c in carried if c.path is not None)
+        self.screen.app.call_from_thread(self._open_actions_read, actions, counts)
 
-    def _open_actions_read(self, actions: list[OpenAction]) -> None:
+    def _open_actions_read(self, actions: list[OpenAction], carried: tuple[tuple[Path, str, int], ...] = ()) -> None:
         live = self.screen.live
-        self.screen.last_card = LastTimeView(live.client, self.last, tuple(actions), self.screen.pal.clock.now().date(), self.standing())
+        self.screen.last_card = LastTimeView(live.client, self.last, tuple(actions), self.screen.pal.clock.now().date(), self.standing(), carried)

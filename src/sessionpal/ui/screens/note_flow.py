@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ...core.live import LogEntry, Summary
-from ...core.model import Action, ActionState
+from ...core.model import Action, ActionState, NoteKind
 from ...core.saving import SaveFailed
+from ...core.sessionfile import Energy
 from ...core.timer import format_clock
 from ..changes import when_answered
 from .host import SessionHost
@@ -100,7 +101,7 @@ class NoteFlow:
         if not text.strip():
             return
         try:
-            self.screen.live.add_note(text)
+            note = self.screen.live.add_note(text)
         except SaveFailed as error:
             self.tell_outside()
             self.unsaved_reason = str(error)
@@ -118,6 +119,9 @@ class NoteFlow:
             at = format_clock(self.screen.live.timer.read().elapsed)
             self.screen.notify(f"saved at {at} · {lines} line{'s' if lines != 1 else ''}", title="Note")
         self.screen.goal_flow.remind_permission(text)
+        if note is not None and note.kind is NoteKind.ENERGY:  # kept in the front matter, not the log: said here
+            when = Energy.part(note.stamp, self.screen.live.planned_minutes * 60)
+            self.screen.notify(f"Energy {note.text} at the {when}, in the client's own number: kept with the session.", title="Check-in")
 
     def retry_pending(self) -> None:
         if not self.screen.live.pending:

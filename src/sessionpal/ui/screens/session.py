@@ -14,6 +14,7 @@ the client's words are hidden. docs/architecture.md walks through all three.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult, SystemCommand
@@ -45,6 +46,9 @@ from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
 from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, KeyRouter, allowed, session_commands
 from .upkeep import SessionUpkeep
+
+if TYPE_CHECKING:  # the patterns view is imported when opened: a session's first frame never loads it
+    from .patterns import PatternsAnswer
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
@@ -396,6 +400,31 @@ class SessionScreen(Screen[None]):
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
+
+    def action_patterns(self) -> None:
+        """ctrl+k: what keeps coming up with the client (screens/patterns.py, imported only now)."""
+        from .patterns import open_patterns
+
+        if self.blind("the client's patterns"):
+            return
+        live = self.live
+        open_patterns(self.pal, live.client, current=live.path, live=not live.read_only and not live.ended, answered=self._patterns_answered)
+
+    def _patterns_answered(self, answer: PatternsAnswer | None) -> None:
+        """Back from the patterns view: a quote reflected into the note line (to change, then Enter), or the
+        playbook's real-reason questions in the deck."""
+        if answer is None:
+            return
+        if answer.deck_filter:
+            self.deck.set_filter(answer.deck_filter)
+        if answer.note:
+            note = self.note_line
+            if note.value.strip():
+                self.notify("The note line has words in it: save or clear them, then q again.", title="Not put in the note line", markup=False)
+                return
+            note.value = answer.note
+            note.cursor_position = len(answer.note)
+        self.focus_note()
 
     def action_close(self) -> None:
         self.dismiss()

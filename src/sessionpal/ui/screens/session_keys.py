@@ -71,6 +71,16 @@ SESSION_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("ctrl+e", "end", "End", id="end", show=False, priority=True, tooltip="End the session (asks first)"),
     Binding("ctrl+e", "close", "Back", id="end", show=False, priority=True, tooltip="Back to the client list (nothing was started)"),
     Binding("escape", "to_note", "Back to the note", id="to_note", show=False, tooltip="Put the cursor back in the note line"),
+    # Priority: the note line's own ctrl+k (delete to the end of the line) gives way, as ctrl+d does.
+    Binding(
+        "ctrl+k",
+        "patterns",
+        "Patterns",
+        id="patterns",
+        show=False,
+        priority=True,
+        tooltip="What keeps coming up with this client: their words, actions carried over, themes, energy",
+    ),
 ]
 
 
@@ -237,6 +247,7 @@ def session_commands(screen: SessionScreen) -> Iterable[SystemCommand]:
         listed.add(binding.action)
         yield SystemCommand(binding.description, binding.tooltip, lambda action=binding.action: screen.run_action(action))
     yield SystemCommand("Review this client", "Past sessions, open actions across sessions, search (ctrl+y)", screen.pal.action_review)
+    yield SystemCommand("What keeps coming up", "This client's words, actions carried over, themes and energy across sessions (ctrl+k)", screen.action_patterns)
     if screen.live.started and not screen.live.ended:
         yield SystemCommand("Switch client", "Back to the client list; this session stays open, to resume later", screen.action_switch_client)
     yield SystemCommand("Session model", f"The timer's phases (now {screen.live.model.title}); or make it the client's default", screen.action_model)

@@ -29,6 +29,8 @@ from ...core.stamps import format_stamp
 from .goals import goal_line
 
 if TYPE_CHECKING:  # the card's value types only: the open actions (the index's) come later, from a worker
+    from pathlib import Path
+
     from ...core.engagement import Standing
     from ...core.history import LastTime
     from ...core.index_types import OpenAction
@@ -37,7 +39,14 @@ STEERING = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}  # move an armed l
 
 NOTE_PLACEHOLDER = 'Type a note, Enter saves   ! action   " their words   * insight   ? your question   = agreement   + for the client'
 
-LABELS = {NoteKind.NOTE: "", NoteKind.QUOTE: "said", NoteKind.INSIGHT: "insight", NoteKind.QUESTION: "asked", NoteKind.SHARED: "shared"}
+LABELS = {
+    NoteKind.NOTE: "",
+    NoteKind.QUOTE: "said",
+    NoteKind.INSIGHT: "insight",
+    NoteKind.QUESTION: "asked",
+    NoteKind.SHARED: "shared",
+    NoteKind.ENERGY: "energy",
+}
 ACTION_MARKS = {ActionState.OPEN: "[ ]", ActionState.DONE: "[x]", ActionState.DROPPED: "[-]"}
 
 
@@ -312,6 +321,12 @@ class LastTimeView:
     open_actions: tuple[OpenAction, ...] | None = None
     today: date | None = None
     standing: Standing | None = None
+    carried: tuple[tuple[Path, str, int], ...] = ()  # (file, words, sessions): the open actions that keep coming back
+
+    def times(self, action: OpenAction) -> tuple[tuple[str, str], ...]:
+        """ "  carried over 3 times" after an open action that keeps coming back (core/carried.py), else nothing."""
+        times = next((n for path, text, n in self.carried if path == action.path and text == action.action.text), 0)
+        return ((f"  carried over {times} times", "$text-warning"),) if times else ()
 
 
 class LastTimeCard(Static):
@@ -348,7 +363,12 @@ class LastTimeCard(Static):
                 lines.append(Content.from_markup("[$text-muted]Open actions, from every session[/]"))
                 lines += [
                     Content.assemble(
-                        "  [ ] ", glimpse(a.action.text), *due_part(a.action, today), "  ", (a.started.strftime("%d %b") if a.started else "", "$text-muted")
+                        "  [ ] ",
+                        glimpse(a.action.text),
+                        *due_part(a.action, today),
+                        "  ",
+                        (a.started.strftime("%d %b") if a.started else "", "$text-muted"),
+                        *self.view.times(a),
                     )
                     for a in open_actions[:CARD_ACTIONS]
                 ]

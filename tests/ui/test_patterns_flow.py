@@ -1,0 +1,146 @@
+"""The patterns view (issue 31): opened from a session and from the client list, read in a worker; their words
+filtered and opened at their line; q reflects a quote into the note line; r brings the real-reason questions;
+closed under the privacy blind; the last-time card's "carried over"; the energy check-in typed in a session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from sessionpal.core.paths import Home
+from sessionpal.core.sessions import read_session
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.screens.clients import ClientPickerScreen
+from sessionpal.ui.screens.goal_flow import PLAYBOOK_FILTER
+from sessionpal.ui.screens.patterns import PatternsScreen
+from sessionpal.ui.screens.session_view import SessionViewScreen
+from sessionpal.ui.widgets.deck import DeckPane
+from sessionpal.ui.widgets.notes import LastTimeCard
+from sessionpal.ui.widgets.patterns import CarriedPane
+
+from .conftest import make_app, session_screen, settle, told, until
+
+SIZE = (140, 45)
+GOLDEN = Path(__file__).parents[1] / "core" / "golden" / "patterns" / "marta-ruiz"
+
+
+@pytest.fixture
+def marta_home(home: Home) -> Home:
+    shutil.copytree(GOLDEN, home.clients_dir / "marta-ruiz")
+    return home
+
+
+async def open_patterns(pilot: Pilot[Any]) -> PatternsScreen:
+    await settle(pilot)
+    await pilot.press("ctrl+k")
+    assert await until(pilot, lambda: isinstance(pilot.app.screen, PatternsScreen) and pilot.app.screen.patterns is not None)
+    screen = pilot.app.screen
+    assert isinstance(screen, PatternsScreen)
+    await pilot.pause()
+    return screen
+
+
+async def test_their_words_filtered_opened_at_their_line_and_reflected_into_the_note(marta_home: Home, clock: FakeClock) -> None:
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_patterns(pilot)
+        words = screen.query_one("#words", OptionList)
+        assert words.option_count == 8, "every quote of the readable sessions"
+        assert "still in the notes section" in str(words.get_option_at_index(0).prompt), "newest first"
+        assert "2026-09-07T1000.md:2:" in str(screen.query_one("#patterns-problems").render()), "the broken file is named"
+        carried = screen.query_one(CarriedPane).query_one("#carried", OptionList)
+        assert "carried over 2 times" in str(carried.get_option_at_index(0).prompt)
+        await pilot.press("slash", *"#family")
+        await pilot.pause()
+        assert words.option_count == 1 and "My sister thinks" in str(words.get_option_at_index(0).prompt)
+        await pilot.press("enter")  # from the filter: back to the list
+        await pilot.press("enter")  # the quote: its session, at its line
+        assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen) and len(app.screen.query(".-found")) == 1)
+        assert "My sister thinks" in str(app.screen.query(".-found").first().render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("q")
+        await settle(pilot)
+        session = session_screen(app)
+        assert session.note_line.value == '* You said earlier: "My sister thinks I\'m mad #family"'
+        assert session.focused is session.note_line, "the cursor home, to change the words before Enter"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session.live.document is not None
+        assert [n.text for n in session.live.document.notes] == ['You said earlier: "My sister thinks I\'m mad #family"']
+
+
+async def test_r_brings_the_real_reason_questions_into_the_deck(marta_home: Home, clock: FakeClock) -> None:
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_patterns(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        session = session_screen(app)
+        assert session.query_one("#deck-filter", Input).value == PLAYBOOK_FILTER
+        assert session.query_one(DeckPane).filtered
+
+
+async def test_from_the_client_list_r_lists_the_questions_and_q_is_not_offered(marta_home: Home, clock: FakeClock) -> None:
+    app = make_app(marta_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ClientPickerScreen)
+        await pilot.press(*"marta")
+        screen = await open_patterns(pilot)
+        assert screen.client.slug == "marta-ruiz"
+        assert screen.check_action("reflect", ()) is False, "no session to put a note in"
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("r")
+        pane = screen.query_one(CarriedPane)
+        assert await until(pilot, lambda: len(pane.questions) > 3)
+        assert any("real" in q or "reason" in q or "in the way" in q for q in pane.questions)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientPickerScreen)
+
+
+async def test_the_view_stays_closed_under_the_privacy_blind(marta_home: Home, clock: FakeClock) -> None:
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert not isinstance(app.screen, PatternsScreen)
+        assert any("Private is on" in t.message for t in told(app))
+
+
+async def test_the_last_time_card_flags_an_action_carried_over(marta_home: Home, clock: FakeClock) -> None:
+    (marta_home.sessions_dir("marta-ruiz") / "2026-09-07T1000.md").unlink()  # the last session is one that reads
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        card = session_screen(app).query_one(LastTimeCard)
+        assert await until(pilot, lambda: "carried over 2 times" in str(card.render()))
+        shown = str(card.render())
+        line = next(line for line in shown.splitlines() if "carried over" in line)
+        assert "Update my CV" in line, "the latest wording is flagged, not the first"
+
+
+async def test_an_energy_check_in_typed_goes_to_the_front_matter(marta_home: Home, clock: FakeClock) -> None:
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"~6", "enter")
+        await settle(pilot)
+        session = session_screen(app)
+        path = session.live.path
+        assert path is not None
+        assert read_session(path).info.energy.start == 6 and read_session(path).notes == []
+        assert any("Energy 6 at the start" in t.message for t in told(app))
+        await pilot.press(*"~20 people came", "enter")
+        await settle(pilot)
+        assert [n.text for n in read_session(path).notes] == ["~20 people came"], "not a check-in: a note"
