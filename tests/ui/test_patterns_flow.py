@@ -91,7 +91,7 @@ async def test_from_the_client_list_r_lists_the_questions_and_q_is_not_offered(m
     app = make_app(marta_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, ClientPickerScreen)
+        assert type(app.screen).__name__ == "ClientPickerScreen"
         await pilot.press(*"marta")
         screen = await open_patterns(pilot)
         assert screen.client.slug == "marta-ruiz"
