@@ -99,17 +99,23 @@ def carried_over(
     """The actions that have stayed open across `at_least` of the `sessions` held (or more), most sessions first.
     `actions` in session order, then as each file lists them."""
     chains: list[_Chain] = []
+    by_word: dict[str, list[int]] = {}  # word -> the chains whose last wording has it: two wordings alike share one
     for seen in sorted(actions, key=lambda s: s.session):  # stable: a file's own order is kept
         if seen.action.for_coach:
             continue
         words = _words_of(seen.action, goals, language)
         # The chain it continues: one from an earlier session, not ended by a tick, the best matching.
-        candidates = [c for c in chains if c.going and c.last[0].session < seen.session and same_action(c.last[1], words)]
+        near = {n for word in words.words for n in by_word.get(word, ())}
+        candidates = [c for c in (chains[n] for n in sorted(near)) if c.going and c.last[0].session < seen.session and same_action(c.last[1], words)]
         if candidates:
             best = max(candidates, key=lambda c: (len(c.last[1].words & words.words), c.last[0].session))
             best.seen.append((seen, words))
+            number = chains.index(best)
         else:
             chains.append(_Chain([(seen, words)]))
+            number = len(chains) - 1
+        for word in words.words:
+            by_word.setdefault(word, []).append(number)
     found: list[Carried] = []
     for chain in chains:
         first, (last, words) = chain.seen[0][0], chain.last

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 NOTE_KINDS = frozenset(kind.value for kind in (NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION, NoteKind.SHARED))
 THEMES_SHOWN = {"tag": 8, "area": 6, "word": 10}  # rows of each kind in the themes table: a glance, not a report
+_SAID = frozenset((NoteKind.QUOTE.value, NoteKind.SHARED.value))  # the kinds of line a quote or a + note is
 RECENT = 2  # session months that count as "lately" for rising and quiet themes
 
 
@@ -166,6 +167,8 @@ def patterns_of(
     for_client: list[Quote] = []
     for story in shown:
         for stamp, kind, text in story.lines:
+            if kind not in _SAID:
+                continue
             quote = _quote_of(story, stamp, kind, text, client)
             if quote is not None:
                 quotes.append(quote)
@@ -194,7 +197,9 @@ def patterns_of(
     # Carried actions and quiet goals: every session, the one in progress aside.
     past = [s for s in held if s.path != current]
     carried = carried_of(client, past, today, language=language)
-    facts = [SessionFacts(s.started, dict(s.ratings), tuple(t for _, k, t in s.lines if k in NOTE_KINDS)) for s in past if s.started is not None]
+    # A session's notes as one text, folded once: a goal is named in it exactly when it is named in one of them
+    # (no title holds a line break), and the stalled rule looks at every session for every goal.
+    facts = [SessionFacts(s.started, dict(s.ratings), ("\n".join(t for _, k, t in s.lines if k in NOTE_KINDS),)) for s in past if s.started is not None]
     flagged = stalled_goals(client, facts, stalled_after)
     quiet = []
     for goal in client.goals:

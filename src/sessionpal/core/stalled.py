@@ -10,6 +10,7 @@ stalled. Flagging is a prompt to look at the goal with the client, never to push
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from .model import Client, Goal, GoalStatus, Stamp, at_or_after
@@ -26,6 +27,11 @@ class SessionFacts:
     ratings: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
+    @cached_property
+    def folded(self) -> tuple[str, ...]:
+        """The notes case folded, once: every goal is looked for in every session's notes."""
+        return tuple(note.casefold() for note in self.notes)
+
 
 def rating_trend(goal_id: str, sessions: list[SessionFacts]) -> list[int]:
     """The goal's ratings, oldest first, one per session that rated it."""
@@ -38,6 +44,12 @@ def mentions(goal: Goal, text: str) -> bool:
     return goal.title.casefold() in folded or f"#{goal.id}" in folded
 
 
+def named_in(goal: Goal, facts: SessionFacts) -> bool:
+    """A note of the session names the goal (as `mentions`, each text folded once)."""
+    title, tag = goal.title.casefold(), f"#{goal.id}"
+    return any(title in note or tag in note for note in facts.folded)
+
+
 def sessions_since(goal: Goal, sessions: list[SessionFacts]) -> list[SessionFacts]:
     """The sessions held since the goal was made (all of them for a goal with no date)."""
     return [s for s in sessions if goal.created is None or at_or_after(s.started, goal.created)]
@@ -48,7 +60,7 @@ def sessions_unnamed(goal: Goal, sessions: list[SessionFacts]) -> int:
     rule's evidence of silence, which the patterns view shows as it is."""
     count = 0
     for facts in reversed(sessions_since(goal, sessions)):
-        if any(mentions(goal, note) for note in facts.notes):
+        if named_in(goal, facts):
             break
         count += 1
     return count

@@ -112,14 +112,23 @@ def raw_words(text: str) -> list[str]:
     return words
 
 
+@functools.cache
+def _languages_of_words() -> dict[str, tuple[str, ...]]:
+    """Each stop word -> the languages whose list holds it."""
+    found: dict[str, list[str]] = {}
+    for language, stop in STOP_WORDS.items():
+        for word in stop:
+            found.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in found.items()}
+
+
 def language_of(texts: Iterable[str]) -> str:
     """The language whose stop words the texts use most ("" when none is used at all)."""
     counts: Counter[str] = Counter()
+    languages = _languages_of_words()
     for text in texts:
         for word in raw_words(text):
-            for language, stop in STOP_WORDS.items():
-                if word in stop:
-                    counts[language] += 1
+            counts.update(languages.get(word, ()))
     if not counts:
         return ""
     return max(STOP_WORDS, key=lambda language: (counts[language], language == "en"))

@@ -16,7 +16,7 @@ from ...core.patterns import Patterns, Quote
 from ...core.patterns_text import MONTHS_SHOWN
 from ...core.safe_text import glimpse
 
-QUOTES_LISTED = 500  # the newest; a filter finds any of them
+QUOTES_LISTED = 100  # the newest: every option is laid out when the list fills; a filter finds any of them
 SPARK_MONTHS = 12  # a year, one cell a month
 
 
