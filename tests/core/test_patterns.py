@@ -122,6 +122,13 @@ def test_different_goals_or_few_words_in_common_are_different_actions() -> None:
 # --- words ---------------------------------------------------------------------------------------------------
 
 
+def test_an_action_written_twice_in_a_session_is_one_line() -> None:
+    """Two lines of one session with the same action start two chains that follow each other: one is shown."""
+    actions = [seen(n, "draft the email to the board") for n in range(4) for _ in range(2)]
+    found = carried_over(actions, 6, TODAY)
+    assert [(c.text, c.times) for c in found] == [("draft the email to the board", 5)]
+
+
 def test_stop_words_of_the_clients_language_are_left_out_and_cjk_counts_in_pairs() -> None:
     assert language_of(["siempre me rindo en marzo y no sé por qué", "es que tengo miedo"]) == "es"
     assert language_of(["I always give up in March"]) == "en"

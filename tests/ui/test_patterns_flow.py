@@ -5,6 +5,7 @@ closed under the privacy blind; the last-time card's "carried over"; the energy 
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,44 @@ async def test_an_energy_check_in_typed_goes_to_the_front_matter(marta_home: Hom
         await pilot.press(*"~20 people came", "enter")
         await settle(pilot)
         assert [n.text for n in read_session(path).notes] == ["~20 people came"], "not a check-in: a note"
+
+
+async def test_from_a_session_the_view_opens_on_what_the_card_read_then_reads_again(
+    marta_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last-time card reads the client's patterns for its "carried over" flags: the view's first frame has
+    them (no "Reading…"), and its own read comes after that frame, with a quote noted since."""
+    from sessionpal.core import patterns as core_patterns
+    from sessionpal.ui.screens import patterns as view
+
+    at_first_frame: list[bool] = []
+    framed = threading.Event()
+    mount, read = PatternsScreen.on_mount, core_patterns.read_patterns
+
+    def on_mount(screen: PatternsScreen) -> None:
+        mount(screen)
+
+        def first_frame() -> None:
+            at_first_frame.append(screen.patterns is not None)
+            framed.set()
+
+        screen.call_after_refresh(first_frame)
+
+    def read_after_the_frame(*args: Any, **kwargs: Any) -> Any:
+        framed.wait(timeout=30)  # the view's own read never wins the race to the first frame
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(PatternsScreen, "on_mount", on_mount)
+    monkeypatch.setattr(view, "read_patterns", read_after_the_frame)
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert "marta-ruiz" in app.patterns_read, "read by the last-time card"
+        before = len(app.patterns_read["marta-ruiz"].quotes)
+        await pilot.press(*'"It is my turn now', "enter")  # a quote of this session, not in what the card read
+        await settle(pilot)
+        screen = await open_patterns(pilot)
+        assert at_first_frame == [True]
+        assert await until(pilot, lambda: screen.patterns is not None and len(screen.patterns.quotes) == before + 1), "read again behind"
+        assert "It is my turn now" in str(screen.query_one("#words", OptionList).get_option_at_index(0).prompt)

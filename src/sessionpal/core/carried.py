@@ -130,4 +130,9 @@ def carried_over(
         tags = tuple(sorted(t.removeprefix("goal:") for t in words.tags))
         found.append(Carried(last.action.text, times, first.started, wordings, tags, last.path, last.action.stamp, last.action.due))
     found.sort(key=lambda c: (-c.times, c.text.casefold()))
-    return found
+    # The same action written twice in one session starts two chains that follow each other from then on: one
+    # line for it, the longest.
+    kept: dict[tuple[Path | None, str], Carried] = {}
+    for carried in found:
+        kept.setdefault((carried.path, carried.text.casefold()), carried)
+    return list(kept.values())

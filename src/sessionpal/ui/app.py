@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -34,6 +34,9 @@ from .context import OffersCommands, TypedApp
 from .messages import News
 from .opening_flow import ClientOpener
 from .records import RecordKeeper
+
+if TYPE_CHECKING:  # read by the session's worker, imported there: no part of the first frame
+    from ..core.patterns import Patterns
 
 _STARTED = time.perf_counter()
 PACK_POLL = 1.0  # seconds
@@ -95,6 +98,10 @@ class SessionPalApp(App[int]):
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
+        # Each client's patterns as last read (core/patterns.py), by slug: the patterns view opens on them at once
+        # and reads them again behind (see screens/patterns.py). Filled by the session's last-time card, which
+        # reads them anyway for its "carried over" flags; in memory only.
+        self.patterns_read: dict[str, Patterns] = {}
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
         self._leaving = False  # a signal said to go: the next one changes nothing
         self._opening = False  # `--client NAME` is about to be opened: the client list waits

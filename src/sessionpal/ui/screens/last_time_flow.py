@@ -79,13 +79,15 @@ class LastTimeFlow:
             slug = live.client.slug
             index.refresh(names={slug: live.client.name}, client=slug)
             actions = [a for a in index.open_actions(slug) if a.path != live.path]
-            # Which of them keep coming back ("carried over 3 times"): from the same index, every session's actions.
-            from ...core.patterns import carried_of
+            # Which of them keep coming back ("carried over 3 times"): from the same index, every session's actions,
+            # as part of the client's whole patterns, which the patterns view (ctrl+k) then opens on at once.
+            from ...core.patterns import patterns_of
 
-            carried = carried_of(live.client, index.client_stories(slug), pal.clock.now().date(), current=live.path)
+            patterns = patterns_of(live.client, index.client_stories(slug), pal.clock.now().date(), pal.config.stalled_after, current=live.path)
         except IndexUnavailable:
             return  # the card keeps the previous session's open actions
-        counts = tuple((c.path, c.text, c.times) for c in carried if c.path is not None)
+        pal.patterns_read[slug] = patterns  # a dict item set: atomic, safe from this thread
+        counts = tuple((c.path, c.text, c.times) for c in patterns.carried if c.path is not None)
         self.screen.app.call_from_thread(self._open_actions_read, actions, counts)
 
     def _open_actions_read(self, actions: list[OpenAction], carried: tuple[tuple[Path, str, int], ...] = ()) -> None:

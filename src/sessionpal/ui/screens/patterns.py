@@ -92,7 +92,15 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
     def on_mount(self) -> None:
         self.query_one("#words", OptionList).focus()
         self.watch(self.app, "private", self._privacy_changed, init=False)
-        self.read()
+        # What was read last (by the session's last-time card, or an earlier opening) is shown at once; the
+        # index is read again behind it, and a note or a session added since shows when that read is in.
+        known = self.pal.patterns_read.get(self.client.slug)
+        if known is not None:
+            self.patterns = known
+            # Read again once that is drawn: a read beside the first frame (Python, holding the GIL) doubled it.
+            self.call_after_refresh(self.read)
+        else:
+            self.read()
 
     def _privacy_changed(self, private: bool) -> None:
         if private:  # the blind came down while this was open: nothing of the client's stays on screen
@@ -106,10 +114,12 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
         except IndexUnavailable as error:
             self.app.call_from_thread(self.notify, str(error), title="Patterns not read", severity="error", timeout=15, markup=False)
             return
-        self.app.call_from_thread(self._read, found)
+        self.pal.patterns_read[self.client.slug] = found
+        self.app.call_from_thread(setattr, self, "patterns", found)
 
-    def _read(self, found: Patterns) -> None:
-        self.patterns = found
+    def watch_patterns(self, found: Patterns | None) -> None:
+        if found is None:
+            return
         problems = self.query_one("#patterns-problems", Static)
         if found.problems:
             problems.update(f"{len(found.problems)} session file(s) cannot be read and are left out: {found.problems[0]}")

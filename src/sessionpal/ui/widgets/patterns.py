@@ -4,27 +4,23 @@ the themes by month with their sparklines, and the energy check-ins. Each pane d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive, var
-from textual.widgets import Input, Label, OptionList, Sparkline, Static
+from textual.reactive import var
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.carried import Carried
-from ...core.patterns import Patterns, Quote
-from ...core.patterns_text import MONTHS_SHOWN
+from ...core.patterns import EnergyPoint, Patterns, Quote, Theme
 from ...core.safe_text import glimpse
+from ...core.stalled import SPARK
 
 QUOTES_LISTED = 100  # the newest: every option is laid out when the list fills; a filter finds any of them
 SPARK_MONTHS = 12  # a year, one cell a month
-
-
-def sparkline(data: list[float]) -> Sparkline:
-    """One cell a value: a Sparkline wider than its data would stretch a few months into blocks."""
-    line = Sparkline(data)
-    line.styles.width = max(1, len(data))
-    return line
 
 
 def matches(quote: Quote, wanted: str) -> bool:
@@ -83,12 +79,16 @@ class WordsPane(Vertical):
         if patterns is None:
             return
         kept = [q for q in patterns.quotes if matches(q, self.wanted)] if self.wanted.strip() else list(patterns.quotes)
+        had = self.current()
         self.shown = kept[:QUOTES_LISTED]
         options = self.query_one("#words", OptionList)
         options.clear_options()
         options.add_options([Option(quote_prompt(q)) for q in self.shown])
         if self.shown:
-            options.highlighted = 0
+            # The quote the coach had stays highlighted when the patterns are read again (the view opens on the
+            # last reading and the fresh one follows), or when the filter still keeps it.
+            where = [(q.path, q.stamp, q.text) for q in self.shown]
+            options.highlighted = where.index((had.path, had.stamp, had.text)) if had and (had.path, had.stamp, had.text) in where else 0
         empty = self.query_one("#words-empty", Static)
         if not patterns.quotes:
             empty.update("No quotes yet: a note typed with \" keeps the client's own words.")
@@ -150,16 +150,53 @@ def carried_prompt(carried: Carried) -> Content:
     return Content.assemble(glimpse(carried.text, 300), "  ", (carried.label(), "$text-warning"), (first, "$text-muted"))
 
 
-class ThemeRow(Horizontal):
-    DEFAULT_CSS = """
-    ThemeRow { height: 1; }
-    ThemeRow > .theme-name { width: 22; }
-    ThemeRow > Sparkline { height: 1; margin: 0 1; }
-    ThemeRow > .theme-count { width: 5; text-align: right; }
-    ThemeRow > .theme-trend { width: 1fr; margin-left: 1; color: $text-muted; }
-    ThemeRow > .-rising { color: $text-success; }
-    ThemeRow > .-quiet { color: $text-warning; }
-    """
+def spark(values: Sequence[float], low: float = 0.0, top: float | None = None) -> str:
+    """A sparkline as text, one cell a value: `low` (and anything under it) is the lowest bar, `top` (the largest
+    value unless given) the highest. Text, not Textual's Sparkline widgets: a themes pane of thirty rows was 120 widgets to mount and
+    style, most of the view's opening time."""
+    if not values:
+        return ""
+    top = max(values) if top is None else top
+    if top <= low:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[round((min(max(v, low), top) - low) * (len(SPARK) - 1) / (top - low))] for v in values)
+
+
+def padded(text: str, width: int) -> str:
+    """`text` in `width` terminal cells: cut with … or filled with spaces (a CJK word is two cells a character)."""
+    text = glimpse(text, width)
+    while cell_len(text) > width:
+        text = text[:-2] + "…"
+    return text + " " * (width - cell_len(text))
+
+
+TREND_LOOK = {"rising": ("rising", "$text-success"), "quiet": ("went quiet", "$text-warning")}
+
+
+def theme_line(theme: Theme) -> Content:
+    counts = [float(n) for n in theme.counts[-SPARK_MONTHS:]]
+    said, style = TREND_LOOK.get(theme.trend, ("", ""))
+    return Content.assemble(padded(theme.name, 22), f"{theme.total:>5} ", (padded(spark(counts), SPARK_MONTHS), "$accent"), " ", (said, style))
+
+
+def themes_text(patterns: Patterns) -> Content:
+    """Tags, areas and their words by month, each with its sparkline; then the goals no note names lately."""
+    lines: list[Content] = []
+    if patterns.months:
+        months = patterns.months[-SPARK_MONTHS:]  # the months the sparklines cover
+        lines.append(Content.styled(f"{months[0]} to {months[-1]}" if len(months) > 1 else months[0], "$text-muted"))
+    for kind, title in (("tag", "Tags"), ("area", "Areas"), ("word", "Their words, most used")):
+        rows = [t for t in patterns.themes if t.kind == kind]
+        if rows:
+            lines += [Content(""), Content.styled(title, "bold $text-muted"), *(theme_line(t) for t in rows)]
+    if not patterns.themes:
+        lines.append(Content.styled("No tags, areas or quotes yet.", "$text-muted"))
+    if patterns.quiet_goals:
+        lines += [Content(""), Content.styled("Goals no note has named lately", "bold $text-muted")]
+        for goal in patterns.quiet_goals:
+            flag = "  possibly stalled" if goal.stalled else ""
+            lines.append(Content.assemble(Content(goal.title), (f"  {goal.sessions} sessions", "$text-muted"), (flag, "$text-warning")))
+    return Content("\n").join(lines)
 
 
 class ThemesPane(VerticalScroll):
@@ -167,72 +204,46 @@ class ThemesPane(VerticalScroll):
 
     DEFAULT_CSS = """
     ThemesPane { height: 1fr; border: round $primary-muted; border-title-color: $text; padding: 0 1; }
-    ThemesPane > .themes-head { color: $text-muted; text-style: bold; margin-top: 1; }
-    ThemesPane > .themes-note { color: $text-muted; }
     """
 
-    patterns: reactive[Patterns | None] = reactive(None, recompose=True)
+    patterns: var[Patterns | None] = var(None, init=False)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="themes")
 
     def on_mount(self) -> None:
         self.border_title = "Themes by month"
         self.can_focus = False
 
-    def compose(self) -> ComposeResult:
-        patterns = self.patterns
-        if patterns is None:
-            return
-        if patterns.months:
-            months = patterns.months[-MONTHS_SHOWN:]
-            yield Static(Content(f"{months[0]} to {months[-1]}" if len(months) > 1 else months[0]), classes="themes-note")
-        for kind, title in (("tag", "Tags"), ("area", "Areas"), ("word", "Their words, most used")):
-            rows = [t for t in patterns.themes if t.kind == kind]
-            if not rows:
-                continue
-            yield Static(title, classes="themes-head")
-            for theme in rows:
-                trend = {"rising": "rising", "quiet": "went quiet"}.get(theme.trend, "")
-                with ThemeRow():
-                    yield Label(Content(theme.name), classes="theme-name")
-                    yield Label(str(theme.total), classes="theme-count")
-                    yield sparkline([float(n) for n in theme.counts[-SPARK_MONTHS:]])
-                    yield Label(trend, classes=f"theme-trend -{theme.trend}" if theme.trend else "theme-trend")
-        if not patterns.themes:
-            yield Static("No tags, areas or quotes yet.", classes="themes-note")
-        if patterns.quiet_goals:
-            yield Static("Goals no note has named lately", classes="themes-head")
-            for goal in patterns.quiet_goals:
-                flag = "  possibly stalled" if goal.stalled else ""
-                yield Static(Content.assemble(Content(goal.title), (f"  {goal.sessions} sessions", "$text-muted"), (flag, "$text-warning")))
+    def watch_patterns(self, patterns: Patterns | None) -> None:
+        if patterns is not None:
+            self.query_one("#themes", Static).update(themes_text(patterns))
 
 
-class EnergyPane(Vertical):
+def energy_text(points: Sequence[EnergyPoint]) -> Content:
+    if not points:
+        return Content.styled("Only if you ask: ~7 in the note line keeps the client's number, at the start or the end.", "$text-muted")
+    lines = []
+    for label, values in (("start", [p.start for p in points]), ("end", [p.end for p in points])):
+        said = [float(v) for v in values if v is not None][-SPARK_MONTHS * 2 :]
+        lines.append(Content.assemble((f"{label:<7}", "$text-muted"), (spark(said, 0.0, 10.0) if said else "·", "$accent")))
+    lately = "  ".join(f"{p.when:%d %b}: {'·' if p.start is None else p.start}→{'·' if p.end is None else p.end}" for p in points[-6:] if p.when)
+    lines.append(Content.styled(lately, "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class EnergyPane(Static):
     """The client's own energy numbers, start and end of each session that had a check-in (off unless used)."""
 
     DEFAULT_CSS = """
     EnergyPane { height: auto; border: round $primary-muted; border-title-color: $text; padding: 0 1; }
-    EnergyPane > Horizontal { height: 1; }
-    EnergyPane > Horizontal > Label { width: 7; color: $text-muted; }
-    EnergyPane > Horizontal > Sparkline { height: 1; }
-    EnergyPane > .energy-note { color: $text-muted; }
     """
 
-    patterns: reactive[Patterns | None] = reactive(None, recompose=True)
+    patterns: var[Patterns | None] = var(None, init=False)
 
     def on_mount(self) -> None:
         self.border_title = "Energy, 0-10 in their words"
 
-    def compose(self) -> ComposeResult:
-        patterns = self.patterns
-        if patterns is None:
-            return
-        points = patterns.energy
-        if not points:
-            yield Static("Only if you ask: ~7 in the note line keeps the client's number, at the start or the end.", classes="energy-note")
-            return
-        for label, values in (("start", [p.start for p in points]), ("end", [p.end for p in points])):
-            said = [float(v) for v in values if v is not None]
-            with Horizontal():
-                yield Label(label)
-                yield sparkline(said[-SPARK_MONTHS * 2 :] or [0.0])
-        lately = "  ".join(f"{p.when:%d %b}: {'·' if p.start is None else p.start}→{'·' if p.end is None else p.end}" for p in points[-6:] if p.when)
-        yield Static(Content(lately), classes="energy-note")
+    def watch_patterns(self, patterns: Patterns | None) -> None:
+        if patterns is not None:
+            self.update(energy_text(patterns.energy))
