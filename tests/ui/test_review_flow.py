@@ -338,3 +338,24 @@ async def test_a_client_s_review_over_a_session_under_way_drops_a_moved_session(
         await settle(pilot)
         assert app.screen is review
         assert await until(pilot, lambda: past not in paths(table) and len(paths(table)) == table.count), paths(table)
+
+
+async def test_a_clients_energy_check_ins_show_in_their_review_and_only_when_given(history_home: Home, clock: FakeClock) -> None:
+    """Issue 31.4: the trend of the client's own numbers (~7) in the review; a client who never gave one has no line."""
+    import shutil
+    from pathlib import Path
+
+    golden = Path(__file__).parents[1] / "core" / "golden" / "patterns" / "marta-ruiz"
+    shutil.copytree(golden, history_home.clients_dir / "marta-ruiz")
+    app = make_app(history_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert await until(pilot, lambda: len(screen.energy) == 2)
+        energy = screen.query_one("#energy-trend", Static)
+        assert energy.display and "Energy, 0-10" in str(energy.render())
+        assert [(p.start, p.end) for p in screen.energy] == [(4, 6), (5, None)], "oldest first, the end of the second not given"
+    app = make_app(history_home, clock, client="Ben Okafor")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert await until(pilot, lambda: screen.trends != ())
+        assert screen.energy == () and not screen.query_one("#energy-trend", Static).display

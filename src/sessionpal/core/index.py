@@ -477,6 +477,21 @@ class SearchIndex:
         return SessionLengths(count, total, tuple(row[0] for row in averages))
 
     @_healing
+    def client_energy(self, client: str) -> list[tuple[datetime | None, Path, int | None, int | None]]:
+        """One client's energy check-ins (their own 0-10 at a session's start and end), oldest first: the sessions
+        that had one only. What the review's energy line shows."""
+        with self.opened() as connection:
+            sql = (
+                "SELECT started, path, energy FROM files WHERE client = ? AND COALESCE(energy, '') != '' AND COALESCE(problem, '') = '' ORDER BY sort_key, path"
+            )
+            rows = connection.execute(sql, (client,)).fetchall()
+        found = []
+        for started, path, energy in rows:
+            start, _, end = energy.partition(",")
+            found.append((_when(started), Path(path), int(start) if start.isdigit() else None, int(end) if end.isdigit() else None))
+        return found
+
+    @_healing
     def client_ratings(self, client: str) -> list[tuple[datetime | None, dict[str, int]]]:
         """One client's sessions oldest first with their goal ratings: the review's goal trends, from the index."""
         with self.opened() as connection:

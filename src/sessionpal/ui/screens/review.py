@@ -34,6 +34,7 @@ from ...core.conflicts import conflict_copies
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import Hit, OpenAction, SessionLengths, SessionRow
 from ...core.model import ActionState, Client, Goal
+from ...core.patterns import EnergyPoint
 from ...core.problems import FileProblems
 from ...core.records import PastRetention, past_retention
 from ...core.sessions import set_action_state
@@ -45,6 +46,7 @@ from ..context import TypedApp
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.notes import due_part
 from ..widgets.paged_table import PAGE, Column, PagedTable
+from ..widgets.patterns import energy_text
 
 
 def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
@@ -125,6 +127,7 @@ class ReviewScreen(Screen[None]):
     lengths: reactive[SessionLengths | None] = reactive(None)
     trends: reactive[tuple[SessionFacts, ...]] = reactive(())
     problems: reactive[Problems] = reactive(Problems)
+    energy: reactive[tuple[EnergyPoint, ...]] = reactive(())  # one client's check-ins (~7), oldest first
     reading: reactive[tuple[int, int]] = reactive((0, 0))  # (files read, files to read) while the index catches up
     index_error: reactive[str | None] = reactive(None)  # why the index could not be opened
     found: reactive[Found] = reactive(Found, always_update=True)  # the search's results, and the words they were found for
@@ -155,7 +158,9 @@ class ReviewScreen(Screen[None]):
                 yield Static("Session lengths, oldest to newest (minutes)", classes="pane-title")
                 yield Sparkline([], id="lengths")
                 yield Static(id="lengths-summary")
-            yield Static(id="goal-trends")
+            with Vertical(id="trends-box"):
+                yield Static(id="goal-trends")
+                yield Static(id="energy-trend")
         columns = [
             Column("Date", 16),
             Column("Duration", 8),
@@ -223,10 +228,11 @@ class ReviewScreen(Screen[None]):
                 self._from_worker(setattr, self, "sizes", after)
             lengths = index.lengths(slug)
             trends = tuple(SessionFacts(when, ratings) for when, ratings in index.client_ratings(slug) if when) if slug else ()
+            energy = tuple(EnergyPoint(*point) for point in index.client_energy(slug)) if slug else ()
         except IndexUnavailable as error:
             self._from_worker(self._index_failed, error)
             return
-        self._from_worker(self._charts_read, lengths, trends)
+        self._from_worker(self._charts_read, lengths, trends, energy)
         years = self.pal.config.retention_years
         past = past_retention(self.pal.home, years, self.pal.clock.now().date(), list_clients(self.pal.home)) if years and not self.client else []
         problems = Problems(refreshed.problems, tuple(conflict_copies(self.pal.home, slug)), tuple(past), years or 0)
@@ -277,8 +283,8 @@ class ReviewScreen(Screen[None]):
         table: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
         table.put_page(0, rows, table.generation)
 
-    def _charts_read(self, lengths: SessionLengths, trends: tuple[SessionFacts, ...]) -> None:
-        self.lengths, self.trends = lengths, trends
+    def _charts_read(self, lengths: SessionLengths, trends: tuple[SessionFacts, ...], energy: tuple[EnergyPoint, ...]) -> None:
+        self.lengths, self.trends, self.energy = lengths, trends, energy
 
     def _index_failed(self, error: Exception) -> None:
         self.index_error = str(error)
@@ -358,6 +364,13 @@ class ReviewScreen(Screen[None]):
     def watch_trends(self, trends: tuple[SessionFacts, ...]) -> None:
         # Each session's ratings come from the index: no session file is read again here.
         self.query_one("#goal-trends", Static).update(goal_trends(self.client.goals, list(trends)) if self.client else "")
+
+    def watch_energy(self, energy: tuple[EnergyPoint, ...]) -> None:
+        # Off unless used: a client who never gave a number has no energy line (the app never asks for one).
+        line = self.query_one("#energy-trend", Static)
+        line.display = bool(energy)
+        if energy:
+            line.update(Content.assemble(("Energy, 0-10 in their words\n", "bold"), energy_text(energy)))
 
     def watch_problems(self, problems: Problems) -> None:
         lines = []
