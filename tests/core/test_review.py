@@ -460,3 +460,16 @@ def test_a_session_started_at_an_impossible_moment_is_one_problem_line(practice:
     assert "between 1970 and 2199" in refreshed.problems[0]
     assert search(practice, "physio") == [("ana-perez", "book the physio")], "every other session still searches"
     assert index.sessions("ana-perez")[0].problem
+
+
+def test_an_index_not_there_yet_is_made_only_under_the_lock(home: Home) -> None:
+    """A look at the index from outside the lock never makes the file: while another process builds it (under the
+    lock), an empty file made beside it would have replaced the one being built."""
+    from sessionpal.core import fsio
+
+    index = SearchIndex(home)
+    with fsio.exclusive(index.path):  # another process is about to build it
+        assert index._current() is None
+        assert not index.path.exists(), "nothing made outside the lock"
+    index.refresh()
+    assert index.path.exists() and index._current() is not None

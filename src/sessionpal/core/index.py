@@ -183,6 +183,10 @@ class SearchIndex:
             return connection
 
     def _current(self) -> sqlite3.Connection | None:
+        if not self.path.exists():
+            # Made under the lock only (connect): an empty file made here, outside it, could replace the one
+            # another process is building the index in, which would then build into a file no longer there.
+            return None
         try:
             connection = self._connect()
         except sqlite3.DatabaseError:
