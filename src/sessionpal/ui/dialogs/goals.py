@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from ...core.model import Goal, GoalStatus
 from ..widgets.form_error import FormError
 from ..widgets.goals import STATUS_LOOK, goal_line
+from ..widgets.ordered_input import OrderedInput
 from .confirm import Choice, ChoiceDialog
 from .form_keys import FORM_KEYS
 
@@ -80,7 +81,7 @@ class GoalStatusDialog(ModalScreen[tuple[GoalStatus, str] | None]):
                 )
             yield OptionList(*options, id="statuses")
             yield Label("Note for the goal's history (optional)")
-            yield Input(placeholder="e.g. busy month at work; shrinking it to one run a week", id="status-note", max_length=300)
+            yield OrderedInput(placeholder="e.g. busy month at work; shrinking it to one run a week", id="status-note", max_length=300)
             yield Static("↑↓ choose · Tab to the note · Enter saves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -119,10 +120,10 @@ class AddGoalDialog(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Add a goal, in the client's words", classes="dialog-title")
-            yield Input(placeholder="e.g. Leave the bank by spring", id="goal-title", max_length=200)
+            yield OrderedInput(placeholder="e.g. Leave the bank by spring", id="goal-title", max_length=200)
             hint = f"Value it expresses (optional; theirs: {', '.join(self.values)})" if self.values else "Value it expresses (optional)"
             yield Label(hint, markup=False)
-            yield Input(placeholder="e.g. freedom", id="goal-value", suggester=SuggestFromList(self.values, case_sensitive=False), max_length=100)
+            yield OrderedInput(placeholder="e.g. freedom", id="goal-value", suggester=SuggestFromList(self.values, case_sensitive=False), max_length=100)
             yield FormError(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", variant="primary", id="add")

@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
 from ..widgets.form_error import FormError
+from ..widgets.ordered_input import OrderedInput
 from ..widgets.tickbox import TickBox
 from .form_keys import FORM_KEYS
 
@@ -28,9 +29,9 @@ class NewClientDialog(ModalScreen[tuple[str, int | None, bool] | None]):
         with Vertical(classes="dialog"):
             yield Static("New client", classes="dialog-title")
             yield Label("Name, as you would say it")
-            yield Input(self.initial_name, placeholder="e.g. José Álvarez", id="name", password=self.private)
+            yield OrderedInput(self.initial_name, placeholder="e.g. José Álvarez", id="name", password=self.private)
             yield Label(f"Session length in minutes (blank: {self.default_minutes}, your default)")
-            yield Input(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
+            yield OrderedInput(placeholder=str(self.default_minutes), id="minutes", type="integer", max_length=3)
             yield TickBox("Store under a code (the name stays out of file names)", id="coded")
             yield FormError(id="form-error")
             with Horizontal(classes="dialog-buttons"):

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.model import PHASES, Question
 from ..widgets.form_error import FormError
+from ..widgets.ordered_input import OrderedInput
 from .form_keys import FORM_KEYS
 
 
@@ -35,9 +36,9 @@ class QuestionDialog(ModalScreen[dict[str, Any] | None]):
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Label("The question, as you would ask it")
-            yield Input(q.text if q else "", id="question-text", placeholder="What matters most to you about this?", select_on_focus=False)
+            yield OrderedInput(q.text if q else "", id="question-text", placeholder="What matters most to you about this?", select_on_focus=False)
             yield Label("Tags (comma-separated, optional)")
-            yield Input(", ".join(q.tags) if q else "", id="question-tags", placeholder="values, career", select_on_focus=False)
+            yield OrderedInput(", ".join(q.tags) if q else "", id="question-tags", placeholder="values, career", select_on_focus=False)
             yield Label("Phase of the session (optional)")
             options = [(phase, phase) for phase in PHASES]
             yield Select(options, value=q.phase.value if q and q.phase else Select.NULL, id="question-phase", prompt="any phase")

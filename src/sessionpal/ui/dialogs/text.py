@@ -18,6 +18,7 @@ from ...core.dates import FIRST_YEAR, LAST_YEAR, day_written, sane_day
 from ...core.model import Engagement
 from ...core.stalled import sparkline
 from ..widgets.form_error import FormError
+from ..widgets.ordered_input import OrderedInput
 from ..widgets.tickbox import TickBox
 from .form_keys import FORM_KEYS
 
@@ -69,7 +70,7 @@ class TextDialog(_Form):
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
             # Selected on focus: what is typed replaces the suggested words (a day, a title), never joins them
             # ("FridayThursday"); End or an arrow keeps them to add to.
-            yield Input(self.value, placeholder=self.placeholder, id="text", suggester=suggester, max_length=300)
+            yield OrderedInput(self.value, placeholder=self.placeholder, id="text", suggester=suggester, max_length=300)
             yield from self.buttons(self.ok)
 
     def on_mount(self) -> None:
@@ -107,7 +108,7 @@ class RateDialog(_Form):
                     classes="dialog-detail",
                 )
             yield Label("1 (no progress) to 10 (done, or as good as it gets), in the client's own estimate")
-            yield Input(str(self.current or ""), placeholder="1-10", id="rating", type="integer", max_length=2)
+            yield OrderedInput(str(self.current or ""), placeholder="1-10", id="rating", type="integer", max_length=2)
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
@@ -136,9 +137,9 @@ class AreasDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("Areas [b]$name[/b] has agreed to, and areas to ask about first", name=self.client_name), classes="dialog-title")
             yield Label("Agreed to be coached on (comma-separated), e.g. career, health")
-            yield Input(", ".join(self.agreed), id="agreed")
+            yield OrderedInput(", ".join(self.agreed), id="agreed")
             yield Label("Ask permission first, e.g. family, money. A note or goal tagged #family then brings a reminder")
-            yield Input(", ".join(self.ask_first), id="ask-first")
+            yield OrderedInput(", ".join(self.ask_first), id="ask-first")
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
@@ -169,13 +170,13 @@ class EngagementDialog(_Form):
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup("The engagement with [b]$name[/b]", name=self.client_name), classes="dialog-title")
             yield Label("Sessions agreed (empty: no number), e.g. 12")
-            yield Input(str(current.sessions or ""), id="engagement-sessions", max_length=3)
+            yield OrderedInput(str(current.sessions or ""), id="engagement-sessions", max_length=3)
             yield Label("It ends on (YYYY-MM-DD, or empty)")
-            yield Input(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10)
+            yield OrderedInput(current.ends.isoformat() if current.ends else "", id="engagement-ends", max_length=10)
             yield Label("Next session on (YYYY-MM-DD, or empty): shown on the last-time card")
-            yield Input(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10)
+            yield OrderedInput(current.next_session.isoformat() if current.next_session else "", id="engagement-next", max_length=10)
             yield Label('It started on (YYYY-MM-DD): sessions before it are not counted in "session 1 of 12"')
-            yield Input((current.started or self.today).isoformat(), id="engagement-started", max_length=10)
+            yield OrderedInput((current.started or self.today).isoformat(), id="engagement-started", max_length=10)
             yield from self.buttons("Save")
 
     def on_mount(self) -> None:
@@ -214,8 +215,8 @@ class PastSessionDialog(_Form):
             yield Static(Content.from_markup("A past session with [b]$name[/b]", name=self.client_name), classes="dialog-title")
             yield Label("Its day (YYYY-MM-DD) and how long it lasted (minutes)")
             with Horizontal(classes="form-row"):
-                yield Input(self.today.isoformat(), id="day", max_length=10)
-                yield Input(str(self.minutes), id="minutes", max_length=4)  # selected on focus: typing replaces it
+                yield OrderedInput(self.today.isoformat(), id="day", max_length=10)
+                yield OrderedInput(str(self.minutes), id="minutes", max_length=4)  # selected on focus: typing replaces it
             yield TickBox("Pro bono", id="pro-bono")
             yield Static('Notes, one a line, as in the note line: ! action  " their words  * insight  ? question  + for them  = agreement')  # wraps
             yield TextArea(id="past-notes", soft_wrap=True)

@@ -44,6 +44,7 @@ from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
 from ..widgets.footer import CompactFooter
+from ..widgets.ordered_input import OrderedInput
 
 ALL = "+all"
 NEW_PACK = "+new-pack"
@@ -84,7 +85,7 @@ class PacksScreen(Screen[None]):
             with Vertical(id="packs-side"):
                 yield OptionList(id="pack-list")
             with Vertical(id="packs-main"):
-                yield Input(placeholder="Filter: words  #tag  @phase (this pack)", id="packs-filter")
+                yield OrderedInput(placeholder="Filter: words  #tag  @phase (this pack)", id="packs-filter")
                 yield OptionList(id="question-list")
                 yield Static(id="question-detail")
         # At 80 columns: reordering and retitling stay bound (F1 lists them), out of the footer.

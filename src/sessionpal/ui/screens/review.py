@@ -45,6 +45,7 @@ from ..changes import attempt
 from ..context import TypedApp
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.notes import due_part
+from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
 
@@ -178,7 +179,7 @@ class ReviewScreen(Screen[None]):
             with TabPane("Open actions", id="tab-actions"):
                 yield PagedTable[OpenAction]([Column("Open action")], self._action_cells, header=False, empty="No open actions.", id="open-actions")
             with TabPane("Search", id="tab-search"):
-                yield Input(placeholder='Search every note: words match as prefixes, "quoted phrases" exactly', id="review-search")
+                yield OrderedInput(placeholder='Search every note: words match as prefixes, "quoted phrases" exactly', id="review-search")
                 yield OptionList(id="hits")
             with TabPane("Problems", id="tab-problems"):
                 yield Static(id="problems")

@@ -23,10 +23,11 @@ from textual.widgets import Input, Static
 
 from ...core.deck import ALL_PHASES, Deck, DeckQuery, asked_ago
 from ...core.model import Phase, Question
+from .ordered_input import OrderedInput
 from .question_list import QuestionList
 
 
-class DeckFilter(Input):
+class DeckFilter(OrderedInput):
     """The deck's filter line; up/down move through the list while typing."""
 
     # Input sets its virtual size (the typed text's width) on every keystroke, and Widget's

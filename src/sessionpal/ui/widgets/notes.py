@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, var
 from textual.suggester import Suggester
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.due import describe_due
@@ -27,6 +27,7 @@ from ...core.safe_text import glimpse
 from ...core.sessionfile import NOTES, clean_text
 from ...core.stamps import format_stamp
 from .goals import goal_line
+from .ordered_input import OrderedInput
 
 if TYPE_CHECKING:  # the card's value types only: the open actions (the index's) come later, from a worker
     from pathlib import Path
@@ -101,7 +102,7 @@ class TagSuggester(Suggester):
         return value[: len(value) - len(word)] + "#" + match if match else None
 
 
-class NoteInput(Input):
+class NoteInput(OrderedInput):
     """The note line. A paste keeps every line (joined with spaces), not just the first.
 
     Enter posts Submitted, as any Input does: that message is the one way a note

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.carried import Carried
 from ...core.patterns import EnergyPoint, Patterns, Quote, Theme
 from ...core.safe_text import glimpse
 from ...core.stalled import SPARK
+from .ordered_input import OrderedInput
 
 QUOTES_LISTED = 100  # the newest: every option is laid out when the list fills; a filter finds any of them
 SPARK_MONTHS = 12  # a year, one cell a month
@@ -61,7 +62,7 @@ class WordsPane(Vertical):
         self.shown: list[Quote] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: words, or #tag · Enter back to the list · Esc clears", id="words-filter")
+        yield OrderedInput(placeholder="Filter: words, or #tag · Enter back to the list · Esc clears", id="words-filter")
         yield Static("Reading their sessions…", id="words-empty")
         yield OptionList(id="words")
 
