@@ -410,7 +410,7 @@ def test_shell_completion_scripts(tmp_path: Path) -> None:
     (tmp_path / "sessionpal.bash").write_text(script.stdout)
     probe = (
         f"source {tmp_path / 'sessionpal.bash'}; "
-        "COMP_WORDS=(sessionpal pa); COMP_CWORD=1; _shtab_sessionpal; echo ${COMPREPLY[@]}; "
+        "COMP_WORDS=(sessionpal pac); COMP_CWORD=1; _shtab_sessionpal; echo ${COMPREPLY[@]}; "
         "COMP_WORDS=(sessionpal packs ''); COMP_CWORD=2; _shtab_sessionpal; echo ${COMPREPLY[@]}"
     )
     completed = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=60)

@@ -251,3 +251,24 @@ def test_an_index_of_the_previous_schema_is_rebuilt_once(marta: tuple[Home, Clie
     assert index.refresh().indexed == 4, "every file read again into the new schema"
     assert [(p.start, p.end) for p in read_patterns(home, client, TODAY).energy] == [(4, 6), (5, None)]
     assert index.refresh().indexed == 0, "and only once"
+
+
+def test_a_session_file_that_is_a_link_is_never_read(marta: tuple[Home, Client], tmp_path: Path) -> None:
+    """A link named like a session (a synced home, a script) would show a file from anywhere on the computer as
+    the client's words, in the view and in what the CLI exports: it is reported, never read."""
+    from sessionpal.core.paths import session_paths
+    from sessionpal.core.sessions import read_session
+
+    home, client = marta
+    outside = tmp_path / "outside.md"
+    template = (home.sessions_dir("marta-ruiz") / "2026-08-03T1000.md").read_text()
+    outside.write_text(template.replace("Running is the one hour that is mine", "SECRET FROM OUTSIDE THE HOME"))
+    link = home.sessions_dir("marta-ruiz") / "2026-10-05T1000.md"
+    link.symlink_to(outside)
+    assert link not in session_paths(home, "marta-ruiz"), "not listed as a session"
+    assert link in session_paths(home, "marta-ruiz", only_files=False), "but listed to be reported"
+    with pytest.raises(FileProblems, match="is a link to another file"):
+        read_session(link)
+    found = read_patterns(home, client, date(2026, 12, 1))
+    assert not any("SECRET" in q.text for q in found.quotes)
+    assert any(str(link) in problem and "is a link" in problem for problem in found.problems)

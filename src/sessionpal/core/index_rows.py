@@ -98,9 +98,9 @@ def _session_text(path: Path) -> str:
     else (a pipe, a folder, too large, unreadable, not UTF-8, changed while read) goes through read_user_text,
     for its problem."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # fsio-ok: reads only; a FIFO opens without waiting
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)  # fsio-ok: reads only; a FIFO opens without waiting
     except OSError:
-        return read_user_text(path)
+        return read_user_text(path, links=False)
     try:
         found = os.fstat(fd)
         plain = stat.S_ISREG(found.st_mode) and found.st_size <= MAX_FILE_BYTES
@@ -108,11 +108,11 @@ def _session_text(path: Path) -> str:
     finally:
         os.close(fd)
     if not plain or len(data) != found.st_size:
-        return read_user_text(path)
+        return read_user_text(path, links=False)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return read_user_text(path)
+        return read_user_text(path, links=False)
     return text[1:] if text.startswith("\ufeff") else text
 
 

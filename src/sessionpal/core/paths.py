@@ -87,11 +87,12 @@ def session_sort_key(name: str) -> tuple[str, int]:
 
 def session_paths(home: Home, slug: str, *, only_files: bool = True) -> list[Path]:
     """A client's session files, oldest first; sync-conflict copies and temp files are not sessions. With
-    `only_files=False`, also what is named like a session but is no regular file (a pipe, a folder), so the
-    index and the records can report it rather than pass over it."""
+    `only_files=False`, also what is named like a session but is no regular file (a pipe, a folder, a link), so
+    the index and the records can report it rather than pass over it. A link is never a session file: what it
+    points to may be anywhere on the computer."""
     folder = home.sessions_dir(slug)
     try:
-        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name) and (e.is_file() or not only_files)]
+        names = [e.name for e in os.scandir(folder) if is_session_file_name(e.name) and (e.is_file(follow_symlinks=False) or not only_files)]
     except OSError:
         return []
     return [folder / name for name in sorted(names, key=session_sort_key)]

@@ -7,6 +7,7 @@ rest of the app keeps working without it.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
 import stat
@@ -56,12 +57,15 @@ def problem(path: Path | str, message: str, line: int = 1, col: int = 1) -> File
     return FileProblems([Problem(str(path), line, col, message)])
 
 
-def read_user_bytes(path: Path, limit: int | None = None) -> bytes:
+def read_user_bytes(path: Path, limit: int | None = None, *, links: bool = True) -> bytes:
     """Read a person's file, refusing ones too large to be what they claim to be, and anything that is
-    not a regular file: a FIFO named like a session would make the read wait forever."""
+    not a regular file: a FIFO named like a session would make the read wait forever. `links=False`: a
+    symbolic link is refused too (a session file is the client's only where it is: a link named like one
+    could show, and export, a file from anywhere on the computer as the client's words)."""
+    no_links = 0 if links else getattr(os, "O_NOFOLLOW", 0)
     try:
         # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; then fstat says what it is.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))  # fsio-ok: reads only
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | no_links)  # fsio-ok: reads only
         try:
             found = os.fstat(fd)
             if stat.S_ISDIR(found.st_mode):
@@ -83,6 +87,8 @@ def read_user_bytes(path: Path, limit: int | None = None) -> bytes:
     except PermissionError:
         raise problem(path, "cannot read this file (permission denied)") from None
     except OSError as error:
+        if not links and error.errno == errno.ELOOP:
+            raise problem(path, "is a link to another file, so it is not read (keep the session file itself here)") from None
         raise problem(path, f"cannot read this file ({error.strerror or error})") from None
 
 
@@ -105,8 +111,8 @@ def decode_utf8(path: Path | str, data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_user_text(path: Path) -> str:
-    return decode_utf8(path, read_user_bytes(path))
+def read_user_text(path: Path, *, links: bool = True) -> str:
+    return decode_utf8(path, read_user_bytes(path, links=links))
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")

@@ -528,7 +528,7 @@ def read_front_matter(path: Path, head: int | None = None) -> dict[str, Any]:
     """A session file's front matter alone, without reading its body into a document; {} when it has
     none that parses. `head`: read at most that many bytes (a front matter past them counts as none)."""
     try:
-        text = read_user_bytes(path, limit=head).decode("utf-8", "replace")
+        text = read_user_bytes(path, limit=head, links=False).decode("utf-8", "replace")
     except FileProblems:
         return {}
     lines = text.replace("\r\n", "\n").split("\n")

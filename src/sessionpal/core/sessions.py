@@ -36,7 +36,7 @@ def fingerprint(stat: os.stat_result) -> tuple[int, int, int]:
 
 def read_session(path: Path) -> SessionDocument:
     before = _stat(path)
-    document = SessionDocument.parse(path, read_user_text(path))
+    document = SessionDocument.parse(path, read_user_text(path, links=False))
     # Only trust the fingerprint if nothing changed the file while it was read.
     document.fingerprint = fingerprint(before) if before is not None and _stat(path) == before else None
     return document
