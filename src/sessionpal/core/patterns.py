@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 NOTE_KINDS = frozenset(kind.value for kind in (NoteKind.NOTE, NoteKind.QUOTE, NoteKind.INSIGHT, NoteKind.QUESTION, NoteKind.SHARED))
 THEMES_SHOWN = {"tag": 8, "area": 6, "word": 10}  # rows of each kind in the themes table: a glance, not a report
 _SAID = frozenset((NoteKind.QUOTE.value, NoteKind.SHARED.value))  # the kinds of line a quote or a + note is
-RECENT = 2  # session months that count as "lately" for rising and quiet themes
+RECENT = 2  # months (up to the latest session) that count as "lately" for rising and quiet themes
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class Theme:
-    """A tag, area or word of the client's, counted in each month that had sessions (oldest first)."""
+    """A tag, area or word of the client's, counted in each month from their first session to their last (oldest first)."""
 
     kind: str  # "tag", "area" or "word"
     name: str
@@ -132,6 +132,16 @@ def _trend(counts: Sequence[int]) -> str:
     return ""
 
 
+def _every_month(first: str, last: str) -> list[str]:
+    """The months from `first` to `last` (YYYY-MM), both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while (found := f"{year:04d}-{month:02d}") <= last:
+        months.append(found)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _newest(quote: Quote) -> tuple[float, int]:
     return (quote.when.timestamp() if quote.when else 0.0, quote.stamp or 0)
 
@@ -175,10 +185,11 @@ def patterns_of(
             elif kind == NoteKind.SHARED.value:
                 for_client.append(Quote(story.started, story.path, stamp, text, tags_in(text), shareable=True))
     language = language_of(q.text for q in quotes) or language_of(t for s in shown for _, k, t in s.lines if k in NOTE_KINDS)
-    # Themes: a column for each month that had sessions.
+    # Themes: a column for each month.
     areas = _areas_of(client)
     month_of = {story.path: f"{story.started:%Y-%m}" for story in shown if story.started is not None}
-    months = sorted(set(month_of.values()))
+    # Every month from the first session to the last, those without one too: a gap in the calls shows as a gap.
+    months = _every_month(min(month_of.values()), max(month_of.values())) if month_of else []
     place = {month: n for n, month in enumerate(months)}
     rows: dict[str, list[Counter[str]]] = {kind: [Counter() for _ in months] for kind in THEMES_SHOWN}
     for story in shown:
@@ -193,7 +204,8 @@ def patterns_of(
                 else:
                     rows["tag"][column]["#" + tag] += 1
     for quote in quotes:
-        rows["word"][place[month_of[quote.path]]].update(content_words(quote.text, language))
+        # Each word once a quote: a word said over and over in one breath is one time it came up, not a theme.
+        rows["word"][place[month_of[quote.path]]].update(dict.fromkeys(content_words(quote.text, language), 1))
     # Carried actions and quiet goals: every session, the one in progress aside.
     past = [s for s in held if s.path != current]
     carried = carried_of(client, past, today, language=language)

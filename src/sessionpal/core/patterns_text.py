@@ -10,10 +10,13 @@ from __future__ import annotations
 import unicodedata
 
 from .patterns import Patterns, Quote, Theme
+from .safe_text import glimpse
 from .stalled import SPARK
 
-MONTHS_SHOWN = 6  # the themes' columns in text: the last half year that had sessions
+MONTHS_SHOWN = 6  # the themes' columns in text: the last six months up to the latest session
 QUOTES_SHOWN = 30  # in text and Markdown: the newest; --format json has every one
+QUOTE_CHARACTERS = 400  # a quote's words in text and Markdown, as the view shows them
+ENERGY_SHOWN = 12  # the latest check-ins in text and Markdown
 
 
 def spark(counts: tuple[int, ...] | list[int]) -> str:
@@ -24,7 +27,8 @@ def spark(counts: tuple[int, ...] | list[int]) -> str:
 
 def _quote_line(quote: Quote) -> str:
     where = ", ".join(quote.goals)  # its #tags are in its words already
-    return f'{quote.day}  "{quote.text}"' + (f"  ({where})" if where else "")
+    # Cut as the view cuts it: a quote pasted whole from an email is a page, not a line of a prep note.
+    return f'{quote.day}  "{glimpse(quote.text, QUOTE_CHARACTERS)}"' + (f"  ({where})" if where else "")
 
 
 def columns(text: str) -> int:
@@ -44,7 +48,14 @@ def energy_line(patterns: Patterns) -> str:
     def said(value: int | None) -> str:
         return "·" if value is None else str(value)
 
-    return "  ".join(f"{p.when:%d %b}: {said(p.start)}→{said(p.end)}" if p.when else f"{said(p.start)}→{said(p.end)}" for p in patterns.energy)
+    # The latest check-ins, dated with their year when they span more than one (years of weekly calls would
+    # otherwise be one line of thousands of characters, 02 Jan of which year?).
+    shown = patterns.energy[-ENERGY_SHOWN:]
+    years = {p.when.year for p in shown if p.when}
+    stamp = "%d %b %Y" if len(years) > 1 else "%d %b"
+    line = "  ".join(f"{p.when:{stamp}}: {said(p.start)}→{said(p.end)}" if p.when else f"{said(p.start)}→{said(p.end)}" for p in shown)
+    earlier = len(patterns.energy) - len(shown)
+    return line + (f"  (and {earlier} earlier: --format json has every one)" if earlier else "")
 
 
 def as_text(patterns: Patterns) -> str:
