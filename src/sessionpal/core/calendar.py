@@ -694,6 +694,44 @@ def agenda(
     return Agenda(tuple(Call(event, placer.place(event)) for event in read.events), read.problems)
 
 
+NEXT_CALL_DAYS = 92  # how far ahead a client's next call is looked for: a monthly client's is in it
+
+
+def next_call(
+    settings: CalendarSettings, clients: Sequence[CalendarClient], slug: str, after: datetime, *, zone: tzinfo | None = None, seconds: float = READ_SECONDS
+) -> Call | None:
+    """The client's first call starting at or after `after`, in the next NEXT_CALL_DAYS days; None without
+    one (or without a calendar). Every client is placed, so an event naming two is nobody's. Blocking."""
+    if not settings.sources:
+        return None
+    found = agenda(settings, clients, after, after + timedelta(days=NEXT_CALL_DAYS), zone=zone, seconds=seconds)
+    return found.next_for(slug, after)
+
+
+def sources_fingerprint(settings: CalendarSettings) -> tuple[tuple[str, int, int], ...]:
+    """What the sources look like on disk, in a few stat calls: each source, and each folder inside a vdir
+    (a sync tool adds, replaces and removes events by renaming, which changes its folder). A change means
+    the calendar is read again; reading it costs far more than looking."""
+    seen: list[tuple[str, int, int]] = []
+
+    def stat(path: str) -> None:
+        try:
+            found = os.stat(path)
+            seen.append((path, found.st_mtime_ns, found.st_size))
+        except OSError:
+            seen.append((path, -1, -1))
+
+    for source in settings.sources:
+        stat(str(source.path))
+        try:
+            inner = [e.path for e in os.scandir(source.path) if not e.name.startswith(".") and e.is_dir()]
+        except OSError:
+            continue  # a file, or not there: its own stat says when that changes
+        for folder in sorted(inner)[:100]:
+            stat(folder)
+    return tuple(seen)
+
+
 def calendar_name_for(event: CalendarEvent) -> str:
     """What to remember as a client's calendar name when the coach says an event is theirs: its title (or
     where it is, for one without), so the next event called so is placed too."""
@@ -714,7 +752,9 @@ __all__ = [
     "day_window",
     "in_zone",
     "local_zone",
+    "next_call",
     "read_events",
+    "sources_fingerprint",
     "week_window",
     "words",
 ]

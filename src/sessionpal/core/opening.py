@@ -41,6 +41,7 @@ class ClientOpening:
     lock: SessionLock | None  # None: another sessionpal holds the client, and this one only looks
     read_only: str  # why this one only looks ("" when it holds the lock)
     unfinished: SessionDocument | None  # a session left running or paused (the holder's, when read-only)
+    planned: int | None = None  # minutes a new session is planned for, when not the client's usual (a call booked longer)
 
     @property
     def gap(self) -> float:
@@ -57,7 +58,8 @@ class ClientOpening:
 
     def session(self, document: SessionDocument | None = None) -> LiveSession:
         """The live session for `document` (None: a new session, its file made with the first note)."""
-        minutes = document.info.planned_minutes if document is not None else (self.client.session_minutes or self.defaults.session_minutes)
+        usual = self.planned or self.client.session_minutes or self.defaults.session_minutes
+        minutes = document.info.planned_minutes if document is not None else usual
         return LiveSession(self.home, self.client, self.clock, self._model(document), minutes, document=document, read_only=self.read_only)
 
     def resume(self) -> LiveSession:
@@ -82,8 +84,11 @@ class ClientOpening:
             self.lock = None
 
 
-def open_client(home: Home, client: Client, clock: Clock, models: ModelLibrary, defaults: Defaults, now: datetime | None = None) -> ClientOpening:
-    """Take the client's lock and see what is there. SaveFailed when the lock cannot even be written."""
+def open_client(
+    home: Home, client: Client, clock: Clock, models: ModelLibrary, defaults: Defaults, now: datetime | None = None, *, planned: int | None = None
+) -> ClientOpening:
+    """Take the client's lock and see what is there. SaveFailed when the lock cannot even be written. `planned`: the
+    minutes a new session is planned for, when not the client's usual ones (the calendar booked the call longer)."""
     try:
         lock: SessionLock | None = acquire(home, client.slug, now or clock.now())
         read_only = ""
@@ -93,4 +98,4 @@ def open_client(home: Home, client: Client, clock: Clock, models: ModelLibrary, 
         raise SaveFailed(f"{error.reason}; the session could not be opened for writing") from None
     if lock is not None:
         clean_leftovers(home, client.slug)  # a write a crash cut short left its temp file
-    return ClientOpening(home, client, clock, models, defaults, lock, read_only, find_unfinished(home, client.slug))
+    return ClientOpening(home, client, clock, models, defaults, lock, read_only, find_unfinished(home, client.slug), planned)

@@ -53,8 +53,9 @@ class ClientOpener:
             self.app.records.autocommit([client.path], f"New client {client.slug}")
             self.open(ClientEntry(client.slug, client.path, client), news="New client")
 
-    def open(self, entry: ClientEntry, news: str = "") -> None:
-        """Open a client's session: the core decides what there is; the coach answers if there is a choice."""
+    def open(self, entry: ClientEntry, news: str = "", *, minutes: int | None = None) -> None:
+        """Open a client's session: the core decides what there is; the coach answers if there is a choice.
+        `minutes`: a new session's planned length, when not the client's usual one (today's call is booked longer)."""
         from .dialogs.resume import ResumeDialog
 
         if entry.client is None:
@@ -64,7 +65,7 @@ class ClientOpener:
             return
         defaults = Defaults(self.app.config.model, self.app.config.session_minutes)
         try:
-            opening = open_client(self.app.home, entry.client, self.app.clock, self.app.model_library(), defaults)
+            opening = open_client(self.app.home, entry.client, self.app.clock, self.app.model_library(), defaults, planned=minutes)
         except SaveFailed as error:
             self.app.notify(str(error), title="Client not opened", severity="error", markup=False)
             return

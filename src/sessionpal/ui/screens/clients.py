@@ -1,13 +1,17 @@
-"""The client picker: most recent first, type to filter, Enter opens, ctrl+n (F2 in a browser) adds a client."""
+"""The client picker: most recent first, type to filter, Enter opens, ctrl+n (F2 in a browser) adds a client.
+Above it, with a calendar, today's calls (screens/today_flow.py, widgets/today.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,6 +23,11 @@ from ...core.problems import close_matches
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
+from ..widgets.today import TodayCalls, TodayStrip
+from .today_flow import TodayFlow
+
+if TYPE_CHECKING:
+    from ...core.calendar import Call
 
 FIRST_SCREEN = 60  # clients read before the list first shows: more than a tall terminal holds
 LISTED_AT_MOST = 300
@@ -48,16 +57,31 @@ class ClientPickerScreen(Screen[None]):
         Binding("ctrl+o", "app.packs", "Question packs", id="packs", tooltip="Browse the packs, edit your own, hide or star questions"),
         Binding("ctrl+y", "app.review", "Review", id="review", tooltip="Every client's past sessions, open actions and search"),
         Binding("ctrl+g", "conflicts", "Sync conflicts", id="conflicts", tooltip="Compare and resolve the copies a sync tool left"),
-        Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above"),
-        Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below"),
+        Binding("ctrl+t", "today", "Today's calls", id="today", tooltip="Choose one of today's calls (↑ ↓, Enter opens it); again to go back to the list"),
+        # While a call is being chosen Enter is the strip's, whatever has the cursor: one binding per thing it does.
+        Binding("enter", "open_call", "Open the call", id="open_call", priority=True, tooltip="Open the call's client, planned as long as the call is booked"),
+        Binding("enter", "assign_call", "Say whose", id="assign_call", priority=True, tooltip="The call names no client: pick whose it is in the list"),
+        Binding("enter", "choose_call", "Whose?", id="choose_call", priority=True, tooltip="The call names two clients: say which it is for"),
+        Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above (the call above, choosing a call)"),
+        Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below (the call below, choosing a call)"),
+        Binding("escape", "leave_today", "Back to the list", id="leave_today", tooltip="Stop choosing a call (or saying whose one is)"),
         Binding("escape", "clear_filter", "Clear", id="clear_filter", show=False, tooltip="Clear the filter"),
         Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="Hide the client list (for screen sharing); again to show"),
         # Priority: over the filter's own ctrl+k (delete to the end), as in the session's note line.
         Binding("ctrl+k", "patterns", "Patterns", id="patterns", show=False, priority=True, tooltip="What keeps coming up with the highlighted client"),
     ]
 
+    # Today's calls (TodayFlow reads them, the strip draws them): the day's calls (None: no calendar), the minute the
+    # countdown counts from, the call being chosen (None: the keys are the list's), the call being said whose.
+    today: var[TodayCalls | None] = var(None)
+    minute: var[datetime | None] = var(None)
+    call_cursor: var[int | None] = var(None)
+    assigning: var[Call | None] = var(None)
+    blind: var[bool] = var(False)  # the app's privacy blind, mirrored for the strip
+
     def __init__(self) -> None:
         super().__init__()
+        self.today_flow = TodayFlow(self)
         self.entries: list[ClientEntry] = []
         self.shown: list[ClientEntry] = []
         self.conflicts: list[Conflict] = []
@@ -68,8 +92,10 @@ class ClientPickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
         yield Static(id="conflict-banner")
-        adds = self.pal.key_for("new_client", "ctrl+n")
-        yield Input(placeholder=f"Type to find a client · Enter opens · {adds} adds a client", id="client-filter")
+        yield TodayStrip(id="today").data_bind(
+            today=ClientPickerScreen.today, now=ClientPickerScreen.minute, cursor=ClientPickerScreen.call_cursor, private=ClientPickerScreen.blind
+        )
+        yield Input(placeholder=self._placeholder(), id="client-filter")
         yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
         yield Footer(compact=True)
@@ -80,6 +106,9 @@ class ClientPickerScreen(Screen[None]):
         # opened the highlighted client instead of the one typed). ↑ ↓ and the mouse still pick.
         self.query_one("#client-list", OptionList).can_focus = False
         self.watch(self.app, "private", self._privacy_changed)
+        self.query_one(TodayStrip).keys = f"{self.pal.key_for('today', 'ctrl+t')} to choose a call"
+        self.today_flow.start()  # only whether there is a calendar: it is read once the list is drawn
+        self.set_interval(1.0, self.today_flow.tick)
         # The clients are read when the screen comes to the top (on_screen_resume), its first time included:
         # read here as well, two passes over every client ran side by side at start, each slowing the other.
         # Another terminal erases a client, a sync tool brings a new one: the list follows within seconds.
@@ -87,6 +116,9 @@ class ClientPickerScreen(Screen[None]):
 
     def _privacy_changed(self, private: bool) -> None:
         self.set_class(private, "-private")
+        self.blind = private
+        if private:
+            self.assigning = None  # saying whose a call is shows the list: not behind the blind
         self.query_one("#client-filter", Input).password = private  # the letters typed may be a name
         if self.entries or private:
             self._filter(self.query_one("#client-filter", Input).value, keep=True)
@@ -104,8 +136,13 @@ class ClientPickerScreen(Screen[None]):
         self.load_clients()
 
     def _open(self, entry: ClientEntry) -> None:
+        self.open_entry(entry)
+
+    def open_entry(self, entry: ClientEntry, minutes: int | None = None, news: str = "") -> None:
+        """Open a client (from the list, or from one of today's calls, `minutes` long when the call is booked so)."""
         self._opened = True
-        self.pal.opener.open(entry)
+        self.call_cursor = None
+        self.pal.opener.open(entry, news, minutes=minutes)
 
     @work(thread=True, exclusive=True, group="clients")
     def load_clients(self) -> None:
@@ -123,6 +160,8 @@ class ClientPickerScreen(Screen[None]):
     def check_home(self) -> None:
         if self.is_current and clients_fingerprint(self.pal.home) != self._seen:
             self.app.call_from_thread(self.load_clients)
+        elif self.is_current and self.today_flow.changed_on_disk():
+            self.app.call_from_thread(self.today_flow.read)
 
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
         self.entries = entries
@@ -138,6 +177,9 @@ class ClientPickerScreen(Screen[None]):
             )
         self._filter(self.query_one("#client-filter", Input).value, keep=self._keep_highlight)
         self._keep_highlight = True
+        if complete:
+            # After the list is drawn: the calendar never holds up its first paint.
+            self.call_after_refresh(self.today_flow.read)
 
     def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
@@ -155,7 +197,75 @@ class ClientPickerScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "conflicts":
             return bool(self.conflicts)
+        if action == "today":
+            return self.today is not None and bool(self.today.calls) and self.assigning is None
+        chosen = self.today_flow.chosen
+        if action == "open_call":
+            return chosen is not None and chosen.client is not None
+        if action == "assign_call":
+            return chosen is not None and chosen.client is None and not chosen.ambiguous
+        if action == "choose_call":
+            return chosen is not None and chosen.ambiguous
+        if action == "leave_today":
+            return self.call_cursor is not None or self.assigning is not None
         return True
+
+    # today's calls ---------------------------------------------------------------------------------
+
+    def watch_call_cursor(self) -> None:
+        self.refresh_bindings()  # the footer says what Enter does to the call chosen, or nothing of calls
+
+    def watch_today(self) -> None:
+        self.refresh_bindings()
+
+    def watch_assigning(self, call: Call | None) -> None:
+        from .today_flow import visible_title
+
+        line = self.query_one("#client-filter", Input)
+        if call is None:
+            line.placeholder = self._placeholder()
+        else:
+            line.placeholder = f"Whose is the {call.event.start:%H:%M} call “{visible_title(call)}”? Type their name · Enter says so · Esc cancels"
+            line.value = ""
+        self.set_class(call is not None, "-assigning")
+        self.refresh_bindings()
+
+    def _placeholder(self) -> str:
+        return f"Type to find a client · Enter opens · {self.pal.key_for('new_client', 'ctrl+n')} adds a client"
+
+    def action_today(self) -> None:
+        if self.call_cursor is not None:
+            self.today_flow.disarm()
+        else:
+            self.today_flow.arm()
+
+    def action_leave_today(self) -> None:
+        self.today_flow.disarm()
+        self.assigning = None
+
+    def action_open_call(self) -> None:
+        if (call := self.today_flow.chosen) is not None:
+            self.today_flow.open(call)
+
+    def action_assign_call(self) -> None:
+        if (call := self.today_flow.chosen) is not None:
+            self.today_flow.start_assigning(call)
+
+    def action_choose_call(self) -> None:
+        if (call := self.today_flow.chosen) is not None:
+            self.today_flow.choose(call)
+
+    @on(TodayStrip.OpenCall)
+    def _open_call(self, event: TodayStrip.OpenCall) -> None:
+        self.today_flow.open(event.call)
+
+    @on(TodayStrip.AssignCall)
+    def _assign_call(self, event: TodayStrip.AssignCall) -> None:
+        self.today_flow.start_assigning(event.call)
+
+    @on(TodayStrip.ChooseClient)
+    def _choose_client(self, event: TodayStrip.ChooseClient) -> None:
+        self.today_flow.choose(event.call)
 
     def action_conflicts(self) -> None:
         from .conflicts import ConflictsScreen
@@ -197,11 +307,17 @@ class ClientPickerScreen(Screen[None]):
 
     @on(Input.Changed, "#client-filter")
     def _changed(self, event: Input.Changed) -> None:
+        if event.value:
+            self.today_flow.disarm()  # typing is for the list: a letter ends choosing a call
         self._filter(event.value)
 
     @on(Input.Submitted, "#client-filter")
     def _submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#client-list", OptionList)
+        if self.assigning is not None:
+            if self.shown and options.highlighted is not None:
+                self.today_flow.assign(self.shown[options.highlighted])
+            return
         if self.shown and options.highlighted is not None:
             self._open(self.shown[options.highlighted])
         elif event.value.strip():
@@ -209,9 +325,15 @@ class ClientPickerScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#client-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._open(self.shown[event.option_index])
+        if self.assigning is not None:
+            self.today_flow.assign(self.shown[event.option_index])
+        else:
+            self._open(self.shown[event.option_index])
 
     def action_move(self, delta: int) -> None:
+        if self.call_cursor is not None:
+            self.today_flow.move(delta)
+            return
         options = self.query_one("#client-list", OptionList)
         if self.shown:
             current = options.highlighted if options.highlighted is not None else -1

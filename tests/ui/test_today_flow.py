@@ -1,0 +1,207 @@
+"""Today's calls on the client list (issue 30): the strip with a fake clock, Enter on a call, the blind, a call
+that names no client said to be someone's, one that names two asking which."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+
+from sessionpal.core.clients import calendar_names, create_client
+from sessionpal.core.paths import Home
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.dialogs.confirm import ChoiceDialog
+from sessionpal.ui.screens.clients import ClientPickerScreen
+from sessionpal.ui.widgets.today import TodayStrip, strip_lines
+
+from .conftest import build_demo_home, make_app, session_screen, settle, until
+
+SIZE = (110, 36)
+ZONE = timezone(timedelta(hours=1))
+DAY = date(2026, 11, 23)
+
+
+def vevent(uid: str, hour: int, minute: int, minutes: int, summary: str) -> str:
+    start = datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
+    end = start + timedelta(minutes=minutes)
+    return (
+        f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:{start:%Y%m%dT%H%M%SZ}\r\n"
+        f"DTEND:{end:%Y%m%dT%H%M%SZ}\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n"
+    )
+
+
+def calendar_home(home: Home, calendar: Path, *events: str) -> Home:
+    """The demo home with Ngozi (50-minute sessions) and a calendar of today's calls."""
+    build_demo_home(home)
+    create_client(home, "Ngozi Adeyemi", 50, date(2026, 10, 1))
+    calendar.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n", encoding="utf-8")
+    home.config_file.write_text(f'[calendar]\nsources = ["{calendar}"]\n', encoding="utf-8")
+    return home
+
+
+DAY_CALLS = (
+    vevent("a", 8, 0, 45, "Coaching: Ana Pérez"),
+    vevent("n", 10, 0, 30, "Ngozi Adeyemi check-in"),
+    vevent("x", 12, 0, 30, "Intro call"),
+    vevent("both", 15, 0, 60, "Ana Pérez and José Álvarez, three-way"),
+)
+
+
+@pytest.fixture
+def day_home(home: Home, tmp_path: Path) -> Home:
+    return calendar_home(home, tmp_path / "work.ics", *DAY_CALLS)
+
+
+def at(hour: int, minute: int) -> FakeClock:
+    return FakeClock(datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=ZONE))
+
+
+def picker(app: App[Any]) -> ClientPickerScreen:
+    screen = app.screen
+    assert isinstance(screen, ClientPickerScreen), screen
+    return screen
+
+
+def strip_text(app: App[Any]) -> list[str]:
+    screen = picker(app)
+    today, now = screen.today, screen.minute
+    if today is None or now is None:
+        return []
+    return [line.plain for line in strip_lines(today, now, screen.call_cursor, screen.blind)]
+
+
+async def read(pilot: Any) -> None:
+    await settle(pilot)
+    assert await until(pilot, lambda: (t := picker(pilot.app).today) is not None and t.read), "the calendar was read"
+
+
+async def test_the_strip_counts_down_to_the_next_call_then_says_it_is_under_way(day_home: Home) -> None:
+    clock = at(9, 48)
+    app = make_app(day_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        lines = strip_text(app)
+        assert lines[1:] == [
+            "  08:00–08:45  Ana Pérez",
+            "  10:00–10:30  Ngozi Adeyemi · in 12 min",
+            "  12:00–12:30  not matched · “Intro call” · Enter says whose",
+            "  15:00–16:00  ambiguous: Ana Pérez or José Álvarez · Enter asks which",
+        ], lines
+        clock.advance(5 * 60)
+        assert await until(pilot, lambda: "Ngozi Adeyemi · in 7 min" in strip_text(app)[2])
+        clock.advance(22 * 60)  # 10:15
+        assert await until(pilot, lambda: strip_text(app)[2].endswith("Ngozi Adeyemi · under way · 15 min left"))
+        clock.advance(20 * 60)  # 10:35: Ngozi's is over, the next is the one at noon
+        assert await until(pilot, lambda: strip_text(app)[3].endswith("Enter says whose · in 1 h 25 min"))
+        assert "·" not in strip_text(app)[2].split("Ngozi Adeyemi")[1]
+
+
+async def test_enter_on_the_next_call_opens_its_client_as_long_as_the_call_is_booked(day_home: Home) -> None:
+    app = make_app(day_home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        assert picker(app).call_cursor is None
+        await pilot.press("ctrl+t")
+        assert picker(app).call_cursor == 1, "the call next is the one chosen"
+        assert strip_text(app)[2].startswith("▸ 10:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = session_screen(app)
+        assert screen.live.client.name == "Ngozi Adeyemi"
+        assert screen.live.timer.read().planned == 30 * 60, "the call is booked for 30 minutes, not her usual 50"
+
+
+async def test_keys_typed_at_once_go_where_the_state_says(day_home: Home) -> None:
+    """ctrl+t, ↑ and Enter with no pause: Enter opens the call above (Ana's), never the list's highlighted client."""
+    app = make_app(day_home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        await pilot.press("ctrl+t", "up", "enter")
+        await settle(pilot)
+        screen = session_screen(app)
+        assert screen.live.client.name == "Ana Pérez" and screen.live.timer.read().planned == 45 * 60, "her usual length: the call is as long"
+
+
+async def test_typing_leaves_the_strip_for_the_list(day_home: Home) -> None:
+    app = make_app(day_home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        await pilot.press("ctrl+t", *"jose")
+        assert picker(app).call_cursor is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session_screen(app).live.client.name == "José Álvarez"
+
+
+async def test_behind_the_blind_the_strip_shows_times_only(day_home: Home) -> None:
+    app = make_app(day_home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        lines = strip_text(app)
+        drawn = str(app.screen.query_one(TodayStrip).render())
+        for name in ("Ana", "Ngozi", "José", "Intro"):
+            assert all(name not in line for line in lines) and name not in drawn
+        assert lines[2] == "  10:00–10:30  a call · in 12 min"
+        await pilot.press("ctrl+t", "down", "enter")  # the noon call names no one: saying whose needs the names
+        await pilot.pause()
+        assert picker(app).assigning is None
+
+
+async def test_a_call_that_names_no_client_is_said_to_be_someones_and_remembered(day_home: Home) -> None:
+    app = make_app(day_home, at(11, 0), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        await pilot.press("ctrl+t")
+        assert picker(app).call_cursor == 2, "the noon call is next"
+        await pilot.press("enter")
+        assert picker(app).assigning is not None
+        await pilot.press(*"ngozi", "enter")
+        await settle(pilot)
+        assert calendar_names(day_home.client_file("ngozi-adeyemi")) == ("Intro call",)
+        assert "calendar_names" in day_home.client_file("ngozi-adeyemi").read_text(encoding="utf-8")
+        assert await until(pilot, lambda: "Ngozi Adeyemi · in 1 h 00 min" in strip_text(app)[3]), strip_text(app)
+        assert isinstance(app.screen, ClientPickerScreen), "said whose, not opened"
+
+
+async def test_a_call_that_names_two_clients_asks_which(day_home: Home) -> None:
+    app = make_app(day_home, at(14, 30), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        await pilot.press("ctrl+t", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert [c[0] for c in dialog.choices if c] == ["ana-perez", "jose-alvarez", "cancel"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = session_screen(app)
+        assert screen.live.client.name == "José Álvarez" and screen.live.timer.read().planned == 60 * 60
+
+
+async def test_no_calendar_no_strip(home: Home) -> None:
+    build_demo_home(home)
+    app = make_app(home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert picker(app).today is None and not app.screen.query_one(TodayStrip).display
+        await pilot.press("ctrl+t", "enter")
+        await settle(pilot)
+        assert session_screen(app).live.client.name == "Ana Pérez", "Enter is the list's"
+
+
+async def test_a_calendar_that_cannot_be_read_is_one_line_and_the_list_works(home: Home, tmp_path: Path) -> None:
+    calendar_home(home, tmp_path / "work.ics", *DAY_CALLS)
+    (tmp_path / "work.ics").write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026\r\n", encoding="utf-8")
+    app = make_app(home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        lines = strip_text(app)
+        assert lines[0] == "Today · no calls" and len(lines) == 2 and lines[1].startswith(str(tmp_path / "work.ics")), lines
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session_screen(app).live.client.name == "Ana Pérez"
