@@ -76,7 +76,7 @@ class ClientPickerScreen(Screen[None]):
     today: var[TodayCalls | None] = var(None)
     minute: var[datetime | None] = var(None)
     call_cursor: var[int | None] = var(None)
-    assigning: var[Call | None] = var(None)
+    assigning: var[Call | None] = var(None, init=False)
     blind: var[bool] = var(False)  # the app's privacy blind, mirrored for the strip
 
     def __init__(self) -> None:
@@ -224,6 +224,7 @@ class ClientPickerScreen(Screen[None]):
         line = self.query_one("#client-filter", Input)
         if call is None:
             line.placeholder = self._placeholder()
+            line.value = ""  # what was typed named the call's client: the list comes back whole
         else:
             line.placeholder = f"Whose is the {call.event.start:%H:%M} call “{visible_title(call)}”? Type their name · Enter says so · Esc cancels"
             line.value = ""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from ...core.safe_text import visible
@@ -127,11 +127,12 @@ class TodayStrip(Widget):
             super().__init__()
             self.call = call
 
-    today: var[TodayCalls | None] = var(None)
-    now: var[datetime | None] = var(None)  # to the minute: the countdown changes once a minute
-    cursor: var[int | None] = var(None)  # the call being chosen (the strip has the keys), else None
-    private: var[bool] = var(False)
-    keys: var[str] = var("")  # how to reach the strip, said in its first line
+    # Reactives that repaint (the day's calls lay the strip out again: its height is theirs); an equal value draws nothing.
+    today: reactive[TodayCalls | None] = reactive(None, layout=True)
+    now: reactive[datetime | None] = reactive(None)  # to the minute: the countdown changes once a minute
+    cursor: reactive[int | None] = reactive(None)  # the call being chosen (the strip has the keys), else None
+    private: reactive[bool] = reactive(False)
+    keys: reactive[str] = reactive("")  # how to reach the strip, said in its first line
 
     def watch_today(self, today: TodayCalls | None) -> None:
         self.set_class(today is not None, "-shown")
