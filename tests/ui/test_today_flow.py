@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from textual.app import App
 
-from sessionpal.core.clients import calendar_names, create_client
+from sessionpal.core.clients import calendar_names, create_client, set_engagement
+from sessionpal.core.model import Engagement
 from sessionpal.core.paths import Home
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
@@ -201,3 +202,38 @@ async def test_a_calendar_that_cannot_be_read_is_one_line_and_the_list_works(hom
         await pilot.press("enter")
         await settle(pilot)
         assert session_screen(app).live.client.name == "Ana Pérez"
+
+
+# ---- the engagement's next session -------------------------------------------------------------------
+
+
+def card_text(app: App[Any]) -> str:
+    from sessionpal.ui.widgets.notes import LastTimeCard
+
+    return str(app.screen.query_one(LastTimeCard).render())
+
+
+def engaged(home: Home) -> None:
+    set_engagement(home, "ngozi-adeyemi", Engagement(sessions=8, next_session=date(2026, 12, 14)), DAY)
+
+
+async def test_the_next_session_is_the_clients_next_call_in_the_calendar(home: Home, tmp_path: Path) -> None:
+    next_week = vevent("later", 10, 0, 50, "Ngozi Adeyemi").replace("20261123", "20261130")
+    calendar_home(home, tmp_path / "work.ics", *DAY_CALLS, next_week)
+    engaged(home)
+    app = make_app(home, at(9, 55), client="Ngozi Adeyemi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Today's 10:00 call is this session: the next one is a week on, and it wins over the date typed in.
+        assert await until(pilot, lambda: "next session Mon 30 Nov at 10:00" in card_text(app)), card_text(app)
+        assert "14 Dec" not in card_text(app)
+
+
+async def test_without_a_calendar_the_engagements_own_date_is_the_next_session(home: Home) -> None:
+    build_demo_home(home)
+    create_client(home, "Ngozi Adeyemi", 50, date(2026, 10, 1))
+    engaged(home)
+    app = make_app(home, at(9, 55), client="Ngozi Adeyemi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "next session Mon 14 Dec" in card_text(app)

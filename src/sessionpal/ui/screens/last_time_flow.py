@@ -2,12 +2,15 @@
 
 The previous session's date, open actions and last notes come from its file; the open actions of every
 earlier session come from the search index, read in a worker (a first build on a large practice never
-holds up the screen). The flow also counts the client's earlier sessions, for "session 5 of 12".
+holds up the screen). The flow also counts the client's earlier sessions, for "session 5 of 12", and, with a
+calendar, finds the client's next call in it (another worker): the engagement's "next session" is that call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,6 +36,7 @@ class LastTimeFlow:
         self.screen = screen
         self.held_before = 0  # the client's session files other than this one (for "session 5 of 12")
         self._seen: tuple[int, int, int] | None = None  # the card's file, as it was read
+        self.next_call: datetime | None = None  # the client's next call in the calendar, once read
 
     @property
     def last(self) -> LastTime | None:
@@ -53,7 +57,7 @@ class LastTimeFlow:
         # "session 5 of 12" counts the sessions of this engagement only: those from its start on.
         self.held_before = len([d for d in session_days([p.name for p in before]) if engagement is None or engagement.counts(d)])
         self._seen = file_fingerprint(last.path) if last else None
-        self.screen.last_card = LastTimeView(live.client, last, today=pal.clock.now().date(), standing=self.standing())
+        self.screen.last_card = LastTimeView(live.client, last, today=pal.clock.now().date(), standing=self.standing(), next_call=self.next_call)
 
     def changed_outside(self) -> bool:
         """One stat: the previous session's file edited by hand (an action ticked in an editor)."""
@@ -62,6 +66,29 @@ class LastTimeFlow:
 
     def load_open_actions(self) -> None:
         self.screen.run_worker(self._read_open_actions, thread=True, exclusive=True, group="open-actions")
+        if self.screen.pal.loaded_config.calendar.sources:
+            self.screen.run_worker(self._read_next_call, thread=True, exclusive=True, group="next-call")
+
+    def _read_next_call(self) -> None:
+        # The calendar module and the libraries it reads with are imported here, in the worker: never for the
+        # first frame. The call this session is for (under way, or about to start) is not the next one.
+        from ...core.calendar import calendar_clients, next_call
+        from ...core.clients import list_clients
+        from .today_flow import calendar_zone
+
+        live, pal = self.screen.live, self.screen.pal
+        now = pal.clock.now()
+        after = now + timedelta(seconds=live.timer.read().planned)
+        clients = calendar_clients(list_clients(pal.home, today=now.date()))
+        call = next_call(pal.loaded_config.calendar, clients, live.client.slug, after, zone=calendar_zone(pal))
+        if call is not None:
+            self.screen.app.call_from_thread(self._next_call_read, call.event.start)
+
+    def _next_call_read(self, start: datetime) -> None:
+        self.next_call = start
+        card = self.screen.last_card
+        if card is not None:
+            self.screen.last_card = replace(card, next_call=start)
 
     def reread(self) -> None:
         """A past session changed (in the review, or in an editor): the card and its open actions again."""
@@ -92,4 +119,6 @@ class LastTimeFlow:
 
     def _open_actions_read(self, actions: list[OpenAction], carried: tuple[tuple[Path, str, int], ...] = ()) -> None:
         live = self.screen.live
-        self.screen.last_card = LastTimeView(live.client, self.last, tuple(actions), self.screen.pal.clock.now().date(), self.standing(), carried)
+        self.screen.last_card = LastTimeView(
+            live.client, self.last, tuple(actions), self.screen.pal.clock.now().date(), self.standing(), next_call=self.next_call, carried=carried
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
@@ -298,11 +298,18 @@ class NotesLog(OptionList):
 CARD_ACTIONS = 6  # open actions shown on the "last time" card, newest first
 
 
-def _engagement_details(standing: Standing) -> list[tuple[str, str]]:
+def next_session_words(next_call: datetime) -> str:
+    """The next call from the calendar, as the card says it: "Tue 08 Dec at 10:00"."""
+    return f"{next_call:%a %d %b} at {next_call:%H:%M}"
+
+
+def _engagement_details(standing: Standing, next_call: datetime | None = None) -> list[tuple[str, str]]:
     details = []
     if standing.ends is not None:
         details.append(("  · engagement ends " + standing.ends.strftime("%a %d %b %Y"), "$text-muted"))
-    if standing.next_session is not None:
+    if next_call is not None:  # the calendar's call wins over the date typed into the engagement
+        details.append(("  · next session " + next_session_words(next_call), "$text-muted"))
+    elif standing.next_session is not None:
         details.append(("  · next session " + standing.next_session.strftime("%a %d %b"), "$text-muted"))
     return details
 
@@ -322,6 +329,7 @@ class LastTimeView:
     open_actions: tuple[OpenAction, ...] | None = None
     today: date | None = None
     standing: Standing | None = None
+    next_call: datetime | None = None  # the client's next call in the coach's calendar (read in a worker)
     carried: tuple[tuple[Path, str, int], ...] = ()  # (file, words, sessions): the open actions that keep coming back
 
     def times(self, action: OpenAction) -> tuple[tuple[str, str], ...]:
@@ -350,7 +358,13 @@ class LastTimeCard(Static):
         client, last, open_actions, today, standing = self.view.client, self.view.last, self.view.open_actions, self.view.today, self.view.standing
         lines: list[Content] = []
         if standing is not None:
-            lines.append(Content.assemble(("This is " + standing.label(), "bold"), *_engagement_details(standing)))
+            lines.append(Content.assemble(("This is " + standing.label(), "bold"), *_engagement_details(standing, self.view.next_call)))
+        elif self.view.next_call is not None:
+            lines.append(
+                Content.assemble(
+                    ("Next session ", "$text-muted"), (next_session_words(self.view.next_call), "$text-muted"), (", in your calendar", "$text-muted")
+                )
+            )
         if last is None:
             lines.append(Content.from_markup("[b]First session with $name[/b]", name=client.name))
             lines.append(Content.from_markup("[$text-muted]F2 starts the timer, or simply start typing: the first note starts it.[/]"))
