@@ -207,9 +207,9 @@ def icf_csv(rows: list[LogRow]) -> str:
     return out.getvalue()
 
 
-def share_recap(path: Path, client: Client | None = None) -> str:
+def share_recap(path: Path, client: Client | None = None, next_session: datetime | None = None) -> str:
     """A recap for the client: the session agreement, the notes marked for them (+) and their actions
-    (the coach's own, "Coach: …", stay out).
+    (the coach's own, "Coach: …", stay out); and when the next session is, once it is set.
 
     Everything else (notes, quotes, insights, questions) stays private.
     """
@@ -232,6 +232,8 @@ def share_recap(path: Path, client: Client | None = None) -> str:
         lines += ["## Your goals", ""] + [f"- {line}" for line in goals] + [""]
     if not shared and not actions and not info.agreement and not goals:
         lines += ["(Nothing in this session was marked for sharing.)", ""]
+    if next_session is not None:
+        lines += ["## Our next session", "", f"{next_session:%A %d %B %Y} at {next_session:%H:%M}", ""]
     return "\n".join(lines)
 
 
@@ -286,9 +288,9 @@ def recap_path(session: Path) -> Path:
     return session.with_name(f"{session.stem}.recap.md")
 
 
-def write_recap(session: Path, client: Client | None = None) -> tuple[Path, str]:
+def write_recap(session: Path, client: Client | None = None, next_session: datetime | None = None) -> tuple[Path, str]:
     """The recap for the client (share_recap), written beside the session; its path and text."""
-    text = share_recap(session, client)
+    text = share_recap(session, client, next_session)
     path = recap_path(session)
     fsio.atomic_write(path, text)
     return path, text

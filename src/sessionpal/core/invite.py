@@ -119,6 +119,20 @@ def invite_text(invite: Invite, now: datetime | None = None) -> str:
     return text
 
 
+def invite_path(session: Path) -> Path:
+    """Where the invite for the session after `session` is kept: beside it and its recap (so a moved session
+    takes it along, core/moving.py), named so it is never read as a session."""
+    return session.with_name(f"{session.stem}.invite.ics")
+
+
+def write_next_session(invite: Invite, session: Path, settings: CalendarSettings, now: datetime | None = None) -> tuple[Path, Path | None]:
+    """The invite for the next session, written beside `session`, and added to the calendar folder marked
+    writable when there is one (None when there is not). Nothing goes into a source not marked writable."""
+    beside = write_invite(invite, invite_path(session), now)
+    added = add_to_calendar(invite, settings, now) if settings.writable is not None else None
+    return beside, added
+
+
 def write_invite(invite: Invite, path: Path, now: datetime | None = None) -> Path:
     """Write the invite to `path` (atomically, through fsio): beside a recap, or where the coach said."""
     with saving("the invite"):

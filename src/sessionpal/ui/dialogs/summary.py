@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +21,9 @@ from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
 from ..widgets.notes import ACTION_MARKS
+
+if TYPE_CHECKING:
+    from .next_session import NextSession, Planned
 
 
 def summary_lines(summary: Summary, private: bool = False) -> list[Content]:
@@ -80,12 +84,22 @@ class SummaryDialog(ScrollingDialog):
     BINDINGS = [
         Binding("escape,enter", "close", "Close", id="close", tooltip="Back to the client list"),
         Binding("r", "recap", "Recap", id="recap", tooltip="The recap for the client: saved beside the session and copied to the clipboard"),
+        Binding("n", "next_session", "Next session…", id="next_session", tooltip="When the next session is: written as a calendar invite beside the recap"),
         # The blind is the session's F9 here too: lifted, the ratings and goal changes it masked show.
         Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
     ]
 
-    def __init__(self, summary: Summary, client_name: str, *, private: bool = False, make_recap: Callable[[], tuple[Path, str]] | None = None):
+    def __init__(
+        self,
+        summary: Summary,
+        client_name: str,
+        *,
+        private: bool = False,
+        make_recap: Callable[[], tuple[Path, str]] | None = None,
+        next_session: NextSession | None = None,
+    ):
         super().__init__()
+        self.next_session = next_session  # the invite for the next session (None: the session has no file to put it beside)
         self.summary = summary
         self.client_name = client_name
         self.private = private  # the privacy blind is down: counts only (follows the app's blind once shown)
@@ -97,6 +111,8 @@ class SummaryDialog(ScrollingDialog):
             with VerticalScroll(id="summary-box", can_focus=False):
                 yield Static(self._body(), id="summary")
             with Horizontal(classes="dialog-buttons"):
+                if self.next_session is not None:
+                    yield Button("Next session… (n)", id="next-button")
                 if self.make_recap is not None and self.summary.path is not None:
                     yield Button("Recap for the client (r)", id="recap-button")
                 yield Button("Done", variant="primary", id="done")
@@ -105,7 +121,11 @@ class SummaryDialog(ScrollingDialog):
         return Content("Session ended") if self.private else Content.from_markup("Session with $name ended", name=self.client_name)
 
     def _body(self) -> Content:
-        return Content("\n").join(summary_lines(self.summary, self.private))
+        lines = summary_lines(self.summary, self.private)
+        invite = self.next_session.invite if self.next_session is not None else None
+        if invite is not None:
+            lines.append(Content.from_markup("Next session  [b]$when[/b] · invite written", when=f"{invite.start:%a %d %b} at {invite.start:%H:%M}"))
+        return Content("\n").join(lines)
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()
@@ -122,6 +142,31 @@ class SummaryDialog(ScrollingDialog):
     @on(Button.Pressed, "#done")
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_session":
+            return self.next_session is not None
+        return True
+
+    @on(Button.Pressed, "#next-button")
+    def action_next_session(self) -> None:
+        from .next_session import NextSessionDialog
+
+        if self.next_session is not None:
+            self.app.push_screen(NextSessionDialog(self.next_session, private=self.private), self._next_set)
+
+    def _next_set(self, planned: Planned | None) -> None:
+        plan = self.next_session
+        if planned is None or plan is None:
+            return
+        written: list[tuple[Path, Path | None]] = []
+        if not attempt(self, "Invite not written", lambda: written.append(plan.write(planned))):
+            return
+        beside, added = written[0]
+        where = beside.name if self.private else str(beside)
+        more = f"\nAdded to your calendar folder {added.parent}" if added is not None else ""
+        self.notify(f"{where}{more}", title=f"Next session {planned.start:%a %d %b} at {planned.start:%H:%M}: invite written", markup=False)
+        self.query_one("#summary", Static).update(self._body())
 
     @on(Button.Pressed, "#recap-button")
     def action_recap(self) -> None:

@@ -19,6 +19,7 @@ from ..changes import when_answered
 from .host import SessionHost
 
 if TYPE_CHECKING:
+    from ..dialogs.next_session import NextSession
     from ..widgets.notes import NoteInput
     from .goal_flow import GoalFlow
 
@@ -180,6 +181,17 @@ class NoteFlow:
             text, line.value = line.value, ""
             self.save_typed(text)
 
+    def _next_session(self, path: Path | None) -> NextSession | None:
+        """What the summary's "Next session…" needs: the invite goes beside the session, so none without its file."""
+        from ..dialogs.next_session import NextSession
+        from .today_flow import calendar_zone
+
+        if path is None:
+            return None
+        pal, live = self.screen.pal, self.screen.live
+        minutes = live.client.session_minutes or pal.config.session_minutes
+        return NextSession(pal.home, live.client, path, pal.loaded_config.calendar, pal.clock, calendar_zone(pal), minutes)
+
     def end(self) -> None:
         """F12: asked first; then the summary, and the session file is final."""
         from ..dialogs.confirm import ConfirmDialog
@@ -198,14 +210,16 @@ class NoteFlow:
                     [summary.path, self.screen.live.client.path], f"Session with {self.screen.live.client.slug}: {summary.path.stem}"
                 )
             client, path = self.screen.live.client, summary.path
+            plan = self._next_session(path)
 
             def recap() -> tuple[Path, str]:
                 from ...core.export import write_recap
 
                 assert path is not None
-                return write_recap(path, client)
+                # The recap names the next session once its invite is written.
+                return write_recap(path, client, plan.invite.start if plan is not None and plan.invite is not None else None)
 
-            dialog = SummaryDialog(summary, client.name, private=self.screen.pal.private, make_recap=recap)
+            dialog = SummaryDialog(summary, client.name, private=self.screen.pal.private, make_recap=recap, next_session=plan)
             self.screen.app.push_screen(dialog, lambda _: self.screen.dismiss())
 
         def answered(answer: str | None) -> None:
