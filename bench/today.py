@@ -8,7 +8,7 @@ and single calls, most naming a client, some naming none, a few today. It is giv
 machine.toml ([calendar] there replaces config.toml's), so the same home is measured with and without it.
 
 In tmux, taking turns so a noisy moment hits each: BEFORE (`git archive REV src`, run from its own src/,
-the calendar set), AFTER (this checkout, the calendar set), AFTER without a calendar; each until the
+the calendar set), AFTER (`git archive HEAD src` likewise, the calendar set), AFTER without a calendar; each until the
 list's title and its first client are on the screen. And AFTER until the strip has drawn today's calls (the
 calendar read in its worker). Prints medians in ms, and AFTER/BEFORE.
 """
@@ -85,6 +85,7 @@ def sources_of(rev: str, into: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default="main", help="the commit to compare with (default: main)")
+    parser.add_argument("--after", default="HEAD", help="the commit measured (default: HEAD)")
     parser.add_argument("--home", type=Path, help="a home generated before (by bench/generate.py)")
     parser.add_argument("--runs", type=int, default=5, help="first paints of each")
     args = parser.parse_args()
@@ -107,14 +108,16 @@ def main() -> None:
         with_calendar.write_text(f'[calendar]\nsources = ["{calendar}"]\n', encoding="utf-8")
         without = place / "machine-none.toml"
         without.write_text("", encoding="utf-8")
+        # Both sides from the same kind of folder: a checkout on another file system imports at another speed.
         before = sources_of(args.before, place / "before")
+        after = sources_of(args.after, place / "after")
         print(f"calendar: {calendar.stat().st_size / 1e6:.1f} MB, {EVENTS:,} events ({SERIES} weekly series); home {home}")
         base = {"TERM": "xterm-256color"}
         sides = {
             "before, with the calendar": ({**base, "PYTHONPATH": str(before), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, []),
-            "after, with the calendar": ({**base, "PYTHONPATH": str(ROOT / "src"), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, []),
-            "after, no calendar": ({**base, "PYTHONPATH": str(ROOT / "src"), "SESSIONPAL_MACHINE_CONFIG": str(without)}, []),
-            "after, today's calls drawn": ({**base, "PYTHONPATH": str(ROOT / "src"), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, ["to choose a call"]),
+            "after, with the calendar": ({**base, "PYTHONPATH": str(after), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, []),
+            "after, no calendar": ({**base, "PYTHONPATH": str(after), "SESSIONPAL_MACHINE_CONFIG": str(without)}, []),
+            "after, today's calls drawn": ({**base, "PYTHONPATH": str(after), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, ["to choose a call"]),
         }
         paints: dict[str, list[float]] = {side: [] for side in sides}
         command = f"{PYTHON} -m sessionpal --home {home}"

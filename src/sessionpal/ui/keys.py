@@ -14,6 +14,7 @@ from textual.binding import Binding
 BROWSER_KEYS = {
     "new_client": "f2",  # ctrl+n opens a new browser window
     "timer": "f2",  # ctrl+t opens a new tab (F2 is the timer's first key anyway)
+    "today": "f4",  # the client list's today's calls: ctrl+t, again, is the browser's
 }
 
 KEY_NAMES = {
