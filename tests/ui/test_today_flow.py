@@ -3,22 +3,27 @@ that names no client said to be someone's, one that names two asking which."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App
+from textual.pilot import Pilot
 
+from sessionpal.core.calendar import CalendarEvent, Call
 from sessionpal.core.clients import calendar_names, create_client, set_engagement
 from sessionpal.core.model import Engagement
 from sessionpal.core.paths import Home
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.confirm import ChoiceDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
-from sessionpal.ui.widgets.today import TodayStrip
+from sessionpal.ui.widgets.today import TodayStrip, countdown
 
-from .conftest import build_demo_home, make_app, session_screen, settle, until
+from .conftest import SnapCompare, build_demo_home, make_app, session_screen, settle, until
 
 SIZE = (110, 36)
 ZONE = timezone(timedelta(hours=1))
@@ -237,3 +242,29 @@ async def test_without_a_calendar_the_engagements_own_date_is_the_next_session(h
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "next session Mon 14 Dec" in card_text(app)
+
+
+def test_the_client_list_with_todays_calls_100x30(snap_compare: SnapCompare, home: Home, tmp_path: Path) -> None:
+    """At 10:15: Ana's call over, Ngozi's under way, then one not matched and one naming two; a call chosen."""
+    calendar_home(home, tmp_path / "work.ics", *DAY_CALLS)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await read(pilot)
+        await pilot.press("ctrl+t", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(home, at(10, 15), client=None), terminal_size=(100, 30), run_before=run_before)
+
+
+def in_words(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+@given(st.integers(min_value=1, max_value=60 * 60 * 20), st.integers(min_value=1, max_value=600 * 60 - 1), st.integers(min_value=5, max_value=600))
+def test_the_countdown_is_whole_minutes_rounded_up(before: int, into: int, minutes: int) -> None:
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=ZONE)
+    start = now + timedelta(seconds=before)
+    call = Call(CalendarEvent(start, start + timedelta(minutes=minutes), "Sam Lee"))
+    assert countdown(call, now) == f"in {in_words(math.ceil(before / 60))}"
+    inside = start + timedelta(seconds=into % (minutes * 60))
+    assert countdown(call, inside) == f"under way · {in_words(math.ceil((call.event.end - inside).total_seconds() / 60))} left"

@@ -79,8 +79,11 @@ class LastTimeFlow:
         live, pal = self.screen.live, self.screen.pal
         now = pal.clock.now()
         after = now + timedelta(seconds=live.timer.read().planned)
-        clients = calendar_clients(list_clients(pal.home, today=now.date()))
-        call = next_call(pal.loaded_config.calendar, clients, live.client.slug, after, zone=calendar_zone(pal))
+        try:
+            clients = calendar_clients(list_clients(pal.home, today=now.date()))
+            call = next_call(pal.loaded_config.calendar, clients, live.client.slug, after, zone=calendar_zone(pal))
+        except Exception:  # the card keeps the engagement's own date; the client list's strip says what is wrong
+            return
         if call is not None:
             self.screen.app.call_from_thread(self._next_call_read, call.event.start)
 

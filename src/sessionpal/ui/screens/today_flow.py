@@ -91,9 +91,13 @@ class TodayFlow:
         zone = calendar_zone(pal)
         day = pal.clock.now().astimezone(zone).date() if zone is not None else pal.clock.now().date()
         start, end = day_window(day, zone)
-        found = agenda(settings, calendar_clients(entries), start, end, zone=zone)
         names = {e.slug: e.name for e in entries}
-        today = TodayCalls(day, found.on(day), names, tuple(str(p) for p in found.problems))
+        try:
+            found = agenda(settings, calendar_clients(entries), start, end, zone=zone)
+        except Exception as error:  # the core reports a bad file as a problem; anything else is one line too, never a crash
+            today = TodayCalls(day, (), names, (f"the calendar could not be read: {type(error).__name__}: {error}",))
+        else:
+            today = TodayCalls(day, found.on(day), names, tuple(str(p) for p in found.problems))
         self.screen.app.call_from_thread(self._read_done, today, seen)
 
     def _read_done(self, today: TodayCalls, seen: tuple[tuple[str, int, int], ...]) -> None:

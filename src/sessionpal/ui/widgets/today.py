@@ -71,6 +71,8 @@ def strip_lines(today: TodayCalls, now: datetime, cursor: int | None, private: b
         return [Content.styled("Today · reading your calendar…", "$text-muted")]
     current = today.current(now)
     head = "Today" if today.calls else "Today · no calls"
+    if cursor is not None:
+        keys = "↑ ↓ pick a call · Esc back to the list"
     lines = [Content.assemble((head, "bold"), ("  " + keys if keys and today.calls else "", "$text-muted"))]
     for number, call in enumerate(today.calls):
         event = call.event
@@ -82,8 +84,8 @@ def strip_lines(today: TodayCalls, now: datetime, cursor: int | None, private: b
         if number == current:
             parts += [" · ", (countdown(call, now), "bold $accent")]
         line = Content.assemble(*parts)
-        if number == cursor:
-            line = line.stylize("reverse")
+        if number == cursor:  # as a list's highlighted row is drawn
+            line = line.stylize("bold on $block-cursor-background")
         elif number == current:
             line = line.stylize("on $boost")
         lines.append(line)
