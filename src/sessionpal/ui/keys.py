@@ -48,7 +48,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple[str, ...]]) -> list[tuple[
     `everywhere`: the app's own bindings, passed in so that this module never imports the app."""
     from .dialogs.question import QuestionDialog
     from .screens.alignment import AlignmentScreen
-    from .screens.clients import ClientPickerScreen
+    from .screens.clients import CALL_KEYS, ClientPickerScreen
     from .screens.conflicts import ConflictsScreen
     from .screens.packs import PacksScreen
     from .screens.patterns import PatternsScreen
@@ -67,6 +67,7 @@ def all_bindings(everywhere: Iterable[Binding | tuple[str, ...]]) -> list[tuple[
         ("Pack editor", PacksScreen.BINDINGS),
         ("Question form", QuestionDialog.BINDINGS),
         ("Clients", ClientPickerScreen.BINDINGS),
+        ("Today's calls", CALL_KEYS),
         ("What keeps coming up", PatternsScreen.BINDINGS),
         ("Sync conflicts", ConflictsScreen.BINDINGS),
         ("Everywhere", everywhere),
@@ -86,9 +87,9 @@ WHILE_TYPING = ("Session", "Everywhere", "Clients", "Deck filter", "Question for
 def ids_while_typing(everywhere: Iterable[Binding | tuple[str, ...]]) -> dict[str, str]:
     """The commands whose keys work while the coach types, with their default keys (the deck filter's Enter
     is its own). The key after F7 or F8 is not one of them: the session screen holds those bindings too,
-    but they act only once armed, where a letter is right."""
+    but they act only once armed, where a letter is right; nor is the client list's Enter on a call chosen."""
     found = all_bindings(everywhere)
-    armed = {binding.id for where, binding in found if where in ("Goals sidebar", "Notes log")}
+    armed = {binding.id for where, binding in found if where in ("Goals sidebar", "Notes log", "Today's calls")}
     return {binding.id: binding.key for where, binding in found if binding.id and where in WHILE_TYPING and binding.id not in armed}
 
 

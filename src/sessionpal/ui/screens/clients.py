@@ -49,6 +49,15 @@ def client_prompt(entry: ClientEntry) -> Content:
     return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
 
 
+# While a call is being chosen (ctrl+t), Enter is the strip's whatever has the cursor: one binding per thing it does,
+# each enabled only for its kind of call, so the key acts once armed, as the session's keys after F7 and F8 do.
+CALL_KEYS = [
+    Binding("enter", "open_call", "Open the call", id="open_call", priority=True, tooltip="Open the call's client, planned as long as the call is booked"),
+    Binding("enter", "assign_call", "Say whose", id="assign_call", priority=True, tooltip="The call names no client: pick whose it is in the list"),
+    Binding("enter", "choose_call", "Whose?", id="choose_call", priority=True, tooltip="The call names two clients: say which it is for"),
+]
+
+
 class ClientPickerScreen(Screen[None]):
     pal = TypedApp()
 
@@ -58,10 +67,7 @@ class ClientPickerScreen(Screen[None]):
         Binding("ctrl+y", "app.review", "Review", id="review", tooltip="Every client's past sessions, open actions and search"),
         Binding("ctrl+g", "conflicts", "Sync conflicts", id="conflicts", tooltip="Compare and resolve the copies a sync tool left"),
         Binding("ctrl+t", "today", "Today", id="today", tooltip="Choose one of today's calls (↑ ↓, Enter opens it); again to go back to the list"),
-        # While a call is being chosen Enter is the strip's, whatever has the cursor: one binding per thing it does.
-        Binding("enter", "open_call", "Open the call", id="open_call", priority=True, tooltip="Open the call's client, planned as long as the call is booked"),
-        Binding("enter", "assign_call", "Say whose", id="assign_call", priority=True, tooltip="The call names no client: pick whose it is in the list"),
-        Binding("enter", "choose_call", "Whose?", id="choose_call", priority=True, tooltip="The call names two clients: say which it is for"),
+        *CALL_KEYS,
         Binding("up", "move(-1)", "Up", id="previous_client", show=False, tooltip="The client above (the call above, choosing a call)"),
         Binding("down", "move(1)", "Down", id="next_client", show=False, tooltip="The client below (the call below, choosing a call)"),
         Binding("escape", "leave_today", "Back", id="leave_today", tooltip="Stop choosing a call (or saying whose one is)"),
