@@ -52,9 +52,16 @@ def client_prompt(entry: ClientEntry) -> Content:
 # While a call is being chosen (ctrl+t), Enter is the strip's whatever has the cursor: one binding per thing it does,
 # each enabled only for its kind of call, so the key acts once armed, as the session's keys after F7 and F8 do.
 CALL_KEYS = [
-    Binding("enter", "open_call", "Open the call", id="open_call", priority=True, tooltip="Open the call's client, planned as long as the call is booked"),
-    Binding("enter", "assign_call", "Say whose", id="assign_call", priority=True, tooltip="The call names no client: pick whose it is in the list"),
-    Binding("enter", "choose_call", "Whose?", id="choose_call", priority=True, tooltip="The call names two clients: say which it is for"),
+    Binding(
+        "enter",
+        "open_call",
+        "Open the call",
+        id="open_call",
+        priority=True,
+        tooltip="On the call chosen: open its client, planned as long as the call is booked",
+    ),
+    Binding("enter", "assign_call", "Say whose", id="assign_call", priority=True, tooltip="On a call that names no client: say whose it is, in the list"),
+    Binding("enter", "choose_call", "Whose?", id="choose_call", priority=True, tooltip="On a call that names two clients: say which it is for"),
 ]
 
 
