@@ -268,3 +268,50 @@ def test_the_countdown_is_whole_minutes_rounded_up(before: int, into: int, minut
     assert countdown(call, now) == f"in {in_words(math.ceil(before / 60))}"
     inside = start + timedelta(seconds=into % (minutes * 60))
     assert countdown(call, inside) == f"under way · {in_words(math.ceil((call.event.end - inside).total_seconds() / 60))} left"
+
+
+FIRST_FRAME_PROBE = """
+import asyncio, json, sys
+from pathlib import Path
+
+from sessionpal.core.paths import Home
+from sessionpal.ui.app import SessionPalApp
+from sessionpal.ui.screens.clients import ClientPickerScreen
+
+seen = {}
+mount = ClientPickerScreen.on_mount
+
+def on_mount(screen):
+    def look():
+        today = screen.today
+        seen["first"] = dict(calendar="sessionpal.core.calendar" in sys.modules, icalendar="icalendar" in sys.modules,
+                             strip=None if today is None else today.read)
+    screen.call_after_refresh(look)
+    mount(screen)
+
+ClientPickerScreen.on_mount = on_mount
+
+async def main():
+    app = SessionPalApp(Home(Path(sys.argv[1])))
+    async with app.run_test(size=(110, 36)) as pilot:
+        while "first" not in seen or not (app.screen.today and app.screen.today.read):
+            await pilot.pause(0.01)
+        seen["later"] = dict(icalendar="icalendar" in sys.modules, calls=len(app.screen.today.calls))
+    print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def test_the_calendar_is_read_after_the_lists_first_frame(day_home: Home) -> None:
+    """In a fresh process: at the list's first frame the strip says it is reading, and neither the calendar's module
+    nor icalendar is imported; then the worker reads the day's calls."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(day_home.root)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["first"] == {"calendar": False, "icalendar": False, "strip": False}
+    assert seen["later"]["icalendar"] is True, "the look came before the reading, so the test can fail"
