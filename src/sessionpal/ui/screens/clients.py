@@ -313,7 +313,8 @@ class ClientPickerScreen(Screen[None]):
             by_fold = {fold_name(e.name): e.name for e in self.entries}
             close = [by_fold[f] for f in close_matches(wanted, list(by_fold))]
             maybe = f" Did you mean {' or '.join(close)}? Fix the name to open them;" if close else ""
-            message = f"No client matches “{text.strip()}”.{maybe} Enter adds “{text.strip()}” as a new client."
+            then = "Type another name, or Esc." if self.assigning is not None else f"Enter adds “{text.strip()}” as a new client."
+            message = f"No client matches “{text.strip()}”.{maybe} {then}"
         else:
             message = ""
         empty.update(Content(message))  # a typed name is text, never markup
