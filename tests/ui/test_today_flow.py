@@ -315,3 +315,17 @@ def test_the_calendar_is_read_after_the_lists_first_frame(day_home: Home) -> Non
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["first"] == {"calendar": False, "icalendar": False, "strip": False}
     assert seen["later"]["icalendar"] is True, "the look came before the reading, so the test can fail"
+
+
+async def test_the_coachs_keymap_moves_the_strips_key(day_home: Home) -> None:
+    with day_home.config_file.open("a", encoding="utf-8") as config:
+        config.write('\n[keys]\ntoday = "f6"\n')
+    app = make_app(day_home, at(9, 48), client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await read(pilot)
+        assert strip_text(app)[0] == "Today  F6 to choose a call"
+        await pilot.press("ctrl+t")
+        assert picker(app).call_cursor is None, "ctrl+t is no longer it"
+        await pilot.press("f6", "enter")
+        await settle(pilot)
+        assert session_screen(app).live.client.name == "Ngozi Adeyemi"
