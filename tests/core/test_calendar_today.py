@@ -89,6 +89,8 @@ def test_the_next_session_goes_beside_the_session_and_into_the_writable_folder_o
     assert session_paths(home, "sam-lee") == [session], "the invite is no session"
     vdir = tmp_path / "coaching"
     vdir.mkdir()
+    both = CalendarSettings((CalendarSource(readonly), CalendarSource(vdir, writable=True)))
+    assert write_next_session(invite, session, both, add=False)[1] is None and list(vdir.iterdir()) == [], "a call the calendar has already"
     _, added = write_next_session(invite, session, CalendarSettings((CalendarSource(readonly), CalendarSource(vdir, writable=True))))
     assert added is not None and added.parent == vdir and added.read_bytes() == beside.read_bytes()
     recap = share_recap(session, client, invite.start)

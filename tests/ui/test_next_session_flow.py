@@ -72,12 +72,23 @@ async def test_the_next_call_in_the_calendar_is_written_as_an_invite_beside_the_
         )
         assert str(event["SUMMARY"]) == "Coaching: Ngozi Adeyemi" and "sessionpal:ngozi-adeyemi" in str(event["DESCRIPTION"])
         assert "new role" not in beside.read_text(), "nothing of the session"
+        assert list(vdir.iterdir()) == [], "the calendar has that call already: not added twice"
+        # Another time typed: the calendar has no such call, so the invite goes into the writable folder too.
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NextSessionDialog)
+        assert await until(pilot, lambda: dialog.query_one("#next-when", Input).value == "2026-11-30 10:00")
+        dialog.query_one("#next-when", Input).value = "2026-12-01 11:00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert the_event(beside).decoded("DTSTART") == datetime(2026, 12, 1, 11, 0, tzinfo=ZONE), "the same file, the new time"
         added = list(vdir.glob("*.ics"))
         assert len(added) == 1 and added[0].read_bytes() == beside.read_bytes()
         assert (tmp_path / "work.ics").read_bytes() == exported, "a source not marked writable is never written"
         await pilot.press("r")
         await pilot.pause()
-        assert "## Our next session\n\nMonday 30 November 2026 at 10:00" in session.with_name(f"{session.stem}.recap.md").read_text()
+        assert "## Our next session\n\nTuesday 01 December 2026 at 11:00" in session.with_name(f"{session.stem}.recap.md").read_text()
         assert session_paths(home, "ngozi-adeyemi")[-1] == session, "the invite is never taken for a session"
 
 

@@ -125,11 +125,12 @@ def invite_path(session: Path) -> Path:
     return session.with_name(f"{session.stem}.invite.ics")
 
 
-def write_next_session(invite: Invite, session: Path, settings: CalendarSettings, now: datetime | None = None) -> tuple[Path, Path | None]:
+def write_next_session(invite: Invite, session: Path, settings: CalendarSettings, now: datetime | None = None, *, add: bool = True) -> tuple[Path, Path | None]:
     """The invite for the next session, written beside `session`, and added to the calendar folder marked
-    writable when there is one (None when there is not). Nothing goes into a source not marked writable."""
+    writable when there is one and `add` (False: the calendar has that call already); None when it was not
+    added. Nothing goes into a source not marked writable."""
     beside = write_invite(invite, invite_path(session), now)
-    added = add_to_calendar(invite, settings, now) if settings.writable is not None else None
+    added = add_to_calendar(invite, settings, now) if add and settings.writable is not None else None
     return beside, added
 
 

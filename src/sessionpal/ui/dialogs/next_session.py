@@ -48,6 +48,7 @@ class NextSession:
     zone: tzinfo | None  # the zone times are typed and shown in (None: this computer's)
     minutes: int  # the client's usual length
     invite: Invite | None = None  # the one written, once it is
+    in_calendar: datetime | None = None  # the client's next call as the calendar has it, once looked for
 
     def from_calendar(self) -> tuple[datetime, int] | None:
         """The client's next call in the calendar (start, minutes), or None. Blocking: the dialog calls it in a thread."""
@@ -58,12 +59,19 @@ class NextSession:
 
         now = self.clock.now()
         call = next_call(self.calendar, calendar_clients(list_clients(self.home, today=now.date())), self.client.slug, now, zone=self.zone)
-        return (call.event.start, call.event.minutes) if call is not None else None
+        if call is None:
+            return None
+        self.in_calendar = call.event.start
+        return call.event.start, call.event.minutes
+
+    def already_in_calendar(self, planned: Planned) -> bool:
+        """The time set is the call the calendar has: the invite is for the client, not added to the calendar twice."""
+        return self.in_calendar is not None and planned.start == self.in_calendar
 
     def write(self, planned: Planned) -> tuple[Path, Path | None]:
         """The invite beside the session (and in the writable calendar folder, if one is set). SaveFailed if not."""
         invite = make_invite(self.client, planned.start, planned.minutes, code=planned.code)
-        written = write_next_session(invite, self.session, self.calendar, self.clock.now())
+        written = write_next_session(invite, self.session, self.calendar, self.clock.now(), add=not self.already_in_calendar(planned))
         self.invite = invite
         return written
 
@@ -117,7 +125,9 @@ class NextSessionDialog(_Form):
     def _where(self) -> str:
         beside = "beside the session and its recap"
         folder = self.plan.calendar.writable
-        return f"Written {beside}, and added to {folder.path} (marked writable)." if folder else f"Written {beside} (no calendar folder is marked writable)."
+        if folder is None:
+            return f"Written {beside} (no calendar folder is marked writable)."
+        return f"Written {beside}, and added to {folder.path} (marked writable) unless your calendar has that call already."
 
     def on_mount(self) -> None:
         self.query_one("#next-when", Input).focus()

@@ -164,7 +164,12 @@ class SummaryDialog(ScrollingDialog):
             return
         beside, added = written[0]
         where = beside.name if self.private else str(beside)
-        more = f"\nAdded to your calendar folder {added.parent}" if added is not None else ""
+        if added is not None:
+            more = f"\nAdded to your calendar folder {added.parent}"
+        elif plan.already_in_calendar(planned):
+            more = "\nYour calendar has this call already: not added to it again"
+        else:
+            more = ""
         self.notify(f"{where}{more}", title=f"Next session {planned.start:%a %d %b} at {planned.start:%H:%M}: invite written", markup=False)
         self.query_one("#summary", Static).update(self._body())
 
