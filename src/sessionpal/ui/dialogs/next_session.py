@@ -110,24 +110,23 @@ class NextSessionDialog(_Form):
         with Vertical(classes="dialog"):
             title = Content("The next session") if self.private else Content.from_markup("The next session with [b]$name[/b]", name=plan.client.name)
             yield Static(title, classes="dialog-title")
-            yield Label("When (YYYY-MM-DD HH:MM) and how long (minutes)")
+            yield Label("When (YYYY-MM-DD HH:MM), and how many minutes")
             with Horizontal(classes="form-row"):
                 yield Input(id="next-when", max_length=16, placeholder="2026-12-08 10:00")
                 yield Input(str(plan.minutes), id="next-minutes", max_length=3)
-            found = "Looking in your calendar…" if plan.calendar.sources else "No calendar is set: type the date and time."
+            found = "Looking in your calendar…" if plan.calendar.sources else "No calendar is set: type when."
             yield Static(found, id="next-found")
             # Behind the blind the label says which, never the name itself.
-            code_label = "Title the invite with the client's code (not their name)"
+            code_label = "Title it with the client's code, not their name"
             yield TickBox(code_label, uses_code(plan.client), id="next-code")
             yield Static(Content(self._where()), id="next-where")
             yield from self.buttons("Write the invite")
 
     def _where(self) -> str:
-        beside = "beside the session and its recap"
         folder = self.plan.calendar.writable
         if folder is None:
-            return f"Written {beside} (no calendar folder is marked writable)."
-        return f"Written {beside}, and added to {folder.path} (marked writable) unless your calendar has that call already."
+            return "Written beside the recap (no calendar folder is marked writable)."
+        return f"Written beside the recap, and into {folder.path} unless that call is there already."
 
     def on_mount(self) -> None:
         self.query_one("#next-when", Input).focus()
@@ -147,7 +146,7 @@ class NextSessionDialog(_Form):
             return
         line = self.query_one("#next-found", Static)
         if found is None:
-            line.update("No call with this client in your calendar in the next three months: type the date and time.")
+            line.update("Not in your calendar in the next three months: type when.")
             return
         start, minutes = found
         if self._typed:
