@@ -22,6 +22,7 @@ from sessionpal.core.live import LiveSession
 from sessionpal.core.model import Client
 from sessionpal.core.pack_edit import add_question, new_pack
 from sessionpal.core.paths import Home
+from sessionpal.core.problems import FileProblems
 from sessionpal.core.records import AUDIT_LOG, erase_client
 from sessionpal.core.saving import ChangeFailed, saving
 from sessionpal.core.session_models import FALLBACK_MODEL
@@ -122,11 +123,13 @@ def test_a_linked_pack_or_session_file_is_refused_with_a_clear_message(home: Hom
     running.add_note("first")
     path = running.path
     assert path is not None
+    document = read_session(path)  # the session in progress, as read before a sync tool put a link in its place
     (outside / "session.md").write_bytes(path.read_bytes())
     path.unlink()
     os.symlink(outside / "session.md", path)
-    # The session in progress is that file (resumed after a sync tool put a link in its place).
-    live = LiveSession(home, load_client(ana.path, ana.slug), clock, FALLBACK_MODEL, 45, document=read_session(path))
+    with pytest.raises(FileProblems, match="is a link"):
+        read_session(path)  # a link named like a session is never read: it could be any file on the computer
+    live = LiveSession(home, load_client(ana.path, ana.slug), clock, FALLBACK_MODEL, 45, document=document)
     with pytest.raises(ChangeFailed, match="is a link"):
         live.add_note("a note for nowhere")
         live.flush()
