@@ -23,6 +23,7 @@ from ...core.invite import Invite, make_invite, uses_code, write_next_session
 from ...core.model import Client
 from ...core.paths import Home
 from ...core.timer import Clock
+from ..widgets.ordered_input import OrderedInput
 from ..widgets.tickbox import TickBox
 from .text import _Form
 
@@ -112,8 +113,8 @@ class NextSessionDialog(_Form):
             yield Static(title, classes="dialog-title")
             yield Label("When (YYYY-MM-DD HH:MM), and how many minutes")
             with Horizontal(classes="form-row"):
-                yield Input(id="next-when", max_length=16, placeholder="2026-12-08 10:00")
-                yield Input(str(plan.minutes), id="next-minutes", max_length=3)
+                yield OrderedInput(id="next-when", max_length=16, placeholder="2026-12-08 10:00")
+                yield OrderedInput(str(plan.minutes), id="next-minutes", max_length=3)
             found = "Looking in your calendar…" if plan.calendar.sources else "No calendar is set: type when."
             yield Static(found, id="next-found")
             # Behind the blind the label says which, never the name itself.

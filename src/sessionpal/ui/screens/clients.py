@@ -23,6 +23,7 @@ from ...core.problems import close_matches
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
+from ..widgets.ordered_input import OrderedInput
 from ..widgets.today import TodayCalls, TodayStrip
 from .today_flow import TodayFlow
 
@@ -108,7 +109,7 @@ class ClientPickerScreen(Screen[None]):
         yield TodayStrip(id="today").data_bind(
             today=ClientPickerScreen.today, now=ClientPickerScreen.minute, cursor=ClientPickerScreen.call_cursor, private=ClientPickerScreen.blind
         )
-        yield Input(placeholder=self._placeholder(), id="client-filter")
+        yield OrderedInput(placeholder=self._placeholder(), id="client-filter")
         yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
         yield Footer(compact=True)
