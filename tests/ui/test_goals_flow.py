@@ -329,7 +329,7 @@ async def test_a_prefilled_day_is_replaced_by_what_is_typed_and_the_check_in_is_
 
 async def test_the_stalled_mark_shows_on_the_last_time_card_and_in_the_80_column_picker(history_home: Home, clock: FakeClock) -> None:
     """Issue 26.20: the ⚑ was in the banner only."""
-    from sessionpal.ui.widgets.notes import LastTimeCard
+    from sessionpal.ui.widgets.last_time import LastTimeCard
 
     app = make_app(history_home, clock, client=BEN)
     async with app.run_test(size=(80, 24)) as pilot:

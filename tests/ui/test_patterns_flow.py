@@ -21,7 +21,7 @@ from sessionpal.ui.screens.goal_flow import PLAYBOOK_FILTER
 from sessionpal.ui.screens.patterns import PatternsScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
 from sessionpal.ui.widgets.deck import DeckPane
-from sessionpal.ui.widgets.notes import LastTimeCard
+from sessionpal.ui.widgets.last_time import LastTimeCard
 from sessionpal.ui.widgets.patterns import CarriedPane
 
 from .conftest import make_app, session_screen, settle, told, until

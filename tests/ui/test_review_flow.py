@@ -17,7 +17,7 @@ from sessionpal.core.sessions import read_session
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
-from sessionpal.ui.widgets.notes import LastTimeCard
+from sessionpal.ui.widgets.last_time import LastTimeCard
 from sessionpal.ui.widgets.paged_table import PAGE, PagedTable
 
 from .conftest import make_app, session_screen, settle, until

@@ -31,7 +31,8 @@ from sessionpal.ui.dialogs.summary import SummaryDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.session import Armed, SessionScreen
 from sessionpal.ui.widgets.deck import DeckPane
-from sessionpal.ui.widgets.notes import LastTimeCard, NoteInput, NotesLog
+from sessionpal.ui.widgets.last_time import LastTimeCard
+from sessionpal.ui.widgets.notes import NoteInput, NotesLog
 
 from ..helpers import present, state_now
 from .conftest import make_app, session_file, session_screen, settle, told, until

@@ -213,7 +213,7 @@ async def test_a_calendar_that_cannot_be_read_is_one_line_and_the_list_works(hom
 
 
 def card_text(app: App[Any]) -> str:
-    from sessionpal.ui.widgets.notes import LastTimeCard
+    from sessionpal.ui.widgets.last_time import LastTimeCard
 
     return str(app.screen.query_one(LastTimeCard).render())
 

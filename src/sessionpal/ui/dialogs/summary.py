@@ -20,7 +20,7 @@ from ...core.model import ActionState
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
-from ..widgets.notes import ACTION_MARKS
+from ..widgets.note_lines import ACTION_MARKS
 
 if TYPE_CHECKING:
     from .next_session import NextSession, Planned

@@ -18,7 +18,7 @@ from ...core.engagement import Standing, session_days, standing
 from ...core.history import LastTime, last_time
 from ...core.paths import session_paths
 from ...core.sessions import file_fingerprint
-from ..widgets.notes import LastTimeView
+from ..widgets.last_time import LastTimeView
 from .host import SessionHost
 
 if TYPE_CHECKING:
