@@ -14,11 +14,9 @@ as one of a hundred and holds a few pages, not its history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,83 +30,22 @@ from textual.widgets.option_list import Option
 from ...core.clients import list_clients, load_client
 from ...core.conflicts import conflict_copies
 from ...core.index import IndexUnavailable, SearchIndex
-from ...core.index_types import Hit, OpenAction, SessionLengths, SessionRow
-from ...core.model import ActionState, Client, Goal
+from ...core.index_types import OpenAction, SessionLengths, SessionRow
+from ...core.model import ActionState, Client
 from ...core.patterns import EnergyPoint
 from ...core.problems import FileProblems
-from ...core.records import PastRetention, past_retention
+from ...core.records import past_retention
 from ...core.sessions import set_action_state
-from ...core.stalled import SessionFacts, rating_trend, sparkline
+from ...core.stalled import SessionFacts
 from ...core.stamps import format_stamp
 from ...core.timer import format_clock, format_span
 from ..changes import attempt
 from ..context import TypedApp
-from ..widgets.goals import STATUS_LOOK
-from ..widgets.notes import due_part
+from ..widgets.note_lines import due_part
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
-
-
-def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
-    """Each goal's status and ratings over time, in aligned columns so the sparklines line up."""
-    if not goals:
-        return Content.from_markup("[$text-muted]No goals: the review shows sessions and notes only.[/]")
-    title_width = max(cell_len(goal.title) for goal in goals)
-    status_width = max(cell_len(goal.status.label) for goal in goals)
-    lines = [Content.from_markup("[b $text-muted]Goal ratings over time[/]")]
-    for goal in goals:
-        glyph, colour = STATUS_LOOK[goal.status]
-        trend = rating_trend(goal.id, sessions)
-        lines.append(
-            Content.from_markup(
-                f"[{colour}]$glyph[/] $title  [{colour}]$status[/]  [$accent]$spark[/] [$text-muted]$latest[/]",
-                glyph=glyph,
-                title=goal.title + " " * (title_width - cell_len(goal.title)),
-                status=goal.status.label + " " * (status_width - cell_len(goal.status.label)),
-                spark=sparkline(trend, 16) if trend else "·",
-                latest=f"{trend[-1]}/10" if trend else "not rated yet",
-            )
-        )
-    return Content("\n").join(lines)
-
-
-def marked_content(marked: str) -> Content:
-    """The index marks a match between \\x01 and \\x02; show it in the accent colour."""
-    parts = marked.replace("\x02", "\x01").split("\x01")
-    content = Content("")
-    for index, part in enumerate(parts):
-        content += Content.from_markup("[b $accent]$p[/]", p=part) if index % 2 else Content(part)
-    return content
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """How many sessions and open actions the review lists (None until the index has been read)."""
-
-    sessions: int
-    actions: int
-
-
-@dataclass(frozen=True)
-class Problems:
-    """What the Problems tab lists: files that cannot be read, sync copies, clients past retention."""
-
-    files: tuple[str, ...] = ()
-    copies: tuple[Path, ...] = ()
-    past: tuple[PastRetention, ...] = ()
-    years: int = 0
-
-    def __len__(self) -> int:
-        return len(self.files) + len(self.copies) + len(self.past)
-
-
-@dataclass(frozen=True)
-class Found:
-    """A search's results and the words they were found for."""
-
-    query: str = ""
-    hits: tuple[Hit, ...] = ()
+from .review_view import Found, Problems, Sizes, goal_trends, marked_content, problems_text
 
 
 class ReviewScreen(Screen[None]):
@@ -374,26 +311,8 @@ class ReviewScreen(Screen[None]):
             line.update(Content.assemble(("Energy, 0-10 in their words\n", "bold"), energy_text(energy)))
 
     def watch_problems(self, problems: Problems) -> None:
-        lines = []
-        if problems.files:
-            lines.append(Content.from_markup("[b]Session files that cannot be read[/b] [$text-muted](left exactly as they are; fix them in your editor)[/]"))
-            lines += [Content(f"  {p}") for p in problems.files]
-        if problems.copies:
-            lines.append(
-                Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]")
-            )
-            lines += [Content(f"  {c}") for c in problems.copies]
-        if problems.past:
-            lines.append(
-                Content.from_markup(
-                    f"[b]Past your retention period ({problems.years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
-                )
-            )
-            lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in problems.past]
-        self.query_one("#problems", Static).update(
-            Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
-        )
-        self.query_one(TabbedContent).get_tab("tab-problems").label = f"Problems ({len(problems)})" if lines else "Problems"
+        self.query_one("#problems", Static).update(problems_text(problems))
+        self.query_one(TabbedContent).get_tab("tab-problems").label = f"Problems ({len(problems)})" if len(problems) else "Problems"
 
     # actions ------------------------------------------------------------------
 

@@ -1,0 +1,97 @@
+"""What the review shows, as values and lines: its sizes, its problems, a search's results, each goal's trend
+(screens/review.py draws them from its reactives)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from ...core.index_types import Hit
+from ...core.model import Goal
+from ...core.records import PastRetention
+from ...core.stalled import SessionFacts, rating_trend, sparkline
+from ..widgets.goals import STATUS_LOOK
+
+
+def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
+    """Each goal's status and ratings over time, in aligned columns so the sparklines line up."""
+    if not goals:
+        return Content.from_markup("[$text-muted]No goals: the review shows sessions and notes only.[/]")
+    title_width = max(cell_len(goal.title) for goal in goals)
+    status_width = max(cell_len(goal.status.label) for goal in goals)
+    lines = [Content.from_markup("[b $text-muted]Goal ratings over time[/]")]
+    for goal in goals:
+        glyph, colour = STATUS_LOOK[goal.status]
+        trend = rating_trend(goal.id, sessions)
+        lines.append(
+            Content.from_markup(
+                f"[{colour}]$glyph[/] $title  [{colour}]$status[/]  [$accent]$spark[/] [$text-muted]$latest[/]",
+                glyph=glyph,
+                title=goal.title + " " * (title_width - cell_len(goal.title)),
+                status=goal.status.label + " " * (status_width - cell_len(goal.status.label)),
+                spark=sparkline(trend, 16) if trend else "·",
+                latest=f"{trend[-1]}/10" if trend else "not rated yet",
+            )
+        )
+    return Content("\n").join(lines)
+
+
+def marked_content(marked: str) -> Content:
+    """The index marks a match between \\x01 and \\x02; show it in the accent colour."""
+    parts = marked.replace("\x02", "\x01").split("\x01")
+    content = Content("")
+    for index, part in enumerate(parts):
+        content += Content.from_markup("[b $accent]$p[/]", p=part) if index % 2 else Content(part)
+    return content
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How many sessions and open actions the review lists (None until the index has been read)."""
+
+    sessions: int
+    actions: int
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What the Problems tab lists: files that cannot be read, sync copies, clients past retention."""
+
+    files: tuple[str, ...] = ()
+    copies: tuple[Path, ...] = ()
+    past: tuple[PastRetention, ...] = ()
+    years: int = 0
+
+    def __len__(self) -> int:
+        return len(self.files) + len(self.copies) + len(self.past)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's results and the words they were found for."""
+
+    query: str = ""
+    hits: tuple[Hit, ...] = ()
+
+
+def problems_text(problems: Problems) -> Content:
+    """The Problems tab: session files that cannot be read, the copies a sync tool left, clients past retention."""
+    lines = []
+    if problems.files:
+        lines.append(Content.from_markup("[b]Session files that cannot be read[/b] [$text-muted](left exactly as they are; fix them in your editor)[/]"))
+        lines += [Content(f"  {p}") for p in problems.files]
+    if problems.copies:
+        lines.append(Content.from_markup("[b]Copies a sync tool left[/b] [$text-muted](never read as sessions; compare and delete the one you do not want)[/]"))
+        lines += [Content(f"  {c}") for c in problems.copies]
+    if problems.past:
+        lines.append(
+            Content.from_markup(
+                f"[b]Past your retention period ({problems.years} years)[/b] [$text-muted](last session; `sessionpal erase CLIENT` when their records should go)[/]"
+            )
+        )
+        lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in problems.past]
+    return Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
