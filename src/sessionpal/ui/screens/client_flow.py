@@ -1,5 +1,5 @@
-"""The client's session model, engagement and past sessions, from the session screen's palette: a ClientFlow
-the screen owns. Each change goes through the screen's one funnel; the screen redraws from the session."""
+"""The client's session model, engagement and past sessions, from the session screen's palette, and what keeps
+coming up with them (ctrl+k): a ClientFlow the screen owns. Each change goes through the screen's one funnel; the screen redraws from the session."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from ...core.model import Engagement
 from .host import SessionHost
 
 if TYPE_CHECKING:
+    from ..widgets.deck import DeckPane
+    from ..widgets.notes import NoteInput
     from .last_time_flow import LastTimeFlow
+    from .patterns import PatternsAnswer
 
 
 class ClientHost(SessionHost, Protocol):
@@ -20,6 +23,16 @@ class ClientHost(SessionHost, Protocol):
 
     @property
     def last_time(self) -> LastTimeFlow: ...
+
+    @property
+    def deck(self) -> DeckPane: ...
+
+    @property
+    def note_line(self) -> NoteInput: ...
+
+    def focus_note(self) -> None: ...
+
+    def blind(self, what: str) -> bool: ...
 
 
 class ClientFlow:
@@ -103,3 +116,30 @@ class ClientFlow:
             self.screen.change("Past session not saved", record, done=recorded)
 
         self.screen.app.push_screen(PastSessionDialog(self._name(), self.screen.live.planned_minutes, self.screen.pal.clock.now().date()), answered)
+
+    # what keeps coming up ------------------------------------------------------------
+
+    def patterns(self) -> None:
+        """ctrl+k: what keeps coming up with the client (screens/patterns.py, imported only now)."""
+        from .patterns import open_patterns
+
+        if self.screen.blind("the client's patterns"):
+            return
+        live = self.screen.live
+        open_patterns(self.screen.pal, live.client, current=live.path, live=not live.read_only and not live.ended, answered=self._patterns_answered)
+
+    def _patterns_answered(self, answer: PatternsAnswer | None) -> None:
+        """Back from the patterns view: a quote reflected into the note line (to change, then Enter), or the
+        playbook's real-reason questions in the deck."""
+        if answer is None:
+            return
+        if answer.deck_filter:
+            self.screen.deck.set_filter(answer.deck_filter)
+        if answer.note:
+            note = self.screen.note_line
+            if note.value.strip():
+                self.screen.notify("The note line has words in it: save or clear them, then q again.", title="Not put in the note line", markup=False)
+                return
+            note.value = answer.note
+            note.cursor_position = len(answer.note)
+        self.screen.focus_note()

@@ -14,29 +14,23 @@ the client's words are hidden. docs/architecture.md walks through all three.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.live import LiveSession, LogEntry
+from ...core.live import LiveSession
 from ...core.lock import SessionLock
-from ...core.model import Phase
-from ...core.stalled import SessionFacts
 from ...core.timer import TimerReading, TimerState
 from ..changes import attempt
-from ..context import TypedApp
 from ..privacy import Redactor
 from ..widgets.deck import DeckFilter, DeckPane
 from ..widgets.footer import CompactFooter
-from ..widgets.goals import GoalIntent, GoalsPane, Sidebar
+from ..widgets.goals import GoalIntent, GoalsPane
 from ..widgets.header import AgreementLine, HeaderFacts, SessionHeader
-from ..widgets.notes import LastTimeView, LogIntent, NoteInput, NotesLog, NotesPane, Unsaved
+from ..widgets.notes import LogIntent, NoteInput, NotesLog, NotesPane, Unsaved
 from ..widgets.status import StatusLine
 from ..widgets.timer import TimerLine, TimerPane, TimerView
 from .client_flow import ClientFlow
@@ -45,45 +39,14 @@ from .goal_flow import GoalFlow
 from .last_time_flow import LastTimeFlow
 from .note_flow import NoteFlow
 from .session_keys import GOAL_ACTIONS, LOG_ACTIONS, SESSION_BINDINGS, Armed, KeyRouter, allowed, session_commands
+from .session_state import SessionState
 from .upkeep import SessionUpkeep
-
-if TYPE_CHECKING:  # the patterns view is imported when opened: a session's first frame never loads it
-    from .patterns import PatternsAnswer
 
 __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the next key acts on
 
 
-def _breakpoints(size: int, breakpoints: list[tuple[int, str]]) -> tuple[str, ...]:
-    """The breakpoint class a screen of this width (or height) is given: the one of the largest breakpoint it
-    reaches, as Textual's Screen chooses it at a Resize."""
-    return next(((name,) for at, name in sorted(breakpoints, reverse=True) if size >= at), ())
-
-
-class SessionScreen(Screen[None]):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
-
+class SessionScreen(SessionState):
     BINDINGS = SESSION_BINDINGS
-
-    pal = TypedApp()
-    revision: var[int] = var(-1, init=False)  # the LiveSession revision last drawn
-    past: var[tuple[SessionFacts, ...]] = var((), init=False)  # earlier sessions' goal facts (read with the deck)
-    armed: var[Armed] = var(Armed.NOTE, init=False)  # what the next key acts on (see "Keys"): shown, and in the footer
-    goals_armed: var[bool] = var(False)  # bound into the sidebar
-    log_armed: var[bool] = var(False)  # bound into the notes pane
-    # (title, message) of the reminder above the note line (ask permission first): set by the goal flow, gone
-    # with the next note; bound into the notes pane.
-    reminder: var[tuple[str, str]] = var(("", ""))
-    header: var[HeaderFacts | None] = var(None)  # bound into the header row
-    timer_view: var[TimerView | None] = var(None)  # the timer's reading, bound into both timers
-    agreement: var[str] = var("")  # the session agreement, bound into its two lines ("" behind the blind)
-    sidebar: var[Sidebar | None] = var(None)  # the goals or focus areas, bound into the sidebar (GoalFlow.show sets it)
-    note_lines: var[tuple[LogEntry, ...]] = var(())  # the session's notes, bound into the log
-    unsaved: var[Unsaved] = var(Unsaved())  # the notes waiting for the disk, bound above the note line
-    last_card: var[LastTimeView | None] = var(None)  # the "last time" card (LastTimeFlow sets it)
-    offer: var[str] = var("")  # the deck's line for this moment (a goal that may be stalled)
-    phase: var[Phase | None] = var(None)  # whose questions the deck follows, bound into it
-    stalled: var[frozenset[str]] = var(frozenset())  # goals that may be stalled (from the sidebar), bound into the card
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
@@ -99,14 +62,7 @@ class SessionScreen(Screen[None]):
         self.client_flow = ClientFlow(self)
         self.upkeep = SessionUpkeep(self)  # the tick, retries, outside changes, reading in threads
         self.router = KeyRouter(self)  # where the next key goes, by `armed`
-        # The classes the screen's state gives it, given before it is styled: Textual sets the breakpoints' at the
-        # first Resize and the watchers set the rest after mount, and each change of a screen's class restyles
-        # every widget on it and repaints them all (~15 ms just after the first frame). Set now, those find
-        # nothing to change.
-        width, height = self.app.size
-        self.add_class(*_breakpoints(width, self.HORIZONTAL_BREAKPOINTS), *_breakpoints(height, self.VERTICAL_BREAKPOINTS), update=False)
-        self.set_class(live.started, "-started", update=False)
-        self.set_class(self.pal.private, "-private", update=False)
+        self.classes_before_styling(live.started)
 
     # layout -------------------------------------------------------------------
 
@@ -206,9 +162,6 @@ class SessionScreen(Screen[None]):
 
     def watch_last_card(self) -> None:
         self._draw_header()  # "session 5 of 12" counts the sessions the card was read with
-
-    def compute_stalled(self) -> frozenset[str]:
-        return self.sidebar.flagged if self.sidebar is not None else frozenset()
 
     def _draw_header(self) -> None:
         """The header's and the agreement's reactives, from the session (their widgets draw, if they changed)."""
@@ -363,12 +316,6 @@ class SessionScreen(Screen[None]):
 
     # keys: the armed sidebar or log ----------------------------------------------------
 
-    def compute_goals_armed(self) -> bool:
-        return self.armed is Armed.GOALS
-
-    def compute_log_armed(self) -> bool:
-        return self.armed is Armed.LOG
-
     def watch_armed(self) -> None:
         self.refresh_bindings()  # the footer shows the armed list's keys
 
@@ -402,29 +349,7 @@ class SessionScreen(Screen[None]):
         self.pal.private = not self.pal.private
 
     def action_patterns(self) -> None:
-        """ctrl+k: what keeps coming up with the client (screens/patterns.py, imported only now)."""
-        from .patterns import open_patterns
-
-        if self.blind("the client's patterns"):
-            return
-        live = self.live
-        open_patterns(self.pal, live.client, current=live.path, live=not live.read_only and not live.ended, answered=self._patterns_answered)
-
-    def _patterns_answered(self, answer: PatternsAnswer | None) -> None:
-        """Back from the patterns view: a quote reflected into the note line (to change, then Enter), or the
-        playbook's real-reason questions in the deck."""
-        if answer is None:
-            return
-        if answer.deck_filter:
-            self.deck.set_filter(answer.deck_filter)
-        if answer.note:
-            note = self.note_line
-            if note.value.strip():
-                self.notify("The note line has words in it: save or clear them, then q again.", title="Not put in the note line", markup=False)
-                return
-            note.value = answer.note
-            note.cursor_position = len(answer.note)
-        self.focus_note()
+        self.client_flow.patterns()
 
     def action_close(self) -> None:
         self.dismiss()
