@@ -137,7 +137,7 @@ def test_closing_the_terminal_at_any_moment_ends_the_app_within_two_seconds(larg
     half a second, lock given back. On a loaded machine the half second grows with a bare interpreter's start and
     end, measured beside each trial: what is checked is that the app ends on its own, not how fast the machine is
     (a hang, the fault this guards against, is 30 s)."""
-    from sessionpal.ui.app import SIGNAL_GRACE
+    from sessionpal.ui.leaving import SIGNAL_GRACE
 
     home, client = large_home
     rng = random.Random(11)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
-import signal
 import sys
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -31,6 +28,7 @@ from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import OffersCommands, TypedApp
+from .leaving import install_signal_handlers
 from .messages import News
 from .opening_flow import ClientOpener
 from .records import RecordKeeper
@@ -103,7 +101,6 @@ class SessionPalApp(App[int]):
         # reads them anyway for its "carried over" flags; in memory only.
         self.patterns_read: dict[str, Patterns] = {}
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
-        self._leaving = False  # a signal said to go: the next one changes nothing
         self._opening = False  # `--client NAME` is about to be opened: the client list waits
         # Changes made in the app that other screens show: one signal each, which the screens that care subscribe to.
         self.packs_signal: Signal[None] = Signal(self, "packs_changed")
@@ -131,7 +128,7 @@ class SessionPalApp(App[int]):
         self._report_config_problems()  # first: it drops the keys the note line would lose
         if self.active_keys:
             self.set_keymap(self.active_keys)
-        self._install_signal_handlers()
+        install_signal_handlers(self)
         clean_leftovers(self.home)
         self._finish_moves()
         if self.client_query:
@@ -199,30 +196,6 @@ class SessionPalApp(App[int]):
                 problems.append(f"{self.home.config_file}: [keys] {action!r} is not a command{did_you_mean(action, known)}")
         if problems:
             self.notify("\n".join(problems), title="config.toml: using defaults for these", severity="warning", timeout=15, markup=False)
-
-    def _install_signal_handlers(self) -> None:
-        # The terminal closing (SIGHUP) or a shutdown (SIGTERM) saves the session and exits, within SIGNAL_GRACE
-        # seconds whatever the app is doing. A plain signal handler, not the event loop's: it runs between
-        # two bytecodes of the main thread even while a long first paint keeps the loop from its queue.
-        if self.is_headless:
-            return  # under Pilot the test process's own handlers stay
-        loop = asyncio.get_running_loop()
-        for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
-            signum = getattr(signal, name, None)
-            if signum is not None:
-                signal.signal(signum, lambda *_: self._on_signal(loop))
-
-    def _on_signal(self, loop: asyncio.AbstractEventLoop) -> None:
-        if self._leaving:
-            return
-        self._leaving = True
-        # Threads reading a large home cannot be stopped, and one waiting in call_from_thread would hold
-        # the interpreter's shutdown forever (seen: a hidden app keeping its client's lock). So, whatever
-        # is still running after the grace period, the locks are given back and the process ends.
-        watchdog = threading.Timer(SIGNAL_GRACE, _end_now)
-        watchdog.daemon = True
-        watchdog.start()
-        loop.call_soon_threadsafe(self._exit_on_signal)
 
     @property
     def active_keys(self) -> dict[str, str]:
@@ -390,8 +363,9 @@ class SessionPalApp(App[int]):
             answered,
         )
 
-    def _exit_on_signal(self) -> None:
-        # No one is there to answer a question (the terminal may be gone): save, let go of the clients, go.
+    def exit_on_signal(self) -> None:
+        """SIGHUP or SIGTERM (ui/leaving.py): no one is there to answer a question (the terminal may be gone), so
+        save, let go of the clients, go."""
         try:
             self._save_sessions()
         finally:
@@ -441,15 +415,6 @@ class SessionPalApp(App[int]):
         from .screenshot import take
 
         take(self)
-
-
-SIGNAL_GRACE = 1.5  # seconds from SIGHUP/SIGTERM to the process's end, at the latest
-
-
-def _end_now() -> None:
-    """The last resort after a signal: the session was saved (or had nothing waiting); let go and end."""
-    release_all()
-    os._exit(0)
 
 
 def run_app(home: Home, client: str | None = None, coded: bool = False) -> int:
