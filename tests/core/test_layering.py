@@ -193,3 +193,18 @@ def test_no_private_name_of_textual_or_its_server_is_used_but_the_listed_few() -
                 offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert offenders == [], "private names of Textual, textual-serve or aiohttp: use a public way, or list one in ALLOWED_PRIVATE with why"
     assert seen == set(ALLOWED_PRIVATE), f"listed but no longer used (or renamed upstream): {sorted(set(ALLOWED_PRIVATE) - seen)}"
+
+
+# ---- files a newcomer can change (issue 25.6) ----------------------------------------------------------------
+
+UI_LINES_AT_MOST = 450
+SESSION_SCREEN_LINES_UNDER = 400
+
+
+def test_no_ui_file_is_too_long_to_read_and_the_session_screen_stays_small() -> None:
+    """A screen file that keeps growing mixes concerns: past the limit, split it (the panes' state, a flow, the
+    values it draws) before adding to it."""
+    ui = Path(sessionpal.__file__).parent / "ui"
+    lengths = {str(path.relative_to(ui)): len(path.read_text(encoding="utf-8").splitlines()) for path in ui.rglob("*.py")}
+    assert {name: n for name, n in lengths.items() if n > UI_LINES_AT_MOST} == {}
+    assert lengths["screens/session.py"] < SESSION_SCREEN_LINES_UNDER
