@@ -14,17 +14,15 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
-from ...core.paths import fold_name
-from ...core.problems import close_matches
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.today import TodayCalls, TodayStrip
+from .client_rows import Listed, draw_message, draw_rows, listing
 from .today_flow import TodayFlow
 
 if TYPE_CHECKING:
@@ -33,21 +31,6 @@ if TYPE_CHECKING:
 FIRST_SCREEN = 60  # clients read before the list first shows: more than a tall terminal holds
 LISTED_AT_MOST = 300
 CHECK_HOME_EVERY = 2.0  # seconds between looks at the clients folder
-
-
-def client_prompt(entry: ClientEntry) -> Content:
-    # Built on every keystroke in the filter, for every client: assemble is far cheaper than markup.
-    if entry.client is None:
-        first = entry.problems[0] if entry.problems else "unknown problem"
-        return Content.assemble((f"{entry.slug}: client.toml cannot be read", "$error"), "  ", (str(first), "$text-muted"))
-    when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
-    if entry.attention and not entry.left_open:
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", (entry.attention, "$text-warning"))
-    if entry.left_open == "unfinished":
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("unfinished: Enter to resume or close it", "$warning"))
-    if entry.left_open:
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("in session in another sessionpal", "$accent"))
-    return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
 
 
 # While a call is being chosen (ctrl+t), Enter is the strip's whatever has the cursor: one binding per thing it does,
@@ -92,13 +75,15 @@ class ClientPickerScreen(Screen[None]):
     call_cursor: var[int | None] = var(None)
     assigning: var[Call | None] = var(None, init=False)
     blind: var[bool] = var(False)  # the app's privacy blind, mirrored for the strip
+    # The list: every client as last read (in list order), what the filter finds of them, the sync conflicts.
+    # Set anew on every reading: compared entry by entry, a practice's worth of clients would cost more than drawing.
+    entries: var[tuple[ClientEntry, ...]] = var((), init=False, always_update=True)
+    listed: var[Listed] = var(Listed(), init=False, always_update=True)
+    conflicts: var[tuple[Conflict, ...]] = var((), init=False)
 
     def __init__(self) -> None:
         super().__init__()
         self.today_flow = TodayFlow(self)
-        self.entries: list[ClientEntry] = []
-        self.shown: list[ClientEntry] = []
-        self.conflicts: list[Conflict] = []
         self._seen: tuple[int, ...] = ()  # the home's clients as last read (see clients_fingerprint)
         self._opened = False  # a client was opened from here: the list comes back fresh
         self._keep_highlight = True  # a reload keeps the highlighted client, unless the list comes back fresh
@@ -135,7 +120,7 @@ class ClientPickerScreen(Screen[None]):
             self.assigning = None  # saying whose a call is shows the list: not behind the blind
         self.query_one("#client-filter", Input).password = private  # the letters typed may be a name
         if self.entries or private:
-            self._filter(self.query_one("#client-filter", Input).value, keep=True)
+            self._refilter(keep=True)
 
     def action_private(self) -> None:
         self.pal.private = not self.pal.private
@@ -178,8 +163,8 @@ class ClientPickerScreen(Screen[None]):
             self.app.call_from_thread(self.today_flow.read)
 
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
-        self.entries = entries
-        self._show_conflicts(list(conflicts or ()))
+        self.conflicts = tuple(conflicts or ())
+        self.entries = tuple(entries)
         broken = [e for e in entries if e.client is None]
         if broken and complete:
             self.notify(
@@ -189,14 +174,35 @@ class ClientPickerScreen(Screen[None]):
                 timeout=15,
                 markup=False,
             )
-        self._filter(self.query_one("#client-filter", Input).value, keep=self._keep_highlight)
-        self._keep_highlight = True
         if complete:
             # After the list is drawn: the calendar never holds up its first paint.
             self.call_after_refresh(self.today_flow.read)
 
-    def _show_conflicts(self, conflicts: list[Conflict]) -> None:
-        self.conflicts = conflicts
+    @property
+    def shown(self) -> tuple[ClientEntry, ...]:
+        return self.listed.clients
+
+    def watch_entries(self) -> None:
+        self._refilter(keep=self._keep_highlight)  # a reload keeps the highlighted client, unless the list comes back fresh
+        self._keep_highlight = True
+
+    def _refilter(self, keep: bool = False) -> None:
+        """What the filter finds (state: watch_listed draws it)."""
+        self.listed = listing(
+            self.entries,
+            self.query_one("#client-filter", Input).value,
+            at_most=LISTED_AT_MOST,
+            private=self.pal.private,
+            assigning=self.assigning is not None,
+            add_key=self.pal.key_for("new_client", "ctrl+n"),
+            keep=keep,
+        )
+
+    def watch_listed(self, listed: Listed) -> None:
+        draw_rows(self.query_one("#client-list", OptionList), listed)
+        draw_message(self.query_one("#picker-empty", Static), listed.message)
+
+    def watch_conflicts(self, conflicts: tuple[Conflict, ...]) -> None:
         banner = self.query_one("#conflict-banner", Static)
         if conflicts:
             pairs = [Content.assemble("  ", c.describe(self.pal.home)) for c in conflicts[:5]]
@@ -287,45 +293,11 @@ class ClientPickerScreen(Screen[None]):
 
         self.app.push_screen(ConflictsScreen())
 
-    def _filter(self, text: str, keep: bool = False) -> None:
-        """Show the clients matching `text`; with `keep`, the highlighted client stays highlighted (a reload)."""
-        wanted = fold_name(text)
-        matching = [e for e in self.entries if not wanted or wanted in fold_name(e.name) or wanted in e.slug]
-        # A list is for the clients of these weeks; a name typed finds anyone. Options for a thousand clients
-        # would cost each keystroke a sixth of a second.
-        self.shown = matching[:LISTED_AT_MOST]
-        options = self.query_one("#client-list", OptionList)
-        was = options.highlighted_option.id if options.highlighted_option is not None else None
-        options.clear_options()
-        options.add_options([Option(client_prompt(e), id=e.slug) for e in self.shown])
-        if len(matching) > len(self.shown):
-            more = f"… and {len(matching) - len(self.shown):,} more: type a few letters of a name"
-            options.add_option(Option(Content.styled(more, "$text-muted"), id="more", disabled=True))
-        if self.shown:
-            slugs = [e.slug for e in self.shown]
-            options.highlighted = slugs.index(was) if keep and was in slugs else 0
-        empty = self.query_one("#picker-empty", Static)
-        if self.pal.private:
-            message = "Private: the client list is hidden while you share your screen. F9 shows it."
-        elif not self.entries:
-            message = f"No clients yet. Press {self.pal.key_for('new_client', 'ctrl+n')} to add your first client."
-        elif not self.shown:
-            # A typo must not quietly make a second client: the close names are said first.
-            by_fold = {fold_name(e.name): e.name for e in self.entries}
-            close = [by_fold[f] for f in close_matches(wanted, list(by_fold))]
-            maybe = f" Did you mean {' or '.join(close)}? Fix the name to open them;" if close else ""
-            then = "Type another name, or Esc." if self.assigning is not None else f"Enter adds “{text.strip()}” as a new client."
-            message = f"No client matches “{text.strip()}”.{maybe} {then}"
-        else:
-            message = ""
-        empty.update(Content(message))  # a typed name is text, never markup
-        empty.set_class(bool(message), "-visible")
-
     @on(Input.Changed, "#client-filter")
     def _changed(self, event: Input.Changed) -> None:
         if event.value:
             self.today_flow.disarm()  # typing is for the list: a letter ends choosing a call
-        self._filter(event.value)
+        self._refilter()
 
     @on(Input.Submitted, "#client-filter")
     def _submitted(self, event: Input.Submitted) -> None:

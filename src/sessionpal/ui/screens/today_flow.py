@@ -34,7 +34,7 @@ class TodayHost(Protocol):
     minute: datetime | None
     call_cursor: int | None
     assigning: Call | None
-    entries: list[ClientEntry]
+    entries: tuple[ClientEntry, ...]
 
     @property
     def pal(self) -> SessionPalApp: ...
