@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -89,6 +90,11 @@ class SummaryDialog(ScrollingDialog):
         Binding("f9,ctrl+backslash", "private", "Private", id="private", tooltip="Hide the client's words in the summary; again to show them"),
     ]
 
+    # What the summary is drawn from besides the session's own numbers: the blind (counts only while it is down;
+    # it follows the app's), and the invites written from it (the body names the next session).
+    private: var[bool] = var(False, init=False)
+    invites: var[int] = var(0, init=False)
+
     def __init__(
         self,
         summary: Summary,
@@ -102,7 +108,7 @@ class SummaryDialog(ScrollingDialog):
         self.next_session = next_session  # the invite for the next session (None: the session has no file to put it beside)
         self.summary = summary
         self.client_name = client_name
-        self.private = private  # the privacy blind is down: counts only (follows the app's blind once shown)
+        self.set_reactive(SummaryDialog.private, private)
         self.make_recap = make_recap  # writes the recap (the screen's job, through the core): its path and text
 
     def compose(self) -> ComposeResult:
@@ -133,6 +139,14 @@ class SummaryDialog(ScrollingDialog):
 
     def _blind_changed(self, private: bool) -> None:
         self.private = private
+
+    def watch_private(self) -> None:
+        self._draw()
+
+    def watch_invites(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
         self.query_one("#summary-title", Static).update(self._title())
         self.query_one("#summary", Static).update(self._body())
 
@@ -171,7 +185,7 @@ class SummaryDialog(ScrollingDialog):
         else:
             more = ""
         self.notify(f"{where}{more}", title=f"Next session {planned.start:%a %d %b} at {planned.start:%H:%M}: invite written", markup=False)
-        self.query_one("#summary", Static).update(self._body())
+        self.invites += 1  # the summary says when the next session is
 
     @on(Button.Pressed, "#recap-button")
     def action_recap(self) -> None:
@@ -195,6 +209,9 @@ class RecapDialog(ScrollingDialog):
 
     SCROLLS = "#recap-box"
     BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
+
+    # Where the recap went once the copy is done: (done, the tool or place that took it, None if none confirmed it).
+    copied: var[tuple[bool, str | None]] = var((False, None), init=False)
 
     def __init__(self, path: Path, text: str, *, private: bool = False):
         super().__init__()
@@ -230,6 +247,10 @@ class RecapDialog(ScrollingDialog):
         """`where` took the text, or nothing confirmed it (None)."""
         if not self.is_attached:  # closed while the tool ran
             return
+        self.copied = (True, where)
+
+    def watch_copied(self, copied: tuple[bool, str | None]) -> None:
+        _, where = copied
         title = f"Recap for the client: copied to {where}" if where else "Recap for the client: it may not have reached the clipboard"
         self.query_one("#recap-title", Static).update(title)
         self.query_one("#recap-saved", Static).update(self._where(where, done=True))
