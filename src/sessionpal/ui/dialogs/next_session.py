@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Button, Input, Label, Static
 
 from ...core.clients import SESSION_MINUTES_RANGE
@@ -100,6 +101,8 @@ class NextSessionDialog(_Form):
     NextSessionDialog #next-found { color: $text-muted; height: auto; }
     """
 
+    said: var[str] = var("", init=False)  # what the calendar said about the next call, once it is read
+
     def __init__(self, plan: NextSession, *, private: bool = False):
         super().__init__()
         self.plan = plan
@@ -145,13 +148,12 @@ class NextSessionDialog(_Form):
     def _found(self, found: tuple[datetime, int] | None) -> None:
         if not self.is_attached:
             return
-        line = self.query_one("#next-found", Static)
         if found is None:
-            line.update("Not in your calendar in the next three months: type when.")
+            self.said = "Not in your calendar in the next three months: type when."
             return
         start, minutes = found
         if self._typed:
-            line.update(f"Your calendar has {start:%a %d %b} at {start:%H:%M}; the time you typed is kept.")
+            self.said = f"Your calendar has {start:%a %d %b} at {start:%H:%M}; the time you typed is kept."
             return
         when = self.query_one("#next-when", Input)
         with when.prevent(Input.Changed):
@@ -159,7 +161,10 @@ class NextSessionDialog(_Form):
         low, high = SESSION_MINUTES_RANGE
         if low <= minutes <= high:
             self.query_one("#next-minutes", Input).value = str(minutes)
-        line.update(f"From your calendar: {start:%A %d %B} at {start:%H:%M}, {minutes} minutes.")
+        self.said = f"From your calendar: {start:%A %d %B} at {start:%H:%M}, {minutes} minutes."
+
+    def watch_said(self, said: str) -> None:
+        self.query_one("#next-found", Static).update(Content(said))
 
     @on(Input.Changed, "#next-when")
     def _when_typed(self) -> None:
