@@ -13,6 +13,7 @@ lists those questions here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     from ..app import SessionPalApp
 
 REFLECTION = '* You said earlier: "{}"'  # the note line's words for a quote reflected back: an insight note
-REASON_TAGS = ("stalled", "reason")  # the playbook's "find the real reason" questions, as the deck filter finds them
+REASON_TAGS = ("stalled", "reason")
+TAG = re.compile(r"(?<!\S)#[\w-]+")  # a #tag as the note line writes one  # the playbook's "find the real reason" questions, as the deck filter finds them
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ class PatternsAnswer:
 
 
 def reflection(text: str) -> str:
-    return REFLECTION.format(" ".join(text.split()))
+    """The quote as the note line's insight. Its #tags are left out: written again today they would count once
+    more in this month's themes, and as the goal named today (the stalled rule's evidence)."""
+    words = " ".join(TAG.sub("", text).split()) or " ".join(text.split())
+    return REFLECTION.format(words)
 
 
 class PatternsScreen(Screen[PatternsAnswer | None]):
@@ -68,6 +73,8 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
         Binding("slash", "filter", "Filter", id="patterns_filter", tooltip="Keep the quotes with these words, or a #tag"),
         Binding("q", "reflect", "Reflect", id="patterns_reflect", tooltip='Put the quote in the note line: * You said earlier: "…"'),
         Binding("r", "reason", "Real reason", id="patterns_reason", tooltip="The stalled-goal playbook's questions to find the real reason"),
+        # The blind here too: F9 while sharing the screen closes the view at once (see _privacy_changed).
+        Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"),
     ]
 
     patterns: var[Patterns | None] = var(None, init=False)
@@ -136,7 +143,15 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
             return self.live
         return True
 
+    def action_private(self) -> None:
+        self.pal.private = not self.pal.private
+
     def action_close(self) -> None:
+        if self.focused is not None and self.focused.id == "reason-box":
+            # Esc from the real-reason questions puts them away and goes back to the quotes; a second closes.
+            self.query_one(CarriedPane).questions = ()
+            self.query_one("#words", OptionList).focus()
+            return
         if isinstance(self.focused, Input):
             # Esc in the filter clears it and goes back to the list; a second Esc closes the view.
             self.query_one("#words-filter", Input).value = ""
@@ -195,6 +210,8 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
         if not questions:
             self.notify("No question in your packs is tagged #stalled #reason.", markup=False)
         self.query_one(CarriedPane).questions = questions
+        if questions:
+            self.query_one("#reason-box").focus()  # ↑ ↓ scroll them; Esc puts them away
 
 
 def open_patterns(

@@ -96,8 +96,10 @@ class WordsPane(Vertical):
         elif not kept:
             empty.update(Content(f"No quote matches “{self.wanted.strip()}”."))
         else:
-            count = f"{len(kept):,} of {len(patterns.quotes):,}" if self.wanted.strip() else f"{len(patterns.quotes):,}"
-            empty.update(Content(f"{count} quote{'s' if len(kept) != 1 else ''}, newest first"))
+            total = len(patterns.quotes)
+            count = f"{len(kept):,} of {total:,}" if self.wanted.strip() else f"{total:,}"
+            listed = f" · the newest {QUOTES_LISTED} listed: / finds any of them" if len(kept) > QUOTES_LISTED else ""
+            empty.update(Content(f"{count} quote{'s' if total != 1 else ''}, newest first{listed}"))
         self.border_title = "Their words" + (f" · {self.wanted.strip()}" if self.wanted.strip() else "")
 
     def current(self) -> Quote | None:
@@ -113,8 +115,11 @@ class CarriedPane(Vertical):
     CarriedPane { height: auto; max-height: 45%; border: round $warning-muted; border-title-color: $text; padding: 0 1; }
     CarriedPane > #carried { height: auto; max-height: 12; border: none; padding: 0; }
     CarriedPane > #carried-note { color: $text-muted; }
-    CarriedPane > #reason-questions { display: none; color: $text; }
-    CarriedPane.-asking > #reason-questions { display: block; }
+    CarriedPane > #reason-box { display: none; height: auto; max-height: 16; }
+    CarriedPane > #reason-box:focus { background: $boost; }
+    CarriedPane.-asking { max-height: 75%; }
+    CarriedPane.-asking > #carried { max-height: 6; }
+    CarriedPane.-asking > #reason-box { display: block; }
     """
 
     patterns: var[Patterns | None] = var(None, init=False)
@@ -123,7 +128,9 @@ class CarriedPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="carried-note")
         yield OptionList(id="carried")
-        yield Static("", id="reason-questions")
+        # Scrolled with the keys once focused (r focuses it): eight questions are more than a short pane holds.
+        with VerticalScroll(id="reason-box"):
+            yield Static("", id="reason-questions")
 
     def on_mount(self) -> None:
         self.border_title = "Actions that keep coming back"
@@ -213,8 +220,7 @@ class ThemesPane(VerticalScroll):
         yield Static(id="themes")
 
     def on_mount(self) -> None:
-        self.border_title = "Themes by month"
-        self.can_focus = False
+        self.border_title = "Themes by month"  # focusable (Tab): ↑ ↓ scroll a client's many themes
 
     def watch_patterns(self, patterns: Patterns | None) -> None:
         if patterns is not None:
