@@ -143,3 +143,25 @@ async def test_nothing_goes_into_a_calendar_folder_not_marked_writable(home: Hom
         await pilot.pause()
         assert invite_path(session).is_file()
         assert sorted(p.name for p in vdir.iterdir()) == ["call.ics"]
+
+
+async def test_the_call_this_session_was_for_is_not_offered_as_the_next(home: Home, tmp_path: Path) -> None:
+    """Opened early for the 10:00 call (at 09:35) and ended at 09:40: the calendar's 10:00 call is the one just
+    had, so the form offers the call a week on (seen in tmux: it offered the call the session was for)."""
+    calendar_home(home, tmp_path / "work.ics", *DAY_CALLS, NEXT_WEEK)
+    app = make_app(home, at(9, 35), client="Ngozi Adeyemi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"wants a new role", "enter")
+        await settle(pilot)
+        clock = app.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(5 * 60)
+        await pilot.press("f12", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NextSessionDialog)
+        assert await until(pilot, lambda: dialog.query_one("#next-when", Input).value == "2026-11-30 10:00")

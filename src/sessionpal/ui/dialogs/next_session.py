@@ -60,7 +60,10 @@ class NextSession:
         from ...core.clients import list_clients
 
         now = self.clock.now()
-        call = next_call(self.calendar, calendar_clients(list_clients(self.home, today=now.date())), self.client.slug, now, zone=self.zone)
+        # Not a call starting within a session's length from now: that is the call this session was (opened early
+        # from today's strip for its 10:30 call at 10:05, the form offered 10:30 as "the next session").
+        after = now + timedelta(minutes=self.minutes)
+        call = next_call(self.calendar, calendar_clients(list_clients(self.home, today=now.date())), self.client.slug, after, zone=self.zone)
         if call is None:
             return None
         self.in_calendar = call.event.start
