@@ -25,14 +25,14 @@ SIZE = (110, 36)
 NEXT_WEEK = vevent("later", 10, 0, 50, "Ngozi Adeyemi").replace("20261123", "20261130")
 
 
-async def end_session(app: SessionPalApp, pilot: Pilot[Any]) -> Path:
-    """A note, forty minutes, F12: the summary on screen; the session's file."""
+async def end_session(app: SessionPalApp, pilot: Pilot[Any], minutes: int = 40) -> Path:
+    """A note, `minutes`, F12: the summary on screen; the session's file."""
     await settle(pilot)
     await pilot.press(*"wants a new role", "enter")
     await settle(pilot)
     clock = app.clock
     assert isinstance(clock, FakeClock)
-    clock.advance(40 * 60)
+    clock.advance(minutes * 60)
     await pilot.press("f12", "enter")
     await pilot.pause()
     assert isinstance(app.screen, SummaryDialog)
@@ -151,15 +151,7 @@ async def test_the_call_this_session_was_for_is_not_offered_as_the_next(home: Ho
     calendar_home(home, tmp_path / "work.ics", *DAY_CALLS, NEXT_WEEK)
     app = make_app(home, at(9, 35), client="Ngozi Adeyemi")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press(*"wants a new role", "enter")
-        await settle(pilot)
-        clock = app.clock
-        assert isinstance(clock, FakeClock)
-        clock.advance(5 * 60)
-        await pilot.press("f12", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryDialog)
+        await end_session(app, pilot, minutes=5)
         await pilot.press("n")
         await pilot.pause()
         dialog = app.screen
