@@ -489,11 +489,7 @@ class SearchIndex:
                 "SELECT started, path, energy FROM files WHERE client = ? AND COALESCE(energy, '') != '' AND COALESCE(problem, '') = '' ORDER BY sort_key, path"
             )
             rows = connection.execute(sql, (client,)).fetchall()
-        found = []
-        for started, path, energy in rows:
-            start, _, end = energy.partition(",")
-            found.append((_when(started), Path(path), int(start) if start.isdigit() else None, int(end) if end.isdigit() else None))
-        return found
+        return [(_when(started), Path(path), *_energy(energy)) for started, path, energy in rows]
 
     @_healing
     def client_ratings(self, client: str) -> list[tuple[datetime | None, dict[str, int]]]:
@@ -535,7 +531,6 @@ class SearchIndex:
             if kept is not None:
                 words, stamps, kinds = kept[0].split(SEPARATOR), kept[1].split(","), kept[2].split(",")
                 lines = tuple((int(stamp) if stamp else None, kind, text) for text, stamp, kind in zip(words, stamps, kinds, strict=True))
-            start, _, end = (energy or "").partition(",")
             stories.append(
                 SessionStory(
                     Path(path),
@@ -543,7 +538,7 @@ class SearchIndex:
                     _when(started),
                     tuple(g for g in (goals or "").split(",") if g),
                     json.loads(ratings) if ratings else {},
-                    (int(start) if start else None, int(end) if end else None),
+                    _energy(energy),
                     tuple(a for a in (areas or "").split(SEPARATOR) if a),
                     lines,
                     tuple(actions.get(path, ())),
@@ -551,6 +546,12 @@ class SearchIndex:
                 )
             )
         return stories
+
+
+def _energy(column: str | None) -> tuple[int | None, int | None]:
+    """The energy column as index_rows writes it ("6,8", "6,", ",8"; NULL for none): (start, end)."""
+    start, _, end = (column or "").partition(",")
+    return (int(start) if start.isdigit() else None, int(end) if end.isdigit() else None)
 
 
 def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
