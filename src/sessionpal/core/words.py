@@ -86,7 +86,8 @@ def tags_in(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _without_tags(text: str) -> str:
+def without_tags(text: str) -> str:
+    """The note with its #tags taken out (a space where each was)."""
     return _TAG.sub(" ", text)
 
 
@@ -99,7 +100,7 @@ def _spaceless_run() -> re.Pattern[str]:
 
 def raw_words(text: str) -> list[str]:
     """Every word of a note, case folded, in order: tags left out (they are counted as tags), digits too."""
-    text = _without_tags(text).casefold().replace("’", "'")
+    text = without_tags(text).casefold().replace("’", "'")
     words: list[str] = []
     if has_spaceless(text):
         for run in _spaceless_run().findall(text):

@@ -13,7 +13,6 @@ lists those questions here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from ...core.index import IndexUnavailable
 from ...core.model import Client
 from ...core.patterns import Patterns, read_patterns
+from ...core.words import without_tags
 from ..context import TypedApp
 from ..widgets.patterns import CarriedPane, EnergyPane, ThemesPane, WordsPane
 
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from ..app import SessionPalApp
 
 REFLECTION = '* You said earlier: "{}"'  # the note line's words for a quote reflected back: an insight note
-REASON_TAGS = ("stalled", "reason")
-TAG = re.compile(r"(?<!\S)#[\w-]+")  # a #tag as the note line writes one  # the playbook's "find the real reason" questions, as the deck filter finds them
+REASON_TAGS = ("stalled", "reason")  # the playbook's "find the real reason" questions, as the deck filter finds them
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class PatternsAnswer:
 def reflection(text: str) -> str:
     """The quote as the note line's insight. Its #tags are left out: written again today they would count once
     more in this month's themes, and as the goal named today (the stalled rule's evidence)."""
-    words = " ".join(TAG.sub("", text).split()) or " ".join(text.split())
+    words = " ".join(without_tags(text).split()) or " ".join(text.split())
     return REFLECTION.format(words)
 
 
