@@ -28,10 +28,15 @@ text = "Zebra, short?"
 '''
 
 
+def zebra_home(home: Home) -> Home:
+    """The demo home with the zebra pack: a long question and a short one the same words find."""
+    home.prompts_dir.mkdir(exist_ok=True)
+    (home.prompts_dir / "mine.toml").write_text(PACK, "utf-8")
+    return home
+
+
 async def test_typing_in_the_filter_keeps_the_list_where_it_is(demo_home: Home, clock: FakeClock) -> None:
-    demo_home.prompts_dir.mkdir(exist_ok=True)
-    (demo_home.prompts_dir / "mine.toml").write_text(PACK, "utf-8")
-    app = make_app(demo_home, clock)
+    app = make_app(zebra_home(demo_home), clock)
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)
@@ -51,9 +56,7 @@ async def test_typing_in_the_filter_keeps_the_list_where_it_is(demo_home: Home, 
 
 
 async def test_the_question_area_grows_for_a_longer_question_while_typing(demo_home: Home, clock: FakeClock) -> None:
-    demo_home.prompts_dir.mkdir(exist_ok=True)
-    (demo_home.prompts_dir / "mine.toml").write_text(PACK, "utf-8")
-    app = make_app(demo_home, clock)
+    app = make_app(zebra_home(demo_home), clock)
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
         deck = app.screen.query_one(DeckPane)

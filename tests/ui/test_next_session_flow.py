@@ -39,6 +39,15 @@ async def end_session(app: SessionPalApp, pilot: Pilot[Any], minutes: int = 40) 
     return session_paths(app.home, "ngozi-adeyemi")[-1]
 
 
+async def next_session_form(app: SessionPalApp, pilot: Pilot[Any]) -> NextSessionDialog:
+    """n in the summary: the next session's form."""
+    await pilot.press("n")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, NextSessionDialog)
+    return dialog
+
+
 def the_event(path: Path) -> icalendar.Event:
     parsed = icalendar.Calendar.from_ical(path.read_bytes())
     events = [c for c in parsed.walk("VEVENT") if isinstance(c, icalendar.Event)]
@@ -55,10 +64,7 @@ async def test_the_next_call_in_the_calendar_is_written_as_an_invite_beside_the_
     app = make_app(home, at(10, 0), client="Ngozi Adeyemi")
     async with app.run_test(size=SIZE) as pilot:
         session = await end_session(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, NextSessionDialog)
-        when = app.screen.query_one("#next-when", Input)
+        when = (await next_session_form(app, pilot)).query_one("#next-when", Input)
         assert await until(pilot, lambda: when.value == "2026-11-30 10:00"), "the calendar's next call, a week on"
         assert app.screen.query_one("#next-minutes", Input).value == "50"
         await pilot.press("enter")
@@ -74,10 +80,7 @@ async def test_the_next_call_in_the_calendar_is_written_as_an_invite_beside_the_
         assert "new role" not in beside.read_text(), "nothing of the session"
         assert list(vdir.iterdir()) == [], "the calendar has that call already: not added twice"
         # Another time typed: the calendar has no such call, so the invite goes into the writable folder too.
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, NextSessionDialog)
+        dialog = await next_session_form(app, pilot)
         assert await until(pilot, lambda: dialog.query_one("#next-when", Input).value == "2026-11-30 10:00")
         dialog.query_one("#next-when", Input).value = "2026-12-01 11:00"
         await pilot.press("enter")
@@ -98,10 +101,7 @@ async def test_without_a_calendar_the_time_is_typed_and_a_bad_one_is_told(home: 
     app = make_app(home, at(10, 0), client="Ngozi Adeyemi")
     async with app.run_test(size=SIZE) as pilot:
         session = await end_session(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, NextSessionDialog)
+        dialog = await next_session_form(app, pilot)
         error = dialog.query_one("#form-error", Static)
         for typed, said in (
             ("next tuesday", "is not a date and time like 2026-12-08 10:00"),
@@ -134,10 +134,7 @@ async def test_nothing_goes_into_a_calendar_folder_not_marked_writable(home: Hom
     app = make_app(home, at(10, 0), client="Ngozi Adeyemi")
     async with app.run_test(size=SIZE) as pilot:
         session = await end_session(app, pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, NextSessionDialog)
-        when = app.screen.query_one("#next-when", Input)
+        when = (await next_session_form(app, pilot)).query_one("#next-when", Input)
         assert await until(pilot, lambda: when.value == "2026-11-30 10:00")
         await pilot.press("enter")
         await pilot.pause()
@@ -152,8 +149,5 @@ async def test_the_call_this_session_was_for_is_not_offered_as_the_next(home: Ho
     app = make_app(home, at(9, 35), client="Ngozi Adeyemi")
     async with app.run_test(size=SIZE) as pilot:
         await end_session(app, pilot, minutes=5)
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, NextSessionDialog)
+        dialog = await next_session_form(app, pilot)
         assert await until(pilot, lambda: dialog.query_one("#next-when", Input).value == "2026-11-30 10:00")
