@@ -40,6 +40,7 @@ from .safe_text import glimpse, visible
 
 if TYPE_CHECKING:
     from .clients import ClientEntry
+    from .paths import Home
 
 MAX_CALENDAR_BYTES = MAX_FILE_BYTES  # one file, 16 MB: years of a busy calendar are a few MB
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # every file of one vdir folder together
@@ -708,6 +709,16 @@ def next_call(
     return found.next_for(slug, after)
 
 
+def next_session_call(settings: CalendarSettings, home: Home, slug: str, now: datetime, length: timedelta, *, zone: tzinfo | None = None) -> Call | None:
+    """The client's next call after the session held now, `length` long: a call starting within that length of
+    now is this session's own (under way, about to start, or just had, opened early from today's strip), not
+    the next. Every client is read and placed. Blocking."""
+    from .clients import list_clients
+
+    clients = calendar_clients(list_clients(home, today=now.date()))
+    return next_call(settings, clients, slug, now + length, zone=zone)
+
+
 def sources_fingerprint(settings: CalendarSettings) -> tuple[tuple[str, int, int], ...]:
     """What the sources look like on disk, in a few stat calls: each source, and each folder inside a vdir
     (a sync tool adds, replaces and removes events by renaming, which changes its folder). A change means
@@ -753,6 +764,7 @@ __all__ = [
     "in_zone",
     "local_zone",
     "next_call",
+    "next_session_call",
     "read_events",
     "sources_fingerprint",
     "week_window",

@@ -56,14 +56,9 @@ class NextSession:
         """The client's next call in the calendar (start, minutes), or None. Blocking: the dialog calls it in a thread."""
         if not self.calendar.sources:
             return None
-        from ...core.calendar import calendar_clients, next_call
-        from ...core.clients import list_clients
+        from ...core.calendar import next_session_call
 
-        now = self.clock.now()
-        # Not a call starting within a session's length from now: that is the call this session was (opened early
-        # from today's strip for its 10:30 call at 10:05, the form offered 10:30 as "the next session").
-        after = now + timedelta(minutes=self.minutes)
-        call = next_call(self.calendar, calendar_clients(list_clients(self.home, today=now.date())), self.client.slug, after, zone=self.zone)
+        call = next_session_call(self.calendar, self.home, self.client.slug, self.clock.now(), timedelta(minutes=self.minutes), zone=self.zone)
         if call is None:
             return None
         self.in_calendar = call.event.start

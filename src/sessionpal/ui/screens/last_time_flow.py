@@ -72,16 +72,13 @@ class LastTimeFlow:
     def _read_next_call(self) -> None:
         # The calendar module and the libraries it reads with are imported here, in the worker: never for the
         # first frame. The call this session is for (under way, or about to start) is not the next one.
-        from ...core.calendar import calendar_clients, next_call
-        from ...core.clients import list_clients
+        from ...core.calendar import next_session_call
         from .today_flow import calendar_zone
 
         live, pal = self.screen.live, self.screen.pal
-        now = pal.clock.now()
-        after = now + timedelta(seconds=live.timer.read().planned)
+        length = timedelta(seconds=live.timer.read().planned)
         try:
-            clients = calendar_clients(list_clients(pal.home, today=now.date()))
-            call = next_call(pal.loaded_config.calendar, clients, live.client.slug, after, zone=calendar_zone(pal))
+            call = next_session_call(pal.loaded_config.calendar, pal.home, live.client.slug, pal.clock.now(), length, zone=calendar_zone(pal))
         except Exception:  # the card keeps the engagement's own date; the client list's strip says what is wrong
             return
         if call is not None:
