@@ -11,7 +11,7 @@ import unicodedata
 
 from .patterns import Patterns, Quote, Theme
 from .safe_text import glimpse
-from .stalled import SPARK
+from .stalled import bars
 
 MONTHS_SHOWN = 6  # the themes' columns in text: the last six months up to the latest session
 QUOTES_SHOWN = 30  # in text and Markdown: the newest; --format json has every one
@@ -21,8 +21,7 @@ ENERGY_SHOWN = 12  # the latest check-ins in text and Markdown
 
 def spark(counts: tuple[int, ...] | list[int]) -> str:
     """Counts as block characters, scaled to the largest (a blank for none)."""
-    top = max(counts, default=0)
-    return "".join(" " if n == 0 else SPARK[min(7, round((n / top) * 7))] if top else " " for n in counts)
+    return "".join(" " if n == 0 else bar for n, bar in zip(counts, bars(counts), strict=True))
 
 
 def _quote_line(quote: Quote) -> str:

@@ -9,6 +9,7 @@ stalled. Flagging is a prompt to look at the goal with the client, never to push
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -111,9 +112,20 @@ def _moved_now(goal: Goal, current: SessionFacts, trend: list[int]) -> bool:
 SPARK = "▁▂▃▄▅▆▇█"
 
 
+def bars(values: Sequence[float], low: float = 0.0, top: float | None = None) -> str:
+    """Values as block characters, one a value: `low` (and anything under it) is the lowest bar, `top` (the
+    largest value unless given; anything over it too) the highest."""
+    if not values:
+        return ""
+    top = max(values) if top is None else top
+    if top <= low:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[round((min(max(v, low), top) - low) * (len(SPARK) - 1) / (top - low))] for v in values)
+
+
 def sparkline(ratings: list[int], width: int = 8) -> str:
     """Ratings 1-10 as block characters, the last `width` of them."""
-    return "".join(SPARK[min(7, max(0, round((r - 1) * 7 / 9)))] for r in ratings[-width:])
+    return bars(ratings[-width:], 1, 10)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from ...core.carried import Carried
 from ...core.patterns import EnergyPoint, Patterns, Quote, Theme
 from ...core.safe_text import glimpse
-from ...core.stalled import SPARK
+from ...core.stalled import bars
 from .ordered_input import OrderedInput
 
 QUOTES_LISTED = 100  # the newest: every option is laid out when the list fills; a filter finds any of them
@@ -158,18 +158,6 @@ def carried_prompt(carried: Carried) -> Content:
     return Content.assemble(glimpse(carried.text, 300), "  ", (carried.label(), "$text-warning"), (first, "$text-muted"))
 
 
-def spark(values: Sequence[float], low: float = 0.0, top: float | None = None) -> str:
-    """A sparkline as text, one cell a value: `low` (and anything under it) is the lowest bar, `top` (the largest
-    value unless given) the highest. Text, not Textual's Sparkline widgets: a themes pane of thirty rows was 120 widgets to mount and
-    style, most of the view's opening time."""
-    if not values:
-        return ""
-    top = max(values) if top is None else top
-    if top <= low:
-        return SPARK[0] * len(values)
-    return "".join(SPARK[round((min(max(v, low), top) - low) * (len(SPARK) - 1) / (top - low))] for v in values)
-
-
 def padded(text: str, width: int) -> str:
     """`text` in `width` terminal cells: cut with … or filled with spaces (a CJK word is two cells a character)."""
     text = glimpse(text, width)
@@ -184,11 +172,13 @@ TREND_LOOK = {"rising": ("rising", "$text-success"), "quiet": ("went quiet", "$t
 def theme_line(theme: Theme) -> Content:
     counts = [float(n) for n in theme.counts[-SPARK_MONTHS:]]
     said, style = TREND_LOOK.get(theme.trend, ("", ""))
-    return Content.assemble(padded(theme.name, 22), f"{theme.total:>5} ", (padded(spark(counts), SPARK_MONTHS), "$accent"), " ", (said, style))
+    return Content.assemble(padded(theme.name, 22), f"{theme.total:>5} ", (padded(bars(counts), SPARK_MONTHS), "$accent"), " ", (said, style))
 
 
 def themes_text(patterns: Patterns) -> Content:
-    """Tags, areas and their words by month, each with its sparkline; then the goals no note names lately."""
+    """Tags, areas and their words by month, each with its sparkline; then the goals no note names lately. Text,
+    not Textual's Sparkline widgets: a themes pane of thirty rows was 120 widgets to mount and style, most of the
+    view's opening time."""
     lines: list[Content] = []
     if patterns.months:
         months = patterns.months[-SPARK_MONTHS:]  # the months the sparklines cover
@@ -233,7 +223,7 @@ def energy_text(points: Sequence[EnergyPoint]) -> Content:
     lines = []
     for label, values in (("start", [p.start for p in points]), ("end", [p.end for p in points])):
         said = [float(v) for v in values if v is not None][-SPARK_MONTHS * 2 :]
-        lines.append(Content.assemble((f"{label:<7}", "$text-muted"), (spark(said, 0.0, 10.0) if said else "·", "$accent")))
+        lines.append(Content.assemble((f"{label:<7}", "$text-muted"), (bars(said, 0.0, 10.0) if said else "·", "$accent")))
     lately = "  ".join(f"{p.when:%d %b}: {'·' if p.start is None else p.start}→{'·' if p.end is None else p.end}" for p in points[-6:] if p.when)
     lines.append(Content.styled(lately, "$text-muted"))
     return Content("\n").join(lines)
