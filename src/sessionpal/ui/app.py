@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sys
@@ -28,6 +29,7 @@ from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import OffersCommands, TypedApp
+from .following import FreshContextExecutor
 from .leaving import install_signal_handlers
 from .messages import News
 from .opening_flow import ClientOpener
@@ -69,8 +71,8 @@ class SessionPalApp(App[int]):
     ]
 
     # The privacy blind (F9 in a session): while it is down, no screen, dialog or notification shows
-    # the client's name, notes, goals, values or agreements. Screens watch it.
-    private: var[bool] = var(False)
+    # the client's name, notes, goals, values or agreements. Screens follow it through privacy_signal.
+    private: var[bool] = var(False, init=False)
 
     def __init__(
         self,
@@ -105,6 +107,8 @@ class SessionPalApp(App[int]):
         # Changes made in the app that other screens show: one signal each, which the screens that care subscribe to.
         self.packs_signal: Signal[None] = Signal(self, "packs_changed")
         self.past_sessions_signal: Signal[None] = Signal(self, "past_sessions_changed")
+        self.privacy_signal: Signal[bool] = Signal(self, "privacy_changed")  # the blind up or down: see `private`
+        self.signals = (self.packs_signal, self.past_sessions_signal, self.privacy_signal)  # followed: ui/following.py
 
     # start-up ---------------------------------------------------------------
 
@@ -120,6 +124,8 @@ class SessionPalApp(App[int]):
             self.push_screen(ClientPickerScreen())
 
     def on_mount(self) -> None:
+        # Before any worker starts: the pool its thread workers run in (see ui/following.py).
+        asyncio.get_running_loop().set_default_executor(FreshContextExecutor(thread_name_prefix="sessionpal"))
         # $TEXTUAL_THEME (Textual's own setting) wins; then the theme last picked on this computer.
         wanted = os.environ.get("TEXTUAL_THEME") or self.config.theme
         self.theme = wanted if wanted in self.available_themes else "textual-dark"
@@ -270,6 +276,9 @@ class SessionPalApp(App[int]):
                 markup=False,
             )
         self.packs_changed()
+
+    def watch_private(self, private: bool) -> None:
+        self.privacy_signal.publish(private)
 
     def packs_changed(self) -> None:
         """Tell every screen that cares that the packs (or what is hidden or starred) changed."""

@@ -21,6 +21,7 @@ from ...core.model import ActionState
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
+from ..following import FollowsApp
 from ..widgets.note_lines import ACTION_MARKS
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ScrollingDialog(ModalScreen[None]):
         self.query_one(self.SCROLLS, VerticalScroll).scroll_relative(y=lines, animate=False)
 
 
-class SummaryDialog(ScrollingDialog):
+class SummaryDialog(ScrollingDialog, FollowsApp):
     pal = TypedApp()
     SCROLLS = "#summary-box"
     BINDINGS = [
@@ -135,7 +136,7 @@ class SummaryDialog(ScrollingDialog):
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()
-        self.watch(self.pal, "private", self._blind_changed, init=False)
+        self.follow(self.pal.privacy_signal, self._blind_changed, immediate=True)
 
     def _blind_changed(self, private: bool) -> None:
         self.private = private

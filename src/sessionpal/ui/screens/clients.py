@@ -13,13 +13,15 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
+from ..following import FollowsApp
+from ..widgets.footer import KeysFooter
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.today import TodayCalls, TodayStrip
 from .client_rows import Listed, draw_message, draw_rows, listing
@@ -49,7 +51,7 @@ CALL_KEYS = [
 ]
 
 
-class ClientPickerScreen(Screen[None]):
+class ClientPickerScreen(Screen[None], FollowsApp):
     pal = TypedApp()
 
     BINDINGS = [
@@ -97,14 +99,15 @@ class ClientPickerScreen(Screen[None]):
         yield OrderedInput(placeholder=self._placeholder(), id="client-filter")
         yield Static(id="picker-empty")  # under the filter, where the eye is, not below an empty list
         yield OptionList(id="client-list")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#client-filter", Input).focus()
         # Typing always goes to the filter: the list never takes the cursor (Tab, then a name, once
         # opened the highlighted client instead of the one typed). ↑ ↓ and the mouse still pick.
         self.query_one("#client-list", OptionList).can_focus = False
-        self.watch(self.app, "private", self._privacy_changed)
+        self.follow(self.pal.privacy_signal, self._privacy_changed, immediate=True)
+        self._privacy_changed(self.pal.private)
         self.query_one(TodayStrip).keys = f"{self.pal.key_for('today', 'ctrl+t')} to choose a call"
         self.today_flow.start()  # only whether there is a calendar: it is read once the list is drawn
         self.set_interval(1.0, self.today_flow.tick)

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.conflicts import Conflict, find_conflicts, keep_copy, keep_original, read_version
@@ -29,6 +29,7 @@ from ...core.safe_text import visible
 from ..changes import attempt
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
+from ..widgets.footer import KeysFooter
 
 
 def marked_sides(left: str, right: str) -> tuple[Content, Content]:
@@ -79,7 +80,7 @@ class ConflictsScreen(Screen[None]):
             with VerticalScroll(classes="conflict-side", id="right-side"):
                 yield Static("The copy", classes="conflict-heading", id="right-heading")
                 yield Static(id="right")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_conflicts()

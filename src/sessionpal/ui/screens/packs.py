@@ -43,6 +43,7 @@ from ..context import TypedApp
 from ..dialogs.confirm import ChoiceDialog, ConfirmDialog
 from ..dialogs.question import QuestionDialog
 from ..dialogs.text import TextDialog
+from ..following import FollowsApp
 from ..widgets.footer import CompactFooter
 from ..widgets.ordered_input import OrderedInput
 
@@ -50,7 +51,7 @@ ALL = "+all"
 NEW_PACK = "+new-pack"
 
 
-class PacksScreen(Screen[None]):
+class PacksScreen(Screen[None], FollowsApp):
     pal = TypedApp()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -92,7 +93,7 @@ class PacksScreen(Screen[None]):
         yield CompactFooter(left_out_when_narrow=("move(-1)", "move(1)", "retitle", "new_pack"))
 
     def on_mount(self) -> None:
-        self.pal.packs_signal.subscribe(self, lambda _: self.packs_changed())
+        self.follow(self.pal.packs_signal, lambda _: self.packs_changed())
         if self.pal.packs is None:
             self.pal.packs = load_library(self.pal.home)
         self.packs += 1

@@ -24,13 +24,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from ...core.index import IndexUnavailable
 from ...core.model import Client
 from ...core.patterns import Patterns, read_patterns
 from ...core.words import without_tags
 from ..context import TypedApp
+from ..following import FollowsApp
+from ..widgets.footer import KeysFooter
 from ..widgets.patterns import CarriedPane, EnergyPane, ThemesPane, WordsPane
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def reflection(text: str) -> str:
     return REFLECTION.format(words)
 
 
-class PatternsScreen(Screen[PatternsAnswer | None]):
+class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
     pal = TypedApp()
 
     DEFAULT_CSS = """
@@ -93,11 +95,11 @@ class PatternsScreen(Screen[PatternsAnswer | None]):
                 yield CarriedPane(id="carried-pane").data_bind(patterns=PatternsScreen.patterns)
                 yield ThemesPane(id="themes-pane").data_bind(patterns=PatternsScreen.patterns)
                 yield EnergyPane(id="energy-pane").data_bind(patterns=PatternsScreen.patterns)
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#words", OptionList).focus()
-        self.watch(self.app, "private", self._privacy_changed, init=False)
+        self.follow(self.pal.privacy_signal, self._privacy_changed, immediate=True)
         # What was read last (by the session's last-time card, or an earlier opening) is shown at once; the
         # index is read again behind it, and a note or a session added since shows when that read is in.
         known = self.pal.patterns_read.get(self.client.slug)

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients, load_client
@@ -41,6 +41,8 @@ from ...core.stamps import format_stamp
 from ...core.timer import format_clock, format_span
 from ..changes import attempt
 from ..context import TypedApp
+from ..following import FollowsApp
+from ..widgets.footer import KeysFooter
 from ..widgets.note_lines import due_part
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
@@ -48,7 +50,7 @@ from ..widgets.patterns import energy_text
 from .review_view import Found, Problems, Sizes, goal_trends, marked_content, problems_text
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(Screen[None], FollowsApp):
     pal = TypedApp()
 
     BINDINGS = [
@@ -120,7 +122,7 @@ class ReviewScreen(Screen[None]):
                 yield OptionList(id="hits")
             with TabPane("Problems", id="tab-problems"):
                 yield Static(id="problems")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-charts").display = False
@@ -128,7 +130,7 @@ class ReviewScreen(Screen[None]):
         # flashing on and off would pull the eye.
         self.query_one("#review-progress").display = not self.index.path.exists()
         self.refresh_index()
-        self.pal.past_sessions_signal.subscribe(self, lambda _: self.refresh_index(reload=True))
+        self.follow(self.pal.past_sessions_signal, lambda _: self.refresh_index(reload=True))
 
     # loading ------------------------------------------------------------------
 

@@ -105,7 +105,8 @@ class SessionScreen(SessionState):
             self.query_one(DeckPane).query_one("#deck-filter").focus()
         else:
             self.focus_note()
-        self.watch(self.app, "private", self._privacy_changed)
+        self.follow(self.pal.privacy_signal, self._privacy_changed, immediate=True)
+        self._privacy_changed(self.pal.private)
         if self.news:
             self.status.say(self.news)
         self.deck.keys = {"widen": self.pal.key_for("filter", "f5"), "clear": self.pal.key_for("to_note", "escape")}

@@ -11,6 +11,7 @@ from ...core.live import LogEntry
 from ...core.model import Phase
 from ...core.stalled import SessionFacts
 from ..context import TypedApp
+from ..following import FollowsApp
 from ..widgets.goals import Sidebar
 from ..widgets.header import HeaderFacts
 from ..widgets.last_time import LastTimeView
@@ -25,7 +26,7 @@ def _breakpoints(size: int, breakpoints: list[tuple[int, str]]) -> tuple[str, ..
     return next(((name,) for at, name in sorted(breakpoints, reverse=True) if size >= at), ())
 
 
-class SessionState(Screen[None]):
+class SessionState(Screen[None], FollowsApp):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from ...core.problems import FileProblems
@@ -22,6 +22,7 @@ from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
+from ..widgets.footer import KeysFooter
 
 VIEW_CHARS = 20 * SHOWN_CHARS  # one line in the reading view
 
@@ -64,7 +65,7 @@ class SessionViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.path.name, id="view-title")
         yield Markdown(id="view")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         view = self.query_one("#view", Markdown)

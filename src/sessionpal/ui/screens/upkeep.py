@@ -30,8 +30,8 @@ class SessionUpkeep:
 
     def start(self) -> None:
         screen = self.screen
-        screen.pal.packs_signal.subscribe(screen, lambda _: self._packs_changed())
-        screen.pal.past_sessions_signal.subscribe(screen, lambda _: screen.last_time.reread())
+        screen.follow(screen.pal.packs_signal, lambda _: self._packs_changed())
+        screen.follow(screen.pal.past_sessions_signal, lambda _: screen.last_time.reread())
         screen.set_interval(TICK, self.tick)
         screen.set_interval(RETRY_EVERY, screen.note_flow.retry_pending)
         screen.set_interval(CHECK_FILES_EVERY, self.check_files)

@@ -1,4 +1,5 @@
-"""A footer that keeps every key a coach needs in sight, F1 included, down to 80 columns."""
+"""The footers: every screen's, which lets go of the keys it showed before, and the session's and pack editor's,
+which keeps every key a coach needs in sight, F1 included, down to 80 columns."""
 
 from __future__ import annotations
 
@@ -11,7 +12,24 @@ from textual.widgets import Footer
 NARROW = 100  # columns below which the footer leaves out the keys a coach reaches for least
 
 
-class CompactFooter(Footer):
+class KeysFooter(Footer):
+    """Textual's compact footer. Footer composes its keys again whenever the screen's bindings change, and each key
+    it composed is bound to its `compact`, a watcher Footer keeps until `compact` next changes (Textual #6666):
+    a session screen's footer, composed again at every change of the timer, the cursor or a list, held every key
+    it had ever shown. After each composing the keys gone are let go."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(**kwargs)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        # Watchers run for a "changed" compact: the live keys are told the value they have, and the gone ones,
+        # closed, are dropped from the list.
+        self.mutate_reactive(Footer.compact)
+
+
+class CompactFooter(KeysFooter):
     """Footer keeps no per-key switch, so this one leaves some keys out of what Footer composes when the
     terminal is narrow: they stay bound, and in the help (F1) and the palette. A key is told by its action
     (Footer's key widget is private to Textual)."""
@@ -19,7 +37,7 @@ class CompactFooter(Footer):
     def __init__(self, left_out_when_narrow: Iterable[str] = (), *, armed: Iterable[str] = (), left_out_when_armed: Iterable[str] = (), **kwargs: Any) -> None:
         """`armed`: the actions of keys shown while a list waits for its one key; then `left_out_when_armed`
         go, so that those keys, End and F1 fit (the goals' eight at 140 columns, the log's three at 80)."""
-        super().__init__(compact=True, show_command_palette=False, **kwargs)
+        super().__init__(show_command_palette=False, **kwargs)
         self.left_out_when_narrow = frozenset(left_out_when_narrow)
         self.armed = frozenset(armed)
         self.left_out_when_armed = frozenset(left_out_when_armed)
