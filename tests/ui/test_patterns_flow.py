@@ -201,3 +201,38 @@ async def test_from_a_session_the_view_opens_on_what_the_card_read_then_reads_ag
         assert at_first_frame == [True]
         assert await until(pilot, lambda: screen.patterns is not None and len(screen.patterns.quotes) == before + 1), "read again behind"
         assert "It is my turn now" in str(screen.query_one("#words", OptionList).get_option_at_index(0).prompt)
+
+
+async def test_a_long_list_of_quotes_is_drawn_a_screenful_first_then_whole() -> None:
+    """The view's first frame lays out a screenful of quotes, not a hundred; the rest come a frame later, and a
+    filter typed in between is not overwritten by them."""
+    from datetime import datetime
+
+    from textual.app import App, ComposeResult
+
+    from sessionpal.core.patterns import Patterns, Quote
+    from sessionpal.ui.widgets.patterns import FIRST_FRAME_QUOTES, QUOTES_LISTED, WordsPane
+
+    quotes = tuple(Quote(datetime(2026, 1, 1 + n % 28), Path(f"/s/{n}.md"), n, f'"quote {n} about {"work" if n % 2 else "home"}"') for n in range(150))
+    found = Patterns("Ana", "ana", 150, None, quotes, (), (), (), (), (), ())
+
+    class Harness(App[None]):
+        def compose(self) -> ComposeResult:
+            yield WordsPane()
+
+    async with Harness().run_test(size=(120, 40)) as pilot:
+        pane = pilot.app.query_one(WordsPane)
+        words = pane.query_one("#words", OptionList)
+        pane.patterns = found
+        assert words.option_count == FIRST_FRAME_QUOTES
+        await pilot.pause()
+        await pilot.pause()
+        assert words.option_count == QUOTES_LISTED
+        pane.patterns = None
+        pane.patterns = found
+        pane.wanted = "work"  # typed before the rest of that draw came
+        assert words.option_count == FIRST_FRAME_QUOTES
+        await pilot.pause()
+        await pilot.pause()
+        assert words.option_count == 75, "the filter's quotes, and none of the rest of the draw before it"
+        assert all("work" in str(words.get_option_at_index(i).prompt) for i in range(words.option_count))

@@ -21,6 +21,7 @@ from ...core.stalled import bars
 from .ordered_input import OrderedInput
 
 QUOTES_LISTED = 100  # the newest: every option is laid out when the list fills; a filter finds any of them
+FIRST_FRAME_QUOTES = 30  # a tall terminal's worth of quotes in the view's first frame; the rest follow it
 SPARK_MONTHS = 12  # a year, one cell a month
 
 
@@ -60,6 +61,7 @@ class WordsPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.shown: list[Quote] = []
+        self._draws = 0  # how many times the list was drawn: the rest of a draw is added only if none came since
 
     def compose(self) -> ComposeResult:
         yield OrderedInput(placeholder="Filter: words, or #tag · Enter back to the list · Esc clears", id="words-filter")
@@ -84,12 +86,19 @@ class WordsPane(Vertical):
         self.shown = kept[:QUOTES_LISTED]
         options = self.query_one("#words", OptionList)
         options.clear_options()
-        options.add_options([Option(quote_prompt(q)) for q in self.shown])
+        self._draws += 1  # what an earlier draw left to add is no longer wanted
+        # The quote the coach had stays highlighted when the patterns are read again (the view opens on the last
+        # reading and the fresh one follows), or when the filter still keeps it.
+        where = [(q.path, q.stamp, q.text) for q in self.shown]
+        keep_at = where.index((had.path, had.stamp, had.text)) if had and (had.path, had.stamp, had.text) in where else 0
+        # A screenful now, the rest once that is drawn: the list lays out every option it holds (each quote
+        # wrapped to the width) before the view's first frame, a third of its cost with a hundred.
+        at_once = len(self.shown) if keep_at >= FIRST_FRAME_QUOTES else FIRST_FRAME_QUOTES
+        options.add_options([Option(quote_prompt(q)) for q in self.shown[:at_once]])
         if self.shown:
-            # The quote the coach had stays highlighted when the patterns are read again (the view opens on the
-            # last reading and the fresh one follows), or when the filter still keeps it.
-            where = [(q.path, q.stamp, q.text) for q in self.shown]
-            options.highlighted = where.index((had.path, had.stamp, had.text)) if had and (had.path, had.stamp, had.text) in where else 0
+            options.highlighted = keep_at
+        if at_once < len(self.shown):
+            self.call_after_refresh(self._add_the_rest, self._draws, at_once)
         empty = self.query_one("#words-empty", Static)
         if not patterns.quotes:
             empty.update("No quotes yet: a note typed with \" keeps the client's own words.")
@@ -101,6 +110,10 @@ class WordsPane(Vertical):
             listed = f" · the newest {QUOTES_LISTED} listed: / finds any of them" if len(kept) > QUOTES_LISTED else ""
             empty.update(Content(f"{count} quote{'s' if total != 1 else ''}, newest first{listed}"))
         self.border_title = "Their words" + (f" · {self.wanted.strip()}" if self.wanted.strip() else "")
+
+    def _add_the_rest(self, draw: int, start: int) -> None:
+        if draw == self._draws:
+            self.query_one("#words", OptionList).add_options([Option(quote_prompt(q)) for q in self.shown[start:]])
 
     def current(self) -> Quote | None:
         options = self.query_one("#words", OptionList)
