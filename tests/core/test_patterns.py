@@ -129,6 +129,17 @@ def test_an_action_written_twice_in_a_session_is_one_line() -> None:
     assert [(c.text, c.times) for c in found] == [("draft the email to the board", 5)]
 
 
+def test_an_action_written_twice_then_once_is_still_one_line() -> None:
+    """Written twice for two sessions, then once: the second chain stops where the first goes on, both open
+    since the same session. One line, the one that went on (seen in the patterns view of a bench home)."""
+    def in_file(n: int) -> ActionSeen:
+        return ActionSeen(n, Action("draft the email to the board", 60 + n, ActionState.OPEN), Path(f"{n}.md"))
+
+    actions = [in_file(n) for n in range(2) for _ in range(2)] + [in_file(n) for n in range(2, 5)]
+    found = carried_over(actions, 6, TODAY)
+    assert [(c.text, c.times, c.path) for c in found] == [("draft the email to the board", 5, Path("4.md"))]
+
+
 def test_stop_words_of_the_clients_language_are_left_out_and_cjk_counts_in_pairs() -> None:
     assert language_of(["siempre me rindo en marzo y no sé por qué", "es que tengo miedo"]) == "es"
     assert language_of(["I always give up in March"]) == "en"

@@ -116,8 +116,15 @@ def carried_over(
             number = len(chains) - 1
         for word in words.words:
             by_word.setdefault(word, []).append(number)
-    found: list[Carried] = []
+    # The same action written twice in one session starts two chains; where it is written once again, one of
+    # them stops and the other goes on. One action: the chain that went furthest stands for it.
+    furthest: dict[tuple[int, str], _Chain] = {}
     for chain in chains:
+        key = (chain.seen[0][0].session, chain.seen[0][0].action.text.casefold())
+        if key not in furthest or chain.last[0].session > furthest[key].last[0].session:
+            furthest[key] = chain
+    found: list[Carried] = []
+    for chain in furthest.values():
         first, (last, words) = chain.seen[0][0], chain.last
         if last.action.state is not ActionState.OPEN:
             continue  # ticked done, or dropped by the client: not stuck
@@ -130,9 +137,4 @@ def carried_over(
         tags = tuple(sorted(t.removeprefix("goal:") for t in words.tags))
         found.append(Carried(last.action.text, times, first.started, wordings, tags, last.path, last.action.stamp, last.action.due))
     found.sort(key=lambda c: (-c.times, c.text.casefold()))
-    # The same action written twice in one session starts two chains that follow each other from then on: one
-    # line for it, the longest.
-    kept: dict[tuple[Path | None, str], Carried] = {}
-    for carried in found:
-        kept.setdefault((carried.path, carried.text.casefold()), carried)
-    return list(kept.values())
+    return found
