@@ -132,6 +132,7 @@ def test_an_action_written_twice_in_a_session_is_one_line() -> None:
 def test_an_action_written_twice_then_once_is_still_one_line() -> None:
     """Written twice for two sessions, then once: the second chain stops where the first goes on, both open
     since the same session. One line, the one that went on (seen in the patterns view of a bench home)."""
+
     def in_file(n: int) -> ActionSeen:
         return ActionSeen(n, Action("draft the email to the board", 60 + n, ActionState.OPEN), Path(f"{n}.md"))
 
