@@ -139,6 +139,15 @@ def test_an_action_written_twice_then_once_is_still_one_line() -> None:
     actions = [in_file(n) for n in range(2) for _ in range(2)] + [in_file(n) for n in range(2, 5)]
     found = carried_over(actions, 6, TODAY)
     assert [(c.text, c.times, c.path) for c in found] == [("draft the email to the board", 5, Path("4.md"))]
+    # Once, then twice: the second copy's chain starts later and ends where the first's does.
+    actions = [in_file(n) for n in range(2)] + [in_file(n) for n in range(2, 4) for _ in range(2)]
+    found = carried_over(actions, 5, TODAY)
+    assert [(c.text, c.times, c.path) for c in found] == [("draft the email to the board", 4, Path("3.md"))]
+    # Twice, then one copy ticked and the other left open: still open, still flagged.
+    ticked = ActionSeen(1, Action("draft the email to the board", 61, ActionState.DONE), Path("1.md"))
+    actions = [in_file(0), in_file(0), ticked, in_file(1)]
+    found = carried_over(actions, 4, TODAY)
+    assert [(c.text, c.times, c.path) for c in found] == [("draft the email to the board", 3, Path("1.md"))]
 
 
 def test_stop_words_of_the_clients_language_are_left_out_and_cjk_counts_in_pairs() -> None:

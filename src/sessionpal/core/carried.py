@@ -116,12 +116,17 @@ def carried_over(
             number = len(chains) - 1
         for word in words.words:
             by_word.setdefault(word, []).append(number)
+
     # The same action written twice in one session starts two chains; where it is written once again, one of
-    # them stops and the other goes on. One action: the chain that went furthest stands for it.
+    # them stops and the other goes on. One action: the chain that went furthest stands for it (on a tie, one
+    # still open: a copy ticked beside one left open is not the action done).
+    def reach(chain: _Chain) -> tuple[int, bool]:
+        return chain.last[0].session, chain.last[0].action.state is ActionState.OPEN
+
     furthest: dict[tuple[int, str], _Chain] = {}
     for chain in chains:
         key = (chain.seen[0][0].session, chain.seen[0][0].action.text.casefold())
-        if key not in furthest or chain.last[0].session > furthest[key].last[0].session:
+        if key not in furthest or reach(chain) > reach(furthest[key]):
             furthest[key] = chain
     found: list[Carried] = []
     for chain in furthest.values():
@@ -137,4 +142,9 @@ def carried_over(
         tags = tuple(sorted(t.removeprefix("goal:") for t in words.tags))
         found.append(Carried(last.action.text, times, first.started, wordings, tags, last.path, last.action.stamp, last.action.due))
     found.sort(key=lambda c: (-c.times, c.text.casefold()))
-    return found
+    # And where an action once written alone is written twice later, the second copy's chain ends in the same
+    # file as the first's: one line for them, the longest.
+    kept: dict[tuple[Path | None, str], Carried] = {}
+    for carried in found:
+        kept.setdefault((carried.path, carried.text.casefold()), carried)
+    return list(kept.values())
