@@ -26,6 +26,12 @@ from sessionpal.ui.widgets.patterns import CarriedPane
 
 from .conftest import make_app, session_screen, settle, told, until
 
+
+def session_screen_note(app: Any) -> str:
+    """The note line of the session under the view."""
+    return str(next(s for s in app.screen_stack if type(s).__name__ == "SessionScreen").note_line.value)
+
+
 SIZE = (140, 45)
 GOLDEN = Path(__file__).parents[1] / "core" / "golden" / "patterns" / "marta-ruiz"
 
@@ -236,3 +242,21 @@ async def test_a_long_list_of_quotes_is_drawn_a_screenful_first_then_whole() -> 
         await pilot.pause()
         assert words.option_count == 75, "the filter's quotes, and none of the rest of the draw before it"
         assert all("work" in str(words.get_option_at_index(i).prompt) for i in range(words.option_count))
+
+
+async def test_letters_typed_in_one_burst_after_slash_are_not_taken_as_the_view_s_keys(marta_home: Home, clock: FakeClock) -> None:
+    """/ then "mar" sent as fast as a terminal sends them: the r is not the Real reason key (the filter took the
+    focus a turn late, and the view closed with the deck filtered for the playbook; a q would have reflected a
+    quote). The letters queued behind / still reach the list, not the filter: Textual forwards each key to the
+    widget focused as it arrives."""
+    from textual import events
+
+    app = make_app(marta_home, clock, client="Marta Ruiz")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_patterns(pilot)
+        for key, character in [("slash", "/"), ("m", "m"), ("q", "q"), ("r", "r")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.screen is screen, "still the patterns view: neither q nor r acted"
+        assert screen.focused is screen.query_one("#words-filter", Input)
+        assert session_screen_note(app) == ""

@@ -39,6 +39,10 @@ def let_go_of_drawn_lines() -> None:
     StylesCache.get_inner_outer.cache_clear()
 
 
+def _raise(error: Exception) -> None:
+    raise error
+
+
 class FollowsApp(DOMNode):
     """Mixed in after the screen class, `class ReviewScreen(Screen[None], FollowsApp)`: Textual takes a node's CSS
     type names and default styles from the first base of each class alone, so first it would hide `Screen`'s."""
@@ -48,7 +52,17 @@ class FollowsApp(DOMNode):
     def follow(self, signal: Signal[T], callback: Callable[[T], Any], *, immediate: bool = False) -> None:
         """Call `callback` with what `signal` publishes while this node is mounted. `immediate`: within the
         publish (the blind must be down before the next frame), not at this node's next turn."""
-        signal.subscribe(self, callback, immediate)
+
+        def followed(data: T) -> None:
+            try:
+                callback(data)
+            except Exception as error:
+                # Signal.publish only logs what a subscriber raised: a blind that failed to come down would
+                # leave the client's words on the screen with nothing said. Raised again at this node's next
+                # turn, it reaches the app's handler for errors, which saves the session and stops.
+                self.call_next(_raise, error)
+
+        signal.subscribe(self, followed, immediate)
 
     def on_screen_resume(self) -> None:
         let_go_of_drawn_lines()  # the screen or dialog that was in front has closed (or is only behind this one)

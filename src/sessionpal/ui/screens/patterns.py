@@ -100,6 +100,9 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
     def on_mount(self) -> None:
         self.query_one("#words", OptionList).focus()
         self.follow(self.pal.privacy_signal, self._privacy_changed, immediate=True)
+        if self.pal.private:  # the blind came down between the key that opened this and now
+            self.dismiss(None)
+            return
         # What was read last (by the session's last-time card, or an earlier opening) is shown at once; the
         # index is read again behind it, and a note or a session added since shows when that read is in.
         known = self.pal.patterns_read.get(self.client.slug)
@@ -164,7 +167,9 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
     def action_filter(self) -> None:
         pane = self.query_one(WordsPane)
         pane.add_class("-filtering")
-        self.query_one("#words-filter", Input).focus()
+        # At once, not at the next turn as focus() does: the word typed right after / goes into the filter,
+        # and its r or q is not taken as the view's key.
+        self.set_focus(self.query_one("#words-filter", Input))
 
     @on(Input.Changed, "#words-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

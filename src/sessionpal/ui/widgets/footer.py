@@ -23,6 +23,8 @@ class KeysFooter(Footer):
         super().__init__(**kwargs)
 
     async def recompose(self) -> None:
+        if not self.is_attached:
+            return  # queued (a change of bindings, a resize) while its screen was closing: nothing to show
         await super().recompose()
         # Watchers run for a "changed" compact: the live keys are told the value they have, and the gone ones,
         # closed, are dropped from the list.
@@ -53,6 +55,8 @@ class CompactFooter(KeysFooter):
         a list armed, the deck loaded), removing and mounting each key; the changes come in bursts (four before a
         session's first frame, each a few milliseconds of mounting and styling). Composed again only when what
         the keys would show differs from what they show."""
+        if not self.is_attached:
+            return  # its screen is gone (the recompose was queued as it closed): `self.screen` would raise
         if self._keys_shown is not None and self._keys_shown == self._keys_wanted():
             return
         await super().recompose()
