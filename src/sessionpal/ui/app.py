@@ -29,7 +29,7 @@ from ..core.sessions import clean_leftovers
 from ..core.timer import Clock, SystemClock
 from .changes import attempt
 from .context import OffersCommands, TypedApp
-from .following import FreshContextExecutor
+from .following import FreshContextExecutor, close_views_of_words
 from .leaving import install_signal_handlers
 from .messages import News
 from .opening_flow import ClientOpener
@@ -68,6 +68,9 @@ class SessionPalApp(App[int]):
             tooltip="Past sessions, open actions and search: this client's in a session, everyone's elsewhere",
         ),
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True, tooltip="Quit; a session in progress is saved and can be resumed"),
+        # Where no screen binds it (the review, a past session, F1, the recap, the values view): the blind still
+        # comes down, and those views close (close_views_of_words).
+        Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="The privacy blind: hides the client's words"),
     ]
 
     # The privacy blind (F9 in a session): while it is down, no screen, dialog or notification shows
@@ -279,6 +282,11 @@ class SessionPalApp(App[int]):
 
     def watch_private(self, private: bool) -> None:
         self.privacy_signal.publish(private)
+        if private:
+            close_views_of_words(self)
+
+    def action_private(self) -> None:
+        self.private = not self.private
 
     def packs_changed(self) -> None:
         """Tell every screen that cares that the packs (or what is hidden or starred) changed."""

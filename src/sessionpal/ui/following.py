@@ -21,8 +21,9 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
@@ -48,6 +49,11 @@ class FollowsApp(DOMNode):
     type names and default styles from the first base of each class alone, so first it would hide `Screen`'s."""
 
     pal = TypedApp()
+    # A view of the client's words with nothing of its own to lose (the review, the patterns, a past session,
+    # the recap, F1's news, the values view): it closes when the blind comes down (SessionPalApp.watch_private),
+    # and if it comes back to the front under the blind.
+    CLOSES_UNDER_BLIND: ClassVar[bool] = False
+    saw_the_blind = False  # it was open, behind another screen, when the blind came down
 
     def follow(self, signal: Signal[T], callback: Callable[[T], Any], *, immediate: bool = False) -> None:
         """Call `callback` with what `signal` publishes while this node is mounted. `immediate`: within the
@@ -66,11 +72,26 @@ class FollowsApp(DOMNode):
 
     def on_screen_resume(self) -> None:
         let_go_of_drawn_lines()  # the screen or dialog that was in front has closed (or is only behind this one)
+        if self.saw_the_blind and self.pal.private:
+            close_views_of_words(self.pal)  # the dialog over it closed after the blind came down
 
     def on_unmount(self) -> None:
         for signal in self.pal.signals:
             signal.unsubscribe(self)
         let_go_of_drawn_lines()
+
+
+def close_views_of_words(app: App[Any]) -> None:
+    """The blind came down: from the top down, close each view of the client's words that has nothing of its
+    own to lose, to the first screen that hides them itself (the session, the client list, the summary). Those
+    further down close when they come back to the front. One rule here: each view closing itself popped
+    whatever was on top of it, a screen above it included. (A view opened under the blind, F1 or the recap
+    masked, stays.)"""
+    for screen in app.screen_stack:
+        if isinstance(screen, FollowsApp) and screen.CLOSES_UNDER_BLIND:
+            screen.saw_the_blind = True
+    while len(app.screen_stack) > 1 and isinstance(app.screen, FollowsApp) and app.screen.CLOSES_UNDER_BLIND:
+        app.screen.dismiss(None)
 
 
 class FreshContextExecutor(ThreadPoolExecutor):

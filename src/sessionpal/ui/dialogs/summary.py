@@ -201,15 +201,21 @@ class SummaryDialog(ScrollingDialog, FollowsApp):
         self.app.push_screen(RecapDialog(path, text, private=self.private))
 
 
-class RecapDialog(ScrollingDialog):
+class RecapDialog(ScrollingDialog, FollowsApp):
     """What was copied for the client, where it went, and where it was saved; behind the blind, only that it was.
 
     The text goes to the terminal as OSC 52 (in a browser tab, to the page, which puts it in the browser's
     clipboard), and, in a terminal, to this computer's clipboard tool too, in a thread (core.clipboard): the
     title says which took it, or that nothing could confirm it."""
 
+    CLOSES_UNDER_BLIND = True  # a view of the client's words: closed when the blind comes down
+
     SCROLLS = "#recap-box"
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary"),
+        # A modal screen takes no key of the app's: the blind's is bound here too (it closes the recap).
+        Binding("f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes the recap"),
+    ]
 
     # Where the recap went once the copy is done: (done, the tool or place that took it, None if none confirmed it).
     copied: var[tuple[bool, str | None]] = var((False, None), init=False)

@@ -27,6 +27,7 @@ from ..changes import attempt
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.text import TextDialog
+from ..following import FollowsApp
 
 QUESTION_FOR_GOAL_WITHOUT_VALUE = "values/goal-without-value"
 QUESTION_FOR_VALUE_WITHOUT_GOAL = "values/value-without-goal"
@@ -38,8 +39,10 @@ def short(text: str, width: int = 20) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class AlignmentScreen(ModalScreen[str | None]):
+class AlignmentScreen(ModalScreen[str | None], FollowsApp):
     """Returns the ref of a question to show in the deck, or None."""
+
+    CLOSES_UNDER_BLIND = True  # a view of the client's words: closed when the blind comes down
 
     pal = TypedApp()
 
@@ -51,6 +54,9 @@ class AlignmentScreen(ModalScreen[str | None]):
         ),
         Binding("q", "question", "Question", id="alignment_question", tooltip="Put the matching question from the values pack in the deck"),
         Binding("escape", "close", "Close", id="close", tooltip="Back to the session"),
+        Binding(
+            "f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"
+        ),  # a modal screen takes no key of the app's
     ]
 
     # The picture shown, read from the client as it is after each change; its watcher draws it. Drawn even when

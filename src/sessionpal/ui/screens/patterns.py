@@ -59,6 +59,7 @@ def reflection(text: str) -> str:
 
 class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
     pal = TypedApp()
+    CLOSES_UNDER_BLIND = True
 
     DEFAULT_CSS = """
     PatternsScreen { layout: vertical; }
@@ -74,7 +75,7 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
         Binding("slash", "filter", "Filter", id="patterns_filter", tooltip="Keep the quotes with these words, or a #tag"),
         Binding("q", "reflect", "Reflect", id="patterns_reflect", tooltip='Put the quote in the note line: * You said earlier: "…"'),
         Binding("r", "reason", "Real reason", id="patterns_reason", tooltip="The stalled-goal playbook's questions to find the real reason"),
-        # The blind here too: F9 while sharing the screen closes the view at once (see _privacy_changed).
+        # The blind here too: F9 while sharing the screen closes the view at once (CLOSES_UNDER_BLIND).
         Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"),
     ]
 
@@ -99,7 +100,6 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
 
     def on_mount(self) -> None:
         self.query_one("#words", OptionList).focus()
-        self.follow(self.pal.privacy_signal, self._privacy_changed, immediate=True)
         if self.pal.private:  # the blind came down between the key that opened this and now
             self.dismiss(None)
             return
@@ -112,10 +112,6 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
             self.call_after_refresh(self.read)
         else:
             self.read()
-
-    def _privacy_changed(self, private: bool) -> None:
-        if private:  # the blind came down while this was open: nothing of the client's stays on screen
-            self.dismiss(None)
 
     @work(thread=True, exclusive=True, group="patterns")
     def read(self) -> None:

@@ -52,6 +52,7 @@ from .review_view import Found, Problems, Sizes, goal_trends, marked_content, pr
 
 class ReviewScreen(Screen[None], FollowsApp):
     pal = TypedApp()
+    CLOSES_UNDER_BLIND = True  # it refuses to open under the blind, and closes when it comes down
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="review_back", tooltip="Back to where you were"),

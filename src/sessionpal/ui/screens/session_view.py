@@ -22,6 +22,7 @@ from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
+from ..following import FollowsApp
 from ..widgets.footer import KeysFooter
 
 VIEW_CHARS = 20 * SHOWN_CHARS  # one line in the reading view
@@ -46,7 +47,8 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
     return "\n".join(lines), where
 
 
-class SessionViewScreen(Screen[None]):
+class SessionViewScreen(Screen[None], FollowsApp):
+    CLOSES_UNDER_BLIND = True  # a view of the client's words: closed when the blind comes down
     pal = TypedApp()
 
     BINDINGS = [
