@@ -24,12 +24,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.signal import Signal
 
 from .context import TypedApp
 
 T = TypeVar("T")
+
+# The blind's key on a view that closes under it: the app's own action, bound again on each such view because a
+# modal screen takes no key of the app's (and the patterns view binds its keys above the app's).
+BLIND_CLOSES_THIS = Binding("f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view")
 
 
 def let_go_of_drawn_lines() -> None:

@@ -21,7 +21,7 @@ from ...core.model import ActionState
 from ...core.timer import format_clock
 from ..changes import attempt
 from ..context import TypedApp
-from ..following import FollowsApp
+from ..following import BLIND_CLOSES_THIS, FollowsApp
 from ..widgets.note_lines import ACTION_MARKS
 
 if TYPE_CHECKING:
@@ -213,8 +213,7 @@ class RecapDialog(ScrollingDialog, FollowsApp):
     SCROLLS = "#recap-box"
     BINDINGS = [
         Binding("escape,enter", "close", "Close", id="recap_close", tooltip="Back to the session's summary"),
-        # A modal screen takes no key of the app's: the blind's is bound here too (it closes the recap).
-        Binding("f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes the recap"),
+        BLIND_CLOSES_THIS,
     ]
 
     # Where the recap went once the copy is done: (done, the tool or place that took it, None if none confirmed it).

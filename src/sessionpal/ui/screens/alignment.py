@@ -27,7 +27,7 @@ from ..changes import attempt
 from ..context import TypedApp
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.text import TextDialog
-from ..following import FollowsApp
+from ..following import BLIND_CLOSES_THIS, FollowsApp
 
 QUESTION_FOR_GOAL_WITHOUT_VALUE = "values/goal-without-value"
 QUESTION_FOR_VALUE_WITHOUT_GOAL = "values/value-without-goal"
@@ -54,9 +54,7 @@ class AlignmentScreen(ModalScreen[str | None], FollowsApp):
         ),
         Binding("q", "question", "Question", id="alignment_question", tooltip="Put the matching question from the values pack in the deck"),
         Binding("escape", "close", "Close", id="close", tooltip="Back to the session"),
-        Binding(
-            "f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"
-        ),  # a modal screen takes no key of the app's
+        BLIND_CLOSES_THIS,
     ]
 
     # The picture shown, read from the client as it is after each change; its watcher draws it. Drawn even when

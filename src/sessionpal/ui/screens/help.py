@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..context import TypedApp
-from ..following import FollowsApp
+from ..following import BLIND_CLOSES_THIS, FollowsApp
 from ..keys import key_label
 from ..widgets.goals import GOAL_KEYS
 from ..widgets.notes import LOG_KEYS
@@ -45,11 +45,7 @@ class HelpScreen(ModalScreen[None], FollowsApp):
     CLOSES_UNDER_BLIND = True  # a view of the client's words: closed when the blind comes down
     pal = TypedApp()
 
-    # A modal screen takes no key of the app's: the blind's is bound here too.
-    BINDINGS = [
-        Binding("escape,f1,q", "close", "Close", id="close", tooltip="Close the help"),
-        Binding("f9,ctrl+backslash", "app.private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"),
-    ]
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="close", tooltip="Close the help"), BLIND_CLOSES_THIS]
 
     def __init__(self, under: Screen[Any]):
         super().__init__()

@@ -31,7 +31,7 @@ from ...core.model import Client
 from ...core.patterns import Patterns, read_patterns
 from ...core.words import without_tags
 from ..context import TypedApp
-from ..following import FollowsApp
+from ..following import BLIND_CLOSES_THIS, FollowsApp
 from ..widgets.footer import KeysFooter
 from ..widgets.patterns import CarriedPane, EnergyPane, ThemesPane, WordsPane
 
@@ -75,8 +75,7 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
         Binding("slash", "filter", "Filter", id="patterns_filter", tooltip="Keep the quotes with these words, or a #tag"),
         Binding("q", "reflect", "Reflect", id="patterns_reflect", tooltip='Put the quote in the note line: * You said earlier: "…"'),
         Binding("r", "reason", "Real reason", id="patterns_reason", tooltip="The stalled-goal playbook's questions to find the real reason"),
-        # The blind here too: F9 while sharing the screen closes the view at once (CLOSES_UNDER_BLIND).
-        Binding("f9,ctrl+backslash", "private", "Private", id="private", show=False, tooltip="The privacy blind: closes this view"),
+        BLIND_CLOSES_THIS,  # F9 while sharing the screen closes the view at once (CLOSES_UNDER_BLIND)
     ]
 
     patterns: var[Patterns | None] = var(None, init=False)
@@ -142,9 +141,6 @@ class PatternsScreen(Screen[PatternsAnswer | None], FollowsApp):
         if action == "reflect":
             return self.live
         return True
-
-    def action_private(self) -> None:
-        self.pal.private = not self.pal.private
 
     def action_close(self) -> None:
         if self.focused is not None and self.focused.id == "reason-box":
