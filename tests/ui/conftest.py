@@ -108,6 +108,16 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def end_with_a_note(pilot: Pilot[Any], note: str) -> None:
+    """Type `note` into the session's note line, end the session (F12, then Enter to confirm): its summary is up."""
+    from sessionpal.ui.dialogs.summary import SummaryDialog
+
+    await pilot.press(*note, "enter")
+    await settle(pilot)
+    await pilot.press("f12", "enter")
+    assert await until(pilot, lambda: isinstance(pilot.app.screen, SummaryDialog)), "the summary is up"
+
+
 async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 30.0) -> bool:
     """Wait for something the app does on a timer or in a thread: polled, never a fixed sleep.
 

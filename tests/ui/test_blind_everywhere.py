@@ -19,7 +19,7 @@ from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session import SessionScreen
 from sessionpal.ui.screens.session_view import SessionViewScreen
 
-from .conftest import make_app, settle, until
+from .conftest import end_with_a_note, make_app, settle, until
 
 SIZE = (140, 45)
 GOLDEN = Path(__file__).parents[1] / "core" / "golden" / "patterns" / "marta-ruiz"
@@ -67,8 +67,7 @@ async def test_f9_on_the_recap_closes_it_onto_the_summary_behind_its_blind(demo_
     app = make_app(demo_home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press(*"+You already chose courage once", "enter", "f12", "enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SummaryDialog))
+        await end_with_a_note(pilot, "+You already chose courage once")
         await pilot.press("r")
         assert await until(pilot, lambda: isinstance(app.screen, RecapDialog))
         assert "courage" in str(app.screen.query_one("#recap").render()), "shown before the blind"

@@ -15,14 +15,13 @@ from textual.screen import Screen
 
 from sessionpal.core.paths import Home
 from sessionpal.core.timer import FakeClock
-from sessionpal.ui.dialogs.summary import SummaryDialog
 from sessionpal.ui.screens.clients import ClientPickerScreen
 from sessionpal.ui.screens.packs import PacksScreen
 from sessionpal.ui.screens.patterns import PatternsScreen
 from sessionpal.ui.screens.review import ReviewScreen
 from sessionpal.ui.screens.session import SessionScreen
 
-from .conftest import make_app, settle, until
+from .conftest import end_with_a_note, make_app, settle, until
 
 SIZE = (140, 45)
 
@@ -50,10 +49,8 @@ async def a_session(pilot: Pilot[Any]) -> list[weakref.ref[Screen[Any]]]:
     await pilot.press("escape")
     closed.append(await opened(pilot, "ctrl+o", PacksScreen))
     await pilot.press("escape")
-    await pilot.press(*"one note", "enter")
-    await settle(pilot)
-    await pilot.press("f12")
-    closed.append(await opened(pilot, "enter", SummaryDialog))
+    await end_with_a_note(pilot, "one note")
+    closed.append(weakref.ref(pilot.app.screen))  # the summary
     await pilot.press("enter")  # done: back to the client list
     assert await until(pilot, lambda: isinstance(pilot.app.screen, ClientPickerScreen))
     return closed
@@ -65,8 +62,7 @@ async def test_the_screens_of_a_session_are_let_go_and_the_blind_still_reaches_t
         await settle(pilot)
         # The session opened at start is left first. (Textual holds on to that one screen, whatever it is: the
         # first screen pushed keeps a context of the app's start; one screen, however long the day.)
-        await pilot.press(*"first note", "enter", "f12", "enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SummaryDialog))
+        await end_with_a_note(pilot, "first note")
         await pilot.press("enter")
         assert await until(pilot, lambda: isinstance(app.screen, ClientPickerScreen))
         await pilot.press(*"Ana", "enter")  # the next session with her
