@@ -12,6 +12,7 @@ import pytest
 from sessionpal.core import roster
 from sessionpal.core.clients import create_client, list_clients
 from sessionpal.core.conflicts import find_conflicts
+from sessionpal.core.model import Client
 from sessionpal.core.paths import Home
 
 SESSION = "+++\nclient = 'ana-perez'\nstarted = 2026-11-{day}T10:00:00+00:00\ntimer = '{timer}'\n+++\n\n## Notes\n"
@@ -165,3 +166,93 @@ def test_a_roster_edited_by_someone_else_names_nothing_outside_the_client_s_fold
         assert find_conflicts(home) == [] and list_clients(home)[0].last_session == "2026-11-02T1000.md", hostile
         assert listed == ["ana-perez"], "a hostile entry is listed again, as if it were not there"
         data = json.loads(path.read_text())
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every client file read whole while listing (its cards trusted at once, as the folders are)."""
+    from sessionpal.core import clients
+
+    monkeypatch.setattr(roster, "TRUSTED_AFTER_NS", 0)
+    calls: list[str] = []
+    real = clients.load_client
+
+    def counting(path: Path, slug: str = "") -> Client:
+        calls.append(slug)
+        return real(path, slug)
+
+    monkeypatch.setattr(clients, "load_client", counting)
+    return calls
+
+
+def test_an_unchanged_client_file_is_listed_from_its_card(home: Home, parsed: list[str]) -> None:
+    """2,000 clients listed without parsing 2,000 files: the card is trusted while client.toml is as it was."""
+    from sessionpal.core.clients import set_engagement
+    from sessionpal.core.model import Engagement
+
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    create_client(home, "Ben Okafor", 60, date(2026, 9, 1))
+    set_engagement(home, "ben-okafor", Engagement(8, date(2026, 12, 20)))
+    bump(home.client_file("ben-okafor"))
+    parsed.clear()
+    first = {e.slug: e for e in list_clients(home, today=date(2026, 12, 10))}
+    assert sorted(parsed) == ["ana-perez", "ben-okafor"]
+    parsed.clear()
+    again = {e.slug: e for e in list_clients(home, today=date(2026, 12, 10))}
+    assert parsed == [], "nothing changed: no client file parsed"
+    assert {s: (e.name, e.card, e.attention) for s, e in again.items()} == {s: (e.name, e.card, e.attention) for s, e in first.items()}
+    assert again["ben-okafor"].attention == "engagement ends Sun 20 Dec", "the engagement comes from the card"
+    assert again["ben-okafor"].client is not None and again["ben-okafor"].client.session_minutes == 60, "the whole client, when asked for"
+    assert parsed == ["ben-okafor"]
+
+
+def test_a_changed_or_broken_client_file_is_read_again(home: Home, parsed: list[str]) -> None:
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    list_clients(home)
+    toml = home.client_file("ana-perez")
+    toml.write_text(toml.read_text(encoding="utf-8").replace("Ana Pérez", "Ana Pérez Ruiz"), encoding="utf-8")
+    bump(toml)
+    parsed.clear()
+    [entry] = list_clients(home)
+    assert entry.name == "Ana Pérez Ruiz" and parsed == ["ana-perez"]
+    toml.write_text('name = "Ana\n', encoding="utf-8")
+    bump(toml)
+    [entry] = list_clients(home)
+    assert entry.card is None and entry.client is None and entry.problems, "a broken file is listed broken, never from its old card"
+    assert str(entry.problems[0]).startswith(str(toml))
+
+
+def test_a_client_file_broken_after_listing_says_so_when_opened(home: Home, parsed: list[str]) -> None:
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    list_clients(home)
+    [entry] = list_clients(home)
+    home.client_file("ana-perez").write_text("name = [", encoding="utf-8")
+    assert entry.client is None and entry.card is None and entry.problems, "the card goes, the problems come"
+
+
+def test_a_card_edited_by_someone_else_cannot_drive_the_terminal(home: Home, parsed: list[str]) -> None:
+    import json
+
+    create_client(home, "Ana Pérez", 45, date(2026, 9, 1))
+    list_clients(home)
+    path = home.cache_dir / roster.NAME
+    data = json.loads(path.read_text())
+    data["cards"]["ana-perez"]["name"] = "Ana\x1b]52;c;aGk=\x07"
+    path.write_text(json.dumps(data))
+    parsed.clear()
+    [entry] = list_clients(home)
+    assert entry.name == "Ana␛]52;c;aGk=␇" and parsed == []
+    for hostile in (
+        {"name": 7},
+        {"name": ""},
+        {"stamp": [1]},
+        {"engagement": ["many", None, None, None]},
+        {"engagement": [1, "soon", None, None]},
+        {"calendar_names": "x"},
+    ):
+        data = json.loads(path.read_text())
+        data["cards"]["ana-perez"].update(hostile)
+        path.write_text(json.dumps(data))
+        parsed.clear()
+        [entry] = list_clients(home)
+        assert entry.name == "Ana Pérez" and parsed == ["ana-perez"], hostile

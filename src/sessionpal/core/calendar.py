@@ -595,7 +595,7 @@ class CalendarClient:
 
 def calendar_clients(entries: Iterable[ClientEntry]) -> list[CalendarClient]:
     """The clients whose files can be read, as the calendar knows them."""
-    return [CalendarClient(e.slug, e.client.name, e.client.code, e.client.calendar_names) for e in entries if e.client is not None]
+    return [CalendarClient(e.slug, e.card.name, e.card.code, e.card.calendar_names) for e in entries if e.card is not None]
 
 
 def words(text: str) -> tuple[str, ...]:

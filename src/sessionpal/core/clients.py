@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fsio
-from .model import GOAL_STATUSES, MOVES, Client, Engagement, Goal, GoalStatus, Move, StatusChange
+from .model import GOAL_STATUSES, MOVES, Client, ClientCard, Engagement, Goal, GoalStatus, Move, StatusChange, card_of
 from .paths import Home, fold_name, is_session_file_name, is_valid_slug, normalize_name, slugify
 from .problems import FileProblems, Problem, close_matches, decode_utf8, parse_toml, read_user_bytes, read_user_text
 from .safe_text import refuse_control, visible
@@ -152,21 +152,40 @@ def _checker(slug: str) -> Callable[[Path, str, dict[str, Any]], Client]:
 
 @dataclass
 class ClientEntry:
-    """One folder under clients/: the client, or the problems that stop it loading."""
+    """One folder under clients/: the client's card (what the list shows), or the problems that stop it loading.
+
+    The whole client is read when first asked for (`client`: opening a session, the engagement form): a list of
+    2,000 clients is drawn from cards the roster keeps, without parsing 2,000 files."""
 
     slug: str
     path: Path
-    client: Client | None
+    card: ClientCard | None  # None: client.toml cannot be read (the problems say why)
     problems: list[Problem] = field(default_factory=list)
     last_session: str = ""  # newest session file name, which sorts by date
     # The newest session was never ended: "unfinished" (the app was closed or killed mid-session, to be
     # resumed or closed on purpose), or "open elsewhere" (another sessionpal has the client open now).
     left_open: str = ""
     attention: str = ""  # the engagement nearly over, or longer than usual without a session (core/engagement.py)
+    read: Client | None = field(default=None, repr=False, compare=False)  # the whole client, once read
+
+    @classmethod
+    def of(cls, client: Client, last_session: str = "") -> ClientEntry:
+        return cls(client.slug, client.path, card_of(client), [], last_session, read=client)
 
     @property
     def name(self) -> str:
-        return self.client.name if self.client else self.slug
+        return self.card.name if self.card else self.slug
+
+    @property
+    def client(self) -> Client | None:
+        """The whole client, read from its file the first time it is wanted; None if it cannot be read (then the
+        entry says so from now on: its card goes, its problems come)."""
+        if self.read is None and self.card is not None:
+            try:
+                self.read = load_client(self.path, self.slug)
+            except FileProblems as error:
+                self.card, self.problems = None, error.problems
+        return self.read
 
 
 def session_names(home: Home, slug: str) -> list[str]:
@@ -221,7 +240,6 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
         if os.path.exists(toml):
             found.append((slug, toml, roster.folders(slug)))
     roster.keep_only({slug for slug, _, _ in found})
-    roster.save()
     if first is not None and len(found) > first:
         found.sort(key=lambda item: item[2].last, reverse=True)
         cut = found[first - 1][2].last
@@ -231,12 +249,17 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
     day = today or date.today()
     for slug, toml, facts in found:
         path = Path(toml)
-        try:
-            client, problems = load_client(path, slug), []
-        except FileProblems as error:
-            client, problems = None, error.problems
-        heed = attention(client.engagement, [date.fromisoformat(d) for d in facts.days], day) if client is not None else ""
-        entries.append(ClientEntry(slug, path, client, problems, facts.last, _left_open(home, slug, facts.timer), heed))
+        stamp, card = roster.card(slug, toml)
+        client, problems = None, []
+        if card is None:  # new or changed since last listed: read whole, and its card kept for next time
+            try:
+                client = load_client(path, slug)
+                card = roster.remember(slug, stamp, client)
+            except FileProblems as error:
+                problems = error.problems
+        heed = attention(card.engagement, [date.fromisoformat(d) for d in facts.days], day) if card is not None else ""
+        entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed, read=client))
+    roster.save()
     entries.sort(key=lambda e: normalize_name(e.name))
     entries.sort(key=lambda e: e.last_session, reverse=True)
     return entries[:first] if first is not None else entries
@@ -309,7 +332,7 @@ def _client_at_slug(home: Home, query: str) -> ClientEntry | None:
         except FileProblems:
             continue  # missing or broken: the full search below lists it properly
         if slug == query.strip().casefold() or normalize_name(client.name) == wanted:
-            return ClientEntry(slug, path, client, [], last_session_name(home, slug))
+            return ClientEntry.of(client, last_session_name(home, slug))
     return None
 
 

@@ -183,6 +183,22 @@ class Client:
         return next((g for g in self.goals if g.id == goal_id), None)
 
 
+@dataclass(frozen=True)
+class ClientCard:
+    """What the client list and today's calls show of a client: enough to list 2,000 clients without parsing
+    2,000 client files. The whole client is read when one is opened."""
+
+    name: str
+    code: str = ""
+    calendar_names: tuple[str, ...] = ()
+    engagement: Engagement | None = None
+
+
+def card_of(client: Client) -> ClientCard:
+    """What the client list shows of this client."""
+    return ClientCard(client.name, client.code, client.calendar_names, client.engagement)
+
+
 class NoteKind(enum.StrEnum):
     """How a note is filed; the coach picks it with a prefix as they type."""
 

@@ -2,7 +2,9 @@
 not a listing of their 100,000 session files.
 
 For each client: its sessions/ folder as last listed (mtime, the newest session, the days held, the newest
-session's timer) and the sync tools' copies in it and in the client's folder. Kept in the cache folder as
+session's timer) and the sync tools' copies in it and in the client's folder; and its card, what the list
+shows of its client.toml (the name, the code, the calendar's names, the engagement), trusted while that
+file's mtime and size are as they were when it was read whole. Kept in the cache folder as
 roster.json: derived data, rebuilt when missing, damaged or of another version, and only ever trusted
 for a folder whose mtime has not moved (every write by sessionpal, a sync tool or most editors replaces a
 file, which moves its folder's mtime) and whose newest session is as it was (an editor saving in place).
@@ -20,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from . import fsio
+from .model import Client, ClientCard, Engagement, card_of
 from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
+from .safe_text import visible
 from .sync_copies import CONFLICT_COPY
 
-VERSION = 1
+VERSION = 2  # 2: cards
 NAME = "roster.json"
 TRUSTED_AFTER_NS = 2_000_000_000  # FAT's mtimes step by 2 s
 HEAD = 8192  # bytes read of the newest session to see its timer: its front matter comes first
@@ -47,21 +51,43 @@ class Roster:
         self.home = home
         self.path = home.cache_dir / NAME
         self._clients = os.fspath(home.clients_dir)  # strings, not Paths: pathlib was most of a 2,000-client look
-        self.clients: dict[str, Folders] = self._read()
+        self.clients: dict[str, Folders] = {}
+        self.cards: dict[str, tuple[tuple[int, int], ClientCard]] = {}  # slug -> (client.toml's mtime and size, its card)
+        self._read()
         self.changed = False
         self._looked: set[str] = set()  # looked at through this roster: one look each, however many asks
 
-    def _read(self) -> dict[str, Folders]:
+    def _read(self) -> None:
         try:
             data = json.loads(self.path.read_bytes())
             if data.get("version") != VERSION:
-                return {}
+                return
             clients = {slug: Folders(**{**facts, "last_stamp": tuple(facts["last_stamp"])}) for slug, facts in data["clients"].items()}
+            cards = dict(data["cards"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return {}  # missing or damaged: every folder is listed again, and the file written afresh
+            return  # missing or damaged: every folder is listed again, and the file written afresh
         # Names that came from disk are trusted only as names: a copy is a sync copy's name in the client's folder
         # or its sessions/, and the newest session a session file's name, never a path out of the folder.
-        return {slug: facts for slug, facts in clients.items() if is_valid_slug(slug) and _plain(facts)}
+        self.clients = {slug: facts for slug, facts in clients.items() if is_valid_slug(slug) and _plain(facts)}
+        for slug, card in cards.items():
+            read = _card(card) if is_valid_slug(slug) else None
+            if read is not None:
+                self.cards[slug] = read
+
+    def card(self, slug: str, toml: str) -> tuple[tuple[int, int], ClientCard | None]:
+        """The client file's mtime and size now, and its card if the file is as it was when the card was made."""
+        stamp = _stamp(toml)
+        known = self.cards.get(slug)
+        return stamp, (known[1] if known is not None and known[0] == stamp and stamp != (0, 0) else None)
+
+    def remember(self, slug: str, stamp: tuple[int, int], client: Client) -> ClientCard:
+        """The card of a client just read whole, kept for next time: unless its file changed too recently to be
+        sure (stamp taken before the read, so a change during it is seen next time)."""
+        made = card_of(client)
+        if stamp != (0, 0) and time.time_ns() - stamp[0] > TRUSTED_AFTER_NS and self.cards.get(slug) != (stamp, made):
+            self.cards[slug] = (stamp, made)
+            self.changed = True
+        return made
 
     def folders(self, slug: str) -> Folders:
         """The client's folders as they are now: remembered if nothing moved, else listed (and remembered)."""
@@ -92,13 +118,20 @@ class Roster:
         gone = self.clients.keys() - slugs
         for slug in gone:
             del self.clients[slug]
-        self.changed = self.changed or bool(gone)
+        cards = self.cards.keys() - slugs
+        for slug in cards:
+            del self.cards[slug]
+        self.changed = self.changed or bool(gone) or bool(cards)
 
     def save(self) -> None:
         """Written only when something changed; a cache folder that cannot be written costs the next list a listing."""
         if not self.changed:
             return
-        data: dict[str, Any] = {"version": VERSION, "clients": {slug: asdict(facts) for slug, facts in self.clients.items()}}
+        data: dict[str, Any] = {
+            "version": VERSION,
+            "clients": {slug: asdict(facts) for slug, facts in self.clients.items()},
+            "cards": {slug: _card_data(stamp, card) for slug, (stamp, card) in self.cards.items()},
+        }
         try:
             fsio.ensure_dir(self.path.parent)
             fsio.atomic_write(self.path, json.dumps(data, separators=(",", ":")))
@@ -125,6 +158,37 @@ def _plain(facts: Folders) -> bool:
         return bool(numbers and days and copies and last and isinstance(facts.timer, str))
     except (TypeError, ValueError):
         return False
+
+
+def _card_data(stamp: tuple[int, int], card: ClientCard) -> dict[str, Any]:
+    e = card.engagement
+    engagement = None if e is None else [e.sessions, *(d.isoformat() if d else None for d in (e.ends, e.next_session, e.started))]
+    return {"stamp": list(stamp), "name": card.name, "code": card.code, "calendar_names": list(card.calendar_names), "engagement": engagement}
+
+
+def _card(data: Any) -> tuple[tuple[int, int], ClientCard] | None:
+    """A remembered card, if it is what _card_data writes; its texts shown through `visible`, as a client file's
+    are (the cache folder is the coach's, but nothing read from disk may drive the terminal)."""
+    from datetime import date
+
+    def day(value: Any) -> date | None:
+        return None if value is None else date.fromisoformat(value)
+
+    try:
+        stamp, name, code, aliases, engagement = data["stamp"], data["name"], data["code"], data["calendar_names"], data["engagement"]
+        if not (len(stamp) == 2 and all(type(n) is int for n in stamp) and isinstance(name, str) and name and isinstance(code, str)):
+            return None
+        if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            return None
+        agreed = None
+        if engagement is not None:
+            sessions, ends, next_session, started = engagement
+            if not (sessions is None or type(sessions) is int):
+                return None
+            agreed = Engagement(sessions, day(ends), day(next_session), day(started))
+    except (TypeError, ValueError, KeyError):
+        return None
+    return (stamp[0], stamp[1]), ClientCard(visible(name, keep="\n"), visible(code, keep="\n"), tuple(visible(a, keep="\n") for a in aliases), agreed)
 
 
 def _mtime(path: str) -> int:

@@ -51,7 +51,7 @@ class ClientOpener:
         if attempt(self.app, "Client not created", lambda: made.append(create_client(self.app.home, name, minutes, self.app.clock.now().date(), coded=coded))):
             client = made[0]
             self.app.records.autocommit([client.path], f"New client {client.slug}")
-            self.open(ClientEntry(client.slug, client.path, client), news="New client")
+            self.open(ClientEntry.of(client), news="New client")
 
     def open(self, entry: ClientEntry, news: str = "", *, minutes: int | None = None) -> None:
         """Open a client's session: the core decides what there is; the coach answers if there is a choice.

@@ -17,17 +17,17 @@ from ...core.problems import close_matches
 
 def client_prompt(entry: ClientEntry) -> Content:
     # Built on every keystroke in the filter, for every client: assemble is far cheaper than markup.
-    if entry.client is None:
+    if entry.card is None:
         first = entry.problems[0] if entry.problems else "unknown problem"
         return Content.assemble((f"{entry.slug}: client.toml cannot be read", "$error"), "  ", (str(first), "$text-muted"))
     when = f"last session {entry.last_session[:10]}" if entry.last_session else "no sessions yet"
     if entry.attention and not entry.left_open:
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", (entry.attention, "$text-warning"))
+        return Content.assemble((entry.name, "bold"), "  ", (when, "$text-muted"), "  ", (entry.attention, "$text-warning"))
     if entry.left_open == "unfinished":
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("unfinished: Enter to resume or close it", "$warning"))
+        return Content.assemble((entry.name, "bold"), "  ", (when, "$text-muted"), "  ", ("unfinished: Enter to resume or close it", "$warning"))
     if entry.left_open:
-        return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"), "  ", ("in session in another sessionpal", "$accent"))
-    return Content.assemble((entry.client.name, "bold"), "  ", (when, "$text-muted"))
+        return Content.assemble((entry.name, "bold"), "  ", (when, "$text-muted"), "  ", ("in session in another sessionpal", "$accent"))
+    return Content.assemble((entry.name, "bold"), "  ", (when, "$text-muted"))
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ class ClientPickerScreen(Screen[None], FollowsApp):
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
         self.conflicts = tuple(conflicts or ())
         self.entries = tuple(entries)
-        broken = [e for e in entries if e.client is None]
+        broken = [e for e in entries if e.card is None]
         if broken and complete:
             self.notify(
                 "\n".join(str(p) for e in broken for p in e.problems),
@@ -345,13 +345,11 @@ class ClientPickerScreen(Screen[None], FollowsApp):
         if self.conflicts:
             yield SystemCommand("Sync conflicts", "Compare and resolve the copies a sync tool left", self.action_conflicts)
         entry = self._highlighted()
-        if entry is not None and entry.client is not None and not self.pal.private:
+        if entry is not None and entry.card is not None and not self.pal.private:
+            yield SystemCommand(f"Engagement: {entry.name}", "Sessions agreed, when it ends, the next session's date", lambda: self._engagement(entry.slug))
+        if entry is not None and entry.card is not None and not self.pal.private:
             yield SystemCommand(
-                f"Engagement: {entry.client.name}", "Sessions agreed, when it ends, the next session's date", lambda: self._engagement(entry.slug)
-            )
-        if entry is not None and entry.client is not None and not self.pal.private:
-            yield SystemCommand(
-                f"What keeps coming up: {entry.client.name}", "Their words, actions carried over, themes and energy across sessions", self.action_patterns
+                f"What keeps coming up: {entry.name}", "Their words, actions carried over, themes and energy across sessions", self.action_patterns
             )
         yield SystemCommand("Private", "Hide the client list (for screen sharing); again to show", self.action_private)
 
