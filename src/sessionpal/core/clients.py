@@ -237,19 +237,22 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
         if not is_valid_slug(slug):
             continue  # not ours: a sync tool's conflict folder, a hidden folder, a stray name
         toml = os.path.join(folder.path, "client.toml")  # a string: a Path per folder cost more than the look
-        if os.path.exists(toml):
-            found.append((slug, toml, roster.folders(slug)))
-    roster.keep_only({slug for slug, _, _ in found})
+        try:
+            seen = os.stat(toml)  # that it is there, and whether its card is still true (roster.card)
+        except OSError:
+            continue
+        found.append((slug, toml, (seen.st_mtime_ns, seen.st_size), roster.folders(slug)))
+    roster.keep_only({slug for slug, *_ in found})
     if first is not None and len(found) > first:
-        found.sort(key=lambda item: item[2].last, reverse=True)
-        cut = found[first - 1][2].last
-        found = [item for item in found if item[2].last >= cut]
+        found.sort(key=lambda item: item[3].last, reverse=True)
+        cut = found[first - 1][3].last
+        found = [item for item in found if item[3].last >= cut]
     from .engagement import attention
 
     day = today or date.today()
-    for slug, toml, facts in found:
+    for slug, toml, stamp, facts in found:
         path = Path(toml)
-        stamp, card = roster.card(slug, toml)
+        card = roster.card(slug, stamp)
         client, problems = None, []
         if card is None:  # new or changed since last listed: read whole, and its card kept for next time
             try:
@@ -257,7 +260,7 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
                 card = roster.remember(slug, stamp, client)
             except FileProblems as error:
                 problems = error.problems
-        heed = attention(card.engagement, [date.fromisoformat(d) for d in facts.days], day) if card is not None else ""
+        heed = attention(card.engagement, [date.fromordinal(d) for d in facts.days], day) if card is not None else ""
         entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed, read=client))
     roster.save()
     entries.sort(key=lambda e: normalize_name(e.name))
