@@ -13,22 +13,35 @@ NARROW = 100  # columns below which the footer leaves out the keys a coach reach
 
 
 class KeysFooter(Footer):
-    """Textual's compact footer. Footer composes its keys again whenever the screen's bindings change, and each key
-    it composed is bound to its `compact`, a watcher Footer keeps until `compact` next changes (Textual #6666):
-    a session screen's footer, composed again at every change of the timer, the cursor or a list, held every key
-    it had ever shown. After each composing the keys gone are let go."""
+    """Textual's compact footer, composed again only when what its keys show changes, letting go of the keys gone.
+
+    Footer composes its keys again after every change of the screen's bindings (the cursor moving, the timer's
+    state, a list armed, rows arriving), removing and mounting each key: bursts of them before a screen's first
+    frame, each a few milliseconds of mounting and styling, mostly showing what was there. And each key it
+    composed is bound to its `compact`, a watcher Footer keeps until `compact` next changes (Textual #6666): a
+    session screen's footer held every key it had ever shown. After each composing the keys gone are let go."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
+        self._keys_shown: tuple[object, ...] | None = None  # what the keys composed last show
 
     async def recompose(self) -> None:
         if not self.is_attached:
             return  # queued (a change of bindings, a resize) while its screen was closing: nothing to show
+        wanted = self._keys_wanted()
+        if self._keys_shown is not None and self._keys_shown == wanted:
+            return
         await super().recompose()
+        # Before the screen's bindings are ready Footer composes nothing: that is not what a next change compares with.
+        self._keys_shown = wanted if self.children else None
         # Watchers run for a "changed" compact: the live keys are told the value they have, and the gone ones,
         # closed, are dropped from the list.
         self.mutate_reactive(Footer.compact)
+
+    def _keys_wanted(self) -> tuple[object, ...]:
+        """What the footer would show now: each shown binding (its key, words, action, enabled, tooltip)."""
+        return tuple((b.key, b.description, b.action, enabled, tooltip) for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
 
 
 class CompactFooter(KeysFooter):
@@ -44,27 +57,14 @@ class CompactFooter(KeysFooter):
         self.armed = frozenset(armed)
         self.left_out_when_armed = frozenset(left_out_when_armed)
         self._narrow: bool | None = None
-        self._keys_shown: tuple[object, ...] | None = None  # what the keys composed last show (see recompose)
 
     def on_resize(self) -> None:
         if (self.app.size.width < NARROW) != self._narrow:
             self.call_after_refresh(self.recompose)
 
-    async def recompose(self) -> None:
-        """Footer composes its keys again after every change of bindings (the cursor moving, the timer's state,
-        a list armed, the deck loaded), removing and mounting each key; the changes come in bursts (four before a
-        session's first frame, each a few milliseconds of mounting and styling). Composed again only when what
-        the keys would show differs from what they show."""
-        if not self.is_attached:
-            return  # its screen is gone (the recompose was queued as it closed): `self.screen` would raise
-        if self._keys_shown is not None and self._keys_shown == self._keys_wanted():
-            return
-        await super().recompose()
-
     def _keys_wanted(self) -> tuple[object, ...]:
-        """What the footer would show now: each shown binding (its key, words, action, enabled, tooltip), and the width."""
-        shown = tuple((b.key, b.description, b.action, enabled, tooltip) for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
-        return (self.app.size.width < NARROW, shown)
+        """And the width: below NARROW some keys are left out."""
+        return (self.app.size.width < NARROW, super()._keys_wanted())
 
     def compose(self) -> ComposeResult:
         narrow = self._narrow = self.app.size.width < NARROW
@@ -80,5 +80,3 @@ class CompactFooter(KeysFooter):
             keys += action is not None
             yield widget
         self.styles.grid_size_columns = max(keys, 1)
-        # Before the screen's bindings are ready Footer composes nothing: that is not what a next change compares with.
-        self._keys_shown = self._keys_wanted() if widgets else None
