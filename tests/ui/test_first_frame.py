@@ -160,3 +160,37 @@ async def test_a_resumed_sessions_log_is_filled_after_the_first_frame(demo_home:
         await settle(pilot)
         assert seen == [0]
         assert len(session_screen(app).query_one(NotesLog).entries) == 30
+
+
+REVIEW_PROBE = """
+import asyncio, sys
+
+from sessionpal.cli.app import app_arguments
+from sessionpal.cli.common import app_home
+
+args = app_arguments(["--home", sys.argv[1]])
+assert args is not None
+from sessionpal.ui.app import SessionPalApp
+
+async def main():
+    app = SessionPalApp(app_home(args))
+    async with app.run_test(size=(140, 45)) as pilot:
+        while type(app.screen).__name__ != "ClientPickerScreen":
+            await pilot.pause(0.01)
+        await pilot.press("ctrl+y")
+        while type(app.screen).__name__ != "ReviewScreen":
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        print(type(app.screen).__name__, "sessionpal.ui.screens.session" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_everyone_s_review_imports_no_session_screen(home: Home) -> None:
+    """From the client list, ctrl+y learned whether the screen below was a session by importing the session
+    screen (its notes, deck and last-time card), a tenth of a second before everyone's first rows."""
+    build_demo_home(home)
+    done = subprocess.run([sys.executable, "-c", REVIEW_PROBE, str(home.root)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["ReviewScreen", "False"]

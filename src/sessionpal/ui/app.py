@@ -299,14 +299,16 @@ class SessionPalApp(App[int]):
 
     def action_review(self) -> None:
         from .screens.review import ReviewScreen
-        from .screens.session import SessionScreen
 
         if isinstance(self.screen, ReviewScreen):
             return
         if self.private:
             self.notify("Private is on: the review stays hidden. F9 shows it.", timeout=4, markup=False)
             return
-        client = self.screen.live.client if isinstance(self.screen, SessionScreen) else None
+        # A session screen means its module is loaded; from the client list it is not, and importing it (the notes,
+        # the deck, the last-time card) only to learn that this is no session held up everyone's review.
+        session = sys.modules.get(f"{__package__}.screens.session")
+        client = self.screen.live.client if session is not None and isinstance(self.screen, session.SessionScreen) else None
         self.push_screen(ReviewScreen(client))
 
     def action_packs(self) -> None:
