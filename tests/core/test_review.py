@@ -304,6 +304,19 @@ def test_the_review_reads_pages_counts_and_chart_buckets_from_the_index(practice
     assert len(ratings) == 27 and [when for when, _ in ratings] == sorted(when for when, _ in ratings if when)
 
 
+def test_a_first_screenful_is_read_without_making_healing_or_writing_anything(practice: Home) -> None:
+    """The review's first frame reads its rows on the UI's thread: from an index that is there and current, the
+    same rows as a page; from none, a damaged one or one of another version, nothing, and nothing changed."""
+    index = SearchIndex(practice)
+    assert index.newest_sessions(None, 40) is None and not index.path.exists(), "no index is made here"
+    index.refresh()
+    assert index.newest_sessions(None, 2) == index.sessions(limit=2) and len(index.sessions(limit=2)) == 2
+    assert index.newest_sessions("ana-perez", 40) == index.sessions("ana-perez", limit=40)
+    index.path.write_bytes(b"not a database, as a full disk or a crash may leave it")
+    assert index.newest_sessions(None, 40) is None
+    assert index.path.read_bytes().startswith(b"not a database"), "left for the worker to find, heal and say"
+
+
 def test_export_holds_everything_about_one_client(practice: Home) -> None:
     (practice.client_dir("ana-perez") / "intake form.pdf").write_bytes(b"%PDF fake")
     (practice.sessions_dir("ana-perez") / ".sessionpal-x.md.1.abc.tmp").write_text("temp")

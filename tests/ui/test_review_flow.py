@@ -359,3 +359,19 @@ async def test_a_clients_energy_check_ins_show_in_their_review_and_only_when_giv
         screen = await open_review(pilot)
         assert await until(pilot, lambda: screen.trends != ())
         assert screen.energy == () and not screen.query_one("#energy-trend", Static).display
+
+
+async def test_the_first_frame_has_the_newest_rows_before_any_worker_reads(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an index there, the screenful in view is read as the screen mounts: a worker's first query waited for
+    the GIL behind that very frame (issue 29). Here the worker reads nothing, so the rows can only be the peek's."""
+    from sessionpal.core.index import SearchIndex
+
+    SearchIndex(history_home).refresh()
+    newest = SearchIndex(history_home).sessions(limit=3)
+    monkeypatch.setattr(ReviewScreen, "refresh_index", lambda self, reload=False: None)
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        table = sessions_of(screen)
+        assert paths(table)[:3] == [row.path for row in newest] and screen.focused is table
+        assert all(cells[-1] == "" or "," in cells[-1] or not re.fullmatch(r"[a-z0-9-]+", cells[-1]) for cells in lines(table)), "goal titles, not ids"

@@ -132,6 +132,16 @@ class ReviewScreen(Screen[None], FollowsApp):
         # A bar only when there is an index to build: a current one is read in a blink, and a bar
         # flashing on and off would pull the eye.
         self.query_one("#review-progress").display = not self.index.path.exists()
+        # The first screenful of rows straight from the index, here: a worker's first query waited a tenth of a
+        # second for the GIL while this frame was composed. The worker's page and counts follow, drawn in place.
+        peeked = self.index.newest_sessions(self.slug, self.app.size.height)
+        if peeked:
+            self._learn_goal_titles({row.client for row in peeked})  # the clients of a screenful: a few files
+            table: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
+            table.reset(len(peeked))
+            table.put_page(0, peeked, table.generation)
+            self.focused_once = True
+            table.focus()
         self.refresh_index()
         self.follow(self.pal.past_sessions_signal, lambda _: self.refresh_index(reload=True))
 
