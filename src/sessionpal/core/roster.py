@@ -113,6 +113,10 @@ class Roster:
         self.changed = True
         return facts
 
+    def look_again(self) -> None:
+        """Each folder is looked at again when next asked for (what was remembered is still the starting point)."""
+        self._looked.clear()
+
     def keep_only(self, slugs: set[str]) -> None:
         """Forget clients no longer in the home (erased, renamed)."""
         gone = self.clients.keys() - slugs
