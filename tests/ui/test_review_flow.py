@@ -374,4 +374,5 @@ async def test_the_first_frame_has_the_newest_rows_before_any_worker_reads(histo
         screen = await open_review(pilot)
         table = sessions_of(screen)
         assert paths(table)[:3] == [row.path for row in newest] and screen.focused is table
+        assert screen.query_one("#review-charts").display, "the chart's room is kept: drawn later, it would push the rows down"
         assert all(cells[-1] == "" or "," in cells[-1] or not re.fullmatch(r"[a-z0-9-]+", cells[-1]) for cells in lines(table)), "goal titles, not ids"

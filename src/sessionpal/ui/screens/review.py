@@ -142,6 +142,9 @@ class ReviewScreen(Screen[None], FollowsApp):
             table.put_page(0, peeked, table.generation)
             self.focused_once = True
             table.focus()
+            # The chart's room kept from the start: drawn in a moment, it would push the rows being read down.
+            self.query_one("#review-charts").display = True
+            self.query_one("#lengths").styles.visibility = "hidden"  # an empty sparkline is a row of bars
         self.refresh_index()
         self.follow(self.pal.past_sessions_signal, lambda _: self.refresh_index(reload=True))
 
@@ -303,12 +306,15 @@ class ReviewScreen(Screen[None], FollowsApp):
         return [Content.assemble("[ ] ", item.action.text, *due, "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
 
     def watch_lengths(self, lengths: SessionLengths | None) -> None:
+        if lengths is None:
+            return  # not read yet: the chart's room stays as on_mount left it
         charts = self.query_one("#review-charts")
         charts.display = bool(lengths and lengths.count)
         if not lengths or not lengths.count:
             return
         sparkline = self.query_one("#lengths", Sparkline)
-        sparkline.display = len(lengths.averages) > 1  # one session's bar would fill the width and say nothing
+        sparkline.display = len(lengths.averages) > 1
+        sparkline.styles.visibility = "visible"  # one session's bar would fill the width and say nothing
         sparkline.data = [round(seconds / 60) for seconds in lengths.averages]
         self.query_one("#lengths-summary", Static).update(
             Content.from_markup(

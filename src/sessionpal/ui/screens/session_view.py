@@ -117,7 +117,7 @@ class SessionViewScreen(Screen[None], FollowsApp):
         except ChangeFailed as error:
             self.notify(str(error), title="Not moved", severity="error", markup=False)
             return
-        others = [e for e in list_clients(self.pal.home) if e.client is not None and e.slug != here]
+        others = [e for e in list_clients(self.pal.home) if e.card is not None and e.slug != here]  # cards: no client file parsed
         if not others:
             self.notify("There is no other client to move it to.", title="Not moved", markup=False)
             return
