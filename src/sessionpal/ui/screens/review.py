@@ -39,16 +39,15 @@ from ...core.records import past_retention
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts
 from ...core.stamps import format_stamp
-from ...core.timer import format_clock, format_span
+from ...core.timer import format_span
 from ..changes import attempt
 from ..context import TypedApp
 from ..following import FollowsApp
 from ..widgets.footer import KeysFooter
-from ..widgets.note_lines import due_part
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
-from .review_view import Found, Problems, Sizes, goal_trends, marked_content, problems_text
+from .review_view import Found, Problems, Sizes, action_cells, goal_trends, marked_content, problems_text, session_cells
 
 
 class ReviewScreen(Screen[None], FollowsApp):
@@ -282,28 +281,10 @@ class ReviewScreen(Screen[None], FollowsApp):
             self.query_one("#sessions").focus()
 
     def _session_cells(self, row: SessionRow) -> list[Content]:
-        if row.problem:
-            cells = [row.path.name, "cannot be read", "", "", "", "", row.problem.split(": ", 1)[-1]]
-        else:
-            titles = self.goal_titles.get(row.client, {})
-            cells = [
-                row.started.strftime("%Y-%m-%d %H:%M") if row.started else row.path.stem,
-                format_clock(row.elapsed),
-                f"{row.planned} min",
-                str(row.notes),
-                str(row.asked),
-                str(row.open_actions) if row.open_actions else "",
-                ", ".join(titles.get(goal, goal) for goal in row.goals),
-            ]
-        if self.client is None:
-            cells.insert(1, row.name)
-        return [Content(cell) for cell in cells]
+        return session_cells(row, self.goal_titles.get(row.client, {}), with_name=self.client is None)
 
     def _action_cells(self, item: OpenAction) -> list[Content]:
-        when = item.started.strftime("%Y-%m-%d") if item.started else "?"
-        who = "" if self.client else f"{item.name} · "
-        due = due_part(item.action, self.pal.clock.now().date())
-        return [Content.assemble("[ ] ", item.action.text, *due, "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
+        return action_cells(item, self.pal.clock.now().date(), with_name=self.client is None)
 
     def watch_lengths(self, lengths: SessionLengths | None) -> None:
         if lengths is None:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rich.cells import cell_len
 from textual.content import Content
 
-from ...core.index_types import Hit
+from ...core.index_types import Hit, OpenAction, SessionRow
 from ...core.model import Goal
 from ...core.records import PastRetention
 from ...core.stalled import SessionFacts, rating_trend, sparkline
+from ...core.timer import format_clock
 from ..widgets.goals import STATUS_LOOK
+from ..widgets.note_lines import due_part
 
 
 def goal_trends(goals: Sequence[Goal], sessions: list[SessionFacts]) -> Content:
@@ -95,3 +98,28 @@ def problems_text(problems: Problems) -> Content:
         )
         lines += [Content(f"  {p.last.isoformat() if p.last else 'date unknown'}  {p.entry.name}  ({p.entry.slug})") for p in problems.past]
     return Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
+
+
+def session_cells(row: SessionRow, titles: dict[str, str], *, with_name: bool) -> list[Content]:
+    """A session's row: its goals by title (sessions record them by id), the client's name in everyone's review."""
+    if row.problem:
+        cells = [row.path.name, "cannot be read", "", "", "", "", row.problem.split(": ", 1)[-1]]
+    else:
+        cells = [
+            row.started.strftime("%Y-%m-%d %H:%M") if row.started else row.path.stem,
+            format_clock(row.elapsed),
+            f"{row.planned} min",
+            str(row.notes),
+            str(row.asked),
+            str(row.open_actions) if row.open_actions else "",
+            ", ".join(titles.get(goal, goal) for goal in row.goals),
+        ]
+    if with_name:
+        cells.insert(1, row.name)
+    return [Content(cell) for cell in cells]
+
+
+def action_cells(item: OpenAction, today: date, *, with_name: bool) -> list[Content]:
+    when = item.started.strftime("%Y-%m-%d") if item.started else "?"
+    who = f"{item.name} · " if with_name else ""
+    return [Content.assemble("[ ] ", item.action.text, *due_part(item.action, today), "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
