@@ -204,6 +204,18 @@ def test_a_lock_that_is_a_pipe_or_a_device_is_replaced_never_read(home: Home, sl
     assert finishes(lambda: read_holder(path)) is None
 
 
+def test_a_lock_of_garbage_or_nested_too_deep_is_not_ours_and_is_taken_over(home: Home, slug: str) -> None:
+    """A synced or hand-made lock file is read by the quicker TOML parser; `[[[[…` four thousand deep made it
+    recurse past Python's limit (a RecursionError, not a ValueError), which reached the coach as a traceback."""
+    path = home.client_dir(slug) / LOCK_FILE
+    for text in ("x = " + "[" * 4000, "host = 'a'\npid = 'seven'", "not toml at all ]]"):
+        path.write_text(text, encoding="utf-8")
+        assert read_holder(path) is None, text[:20]
+        lock = acquire(home, slug, START)
+        assert read_holder(path) == lock.holder
+        lock.release()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_an_audit_log_that_is_a_pipe_stops_nothing(home: Home, slug: str) -> None:
     from sessionpal.core.records import erase_client

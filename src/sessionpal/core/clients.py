@@ -8,7 +8,6 @@ does not parse is listed with its problems and never rewritten.
 from __future__ import annotations
 
 import os
-import secrets
 import unicodedata
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -364,6 +363,8 @@ def client_file_text(name: str, session_minutes: int | None, today: date, code: 
 
 
 def new_code() -> str:
+    import secrets  # here: with hashlib and hmac, 4 ms of every start that makes no coded client
+
     return "C-" + secrets.token_hex(3).upper()
 
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import os
 import socket
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import fsio
 from .paths import Home
-from .problems import FileProblems, read_user_bytes
+from .problems import FileProblems, read_user_bytes, toml_data
 
 LOCK_FILE = "session.lock"
 LOCK_FILES = (LOCK_FILE, fsio.WRITE_LOCK)  # bookkeeping, not records: never exported or counted
@@ -62,7 +61,7 @@ class Locked(Exception):
 def read_holder(path: Path) -> Holder | None:
     """Who holds the lock; None when there is no lock or it is not one of ours (taken over)."""
     try:
-        data = tomllib.loads(read_user_bytes(path, LOCK_BYTES).decode("utf-8"))
+        data = toml_data(read_user_bytes(path, LOCK_BYTES).decode("utf-8"))
         started = data["started"]
         if not isinstance(started, datetime):
             return None
@@ -70,7 +69,7 @@ def read_holder(path: Path) -> Holder | None:
         return Holder(str(data["host"]), int(data["pid"]), started, float(process_started) if isinstance(process_started, (int, float)) else None)
     except FileProblems:
         return None  # none, or a pipe, a device, a folder: not a lock of ours, replaced by the next taker
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
+    except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError, RecursionError):  # a TOML error is a ValueError; `[[[[…` recurses
         return None
 
 

@@ -11,14 +11,14 @@ import errno
 import os
 import re
 import stat
-import tomllib
 
 try:  # tomli is tomllib's upstream; its compiled wheels parse a large pack about 3x faster.
     from tomli import TOMLDecodeError as _TomliDecodeError
     from tomli import loads as _loads
 
-    _TOML_ERRORS: tuple[type[Exception], ...] = (_TomliDecodeError, tomllib.TOMLDecodeError)
+    _TOML_ERRORS: tuple[type[Exception], ...] = (_TomliDecodeError,)
 except ImportError:  # pragma: no cover - a platform without the dependency still works, slower
+    import tomllib
     from tomllib import loads as _loads
 
     _TOML_ERRORS = (tomllib.TOMLDecodeError,)
@@ -117,6 +117,11 @@ def read_user_text(path: Path, *, links: bool = True) -> str:
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def toml_data(text: str) -> dict[str, Any]:
+    """TOML text parsed by the quicker parser there is (tomli, else tomllib); a broken text raises a ValueError."""
+    return _loads(text)
 
 
 def parse_toml(path: Path | str, text: str) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 The file is read fresh from disk (so a hand edit made meanwhile is kept), checked,
 changed through tomlkit (comments, order, quoting and unknown keys survive), the new
-text is re-parsed with tomllib and checked again, and only then written atomically.
+text is re-parsed (tomli, else tomllib) and checked again, and only then written atomically.
 A file that does not parse is reported and left exactly as it is.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
 from .paths import Home
-from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes
+from .problems import FileProblems, decode_utf8, parse_toml, problem, read_user_bytes, toml_data
 from .versions import before_rewrite
 
 if TYPE_CHECKING:
@@ -53,12 +52,12 @@ def with_top_level_list(text: str, key: str) -> str:
     table a comment offers (`# [keys]`), with that table's comments, so that uncommenting it as the
     template invites never pulls the key into the table. Checked by parsing: never a wrong guess."""
     lines = text.splitlines(keepends=True)
-    expected = tomllib.loads(text)
+    expected = toml_data(text)
 
     def fits(candidate: str) -> bool:
         try:
-            data = tomllib.loads(candidate)
-        except tomllib.TOMLDecodeError:
+            data = toml_data(candidate)
+        except ValueError:  # TOML's errors are ValueErrors
             return False  # the line was inside a multi-line string or array
         return data.get(key) == [] and {k: v for k, v in data.items() if k != key} == expected
 
@@ -101,8 +100,8 @@ def _edit_toml(
     result = edit(document)
     new_text = tomlkit.dumps(document)
     try:
-        new_data = tomllib.loads(new_text)
-    except tomllib.TOMLDecodeError as error:
+        new_data = toml_data(new_text)
+    except ValueError as error:  # TOML's errors are ValueErrors
         # tomlkit produced something invalid: keep the old file and say so.
         raise problem(path, f"the change could not be saved as valid TOML ({error}); the file is unchanged") from None
     check(path, new_text, new_data)
