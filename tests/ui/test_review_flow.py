@@ -376,3 +376,23 @@ async def test_the_first_frame_has_the_newest_rows_before_any_worker_reads(histo
         assert paths(table)[:3] == [row.path for row in newest] and screen.focused is table
         assert screen.query_one("#review-charts").display, "the chart's room is kept: drawn later, it would push the rows down"
         assert all(cells[-1] == "" or "," in cells[-1] or not re.fullmatch(r"[a-z0-9-]+", cells[-1]) for cells in lines(table)), "goal titles, not ids"
+
+
+async def test_a_client_renamed_since_their_sessions_were_indexed_is_shown_by_their_name_now(history_home: Home, clock: FakeClock) -> None:
+    """The index keeps the name a session had when it was read; a renamed client (found by a coach's look) was
+    listed, found and opened under the old one."""
+    from sessionpal.core.index import SearchIndex
+
+    SearchIndex(history_home).refresh()
+    toml = history_home.client_file("ben-okafor")
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "Ben Okafor"', 'name = "Ben Adeyemi"'), encoding="utf-8")
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert {cells[1] for cells in lines(sessions_of(screen))} == {"Ben Adeyemi"}
+        await pilot.press("slash", *"slee bad")
+        await settle(pilot)
+        assert str(screen.query_one("#hits", OptionList).get_option_at_index(0).prompt).startswith("Ben Adeyemi · ")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionViewScreen) and app.screen.client_name == "Ben Adeyemi"

@@ -100,7 +100,7 @@ def problems_text(problems: Problems) -> Content:
     return Content("\n").join(lines) if lines else Content("No problems: every session file reads, and no sync conflict copies.")
 
 
-def session_cells(row: SessionRow, titles: dict[str, str], *, with_name: bool) -> list[Content]:
+def session_cells(row: SessionRow, titles: dict[str, str], *, name: str | None) -> list[Content]:
     """A session's row: its goals by title (sessions record them by id), the client's name in everyone's review."""
     if row.problem:
         cells = [row.path.name, "cannot be read", "", "", "", "", row.problem.split(": ", 1)[-1]]
@@ -114,12 +114,12 @@ def session_cells(row: SessionRow, titles: dict[str, str], *, with_name: bool) -
             str(row.open_actions) if row.open_actions else "",
             ", ".join(titles.get(goal, goal) for goal in row.goals),
         ]
-    if with_name:
-        cells.insert(1, row.name)
+    if name is not None:  # everyone's review: the client's name as their file says it now
+        cells.insert(1, name)
     return [Content(cell) for cell in cells]
 
 
-def action_cells(item: OpenAction, today: date, *, with_name: bool) -> list[Content]:
+def action_cells(item: OpenAction, today: date, *, name: str | None) -> list[Content]:
     when = item.started.strftime("%Y-%m-%d") if item.started else "?"
-    who = f"{item.name} · " if with_name else ""
+    who = f"{name} · " if name is not None else ""
     return [Content.assemble("[ ] ", item.action.text, *due_part(item.action, today), "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
