@@ -438,3 +438,30 @@ async def test_the_list_reads_every_client_once_at_start(demo_home: Home, clock:
         await app.workers.wait_for_complete()
         assert picker_ids(app) == ["ana-perez", "jose-alvarez", "李雷"]
         assert passes.count(None) == 1, passes
+
+
+async def test_an_unreadable_client_file_is_told_once_not_at_every_return_to_the_list(demo_home: Home, clock: FakeClock) -> None:
+    """Found by a coach's look: the notice came back at each return to the list and stayed over the next
+    session's questions. The list itself goes on showing the file as one that cannot be read."""
+    broken = demo_home.clients_dir / "broken"
+    broken.mkdir()
+    (broken / "client.toml").write_text("name = [\n")
+    app = make_app(demo_home, clock, client=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        notices = [n for n in told(app) if "cannot be read" in n.title]
+        assert len(notices) == 1 and "broken" in picker_ids(app)
+        screen = app.screen
+        assert isinstance(screen, ClientPickerScreen)
+        for _ in range(2):  # what each return to the list does (on_screen_resume)
+            screen.load_clients()
+            await settle(pilot)
+            assert "broken" in picker_ids(app)
+        assert len([n for n in told(app) if "cannot be read" in n.title]) == 1
+        other = demo_home.clients_dir / "broken-too"
+        other.mkdir()
+        (other / "client.toml").write_text("name = [\n")
+        screen.load_clients()
+        await settle(pilot)
+        newest = [n for n in told(app) if "cannot be read" in n.title]
+        assert len(newest) == 2 and "broken-too" in newest[-1].message and "/broken/" not in newest[-1].message, "a new one is told, alone"

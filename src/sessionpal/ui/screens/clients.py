@@ -89,6 +89,7 @@ class ClientPickerScreen(Screen[None], FollowsApp):
         self._seen: tuple[int, ...] = ()  # the home's clients as last read (see clients_fingerprint)
         self._opened = False  # a client was opened from here: the list comes back fresh
         self._keep_highlight = True  # a reload keeps the highlighted client, unless the list comes back fresh
+        self._told_broken: frozenset[str] = frozenset()  # the unreadable client files the coach was told of
 
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
@@ -171,8 +172,12 @@ class ClientPickerScreen(Screen[None], FollowsApp):
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
         self.conflicts = tuple(conflicts or ())
         self.entries = tuple(entries)
-        broken = [e for e in entries if e.card is None]
-        if broken and complete:
+        # Each unreadable file said once, not at every return to the list: the notice outlived the list, over the
+        # next session's questions (and on a shared screen). The list itself shows each one, always.
+        broken = [e for e in entries if e.card is None and e.slug not in self._told_broken] if complete else []
+        if complete:
+            self._told_broken = frozenset(e.slug for e in entries if e.card is None)
+        if broken:
             self.notify(
                 "\n".join(str(p) for e in broken for p in e.problems),
                 title=f"{len(broken)} client file(s) cannot be read; left untouched",
