@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -465,3 +466,21 @@ async def test_an_unreadable_client_file_is_told_once_not_at_every_return_to_the
         await settle(pilot)
         newest = [n for n in told(app) if "cannot be read" in n.title]
         assert len(newest) == 2 and "broken-too" in newest[-1].message and "/broken/" not in newest[-1].message, "a new one is told, alone"
+
+
+async def test_page_down_and_up_from_the_filter_move_a_screen_of_clients(home: Home, clock: FakeClock) -> None:
+    for n in range(60):
+        create_client(home, f"Client {n:02d}", 45, date(2026, 9, 1))
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        options = app.screen.query_one("#client-list", OptionList)
+        assert options.highlighted == 0 and isinstance(app.focused, Input)
+        await pilot.press("pagedown")
+        moved = options.highlighted
+        assert moved is not None and moved >= 10, "a screenful down"
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        assert options.highlighted == 59, "no further than the last"
+        await pilot.press("pageup")
+        assert options.highlighted == 59 - moved
+        assert isinstance(app.focused, Input), "the typing goes on where it was"
