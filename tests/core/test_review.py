@@ -317,6 +317,41 @@ def test_a_first_screenful_is_read_without_making_healing_or_writing_anything(pr
     assert index.path.read_bytes().startswith(b"not a database"), "left for the worker to find, heal and say"
 
 
+def test_a_first_screenful_from_a_crafted_index_is_nothing_and_never_a_hang_or_a_write(practice: Home, tmp_path: Path) -> None:
+    """The cache is the coach's, but what is in it may not hang the UI's thread, write through a link, or draw a
+    traceback (an attacker's read of the change): each of these is refused or left out."""
+    import sqlite3
+    import time
+
+    from sessionpal.core.index import SCHEMA_VERSION
+
+    index = SearchIndex(practice)
+    index.refresh()
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    index.path.rename(elsewhere)
+    index.path.symlink_to(elsewhere)
+    before = elsewhere.read_bytes()
+    assert index.newest_sessions(None, 40) is None and elsewhere.read_bytes() == before, "a link is not opened here"
+    index.path.unlink()
+    with sqlite3.connect(index.path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute(
+            "CREATE VIEW files AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT '/x' AS path, 'a' AS client, "
+            "'A' AS name, NULL AS started, 0 AS elapsed, 0 AS planned, 0 AS notes, 0 AS asked, 0 AS open_actions, '' AS goals, '' AS agreement, "
+            "0 AS finished, '' AS problem, NULL AS ratings, 'z' AS sort_key, n AS rowid FROM r WHERE n < 0"
+        )
+    began = time.monotonic()
+    assert index.newest_sessions(None, 40) is None and time.monotonic() - began < 2, "an endless view is stopped"
+    index.delete()
+    index.refresh()
+    with sqlite3.connect(index.path) as connection:
+        paths = [row[0] for row in connection.execute("SELECT path FROM files ORDER BY sort_key DESC")]
+        connection.execute("UPDATE files SET path = CAST(path AS BLOB) WHERE path = ?", (paths[0],))
+        connection.execute("UPDATE files SET elapsed = 'lots', ratings = ? WHERE path = ?", ("[" * 100_000, paths[1]))
+    shown = index.newest_sessions(None, 40)
+    assert shown is not None and [str(row.path) for row in shown] == paths[2:], "rows not as this module writes them are left out"
+
+
 def test_export_holds_everything_about_one_client(practice: Home) -> None:
     (practice.client_dir("ana-perez") / "intake form.pdf").write_bytes(b"%PDF fake")
     (practice.sessions_dir("ana-perez") / ".sessionpal-x.md.1.abc.tmp").write_text("temp")

@@ -91,7 +91,7 @@ async def test_everyone_s_review_reads_only_the_clients_of_the_rows_it_shows(his
     client files read are those of the rows shown, never the whole list (a thousand of them take seconds)."""
     from sessionpal.core.clients import load_client
     from sessionpal.core.index import SearchIndex
-    from sessionpal.ui.screens import review
+    from sessionpal.ui.screens import review, review_clients
 
     SearchIndex(history_home).refresh()  # a coach's index is current
     read: list[str] = []
@@ -103,7 +103,7 @@ async def test_everyone_s_review_reads_only_the_clients_of_the_rows_it_shows(his
     def no_list_clients(home: Home) -> list[ClientEntry]:
         raise AssertionError("everyone's review read every client")
 
-    monkeypatch.setattr(review, "load_client", counted_load_client)
+    monkeypatch.setattr(review_clients, "load_client", counted_load_client)
     monkeypatch.setattr(review, "list_clients", no_list_clients)
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
@@ -396,3 +396,17 @@ async def test_a_client_renamed_since_their_sessions_were_indexed_is_shown_by_th
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionViewScreen) and app.screen.client_name == "Ben Adeyemi"
+
+
+def test_the_review_reads_no_client_file_the_index_names_oddly(history_home: Home) -> None:
+    """A crafted index naming `../../outside` as a row's client: no file outside the home is read for it, and its
+    name from the index is made harmless (an attacker's read of the change)."""
+    from sessionpal.ui.screens.review_clients import ShownClients
+
+    outside = history_home.root.parent / "outside"
+    outside.mkdir()
+    (outside / "client.toml").write_text('name = "Read from outside the home"\n', encoding="utf-8")
+    shown = ShownClients()
+    shown.learn(history_home, {"../../outside", "ben-okafor"})
+    assert shown.name_of("../../outside", "Ev\x1b]0;pwned\x07il") == "Ev␛]0;pwned␇il"
+    assert shown.titles_of("../../outside") == {} and shown.name_of("ben-okafor", "old") == "Ben Okafor"

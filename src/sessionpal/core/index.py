@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark, spaced_lines
 
+PEEK_SECONDS = 0.25  # the most a screen's first frame waits for its rows from the index (newest_sessions)
 SCHEMA_VERSION = 16  # 16: energy check-ins and focus areas, for the patterns view
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
@@ -151,27 +153,41 @@ def _session_rows(connection: sqlite3.Connection, client: str | None, limit: int
     sql += where + order
     params = ((client,) if client else ()) + ((client,) if client and limit is not None else ()) + ((limit, offset) if limit is not None else ())
     rows = connection.execute(sql, params).fetchall()
+    # Rows as this module writes them; anything else (a damaged or crafted index: a path that is bytes, a count
+    # that is text) is left out rather than drawn into a traceback. Damage SQLite itself sees is healed elsewhere.
+    return [row for r in rows if (row := _session_row(r)) is not None]
+
+
+def _session_row(r: tuple[Any, ...]) -> SessionRow | None:
     import json  # here: a search needs none of it (1.5 ms of its start)
 
-    return [
-        SessionRow(
-            Path(r[0]),
-            r[1],
-            r[2],
-            _when(r[3]),
-            r[4] or 0,
-            r[5] or 0,
-            r[6] or 0,
-            r[7] or 0,
-            r[8] or 0,
-            tuple(g for g in (r[9] or "").split(",") if g),
-            r[10] or "",
-            bool(r[11]),
-            r[12] or "",
-            json.loads(r[13]) if r[13] else {},
-        )
-        for r in rows
-    ]
+    def whole(value: object) -> int:
+        return value if type(value) is int else 0
+
+    if not all(isinstance(r[i], str) for i in (0, 1, 2)):
+        return None
+    try:
+        started = _when(r[3]) if isinstance(r[3], str) or r[3] is None else None
+        ratings = json.loads(r[13]) if isinstance(r[13], str) and r[13] else {}
+    except (ValueError, RecursionError):
+        return None
+    goals = tuple(g for g in r[9].split(",") if g) if isinstance(r[9], str) else ()
+    return SessionRow(
+        Path(r[0]),
+        r[1],
+        r[2],
+        started,
+        whole(r[4]),
+        whole(r[5]),
+        whole(r[6]),
+        whole(r[7]),
+        whole(r[8]),
+        goals,
+        r[10] if isinstance(r[10], str) else "",
+        bool(r[11]),
+        r[12] if isinstance(r[12], str) else "",
+        ratings if isinstance(ratings, dict) else {},
+    )
 
 
 class SearchIndex:
@@ -446,18 +462,24 @@ class SearchIndex:
         """The newest `limit` sessions of an index already built, or None: read on the UI's thread for a screen's
         first frame (in a worker, the same query waited a tenth of a second for the GIL while that frame was
         composed). Nothing made, healed, locked or written: whatever is amiss is the worker's to find and say."""
-        if not self.path.exists():
-            return None
         try:
-            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=rw", uri=True, timeout=0)  # never a new, empty file
+            if not stat.S_ISREG(os.lstat(self.path).st_mode):
+                return None  # a link (opening it could write where it points) or stranger: the worker's path decides
+        except OSError:
+            return None
+        deadline = time.monotonic() + PEEK_SECONDS
+        try:
+            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=0)  # never made, never written
             try:
+                # However the file was made (a `files` that is an endless view), the UI's thread waits no longer.
+                connection.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
                 if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     return None
                 return _session_rows(connection, client, limit, 0)
             finally:
                 connection.close()
-        except (sqlite3.Error, ValueError):
-            return None
+        except (sqlite3.Error, ValueError, TypeError, OverflowError, RecursionError):
+            return None  # a damaged or crafted index: the worker finds it, heals it and says so
 
     @_healing
     def open_actions(self, client: str | None = None, limit: int | None = None, offset: int = 0) -> list[OpenAction]:

@@ -28,13 +28,12 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from ...core.clients import list_clients, load_client
+from ...core.clients import list_clients
 from ...core.conflicts import conflict_copies
 from ...core.index import IndexUnavailable, SearchIndex
 from ...core.index_types import OpenAction, SessionLengths, SessionRow
 from ...core.model import ActionState, Client
 from ...core.patterns import EnergyPoint
-from ...core.problems import FileProblems
 from ...core.records import past_retention
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts
@@ -47,6 +46,7 @@ from ..widgets.footer import KeysFooter
 from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
+from .review_clients import ShownClients
 from .review_view import Found, Problems, Sizes, action_cells, goal_trends, marked_content, problems_text, session_cells
 
 
@@ -79,10 +79,8 @@ class ReviewScreen(Screen[None], FollowsApp):
         self.open_when_found = False  # Enter came before the results: open the first when they come
         # Goal titles of the clients whose rows have been shown (sessions record goals by id); filled by the
         # page reader, before it hands a page over, so a row is never drawn with ids and then with titles.
-        self.goal_titles: dict[str, dict[str, str]] = {client.slug: {goal.id: goal.title for goal in client.goals}} if client else {}
-        # Their names as their client files say now: the index keeps the name a session had when it was read, and
-        # a client renamed since (married, or given a code) was shown under the old one.
-        self.names: dict[str, str] = {client.slug: client.name} if client else {}
+        # The clients of the rows shown, as their files say now (goal titles, names): read before a row is drawn.
+        self.shown_clients = ShownClients(client)
         self.focused_once = False
         self.first_rows_drawn = threading.Event()  # the worker's slower reads wait for it (see refresh_index)
 
@@ -136,9 +134,9 @@ class ReviewScreen(Screen[None], FollowsApp):
         self.query_one("#review-progress").display = not self.index.path.exists()
         # The first screenful of rows straight from the index, here: a worker's first query waited a tenth of a
         # second for the GIL while this frame was composed. The worker's page and counts follow, drawn in place.
-        peeked = self.index.newest_sessions(self.slug, self.app.size.height)
+        peeked = self.shown_clients.readable_prefix(self.pal.home, self.index.newest_sessions(self.slug, self.app.size.height) or [])
         if peeked:
-            self._learn_clients({row.client for row in peeked})  # the clients of a screenful: a few files
+            self.shown_clients.learn(self.pal.home, {row.client for row in peeked})  # the clients of a screenful: a few small files
             table: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
             table.reset(len(peeked))
             table.put_page(0, peeked, table.generation)
@@ -169,7 +167,7 @@ class ReviewScreen(Screen[None], FollowsApp):
             before = None
             if shown:  # the first page comes with the sizes: the table's first frame has its rows
                 first = index.sessions(slug, limit=PAGE)
-                self._learn_clients({row.client for row in first})
+                self.shown_clients.learn(self.pal.home, {row.client for row in first})
                 before = Sizes(*index.counts(slug))
                 self._from_worker(self._first_page, before, first)
                 # The rest (a look at the files, the charts' queries, the sync copies: a quarter of a second of
@@ -210,10 +208,10 @@ class ReviewScreen(Screen[None], FollowsApp):
         try:
             if table.id == "sessions":
                 rows: list[SessionRow] | list[OpenAction] = index.sessions(slug, limit=PAGE, offset=page * PAGE)
-                self._learn_clients({row.client for row in rows})
+                self.shown_clients.learn(self.pal.home, {row.client for row in rows})
             else:
                 rows = index.open_actions(slug, limit=PAGE, offset=page * PAGE)
-                self._learn_clients({item.client for item in rows})
+                self.shown_clients.learn(self.pal.home, {item.client for item in rows})
         except IndexUnavailable as error:
             self._from_worker(self._index_failed, error)
             return
@@ -231,20 +229,6 @@ class ReviewScreen(Screen[None], FollowsApp):
             self.app.call_from_thread(if_shown)
         except RuntimeError:
             pass  # the app has stopped meanwhile: there is nothing left to show it in
-
-    def _learn_clients(self, slugs: set[str]) -> None:
-        """The goal titles and names of these clients, from their files (once each): before their rows are drawn."""
-        for slug in slugs - self.goal_titles.keys():
-            try:
-                client = load_client(self.pal.home.client_file(slug), slug)
-            except FileProblems:
-                self.goal_titles[slug] = {}  # shown with goal ids and the index's name, as for any unreadable file
-                continue
-            self.goal_titles[slug] = {goal.id: goal.title for goal in client.goals}
-            self.names[slug] = client.name
-
-    def name_of(self, slug: str, indexed: str) -> str:
-        return self.names.get(slug, indexed)
 
     def _first_page(self, sizes: Sizes, rows: list[SessionRow]) -> None:
         self.sizes = sizes
@@ -290,10 +274,10 @@ class ReviewScreen(Screen[None], FollowsApp):
             self.query_one("#sessions").focus()
 
     def _session_cells(self, row: SessionRow) -> list[Content]:
-        return session_cells(row, self.goal_titles.get(row.client, {}), name=None if self.client else self.name_of(row.client, row.name))
+        return session_cells(row, self.shown_clients.titles_of(row.client), name=None if self.client else self.shown_clients.name_of(row.client, row.name))
 
     def _action_cells(self, item: OpenAction) -> list[Content]:
-        return action_cells(item, self.pal.clock.now().date(), name=None if self.client else self.name_of(item.client, item.name))
+        return action_cells(item, self.pal.clock.now().date(), name=None if self.client else self.shown_clients.name_of(item.client, item.name))
 
     def watch_lengths(self, lengths: SessionLengths | None) -> None:
         if lengths is None:
@@ -336,7 +320,7 @@ class ReviewScreen(Screen[None], FollowsApp):
     def _open_session(self, event: PagedTable.Selected) -> None:
         row = event.row
         assert isinstance(row, SessionRow)
-        self._show_session(row.path, self.name_of(row.client, row.name))
+        self._show_session(row.path, self.shown_clients.name_of(row.client, row.name))
 
     @on(Input.Changed, "#review-search")
     def _search(self, event: Input.Changed) -> None:
@@ -346,7 +330,7 @@ class ReviewScreen(Screen[None], FollowsApp):
     def run_search(self, query: str) -> None:
         try:
             hits = self.index.search(query, self.slug)
-            self._learn_clients({hit.client for hit in hits})  # at most a hundred results
+            self.shown_clients.learn(self.pal.home, {hit.client for hit in hits})  # at most a hundred results
         except IndexUnavailable as error:
             self._from_worker(self.notify, str(error), title="Search unavailable", severity="error", markup=False)
             return
@@ -363,7 +347,10 @@ class ReviewScreen(Screen[None], FollowsApp):
             # In brackets as in the file: "2021-09-27 00:12:40" would read as a time of day.
             stamp = f"[{format_stamp(hit.stamp)}]" if hit.stamp is not None else " " * 10
             head = Content.from_markup(
-                "[$text-muted]$who$when $stamp[/]  ", who="" if self.client else f"{self.name_of(hit.client, hit.name)} · ", when=when, stamp=stamp
+                "[$text-muted]$who$when $stamp[/]  ",
+                who="" if self.client else f"{self.shown_clients.name_of(hit.client, hit.name)} · ",
+                when=when,
+                stamp=stamp,
             )
             options.add_option(Option(head + marked_content(hit.marked)))
         if found.hits:
@@ -393,7 +380,7 @@ class ReviewScreen(Screen[None], FollowsApp):
         hits = self.found.hits
         if hits and highlighted is not None and highlighted < len(hits):
             hit = hits[highlighted]
-            self._show_session(hit.path, self.name_of(hit.client, hit.name), hit.stamp, hit.text)
+            self._show_session(hit.path, self.shown_clients.name_of(hit.client, hit.name), hit.stamp, hit.text)
 
     def action_to_hits(self, delta: int) -> None:
         """↑ ↓ in the search box move through the results, as in the client list's filter."""
@@ -409,7 +396,7 @@ class ReviewScreen(Screen[None], FollowsApp):
     def _open_action_session(self, event: PagedTable.Selected) -> None:
         item = event.row
         assert isinstance(item, OpenAction)
-        self._show_session(item.path, self.name_of(item.client, item.name or item.client), item.action.stamp, item.action.text)
+        self._show_session(item.path, self.shown_clients.name_of(item.client, item.name or item.client), item.action.stamp, item.action.text)
 
     def _highlighted_action(self) -> OpenAction | None:
         actions: PagedTable[OpenAction] = self.query_one("#open-actions", PagedTable)
