@@ -208,7 +208,7 @@ def test_a_lock_of_garbage_or_nested_too_deep_is_not_ours_and_is_taken_over(home
     """A synced or hand-made lock file is read by the quicker TOML parser; `[[[[…` four thousand deep made it
     recurse past Python's limit (a RecursionError, not a ValueError), which reached the coach as a traceback."""
     path = home.client_dir(slug) / LOCK_FILE
-    for text in ("x = " + "[" * 4000, "host = 'a'\npid = 'seven'", "not toml at all ]]"):
+    for text in ("x = " + "[" * 4000, "host = 'a'\npid = 'seven'", "not toml at all ]]", "host = 'a'\npid = inf\nstarted = 2026-01-01T10:00:00Z"):
         path.write_text(text, encoding="utf-8")
         assert read_holder(path) is None, text[:20]
         lock = acquire(home, slug, START)

@@ -256,3 +256,34 @@ def test_a_card_edited_by_someone_else_cannot_drive_the_terminal(home: Home, par
         parsed.clear()
         [entry] = list_clients(home)
         assert entry.name == "Ana Pérez" and parsed == ["ana-perez"], hostile
+
+
+def test_client_files_swapped_with_the_same_time_and_size_are_read_again(home: Home, parsed: list[str]) -> None:
+    """A restore from an archive keeps mtimes; two files of one size swapped between folders kept their cards,
+    and the list named each client with the other's name (an attacker's read): the inode tells them apart."""
+    create_client(home, "Anna Lee", 45, date(2026, 9, 1))
+    create_client(home, "Bobo Kim", 45, date(2026, 9, 1))
+    first, second = home.client_file("anna-lee"), home.client_file("bobo-kim")
+    first.write_text(first.read_text(encoding="utf-8").replace("Anna Lee", "Anna Lie"), encoding="utf-8")
+    second.write_text(second.read_text(encoding="utf-8").replace("Bobo Kim", "Bobo Kym"), encoding="utf-8")
+    assert first.stat().st_size == second.stat().st_size
+    stamp = time.time_ns() - 10**12
+    for path in (first, second):
+        os.utime(path, ns=(stamp, stamp))
+    assert {e.slug: e.name for e in list_clients(home)} == {"anna-lee": "Anna Lie", "bobo-kim": "Bobo Kym"}
+    held = first.read_bytes()
+    first.write_bytes(second.read_bytes())
+    second.write_bytes(held)
+    os.rename(first, first.with_suffix(".tmp"))  # a new inode for each, as a restore makes
+    os.rename(first.with_suffix(".tmp"), first)
+    swapped = first.with_name("client.toml.new")
+    swapped.write_bytes(first.read_bytes())
+    os.replace(swapped, first)
+    swapped = second.with_name("client.toml.new")
+    swapped.write_bytes(second.read_bytes())
+    os.replace(swapped, second)
+    for path in (first, second):
+        os.utime(path, ns=(stamp, stamp))
+    parsed.clear()
+    assert {e.slug: e.name for e in list_clients(home)} == {"anna-lee": "Bobo Kym", "bobo-kim": "Anna Lie"}
+    assert sorted(parsed) == ["anna-lee", "bobo-kim"]

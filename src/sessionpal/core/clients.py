@@ -240,7 +240,7 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
             seen = os.stat(toml)  # that it is there, and whether its card is still true (roster.card)
         except OSError:
             continue
-        found.append((slug, toml, (seen.st_mtime_ns, seen.st_size), roster.folders(slug)))
+        found.append((slug, toml, (seen.st_mtime_ns, seen.st_size, seen.st_ino), roster.folders(slug)))
     roster.keep_only({slug for slug, *_ in found})
     if first is not None and len(found) > first:
         found.sort(key=lambda item: item[3].last, reverse=True)

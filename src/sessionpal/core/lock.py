@@ -69,7 +69,15 @@ def read_holder(path: Path) -> Holder | None:
         return Holder(str(data["host"]), int(data["pid"]), started, float(process_started) if isinstance(process_started, (int, float)) else None)
     except FileProblems:
         return None  # none, or a pipe, a device, a folder: not a lock of ours, replaced by the next taker
-    except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError, RecursionError):  # a TOML error is a ValueError; `[[[[…` recurses
+    except (
+        OSError,
+        UnicodeDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        OverflowError,
+        RecursionError,
+    ):  # a TOML error is a ValueError; `[[[[…` recurses; pid = inf
         return None
 
 

@@ -24,12 +24,14 @@ from typing import Any
 from . import fsio
 from .model import Client, ClientCard, Engagement, card_of
 from .paths import Home, is_session_file_name, is_valid_slug, session_sort_key
+from .problems import FileProblems, read_user_bytes
 from .safe_text import visible
 from .sync_copies import CONFLICT_COPY
 
-VERSION = 3  # 2: cards; 3: days as ordinals
+VERSION = 4  # 2: cards; 3: days as ordinals; 4: a card stamped with the file's inode too
 NAME = "roster.json"
 TRUSTED_AFTER_NS = 2_000_000_000  # FAT's mtimes step by 2 s
+CardStamp = tuple[int, int, int]  # client.toml's mtime (ns), size and inode: a file swapped in for another is not it
 LAST_DAY = 3_652_059  # date.max.toordinal()
 HEAD = 8192  # bytes read of the newest session to see its timer: its front matter comes first
 
@@ -53,19 +55,19 @@ class Roster:
         self.path = home.cache_dir / NAME
         self._clients = os.fspath(home.clients_dir)  # strings, not Paths: pathlib was most of a 2,000-client look
         self.clients: dict[str, Folders] = {}
-        self.cards: dict[str, tuple[tuple[int, int], ClientCard]] = {}  # slug -> (client.toml's mtime and size, its card)
+        self.cards: dict[str, tuple[CardStamp, ClientCard]] = {}  # slug -> (client.toml's mtime, size and inode; its card)
         self._read()
         self.changed = False
         self._looked: set[str] = set()  # looked at through this roster: one look each, however many asks
 
     def _read(self) -> None:
         try:
-            data = json.loads(self.path.read_bytes())
+            data = json.loads(read_user_bytes(self.path))  # a regular file only: a FIFO here would wait forever
             if data.get("version") != VERSION:
                 return
             clients = {slug: Folders(**{**facts, "last_stamp": tuple(facts["last_stamp"])}) for slug, facts in data["clients"].items()}
             cards = dict(data["cards"])
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, FileProblems, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return  # missing or damaged: every folder is listed again, and the file written afresh
         # Names that came from disk are trusted only as names: a copy is a sync copy's name in the client's folder
         # or its sessions/, and the newest session a session file's name, never a path out of the folder.
@@ -75,16 +77,16 @@ class Roster:
             if read is not None:
                 self.cards[slug] = read
 
-    def card(self, slug: str, stamp: tuple[int, int]) -> ClientCard | None:
-        """The client's card, if its client.toml's mtime and size (`stamp`, as just seen) are as when it was made."""
+    def card(self, slug: str, stamp: CardStamp) -> ClientCard | None:
+        """The client's card, if its client.toml (`stamp`, as just seen) is the file it was made from, as it was."""
         known = self.cards.get(slug)
-        return known[1] if known is not None and known[0] == stamp and stamp != (0, 0) else None
+        return known[1] if known is not None and known[0] == stamp and stamp[0] else None
 
-    def remember(self, slug: str, stamp: tuple[int, int], client: Client) -> ClientCard:
+    def remember(self, slug: str, stamp: CardStamp, client: Client) -> ClientCard:
         """The card of a client just read whole, kept for next time: unless its file changed too recently to be
         sure (stamp taken before the read, so a change during it is seen next time)."""
         made = card_of(client)
-        if stamp != (0, 0) and time.time_ns() - stamp[0] > TRUSTED_AFTER_NS and self.cards.get(slug) != (stamp, made):
+        if stamp[0] and time.time_ns() - stamp[0] > TRUSTED_AFTER_NS and self.cards.get(slug) != (stamp, made):
             self.cards[slug] = (stamp, made)
             self.changed = True
         return made
@@ -163,13 +165,13 @@ def _plain(facts: Folders) -> bool:
         return False
 
 
-def _card_data(stamp: tuple[int, int], card: ClientCard) -> dict[str, Any]:
+def _card_data(stamp: CardStamp, card: ClientCard) -> dict[str, Any]:
     e = card.engagement
     engagement = None if e is None else [e.sessions, *(d.isoformat() if d else None for d in (e.ends, e.next_session, e.started))]
     return {"stamp": list(stamp), "name": card.name, "code": card.code, "calendar_names": list(card.calendar_names), "engagement": engagement}
 
 
-def _card(data: Any) -> tuple[tuple[int, int], ClientCard] | None:
+def _card(data: Any) -> tuple[CardStamp, ClientCard] | None:
     """A remembered card, if it is what _card_data writes; its texts shown through `visible`, as a client file's
     are (the cache folder is the coach's, but nothing read from disk may drive the terminal)."""
     from datetime import date
@@ -179,19 +181,19 @@ def _card(data: Any) -> tuple[tuple[int, int], ClientCard] | None:
 
     try:
         stamp, name, code, aliases, engagement = data["stamp"], data["name"], data["code"], data["calendar_names"], data["engagement"]
-        if not (len(stamp) == 2 and all(type(n) is int for n in stamp) and isinstance(name, str) and name and isinstance(code, str)):
+        if not (len(stamp) == 3 and all(type(n) is int for n in stamp) and isinstance(name, str) and name and isinstance(code, str)):
             return None
         if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
             return None
         agreed = None
         if engagement is not None:
             sessions, ends, next_session, started = engagement
-            if not (sessions is None or type(sessions) is int):
+            if not (sessions is None or (type(sessions) is int and 1 <= sessions <= 500)):  # as a client file allows
                 return None
             agreed = Engagement(sessions, day(ends), day(next_session), day(started))
     except (TypeError, ValueError, KeyError):
         return None
-    return (stamp[0], stamp[1]), ClientCard(visible(name, keep="\n"), visible(code, keep="\n"), tuple(visible(a, keep="\n") for a in aliases), agreed)
+    return (stamp[0], stamp[1], stamp[2]), ClientCard(visible(name, keep="\n"), visible(code, keep="\n"), tuple(visible(a, keep="\n") for a in aliases), agreed)
 
 
 def _mtime(path: str) -> int:
