@@ -158,11 +158,12 @@ def _session_rows(connection: sqlite3.Connection, client: str | None, limit: int
     return [row for r in rows if (row := _session_row(r)) is not None]
 
 
+def _whole(value: object) -> int:
+    return value if type(value) is int else 0
+
+
 def _session_row(r: tuple[Any, ...]) -> SessionRow | None:
     import json  # here: a search needs none of it (1.5 ms of its start)
-
-    def whole(value: object) -> int:
-        return value if type(value) is int else 0
 
     if not all(isinstance(r[i], str) for i in (0, 1, 2)):
         return None
@@ -177,11 +178,11 @@ def _session_row(r: tuple[Any, ...]) -> SessionRow | None:
         r[1],
         r[2],
         started,
-        whole(r[4]),
-        whole(r[5]),
-        whole(r[6]),
-        whole(r[7]),
-        whole(r[8]),
+        _whole(r[4]),
+        _whole(r[5]),
+        _whole(r[6]),
+        _whole(r[7]),
+        _whole(r[8]),
         goals,
         r[10] if isinstance(r[10], str) else "",
         bool(r[11]),

@@ -4,7 +4,7 @@ not a listing of their 100,000 session files.
 For each client: its sessions/ folder as last listed (mtime, the newest session, the days held, the newest
 session's timer) and the sync tools' copies in it and in the client's folder; and its card, what the list
 shows of its client.toml (the name, the code, the calendar's names, the engagement), trusted while that
-file's mtime and size are as they were when it was read whole. Kept in the cache folder as
+file's mtime, size and inode are as they were when it was read whole. Kept in the cache folder as
 roster.json: derived data, rebuilt when missing, damaged or of another version, and only ever trusted
 for a folder whose mtime has not moved (every write by sessionpal, a sync tool or most editors replaces a
 file, which moves its folder's mtime) and whose newest session is as it was (an editor saving in place).
@@ -18,6 +18,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,6 @@ def _card_data(stamp: CardStamp, card: ClientCard) -> dict[str, Any]:
 def _card(data: Any) -> tuple[CardStamp, ClientCard] | None:
     """A remembered card, if it is what _card_data writes; its texts shown through `visible`, as a client file's
     are (the cache folder is the coach's, but nothing read from disk may drive the terminal)."""
-    from datetime import date
 
     def day(value: Any) -> date | None:
         return None if value is None else date.fromisoformat(value)

@@ -77,9 +77,8 @@ class ReviewScreen(Screen[None], FollowsApp):
         super().__init__()
         self.client = client
         self.open_when_found = False  # Enter came before the results: open the first when they come
-        # Goal titles of the clients whose rows have been shown (sessions record goals by id); filled by the
-        # page reader, before it hands a page over, so a row is never drawn with ids and then with titles.
-        # The clients of the rows shown, as their files say now (goal titles, names): read before a row is drawn.
+        # The clients of the rows shown, as their files say now (goal titles, names): read by the page reader before
+        # it hands a page over, so a row is never drawn with ids and then with titles.
         self.shown_clients = ShownClients(client)
         self.focused_once = False
         self.first_rows_drawn = threading.Event()  # the worker's slower reads wait for it (see refresh_index)
@@ -287,8 +286,8 @@ class ReviewScreen(Screen[None], FollowsApp):
         if not lengths or not lengths.count:
             return
         sparkline = self.query_one("#lengths", Sparkline)
-        sparkline.display = len(lengths.averages) > 1
-        sparkline.styles.visibility = "visible"  # one session's bar would fill the width and say nothing
+        sparkline.display = len(lengths.averages) > 1  # one session's bar would fill the width and say nothing
+        sparkline.styles.visibility = "visible"  # hidden while the first rows were read (on_mount)
         sparkline.data = [round(seconds / 60) for seconds in lengths.averages]
         self.query_one("#lengths-summary", Static).update(
             Content.from_markup(
