@@ -78,3 +78,90 @@ def test_an_index_refreshed_after_edits_holds_what_a_fresh_one_holds(practice: H
     assert "全程\x01马拉松\x02 and a half" in {h.marked for h in refreshed.search("马拉松")}
     assert refreshed.search("cafe")[0].marked == "学习 again, at the \x01café\x02"
     assert os.stat(refreshed.path).st_size > 0
+
+
+# --- a word typed as the start of words: looked up in `terms`, asked of FTS5 as the words it stands for -----------
+
+
+def vocabulary(index: SearchIndex, table: str = "lines") -> set[str]:
+    with sqlite3.connect(index.path) as connection:
+        connection.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, 'row')")
+        return {term for (term,) in connection.execute("SELECT term FROM temp.vocab")}
+
+
+def terms_of(index: SearchIndex) -> tuple[set[str], int]:
+    with sqlite3.connect(index.path) as connection:
+        terms = {term for (term,) in connection.execute("SELECT term FROM terms")}
+        return terms, connection.execute("SELECT complete FROM terms_complete").fetchone()[0]
+
+
+def set_complete(index: SearchIndex, complete: int) -> None:
+    with sqlite3.connect(index.path) as connection:
+        connection.execute("UPDATE terms_complete SET complete = ?", (complete,))
+
+
+def shown(index: SearchIndex, query: str) -> list[tuple[Path, int | None, str, str]]:
+    return [(h.path, h.stamp, h.text, h.marked) for h in index.search(query)]
+
+
+@pytest.mark.parametrize("from_files", [True, False], ids=["words-of-the-files-read", "words-from-lines-at-the-end"])
+def test_every_start_of_a_word_finds_what_fts5s_own_prefix_query_finds(practice: Home, monkeypatch: pytest.MonkeyPatch, from_files: bool) -> None:
+    if not from_files:
+        monkeypatch.setattr("sessionpal.core.index.TERMS_FROM_FILES", 0)  # as a build of more than 500 files does
+    index = SearchIndex(practice)
+    index.refresh()
+    terms, complete = terms_of(index)
+    assert complete == 1 and terms == vocabulary(index), "every word of `lines`, no other"
+    typed = {term[:n] for term in terms for n in (1, 2, 3, len(term))} | {"CAFÉ", "Cafe", "josé", "re-sa", "cv 1", "send-the", "_", "café 学习", "nothing"}
+    asked = {query: shown(index, query) for query in sorted(typed)}
+    set_complete(index, 0)  # searches ask FTS5's way (its prefix query), as while `terms` is being filled
+    for query, hits in asked.items():
+        assert hits == shown(index, query), query
+    assert asked["caf"] and asked["nothing"] == [] and asked["CAFÉ"] == asked["cafe"]
+
+
+def test_a_few_files_read_again_add_their_words(practice: Home) -> None:
+    index = SearchIndex(practice)
+    index.refresh()
+    clock = FakeClock(START)
+    live = LiveSession(practice, create_client(practice, "Client 9", 45, date(2026, 9, 1)), clock, FALLBACK_MODEL, 45)
+    clock.advance(60)
+    live.add_note("The zebrafish idea, and Übermut")
+    live.end()
+    assert shown(index, "zebra") == [], "not indexed yet: the session was never looked at"
+    assert index.refresh().indexed == 1
+    terms, complete = terms_of(index)
+    assert complete == 1 and {"zebrafish", "ubermut"} <= terms and terms == vocabulary(index)
+    assert [h.marked for h in index.search("zebra")] == ["The \x01zebrafish\x02 idea, and Übermut"]
+    assert [h.marked for h in index.search("uber")] == ["The zebrafish idea, and \x01Übermut\x02"]
+
+
+def test_a_refresh_stopped_midway_leaves_searches_right_and_the_next_one_fills_the_words(practice: Home) -> None:
+    index = SearchIndex(practice)
+    index.refresh()
+    expected = shown(index, "caf")
+    with sqlite3.connect(index.path) as connection:
+        connection.execute("DELETE FROM terms")  # a large refresh killed after its first batches
+        connection.execute("UPDATE terms_complete SET complete = 0")
+    assert shown(index, "caf") == expected, "FTS5's own prefix query meanwhile"
+    assert index.refresh(full=False).indexed == 0
+    terms, complete = terms_of(index)
+    assert complete == 1 and terms == vocabulary(index)
+    assert shown(index, "caf") == expected
+
+
+def test_an_index_of_the_version_before_gains_its_words_without_reading_a_session_file(practice: Home) -> None:
+    from sessionpal.core.index import SCHEMA_VERSION
+
+    index = SearchIndex(practice)
+    index.refresh()
+    expected = shown(index, "jos")
+    with sqlite3.connect(index.path) as connection:
+        connection.execute("DROP TABLE terms")
+        connection.execute("DROP TABLE terms_complete")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    assert index.refresh().indexed == 0, "brought up to date in place: no file read again"
+    assert not index.rebuilt
+    terms, complete = terms_of(index)
+    assert complete == 1 and terms == vocabulary(index)
+    assert shown(index, "jos") == expected != []

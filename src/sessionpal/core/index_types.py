@@ -101,12 +101,16 @@ class SearchQuery(NamedTuple):
     lines: str
     spaceless: str
     terms: tuple[str, ...]  # what to mark in the results of a search with spaceless words
+    prefixes: tuple[str, ...] = ()  # of `lines`: the words typed as the start of words (`"word"*`)
+    phrases: tuple[str, ...] = ()  # and the "quoted phrases" (`"a phrase"`)
 
     @classmethod
     def parse(cls, text: str) -> SearchQuery:
         lines: list[str] = []
         spaceless: list[str] = []
         terms: list[str] = []
+        prefixes: list[str] = []
+        phrases: list[str] = []
         for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
             cleaned = (phrase or word).replace('"', "")
             if not re.search(r"\w", cleaned):
@@ -116,6 +120,8 @@ class SearchQuery(NamedTuple):
                 spaceless.append('"' + spaced(cleaned) + '"')
             elif phrase:
                 lines.append('"' + cleaned + '"')
+                phrases.append(cleaned)
             else:
                 lines.append('"' + cleaned + '"*')
-        return cls(" ".join(lines), " ".join(spaceless), tuple(terms))
+                prefixes.append(cleaned)
+        return cls(" ".join(lines), " ".join(spaceless), tuple(terms), tuple(prefixes), tuple(phrases))
