@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -34,6 +34,7 @@ from .leaving import install_signal_handlers
 from .messages import News
 from .opening_flow import ClientOpener
 from .records import RecordKeeper
+from .typing_pause import Typing
 
 if TYPE_CHECKING:  # read by the session's worker, imported there: no part of the first frame
     from ..core.patterns import Patterns
@@ -101,9 +102,8 @@ class SessionPalApp(App[int]):
         self.exit_message = ""  # printed by run_app after the terminal is restored
         self.packs: PackLibrary | None = None  # loaded in a worker by the first session screen
         self.models: ModelLibrary | None = None
-        # Each client's patterns as last read (core/patterns.py), by slug: the patterns view opens on them at once
-        # and reads them again behind (see screens/patterns.py). Filled by the session's last-time card, which
-        # reads them anyway for its "carried over" flags; in memory only.
+        # Each client's patterns as last read (core/patterns.py), by slug, in memory: the patterns view opens on them
+        # and reads them again behind; filled by the last-time card, which reads them for its "carried over" flags.
         self.patterns_read: dict[str, Patterns] = {}
         self._user_files: dict[str, tuple[int, int]] = {}  # the coach's pack and model files, as last seen
         self._opening = False  # `--client NAME` is about to be opened: the client list waits
@@ -112,6 +112,7 @@ class SessionPalApp(App[int]):
         self.past_sessions_signal: Signal[None] = Signal(self, "past_sessions_changed")
         self.privacy_signal: Signal[bool] = Signal(self, "privacy_changed")  # the blind up or down: see `private`
         self.signals = (self.packs_signal, self.past_sessions_signal, self.privacy_signal)  # followed: ui/following.py
+        self.typing = Typing(self, self.clock)  # nothing else costs a keystroke its frame: ui/typing_pause.py
 
     # start-up ---------------------------------------------------------------
 
@@ -125,6 +126,13 @@ class SessionPalApp(App[int]):
             from .screens.clients import ClientPickerScreen
 
             self.push_screen(ClientPickerScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.typing.key()
+        elif isinstance(event, events.Unmount):
+            self.typing.stop()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         # Before any worker starts: the pool its thread workers run in (see ui/following.py).
@@ -175,10 +183,8 @@ class SessionPalApp(App[int]):
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
-        """The first frame is on the screen. The start-up's objects (modules, the screen's widgets) are kept out of
-        the collector's sight for good, and collection goes on (the CLI turned it off while the app started: see
-        cli/app.py cmd_app); then the privacy look walks the home, in a thread that no longer competes with the
-        first paint."""
+        """The first frame is drawn: start-up's objects are kept out of the collector's sight for good and collection
+        goes on (cli/app.py cmd_app held it); the privacy look walks the home in a thread, no longer in its way."""
         if not gc.isenabled():
             gc.freeze()
             gc.enable()

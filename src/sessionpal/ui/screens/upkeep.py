@@ -55,7 +55,8 @@ class SessionUpkeep:
 
     def tick(self) -> None:
         screen = self.screen
-        reading = screen.draw_timer()
+        reading = screen.live.timer.read()
+        screen.pal.typing.later(self._draw_timer)
         level = reading.level if reading.state is TimerState.RUNNING else None
         if level is not None and self._level is not None and level != self._level and screen.pal.config.bell:
             screen.app.bell()
@@ -68,7 +69,17 @@ class SessionUpkeep:
             if not self._timer_error:
                 screen.notify(f"{error}. The timer keeps running and saving is retried.", title="Timer not saved", severity="warning", markup=False)
             self._timer_error = str(error)
-        screen.sync()
+        screen.pal.typing.later(self._sync)  # the timer saved: the session's revision moved
+
+    # Drawn through `typing.later`: while the coach types, with the next key's frame (ui/typing_pause.py), when
+    # the screen may have gone.
+    def _draw_timer(self) -> None:
+        if self.screen.is_attached:
+            self.screen.draw_timer()
+
+    def _sync(self) -> None:
+        if self.screen.is_attached:
+            self.screen.sync()
 
     def load_deck(self) -> None:
         self.screen.run_worker(self._read_deck, thread=True, exclusive=True, group="deck")
