@@ -340,6 +340,25 @@ def test_search_prints_matches_and_exits_1_without(tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "no client called 'Bob'" in unknown.stderr
 
 
+def test_search_says_when_more_lines_match_than_it_shows(tmp_path: Path) -> None:
+    from sessionpal.core.clients import load_client
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.session_models import FALLBACK_MODEL
+    from sessionpal.core.timer import FakeClock
+
+    home, _ = make_practice(tmp_path)
+    live = LiveSession(home, load_client(home.client_file("ana-perez"), "ana-perez"), FakeClock(START), FALLBACK_MODEL, 45)
+    for n in range(101):
+        live.add_note(f"apple number {n}")
+    live.end()
+    found = run("search", "apple", home=tmp_path)
+    assert found.returncode == 0 and len(found.stdout.splitlines()) == 100
+    assert "[apple] number 100  (" in found.stdout.splitlines()[0], "the newest first"
+    assert found.stderr.strip() == "the newest 100 matching lines: add a word to narrow the search"
+    fewer = run("search", "apple", "100", home=tmp_path)
+    assert fewer.returncode == 0 and len(fewer.stdout.splitlines()) == 1 and fewer.stderr == ""
+
+
 def test_search_with_an_index_it_cannot_open_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home, _ = make_practice(tmp_path / "home")
     monkeypatch.setenv("SESSIONPAL_CACHE", str(tmp_path / "cache"))

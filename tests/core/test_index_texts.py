@@ -165,3 +165,21 @@ def test_an_index_of_the_version_before_gains_its_words_without_reading_a_sessio
     terms, complete = terms_of(index)
     assert complete == 1 and terms == vocabulary(index)
     assert shown(index, "jos") == expected != []
+
+
+def test_an_index_holds_everyone_once_every_client_folder_was_looked_at(practice: Home) -> None:
+    """A session screen's look builds one client's part of a new index: everyone's review shows that part as the
+    whole practice only once the rest is in (found by a coach's look: "all clients" listed one client's sessions)."""
+    index = SearchIndex(practice)
+    assert not index.holds_everyone(None) and not index.holds_everyone("client-0"), "no index yet"
+    index.refresh(client="client-0")
+    assert index.holds_everyone("client-0") and not index.holds_everyone("client-1") and not index.holds_everyone(None)
+    index.refresh()
+    assert index.holds_everyone(None) and index.holds_everyone("client-1")
+    create_client(practice, "Client 9", 45, date(2026, 9, 1))
+    assert not index.holds_everyone(None), "a client added since"
+    index.refresh()
+    assert index.holds_everyone(None)
+    index.path.unlink()
+    index.path.symlink_to(practice.root / "elsewhere.sqlite3")
+    assert not index.holds_everyone(None), "never read through a link"

@@ -168,7 +168,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ..core.index import IndexUnavailable, SearchIndex
+    from ..core.index import SEARCH_LIMIT, IndexUnavailable, SearchIndex
 
     home = open_home(args)
     client = lookup_client(args, args.client).slug if args.client else None
@@ -196,6 +196,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("no notes match", file=sys.stderr)
         return EXIT_PROBLEMS
+    if len(hits) >= SEARCH_LIMIT:
+        print(f"the newest {SEARCH_LIMIT} matching lines: add a word to narrow the search", file=sys.stderr)
     return EXIT_OK
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .index_rows import SessionRows
 from .spaceless import TOKENIZER, mark, spaced_lines
 
+SEARCH_LIMIT = 100  # lines a search shows at most, the newest
 PEEK_SECONDS = 0.25  # the most a screen's first frame waits for its rows from the index (newest_sessions)
 SCHEMA_VERSION = 17  # 16: energy check-ins and focus areas, for the patterns view; 17: the words of `lines` (terms)
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
@@ -439,7 +440,7 @@ class SearchIndex:
     # reading ------------------------------------------------------------------------
 
     @_healing
-    def search(self, query: str, client: str | None = None, limit: int = 100) -> list[Hit]:
+    def search(self, query: str, client: str | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
         wanted = SearchQuery.parse(query)
         if not wanted.lines and not wanted.spaceless:
             return []
@@ -496,6 +497,26 @@ class SearchIndex:
         (the review reads the rows it shows, a page at a time, through the index on sort_key)."""
         with self.opened() as connection:
             return _session_rows(connection, client, limit, offset)
+
+    def holds_everyone(self, client: str | None) -> bool:
+        """Whether the index has looked at these sessions at least once: every client folder of the home (or
+        `client`'s) has its row in `folders`. A session screen's look builds one client's part of a new index, and
+        everyone's review showing that part would read as the whole practice. Read-only, for the UI's thread, as
+        newest_sessions; anything amiss is False (the worker builds, with its bar)."""
+        try:
+            if not stat.S_ISREG(os.lstat(self.path).st_mode):
+                return False
+            deadline = time.monotonic() + PEEK_SECONDS
+            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=0)
+            try:
+                connection.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+                where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
+                listed = {row[0] for row in connection.execute("SELECT client FROM folders" + where, params)}
+            finally:
+                connection.close()
+        except (OSError, sqlite3.Error, ValueError, TypeError, OverflowError, RecursionError):
+            return False
+        return all(slug in listed for slug in client_folders(self.home, client, known=listed))
 
     def newest_sessions(self, client: str | None, limit: int) -> list[SessionRow] | None:
         """The newest `limit` sessions of an index already built, or None: read on the UI's thread for a screen's

@@ -28,7 +28,7 @@ from ..core.timer import Clock
 QUIET = 0.4  # seconds without a key: the coach has paused
 AT_MOST = 5.0  # seconds of typing between collections of the young objects
 TYPING = 0.3  # seconds since the last key during which the coach is typing, for `later`
-LATE_AT_MOST = 0.3  # seconds a redraw waits for a key's frame
+LATE_AT_MOST = 0.15  # seconds a redraw waits for a key's frame (the clock is read every half second already)
 
 
 class Typing:

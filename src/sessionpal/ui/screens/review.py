@@ -26,7 +26,6 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
 
 from ...core.clients import list_clients
 from ...core.conflicts import conflict_copies
@@ -37,7 +36,6 @@ from ...core.patterns import EnergyPoint
 from ...core.records import past_retention
 from ...core.sessions import set_action_state
 from ...core.stalled import SessionFacts
-from ...core.stamps import format_stamp
 from ...core.timer import format_span
 from ..changes import attempt
 from ..context import TypedApp
@@ -47,7 +45,7 @@ from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
 from .review_clients import ShownClients
-from .review_view import Found, Problems, Sizes, action_cells, goal_trends, marked_content, problems_text, session_cells
+from .review_view import Found, Problems, Sizes, action_cells, goal_trends, hit_options, problems_text, session_cells
 
 
 class ReviewScreen(Screen[None], FollowsApp):
@@ -130,10 +128,12 @@ class ReviewScreen(Screen[None], FollowsApp):
         self.query_one("#review-charts").display = False
         # A bar only when there is an index to build: a current one is read in a blink, and a bar
         # flashing on and off would pull the eye.
-        self.query_one("#review-progress").display = not self.index.path.exists()
+        self.query_one("#review-progress").display = building = not self.index.holds_everyone(self.slug)
+        if building:
+            self.query_one("#sessions", PagedTable).empty = "Reading your sessions…"
         # The first screenful of rows straight from the index, here: a worker's first query waited a tenth of a
         # second for the GIL while this frame was composed. The worker's page and counts follow, drawn in place.
-        peeked = self.shown_clients.readable_prefix(self.pal.home, self.index.newest_sessions(self.slug, self.app.size.height) or [])
+        peeked = [] if building else self.shown_clients.readable_prefix(self.pal.home, self.index.newest_sessions(self.slug, self.app.size.height) or [])
         if peeked:
             self.shown_clients.learn(self.pal.home, {row.client for row in peeked})  # the clients of a screenful: a few small files
             table: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
@@ -161,7 +161,7 @@ class ReviewScreen(Screen[None], FollowsApp):
         try:
             # What the index already holds is shown at once (the coach opened the review to see the latest
             # sessions); the look at the files follows and corrects it, rarely needed.
-            shown = index.path.exists()
+            shown = index.holds_everyone(slug)
             first: list[SessionRow] = []
             before = None
             if shown:  # the first page comes with the sizes: the table's first frame has its rows
@@ -264,13 +264,19 @@ class ReviewScreen(Screen[None], FollowsApp):
     def watch_sizes(self, sizes: Sizes | None) -> None:
         if sizes is None:
             return
-        self.query_one("#sessions", PagedTable).reset(sizes.sessions)
+        sessions: PagedTable[SessionRow] = self.query_one("#sessions", PagedTable)
+        sessions.empty = "No sessions yet."  # "Reading your sessions…" until the index had looked at them
+        sessions.reset(sizes.sessions)
         self.query_one("#open-actions", PagedTable).reset(sizes.actions)
         self.query_one(TabbedContent).get_tab("tab-actions").label = f"Open actions ({sizes.actions:,})"
         self.refresh_bindings()
         if not self.focused_once:  # a reload (after ticking an action) leaves the focus where the coach has it
             self.focused_once = True
-            self.query_one("#sessions").focus()
+            if self.query_one(TabbedContent).active == "tab-sessions":  # not taken from a search being typed
+                self.query_one("#sessions").focus()
+        query = self.query_one("#review-search", Input).value
+        if query:  # typed while the index was read: searched again in what it now holds
+            self.run_search(query)
 
     def _session_cells(self, row: SessionRow) -> list[Content]:
         return session_cells(row, self.shown_clients.titles_of(row.client), name=None if self.client else self.shown_clients.name_of(row.client, row.name))
@@ -336,22 +342,15 @@ class ReviewScreen(Screen[None], FollowsApp):
         self._from_worker(self._searched, Found(query, tuple(hits)))
 
     def _searched(self, found: Found) -> None:
-        self.found = found
+        # Workers for quickly typed words run side by side, and an earlier one can finish last: its results are
+        # not these words'.
+        if found.query == self.query_one("#review-search", Input).value:
+            self.found = found
 
     def watch_found(self, found: Found) -> None:
         options = self.query_one("#hits", OptionList)
         options.clear_options()
-        for hit in found.hits:
-            when = hit.started.strftime("%Y-%m-%d") if hit.started else "?"
-            # In brackets as in the file: "2021-09-27 00:12:40" would read as a time of day.
-            stamp = f"[{format_stamp(hit.stamp)}]" if hit.stamp is not None else " " * 10
-            head = Content.from_markup(
-                "[$text-muted]$who$when $stamp[/]  ",
-                who="" if self.client else f"{self.shown_clients.name_of(hit.client, hit.name)} · ",
-                when=when,
-                stamp=stamp,
-            )
-            options.add_option(Option(head + marked_content(hit.marked)))
+        options.add_options(hit_options(found, None if self.client else self.shown_clients.name_of))
         if found.hits:
             options.highlighted = 0
         if self.open_when_found and found.query == self.query_one("#review-search", Input).value:
@@ -383,9 +382,9 @@ class ReviewScreen(Screen[None], FollowsApp):
 
     def action_to_hits(self, delta: int) -> None:
         """↑ ↓ in the search box move through the results, as in the client list's filter."""
-        options = self.query_one("#hits", OptionList)
-        if options.option_count:
-            options.highlighted = max(0, min(options.option_count - 1, (options.highlighted or 0) + delta))
+        options, count = self.query_one("#hits", OptionList), len(self.found.hits)  # not the note under them
+        if count:
+            options.highlighted = max(0, min(count - 1, (options.highlighted or 0) + delta))
 
     @on(OptionList.OptionSelected, "#hits")
     def _open_hit(self) -> None:

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.widgets.option_list import Option
 
+from ...core.index import SEARCH_LIMIT
 from ...core.index_types import Hit, OpenAction, SessionRow
 from ...core.model import Goal
 from ...core.records import PastRetention
 from ...core.stalled import SessionFacts, rating_trend, sparkline
+from ...core.stamps import format_stamp
 from ...core.timer import format_clock
 from ..widgets.goals import STATUS_LOOK
 from ..widgets.note_lines import due_part
@@ -123,3 +126,21 @@ def action_cells(item: OpenAction, today: date, *, name: str | None) -> list[Con
     when = item.started.strftime("%Y-%m-%d") if item.started else "?"
     who = f"{name} · " if name is not None else ""
     return [Content.assemble("[ ] ", item.action.text, *due_part(item.action, today), "  ", (who + when, "$text-muted"))]  # assemble: 30x faster than markup
+
+
+def hit_options(found: Found, name_of: Callable[[str, str], str] | None) -> list[Option]:
+    """A search's results as the review lists them (`name_of`: each client's name, for everyone's review), and a
+    note under them when nothing matched or more did than are shown."""
+    options = []
+    for hit in found.hits:
+        when = hit.started.strftime("%Y-%m-%d") if hit.started else "?"
+        # In brackets as in the file: "2021-09-27 00:12:40" would read as a time of day.
+        stamp = f"[{format_stamp(hit.stamp)}]" if hit.stamp is not None else " " * 10
+        who = f"{name_of(hit.client, hit.name)} · " if name_of else ""
+        head = Content.from_markup("[$text-muted]$who$when $stamp[/]  ", who=who, when=when, stamp=stamp)
+        options.append(Option(head + marked_content(hit.marked)))
+    if found.query.strip() and not found.hits:
+        options.append(Option(Content.from_markup("[$text-muted]No notes match.[/]"), disabled=True))
+    elif len(found.hits) >= SEARCH_LIMIT:
+        options.append(Option(Content.from_markup("[$text-muted]The newest $n lines: a word more narrows the search.[/]", n=SEARCH_LIMIT), disabled=True))
+    return options

@@ -1,0 +1,82 @@
+"""Everyone's review's search, as a coach typing quickly meets it (found by a coach's look in tmux): an earlier
+word's results never stand for the words in the box, words typed while the index is first read are searched
+once it is in, and the list says when nothing matched."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, TabbedContent
+
+from sessionpal.core.index import SearchIndex
+from sessionpal.core.paths import Home
+from sessionpal.core.timer import FakeClock
+from sessionpal.ui.screens.review import ReviewScreen
+from sessionpal.ui.screens.review_view import Found
+from sessionpal.ui.widgets.paged_table import PagedTable
+
+from .conftest import make_app, settle, until
+
+SIZE = (140, 45)
+
+
+def prompts(screen: ReviewScreen) -> list[str]:
+    hits = screen.query_one("#hits", OptionList)
+    return [str(hits.get_option_at_index(n).prompt) for n in range(hits.option_count)]
+
+
+async def test_an_earlier_words_results_finishing_last_are_not_shown(history_home: Home, clock: FakeClock) -> None:
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("slash", *"sleep by")
+        await settle(pilot)
+        shown = prompts(screen)
+        assert len(shown) == 1 and "sleep by eleven went badly" in shown[0]
+        # The worker for a word's first letters, started first, hands its results over last.
+        earlier = max((Found(letter, tuple(SearchIndex(history_home).search(letter))) for letter in "abcdefghst"), key=lambda f: len(f.hits))
+        assert len(earlier.hits) > 1
+        screen._searched(earlier)
+        await pilot.pause()
+        assert prompts(screen) == shown and screen.found.query == "sleep by"
+
+
+async def test_words_typed_while_the_index_is_first_read_are_searched_once_it_is_in(
+    history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not SearchIndex(history_home).path.exists()
+    let_go = threading.Event()
+    real_refresh = SearchIndex.refresh
+
+    def slow_refresh(self: SearchIndex, *args: Any, **kwargs: Any) -> Any:
+        let_go.wait(timeout=30)  # a large practice's first build
+        return real_refresh(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "refresh", slow_refresh)
+    app = make_app(history_home, clock, client=None)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+y")
+            assert await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            table: PagedTable[Any] = screen.query_one("#sessions", PagedTable)
+            assert table.empty == "Reading your sessions…", "not 'No sessions yet.' while they are read"
+            await pilot.press("slash", *"slee")
+            assert await until(pilot, lambda: screen.found.query == "slee")
+            assert prompts(screen) == ["No notes match."], "the index holds nothing yet"
+            let_go.set()
+            assert await until(pilot, lambda: len(screen.found.hits) == 1)
+            assert "sleep by eleven went badly" in prompts(screen)[0]
+            assert screen.query_one(TabbedContent).active == "tab-search", "the coach's tab kept when the rows come"
+            assert isinstance(screen.focused, Input)
+            assert table.empty == "No sessions yet." and table.count == 3
+    finally:
+        let_go.set()
