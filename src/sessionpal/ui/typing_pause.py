@@ -4,9 +4,11 @@ Two things did (measured around bench/run.py's deck filter, 168 keys over 5,000 
 
 - Python's garbage collector: a full collection walks every object the app holds (the deck, a long session's
   notes, the lines the screen keeps drawn) and took 14 to 60 ms; one that falls on a keystroke is that
-  keystroke's lag. So the first key of a burst holds automatic collection; every AT_MOST seconds of typing
-  the young objects are collected (a few ms), and the first pause (QUIET seconds without a key) runs a whole
-  collection, when nobody waits for a frame, and lets the collector go on.
+  keystroke's lag. So the first key of a burst holds automatic collection; the young objects are collected
+  as the collector itself would, by the same counts, but after a key's frame is drawn rather than in the
+  middle of the key (kept small, a collection of them takes well under a millisecond; left for seconds, one
+  took 20 to 30 ms: bench/scale.py's note save); and the first pause (QUIET seconds without a key) runs a
+  whole collection, when nobody waits for a frame, and lets the collector go on.
 - The session clock's redraw each second: Textual draws a frame that follows an idle moment, then waits one
   to two frame periods (17 to 33 ms) before it draws the next, so a key typed just after the clock's frame
   waited up to 33 ms. While the coach types, such redraws are asked for with `later`: they are drawn with the
@@ -26,7 +28,6 @@ from textual.message_pump import MessagePump
 from ..core.timer import Clock
 
 QUIET = 0.4  # seconds without a key: the coach has paused
-AT_MOST = 5.0  # seconds of typing between collections of the young objects
 TYPING = 0.3  # seconds since the last key during which the coach is typing, for `later`
 LATE_AT_MOST = 0.15  # seconds a redraw waits for a key's frame (the clock is read every half second already)
 
@@ -38,6 +39,7 @@ class Typing:
         self.held_since: float | None = None
         self.last_key = 0.0  # time.monotonic(), for the collector
         self.last_key_on_clock = float("-inf")
+        self._young_due = False  # a collection of the young objects is asked for after the next frame
         self._later: list[Callable[[], None]] = []
 
     @property
@@ -54,16 +56,27 @@ class Typing:
         self.last_key = now
         self.last_key_on_clock = self.clock.monotonic()
         self._draw_late()
-        if self.held_since is not None:
-            if now - self.held_since >= AT_MOST:
-                gc.collect(1)  # a few ms: the whole collection waits for a pause
-                self.held_since = now
+        if self.held_since is None:
+            if not gc.isenabled():
+                return  # held by someone else (start-up holds it until the first frame): theirs to let go
+            gc.disable()
+            self.held_since = now
+            self.timers.set_timer(QUIET, self._look)
+        if not self._young_due:
+            self._young_due = True
+            self.timers.call_after_refresh(self._collect_young)
+
+    def _collect_young(self) -> None:
+        """After a key's frame: the young generations, when the collector would have collected them."""
+        self._young_due = False
+        if self.held_since is None:
             return
-        if not gc.isenabled():
-            return  # held by someone else (start-up holds it until the first frame): theirs to let go
-        gc.disable()
-        self.held_since = now
-        self.timers.set_timer(QUIET, self._look)
+        young, middle, _ = gc.get_count()
+        young_at, middle_at, _ = gc.get_threshold()
+        if middle >= middle_at:
+            gc.collect(1)
+        elif young >= young_at:
+            gc.collect(0)
 
     def later(self, draw: Callable[[], None]) -> None:
         """`draw` now, or, while the coach types, with the next key's frame (at most LATE_AT_MOST from now)."""
