@@ -10,7 +10,8 @@ the way a coach meets each cost, each beside its floor in the same run:
 - `sessionpal search WORD` as a whole process on a current index, beside `grep -rlF WORD`
   over the same clients/ folder (medians of --runs);
 - the first index build, as a whole process;
-- first paint in tmux of `sessionpal --client BUSIEST` and of the client list, beside
+- first paint in tmux of `sessionpal --client BUSIEST` and of the client list (its roster kept by a
+  run before, as every day's start after the first has it), beside
   bench/bare_app.py (a bare Textual app composing the same widget types);
 - everyone's review in tmux: ctrl+y on the client list to its first rows drawn, the peak RSS
   then, and ctrl+q to the process gone, beside bench/review_floor.py (the same view on a
@@ -142,6 +143,17 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
     figures = {"sessions": sessions, "clients": clients, "build_s": build, "search_s": ours, "grep_s": grep}
     if shutil.which("tmux"):
         tmux_env = {"SESSIONPAL_CACHE": str(cache), "TERM": "xterm-256color", "PYTHONPATH": str(SRC)}
+        # The client list as a coach meets it each day: with the roster its last run kept (cache/roster.json,
+        # written once every client has been read). Each timed run below is stopped at its first frame, before
+        # it could write one, so without this every run would read every client file, as only a first run does.
+        start_in_tmux(f"{PYTHON} -m sessionpal --home {root}", tmux_env)
+        on_screen(["Type to find a client", "last session"])
+        deadline = time.perf_counter() + 60
+        while not list(cache.glob("*/roster.json")) and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)
+        tmux("kill-session", "-t", "bench")
+        time.sleep(0.3)
         bare, client, listing = [], [], []
         for _ in range(runs):  # interleaved, so a noisy moment hits all three
             bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], tmux_env))
