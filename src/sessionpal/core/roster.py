@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -136,7 +136,9 @@ class Roster:
             return
         data: dict[str, Any] = {
             "version": VERSION,
-            "clients": {slug: asdict(facts) for slug, facts in self.clients.items()},
+            # Its fields as they are (numbers, names, lists of them): dataclasses.asdict copied each of 100,000
+            # days through its checks, 270 ms at 2,000 clients beside the list's first frame.
+            "clients": {slug: vars(facts) for slug, facts in self.clients.items()},
             "cards": {slug: _card_data(stamp, card) for slug, (stamp, card) in self.cards.items()},
         }
         try:
