@@ -738,7 +738,8 @@ def _lines_query(connection: sqlite3.Connection, wanted: SearchQuery) -> str | N
         if len(found) > MOST_TERMS:
             parts.append(f'"{word}"*')
         else:
-            parts.append("(" + " OR ".join('"' + " ".join([*before, term]) + '"' for term in found) + ")")
+            # Doubled quotes: the words come from the index file, which anyone could have written.
+            parts.append("(" + " OR ".join('"' + " ".join([*before, term]).replace('"', '""') + '"' for term in found) + ")")
     return " AND ".join(parts)
 
 
