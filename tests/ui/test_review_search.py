@@ -80,3 +80,17 @@ async def test_words_typed_while_the_index_is_first_read_are_searched_once_it_is
             assert table.empty == "No sessions yet." and table.count == 3
     finally:
         let_go.set()
+
+
+async def test_the_bar_goes_when_the_index_had_nothing_to_read(home: Home, clock: FakeClock) -> None:
+    """A home with no session yet (or a client added since the index last looked): the bar the review shows for
+    reading goes once the look finds nothing to read, and the table says there is nothing."""
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert await until(pilot, lambda: not screen.query_one("#review-progress").display)
+        assert screen.query_one("#sessions", PagedTable).empty == "No sessions yet."
