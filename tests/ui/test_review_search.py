@@ -18,6 +18,7 @@ from sessionpal.ui.screens.review_view import Found
 from sessionpal.ui.widgets.paged_table import PagedTable
 
 from .conftest import make_app, settle, until
+from .test_review_flow import open_review
 
 SIZE = (140, 45)
 
@@ -30,11 +31,7 @@ def prompts(screen: ReviewScreen) -> list[str]:
 async def test_an_earlier_words_results_finishing_last_are_not_shown(history_home: Home, clock: FakeClock) -> None:
     app = make_app(history_home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+y")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = await open_review(pilot)
         await pilot.press("slash", *"sleep by")
         await settle(pilot)
         shown = prompts(screen)
@@ -87,10 +84,6 @@ async def test_the_bar_goes_when_the_index_had_nothing_to_read(home: Home, clock
     reading goes once the look finds nothing to read, and the table says there is nothing."""
     app = make_app(home, clock, client=None)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+y")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = await open_review(pilot)
         assert await until(pilot, lambda: not screen.query_one("#review-progress").display)
         assert screen.query_one("#sessions", PagedTable).empty == "No sessions yet."

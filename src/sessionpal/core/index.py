@@ -498,30 +498,10 @@ class SearchIndex:
         with self.opened() as connection:
             return _session_rows(connection, client, limit, offset)
 
-    def holds_everyone(self, client: str | None) -> bool:
-        """Whether the index has looked at these sessions at least once: every client folder of the home (or
-        `client`'s) has its row in `folders`. A session screen's look builds one client's part of a new index, and
-        everyone's review showing that part would read as the whole practice. Read-only, for the UI's thread, as
-        newest_sessions; anything amiss is False (the worker builds, with its bar)."""
-        try:
-            if not stat.S_ISREG(os.lstat(self.path).st_mode):
-                return False
-            deadline = time.monotonic() + PEEK_SECONDS
-            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=0)
-            try:
-                connection.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
-                where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
-                listed = {row[0] for row in connection.execute("SELECT client FROM folders" + where, params)}
-            finally:
-                connection.close()
-        except (OSError, sqlite3.Error, ValueError, TypeError, OverflowError, RecursionError):
-            return False
-        return all(slug in listed for slug in client_folders(self.home, client, known=listed))
-
-    def newest_sessions(self, client: str | None, limit: int) -> list[SessionRow] | None:
-        """The newest `limit` sessions of an index already built, or None: read on the UI's thread for a screen's
-        first frame (in a worker, the same query waited a tenth of a second for the GIL while that frame was
-        composed). Nothing made, healed, locked or written: whatever is amiss is the worker's to find and say."""
+    def _peek(self, read: Callable[[sqlite3.Connection], T]) -> T | None:
+        """`read` of an index already built, or None: for the UI's thread, before a screen's first frame. Nothing
+        made, healed, locked or written (read-only, never through a link), and no longer than PEEK_SECONDS:
+        whatever is amiss is the worker's to find and say."""
         try:
             if not stat.S_ISREG(os.lstat(self.path).st_mode):
                 return None  # a link (opening it could write where it points) or stranger: the worker's path decides
@@ -533,13 +513,32 @@ class SearchIndex:
             try:
                 # However the file was made (a `files` that is an endless view), the UI's thread waits no longer.
                 connection.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
-                if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                    return None
-                return _session_rows(connection, client, limit, 0)
+                return read(connection)
             finally:
                 connection.close()
         except (sqlite3.Error, ValueError, TypeError, OverflowError, RecursionError):
             return None  # a damaged or crafted index: the worker finds it, heals it and says so
+
+    def holds_everyone(self, client: str | None) -> bool:
+        """Whether the index has looked at these sessions at least once: every client folder of the home (or
+        `client`'s) has its row in `folders`. A session screen's look builds one client's part of a new index, and
+        everyone's review showing that part would read as the whole practice. A peek (see _peek): anything amiss
+        is False (the worker builds, with its bar)."""
+        where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
+        listed = self._peek(lambda connection: {row[0] for row in connection.execute("SELECT client FROM folders" + where, params)})
+        return listed is not None and all(slug in listed for slug in client_folders(self.home, client, known=listed))
+
+    def newest_sessions(self, client: str | None, limit: int) -> list[SessionRow] | None:
+        """The newest `limit` sessions of an index already built, or None: read on the UI's thread for a screen's
+        first frame (in a worker, the same query waited a tenth of a second for the GIL while that frame was
+        composed). A peek (see _peek)."""
+
+        def newest(connection: sqlite3.Connection) -> list[SessionRow] | None:
+            if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                return None
+            return _session_rows(connection, client, limit, 0)
+
+        return self._peek(newest)
 
     @_healing
     def open_actions(self, client: str | None = None, limit: int | None = None, offset: int = 0) -> list[OpenAction]:
