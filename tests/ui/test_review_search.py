@@ -87,3 +87,31 @@ async def test_the_bar_goes_when_the_index_had_nothing_to_read(home: Home, clock
         screen = await open_review(pilot)
         assert await until(pilot, lambda: not screen.query_one("#review-progress").display)
         assert screen.query_one("#sessions", PagedTable).empty == "No sessions yet."
+
+
+async def test_the_note_under_a_hundred_results_is_shown_with_the_last_of_them(home: Home, clock: FakeClock) -> None:
+    """The note cannot be highlighted, so End stopped on the 100th result with the note out of view (found by
+    looking in tmux at 140x45)."""
+    from datetime import timedelta
+
+    from sessionpal.core.clients import create_client
+    from sessionpal.core.live import LiveSession
+    from sessionpal.core.session_models import FALLBACK_MODEL
+
+    from ..helpers import START
+
+    live = LiveSession(home, create_client(home, "Ana Pérez", 45), FakeClock(START - timedelta(days=1)), FALLBACK_MODEL, 45)
+    for n in range(101):
+        live.add_note(f"apple number {n}")
+    live.end()
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash", *"apple")
+        assert await until(pilot, lambda: len(screen.found.hits) == 100)
+        hits = screen.query_one("#hits", OptionList)
+        assert prompts(screen)[-1] == "The newest 100 lines: a word more narrows the search."
+        await pilot.press("tab", "end")
+        await pilot.pause()
+        assert hits.highlighted == 99
+        assert hits.scroll_y == hits.max_scroll_y > 0, "scrolled to the note under the last result"

@@ -386,6 +386,12 @@ class ReviewScreen(Screen[None], FollowsApp):
         if count:
             options.highlighted = max(0, min(count - 1, (options.highlighted or 0) + delta))
 
+    @on(OptionList.OptionHighlighted, "#hits")
+    def _hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # The last result shown: so is the note under it ("the newest 100 lines"), which cannot be highlighted.
+        if event.option_index == len(self.found.hits) - 1 < event.option_list.option_count - 1:
+            event.option_list.scroll_end(animate=False)
+
     @on(OptionList.OptionSelected, "#hits")
     def _open_hit(self) -> None:
         self._open_highlighted_hit()
