@@ -25,7 +25,8 @@ NOTES = ["José said the café was noisy", "学习中文 every morning", "ฉั
 
 
 def postings(index: SearchIndex, table: str) -> Counter[tuple[str, int, str, int]]:
-    """Every (session file, line number, word, position) the table's index holds: its rowids made into files."""
+    """Every (session file, rowid past its first line, word, position) the table's index holds (a row a session,
+    so 0): its rowids made into files."""
     with sqlite3.connect(index.path) as connection:
         connection.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {table}, 'instance')")
         files = dict(connection.execute("SELECT first_line, path FROM files WHERE first_line IS NOT NULL"))
@@ -78,6 +79,40 @@ def test_an_index_refreshed_after_edits_holds_what_a_fresh_one_holds(practice: H
     assert "全程\x01马拉松\x02 and a half" in {h.marked for h in refreshed.search("马拉松")}
     assert refreshed.search("cafe")[0].marked == "学习 again, at the \x01café\x02"
     assert os.stat(refreshed.path).st_size > 0
+
+
+# --- a search finds the sessions that hold its words, then the lines that hold them all ------------------------------
+
+
+def test_words_on_two_lines_of_one_session_make_no_hit(practice: Home) -> None:
+    """`lines` holds a row a session: its lines joined, so "half" ending one line and "plain" starting the next
+    are neighbours there, and the session matches. The lines themselves are looked at after."""
+    index = SearchIndex(practice)
+    index.refresh()
+    assert shown(index, "half") and shown(index, "plain"), "each word on its own line"
+    assert shown(index, '"half plain"') == [] and shown(index, "half plain") == []
+    assert shown(index, "马拉松 plain") == [], "a word without spaces and another, on two lines"
+    both = shown(index, "马拉松 half")
+    assert len(both) == 8 and {text for _, _, text, _ in both} == {"马拉松 and a half"}
+    assert [h.text for h in index.search("words 5")] == [f"plain words 5 {s}" for s in range(4) for _ in range(2)]
+
+
+def test_the_newest_hits_whatever_the_sessions_looked_at_a_time(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SearchIndex(practice)
+    index.refresh()
+    queries = ("cafe", "plain", "马拉松", "send", "words", "caf", "said")
+    everything = {query: index.search(query) for query in queries}
+    for query, hits in everything.items():
+        assert hits, query
+        order = [(-(h.started.timestamp() if h.started else 0), str(h.path), -(h.stamp or 0)) for h in hits]
+        assert order == sorted(order), f"{query}: newest session first, its last line first"
+    monkeypatch.setattr("sessionpal.core.index.FIRST_SESSIONS", 1)
+    monkeypatch.setattr("sessionpal.core.index.MOST_SESSIONS", 2)
+    for query, hits in everything.items():
+        assert index.search(query) == hits, query
+        for limit in (1, 3, 5):
+            assert index.search(query, limit=limit) == hits[:limit], (query, limit)
+    assert index.search("cafe", client="client-1") == [h for h in everything["cafe"] if h.client == "client-1"] != []
 
 
 # --- a word typed as the start of words: looked up in `terms`, asked of FTS5 as the words it stands for -----------
@@ -150,9 +185,11 @@ def test_a_refresh_stopped_midway_leaves_searches_right_and_the_next_one_fills_t
     assert shown(index, "caf") == expected
 
 
-def test_an_index_of_the_version_before_gains_its_words_without_reading_a_session_file(practice: Home) -> None:
-    from sessionpal.core.index import SCHEMA_VERSION
+def test_an_index_a_version_before_is_brought_up_to_date_in_place_where_it_can_be(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As 16 became 17 (its words, from `lines`): UPGRADES holds the script for a version that can be."""
+    from sessionpal.core.index import SCHEMA_VERSION, TERMS_SCHEMA
 
+    monkeypatch.setattr("sessionpal.core.index.UPGRADES", {SCHEMA_VERSION - 1: TERMS_SCHEMA})
     index = SearchIndex(practice)
     index.refresh()
     expected = shown(index, "jos")
@@ -165,6 +202,18 @@ def test_an_index_of_the_version_before_gains_its_words_without_reading_a_sessio
     terms, complete = terms_of(index)
     assert complete == 1 and terms == vocabulary(index)
     assert shown(index, "jos") == expected != []
+
+
+def test_an_index_of_a_row_a_line_is_built_again_once(practice: Home) -> None:
+    """Version 17 held a row of `lines` a line: its rows cannot be made a row a session in place."""
+    index = SearchIndex(practice)
+    index.refresh()
+    expected = shown(index, "cafe")
+    with sqlite3.connect(index.path) as connection:
+        connection.execute("PRAGMA user_version = 17")
+    assert index.refresh().indexed == 8, "every session file read again"
+    assert index.refresh().indexed == 0, "and only once"
+    assert shown(index, "cafe") == expected != []
 
 
 def test_an_index_holds_everyone_once_every_client_folder_was_looked_at(practice: Home) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sessionpal.core.carried import ActionSeen, carried_over
 from sessionpal.core.clients import load_client
-from sessionpal.core.index import SCHEMA_VERSION, SearchIndex
+from sessionpal.core.index import SearchIndex
 from sessionpal.core.index_types import SessionStory
 from sessionpal.core.live import parse_typed
 from sessionpal.core.model import Action, ActionState, Client, Goal, Note, NoteKind
@@ -267,7 +267,7 @@ def test_an_index_of_an_older_schema_is_rebuilt_once(marta: tuple[Home, Client])
     index = SearchIndex(home)
     index.refresh()
     with sqlite3.connect(index.path) as connection:
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")  # before energy check-ins (16): no upgrade in place
+        connection.execute("PRAGMA user_version = 15")  # before energy check-ins (16): no upgrade in place
         connection.execute("ALTER TABLE files DROP COLUMN energy")
     assert index.refresh().indexed == 4, "every file read again into the new schema"
     assert [(p.start, p.end) for p in read_patterns(home, client, TODAY).energy] == [(4, 6), (5, None)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sqlite3
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -462,7 +463,7 @@ def test_a_build_stopped_midway_keeps_what_was_read_and_goes_on_from_there(pract
 )
 def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions: list[tuple[datetime, int, int, bool]]) -> None:
     """The review's first page comes from SQLite's ORDER BY; it must be the order of the moments themselves."""
-    from sessionpal.core.index import _named_time, _sort_key
+    from sessionpal.core.index_types import named_time, session_order
     from sessionpal.core.paths import session_sort_key
 
     items = []
@@ -471,10 +472,10 @@ def test_the_order_the_index_keeps_is_newest_first_by_the_moment(sessions: list[
         path = Path(f"{naive:%Y-%m-%dT%H%M}{'' if copy == 1 else f'-{copy}'}.md")
         items.append((path, None if broken else started.isoformat()))
     expected = sorted(
-        items, key=lambda item: (datetime.fromisoformat(item[1]) if item[1] else _named_time(item[0]), session_sort_key(item[0].name)), reverse=True
+        items, key=lambda item: (datetime.fromisoformat(item[1]) if item[1] else named_time(item[0].name), session_sort_key(item[0].name)), reverse=True
     )
-    by_key = sorted(items, key=lambda item: _sort_key(*item), reverse=True)
-    assert [_sort_key(*item) for item in by_key] == [_sort_key(*item) for item in expected]
+    by_key = sorted(items, key=lambda item: session_order(item[0].name, item[1]), reverse=True)
+    assert [session_order(p.name, s) for p, s in by_key] == [session_order(p.name, s) for p, s in expected]
 
 
 def test_a_client_erased_after_a_stopped_build_is_forgotten(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -495,6 +496,36 @@ def test_a_client_erased_after_a_stopped_build_is_forgotten(practice: Home, monk
     shutil.rmtree(practice.client_dir("ana-perez"))
     index.refresh(full=False)
     assert index.sessions() and {row.client for row in index.sessions()} == {"李雷"}, "Ana's rows went with her folder"
+
+
+def lookups(index: SearchIndex) -> set[str]:
+    with sqlite3.connect(index.path) as connection:
+        return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_a_first_build_makes_its_lookups_once_its_rows_are_in_and_a_stopped_one_has_them_made_next_time(
+    practice: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessionpal.core import index as index_module
+
+    every = {lookup.split(" IF NOT EXISTS ")[1].split()[0] for lookup in index_module.LOOKUPS}
+    monkeypatch.setattr(index_module, "MANY_FILES", 0)  # every refresh of these few files reads "many"
+    monkeypatch.setattr(index_module, "BATCH", 1)
+    index = SearchIndex(practice)
+    during: list[set[str]] = []
+
+    def stop_after_two(done: int, total: int) -> None:
+        during.append(lookups(index))
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.refresh(stop_after_two)
+    assert during == [set(), set()] and lookups(index) == set(), "none while the rows go in, and the stopped build left none"
+    assert index.refresh(full=False).indexed == 1 and lookups(index) == every, "the next refresh makes them"
+    index.delete()
+    assert index.refresh().indexed == 3 and lookups(index) == every, "a whole first build ends with them"
+    assert {row.client for row in index.sessions()} == {"ana-perez", "李雷"} and search(practice, "physio") == [("ana-perez", "book the physio")]
 
 
 @pytest.mark.parametrize("started", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "1969-12-31T23:00:00+00:00"])

@@ -16,43 +16,57 @@ import stat
 import time
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fsio
-from .index_types import LINES_PER_SESSION, SEPARATOR, Hit, OpenAction, Refresh, SearchQuery, SessionLengths, SessionRow, SessionStory
+from .index_types import (
+    LINES_PER_SESSION,
+    LINES_TOKENIZER,
+    SEPARATOR,
+    SLOTS_PER_MINUTE,
+    Hit,
+    OpenAction,
+    Refresh,
+    SearchQuery,
+    SessionLengths,
+    SessionRow,
+    SessionStory,
+)
 from .paths import Home, is_valid_slug, session_paths, session_sort_key
 
 if TYPE_CHECKING:
     from .index_rows import SessionRows
-from .spaceless import TOKENIZER, mark, spaced_lines
+from .spaceless import TOKENIZER, mark, spaceless_text
 
 SEARCH_LIMIT = 100  # lines a search shows at most, the newest
+FIRST_SESSIONS = 25  # matching sessions whose lines a search looks at first (a hundred hits come from a few dozen)
+MOST_SESSIONS = 800  # and at most at a time after that, twice as many each time
 PEEK_SECONDS = 0.25  # the most a screen's first frame waits for its rows from the index (newest_sessions)
-SCHEMA_VERSION = 17  # 16: energy check-ins and focus areas, for the patterns view; 17: the words of `lines` (terms)
+# 16: energy check-ins and focus areas, for the patterns view; 17: the words of `lines` (terms); 18: a row of `lines` a
+# session, not a line (a first build's inserts a third of the time)
+SCHEMA_VERSION = 18
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
+MANY_FILES = 500  # a refresh reading more files than this is a build: its bases held, a larger cache, no lookups while empty
 BATCH = 1000  # files per transaction while indexing: FTS5 writes its new segments at each commit, fewer and larger
 TRIP = 200  # files per trip to a worker process (at most BATCH): the first trip is the only wait for one
 BUILD_CACHE_KIB = 65536  # SQLite's page cache while many files are indexed (2 MB otherwise): merges read back what they wrote
 PARALLEL_FROM = 2000  # files: fewer are read here, as starting the workers would take longer than they save
 WORKERS = 3  # at most; with this process, which writes the index, one more process than cores on a small machine
 TRUSTED_AFTER_NS = 2_000_000_000  # a folder's mtime this much older than now is trusted (FAT's mtimes step by 2 s)
-LINES_TOKENIZER = "unicode61 remove_diacritics 2"
 TERMS_FROM_FILES = 500  # files at most: a refresh reading more takes their words from `lines` at its end, in one pass
 MOST_TERMS = 300  # words a prefix may stand for in a search; more, and FTS5's own prefix query is as quick
 
 # A session's lines are kept in one row of `texts` (their texts, stamps and kinds, each joined); `lines` and
-# `spaceless` are FTS5 indexes over them that keep no content of their own: a row a line would cost a first
-# build a third of its inserts, and the index a copy of every note. The texts of a search's hits come from
-# `texts`, and FTS5 marks their matches in a table of those hits alone (see _marked). `columnsize = 0`: no
-# per-line token counts, which only ranking by relevance would read. A table without content forgets a line
-# only when told its text again, which `texts` holds (see _forget). Each session owns a block
-# of LINES_PER_SESSION rowids starting at its files.first_line, so a line finds its file by arithmetic
-# and `lines` needs no path column or index (they were two thirds of the index's size). The block's
-# start encodes when the session started (see _base_rowid), so FTS5's own rowid order is newest first
-# and a search with LIMIT stops early instead of sorting every match.
+# `spaceless` are FTS5 indexes over them that keep no content of their own (a copy of every note otherwise),
+# one row a session, its lines joined by RS as in `texts`: a row a line made a first build's FTS5 inserts four
+# times as long (13.7 s against 3.3 s at 50,000 sessions) and `lines` twice the size. A search finds the sessions,
+# and then their lines that hold every word (see line_search.py). `columnsize = 0`: no per-row token counts, which only ranking by relevance would read. A
+# table without content forgets a row only when told its text again, which `texts` holds (see _forget). A
+# session's rowid is its files.first_line, which encodes when the session started (see _free_base), so FTS5's
+# own rowid order is newest first and a search with LIMIT stops early instead of sorting every match.
 SCHEMA = f"""
 CREATE TABLE files (
     path TEXT PRIMARY KEY, client TEXT NOT NULL, name TEXT NOT NULL,
@@ -60,21 +74,14 @@ CREATE TABLE files (
     started TEXT, elapsed INTEGER, planned INTEGER, notes INTEGER, asked INTEGER,
     open_actions INTEGER, goals TEXT, agreement TEXT, finished INTEGER, problem TEXT, first_line INTEGER,
     ratings TEXT,  -- JSON: goal id -> 1..10
-    sort_key TEXT NOT NULL,  -- newest first is this, descending: see _sort_key
+    sort_key TEXT NOT NULL,  -- newest first is this, descending: see index_types.session_order
     energy TEXT,  -- the client's energy check-ins, "start,end" ("6,8", "6,"), or NULL
     areas TEXT  -- the focus areas touched, joined by RS
 );
-CREATE INDEX files_client ON files (client, sort_key, path);
-CREATE INDEX files_order ON files (sort_key, path);  -- the review's pages without reading every row
-CREATE UNIQUE INDEX files_first_line ON files (first_line);
-CREATE INDEX files_problems ON files (path) WHERE problem != '';  -- every refresh lists them: a few rows, not a scan
 CREATE TABLE actions (
     path TEXT NOT NULL, client TEXT NOT NULL, started TEXT, stamp INTEGER, state TEXT NOT NULL, text TEXT NOT NULL,
     due TEXT  -- YYYY-MM-DD, or NULL
 );
-CREATE INDEX actions_client ON actions (client, state);
-CREATE INDEX actions_path ON actions (path);
-CREATE INDEX actions_open ON actions (due IS NULL, due, started DESC, stamp) WHERE state = ' ';  -- the review's pages, unsorted
 -- texts: each line's text, joined by RS (\x1e, which no line holds: see SessionRows); stamps and kinds, by commas.
 CREATE TABLE texts (first_line INTEGER PRIMARY KEY, texts TEXT NOT NULL, stamps TEXT NOT NULL, kinds TEXT NOT NULL);
 CREATE VIRTUAL TABLE lines USING fts5(text, content = '', columnsize = 0, tokenize = "{LINES_TOKENIZER}");
@@ -103,8 +110,21 @@ CREATE TABLE terms_complete (complete INTEGER NOT NULL);
 INSERT INTO terms_complete VALUES (0);
 """
 SCHEMA += TERMS_SCHEMA
+# The lookups of `files` and `actions`. A first build makes them once its rows are in (sorting them once takes a
+# fraction of keeping them in order row by row: 2 s of a 50,000-session build); every refresh makes any missing,
+# as after a first build that was stopped.
+LOOKUPS = [
+    "CREATE INDEX IF NOT EXISTS files_client ON files (client, sort_key, path)",
+    "CREATE INDEX IF NOT EXISTS files_order ON files (sort_key, path)",  # the review's pages without reading every row
+    "CREATE UNIQUE INDEX IF NOT EXISTS files_first_line ON files (first_line)",
+    "CREATE INDEX IF NOT EXISTS files_problems ON files (path) WHERE problem != ''",  # every refresh lists them: a few rows, not a scan
+    "CREATE INDEX IF NOT EXISTS actions_client ON actions (client, state)",
+    "CREATE INDEX IF NOT EXISTS actions_path ON actions (path)",
+    "CREATE INDEX IF NOT EXISTS actions_open ON actions (due IS NULL, due, started DESC, stamp) WHERE state = ' '",  # the review's pages, unsorted
+]
+SCHEMA += "".join(f"{lookup};\n" for lookup in LOOKUPS)
 # An index of an older version is made current in place where it can be (a rebuild reads every session file).
-UPGRADES = {16: TERMS_SCHEMA}
+UPGRADES: dict[int, str] = {}  # version -> the script that brings an index of it to the next (17 -> 18 cannot)
 
 
 class IndexUnavailable(Exception):
@@ -313,6 +333,8 @@ class SearchIndex:
         """
         # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
         with self.opened() as connection, fsio.exclusive(self.path):
+            for lookup in LOOKUPS:
+                connection.execute(lookup)
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
             listed = {row[0]: row[1:] for row in connection.execute("SELECT * FROM folders" + where, params)}
             slugs = client_folders(self.home, client, known=listed)
@@ -353,19 +375,24 @@ class SearchIndex:
             # Every client with files in the index has a row here (so an erased folder is noticed), untrusted (0)
             # until all its files are indexed: a build stopped midway leaves these folders to be listed again.
             connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?, '', 0, 0)", [(slug, n) for slug, _, n, *_ in listings])
-            taken = _TakenBases(connection, many=len(stale) > 500)
-            if len(stale) > 500:
+            many = len(stale) > MANY_FILES
+            taken = _TakenBases(connection, many=many)
+            first_build = many and not taken.held and not known  # an empty index: see LOOKUPS
+            if many:
                 connection.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")  # this connection's, for this build
+            if first_build:
+                for lookup in LOOKUPS:
+                    connection.execute("DROP INDEX IF EXISTS " + lookup.split(" IF NOT EXISTS ")[1].split()[0])
             terms_complete = _terms_complete(connection)
             many_words = len(stale) > TERMS_FROM_FILES
             if many_words and terms_complete:
                 connection.execute("UPDATE terms_complete SET complete = 0")  # committed with the first batch
             new_texts: list[str] = []
-            for done, (read, (slug, path, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
+            for done, (read, (slug, _, stat)) in enumerate(zip(_read_all(stale), stale, strict=True), start=1):
                 assert names is not None  # filled in above whenever `stale` has a file
                 if read.path in known:
                     self._forget(connection, read.path)
-                _store(connection, slug, names.get(slug, slug), read, path, stat, taken)
+                _store(connection, slug, names.get(slug, slug), read, stat, taken)
                 if read.lines and not many_words:
                     new_texts.append(read.texts)
                 if done % BATCH == 0:
@@ -376,6 +403,9 @@ class SearchIndex:
                 _all_terms(connection)
             elif new_texts:
                 _add_terms(connection, new_texts)  # in the same transaction as their lines
+            if first_build:
+                for lookup in LOOKUPS:
+                    connection.execute(lookup)
             connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)", listings)  # now trusted
             connection.commit()
             if progress:
@@ -426,13 +456,12 @@ class SearchIndex:
             base = row[0]
             kept = connection.execute("SELECT texts FROM texts WHERE first_line = ?", (base,)).fetchone()
             if kept:
-                # Tables without content forget a line when told the very text they were given: the text for
-                # `lines`, its spaced form (as _store made it) for `spaceless`.
-                texts = kept[0].split(SEPARATOR)
-                connection.executemany("INSERT INTO lines (lines, rowid, text) VALUES ('delete', ?, ?)", [(base + n, text) for n, text in enumerate(texts)])
-                connection.executemany(
-                    "INSERT INTO spaceless (spaceless, rowid, text) VALUES ('delete', ?, ?)", [(base + n, text) for n, text in spaced_lines(texts)]
-                )
+                # Tables without content forget a row when told the very text they were given: the lines joined
+                # for `lines`, their spaced form (as index_rows made it) for `spaceless`.
+                connection.execute("INSERT INTO lines (lines, rowid, text) VALUES ('delete', ?, ?)", (base, kept[0]))
+                spaced = spaceless_text(kept[0].split(SEPARATOR))
+                if spaced:
+                    connection.execute("INSERT INTO spaceless (spaceless, rowid, text) VALUES ('delete', ?, ?)", (base, spaced))
                 connection.execute("DELETE FROM texts WHERE first_line = ?", (base,))
         connection.execute("DELETE FROM files WHERE path = ?", (key,))
         connection.execute("DELETE FROM actions WHERE path = ?", (key,))
@@ -441,6 +470,7 @@ class SearchIndex:
 
     @_healing
     def search(self, query: str, client: str | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
+        """The newest `limit` lines that match, newest session first and its last line first."""
         wanted = SearchQuery.parse(query)
         if not wanted.lines and not wanted.spaceless:
             return []
@@ -448,47 +478,50 @@ class SearchIndex:
             lines_query = _lines_query(connection, wanted) if wanted.lines else ""
             if lines_query is None:
                 return []
-            params: list[object] = []
-            if not wanted.spaceless:  # the common case
-                found, order = "lines", "lines.rowid"  # FTS5's own order: a LIMIT stops early instead of sorting every match
-                sql = "WHERE lines MATCH ?"
+            from .line_search import HitRow, LineFinder, marked
+
+            # The sessions that match, newest first through FTS5's own rowid order (read as far as needed instead
+            # of sorting every match), a few at a time and more each time, until their lines hold `limit` hits.
+            found = "spaceless" if wanted.spaceless else "lines"  # a word without spaces drives it: the rarer
+            sql = f"SELECT f.path, f.client, f.name, f.started, f.first_line FROM {found} JOIN files AS f ON f.first_line = {found}.rowid WHERE {found} MATCH ?"
+            params: list[object] = [wanted.spaceless or lines_query]
+            if wanted.spaceless and lines_query:
+                sql += " AND +spaceless.rowid IN (SELECT rowid FROM lines WHERE lines MATCH ?)"  # a set to look in: as a constraint, FTS5 would run its query once a row
                 params.append(lines_query)
-            else:  # driven by the spaceless table, in the same order
-                found, order = "spaceless", "spaceless.rowid"
-                sql = "WHERE spaceless MATCH ?"
-                params.append(wanted.spaceless)
-                if lines_query:
-                    sql += " AND spaceless.rowid IN (SELECT rowid FROM lines WHERE lines MATCH ?)"
-                    params.append(lines_query)
             if client is not None:
                 sql += " AND f.client = ?"
                 params.append(client)
-            sql = (
-                f"SELECT f.path, f.client, f.name, f.started, {order}, f.first_line FROM {found} "
-                f"JOIN files AS f ON f.first_line = {order} / {LINES_PER_SESSION} * {LINES_PER_SESSION} {sql} ORDER BY {order} DESC LIMIT ?"
-            )
-            params.append(limit)
+            finder = LineFinder(connection, wanted, lines_query)
+            hits: list[HitRow] = []
             try:
-                rows = connection.execute(sql, params).fetchall()
+                sessions = connection.execute(sql + f" ORDER BY {found}.rowid DESC", params)
             except sqlite3.OperationalError:
+                finder.close()
                 return []  # a query FTS5 cannot read: no results, not an error
-            # Each session's lines once, however many of its lines match (a hundred hits come from a dozen sessions).
-            bases = sorted({row[5] for row in rows})
-            kept = connection.execute(f"SELECT first_line, texts, stamps, kinds FROM texts WHERE first_line IN ({', '.join('?' * len(bases))})", bases)
-            sessions = {base: (texts.split(SEPARATOR), stamps.split(","), kinds.split(",")) for base, texts, stamps, kinds in kept}
-            lines = []
-            for path, client_slug, name, started, rowid, base in rows:
-                texts, stamps, kinds = sessions[base]
-                n = rowid - base
-                lines.append((path, client_slug, name, started, int(stamps[n]) if stamps[n] else None, kinds[n], texts[n]))
-            marked = _marked(connection, wanted.lines, [line[6] for line in lines]) if not wanted.spaceless else [None] * len(lines)
+            try:
+                batch = FIRST_SESSIONS
+                while len(hits) < limit and (rows := sessions.fetchmany(batch)):
+                    hits += finder.matching(rows)
+                    batch = min(batch * 2, MOST_SESSIONS)
+            finally:
+                sessions.close()
+                finder.close()
+            del hits[limit:]
+            shown = marked(connection, lines_query, [hit[6] for hit in hits]) if not wanted.spaceless else [None] * len(hits)
         # One Path and one moment a session, not a hit (a hundred Paths were a tenth of a search).
-        sessions_of = {path: (Path(path), _when(started)) for path, _, _, started, *_ in lines}
+        sessions_of = {path: (Path(path), _when(started)) for path, _, _, started, *_ in hits}
         return [
             Hit(
-                sessions_of[path][0], client_slug, name, sessions_of[path][1], stamp, kind, text, shown if shown is not None else mark(text, list(wanted.terms))
+                sessions_of[path][0],
+                client_slug,
+                name,
+                sessions_of[path][1],
+                stamp,
+                kind,
+                text,
+                text_shown if text_shown is not None else mark(text, list(wanted.terms)),
             )
-            for (path, client_slug, name, started, stamp, kind, text), shown in zip(lines, marked, strict=True)
+            for (path, client_slug, name, started, stamp, kind, text), text_shown in zip(hits, shown, strict=True)
         ]
 
     @_healing
@@ -666,21 +699,6 @@ def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
     return (stat.st_mtime_ns, stat.st_size) == (mtime_ns, size)
 
 
-def _marked(connection: sqlite3.Connection, query: str, texts: list[str]) -> list[str | None]:
-    """Each text with its matches between \x01 and \x02, as FTS5 marks them (words, prefixes, phrases, letters
-    without their accents): `lines` keeps no text to mark, so the hits alone go into a table of the same kind.
-    In rowid order 1, 2, 3...: a smaller rowid after a larger one makes FTS5 write out what it holds (ten times
-    the cost of the table)."""
-    if not texts:
-        return []
-    connection.execute(f"CREATE VIRTUAL TABLE temp.hits USING fts5(text, tokenize = '{LINES_TOKENIZER}')")
-    connection.executemany("INSERT INTO temp.hits (rowid, text) VALUES (?, ?)", enumerate(texts, start=1))
-    marked: list[str | None] = [None] * len(texts)
-    for rowid, text in connection.execute("SELECT rowid, highlight(hits, 0, char(1), char(2)) FROM temp.hits WHERE hits MATCH ?", (query,)):
-        marked[rowid - 1] = text
-    return marked
-
-
 def _terms_complete(connection: sqlite3.Connection) -> bool:
     row = connection.execute("SELECT complete FROM terms_complete").fetchone()
     return bool(row and row[0] == 1)
@@ -764,7 +782,7 @@ class _TakenBases:
         self.connection = connection
         self.held: set[int] | None = {row[0] for row in connection.execute("SELECT first_line FROM files WHERE first_line IS NOT NULL")} if many else None
 
-    def __contains__(self, base: int) -> bool:
+    def holds(self, base: int) -> bool:
         if self.held is not None:
             return base in self.held
         return self.connection.execute("SELECT 1 FROM files WHERE first_line = ?", (base,)).fetchone() is not None
@@ -777,15 +795,15 @@ class _TakenBases:
             self.held.add(base)
 
 
-def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRows, path: Path, stat: os.stat_result, taken: _TakenBases) -> None:
+def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRows, stat: os.stat_result, taken: _TakenBases) -> None:
     key = rows.path
     if rows.problem:
         connection.execute(
             "INSERT INTO files (path, client, name, mtime_ns, size, problem, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem, _sort_key(path, None)),
+            (key, slug, name, stat.st_mtime_ns, stat.st_size, rows.problem, rows.order),
         )
         return
-    base = _free_base(path, taken)
+    base = _free_base(rows.block, rows.slot, taken)
     taken.add(base)
     summary = rows.summary
     connection.execute(
@@ -800,7 +818,7 @@ def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRo
             *summary[:-1],
             base,
             summary[-1],
-            _sort_key(path, rows.started),
+            rows.order,
             rows.energy or None,
             rows.areas,
         ),
@@ -808,49 +826,21 @@ def _store(connection: sqlite3.Connection, slug: str, name: str, rows: SessionRo
     connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?)", [(key, slug, rows.started, *action) for action in rows.actions])
     if rows.lines:  # a session without lines has no row in `texts` (its "" would read as one empty line)
         connection.execute("INSERT INTO texts VALUES (?, ?, ?, ?)", (base, rows.texts, rows.stamps, rows.kinds))
-        connection.executemany("INSERT INTO lines (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in enumerate(rows.texts.split(SEPARATOR))])
-        connection.executemany("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", [(base + n, text) for n, text in rows.spaceless])
+        connection.execute("INSERT INTO lines (rowid, text) VALUES (?, ?)", (base, rows.texts))
+        if rows.spaceless:
+            connection.execute("INSERT INTO spaceless (rowid, text) VALUES (?, ?)", (base, rows.spaceless))
 
 
-SLOTS_PER_MINUTE = 64
-
-
-def _base_rowid(path: Path, slot: int = 0) -> int:
-    """The first rowid of a session's lines: its start minute (from its name), then a slot within that minute."""
-    minute = int(_named_time(path).timestamp() // 60)
-    return (max(minute, 0) * SLOTS_PER_MINUTE + slot) * LINES_PER_SESSION
-
-
-def _free_base(path: Path, taken: _TakenBases) -> int:
-    """A block of rowids no other session holds. Two clients can have a session in the same minute, and one
-    client a -2, -3 copy: each takes the next free slot of that minute."""
-    first = min(session_sort_key(path.name)[1], SLOTS_PER_MINUTE - 1)
-    for slot in [*range(first, SLOTS_PER_MINUTE), *range(first)]:
-        base = _base_rowid(path, slot)
-        if base not in taken:
+def _free_base(block: int, first: int, taken: _TakenBases) -> int:
+    """A block of rowids no other session holds: the one for its start minute and copy number (see minute_block).
+    Two clients can have a session in the same minute, and one client a -2, -3 copy: each takes the next free slot
+    of that minute."""
+    for n in range(SLOTS_PER_MINUTE):
+        base = block + (first + n) % SLOTS_PER_MINUTE * LINES_PER_SESSION  # from `first` to the last slot, then the first
+        if not taken.holds(base):
             return base
     # 64 sessions in one minute: the order of their lines in results no longer matters. Past every real minute.
     return taken.top() + LINES_PER_SESSION
-
-
-def _sort_key(path: Path, started: str | None) -> str:
-    """Text whose order is the sessions' order: when it started (in UTC, so offsets compare as moments), or for a
-    file that cannot be read the time in its name; then its name's minute and copy number (-2, -3)."""
-    when = _when(started) or _named_time(path)
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    stamp, copy = session_sort_key(path.name)
-    return f"{when:%Y-%m-%dT%H:%M:%S.%f}|{stamp}|{copy:06d}"
-
-
-def _named_time(path: Path) -> datetime:
-    """A session file's start minute, from its name: where a file that cannot be read sorts."""
-    stamp = session_sort_key(path.name)[0]  # YYYY-MM-DDTHHMM, or "" for no session's name
-    try:
-        # The fields by position (the name's pattern fixes them): as strptime would read them, at a tenth of its cost.
-        return datetime(int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10]), int(stamp[11:13]), int(stamp[13:15]), tzinfo=UTC)
-    except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
 
 
 def _when(text: str | None) -> datetime | None:

@@ -23,11 +23,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from .index_types import LINES_PER_SESSION, SEPARATOR
+from .index_types import LINES_PER_SESSION, SEPARATOR, minute_block, session_order
 from .model import ActionState
 from .problems import MAX_FILE_BYTES, FileProblems, read_user_text
 from .sessionfile import scan_session
-from .spaceless import spaced_lines
+from .spaceless import spaceless_text
 
 
 class SessionRows(NamedTuple):
@@ -36,6 +36,9 @@ class SessionRows(NamedTuple):
     session's lines as three strings rather than a tuple a line (a tenth of the objects to hand over)."""
 
     path: str
+    order: str  # the files table's sort_key (see index_types.session_order)
+    block: int  # the first rowid of its start minute, and the slot it asks for there (see minute_block)
+    slot: int
     problem: str = ""
     started: str | None = None
     # elapsed, planned, notes, asked, open actions, goals, agreement, finished, ratings (JSON): the files table's columns
@@ -47,25 +50,30 @@ class SessionRows(NamedTuple):
     texts: str = ""
     stamps: str = ""
     kinds: str = ""
-    spaceless: tuple[tuple[int, str], ...] = ()  # line number, the line spaced for the spaceless table
+    spaceless: str = ""  # the lines with a spaceless character, spaced (see spaceless_text), joined by RS
     energy: str = ""  # the client's energy check-ins, "start,end" ("6,8", "6,", ",8"), "" for none
     areas: str = ""  # the focus areas the session touched, joined by RS
 
 
 def session_rows(path: Path) -> SessionRows:
+    block, slot = minute_block(path.name)
     try:
         read = scan_session(path, _session_text(path))
     except FileProblems as error:
-        return SessionRows(str(path), problem=str(error.problems[0]))
+        return SessionRows(str(path), session_order(path.name, None), block, slot, problem=str(error.problems[0]))
     info = read.info
     lines = read.lines
     if info.agreement:
         lines.append((None, "agreement", info.agreement))
     del lines[LINES_PER_SESSION:]
     texts = [text for _, _, text in lines]
+    started = info.started.isoformat() if info.started else None
     return SessionRows(
         str(path),
-        started=info.started.isoformat() if info.started else None,
+        session_order(path.name, started),
+        block,
+        slot,
+        started=started,
         summary=(
             int(info.elapsed_seconds),
             info.planned_minutes,
@@ -82,7 +90,7 @@ def session_rows(path: Path) -> SessionRows:
         texts=SEPARATOR.join(texts),
         stamps=",".join("" if stamp is None else str(stamp) for stamp, _, _ in lines),
         kinds=",".join(kind for _, kind, _ in lines),
-        spaceless=tuple(spaced_lines(texts)),
+        spaceless=spaceless_text(texts),
         energy=_energy(info.energy.start, info.energy.end),
         areas=SEPARATOR.join(info.focus_areas),
     )

@@ -16,6 +16,8 @@ import re
 # C0 controls (tab and line feed are handled by the caller's `keep`), DEL, C1 controls, and the
 # bidirectional controls that reorder text: embeddings, overrides, isolates, marks.
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same but line feed: a text of many lines without one needs no `visible` for any of its lines.
+CONTROL_BUT_LINE_FEED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _stand_in(char: str) -> str:

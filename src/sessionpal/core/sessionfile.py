@@ -39,7 +39,7 @@ from typing import Any
 from .due import due_from_text, split_due, with_due
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
 from .problems import FileProblems, Problem, parse_toml, problem, read_user_bytes
-from .safe_text import visible
+from .safe_text import CONTROL_BUT_LINE_FEED, visible
 from .schema import Checker
 from .stamps import format_stamp
 
@@ -603,10 +603,13 @@ def scan_session(path: Path, text: str) -> SessionText:
             line_start = long.start() + 1
             _check_stamp(path, body_line + text.count("\n", body + 1, line_start), text[line_start : long.end()])
         found = _SECTION_LINES[section].findall(text, start, end)
+        # Nearly every section holds no control character: its lines are then shown as they are, with no
+        # `visible` a line (a tenth of a first build's reading).
+        shown = visible if CONTROL_BUT_LINE_FEED.search(text, start, end) else str
         if section == NOTES:
             for hours, minutes, seconds, rest in found:
                 stamp = int(hours) * 3600 + int(minutes) * 60 + int(seconds)
-                rest = visible(rest)
+                rest = shown(rest)
                 # Only a note starting with one of these is of another kind (or escaped): see parse_note_text.
                 if rest[:1] in _MARKED:
                     kind, rest = parse_note_text(rest)
@@ -615,14 +618,14 @@ def scan_session(path: Path, text: str) -> SessionText:
                     lines.append((stamp, "note", rest))
             notes += len(found)
         elif section == ASKED:
-            lines += [(int(h) * 3600 + int(m) * 60 + int(s), "asked", visible(words)) for h, m, s, words, _ in found]
+            lines += [(int(h) * 3600 + int(m) * 60 + int(s), "asked", shown(words)) for h, m, s, words, _ in found]
             asked += len(found)
         else:
             for box, hours, minutes, seconds, rest in found:
                 state = ActionState.DONE if box in "xX" else ActionState(box)
                 stamped = int(hours) * 3600 + int(minutes) * 60 + int(seconds) if hours else None
                 words, due = split_due(rest)
-                words = visible(words)
+                words = shown(words)
                 lines.append((stamped, "action", words))
                 actions.append((stamped, state, words, due))
     return SessionText(info, notes, asked, lines, actions)

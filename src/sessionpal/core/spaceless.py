@@ -50,6 +50,12 @@ def spaced_lines(texts: Iterable[str]) -> list[tuple[int, str]]:
     return found
 
 
+def spaceless_text(texts: list[str]) -> str:
+    """A session's lines as the spaceless table holds them, one row a session: each line with a spaceless character,
+    spaced, joined by RS (a separator to the table's tokenizer, as in `texts`). "" for none."""
+    return "\x1e".join(text for _, text in spaced_lines(texts))
+
+
 def units(run: str) -> list[str]:
     """A run of spaceless characters as its units: each character with the marks that belong to it (a Thai
     vowel sign stays with its letter), as the spaceless table's tokens are."""
