@@ -484,3 +484,39 @@ async def test_page_down_and_up_from_the_filter_move_a_screen_of_clients(home: H
         await pilot.press("pageup")
         assert options.highlighted == 59 - moved
         assert isinstance(app.focused, Input), "the typing goes on where it was"
+
+
+async def test_the_first_screen_read_at_start_is_drawn_at_once_and_the_list_read_after_replaces_it(
+    home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's child reads the first screen while Textual is imported (core/first_screen.py): the list draws
+    what it read at its mount, then reads everyone itself, which is what stays."""
+    from sessionpal.core.clients import list_clients
+    from sessionpal.core.first_screen import FirstScreen
+    from sessionpal.ui.screens import clients as picker
+
+    create_client(home, "Ana Pérez", 60, date(2026, 1, 1))
+    told_first = FirstScreen([e for e in list_clients(home) if e.slug == "ana-perez"], [])
+    create_client(home, "Li Wei", 60, date(2026, 1, 1))  # after the child's read
+    asks: list[float] = []
+
+    def take(timeout: float) -> FirstScreen | None:
+        asks.append(timeout)
+        return told_first if len(asks) == 1 else None
+
+    monkeypatch.setattr(picker, "take_prefetched", take)
+    drawn: list[tuple[bool, list[str]]] = []
+    loaded = ClientPickerScreen._loaded
+
+    def spy(screen: ClientPickerScreen, entries: list[Any], conflicts: Any = None, complete: bool = True) -> None:
+        loaded(screen, entries, conflicts, complete)
+        drawn.append((complete, [str(option.id) for option in screen.query_one("#client-list", OptionList).options]))
+
+    monkeypatch.setattr(ClientPickerScreen, "_loaded", spy)
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot)
+        assert sorted(picker_ids(app)) == ["ana-perez", "li-wei"]
+    assert drawn[0] == (False, ["ana-perez"]), "the child's rows, drawn before the list's own look"
+    assert drawn[-1][0] and sorted(drawn[-1][1]) == ["ana-perez", "li-wei"], "then everyone, read by the list"
+    assert asks == [0], "asked at the mount without waiting; the worker finds the list drawn and asks no more"

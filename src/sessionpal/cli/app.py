@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import date
 from typing import Any, NoReturn
 
 from .. import __version__
@@ -164,6 +165,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     # made so far, Textual's and the app's modules included (80 to 100 ms of CPU by the first frame, measured;
     # a bare Textual app spends 25).
     gc.disable()
+    if args.client is None:  # the client list comes first: its first screen read on the other core meanwhile
+        from ..core.first_screen import prefetch
+
+        prefetch(home, date.today())
     # Imported only now: Textual is slow to import, and no subcommand needs it.
     from ..ui.app import run_app
 

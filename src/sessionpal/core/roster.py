@@ -51,8 +51,9 @@ class Folders:
 
 
 class Roster:
-    def __init__(self, home: Home) -> None:
+    def __init__(self, home: Home, keeps: bool = True) -> None:
         self.home = home
+        self.keeps = keeps  # False: what it learns is not written (a process that only reads, see first_screen.py)
         self.path = home.cache_dir / NAME
         self._clients = os.fspath(home.clients_dir)  # strings, not Paths: pathlib was most of a 2,000-client look
         self.clients: dict[str, Folders] = {}
@@ -132,7 +133,7 @@ class Roster:
 
     def save(self) -> None:
         """Written only when something changed; a cache folder that cannot be written costs the next list a listing."""
-        if not self.changed:
+        if not self.changed or not self.keeps:
             return
         data: dict[str, Any] = {
             "version": VERSION,

@@ -3,6 +3,7 @@ Above it, with a calendar, today's calls (screens/today_flow.py, widgets/today.p
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 
 from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
+from ...core.first_screen import FIRST_SCREEN, FirstScreen, take_prefetched
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
@@ -30,7 +32,6 @@ from .today_flow import TodayFlow
 if TYPE_CHECKING:
     from ...core.calendar import Call
 
-FIRST_SCREEN = 60  # clients read before the list first shows: more than a tall terminal holds
 LISTED_AT_MOST = 300
 CHECK_HOME_EVERY = 2.0  # seconds between looks at the clients folder
 
@@ -92,6 +93,7 @@ class ClientPickerScreen(Screen[None], FollowsApp):
         self._opened = False  # a client was opened from here: the list comes back fresh
         self._keep_highlight = True  # a reload keeps the highlighted client, unless the list comes back fresh
         self._told_broken: frozenset[str] = frozenset()  # the unreadable client files the coach was told of
+        self._first_drawn: threading.Event | None = None  # set once the first screen's rows are drawn
 
     def compose(self) -> ComposeResult:
         yield Static("sessionpal · clients", id="picker-title")
@@ -118,6 +120,9 @@ class ClientPickerScreen(Screen[None], FollowsApp):
         # read here as well, two passes over every client ran side by side at start, each slowing the other.
         # Another terminal erases a client, a sync tool brings a new one: the list follows within seconds.
         self.set_interval(CHECK_HOME_EVERY, self.check_home)
+        first = take_prefetched(timeout=0)  # read by then, as a rule: the rows come with the first frame
+        if first is not None:
+            self._loaded(first.entries, first.conflicts, False)
 
     def _privacy_changed(self, private: bool) -> None:
         self.set_class(private, "-private")
@@ -153,10 +158,19 @@ class ClientPickerScreen(Screen[None], FollowsApp):
     def load_clients(self) -> None:
         # The conflicts banner first (it sits above the list: shown later, it would push the list down), then the
         # clients a screen holds, then everyone.
+        # Read by a child while Textual was imported, at the app's start (core/first_screen.py), or here.
+        first = take_prefetched(timeout=2.0) if not self.entries else None
+        if first is not None:
+            self.app.call_from_thread(self._loaded, first.entries, first.conflicts, False)
+        if self._first_drawn is not None:
+            self._first_drawn.wait(1.0)  # then the rest: its reads would take turns with the first frame for the GIL
+            self._first_drawn = None
         roster = Roster(self.pal.home)  # one look at each client's folders for the first screen's banner and rows
-        if not self.entries:
-            first = list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date(), roster=roster)
-            self.app.call_from_thread(self._loaded, first, find_conflicts(self.pal.home, roster), False)
+        if first is None and not self.entries:
+            first = FirstScreen(
+                list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date(), roster=roster), find_conflicts(self.pal.home, roster)
+            )
+            self.app.call_from_thread(self._loaded, first.entries, first.conflicts, False)
         # What the poll compares with, taken before the reads of the whole list (a change made meanwhile is read
         # next time), and after the first screen's: its 4,000 stats at 2,000 clients came before the first rows.
         self._seen = clients_fingerprint(self.pal.home)
@@ -174,6 +188,9 @@ class ClientPickerScreen(Screen[None], FollowsApp):
     def _loaded(self, entries: list[ClientEntry], conflicts: list[Conflict] | None = None, complete: bool = True) -> None:
         self.conflicts = tuple(conflicts or ())
         self.entries = tuple(entries)
+        if not complete and self._first_drawn is None:
+            self._first_drawn = threading.Event()
+            self.call_after_refresh(self._first_drawn.set)
         # Each unreadable file said once, not at every return to the list: the notice outlived the list, over the
         # next session's questions (and on a shared screen). The list itself shows each one, always.
         broken = [e for e in entries if e.card is None and e.slug not in self._told_broken] if complete else []
