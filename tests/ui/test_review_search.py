@@ -115,3 +115,51 @@ async def test_the_note_under_a_hundred_results_is_shown_with_the_last_of_them(h
         await pilot.pause()
         assert hits.highlighted == 99
         assert hits.scroll_y == hits.max_scroll_y > 0, "scrolled to the note under the last result"
+
+
+async def test_a_search_that_takes_its_time_says_so_and_one_typed_over_stops(history_home: Home, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words in most sessions but never on one line have a search look at every session (seconds at 100,000): the
+    list says it is searching, and a search the next letter replaced stops at its next batch of sessions."""
+    search = SearchIndex.search
+    release = threading.Event()
+    stops: dict[str, bool] = {}
+
+    def slow(index: SearchIndex, query: str, client: str | None = None, limit: int = 100, stop: Any = None) -> Any:
+        if query == "sleep":
+            while not release.is_set() and not stop():
+                release.wait(0.02)
+            stops[query] = stop()
+        return search(index, query, client, limit, stop)
+
+    monkeypatch.setattr(SearchIndex, "search", slow)
+    app = make_app(history_home, clock, client=None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("slash", *"sleep")
+        assert await until(pilot, lambda: prompts(screen) == ["Searching every session…"])
+        await pilot.press("backspace")  # "slee": the search for "sleep" is cancelled, and stops
+        assert await until(pilot, lambda: stops.get("sleep") is True)
+        await settle(pilot)
+        assert prompts(screen) and all("slee" in p.lower() for p in prompts(screen)), "the words in the box, found"
+        await pilot.press("p")
+        release.set()
+        await settle(pilot)
+        assert any("sleep by eleven went badly" in p for p in prompts(screen)) and "Searching every session…" not in prompts(screen)
+
+
+def test_a_search_told_to_stop_hands_over_what_it_found_so_far(history_home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sessionpal.core.index.FIRST_SESSIONS", 1)
+    monkeypatch.setattr("sessionpal.core.index.MOST_SESSIONS", 1)
+    index = SearchIndex(history_home)
+    index.refresh()
+    query = next(q for q in "stbaeiow" if len({h.path for h in index.search(q)}) > 1)  # a letter in several sessions' words
+    everything = index.search(query)
+    asked = []
+
+    def after_one_batch() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    first = index.search(query, stop=after_one_batch)
+    assert first and {h.path for h in first} == {everything[0].path}, "the newest session's lines, then it stopped"
+    assert index.search(query, stop=lambda: True) == []

@@ -469,8 +469,10 @@ class SearchIndex:
     # reading ------------------------------------------------------------------------
 
     @_healing
-    def search(self, query: str, client: str | None = None, limit: int = SEARCH_LIMIT) -> list[Hit]:
-        """The newest `limit` lines that match, newest session first and its last line first."""
+    def search(self, query: str, client: str | None = None, limit: int = SEARCH_LIMIT, stop: Callable[[], bool] | None = None) -> list[Hit]:
+        """The newest `limit` lines that match, newest session first and its last line first. `stop` is asked
+        between batches of sessions: once it says so, the lines found so far (a search whose words were typed
+        on: words in most sessions but never on one line have it look at every session, seconds at 100,000)."""
         wanted = SearchQuery.parse(query)
         if not wanted.lines and not wanted.spaceless:
             return []
@@ -500,7 +502,7 @@ class SearchIndex:
                 return []  # a query FTS5 cannot read: no results, not an error
             try:
                 batch = FIRST_SESSIONS
-                while len(hits) < limit and (rows := sessions.fetchmany(batch)):
+                while len(hits) < limit and not (stop and stop()) and (rows := sessions.fetchmany(batch)):
                     hits += finder.matching(rows)
                     batch = min(batch * 2, MOST_SESSIONS)
             finally:

@@ -26,6 +26,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, ProgressBar, Sparkline, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from ...core.clients import list_clients
 from ...core.conflicts import conflict_copies
@@ -45,7 +46,7 @@ from ..widgets.ordered_input import OrderedInput
 from ..widgets.paged_table import PAGE, Column, PagedTable
 from ..widgets.patterns import energy_text
 from .review_clients import ShownClients
-from .review_view import Found, Problems, Sizes, action_cells, goal_trends, hit_options, problems_text, session_cells
+from .review_view import SEARCHING_AFTER, Found, Problems, Sizes, action_cells, goal_trends, hit_options, problems_text, searching, session_cells
 
 
 class ReviewScreen(Screen[None], FollowsApp):
@@ -330,11 +331,20 @@ class ReviewScreen(Screen[None], FollowsApp):
     @on(Input.Changed, "#review-search")
     def _search(self, event: Input.Changed) -> None:
         self.run_search(event.value)
+        self.set_timer(SEARCHING_AFTER, lambda: self._still_searching(event.value))
+
+    def _still_searching(self, query: str) -> None:
+        """A search that takes its time says so, where its results will be (the last ones were another's)."""
+        if query.strip() and query == self.query_one("#review-search", Input).value != self.found.query:
+            self.query_one("#hits", OptionList).set_options([searching()])
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
+        worker = get_current_worker()  # cancelled by the next word's search: it stops at its next batch
         try:
-            hits = self.index.search(query, self.slug)
+            hits = self.index.search(query, self.slug, stop=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
             self.shown_clients.learn(self.pal.home, {hit.client for hit in hits})  # at most a hundred results
         except IndexUnavailable as error:
             self._from_worker(self.notify, str(error), title="Search unavailable", severity="error", markup=False)
