@@ -45,7 +45,7 @@ FIRST_SESSIONS = 25  # matching sessions whose lines a search looks at first (a 
 MOST_SESSIONS = 800  # and at most at a time after that, twice as many each time
 PEEK_SECONDS = 0.25  # the most a screen's first frame waits for its rows from the index (newest_sessions)
 # 16: energy check-ins and focus areas, for the patterns view; 17: the words of `lines` (terms); 18: a row of `lines` a
-# session, not a line (a first build's inserts a third of the time)
+# session, not a line (a first build's FTS5 inserts a quarter of the time)
 SCHEMA_VERSION = 18
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
@@ -62,9 +62,10 @@ MOST_TERMS = 300  # words a prefix may stand for in a search; more, and FTS5's o
 # A session's lines are kept in one row of `texts` (their texts, stamps and kinds, each joined); `lines` and
 # `spaceless` are FTS5 indexes over them that keep no content of their own (a copy of every note otherwise),
 # one row a session, its lines joined by RS as in `texts`: a row a line made a first build's FTS5 inserts four
-# times as long (13.7 s against 3.3 s at 50,000 sessions) and `lines` twice the size. A search finds the sessions,
-# and then their lines that hold every word (see line_search.py). `columnsize = 0`: no per-row token counts, which only ranking by relevance would read. A
-# table without content forgets a row only when told its text again, which `texts` holds (see _forget). A
+# times as long (13.7 s against 3.3 s at 50,000 sessions) and `lines` twice the size. A search finds the
+# sessions, and then their lines that hold every word (see line_search.py). `columnsize = 0`: no per-row token
+# counts, which only ranking by relevance would read. A table without content forgets a row only when told its
+# text again, which `texts` holds (see _forget). A
 # session's rowid is its files.first_line, which encodes when the session started (see _free_base), so FTS5's
 # own rowid order is newest first and a search with LIMIT stops early instead of sorting every match.
 SCHEMA = f"""
@@ -111,7 +112,7 @@ INSERT INTO terms_complete VALUES (0);
 """
 SCHEMA += TERMS_SCHEMA
 # The lookups of `files` and `actions`. A first build makes them once its rows are in (sorting them once takes a
-# fraction of keeping them in order row by row: 2 s of a 50,000-session build); every refresh makes any missing,
+# fraction of keeping them in order row by row: 4 s of a 50,000-session build); every refresh makes any missing,
 # as after a first build that was stopped.
 LOOKUPS = [
     "CREATE INDEX IF NOT EXISTS files_client ON files (client, sort_key, path)",
