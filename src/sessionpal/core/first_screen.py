@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import threading
 import time
 from datetime import date
@@ -77,7 +78,7 @@ class Prefetch:
         os.close(self.fd)
         self.fd = -1
         try:
-            os.kill(self.pid, 9)  # done already, as a rule; killed if it was not
+            os.kill(self.pid, signal.SIGKILL)  # done already, as a rule; killed if it was not
             os.waitpid(self.pid, 0)
         except OSError:
             pass
