@@ -15,6 +15,7 @@ import pytest
 from sessionpal.core.clients import create_client
 from sessionpal.core.first_screen import FIRST_SCREEN, read_first_screen
 from sessionpal.core.paths import Home
+from sessionpal.core.roster import Roster
 
 # Run in a process of its own: a fork here would copy pytest's threads' locks. It prints what the child read.
 CHILD = """
@@ -55,7 +56,7 @@ def practice(home: Home) -> Home:
 def test_the_child_hands_over_what_the_list_would_read_and_writes_nothing(practice: Home) -> None:
     _, found = child_read(practice)
     assert not list(practice.cache_dir.glob("**/roster.json")), "the child keeps no roster: the list's own look writes it"
-    expected = read_first_screen(practice, date(2026, 12, 4), keep=False)
+    expected = read_first_screen(practice, date(2026, 12, 4), Roster(practice, keeps=False))
     assert found == expected and len(expected.entries) == FIRST_SCREEN
     assert [c.copy.name for c in expected.conflicts] == ["client (Ana's conflicted copy 2026-11-20).toml"]
 
@@ -69,7 +70,7 @@ def test_a_first_screen_not_read_yet_is_asked_for_again(practice: Home) -> None:
     if first_ask == "read":
         assert found is None, "taken by the first ask: none left"
     else:
-        assert found == read_first_screen(practice, date(2026, 12, 4), keep=False)
+        assert found == read_first_screen(practice, date(2026, 12, 4), Roster(practice, keeps=False))
 
 
 def test_without_a_child_there_is_nothing_to_take(tmp_path: Path) -> None:

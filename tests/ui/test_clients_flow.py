@@ -274,7 +274,7 @@ async def test_a_long_practice_lists_its_recent_clients_and_finds_anyone_by_name
     from sessionpal.ui.screens import clients as picker
 
     monkeypatch.setattr(picker, "LISTED_AT_MOST", 20)  # as 300 of a thousand, with fewer files to write
-    monkeypatch.setattr(picker, "FIRST_SCREEN", 5)
+    monkeypatch.setattr("sessionpal.core.first_screen.FIRST_SCREEN", 5)
     for n in range(25):
         create_client(home, f"Client {n:02d}", 60, date(2026, 1, 1))
     app = make_app(home, clock, client=None)

@@ -35,9 +35,9 @@ class FirstScreen(NamedTuple):
     conflicts: list[Conflict]
 
 
-def read_first_screen(home: Home, today: date, keep: bool = True) -> FirstScreen:
-    """The clients a first screen holds, most recent first, and every sync conflict (its banner, above them)."""
-    roster = Roster(home, keeps=keep)
+def read_first_screen(home: Home, today: date, roster: Roster) -> FirstScreen:
+    """The clients a first screen holds, most recent first, and every sync conflict (its banner, above them).
+    Through `roster`, which the list's look at everyone after it can share (one look at each folder)."""
     return FirstScreen(list_clients(home, first=FIRST_SCREEN, today=today, roster=roster), find_conflicts(home, roster))
 
 
@@ -134,7 +134,7 @@ def prefetch(home: Home, today: date) -> Prefetch | None:
         status = 1
         try:
             os.close(read_end)
-            data = pickle.dumps(read_first_screen(home, today, keep=False), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(read_first_screen(home, today, Roster(home, keeps=False)), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
             while view:
                 view = view[os.write(write_end, view) :]

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 
 from ...core.clients import ClientEntry, clients_fingerprint, list_clients
 from ...core.conflicts import Conflict, find_conflicts
-from ...core.first_screen import FIRST_SCREEN, FirstScreen, take_prefetched
+from ...core.first_screen import read_first_screen, take_prefetched
 from ...core.roster import Roster
 from ..context import TypedApp
 from ..dialogs.new_client import NewClientDialog
@@ -167,9 +167,7 @@ class ClientPickerScreen(Screen[None], FollowsApp):
             self._first_drawn = None
         roster = Roster(self.pal.home)  # one look at each client's folders for the first screen's banner and rows
         if first is None and not self.entries:
-            first = FirstScreen(
-                list_clients(self.pal.home, first=FIRST_SCREEN, today=self.pal.clock.now().date(), roster=roster), find_conflicts(self.pal.home, roster)
-            )
+            first = read_first_screen(self.pal.home, self.pal.clock.now().date(), roster)
             self.app.call_from_thread(self._loaded, first.entries, first.conflicts, False)
         # What the poll compares with, taken before the reads of the whole list (a change made meanwhile is read
         # next time), and after the first screen's: its 4,000 stats at 2,000 clients came before the first rows.
