@@ -65,9 +65,9 @@ MOST_TERMS = 300  # words a prefix may stand for in a search; more, and FTS5's o
 # times as long (13.7 s against 3.3 s at 50,000 sessions) and `lines` twice the size. A search finds the
 # sessions, and then their lines that hold every word (see line_search.py). `columnsize = 0`: no per-row token
 # counts, which only ranking by relevance would read. A table without content forgets a row only when told its
-# text again, which `texts` holds (see _forget). A
-# session's rowid is its files.first_line, which encodes when the session started (see _free_base), so FTS5's
-# own rowid order is newest first and a search with LIMIT stops early instead of sorting every match.
+# text again, which `texts` holds (see _forget). A session's rowid is its files.first_line, which encodes when
+# the session started (see _free_base), so FTS5's own rowid order is newest first and a search with LIMIT stops
+# early instead of sorting every match.
 SCHEMA = f"""
 CREATE TABLE files (
     path TEXT PRIMARY KEY, client TEXT NOT NULL, name TEXT NOT NULL,
@@ -114,16 +114,16 @@ SCHEMA += TERMS_SCHEMA
 # The lookups of `files` and `actions`. A first build makes them once its rows are in (sorting them once takes a
 # fraction of keeping them in order row by row: 4 s of a 50,000-session build); every refresh makes any missing,
 # as after a first build that was stopped.
-LOOKUPS = [
-    "CREATE INDEX IF NOT EXISTS files_client ON files (client, sort_key, path)",
-    "CREATE INDEX IF NOT EXISTS files_order ON files (sort_key, path)",  # the review's pages without reading every row
-    "CREATE UNIQUE INDEX IF NOT EXISTS files_first_line ON files (first_line)",
-    "CREATE INDEX IF NOT EXISTS files_problems ON files (path) WHERE problem != ''",  # every refresh lists them: a few rows, not a scan
-    "CREATE INDEX IF NOT EXISTS actions_client ON actions (client, state)",
-    "CREATE INDEX IF NOT EXISTS actions_path ON actions (path)",
-    "CREATE INDEX IF NOT EXISTS actions_open ON actions (due IS NULL, due, started DESC, stamp) WHERE state = ' '",  # the review's pages, unsorted
-]
-SCHEMA += "".join(f"{lookup};\n" for lookup in LOOKUPS)
+LOOKUPS = {  # name -> the statement that makes it
+    "files_client": "CREATE INDEX IF NOT EXISTS files_client ON files (client, sort_key, path)",
+    "files_order": "CREATE INDEX IF NOT EXISTS files_order ON files (sort_key, path)",  # the review's pages without reading every row
+    "files_first_line": "CREATE UNIQUE INDEX IF NOT EXISTS files_first_line ON files (first_line)",
+    "files_problems": "CREATE INDEX IF NOT EXISTS files_problems ON files (path) WHERE problem != ''",  # every refresh lists them: a few rows, not a scan
+    "actions_client": "CREATE INDEX IF NOT EXISTS actions_client ON actions (client, state)",
+    "actions_path": "CREATE INDEX IF NOT EXISTS actions_path ON actions (path)",
+    "actions_open": "CREATE INDEX IF NOT EXISTS actions_open ON actions (due IS NULL, due, started DESC, stamp) WHERE state = ' '",  # the review's pages, unsorted
+}
+SCHEMA += "".join(f"{lookup};\n" for lookup in LOOKUPS.values())
 # An index of an older version is made current in place where it can be (a rebuild reads every session file).
 UPGRADES: dict[int, str] = {}  # version -> the script that brings an index of it to the next (17 -> 18 cannot)
 
@@ -334,7 +334,7 @@ class SearchIndex:
         """
         # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
         with self.opened() as connection, fsio.exclusive(self.path):
-            for lookup in LOOKUPS:
+            for lookup in LOOKUPS.values():
                 connection.execute(lookup)
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
             listed = {row[0]: row[1:] for row in connection.execute("SELECT * FROM folders" + where, params)}
@@ -382,8 +382,8 @@ class SearchIndex:
             if many:
                 connection.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")  # this connection's, for this build
             if first_build:
-                for lookup in LOOKUPS:
-                    connection.execute("DROP INDEX IF EXISTS " + lookup.split(" IF NOT EXISTS ")[1].split()[0])
+                for name in LOOKUPS:
+                    connection.execute(f"DROP INDEX IF EXISTS {name}")
             terms_complete = _terms_complete(connection)
             many_words = len(stale) > TERMS_FROM_FILES
             if many_words and terms_complete:
@@ -405,7 +405,7 @@ class SearchIndex:
             elif new_texts:
                 _add_terms(connection, new_texts)  # in the same transaction as their lines
             if first_build:
-                for lookup in LOOKUPS:
+                for lookup in LOOKUPS.values():
                     connection.execute(lookup)
             connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)", listings)  # now trusted
             connection.commit()
