@@ -185,22 +185,25 @@ def test_a_refresh_stopped_midway_leaves_searches_right_and_the_next_one_fills_t
     assert shown(index, "caf") == expected
 
 
-def test_an_index_a_version_before_is_brought_up_to_date_in_place_where_it_can_be(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As 16 became 17 (its words, from `lines`): UPGRADES holds the script for a version that can be."""
-    from sessionpal.core.index import SCHEMA_VERSION, TERMS_SCHEMA
-
-    monkeypatch.setattr("sessionpal.core.index.UPGRADES", {SCHEMA_VERSION - 1: TERMS_SCHEMA})
+def test_an_index_a_version_before_is_brought_up_to_date_in_place_where_it_can_be(practice: Home) -> None:
+    """18 kept each folder's latest session beside its mtime; 19 does not: the folders' rows are kept as they were,
+    so the next quick refresh trusts them at once, and no session file is read again."""
     index = SearchIndex(practice)
     index.refresh()
     expected = shown(index, "jos")
     with sqlite3.connect(index.path) as connection:
-        connection.execute("DROP TABLE terms")
-        connection.execute("DROP TABLE terms_complete")
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-    assert index.refresh().indexed == 0, "brought up to date in place: no file read again"
+        folders = connection.execute("SELECT * FROM folders ORDER BY client").fetchall()
+        connection.executescript(
+            """CREATE TABLE old (client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL,
+                latest TEXT NOT NULL, latest_mtime_ns INTEGER NOT NULL, latest_size INTEGER NOT NULL);
+            INSERT INTO old SELECT client, mtime_ns, files, 'a path', 1, 2 FROM folders;
+            DROP TABLE folders; ALTER TABLE old RENAME TO folders; PRAGMA user_version = 18;"""
+        )
+    assert index.refresh(full=False).indexed == 0, "brought up to date in place: no file read again"
     assert not index.rebuilt
-    terms, complete = terms_of(index)
-    assert complete == 1 and terms == vocabulary(index)
+    with sqlite3.connect(index.path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (19,)
+        assert connection.execute("SELECT * FROM folders ORDER BY client").fetchall() == folders != []
     assert shown(index, "jos") == expected != []
 
 

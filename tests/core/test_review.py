@@ -154,40 +154,43 @@ def _age(folder: Path, seconds: float = 60) -> None:
 
 
 def test_a_quick_refresh_trusts_a_client_folder_that_has_not_changed(practice: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sessionpal.core.index.RECENT_SESSIONS", 2)  # of the three: 李雷's and Ana's last
     index = SearchIndex(practice)
     index.refresh()
     for slug in ("ana-perez", "李雷"):
         _age(practice.sessions_dir(slug))
     index.refresh(full=False)  # records the folders' (now old) mtimes
     path = session_paths(practice, "李雷")[0]
+    ana_last, ana_older = sorted(session_paths(practice, "ana-perez"), reverse=True)
     looked_at: list[str] = []
-    real_stat = type(path).stat
+    real_stat = os.stat
 
-    def watched_stat(self: Path, **kw: Any) -> os.stat_result:
-        if self.suffix == ".md":
-            looked_at.append(self.name)
-        return real_stat(self, **kw)
+    def watched_stat(path: Any, *args: Any, **kw: Any) -> os.stat_result:
+        if str(path).endswith(".md"):
+            looked_at.append(Path(path).name)
+        return real_stat(path, *args, **kw)
 
-    monkeypatch.setattr(type(path), "stat", watched_stat)
-    quick = index.refresh(full=False)
-    assert (quick.indexed, quick.total, looked_at) == (0, 3, []), "no session file is looked at: a stat per client"
-    monkeypatch.undo()
-    # Edited in place, the folder unchanged: a client's latest session is looked at even so (the one a coach
-    # most often corrects by hand); an older one only by a full refresh.
+    with monkeypatch.context() as watching:
+        watching.setattr(os, "stat", watched_stat)
+        quick = index.refresh(full=False)
+    assert (quick.indexed, quick.total) == (0, 3)
+    assert sorted(looked_at) == sorted([path.name, ana_last.name]), "a stat per client, and one per newest session"
+    # Edited in place, the folder unchanged: the practice's newest sessions are looked at even so (those a coach
+    # corrects by hand); an older one only by a full refresh.
     folder_before = practice.sessions_dir("李雷").stat().st_mtime_ns
     path.write_text(path.read_text().replace("every morning", "every morning by the harbour"))
     assert practice.sessions_dir("李雷").stat().st_mtime_ns == folder_before
     assert index.refresh(full=False).indexed == 1 and [h.client for h in index.search("harbour")] == ["李雷"]
-    _age(practice.sessions_dir("李雷"))
-    index.refresh(full=False)
-    older = sorted(session_paths(practice, "ana-perez"))[0]
     _age(practice.sessions_dir("ana-perez"))
     index.refresh(full=False)
     folder_before = practice.sessions_dir("ana-perez").stat().st_mtime_ns
-    older.write_text(older.read_text().replace("the café", "the lighthouse café").replace("the offer", "the lighthouse offer"))
+    ana_older.write_text(ana_older.read_text().replace("the café", "the lighthouse café").replace("noisy", "noisy, the lighthouse"))
     assert practice.sessions_dir("ana-perez").stat().st_mtime_ns == folder_before
     assert index.refresh(full=False).indexed == 0 and index.search("lighthouse") == [], "an older session edited in place"
     assert index.refresh(full=True).indexed == 1 and len(index.search("lighthouse")) == 1
+    ana_last.write_text(ana_last.read_text().replace("the offer", "the offer from the lighthouse"))
+    assert practice.sessions_dir("ana-perez").stat().st_mtime_ns == folder_before
+    assert index.refresh(full=False).indexed == 1 and len(index.search("lighthouse")) == 2, "Ana's last, among the newest"
 
 
 def test_a_quick_refresh_sees_files_written_replaced_or_removed(practice: Home) -> None:

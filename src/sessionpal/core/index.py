@@ -45,8 +45,8 @@ FIRST_SESSIONS = 25  # matching sessions whose lines a search looks at first (a 
 MOST_SESSIONS = 800  # and at most at a time after that, twice as many each time
 PEEK_SECONDS = 0.25  # the most a screen's first frame waits for its rows from the index (newest_sessions)
 # 16: energy check-ins and focus areas, for the patterns view; 17: the words of `lines` (terms); 18: a row of `lines` a
-# session, not a line (a first build's FTS5 inserts a quarter of the time)
-SCHEMA_VERSION = 18
+# session, not a line (a first build's FTS5 inserts a quarter of the time); 19: folders without their latest session
+SCHEMA_VERSION = 19
 HOME_NOTE = "home.txt"  # in each index's folder: the real path of the home it indexes (for erase)
 T = TypeVar("T")
 MANY_FILES = 500  # a refresh reading more files than this is a build: its bases held, a larger cache, no lookups while empty
@@ -56,6 +56,7 @@ BUILD_CACHE_KIB = 65536  # SQLite's page cache while many files are indexed (2 M
 PARALLEL_FROM = 2000  # files: fewer are read here, as starting the workers would take longer than they save
 WORKERS = 3  # at most; with this process, which writes the index, one more process than cores on a small machine
 TRUSTED_AFTER_NS = 2_000_000_000  # a folder's mtime this much older than now is trusted (FAT's mtimes step by 2 s)
+RECENT_SESSIONS = 200  # the newest sessions a quick refresh looks at each of, whatever their folders say
 TERMS_FROM_FILES = 500  # files at most: a refresh reading more takes their words from `lines` at its end, in one pass
 MOST_TERMS = 300  # words a prefix may stand for in a search; more, and FTS5's own prefix query is as quick
 
@@ -68,6 +69,7 @@ MOST_TERMS = 300  # words a prefix may stand for in a search; more, and FTS5's o
 # text again, which `texts` holds (see _forget). A session's rowid is its files.first_line, which encodes when
 # the session started (see _free_base), so FTS5's own rowid order is newest first and a search with LIMIT stops
 # early instead of sorting every match.
+FOLDERS = "folders (client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL)"
 SCHEMA = f"""
 CREATE TABLE files (
     path TEXT PRIMARY KEY, client TEXT NOT NULL, name TEXT NOT NULL,
@@ -92,12 +94,8 @@ CREATE VIRTUAL TABLE spaceless USING fts5(text, content = '', columnsize = 0, to
 -- (the inserts of a first build of 50,000 sessions took 28% less time), and searches stay as quick.
 INSERT INTO lines (lines, rank) VALUES ('automerge', 16);
 INSERT INTO spaceless (spaceless, rank) VALUES ('automerge', 16);
--- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust), how many session files it
--- held, and its latest session file with that file's mtime and size (the one a coach most often edits in place).
-CREATE TABLE folders (
-    client TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, files INTEGER NOT NULL,
-    latest TEXT NOT NULL, latest_mtime_ns INTEGER NOT NULL, latest_size INTEGER NOT NULL
-);
+-- Each client's sessions/ folder as last listed: its mtime (0: too recent to trust) and how many session files it held.
+CREATE TABLE {FOLDERS};
 """
 # Every word `lines` holds, as its tokenizer made it: a word typed as the start of words ("courage" for
 # "courageous" too) is looked up here and asked of FTS5 as the words it stands for, which FTS5 reads newest
@@ -125,7 +123,12 @@ LOOKUPS = {  # name -> the statement that makes it
 }
 SCHEMA += "".join(f"{lookup};\n" for lookup in LOOKUPS.values())
 # An index of an older version is made current in place where it can be (a rebuild reads every session file).
-UPGRADES: dict[int, str] = {}  # version -> the script that brings an index of it to the next (17 -> 18 cannot)
+# version -> the script that brings an index of it to the next, in one transaction with its new user_version
+# (_current commits both). 17 -> 18 could not be; 18 -> 19: folders keep no latest session (see _folders_to_list).
+UPGRADES: dict[int, str] = {
+    18: f"""BEGIN; CREATE TABLE kept_{FOLDERS}; INSERT INTO kept_folders SELECT client, mtime_ns, files FROM folders;
+    DROP TABLE folders; ALTER TABLE kept_folders RENAME TO folders;"""
+}
 
 
 class IndexUnavailable(Exception):
@@ -328,8 +331,8 @@ class SearchIndex:
         With `client`, only that client's files are looked at: one client's review need not stat everyone's.
         With `full=False`, a client folder whose sessions/ folder has not changed since it was last listed is
         trusted without a look at its files: a stat per client, not per session. Every write by sessionpal,
-        a sync tool or most editors replaces a file (a rename), which changes the folder; only a file edited
-        in place is missed, until a full refresh.
+        a sync tool or most editors replaces a file (a rename), which changes the folder; a file edited in
+        place is seen only among the practice's newest sessions (RECENT_SESSIONS), the others at a full refresh.
         One refresh at a time (the cache folder's lock): two at once would each add the same changed file.
         """
         # Opened first: making a new index takes the same lock, and a second flock in one process would wait forever.
@@ -337,9 +340,9 @@ class SearchIndex:
             for lookup in LOOKUPS.values():
                 connection.execute(lookup)
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
-            listed = {row[0]: row[1:] for row in connection.execute("SELECT * FROM folders" + where, params)}
+            listed = {row[0]: row[1:] for row in connection.execute("SELECT client, mtime_ns, files FROM folders" + where, params)}
             slugs = client_folders(self.home, client, known=listed)
-            folders, trusted_files = self._folders_to_list(slugs, listed, full)
+            folders, trusted_files = self._folders_to_list(connection, slugs, listed, client, full)
             present = set(slugs)
             gone = [key for key in listed if key not in present]  # client folders erased or renamed
             removed = [row[0] for slug in gone for row in connection.execute("SELECT path FROM files WHERE client = ?", (slug,))]
@@ -352,10 +355,9 @@ class SearchIndex:
                 known = {row[0]: (row[1], row[2]) for slug in folders for row in connection.execute(sql + " WHERE client = ?", (slug,))}
             seen: set[str] = set()
             stale: list[tuple[str, Path, os.stat_result]] = []
-            listings: list[tuple[str, int, int, str, int, int]] = []
+            listings: list[tuple[str, int, int]] = []
             for slug in folders:
                 files = session_paths(self.home, slug, only_files=False)
-                latest: tuple[str, int, int] = ("", 0, 0)
                 for path in files:
                     key = str(path)
                     seen.add(key)
@@ -363,10 +365,9 @@ class SearchIndex:
                         stat = path.stat()
                     except OSError:
                         continue
-                    latest = (key, stat.st_mtime_ns, stat.st_size)  # the files come oldest first
                     if known.get(key) != (stat.st_mtime_ns, stat.st_size):
                         stale.append((slug, path, stat))
-                listings.append((slug, folders[slug], len(files), *latest))
+                listings.append((slug, folders[slug], len(files)))
             removed += [key for key in known if key not in seen]
             for key in removed:
                 self._forget(connection, key)
@@ -375,7 +376,7 @@ class SearchIndex:
                 names = self._client_names({slug for slug, _, _ in stale})
             # Every client with files in the index has a row here (so an erased folder is noticed), untrusted (0)
             # until all its files are indexed: a build stopped midway leaves these folders to be listed again.
-            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?, '', 0, 0)", [(slug, n) for slug, _, n, *_ in listings])
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, 0, ?)", [(slug, n) for slug, _, n in listings])
             many = len(stale) > MANY_FILES
             taken = _TakenBases(connection, many=many)
             first_build = many and not taken.held and not known  # an empty index: see LOOKUPS
@@ -407,7 +408,7 @@ class SearchIndex:
             if first_build:
                 for lookup in LOOKUPS.values():
                     connection.execute(lookup)
-            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)", listings)  # now trusted
+            connection.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", listings)  # now trusted
             connection.commit()
             if progress:
                 progress(len(stale), len(stale))
@@ -415,13 +416,15 @@ class SearchIndex:
             problems = tuple(row[0] for row in connection.execute(sql, params))
             return Refresh(indexed=len(stale), removed=len(removed), total=trusted_files + len(seen), problems=problems)
 
-    def _folders_to_list(self, slugs: list[str], listed: dict[str, tuple[Any, ...]], full: bool) -> tuple[dict[str, int], int]:
+    def _folders_to_list(
+        self, connection: sqlite3.Connection, slugs: list[str], listed: dict[str, tuple[int, int]], client: str | None, full: bool
+    ) -> tuple[dict[str, int], int]:
         """The client folders whose files must be looked at (slug -> the folder's mtime to record), and how many
-        session files the others hold. A quick refresh trusts a folder whose mtime has not moved and whose latest
-        session is as it was: a stat or two per client."""
+        session files the others hold. A quick refresh trusts a folder whose mtime has not moved, unless one of
+        the practice's newest sessions in it changed: a stat per client, and RECENT_SESSIONS more."""
         now = time.time_ns()
         folders: dict[str, int] = {}
-        trusted_files = 0
+        trusted: dict[str, int] = {}  # slug -> its session files
         clients = os.fspath(self.home.clients_dir)
         for slug in slugs:
             try:
@@ -430,13 +433,23 @@ class SearchIndex:
                 mtime = os.stat(f"{clients}/{slug}/sessions").st_mtime_ns
             except OSError:
                 mtime = 0
-            if not full and mtime and slug in listed and listed[slug][0] == mtime and _unchanged(*listed[slug][2:]):
-                trusted_files += listed[slug][1]
+            if not full and mtime and slug in listed and listed[slug][0] == mtime:
+                trusted[slug] = listed[slug][1]
                 continue
             # A folder changed within the file system's timestamp granularity of now could change again
             # without its mtime moving: recorded as 0, it is listed again next time.
             folders[slug] = mtime if now - mtime > TRUSTED_AFTER_NS else 0
-        return folders, trusted_files
+        if trusted:
+            # An editor that writes a file in place leaves its folder's mtime as it was. The sessions a coach
+            # corrects by hand are the last few, so the newest are each looked at (through files_order or
+            # files_client, not a scan): however large the practice, the same few hundred stats.
+            where, params = (" WHERE client = ?", (client, RECENT_SESSIONS)) if client is not None else ("", (RECENT_SESSIONS,))
+            sql = "SELECT path, mtime_ns, size, client FROM files" + where + " ORDER BY sort_key DESC, path DESC LIMIT ?"
+            for path, mtime_ns, size, slug in connection.execute(sql, params):
+                if slug in trusted and not _unchanged(path, mtime_ns, size):
+                    del trusted[slug]
+                    folders[slug] = listed[slug][0]  # the folder's mtime as recorded: it has not moved
+        return folders, sum(trusted.values())
 
     def _client_names(self, slugs: set[str]) -> dict[str, str]:
         from .clients import load_client
@@ -693,8 +706,6 @@ def _energy(column: str | None) -> tuple[int | None, int | None]:
 
 
 def _unchanged(path: str, mtime_ns: int, size: int) -> bool:
-    if not path:
-        return True  # a folder with no session file
     try:
         stat = os.stat(path)
     except OSError:

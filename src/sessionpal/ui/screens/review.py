@@ -175,7 +175,7 @@ class ReviewScreen(Screen[None], FollowsApp):
                 # holding the GIL beside the first frame's layout made it twice as slow.
                 self.first_rows_drawn.wait(timeout=1.0)
             # One client's files are each looked at (a few hundred stats); everyone's are trusted by their
-            # folders, as search does: a stat or two per client, not one per session of the whole history.
+            # folders, as search does: a stat per client, not one per session of the whole history.
             names = {self.client.slug: self.client.name} if self.client else None
             refreshed = index.refresh(step, names=names, client=slug, full=self.client is not None)
             if index.rebuilt:
