@@ -45,6 +45,14 @@ def test_taken_released_and_taken_again(home: Home, slug: str) -> None:
     assert acquire(home, slug, START).holder.pid == os.getpid()
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="read from /proc without psutil on Linux only")
+def test_this_process_s_start_is_psutil_s_without_its_import() -> None:
+    """The lock's own start is read from /proc (the import is 10 ms of a first paint); holder_alive compares it
+    with psutil's create_time(), so the two must agree."""
+    own = process_start(os.getpid())
+    assert own is not None and abs(own - psutil.Process().create_time()) < 1e-6 and own <= time.time()
+
+
 def test_a_live_holder_elsewhere_is_named(home: Home, slug: str) -> None:
     plant(home, slug, Holder("laptop", 4242, START - timedelta(minutes=30)))
     with pytest.raises(Locked) as caught:

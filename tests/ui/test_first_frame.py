@@ -59,6 +59,8 @@ DEFERRED = (
     "sessionpal.core.clipboard",
     "sessionpal.core.calendar",
     "sessionpal.core.roster",
+    # psutil: the lock reads this process's own start from /proc on Linux (on another system, psutil it is)
+    *(("psutil",) if sys.platform == "linux" else ()),
     # the search index, read by the last-time card's worker
     "sessionpal.core.index",
     "sessionpal.core.index_rows",
