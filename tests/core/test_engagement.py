@@ -21,7 +21,7 @@ days = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(
 def test_an_engagement_comes_back_from_client_toml_as_it_was_set(
     tmp_path_factory: pytest.TempPathFactory, sessions: int | None, ends: date | None, next_session: date | None, started: date | None
 ) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     home = Home(tmp_path_factory.mktemp("home"))
     ana = create_client(home, "Ana Pérez", 45)

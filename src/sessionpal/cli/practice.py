@@ -65,7 +65,7 @@ def add_parsers(commands: Commands) -> None:
 
 
 def cmd_engagement(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from ..core.clients import set_engagement
     from ..core.engagement import session_days

@@ -27,11 +27,12 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .config import CalendarSettings, CalendarSource
 from .paths import fold_name
@@ -60,8 +61,7 @@ _WORDS = re.compile(r"\w+")
 _SUB_DAILY = re.compile(r"(?:^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)(?:;|$)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class CalendarEvent:
+class CalendarEvent(Struct, frozen=True):
     """One occurrence of an event with a start time, in this computer's zone. Its texts are safe to show
     (control characters made visible); the summary is one line."""
 
@@ -82,8 +82,7 @@ class CalendarEvent:
         return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
 
 
-@dataclass(frozen=True)
-class CalendarRead:
+class CalendarRead(Struct, frozen=True):
     events: tuple[CalendarEvent, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -188,8 +187,7 @@ class _Told:
         return Problem(first.path, first.line, first.col, f"{first.message} (and {self.more} more problem{'s' if self.more != 1 else ''} in this calendar)")
 
 
-@dataclass
-class _Block:
+class _Block(Struct):
     """A component of a calendar file as written (its lines), with what the window's filter needs."""
 
     name: str
@@ -201,8 +199,7 @@ class _Block:
     uid: str = ""
 
 
-@dataclass
-class _Scanned:
+class _Scanned(Struct):
     header: list[str] = field(default_factory=list)  # the calendar's own properties (X-WR-TIMEZONE, CALSCALE...)
     zones: list[_Block] = field(default_factory=list)
     events: list[_Block] = field(default_factory=list)
@@ -313,8 +310,7 @@ def _scan(text: str, path: Path, told: _Told) -> _Scanned:
     return scanned
 
 
-@dataclass
-class _Budget:
+class _Budget(Struct):
     """What one source may still cost."""
 
     deadline: float
@@ -324,8 +320,7 @@ class _Budget:
     told_occurrences: bool = False
 
 
-@dataclass
-class _Window:
+class _Window(Struct):
     start: datetime
     end: datetime
     zone: tzinfo | None
@@ -583,8 +578,7 @@ def _unique(events: Iterable[CalendarEvent]) -> Iterator[CalendarEvent]:
 # ---- whose call ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CalendarClient:
+class CalendarClient(Struct, frozen=True):
     """What a client is called, for placing events: name, folder, code, and the coach's calendar names."""
 
     slug: str
@@ -603,8 +597,7 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORDS.findall(fold_name(text)))
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(Struct, frozen=True):
     """An event, and the clients it names: one (theirs), several (ambiguous: the coach says whose), none."""
 
     event: CalendarEvent
@@ -660,8 +653,7 @@ class Placer:
         return tuple(sorted(kept))
 
 
-@dataclass(frozen=True)
-class Agenda:
+class Agenda(Struct, frozen=True):
     """The calls of a window of time, each placed, in start order; with the sources' problems."""
 
     calls: tuple[Call, ...] = ()

@@ -15,9 +15,10 @@ real reason with the client, never to push.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from .model import Action, ActionState, Goal
 from .stalled import mentions
@@ -27,8 +28,7 @@ FLAG_FROM = 2  # sessions an action stays open across before it is flagged
 MOST = 0.5  # a re-written action shares more than this share of the shorter wording's words
 
 
-@dataclass(frozen=True)
-class ActionSeen:
+class ActionSeen(Struct, frozen=True):
     """One action as one session's file holds it; `session` is that session's place, oldest first (0, 1, ...)."""
 
     session: int
@@ -37,8 +37,7 @@ class ActionSeen:
     started: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(Struct, frozen=True):
     """An action that keeps coming back: its latest wording and where it is, how many sessions it has stayed
     open across, when it was first written, and every wording it had (oldest first)."""
 
@@ -55,8 +54,7 @@ class Carried:
         return f"carried over {self.times} time{'s' if self.times != 1 else ''}"
 
 
-@dataclass(frozen=True)
-class _Words:
+class _Words(Struct, frozen=True):
     words: frozenset[str]
     tags: frozenset[str]
     plain: tuple[str, ...]
@@ -79,8 +77,7 @@ def same_action(a: _Words, b: _Words) -> bool:
     return len(a.words & b.words) > MOST * min(len(a.words), len(b.words))
 
 
-@dataclass
-class _Chain:
+class _Chain(Struct):
     seen: list[tuple[ActionSeen, _Words]]
 
     @property

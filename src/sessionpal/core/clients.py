@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, ClientCard, Engagement, Goal, GoalStatus, Move, StatusChange, card_of
@@ -149,12 +150,12 @@ def _checker(slug: str) -> Callable[[Path, str, dict[str, Any]], Client]:
     return check
 
 
-@dataclass
-class ClientEntry:
+class ClientEntry(Struct, dict=True):
     """One folder under clients/: the client's card (what the list shows), or the problems that stop it loading.
 
     The whole client is read when first asked for (`client`: opening a session, the engagement form): a list of
-    2,000 clients is drawn from cards the roster keeps, without parsing 2,000 files."""
+    2,000 clients is drawn from cards the roster keeps, without parsing 2,000 files. It is kept beside the
+    fields (the instance's __dict__), not among them: two entries of one card are equal, read or not."""
 
     slug: str
     path: Path
@@ -165,11 +166,16 @@ class ClientEntry:
     # resumed or closed on purpose), or "open elsewhere" (another sessionpal has the client open now).
     left_open: str = ""
     attention: str = ""  # the engagement nearly over, or longer than usual without a session (core/engagement.py)
-    read: Client | None = field(default=None, repr=False, compare=False)  # the whole client, once read
 
     @classmethod
     def of(cls, client: Client, last_session: str = "") -> ClientEntry:
-        return cls(client.slug, client.path, card_of(client), [], last_session, read=client)
+        return cls(client.slug, client.path, card_of(client), [], last_session).keeping(client)
+
+    def keeping(self, client: Client | None) -> ClientEntry:
+        """This entry, its whole client (read already) kept for `client` to give."""
+        if client is not None:
+            self.__dict__["read"] = client
+        return self
 
     @property
     def name(self) -> str:
@@ -179,12 +185,13 @@ class ClientEntry:
     def client(self) -> Client | None:
         """The whole client, read from its file the first time it is wanted; None if it cannot be read (then the
         entry says so from now on: its card goes, its problems come)."""
-        if self.read is None and self.card is not None:
+        read: Client | None = self.__dict__.get("read")
+        if read is None and self.card is not None:
             try:
-                self.read = load_client(self.path, self.slug)
+                read = self.__dict__["read"] = load_client(self.path, self.slug)
             except FileProblems as error:
                 self.card, self.problems = None, error.problems
-        return self.read
+        return read
 
 
 def session_names(home: Home, slug: str) -> list[str]:
@@ -261,7 +268,7 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
             except FileProblems as error:
                 problems = error.problems
         heed = attention(card.engagement, [date.fromordinal(d) for d in facts.days], day) if card is not None else ""
-        entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed, read=client))
+        entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed).keeping(client))
     if first is None:
         # Kept once the whole list is read: the first screen's call (which shares its roster with the whole
         # list's) waited on writing every client's memory (1.4 MB at 2,000 clients) whenever one folder moved.

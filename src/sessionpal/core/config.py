@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from . import fsio
 from .model import Config
@@ -135,8 +137,7 @@ def takes_typing(key: str) -> bool:
     return char.isprintable()
 
 
-@dataclass(frozen=True)
-class CalendarSource:
+class CalendarSource(Struct, frozen=True):
     """One place the coach's calendar is kept: an .ics file, or a vdir folder of them (vdirsyncer's, khal's)."""
 
     path: Path
@@ -147,8 +148,7 @@ class CalendarSource:
     col: int = 1
 
 
-@dataclass(frozen=True)
-class CalendarSettings:
+class CalendarSettings(Struct, frozen=True):
     """[calendar]: where the coach's calendar is (core/calendar.py reads it, core/invite.py writes invites)."""
 
     sources: tuple[CalendarSource, ...] = ()
@@ -159,8 +159,7 @@ class CalendarSettings:
         return next((s for s in self.sources if s.writable), None)
 
 
-@dataclass
-class LoadedConfig:
+class LoadedConfig(Struct):
     config: Config
     problems: list[Problem] = field(default_factory=list)
     # Keys that type or edit text (a letter, Enter), by command id, with where the file says so: a command that

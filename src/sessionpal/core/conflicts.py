@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from . import fsio
 from .paths import Home, is_valid_slug
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from .roster import Roster
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Struct, frozen=True):
     original: Path  # may be gone (the sync tool kept only the copy)
     copy: Path
 

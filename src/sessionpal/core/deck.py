@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from .model import PHASES, Phase, Question
 
@@ -28,8 +29,7 @@ def _narrows(wanted: _Filter, earlier: _Filter) -> bool:
     return phase == earlier_phase and set(earlier_tags) <= set(tags) and all(any(old in new for new in words) for old in earlier_words)
 
 
-@dataclass(frozen=True)
-class DeckQuery:
+class DeckQuery(Struct, frozen=True):
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     phase: str | None = None  # a phase name, ALL_PHASES, or None to follow the timer
@@ -52,8 +52,7 @@ class DeckQuery:
         return cls(tuple(words), tuple(tags), phase)
 
 
-@dataclass
-class Deck:
+class Deck(Struct, dict=True):
     questions: list[Question]
     starred: set[str] = field(default_factory=set)
     asked_before: dict[str, date] = field(default_factory=dict)  # ref -> last date asked of this client

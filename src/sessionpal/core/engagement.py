@@ -7,8 +7,9 @@ between them needs a folder listing, no file read: cheap enough for the whole cl
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from .model import Engagement
 
@@ -34,8 +35,7 @@ def usual_gap(days: list[date]) -> int | None:
     return int(statistics.median(gaps)) if len(days) >= GAP_SESSIONS and gaps else None
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(Struct, frozen=True):
     number: int  # this session's number (or the next one's), counting every session file
     agreed: int | None
     ends: date | None

@@ -13,9 +13,10 @@ import math
 import os
 import re
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .clients import client_code, load_client
@@ -129,8 +130,7 @@ def _yaml_front(front: dict[str, object]) -> str:
     return "".join(f"{_yaml_key(key)}: {_yaml_value(value)}\n" for key, value in front.items())
 
 
-@dataclass(frozen=True)
-class LogRow:
+class LogRow(Struct, frozen=True):
     client: str
     contact: str
     first: date

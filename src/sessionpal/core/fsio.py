@@ -21,8 +21,9 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 try:
     import fcntl
@@ -323,8 +324,7 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
-@dataclass
-class Removed:
+class Removed(Struct):
     """What remove_tree did: the files it removed, and the links it removed whose targets it left alone."""
 
     files: int = 0

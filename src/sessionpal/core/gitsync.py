@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .paths import Home
@@ -126,8 +127,7 @@ def commit(home: Home, paths: list[Path], message: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class SyncResult:
+class SyncResult(Struct, frozen=True):
     pulled: str
     pushed: str
 

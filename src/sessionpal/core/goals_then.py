@@ -9,9 +9,10 @@ the client's own wording, which no history records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from .paths import Home
 
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 AFTER_THE_END = timedelta(minutes=15)  # goal changes this soon after a session's end are still that session's
 
 
-@dataclass(frozen=True)
-class _Window:
+class _Window(Struct, frozen=True):
     start: datetime
     end: datetime
 

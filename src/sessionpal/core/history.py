@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from .model import Action, ActionState, Note
 from .paths import Home, session_paths
@@ -14,8 +15,7 @@ from .sessions import previous_session, read_session
 from .stalled import SessionFacts
 
 
-@dataclass(frozen=True)
-class LastTime:
+class LastTime(Struct, frozen=True):
     """The "last time" card: the previous session at a glance."""
 
     path: Path
@@ -41,8 +41,7 @@ def last_time(home: Home, slug: str, exclude: Path | None = None, notes: int = 4
     )
 
 
-@dataclass(frozen=True)
-class ClientHistory:
+class ClientHistory(Struct, frozen=True):
     """What past sessions say, gathered in one pass: questions asked (with the last date) and goal facts."""
 
     asked: dict[str, date]

@@ -4,10 +4,11 @@ query language: the coach's words as FTS5 queries. No SQL here: see index.py for
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from msgspec import Struct, field
 
 from .paths import session_sort_key
 from .spaceless import has_spaceless, spaced
@@ -54,8 +55,7 @@ def minute_block(name: str) -> tuple[int, int]:
     return max(minute, 0) * SLOTS_PER_MINUTE * LINES_PER_SESSION, min(session_sort_key(name)[1], SLOTS_PER_MINUTE - 1)
 
 
-@dataclass(frozen=True)
-class SessionRow:
+class SessionRow(Struct, frozen=True):
     path: Path
     client: str
     name: str
@@ -72,8 +72,7 @@ class SessionRow:
     ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
 
 
-@dataclass(frozen=True)
-class SessionStory:
+class SessionStory(Struct, frozen=True):
     """One session of one client as the index holds it, for the patterns view: its lines in file order (stamp,
     kind, text: a note's kind, "asked", "action" or "agreement") and its actions (stamp, state, text, due)."""
 
@@ -89,8 +88,7 @@ class SessionStory:
     problem: str = ""
 
 
-@dataclass(frozen=True)
-class SessionLengths:
+class SessionLengths(Struct, frozen=True):
     """Finished sessions' lengths for the review's chart: how many, their sum, and averages oldest to newest
     (seconds; one a session when there are few, one per equal share of them when there are many)."""
 
@@ -99,8 +97,8 @@ class SessionLengths:
     averages: tuple[float, ...]
 
 
-# A search's own types are named tuples: every search makes these classes, and a dataclass takes five times as
-# long to make (exec'd methods); they compare, hash and read the same. The review's types stay dataclasses.
+# A search's own types are named tuples, quick to make as the review's Structs are; they compare, hash and read
+# the same.
 class Hit(NamedTuple):
     path: Path
     client: str
@@ -112,8 +110,7 @@ class Hit(NamedTuple):
     marked: str  # the text with the match between \x01 and \x02
 
 
-@dataclass(frozen=True)
-class OpenAction:
+class OpenAction(Struct, frozen=True):
     path: Path
     client: str
     started: datetime | None

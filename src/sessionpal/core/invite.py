@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .calendar import MARK, local_zone
@@ -36,8 +37,7 @@ class InviteRefused(SaveFailed):
     """An invite that was not written: no writable calendar folder, a time that cannot be, a bad length."""
 
 
-@dataclass(frozen=True)
-class Invite:
+class Invite(Struct, frozen=True):
     uid: str
     start: datetime  # aware, in the zone the session was set in
     end: datetime

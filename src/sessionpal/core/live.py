@@ -9,10 +9,12 @@ write or by `flush()`; nothing the coach typed is dropped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from . import fsio
 from .clients import load_client
@@ -75,8 +77,7 @@ def typed_form(entry: Entry) -> str:
     return prefix + entry.text
 
 
-@dataclass(frozen=True, slots=True)  # slots: a long session's log is made anew after every note
-class LogEntry:
+class LogEntry(Struct, frozen=True):  # a Struct's slots: a long session's log is made anew after every note
     """A line of the notes log: where it lives in the file and what it says."""
 
     index: int
@@ -88,8 +89,7 @@ class LogEntry:
         return self.entry.stamp
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Struct, frozen=True):
     elapsed: float
     planned: float
     notes: int
@@ -102,31 +102,38 @@ class Summary:
     focus_areas: tuple[str, ...] = ()  # for a client working without goals: the areas touched
 
 
-@dataclass
 class LiveSession:
-    home: Home
-    client: Client
-    clock: Clock
-    model: SessionModel
-    planned_minutes: int
-    document: SessionDocument | None = None
-    pending: list[Note] = field(default_factory=list)
-    read_only: str = ""  # why this session cannot be written here (another sessionpal holds the client)
-    timer: SessionTimer = field(init=False)
-    _last_save: float = field(default=0.0, init=False)
-    # Changes another program made to the session file, for the screen to tell the coach.
-    outside: list[OutsideChange] = field(default_factory=list, init=False)
-    _watch: OutsideWatch = field(default_factory=OutsideWatch, init=False)
-    _client_seen: tuple[int, int, int] | None = field(default=None, init=False)  # client.toml as last read
-    # Goes up with every change to what a screen shows (the file, the client, the timer's state): the
-    # screen redraws when it differs from the one it drew, whoever made the change.
-    revision: int = field(default=0, init=False)
-    goals: SessionGoals = field(init=False)
+    """One client's session as it is being held: its file, timer, goals and what waits to be saved. A plain
+    class: it is one session's state, changed in place and never compared."""
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        home: Home,
+        client: Client,
+        clock: Clock,
+        model: SessionModel,
+        planned_minutes: int,
+        document: SessionDocument | None = None,
+        read_only: str = "",  # why this session cannot be written here (another sessionpal holds the client)
+    ) -> None:
+        self.home = home
+        self.client = client
+        self.clock = clock
+        self.model = model
+        self.planned_minutes = planned_minutes
+        self.document = document
+        self.read_only = read_only
+        self.pending: list[Note] = []
+        self._last_save = 0.0
+        # Changes another program made to the session file, for the screen to tell the coach.
+        self.outside: list[OutsideChange] = []
+        self._watch = OutsideWatch()
+        self._client_seen: tuple[int, int, int] | None = file_fingerprint(client.path)  # client.toml as last read
+        # Goes up with every change to what a screen shows (the file, the client, the timer's state): the
+        # screen redraws when it differs from the one it drew, whoever made the change.
+        self.revision = 0
         self.goals = SessionGoals(self)
-        self.timer = self._timer_for(self.document)
-        self._client_seen = file_fingerprint(self.client.path)
+        self.timer = self._timer_for(document)
 
     def _timer_for(self, document: SessionDocument | None) -> SessionTimer:
         planned = self.planned_minutes * 60

@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .paths import Home
@@ -32,8 +33,7 @@ CLOCK_SKEW = timedelta(hours=1)  # a lock dated further ahead than this was writ
 LOCK_BYTES = 4096  # a lock is four short lines; a larger one is not ours
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(Struct, frozen=True):
     host: str
     pid: int
     started: datetime
@@ -157,8 +157,7 @@ def is_stale(holder: Holder, now: datetime) -> bool:
     return now - started > STALE_AFTER  # both in range: impossible_time took it apart above
 
 
-@dataclass(eq=False)  # one lock is one hold: compared (and kept in _HELD) by identity
-class SessionLock:
+class SessionLock(Struct, eq=False):  # one lock is one hold: compared (and kept in _HELD) by identity
     path: Path
     holder: Holder
     taken_over: str = ""  # what the coach is told of a lock taken over that was not plainly left by a crash

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct, field
 
 # When a goal was made or changed: a date and time with UTC offset as written
 # since 2026-11-29; a plain date in files written before, or by hand.
@@ -42,8 +43,7 @@ class Phase(enum.StrEnum):
 PHASES: tuple[str, ...] = tuple(p.value for p in Phase)
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(Struct, frozen=True):
     pack: str
     id: str
     text: str
@@ -57,8 +57,7 @@ class Question:
         return f"{self.pack}/{self.id}"
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(Struct, frozen=True):
     id: str
     title: str
     questions: tuple[Question, ...]
@@ -115,8 +114,7 @@ MOVE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(Struct, frozen=True):
     """A line of a goal's history: a status change, or a playbook move (then from and to may be equal)."""
 
     date: Stamp
@@ -126,8 +124,7 @@ class StatusChange:
     move: Move | None = None
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(Struct, frozen=True):
     id: str
     title: str
     status: GoalStatus = GoalStatus.ACTIVE
@@ -144,8 +141,7 @@ class Goal:
         return self.values[0] if self.values else ""
 
 
-@dataclass(frozen=True)
-class Engagement:
+class Engagement(Struct, frozen=True):
     """What the coach and the client agreed: a number of sessions, perhaps an end date; and, if the coach
     keeps it here, the date of the next session."""
 
@@ -159,8 +155,7 @@ class Engagement:
         return self.started is None or day >= self.started
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(Struct, frozen=True):
     slug: str
     name: str
     path: Path
@@ -183,8 +178,7 @@ class Client:
         return next((g for g in self.goals if g.id == goal_id), None)
 
 
-@dataclass(frozen=True)
-class ClientCard:
+class ClientCard(Struct, frozen=True):
     """What the client list and today's calls show of a client: enough to list 2,000 clients without parsing
     2,000 client files. The whole client is read when one is opened."""
 
@@ -224,8 +218,7 @@ NOTE_PREFIXES: dict[str, NoteKind] = {
 }
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Struct, frozen=True):
     """A stamped line of the session's Notes section; `stamp` is elapsed session seconds."""
 
     stamp: int
@@ -239,8 +232,7 @@ class ActionState(enum.StrEnum):
     DROPPED = "-"
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(Struct, frozen=True):
     """A task from the Actions section, `- [ ] text`; stamp is None when a person wrote it by hand.
 
     An action that starts with "Coach:" is the coach's own (a check-in they promised, say): it stays out
@@ -261,8 +253,7 @@ COACH_PREFIX = "Coach:"
 _OLD_CHECK_IN = re.compile(r"^Check in by message on .+ about: ")
 
 
-@dataclass(frozen=True)
-class AskedQuestion:
+class AskedQuestion(Struct, frozen=True):
     """A question from the deck marked asked, with its `pack/question` reference."""
 
     stamp: int
@@ -284,8 +275,7 @@ FOCUS_AREAS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     """Preferences from config.toml; every key is optional."""
 
     session_minutes: int = 60

@@ -39,10 +39,12 @@ import secrets
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from . import fsio
 from .clients import edit_client
@@ -80,8 +82,7 @@ def _no_crash(step: str) -> None:
 _step: Callable[[str], None] = _no_crash
 
 
-@dataclass
-class Moved:
+class Moved(Struct):
     path: Path  # where the session is now
     copied: list[str] = field(default_factory=list)  # goal ids copied into the new client's file
     removed: list[str] = field(default_factory=list)  # goal ids that left the old client's file
@@ -92,8 +93,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
-class Plan:
+class Plan(Struct):
     """What the intent record says: everything a later start needs to finish the move."""
 
     source: str  # the old client's slug
@@ -107,7 +107,7 @@ class Plan:
     host: str  # the computer that began it: only that one finishes it
 
     def render(self) -> str:
-        return json.dumps({"version": 2, **self.__dict__}, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps({"version": 2, **asdict(self)}, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
     def parse(cls, data: Any) -> Plan:
@@ -181,8 +181,7 @@ def move_session(home: Home, path: Path, to: str, now: datetime) -> Moved:
         return _finish(home, record, plan)
 
 
-@dataclass
-class Finished:
+class Finished(Struct):
     """A move found half done at a start, and what became of it: a line for the coach."""
 
     record: Path

@@ -8,8 +8,9 @@ or not) and builds the LiveSession for each answer; the UI only asks and shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from . import fsio
 from .live import LiveSession, close_unfinished, unsaved_gap
@@ -23,16 +24,14 @@ from .sessions import clean_leftovers, find_unfinished
 from .timer import Clock
 
 
-@dataclass(frozen=True)
-class Defaults:
+class Defaults(Struct, frozen=True):
     """config.toml's choices, for a client who has none of their own."""
 
     model: str
     session_minutes: int
 
 
-@dataclass
-class ClientOpening:
+class ClientOpening(Struct):
     home: Home
     client: Client
     clock: Clock

@@ -10,9 +10,10 @@ Nothing is overwritten silently and nothing the coach saw is dropped silently:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .model import Entry
@@ -21,8 +22,7 @@ from .sessionfile import SessionDocument
 from .sessions import file_fingerprint, read_session
 
 
-@dataclass(frozen=True)
-class OutsideChange:
+class OutsideChange(Struct, frozen=True):
     path: Path
     adopted: bool  # their version is now the session's file
     lost: int = 0  # lines of ours their version does not have

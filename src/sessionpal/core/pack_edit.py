@@ -15,9 +15,11 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from . import fsio
 from .model import PHASES, Pack, Question
@@ -36,8 +38,7 @@ class PackEditError(SaveFailed):
     """An edit that cannot be made (a built-in pack, an unknown question, a taken id)."""
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     start: int  # first line (a comment directly above the header, or the header)
     header: int  # the [[questions]] or [pack] line
     keys_end: int  # one past the last line of the table's keys

@@ -8,9 +8,10 @@ problem is reported (path:line:col) and skipped; the others still load.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from msgspec import Struct, field
 
 from .model import PHASES, Pack, Phase, Question
 from .paths import Home, builtin_prompts_dir
@@ -119,8 +120,7 @@ def pack_files(folder: Path) -> list[Path]:
         return []
 
 
-@dataclass
-class PackLibrary:
+class PackLibrary(Struct):
     """Every pack that loaded, by id, and every problem with the ones that did not."""
 
     packs: dict[str, Pack] = field(default_factory=dict)
@@ -142,7 +142,7 @@ class PackLibrary:
 
 class _HasId(Protocol):
     @property
-    def id(self) -> str: ...  # read-only, so frozen dataclasses match
+    def id(self) -> str: ...  # read-only, so frozen Structs match
 
 
 T = TypeVar("T", bound=_HasId)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
+from msgspec import Struct
 
 from .dates import past_window
 from .live import parse_typed
@@ -32,8 +33,7 @@ KINDS = {"paid": False, "pro-bono": True}
 MAX_MINUTES = 24 * 60
 
 
-@dataclass(frozen=True)
-class PastSession:
+class PastSession(Struct, frozen=True):
     """One row of an hours file: a session on `day` with `client` (a name or folder name, as written)."""
 
     day: date

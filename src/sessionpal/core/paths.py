@@ -157,8 +157,7 @@ def _digest(text: str) -> str:
 
 class Home:
     """The coach's data home and the layout inside it: a value (equal, hashed and shown by its root), which
-    cannot be changed. A plain class, not a frozen dataclass: every command makes one, and making the class
-    was a millisecond of each start."""
+    cannot be changed. A plain class with one slot."""
 
     __slots__ = ("root",)
     root: Path

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .carried import ActionSeen, Carried, carried_over
 from .index_types import SessionStory
@@ -32,8 +33,7 @@ _SAID = frozenset((NoteKind.QUOTE.value, NoteKind.SHARED.value))  # the kinds of
 RECENT = 2  # months (up to the latest session) that count as "lately" for rising and quiet themes
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(Struct, frozen=True):
     """A line in the client's own words (a `"` note), or a note for the client (`+`): when, where, its tags."""
 
     when: datetime | None
@@ -49,8 +49,7 @@ class Quote:
         return self.when.date().isoformat() if self.when else self.path.stem[:10]
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(Struct, frozen=True):
     """A tag, area or word of the client's, counted in each month from their first session to their last (oldest first)."""
 
     kind: str  # "tag", "area" or "word"
@@ -63,8 +62,7 @@ class Theme:
         return sum(self.counts)
 
 
-@dataclass(frozen=True)
-class QuietGoal:
+class QuietGoal(Struct, frozen=True):
     """An open goal no note has named for `sessions` sessions (the stalled rule's evidence), and the rule's
     verdict on it ("" when its ratings or status moved meanwhile)."""
 
@@ -74,8 +72,7 @@ class QuietGoal:
     stalled: str = ""
 
 
-@dataclass(frozen=True)
-class EnergyPoint:
+class EnergyPoint(Struct, frozen=True):
     """One session's energy check-ins, the client's own 0-10 numbers."""
 
     when: datetime | None
@@ -84,8 +81,7 @@ class EnergyPoint:
     end: int | None
 
 
-@dataclass(frozen=True)
-class Patterns:
+class Patterns(Struct, frozen=True):
     client: str  # the client's name
     slug: str
     sessions: int  # sessions read (from `since` on)

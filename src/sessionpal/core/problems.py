@@ -23,9 +23,10 @@ except ImportError:  # pragma: no cover - a platform without the dependency stil
 
     _TOML_ERRORS = (tomllib.TOMLDecodeError,)
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .safe_text import visible
 
@@ -33,8 +34,7 @@ from .safe_text import visible
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(Struct, frozen=True, order=True):
     path: str
     line: int
     col: int

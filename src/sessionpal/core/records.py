@@ -4,9 +4,10 @@ what in the home others on this computer could read."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .clients import ClientEntry, list_clients
@@ -18,8 +19,7 @@ from .versions import folder_for
 AUDIT_LOG = "audit.log"
 
 
-@dataclass(frozen=True)
-class Erased:
+class Erased(Struct, frozen=True):
     slug: str
     files: int
     in_git: bool  # the home is a git repository: its history still holds the files
@@ -90,8 +90,7 @@ def home_caches(home: Home) -> list[Path]:
     return found
 
 
-@dataclass(frozen=True)
-class PastRetention:
+class PastRetention(Struct, frozen=True):
     entry: ClientEntry
     last: date | None  # the last session's day (or the day the client was added)
 

@@ -9,9 +9,10 @@ matter. Every call is saved before it returns, or raises SaveFailed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
+
+from msgspec import Struct
 
 from . import goals as goal_edits
 from .clients import set_agreements, set_values
@@ -25,8 +26,7 @@ from .stalled import SessionFacts, stalled_goals
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class GoalChange:
+class GoalChange(Struct, frozen=True):
     goal_id: str
     title: str
     before: GoalStatus | None  # None for a goal added in this session

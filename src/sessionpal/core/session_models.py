@@ -16,8 +16,9 @@ Built-in models ship in prompts/models/; the coach's own live in <home>/models/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .model import PHASES, Phase
 from .packs import load_unique, pack_files
@@ -30,8 +31,7 @@ PHASE_KEYS = ("id", "title", "questions", "share", "minutes")
 DEFAULT_MODEL_ID = "grow"
 
 
-@dataclass(frozen=True)
-class ModelPhase:
+class ModelPhase(Struct, frozen=True):
     id: str
     title: str
     questions: Phase
@@ -39,8 +39,7 @@ class ModelPhase:
     minutes: float | None = None
 
 
-@dataclass(frozen=True)
-class PhaseSpan:
+class PhaseSpan(Struct, frozen=True):
     """A phase placed on the clock: from `start` to `end` seconds of elapsed time."""
 
     phase: ModelPhase
@@ -48,8 +47,7 @@ class PhaseSpan:
     end: float
 
 
-@dataclass(frozen=True)
-class SessionModel:
+class SessionModel(Struct, frozen=True):
     id: str
     title: str
     phases: tuple[ModelPhase, ...]
@@ -131,8 +129,7 @@ def load_model_file(path: Path, *, builtin: bool = False) -> SessionModel:
     return parse_model(path, read_user_text(path), builtin=builtin)
 
 
-@dataclass
-class ModelLibrary:
+class ModelLibrary(Struct):
     models: dict[str, SessionModel] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .due import due_from_text, split_due, with_due
 from .model import Action, ActionState, AskedQuestion, Entry, Note, NoteKind
@@ -152,8 +154,7 @@ def parse_entry(section: str, line: str) -> Entry | None:
 # --- the whole file -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EntryLine:
+class EntryLine(Struct, frozen=True):
     """A recognised body line; `source` is the text as read, kept so it renders unchanged."""
 
     section: str
@@ -176,8 +177,7 @@ def energy_level(text: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class Energy:
+class Energy(Struct, frozen=True):
     """The client's energy, 0-10 in their own number, as they said it at the start and at the end of a session
     (front matter `energy = { start = 6, end = 8 }`); None where it was not asked. Off unless the coach asks."""
 
@@ -200,8 +200,7 @@ class Energy:
         return kept or None
 
 
-@dataclass(frozen=True)
-class SessionInfo:
+class SessionInfo(Struct, frozen=True):
     """The front matter sessionpal reads; other keys a person adds are kept in the text."""
 
     client: str
@@ -561,8 +560,7 @@ _KIND_TEXT = {kind: kind.value for kind in NoteKind}
 _MARKED = ("\\", "*", '"')  # the first characters of every note label, the escape and a quote
 
 
-@dataclass(frozen=True)
-class SessionText:
+class SessionText(Struct, frozen=True):
     """A session file as the search index reads it: the front matter, and every entry as plain values in file
     order. What SessionDocument.parse would read, with the same problems, at a fraction of its cost: one
     regular-expression pass per section instead of a Python step per line (a first index build reads every file)."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from . import fsio
 from .model import Action, ActionState
@@ -111,8 +113,7 @@ def set_action_state(path: Path, action: Action, state: ActionState) -> SessionD
     return update_session(path, change)[0]
 
 
-@dataclass
-class SessionListing:
+class SessionListing(Struct):
     path: Path
     document: SessionDocument | None
     problems: list[Problem]

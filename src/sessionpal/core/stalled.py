@@ -10,9 +10,10 @@ stalled. Flagging is a prompt to look at the goal with the client, never to push
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
+
+from msgspec import Struct, field
 
 from .model import Client, Goal, GoalStatus, Stamp, at_or_after
 
@@ -20,8 +21,7 @@ from .model import Client, Goal, GoalStatus, Stamp, at_or_after
 WATCHED = (GoalStatus.ACTIVE, GoalStatus.ON_TRACK, GoalStatus.AT_RISK)
 
 
-@dataclass(frozen=True)
-class SessionFacts:
+class SessionFacts(Struct, frozen=True, dict=True):
     """What one session says about the goals: when it started, its ratings and the text of its notes."""
 
     started: Stamp
@@ -128,8 +128,7 @@ def sparkline(ratings: list[int], width: int = 8) -> str:
     return bars(ratings[-width:], 1, 10)
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(Struct, frozen=True):
     """The five-values/five-goals picture: which goal serves which value, and what stands alone."""
 
     values: tuple[str, ...]

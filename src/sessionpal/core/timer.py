@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+
+from msgspec import Struct
 
 from .session_models import PhaseSpan
 
@@ -72,8 +73,7 @@ class Level(enum.StrEnum):
     OVER = "over"
 
 
-@dataclass(frozen=True)
-class TimerReading:
+class TimerReading(Struct, frozen=True):
     state: TimerState
     elapsed: float
     planned: float

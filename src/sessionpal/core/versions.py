@@ -12,9 +12,10 @@ import contextvars
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import fsio
 from .paths import Home
@@ -45,8 +46,7 @@ def shrinking_allowed() -> Iterator[None]:
         _shrink_allowed.reset(token)
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(Struct, frozen=True):
     number: int  # 1 is the newest
     path: Path
     saved: datetime

@@ -8,9 +8,9 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from msgspec.structs import replace
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding

@@ -8,7 +8,8 @@ folder, code, goals, values, areas, the session agreement) becomes "(private)".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..core.model import Client
 from ..core.sessionfile import SessionDocument
@@ -17,8 +18,7 @@ MASK = "(private)"
 MIN_WORD = 3  # shorter pieces of a name ("Li", "de") would mask half of every sentence
 
 
-@dataclass(frozen=True)
-class Redactor:
+class Redactor(Struct, frozen=True):
     pattern: re.Pattern[str] | None
 
     @classmethod

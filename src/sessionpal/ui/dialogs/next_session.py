@@ -7,10 +7,10 @@ NextSession (what the summary is given) holds what the invite needs and does the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from msgspec import Struct
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -29,8 +29,7 @@ from ..widgets.tickbox import TickBox
 from .text import _Form
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(Struct, frozen=True):
     """What the coach set: when, how long, and whether the title says the code."""
 
     start: datetime
@@ -38,8 +37,7 @@ class Planned:
     code: bool
 
 
-@dataclass
-class NextSession:
+class NextSession(Struct):
     """The next session of `client`, after the session in `session` (its file)."""
 
     home: Home

@@ -4,8 +4,8 @@ the drawing its watchers do with them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from msgspec import Struct
 from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -30,8 +30,7 @@ def client_prompt(entry: ClientEntry) -> Content:
     return Content.assemble((entry.name, "bold"), "  ", (when, "$text-muted"))
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(Struct, frozen=True):
     """What the list shows: the clients the filter finds (at most so many), how many more it finds, the line
     under the filter ("" for none), and whether the client highlighted before stays highlighted (a reload)."""
 

@@ -9,10 +9,11 @@ calendar, finds the client's next call in it (another worker): the engagement's 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec.structs import replace
 
 from ...core.engagement import Standing, session_days, standing
 from ...core.history import LastTime, last_time

@@ -14,10 +14,10 @@ lists those questions here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,8 +42,7 @@ REFLECTION = '* You said earlier: "{}"'  # the note line's words for a quote ref
 REASON_TAGS = ("stalled", "reason")  # the playbook's "find the real reason" questions, as the deck filter finds them
 
 
-@dataclass(frozen=True)
-class PatternsAnswer:
+class PatternsAnswer(Struct, frozen=True):
     """What a live session does when the view closes: words for the note line, or a filter for the deck."""
 
     note: str = ""

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from msgspec import Struct
 from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets.option_list import Option
@@ -55,16 +55,14 @@ def marked_content(marked: str) -> Content:
     return content
 
 
-@dataclass(frozen=True)
-class Sizes:
+class Sizes(Struct, frozen=True):
     """How many sessions and open actions the review lists (None until the index has been read)."""
 
     sessions: int
     actions: int
 
 
-@dataclass(frozen=True)
-class Problems:
+class Problems(Struct, frozen=True):
     """What the Problems tab lists: files that cannot be read, sync copies, clients past retention."""
 
     files: tuple[str, ...] = ()
@@ -76,8 +74,7 @@ class Problems:
         return len(self.files) + len(self.copies) + len(self.past)
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Struct, frozen=True):
     """A search's results and the words they were found for."""
 
     query: str = ""

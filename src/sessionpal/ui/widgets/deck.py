@@ -260,7 +260,7 @@ class DeckPane(Vertical):
 
     def _index_of(self, question: Question | None) -> int | None:
         """Where the question is in the list. By identity: the deck's questions are its own objects, and comparing
-        dataclasses field by field down a list of thousands cost a keystroke milliseconds."""
+        records field by field down a list of thousands cost a keystroke milliseconds."""
         if question is None:
             return None
         return next((i for i, shown in enumerate(self.shown) if shown is question), None)

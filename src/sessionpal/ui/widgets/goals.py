@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from msgspec import Struct, field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -98,8 +98,7 @@ class GoalList(OptionList):
     can_focus = False
 
 
-@dataclass(frozen=True)
-class Sidebar:
+class Sidebar(Struct, frozen=True):
     """What the sidebar shows, as one value the session screen holds and binds into the pane: the goals (open
     ones first, in the client's order) with their rating trends, stalled flags and today's ratings; or, for a
     client working without goals (`areas` not None), the focus areas and those this session touched. Equal

@@ -5,8 +5,7 @@ when what it shows has changed (a reactive compares the new value with the old).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
@@ -19,8 +18,7 @@ from ...core.timer import TimerState
 STATE_WORDS = {TimerState.READY: "not started", TimerState.RUNNING: "in session", TimerState.PAUSED: "paused", TimerState.ENDED: "ended"}
 
 
-@dataclass(frozen=True)
-class HeaderFacts:
+class HeaderFacts(Struct, frozen=True):
     """What the header says: the client (or "Private"), the planned minutes, the model, the timer's state in
     words, and where the engagement stands ("session 5 of 12"; "" when there is none)."""
 

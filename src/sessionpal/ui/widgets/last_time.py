@@ -3,10 +3,10 @@ earlier session (those that keep coming back flagged), the engagement's standing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
@@ -48,8 +48,7 @@ def _by_due(action: Action) -> tuple[bool, date]:
     return (action.due is None, action.due or date.min)
 
 
-@dataclass(frozen=True)
-class LastTimeView:
+class LastTimeView(Struct, frozen=True):
     """What the "last time" card shows: the previous session (None before the first), the open actions of every
     earlier session once the index has them (None until then: the last session's own are shown), today (for
     the overdue ones) and the engagement's standing."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -217,7 +217,7 @@ class NotesLog(OptionList):
         previous = self.highlighted
         # The usual change is a note added at the end: add its line, not every line again. A line the file has not
         # changed is the very same entry (the session's document shares them from write to write), so identity
-        # settles most comparisons before the dataclasses are compared field by field.
+        # settles most comparisons before the records are compared field by field.
         kept = len(old) if len(items) >= len(old) and all(a.entry is b.entry or a.entry == b.entry for a, b in zip(old, items, strict=False)) else 0
         with self.app.batch_update():
             if not kept:
@@ -272,8 +272,7 @@ class Reminder(Static):
         self.update(Content.assemble((title, "bold"), "  " if title else "", message))
 
 
-@dataclass(frozen=True)
-class Unsaved:
+class Unsaved(Struct, frozen=True):
     """The notes waiting for the disk: how many, why, and the last words of them (none behind the blind)."""
 
     count: int = 0

@@ -11,9 +11,9 @@ new generation, so a page read before a change is never shown after it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from msgspec import Struct
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
@@ -32,8 +32,7 @@ KEPT_PAGES = 12  # pages held at most: a few screens either side of the view
 GAP = 2  # cells between columns
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     title: str
     width: int | None = None  # None: what the line has left (the last column)
 

@@ -8,9 +8,9 @@ so the colour change is gentle and theme-aware.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -105,8 +105,7 @@ class PhaseStrip(Widget):
         return text
 
 
-@dataclass(frozen=True)
-class TimerView:
+class TimerView(Struct, frozen=True):
     """What a timer shows: the reading, and the session's phases (for the strip)."""
 
     reading: TimerReading

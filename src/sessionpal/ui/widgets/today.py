@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from msgspec import Struct, field
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from ...core.calendar import Call
 
 
-@dataclass(frozen=True)
-class TodayCalls:
+class TodayCalls(Struct, frozen=True):
     """A day's calls as read from the calendar (None on the screen: no calendar, nothing drawn)."""
 
     day: date
