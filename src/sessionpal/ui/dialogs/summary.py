@@ -68,6 +68,7 @@ class ScrollingDialog(ModalScreen[None]):
     scroll the text (the VerticalScroll named by SCROLLS) all the same, the buttons in sight below it."""
 
     SCROLLS = ""
+    CSS_PATH = "summary.tcss"  # read when a summary first opens, not at the app's start
     BINDINGS = [
         Binding("down", "scroll_text(1)", "Down", show=False),
         Binding("up", "scroll_text(-1)", "Up", show=False),

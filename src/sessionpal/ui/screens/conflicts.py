@@ -56,6 +56,7 @@ def editor_command() -> list[str] | None:
 
 class ConflictsScreen(Screen[None]):
     pal = TypedApp()
+    CSS_PATH = "conflicts.tcss"  # read when it first opens, not at the app's start
 
     BINDINGS = [
         Binding("1", "keep_file", "Keep this file", id="conflict_keep_file", tooltip="Keep the file as it is; the copy goes into its version history"),

@@ -53,6 +53,7 @@ NEW_PACK = "+new-pack"
 
 class PacksScreen(Screen[None], FollowsApp):
     pal = TypedApp()
+    CSS_PATH = "packs.tcss"  # read when it first opens, not at the app's start
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [

@@ -1,9 +1,8 @@
 """Review: past sessions newest first, open actions across sessions, and search over every note.
 
-For one client (from their session screen) or all clients (from the client
-list). Everything here reads the search index, brought up to date in a worker
-when the screen opens (a progress bar shows while it builds); session files stay
-the source of truth, and ticking an action changes only its line in its file.
+For one client (from their session screen) or all clients (from the client list). Everything here reads the
+search index, brought up to date in a worker when the screen opens (a progress bar shows while it builds);
+session files stay the source of truth, and ticking an action changes only its line in its file.
 
 The screen is a window onto the index: the lists are PagedTables that read the
 rows in view a page at a time (LIMIT/OFFSET on the index's own order), the
@@ -51,6 +50,7 @@ from .review_view import SEARCHING_AFTER, Found, Problems, Sizes, action_cells, 
 
 class ReviewScreen(Screen[None], FollowsApp):
     pal = TypedApp()
+    CSS_PATH = "review.tcss"  # read when it first opens, not at the app's start
     CLOSES_UNDER_BLIND = True  # it refuses to open under the blind, and closes when it comes down
 
     BINDINGS = [

@@ -50,6 +50,7 @@ def session_markdown(document: SessionDocument, name: str) -> tuple[str, dict[in
 class SessionViewScreen(Screen[None], FollowsApp):
     CLOSES_UNDER_BLIND = True  # a view of the client's words: closed when the blind comes down
     pal = TypedApp()
+    CSS_PATH = "review.tcss"  # the review's, which it opens from
 
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="view_back", tooltip="Back to the review"),
