@@ -9,8 +9,6 @@ nearest enclosing table, then to 1:1.
 
 from __future__ import annotations
 
-import json
-
 PathPart = str | int
 KeyPath = tuple[PathPart, ...]
 Position = tuple[int, int]
@@ -41,6 +39,8 @@ def _read_key(s: str, i: int) -> tuple[list[str], int] | None:
             if j >= n:
                 return None
             raw = "".join(buf)
+            import json  # only for a key with escapes: the import is a millisecond of every start
+
             try:
                 parts.append(json.loads(f'"{raw}"'))
             except ValueError:
