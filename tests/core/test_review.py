@@ -301,7 +301,7 @@ def test_the_review_reads_pages_counts_and_chart_buckets_from_the_index(practice
     assert [a for start in range(0, 30, 7) for a in index.open_actions(limit=7, offset=start)] == actions
     finished = [r.elapsed for r in reversed(everyone) if r.finished and not r.problem]
     few = index.lengths(buckets=200)
-    assert (few.count, few.total) == (len(finished), sum(finished)) and few.averages == tuple(finished), "few sessions: one a session"
+    assert (few.sessions, few.total) == (len(finished), sum(finished)) and few.averages == tuple(finished), "few sessions: one a session"
     many = index.lengths(buckets=4)
     assert len(many.averages) == 4 and many.averages[0] == sum(finished[:7]) / 7 and many.averages[-1] == sum(finished[21:]) / 7
     ratings = index.client_ratings("ana-perez")

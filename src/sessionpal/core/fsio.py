@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from msgspec import Struct, field
-
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; one process per client is then up to the session lock
@@ -324,11 +322,13 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
-class Removed(Struct):
-    """What remove_tree did: the files it removed, and the links it removed whose targets it left alone."""
+class Removed:
+    """What remove_tree did: the files it removed, and the links it removed whose targets it left alone. A plain
+    class, counted up as it goes (and not a Struct: every command imports this module, few erase)."""
 
-    files: int = 0
-    links: list[tuple[Path, str]] = field(default_factory=list)  # (the link, where it pointed)
+    def __init__(self) -> None:
+        self.files = 0
+        self.links: list[tuple[Path, str]] = []  # (the link, where it pointed)
 
 
 def remove_tree(folder: Path, uncounted: tuple[str, ...] = ()) -> Removed:

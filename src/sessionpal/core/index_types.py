@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from msgspec import Struct, field
-
 from .paths import session_sort_key
 from .spaceless import has_spaceless, spaced
 
@@ -55,7 +53,10 @@ def minute_block(name: str) -> tuple[int, int]:
     return max(minute, 0) * SLOTS_PER_MINUTE * LINES_PER_SESSION, min(session_sort_key(name)[1], SLOTS_PER_MINUTE - 1)
 
 
-class SessionRow(Struct, frozen=True):
+# The index's rows are named tuples, not Structs like the other records: `sessionpal search` imports this module,
+# and msgspec's import (typing_extensions and inspect with it, which only Textual's start has already) is 14 ms of
+# a warm search that takes 90. They compare and read as the Structs do.
+class SessionRow(NamedTuple):
     path: Path
     client: str
     name: str
@@ -69,10 +70,10 @@ class SessionRow(Struct, frozen=True):
     agreement: str
     finished: bool
     problem: str  # "path:line:col: message" for a file that cannot be read
-    ratings: dict[str, int] = field(default_factory=dict)  # goal id -> progress 1-10 this session
+    ratings: dict[str, int]  # goal id -> progress 1-10 this session
 
 
-class SessionStory(Struct, frozen=True):
+class SessionStory(NamedTuple):
     """One session of one client as the index holds it, for the patterns view: its lines in file order (stamp,
     kind, text: a note's kind, "asked", "action" or "agreement") and its actions (stamp, state, text, due)."""
 
@@ -88,17 +89,15 @@ class SessionStory(Struct, frozen=True):
     problem: str = ""
 
 
-class SessionLengths(Struct, frozen=True):
+class SessionLengths(NamedTuple):
     """Finished sessions' lengths for the review's chart: how many, their sum, and averages oldest to newest
     (seconds; one a session when there are few, one per equal share of them when there are many)."""
 
-    count: int
+    sessions: int
     total: int
     averages: tuple[float, ...]
 
 
-# A search's own types are named tuples, quick to make as the review's Structs are; they compare, hash and read
-# the same.
 class Hit(NamedTuple):
     path: Path
     client: str
@@ -110,7 +109,7 @@ class Hit(NamedTuple):
     marked: str  # the text with the match between \x01 and \x02
 
 
-class OpenAction(Struct, frozen=True):
+class OpenAction(NamedTuple):
     path: Path
     client: str
     started: datetime | None

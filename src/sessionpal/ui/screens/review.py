@@ -289,8 +289,8 @@ class ReviewScreen(Screen[None], FollowsApp):
         if lengths is None:
             return  # not read yet: the chart's room stays as on_mount left it
         charts = self.query_one("#review-charts")
-        charts.display = bool(lengths and lengths.count)
-        if not lengths or not lengths.count:
+        charts.display = bool(lengths and lengths.sessions)
+        if not lengths or not lengths.sessions:
             return
         sparkline = self.query_one("#lengths", Sparkline)
         sparkline.display = len(lengths.averages) > 1  # one session's bar would fill the width and say nothing
@@ -299,9 +299,9 @@ class ReviewScreen(Screen[None], FollowsApp):
         self.query_one("#lengths-summary", Static).update(
             Content.from_markup(
                 "[$text-muted]$n · $total in all · $mean on average[/]",
-                n=f"{lengths.count:,} session{'s' if lengths.count != 1 else ''}",
+                n=f"{lengths.sessions:,} session{'s' if lengths.sessions != 1 else ''}",
                 total=format_span(lengths.total),
-                mean=format_span(lengths.total / lengths.count),
+                mean=format_span(lengths.total / lengths.sessions),
             )
         )
 
