@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402  (bench/ is not a package)
-from run import BENCH, PYTHON, busiest_client, first_paint  # noqa: E402
+from run import BENCH, PYTHON, SESSIONPAL_COMMAND, busiest_client, first_paint  # noqa: E402
 
 ROOT = BENCH.parent
 
@@ -75,7 +75,7 @@ def main() -> None:
                 # with "before" always first said 1.15 after/before; ten alternating rounds of the same trees, 0.91).
                 for side in ("before", "after") if round_ % 2 == 0 else ("after", "before"):
                     tree = trees[side]
-                    command = f"{PYTHON} -m sessionpal --home {home} --client '{name}'"
+                    command = f"{SESSIONPAL_COMMAND} --home {home} --client '{name}'"
                     paints[side].append(first_paint(command, [name, "Type a note"], {**env, "PYTHONPATH": str(tree / "src")}))
             runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
             for _ in range(args.headless_runs):

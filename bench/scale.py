@@ -23,6 +23,8 @@ the deck filter over its 5,000 questions beside a bare Input matching as much, a
 `sessionpal packs add` to a 5,000-question pack as a whole process. It ends with one table:
 each target, the figure, the floor it is compared with, met or missed.
 
+Every sessionpal command runs as the venv's `sessionpal` script, as a coach types it (not `python -m`, whose runpy
+is 4-5 ms the bare app, a script, does not pay), with this checkout's src first on PYTHONPATH.
 Source files are compiled first, as an installed wheel's are: this machine's
 PYTHONDONTWRITEBYTECODE would otherwise make every start compile the app again.
 """
@@ -46,6 +48,8 @@ from generate import generate, write_pack  # noqa: E402  (bench/ is not a packag
 from run import (  # noqa: E402
     BENCH,
     PYTHON,
+    SESSIONPAL,
+    SESSIONPAL_COMMAND,
     busiest_client,
     first_paint,
     measure_input_floor,
@@ -133,7 +137,7 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
     # This checkout's src first, in every process and in tmux (whose server keeps its own environment): the
     # figures are of the code beside this script, whatever the venv's editable install points at.
     env = dict(os.environ, SESSIONPAL_CACHE=str(cache), TERM="xterm-256color", PYTHONPATH=str(SRC))
-    search = [PYTHON, "-m", "sessionpal", "--home", str(root), "search", WORD]
+    search = [*SESSIONPAL, "--home", str(root), "search", WORD]
     started = time.perf_counter()
     subprocess.run(search, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
     build = time.perf_counter() - started
@@ -146,7 +150,7 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
         # The client list as a coach meets it each day: with the roster its last run kept (cache/roster.json,
         # written once every client has been read). Each timed run below is stopped at its first frame, before
         # it could write one, so without this every run would read every client file, as only a first run does.
-        start_in_tmux(f"{PYTHON} -m sessionpal --home {root}", tmux_env)
+        start_in_tmux(f"{SESSIONPAL_COMMAND} --home {root}", tmux_env)
         on_screen(["Type to find a client", "last session"])
         deadline = time.perf_counter() + 60
         while not list(cache.glob("*/roster.json")) and time.perf_counter() < deadline:
@@ -157,8 +161,8 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
         bare, client, listing = [], [], []
         for _ in range(runs):  # interleaved, so a noisy moment hits all three
             bare.append(first_paint(f"{PYTHON} {BENCH / 'bare_app.py'}", ["Bare Textual app", "Type a note"], tmux_env))
-            client.append(first_paint(f"{PYTHON} -m sessionpal --home {root} --client {slug}", [name, "Type a note"], tmux_env))
-            listing.append(first_paint(f"{PYTHON} -m sessionpal --home {root}", ["Type to find a client", "last session"], tmux_env))
+            client.append(first_paint(f"{SESSIONPAL_COMMAND} --home {root} --client {slug}", [name, "Type a note"], tmux_env))
+            listing.append(first_paint(f"{SESSIONPAL_COMMAND} --home {root}", ["Type to find a client", "last session"], tmux_env))
         figures |= {"bare_ms": statistics.median(bare) * 1000, "client_ms": statistics.median(client) * 1000, "list_ms": statistics.median(listing) * 1000}
         figures["rss_mb"] = measure_rss(root, slug, tmux_env)
         # Everyone's review from the client list, beside the same view on a bare DataTable; then quitting.
@@ -172,9 +176,7 @@ def measure_size(sessions: int, homes: Path, runs: int) -> dict:
                 review_and_quit(f"{PYTHON} {BENCH / 'review_floor.py'} {index}", ["Bare review floor"], ["Review · all clients", first_row], tmux_env)
             )
             ours_review.append(
-                review_and_quit(
-                    f"{PYTHON} -m sessionpal --home {root}", ["Type to find a client", "last session"], ["Review · all clients", first_row], tmux_env
-                )
+                review_and_quit(f"{SESSIONPAL_COMMAND} --home {root}", ["Type to find a client", "last session"], ["Review · all clients", first_row], tmux_env)
             )
         for key, values in (("review", ours_review), ("review_floor", floor_review)):
             figures[f"{key}_rows_ms"] = statistics.median(v[0] for v in values) * 1000
@@ -189,7 +191,7 @@ def measure_once(root: Path, runs: int) -> dict:
     cache = Path(tempfile.mkdtemp(prefix="sessionpal-scale-cache-"))
     os.environ["SESSIONPAL_CACHE"] = str(cache)
     # The index built first, as a coach's would be: the app would otherwise build it while being measured.
-    subprocess.run([PYTHON, "-m", "sessionpal", "--home", str(root), "search", WORD], capture_output=True, env=dict(os.environ), check=False)
+    subprocess.run([*SESSIONPAL, "--home", str(root), "search", WORD], capture_output=True, env=dict(os.environ), check=False)
     _slug, name = busiest_client(root)
     live = asyncio.run(measure_notes_and_filter(root, name, 300, 168))
     live |= asyncio.run(measure_input_floor(live.pop("texts"), 168))
@@ -199,7 +201,7 @@ def measure_once(root: Path, runs: int) -> dict:
         (home / "prompts").mkdir()
         write_pack(home / "prompts" / "big.toml", "big", 5000, seed=1)
         adds = [
-            whole_process([PYTHON, "-m", "sessionpal", "packs", "add", "--home", str(home), "big", f"One more question, number {n}?"], dict(os.environ), 1)
+            whole_process([*SESSIONPAL, "packs", "add", "--home", str(home), "big", f"One more question, number {n}?"], dict(os.environ), 1)
             for n in range(runs)
         ]
     return live | {"pack_add_s": statistics.median(adds), "home_sessions": sum(1 for _ in (root / "clients").glob("*/sessions/*.md"))}

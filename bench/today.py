@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402  (bench/ is not a package)
-from run import BENCH, PYTHON, first_paint  # noqa: E402
+from run import BENCH, SESSIONPAL_COMMAND, first_paint  # noqa: E402
 
 ROOT = BENCH.parent
 EVENTS = 5_000
@@ -120,7 +120,7 @@ def main() -> None:
             "after, today's calls drawn": ({**base, "PYTHONPATH": str(after), "SESSIONPAL_MACHINE_CONFIG": str(with_calendar)}, ["to choose a call"]),
         }
         paints: dict[str, list[float]] = {side: [] for side in sides}
-        command = f"{PYTHON} -m sessionpal --home {home}"
+        command = f"{SESSIONPAL_COMMAND} --home {home}"
         for env, more in sides.values():  # untimed: bytecode cached for each tree
             first_paint(command, ["sessionpal · clients", top, *more], env)
         for _ in range(args.runs):
