@@ -59,6 +59,9 @@ def test_the_child_hands_over_what_the_list_would_read_and_writes_nothing(practi
     expected = read_first_screen(practice, date(2026, 12, 4), Roster(practice, keeps=False))
     assert found == expected and len(expected.entries) == FIRST_SCREEN
     assert [c.copy.name for c in expected.conflicts] == ["client (Ana's conflicted copy 2026-11-20).toml"]
+    # With no roster the child read each client whole: those clients come over the pipe too, so opening one from
+    # the first screen parses its client.toml no second time (found by a review: they were left behind).
+    assert all(entry.read is not None and entry.read.name == entry.name for entry in found.entries)
 
 
 def test_a_child_that_fails_hands_over_nothing(practice: Home) -> None:

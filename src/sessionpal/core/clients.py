@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct, field
+from msgspec.structs import astuple
 
 from . import fsio
 from .model import GOAL_STATUSES, MOVES, Client, ClientCard, Engagement, Goal, GoalStatus, Move, StatusChange, card_of
@@ -150,12 +151,11 @@ def _checker(slug: str) -> Callable[[Path, str, dict[str, Any]], Client]:
     return check
 
 
-class ClientEntry(Struct, dict=True):
+class ClientEntry(Struct):
     """One folder under clients/: the client's card (what the list shows), or the problems that stop it loading.
 
     The whole client is read when first asked for (`client`: opening a session, the engagement form): a list of
-    2,000 clients is drawn from cards the roster keeps, without parsing 2,000 files. It is kept beside the
-    fields (the instance's __dict__), not among them: two entries of one card are equal, read or not."""
+    2,000 clients is drawn from cards the roster keeps, without parsing 2,000 files."""
 
     slug: str
     path: Path
@@ -166,16 +166,19 @@ class ClientEntry(Struct, dict=True):
     # resumed or closed on purpose), or "open elsewhere" (another sessionpal has the client open now).
     left_open: str = ""
     attention: str = ""  # the engagement nearly over, or longer than usual without a session (core/engagement.py)
+    # The whole client, once read: kept with the entry (pickled with it from the first screen's reader), not
+    # compared (see __eq__). Last, so that astuple(entry)[:-1] is everything else.
+    read: Client | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """Two entries of one card are equal whether or not either has read its whole client yet."""
+        if not isinstance(other, ClientEntry):
+            return NotImplemented
+        return astuple(self)[:-1] == astuple(other)[:-1]
 
     @classmethod
     def of(cls, client: Client, last_session: str = "") -> ClientEntry:
-        return cls(client.slug, client.path, card_of(client), [], last_session).keeping(client)
-
-    def keeping(self, client: Client | None) -> ClientEntry:
-        """This entry, its whole client (read already) kept for `client` to give."""
-        if client is not None:
-            self.__dict__["read"] = client
-        return self
+        return cls(client.slug, client.path, card_of(client), [], last_session, read=client)
 
     @property
     def name(self) -> str:
@@ -185,13 +188,12 @@ class ClientEntry(Struct, dict=True):
     def client(self) -> Client | None:
         """The whole client, read from its file the first time it is wanted; None if it cannot be read (then the
         entry says so from now on: its card goes, its problems come)."""
-        read: Client | None = self.__dict__.get("read")
-        if read is None and self.card is not None:
+        if self.read is None and self.card is not None:
             try:
-                read = self.__dict__["read"] = load_client(self.path, self.slug)
+                self.read = load_client(self.path, self.slug)
             except FileProblems as error:
                 self.card, self.problems = None, error.problems
-        return read
+        return self.read
 
 
 def session_names(home: Home, slug: str) -> list[str]:
@@ -268,7 +270,7 @@ def list_clients(home: Home, first: int | None = None, today: date | None = None
             except FileProblems as error:
                 problems = error.problems
         heed = attention(card.engagement, [date.fromordinal(d) for d in facts.days], day) if card is not None else ""
-        entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed).keeping(client))
+        entries.append(ClientEntry(slug, path, card, problems, facts.last, _left_open(home, slug, facts.timer), heed, read=client))
     if first is None:
         # Kept once the whole list is read: the first screen's call (which shares its roster with the whole
         # list's) waited on writing every client's memory (1.4 MB at 2,000 clients) whenever one folder moved.

@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from datetime import date
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 from .model import PHASES, Phase, Question
 
@@ -52,14 +52,23 @@ class DeckQuery(Struct, frozen=True):
         return cls(tuple(words), tuple(tags), phase)
 
 
-class Deck(Struct, dict=True):
-    questions: list[Question]
-    starred: set[str] = field(default_factory=set)
-    asked_before: dict[str, date] = field(default_factory=dict)  # ref -> last date asked of this client
-    asked_now: set[str] = field(default_factory=set)  # refs asked in this session
-    hidden: int = 0  # the packs' questions hidden in config.toml, left out of `questions` (the deck says how many)
+class Deck:
+    """The questions a session may draw on, and the search over them the filter runs at each keystroke. A plain
+    class: one screen's deck, kept up to date in place (stars, asked) and never compared."""
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        questions: list[Question],
+        starred: set[str] | None = None,
+        asked_before: dict[str, date] | None = None,  # ref -> last date asked of this client
+        asked_now: set[str] | None = None,  # refs asked in this session
+        hidden: int = 0,  # the packs' questions hidden in config.toml, left out of `questions` (the deck says how many)
+    ) -> None:
+        self.questions = questions
+        self.starred = set() if starred is None else starred
+        self.asked_before = {} if asked_before is None else asked_before
+        self.asked_now = set() if asked_now is None else asked_now
+        self.hidden = hidden
         # Searching folded text once up front keeps each keystroke cheap on a 5,000-question deck.
         self._haystacks = [" ".join((q.text, *q.tags, *q.follow_ups, q.pack)).casefold() for q in self.questions]
         self._tags = [{t.casefold() for t in q.tags} for q in self.questions]
