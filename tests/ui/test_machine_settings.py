@@ -13,7 +13,7 @@ from sessionpal.core.paths import Home
 from sessionpal.core.timer import FakeClock
 from sessionpal.ui.dialogs.new_client import NewClientDialog
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, told
 
 
 def machine() -> Path:
@@ -59,6 +59,22 @@ async def test_this_computer_s_keys_win_one_by_one(home: Home, clock: FakeClock)
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, NewClientDialog)
+
+
+async def test_a_key_that_names_no_command_is_told_with_the_file_that_set_it(home: Home, clock: FakeClock) -> None:
+    """Found by a look at every command: a bad key in machine.toml was reported as config.toml's."""
+    home.config_file.write_text('[keys]\nreveiw = "f6"\n')
+    machine().parent.mkdir(parents=True, exist_ok=True)
+    machine().write_text('[keys]\nnew_clent = "f3"\n')
+    app = make_app(home, clock, client=None)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        [warning] = [n for n in told(app) if "is not a command" in n.message]
+        assert warning.title == "Settings: using defaults for these"
+        assert warning.message.splitlines() == [
+            f"{home.config_file}: [keys] 'reveiw' is not a command; did you mean 'review'?",
+            f"{machine()}: [keys] 'new_clent' is not a command; did you mean 'new_client'?",
+        ]
 
 
 async def test_a_broken_machine_toml_is_reported_and_never_rewritten(home: Home, clock: FakeClock) -> None:

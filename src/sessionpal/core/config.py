@@ -17,7 +17,7 @@ from msgspec.structs import replace
 from . import fsio
 from .model import Config
 from .paths import Home
-from .problems import FileProblems, Problem, parse_toml, problem, read_user_text
+from .problems import FileProblems, Problem, did_you_mean, parse_toml, problem, read_user_text
 from .schema import Checker
 from .tomledit import edit_toml
 from .tomlpos import key_positions, locate
@@ -167,6 +167,7 @@ class LoadedConfig(Struct):
     typing_keys: dict[str, Problem] = field(default_factory=dict)
     # Kept here rather than in Config: paths, resolved against the file that names them.
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    keys_from: dict[str, Path] = field(default_factory=dict)  # command id -> the file whose [keys] set its key
 
 
 CALENDAR_KEYS = ("sources", "writable")
@@ -273,13 +274,14 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
             loaded = parse_config(path, text, parse_toml(path, text))
         except FileProblems as error:
             loaded = LoadedConfig(Config(), error.problems)
+    loaded.keys_from = dict.fromkeys(loaded.config.keys, path)
     if machine is None or not machine.exists():
         return loaded
     try:
         text = read_user_text(machine)
         data = parse_toml(machine, text)
     except FileProblems as error:
-        return LoadedConfig(loaded.config, loaded.problems + error.problems, loaded.typing_keys, loaded.calendar)
+        return LoadedConfig(loaded.config, loaded.problems + error.problems, loaded.typing_keys, loaded.calendar, loaded.keys_from)
     local = parse_config(machine, text, data, allowed=MACHINE_KEYS, name="machine.toml")
     # A key this file gets wrong is reported, and config.toml's stands (not the default).
     mine = replace(
@@ -291,7 +293,15 @@ def load_config(home: Home, machine: Path | None = None) -> LoadedConfig:
     typing = {k: v for k, v in loaded.typing_keys.items() if k not in local.config.keys} | local.typing_keys
     # This computer's [calendar] replaces the synced one whole: its files are where this computer keeps them.
     calendar = local.calendar if isinstance(data.get("calendar"), dict) else loaded.calendar
-    return LoadedConfig(mine, loaded.problems + local.problems, typing, calendar)
+    return LoadedConfig(mine, loaded.problems + local.problems, typing, calendar, loaded.keys_from | dict.fromkeys(local.config.keys, machine))
+
+
+def unknown_keys(keys: dict[str, str], known: set[str], keys_from: dict[str, Path], fallback: Path) -> list[str]:
+    """A line for each [keys] entry that names no command, with the file that set it (config.toml, or this
+    computer's machine.toml) and the command it was most likely meant to be."""
+    return [
+        f"{keys_from.get(command, fallback)}: [keys] {command!r} is not a command{did_you_mean(command, known)}" for command in keys if command not in known
+    ]
 
 
 def remember_theme(machine: Path, theme: str) -> None:

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-from ..core.config import LoadedConfig, load_config, remember_theme
+from ..core.config import LoadedConfig, load_config, remember_theme, unknown_keys
 from ..core.lock import release_all
 from ..core.packs import PackLibrary, reload_library, user_files
 from ..core.paths import Home, machine_config_file
@@ -204,13 +204,9 @@ class SessionPalApp(App[int]):
             if refused:
                 problems += [str(p) for p in refused.values()]
                 self.config = replace(self.config, keys={k: v for k, v in self.config.keys.items() if k not in refused})
-        for action in self.config.keys:
-            if action not in known:
-                from ..core.problems import did_you_mean
-
-                problems.append(f"{self.home.config_file}: [keys] {action!r} is not a command{did_you_mean(action, known)}")
+        problems += unknown_keys(self.config.keys, known, self.loaded_config.keys_from, self.home.config_file)
         if problems:
-            self.notify("\n".join(problems), title="config.toml: using defaults for these", severity="warning", timeout=15, markup=False)
+            self.notify("\n".join(problems), title="Settings: using defaults for these", severity="warning", timeout=15, markup=False)
 
     @property
     def active_keys(self) -> dict[str, str]:
