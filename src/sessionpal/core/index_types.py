@@ -54,8 +54,8 @@ def minute_block(name: str) -> tuple[int, int]:
 
 
 # The index's rows are named tuples, not Structs like the other records: `sessionpal search` imports this module,
-# and msgspec's import (typing_extensions and inspect with it, which only Textual's start has already) is 14 ms of
-# a warm search that takes 90. They compare and read as the Structs do.
+# and msgspec's import (typing_extensions and inspect with it, which only Textual's start has already) would be 14
+# ms of a warm search that takes 80 without it (bench/RESULTS.md). They compare and read as the Structs do.
 class SessionRow(NamedTuple):
     path: Path
     client: str
