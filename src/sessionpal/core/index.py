@@ -342,7 +342,7 @@ class SearchIndex:
             where, params = (" WHERE client = ?", (client,)) if client is not None else ("", ())
             listed = {row[0]: row[1:] for row in connection.execute("SELECT client, mtime_ns, files FROM folders" + where, params)}
             slugs = client_folders(self.home, client, known=listed)
-            folders, trusted_files = self._folders_to_list(connection, slugs, listed, client, full)
+            folders, trusted_files = self._folders_to_list(connection, slugs, listed, full, where, params)
             present = set(slugs)
             gone = [key for key in listed if key not in present]  # client folders erased or renamed
             removed = [row[0] for slug in gone for row in connection.execute("SELECT path FROM files WHERE client = ?", (slug,))]
@@ -417,7 +417,7 @@ class SearchIndex:
             return Refresh(indexed=len(stale), removed=len(removed), total=trusted_files + len(seen), problems=problems)
 
     def _folders_to_list(
-        self, connection: sqlite3.Connection, slugs: list[str], listed: dict[str, tuple[int, int]], client: str | None, full: bool
+        self, connection: sqlite3.Connection, slugs: list[str], listed: dict[str, tuple[int, int]], full: bool, where: str, params: tuple[str, ...]
     ) -> tuple[dict[str, int], int]:
         """The client folders whose files must be looked at (slug -> the folder's mtime to record), and how many
         session files the others hold. A quick refresh trusts a folder whose mtime has not moved, unless one of
@@ -443,9 +443,8 @@ class SearchIndex:
             # An editor that writes a file in place leaves its folder's mtime as it was. The sessions a coach
             # corrects by hand are the last few, so the newest are each looked at (through files_order or
             # files_client, not a scan): however large the practice, the same few hundred stats.
-            where, params = (" WHERE client = ?", (client, RECENT_SESSIONS)) if client is not None else ("", (RECENT_SESSIONS,))
             sql = "SELECT path, mtime_ns, size, client FROM files" + where + " ORDER BY sort_key DESC, path DESC LIMIT ?"
-            for path, mtime_ns, size, slug in connection.execute(sql, params):
+            for path, mtime_ns, size, slug in connection.execute(sql, (*params, RECENT_SESSIONS)):
                 if slug in trusted and not _unchanged(path, mtime_ns, size):
                     del trusted[slug]
                     folders[slug] = listed[slug][0]  # the folder's mtime as recorded: it has not moved
