@@ -47,6 +47,10 @@ __all__ = ["Armed", "SessionScreen"]  # Armed is the screen's word for what the 
 
 class SessionScreen(SessionState):
     BINDINGS = SESSION_BINDINGS
+    # The note line is home. Textual's default focuses the first focusable widget (the deck's filter) as the
+    # screen composes, and moving from there restyles both inputs (and validates the filter on blur) before
+    # the first frame.
+    AUTO_FOCUS = "#note"
 
     def __init__(self, live: LiveSession, lock: SessionLock | None = None, news: str = ""):
         super().__init__()
