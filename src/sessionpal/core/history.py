@@ -25,8 +25,8 @@ class LastTime(Struct, frozen=True):
     problems: tuple[Problem, ...] = ()
 
 
-def last_time(home: Home, slug: str, exclude: Path | None = None, notes: int = 4) -> LastTime | None:
-    listing = previous_session(home, slug, exclude)
+def last_time(home: Home, slug: str, exclude: Path | None = None, notes: int = 4, paths: list[Path] | None = None) -> LastTime | None:
+    listing = previous_session(home, slug, exclude, paths)
     if listing is None:
         return None
     if listing.document is None:

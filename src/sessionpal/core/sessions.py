@@ -141,9 +141,10 @@ def find_unfinished(home: Home, slug: str, look_back: int = 3) -> SessionDocumen
     return None
 
 
-def previous_session(home: Home, slug: str, exclude: Path | None = None) -> SessionListing | None:
-    """The newest session other than `exclude`, for the "last time" card."""
-    for path in reversed(session_paths(home, slug)):
+def previous_session(home: Home, slug: str, exclude: Path | None = None, paths: list[Path] | None = None) -> SessionListing | None:
+    """The newest session other than `exclude`, for the "last time" card (from `paths`, the client's session
+    files as session_paths lists them, when the caller has them already)."""
+    for path in reversed(session_paths(home, slug) if paths is None else paths):
         if path != exclude:
             return read_listing(path)
     return None

@@ -52,9 +52,9 @@ class LastTimeFlow:
     def show(self) -> None:
         """The card from the previous session's file as it is now (open actions follow from the index)."""
         live, pal = self.screen.live, self.screen.pal
-        last = last_time(pal.home, live.client.slug, exclude=live.path)
+        before = [p for p in session_paths(pal.home, live.client.slug) if p != live.path]  # listed once, for both
+        last = last_time(pal.home, live.client.slug, paths=before)
         engagement = live.client.engagement
-        before = [p for p in session_paths(pal.home, live.client.slug) if p != live.path]
         # "session 5 of 12" counts the sessions of this engagement only: those from its start on.
         self.held_before = len([d for d in session_days([p.name for p in before]) if engagement is None or engagement.counts(d)])
         self._seen = file_fingerprint(last.path) if last else None
